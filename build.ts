@@ -1,0 +1,23 @@
+// Builds the single binary dist/cairn. `bun build` never type-checks: `npm run typecheck` is its own step.
+import pkg from "./package.json" with { type: "json" };
+
+const result = await Bun.build({
+  entrypoints: ["./src/main.ts"],
+  compile: {
+    outfile: "./dist/cairn",
+    // A signing tool must not silently pick up a .env or bunfig from the directory a CI job runs it in.
+    autoloadDotenv: false,
+    autoloadBunfig: false,
+    autoloadTsconfig: false,
+    autoloadPackageJson: false,
+  },
+  minify: true,
+  bytecode: true,
+  format: "esm",
+  define: { CAIRN_VERSION: JSON.stringify(pkg.version) },
+});
+if (!result.success) {
+  for (const log of result.logs) console.error(log);
+  process.exit(1);
+}
+console.error(`built dist/cairn ${pkg.version}`);

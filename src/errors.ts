@@ -1,0 +1,86 @@
+/**
+ * Typed errors with string codes. The core throws these; they are mapped to an exit code once
+ * (exitCodeFor, used by main.ts) and to an HTTP status once (httpStatusFor, used by the server).
+ */
+export type ErrorCode =
+  | "USAGE" // bad flags or arguments
+  | "NOT_FOUND" // a named thing (file, workflow, blob) does not exist
+  | "CONTRACT_INVALID" // contract file is malformed or breaks the schema
+  | "MATERIAL_UNKNOWN" // name not in the contract and no --kind given / unknown kind
+  | "MATERIAL_INVALID" // content fails the kind's validation
+  | "MATERIAL_EMPTY" // file is empty or value is blank
+  | "ANNOTATION_MISSING" // required annotation has no value
+  | "STATE_EXISTS" // init while a crafting state exists (no --replace)
+  | "STATE_MISSING" // add/status/push before init
+  | "STATE_INVALID" // state file unreadable or from a newer version
+  | "RUNNER_MISMATCH" // contract requires another runner type
+  | "ENV_MISSING" // allow-listed env var is not set
+  | "MATERIALS_MISSING" // push with required materials missing
+  | "KEY_INVALID" // key file unreadable or unsupported
+  | "KEY_PASSWORD" // wrong or missing key password
+  | "VERIFY_FAILED" // signature, predicate or subject check failed
+  | "STORE_INVALID" // store from a newer version, or corrupt
+  | "INTEGRITY" // a blob does not match its digest
+  | "POLICY_GATE" // a gated policy has violations
+  | "IO"; // other filesystem errors
+
+export interface ErrorOptions {
+  /** What the user can do about it; printed after the message. */
+  hint?: string;
+  /** Structured detail for -o json and tests (e.g. the list of missing materials). */
+  details?: unknown;
+  cause?: unknown;
+}
+
+export class CairnError extends Error {
+  override name = "CairnError";
+  readonly code: ErrorCode;
+  readonly hint?: string;
+  readonly details?: unknown;
+
+  constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.code = code;
+    this.hint = opts.hint;
+    this.details = opts.details;
+  }
+}
+
+export function isCairnError(e: unknown, code?: ErrorCode): e is CairnError {
+  return e instanceof CairnError && (code === undefined || e.code === code);
+}
+
+/** Exit codes: 0 ok, 1 error, 2 usage, 4 policy gate. */
+export function exitCodeFor(e: unknown): number {
+  if (!(e instanceof CairnError)) return 1;
+  if (e.code === "USAGE") return 2;
+  if (e.code === "POLICY_GATE") return 4;
+  return 1;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  USAGE: 400,
+  NOT_FOUND: 404,
+  CONTRACT_INVALID: 400,
+  MATERIAL_UNKNOWN: 400,
+  MATERIAL_INVALID: 422,
+  MATERIAL_EMPTY: 422,
+  ANNOTATION_MISSING: 422,
+  STATE_EXISTS: 409,
+  STATE_MISSING: 404,
+  STATE_INVALID: 409,
+  RUNNER_MISMATCH: 412,
+  ENV_MISSING: 412,
+  MATERIALS_MISSING: 422,
+  KEY_INVALID: 400,
+  KEY_PASSWORD: 401,
+  VERIFY_FAILED: 422,
+  STORE_INVALID: 500,
+  INTEGRITY: 500,
+  POLICY_GATE: 422,
+  IO: 500,
+};
+
+export function httpStatusFor(e: unknown): number {
+  return e instanceof CairnError ? HTTP_STATUS[e.code] : 500;
+}

@@ -1,0 +1,16 @@
+// Shared test helpers (imported only by *.test.ts files).
+import { expect } from "bun:test";
+import { CairnError, type ErrorCode } from "./errors.ts";
+
+/** Asserts that fn (sync or async) throws a CairnError with the given code; returns the error. */
+export async function expectCode(fn: () => unknown, code: ErrorCode): Promise<CairnError> {
+  let caught: unknown;
+  try {
+    await fn();
+  } catch (e) {
+    caught = e;
+  }
+  expect(caught).toBeInstanceOf(CairnError);
+  expect((caught as CairnError).code).toBe(code);
+  return caught as CairnError;
+}
