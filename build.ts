@@ -1,5 +1,5 @@
 // Builds the single binary dist/cairn. `bun build` never type-checks: `npm run typecheck` is its own step.
-import pkg from "./package.json" with { type: "json" };
+export {};
 
 const result = await Bun.build({
   entrypoints: ["./src/main.ts"],
@@ -14,10 +14,9 @@ const result = await Bun.build({
   minify: true,
   bytecode: true,
   format: "esm",
-  define: { CAIRN_VERSION: JSON.stringify(pkg.version) },
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);
   process.exit(1);
 }
-console.error(`built dist/cairn ${pkg.version}`);
+console.error("built dist/cairn");

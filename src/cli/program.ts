@@ -1,0 +1,26 @@
+import { Command } from "commander";
+import { attestationCommand } from "../commands/attestation/index.ts";
+import { checkCommand } from "../commands/check.ts";
+import { keysCommand } from "../commands/keys.ts";
+import { materialsCommand } from "../commands/materials.ts";
+import { VERSION } from "../version.ts";
+import { io } from "./io.ts";
+
+/** The command tree. Commands are thin: parse flags, call one service, render the result. */
+export function buildProgram(): Command {
+  const program = new Command("cairn")
+    .description("Software supply-chain attestations: contracts, signed in-toto statements, an embedded control plane. Offline by default.")
+    .version(VERSION, "-v, --version")
+    .option("--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)")
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
+    .exitOverride();
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand()]) program.addCommand(cmd);
+  // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
+  const walk = (c: Command) => {
+    c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });
+    c.commands.forEach(walk);
+  };
+  program.commands.forEach(walk);
+  return program;
+}

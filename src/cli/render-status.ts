@@ -1,0 +1,54 @@
+import type { StatusView } from "../services/crafting/status.ts";
+import { renderTable } from "./table.ts";
+
+const yesNo = (b: boolean) => (b ? "Yes" : "No");
+
+/** The two tables of the guide: the attestation summary and the materials. --full adds values, env and git. */
+export function renderStatus(v: StatusView, full: boolean): string {
+  const w = v.workflow;
+  const contract =
+    w.contractRevision > 0
+      ? `${w.contractName} (revision ${w.contractRevision}${w.contractRevisionLatest > w.contractRevision ? `, latest ${w.contractRevisionLatest}` : ""})`
+      : `${w.contractName} (not stored: dry-run)`;
+  const summary: string[][] = [
+    ["Initialized At", formatTime(v.initializedAt)],
+    ["Attestation ID", v.attestationId],
+    ["Workflow", w.name],
+    ["Project", w.project],
+    ...(w.team ? [["Team", w.team]] : []),
+    ["Organization", w.organization],
+    ["Contract", contract],
+    ["Runner Type", v.runner.type],
+    ...(v.runner.url ? [["Runner URL", v.runner.url]] : []),
+    ...(v.dryRun ? [["Dry Run", "Yes (nothing is stored)"]] : []),
+  ];
+  const head = ["NAME", "TYPE", "SET", "REQUIRED", "IS OUTPUT", ...(full ? ["VALUE", "DIGEST"] : [])];
+  const rows = v.materials.map((m) => [
+    m.name,
+    m.kind,
+    yesNo(m.set),
+    yesNo(m.required),
+    m.output ? "x" : "",
+    ...(full ? [m.value ?? "", m.digest ?? ""] : []),
+  ]);
+  const parts = [renderTable({ rows: summary }), renderTable({ title: "Materials", head, rows })];
+  if (full && Object.keys(v.env).length > 0) {
+    parts.push(renderTable({ title: "Environment Variables", head: ["NAME", "VALUE"], rows: Object.entries(v.env).sort() }));
+  }
+  if (full && v.git) {
+    parts.push(renderTable({ title: "Git HEAD", rows: [["Commit", v.git.hash], ["Author", `${v.git.authorName} <${v.git.authorEmail}>`], ["Date", v.git.date]] }));
+  }
+  const todo = [...v.missing.materials, ...v.missing.groups.map((g) => `group ${g}`)];
+  if (todo.length > 0) parts.push(`Still required before push: ${todo.join(", ")}`);
+  if (v.requiredAnnotations.length > 0) parts.push(`Annotations required at push: ${v.requiredAnnotations.join(", ")}`);
+  return parts.join("\n");
+}
+
+/** "02 Nov 22 10:04 UTC", as in the guide. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const mon = d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+  const p = (n: number) => String(n).padStart(2, "0");
+  return `${p(d.getUTCDate())} ${mon} ${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} UTC`;
+}

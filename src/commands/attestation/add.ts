@@ -1,0 +1,42 @@
+import { Command } from "commander";
+import { io } from "../../cli/io.ts";
+import { renderTable } from "../../cli/table.ts";
+import { addMaterial } from "../../services/crafting/add.ts";
+import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
+
+interface AddOpts {
+  name?: string;
+  value: string;
+  kind?: string;
+  annotation: string[];
+  strictValidation: boolean;
+  output: OutputFormat;
+}
+
+export function addCommand(): Command {
+  return new Command("add")
+    .description("add a material: a contract material by --name, or a contract-free one with --kind; the kind is detected when not given")
+    .option("--name <name>", "material name (from the contract, or a new contract-free name)")
+    .requiredOption("--value <value>", "file path, OCI layout dir[@sha256:…], or string value")
+    .option("--kind <kind>", "material kind (see `cairn materials list`); detected from the content when omitted")
+    .option("--annotation <key=value>", "annotation for the material (repeatable)", collectPairs, [])
+    .option("--no-strict-validation", "record schema failures of SBOM and spec kinds as warnings instead of errors")
+    .addOption(outputOption())
+    .action(async (opts: AddOpts, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const m = await addMaterial(app, {
+          name: opts.name,
+          value: opts.value,
+          kind: opts.kind,
+          annotations: toRecord(opts.annotation, "--annotation"),
+          strict: opts.strictValidation,
+        });
+        if (opts.output === "table") {
+          if (m.size !== undefined) io.err(`${m.value}@${m.digest} ... done! [${m.size}B]`);
+          io.info("material added to attestation");
+        }
+        const rows = [["Name", m.name], ["Type", m.kind], ["Value", m.value], ["Digest", m.digest], ...Object.entries(m.annotations).sort()];
+        print(opts.output, m, () => renderTable({ rows }));
+      });
+    });
+}

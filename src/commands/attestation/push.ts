@@ -1,0 +1,47 @@
+import { Command } from "commander";
+import { io } from "../../cli/io.ts";
+import { renderTable } from "../../cli/table.ts";
+import { CairnError } from "../../errors.ts";
+import { pushAttestation } from "../../services/crafting/push.ts";
+import { signingKey } from "../../services/keys.ts";
+import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
+
+interface PushOpts {
+  key?: string;
+  annotation: string[];
+  bundle?: string;
+  output: OutputFormat;
+}
+
+export function pushCommand(): Command {
+  return new Command("push")
+    .description("check the attestation is complete, sign it (DSSE in a Sigstore bundle) and store it")
+    .option("-k, --key <ref>", "signing key: cosign key file, PKCS#8 PEM, or env://VAR (env CAIRN_SIGNING_KEY)")
+    .option("--annotation <key=value>", "attestation annotation (repeatable)", collectPairs, [])
+    .option("--bundle <file>", "also write the Sigstore bundle JSON to this file")
+    .addOption(outputOption())
+    .action(async (opts: PushOpts, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const ref = opts.key ?? app.config.env.CAIRN_SIGNING_KEY;
+        if (!ref) throw new CairnError("USAGE", "push needs a signing key", { hint: "pass --key cosign.key (create one with `cairn keys generate`)" });
+        const r = await pushAttestation(app, {
+          loadKey: () => signingKey(app.config, ref),
+          annotations: toRecord(opts.annotation, "--annotation"),
+          bundlePath: opts.bundle,
+        });
+        const { statement: _s, ...summary } = r;
+        if (opts.output === "table") io.info(r.dryRun ? "dry-run: attestation signed, nothing stored" : "attestation pushed");
+        print(opts.output, { ...summary, subjects: r.statement.subject }, () =>
+          renderTable({
+            rows: [
+              ["Digest", r.digest],
+              ...(r.runId ? [["Workflow Run", r.runId]] : []),
+              ...(r.storedAt ? [["Stored At", r.storedAt]] : []),
+              ...(r.bundlePath ? [["Bundle", r.bundlePath]] : []),
+              ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
+            ],
+          }),
+        );
+      });
+    });
+}

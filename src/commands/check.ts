@@ -1,0 +1,28 @@
+import { Command } from "commander";
+import { renderTable } from "../cli/table.ts";
+import { CairnError } from "../errors.ts";
+import { checkMaterials } from "../services/check.ts";
+import { collectPairs, configFor, outputOption, print, type OutputFormat } from "./shared.ts";
+
+export function checkCommand(): Command {
+  return new Command("check")
+    .description("pre-commit gate: validate a contract and materials against it, store nothing, need no key")
+    .requiredOption("--contract <file>", "contract file")
+    .option("--material <name=path>", "material to check (repeatable)", collectPairs, [])
+    .option("--no-strict-validation", "schema failures of SBOM and spec kinds only warn")
+    .addOption(outputOption())
+    .action(async (opts: { contract: string; material: string[]; strictValidation: boolean; output: OutputFormat }, cmd: Command) => {
+      const materials = opts.material.map((m) => {
+        const i = m.indexOf("=");
+        if (i <= 0) throw new CairnError("USAGE", `--material ${JSON.stringify(m)} is not NAME=PATH`);
+        return { name: m.slice(0, i), value: m.slice(i + 1) };
+      });
+      const r = await checkMaterials({ config: configFor(cmd) }, { contractPath: opts.contract, materials, strict: opts.strictValidation });
+      print(opts.output, r, () => {
+        const rows = r.materials.map((m) => [m.name, m.kind, m.ok ? "ok" : "FAIL", m.problem ?? m.digest ?? ""]);
+        const table = renderTable({ title: `Check against ${r.contract}`, head: ["NAME", "TYPE", "RESULT", "DETAIL"], rows });
+        return r.missing.length ? `${table}\nMissing required: ${r.missing.join(", ")}` : table;
+      });
+      if (!r.ok) process.exitCode = 1;
+    });
+}

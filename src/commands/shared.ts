@@ -1,0 +1,49 @@
+import { Command, Option } from "commander";
+import { isatty } from "node:tty";
+import { loadConfig, readEnv, type Config } from "../config.ts";
+import { createAppContext, type AppContext } from "../context.ts";
+import { CairnError } from "../errors.ts";
+import { cliReporter, io } from "../cli/io.ts";
+
+export type OutputFormat = "table" | "json";
+
+export function outputOption(): Option {
+  return new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table");
+}
+
+/** Config from global flags (--home) and the attestation group's --local-state-path. */
+export function configFor(cmd: Command): Config {
+  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string };
+  return loadConfig(readEnv(), { home: o.home, localStatePath: o.localStatePath }, process.cwd(), isatty(2));
+}
+
+/** Opens the store for a command and closes it afterwards. */
+export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<T> | T): Promise<T> {
+  const config = configFor(cmd);
+  const app = createAppContext(config, { reporter: cliReporter(config.interactive) });
+  try {
+    return await fn(app);
+  } finally {
+    app.close();
+  }
+}
+
+/** Repeatable `--annotation k=v` (also `k=v,k2=v2`, as Chainloop accepts). */
+export function collectPairs(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(",").filter((s) => s !== "")];
+}
+
+export function toRecord(pairs: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const p of pairs) {
+    const i = p.indexOf("=");
+    if (i <= 0) throw new CairnError("USAGE", `${flag} ${JSON.stringify(p)} is not KEY=VALUE`, { hint: `write ${flag} name=value` });
+    out[p.slice(0, i)] = p.slice(i + 1);
+  }
+  return out;
+}
+
+export function print(format: OutputFormat, data: unknown, table: () => string): void {
+  if (format === "json") io.json(data);
+  else io.out(table());
+}

@@ -1,0 +1,47 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Config } from "./config.ts";
+import type { Clock, Reporter, ServiceDeps } from "./services/deps.ts";
+import { StateFile } from "./services/state-file.ts";
+import { DiskBlobStore } from "./store/cas/disk-blob-store.ts";
+import { openDatabase } from "./store/sqlite/db.ts";
+import { SqliteRepo } from "./store/sqlite/sqlite-repo.ts";
+import { VERSION } from "./version.ts";
+
+export interface AppContext extends ServiceDeps {
+  close(): void;
+}
+
+export interface Overrides {
+  clock?: Clock;
+  reporter?: Reporter;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** The one composition root: builds the store, CAS and state file from config for the CLI and the server alike. */
+export function createAppContext(config: Config, overrides: Overrides = {}): AppContext {
+  mkdirSync(config.home, { recursive: true, mode: 0o700 });
+  const db = openDatabase(join(config.home, "cairn.db"));
+  return {
+    config,
+    clock: overrides.clock ?? clockFromEnv(config) ?? systemClock,
+    repo: new SqliteRepo(db),
+    blobs: new DiskBlobStore(join(config.home, "cas")),
+    state: new StateFile(config.statePath),
+    reporter: overrides.reporter ?? { warn: () => {} },
+    version: VERSION,
+    close: () => db.close(),
+  };
+}
+
+/**
+ * CAIRN_FIXED_TIME (RFC 3339) pins the clock, so golden tests of the compiled binary are reproducible.
+ * It only changes recorded timestamps; nothing security-relevant depends on the clock.
+ */
+function clockFromEnv(config: Config): Clock | undefined {
+  const fixed = config.env.CAIRN_FIXED_TIME;
+  if (!fixed) return undefined;
+  const d = new Date(fixed);
+  return Number.isNaN(d.getTime()) ? undefined : { now: () => new Date(d) };
+}

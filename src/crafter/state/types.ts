@@ -1,0 +1,68 @@
+import type { Contract, RunnerType } from "../contract/types.ts";
+
+/** Bumped when the state file layout changes incompatibly; older cairns refuse newer files. */
+export const STATE_VERSION = 1;
+
+export interface GitHead {
+  hash: string;
+  authorName: string;
+  authorEmail: string;
+  message: string;
+  /** RFC 3339 committer date. */
+  date: string;
+  /** Remote URLs with any credentials stripped. */
+  remotes: { name: string; url: string }[];
+}
+
+export interface RecordedMaterial {
+  name: string;
+  kind: string;
+  /** sha256:<hex> of the file, image manifest or STRING value. */
+  digest: string;
+  /** STRING: the value. Files: the base name. Images: the image name. */
+  value: string;
+  /** Files: size in bytes. */
+  size?: number;
+  /** Stored in the local CAS (false for STRING, images and skipUpload materials). */
+  uploaded: boolean;
+  output: boolean;
+  required: boolean;
+  /** True when the contract declares it; false for contract-free additions. */
+  fromContract: boolean;
+  addedAt: string;
+  /** cairn.material.* annotations from validation, then contract and user annotations. */
+  annotations: Record<string, string>;
+  warnings: string[];
+}
+
+export interface WorkflowInfo {
+  name: string;
+  project: string;
+  team?: string;
+  organization: string;
+  workflowId?: string;
+  runId?: string;
+  contractName: string;
+  contractRevision: number;
+  contractRevisionLatest: number;
+}
+
+export interface RunnerInfo {
+  type: RunnerType;
+  url?: string;
+}
+
+/** Everything between `attestation init` and `push`/`reset`. Serialized as JSON to the state file. */
+export interface CraftingState {
+  version: typeof STATE_VERSION;
+  attestationId: string;
+  dryRun: boolean;
+  initializedAt: string;
+  workflow: WorkflowInfo;
+  contract: Contract;
+  runner: RunnerInfo;
+  /** Runner variables plus the contract's envAllowList values. */
+  env: Record<string, string>;
+  git?: GitHead;
+  materials: Record<string, RecordedMaterial>;
+}

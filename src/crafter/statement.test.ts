@@ -1,0 +1,45 @@
+import { describe, expect, test } from "bun:test";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import schema from "../../docs/schemas/cairn-attestation-v0.1.schema.json" with { type: "json" };
+import { canonicalJson } from "./canonical-json.ts";
+import type { CraftingState } from "./state/types.ts";
+import { buildStatement, serializeStatement } from "./statement.ts";
+
+const GOLDEN = join(import.meta.dir, "../../fixtures/golden/basic");
+const state = JSON.parse(readFileSync(join(GOLDEN, "state.json"), "utf8")) as CraftingState;
+const opts = { finishedAt: "2026-11-02T10:10:00.000Z", builderVersion: "0.0.0-golden", annotations: { team: "core" } };
+
+describe("statement rendering", () => {
+  test("matches the golden statement byte for byte (UPDATE_GOLDEN=1 regenerates)", () => {
+    const bytes = serializeStatement(buildStatement(state, opts));
+    const file = join(GOLDEN, "statement.json");
+    if (process.env.UPDATE_GOLDEN) writeFileSync(file, new TextDecoder().decode(bytes));
+    expect(existsSync(file)).toBe(true);
+    expect(new TextDecoder().decode(bytes)).toBe(readFileSync(file, "utf8"));
+  });
+
+  test("is deterministic whatever the order materials were added in", () => {
+    const reversed = { ...state, materials: Object.fromEntries(Object.entries(state.materials).reverse()) };
+    expect(serializeStatement(buildStatement(reversed, opts))).toEqual(serializeStatement(buildStatement(state, opts)));
+  });
+
+  test("subjects: workflow (sha256 of the canonical predicate), git HEAD, output materials", () => {
+    const st = buildStatement(state, opts);
+    expect(st.subject.map((s) => s.name)).toEqual(["cairn.workflow.build-and-test", "git.head", "rootfs.tar.gz"]);
+    const hasher = new Bun.CryptoHasher("sha256").update(canonicalJson(st.predicate));
+    expect(st.subject[0]!.digest.sha256).toBe(hasher.digest("hex"));
+    expect(st.subject[1]!.digest).toEqual({ sha1: "80e461e9b385c6986cdb8096c9dc99928943d667" });
+  });
+
+  test("the predicate validates against the published JSON Schema", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const ok = validate(buildStatement(state, opts).predicate);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(ok).toBe(true);
+  });
+});

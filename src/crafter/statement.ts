@@ -1,0 +1,110 @@
+import { createHash } from "node:crypto";
+import { canonicalJson } from "./canonical-json.ts";
+import { ANN } from "./materials/kind.ts";
+import type { CraftingState, GitHead, RecordedMaterial } from "./state/types.ts";
+
+export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
+/** Our predicate, documented by docs/schemas/cairn-attestation-v0.1.schema.json. */
+export const PREDICATE_TYPE = "https://cairn.dev/attestation/v0.1";
+export const BUILD_TYPE = "https://cairn.dev/workflowrun/v0.1";
+
+export interface ResourceDescriptor {
+  name?: string;
+  digest: Record<string, string>;
+  content?: string;
+  annotations?: Record<string, string>;
+}
+
+export interface Statement {
+  _type: typeof STATEMENT_TYPE;
+  subject: ResourceDescriptor[];
+  predicateType: string;
+  predicate: Record<string, unknown>;
+}
+
+export interface RenderOptions {
+  /** RFC 3339 time the attestation was finished (injected clock). */
+  finishedAt: string;
+  builderVersion: string;
+  /** Attestation-level annotations (contract values merged with --annotation). */
+  annotations: Record<string, string>;
+}
+
+/**
+ * Renders the in-toto Statement for a crafting state. Subjects: the workflow (digest = sha256 of the canonical
+ * predicate, so anyone can recompute it), the git HEAD when known, then every output material, sorted by name.
+ */
+export function buildStatement(state: CraftingState, opts: RenderOptions): Statement {
+  const materials = Object.values(state.materials)
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+    .map(materialDescriptor);
+  const predicate = {
+    buildType: BUILD_TYPE,
+    builder: { id: `cairn/${opts.builderVersion}` },
+    metadata: {
+      attestationID: state.attestationId,
+      workflowName: state.workflow.name,
+      workflowID: state.workflow.workflowId,
+      workflowRunID: state.workflow.runId,
+      project: state.workflow.project,
+      team: state.workflow.team,
+      organization: state.workflow.organization,
+      contractName: state.workflow.contractName,
+      contractRevision: state.workflow.contractRevision,
+      initializedAt: state.initializedAt,
+      finishedAt: opts.finishedAt,
+      dryRun: state.dryRun,
+    },
+    runner: { type: state.runner.type, url: state.runner.url },
+    env: state.env,
+    annotations: opts.annotations,
+    materials,
+  };
+  const subject: ResourceDescriptor[] = [
+    { name: `cairn.workflow.${state.workflow.name}`, digest: { sha256: sha256Hex(canonicalJson(predicate)) } },
+  ];
+  if (state.git) subject.push(gitSubject(state.git));
+  for (const m of Object.values(state.materials).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (m.output) subject.push(materialDescriptor(m));
+  }
+  return { _type: STATEMENT_TYPE, subject, predicateType: PREDICATE_TYPE, predicate };
+}
+
+/** The exact bytes that get signed. */
+export function serializeStatement(s: Statement): Uint8Array {
+  return new TextEncoder().encode(canonicalJson(s));
+}
+
+export function materialDescriptor(m: RecordedMaterial): ResourceDescriptor {
+  const annotations: Record<string, string> = {
+    ...m.annotations,
+    [`${ANN}.name`]: m.name,
+    [`${ANN}.type`]: m.kind,
+  };
+  if (m.uploaded) annotations[`${ANN}.cas`] = "true";
+  if (m.size !== undefined) annotations[`${ANN}.size`] = String(m.size);
+  const hex = m.digest.replace(/^sha256:/, "");
+  if (m.kind === "STRING") {
+    return { digest: { sha256: hex }, content: Buffer.from(m.value).toString("base64"), annotations };
+  }
+  return { name: m.value, digest: { sha256: hex }, annotations };
+}
+
+function gitSubject(g: GitHead): ResourceDescriptor {
+  const algo = g.hash.length === 40 ? "sha1" : "gitCommit";
+  return {
+    name: "git.head",
+    digest: { [algo]: g.hash },
+    annotations: {
+      "author.email": g.authorEmail,
+      "author.name": g.authorName,
+      date: g.date,
+      message: g.message,
+      remotes: JSON.stringify(g.remotes),
+    },
+  };
+}
+
+function sha256Hex(s: string): string {
+  return createHash("sha256").update(s).digest("hex");
+}

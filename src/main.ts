@@ -1,0 +1,33 @@
+#!/usr/bin/env bun
+import { CommanderError } from "commander";
+import { CairnError, exitCodeFor } from "./errors.ts";
+import { io } from "./cli/io.ts";
+import { buildProgram } from "./cli/program.ts";
+
+/** argv → command → rendered result → exit code. The only place that decides process exit status. */
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === "number" ? process.exitCode : 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    // help and --version exit through here with code 0
+    return e.exitCode === 0 ? 0 : 2;
+  }
+  if (e instanceof CairnError) {
+    io.err(`ERR ${e.message}`);
+    if (e.hint) io.err(`    ${e.hint}`);
+    return exitCodeFor(e);
+  }
+  io.err(`ERR unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.CAIRN_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
+  return 1;
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,163 @@
+import { existsSync } from "node:fs";
+import { CairnError } from "../../errors.ts";
+import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
+import { detectRunner } from "../../crafter/runners/index.ts";
+import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
+import { loadContractFile, parseContractText, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { readGitHead } from "../git.ts";
+
+export interface InitInput {
+  workflow: string;
+  project: string;
+  team?: string;
+  contractPath?: string;
+  dryRun: boolean;
+  replace: boolean;
+}
+
+/**
+ * `attestation init`: resolves the contract, checks the runner and the env allow-list, records git HEAD,
+ * creates project/workflow/contract revision/run in the store (not in dry-run) and writes the crafting state.
+ * The run and the state file are written in one transaction: either both exist afterwards or neither.
+ */
+export async function initAttestation(deps: ServiceDeps, input: InitInput): Promise<CraftingState> {
+  const { config, repo, state: stateFile, reporter } = deps;
+  if (stateFile.exists() && !input.replace) {
+    throw new CairnError("STATE_EXISTS", `an attestation is already in progress (${stateFile.path})`, {
+      hint: "push or reset it first, or pass --replace to discard it",
+    });
+  }
+  const loaded = input.contractPath ? loadContractFile(input.contractPath) : undefined;
+
+  const runner = detectRunner(config.env, { tektonResults: existsSync("/tekton/results") });
+  const contractForChecks = loaded?.contract ?? storedContract(deps, input) ?? EMPTY_CONTRACT;
+  const required = contractForChecks.runner;
+  if (required && required !== "RUNNER_TYPE_UNSPECIFIED" && required !== runner.type) {
+    const msg = `the contract requires runner ${required}, but this is ${runner.type === "RUNNER_TYPE_UNSPECIFIED" ? "not a known CI runner" : runner.type}`;
+    if (!input.dryRun) throw new CairnError("RUNNER_MISMATCH", msg, { hint: "run it in that CI system, or use --dry-run to try it locally" });
+    reporter.warn(`${msg} (ignored in dry-run)`);
+  }
+  if (runner.missing.length > 0) reporter.warn(`runner ${runner.type} is missing variables: ${runner.missing.join(", ")}`);
+  const env = { ...runner.env, ...allowListed(contractForChecks, config.env, input.dryRun, reporter) };
+  const git = readGitHead(config.cwd);
+  const now = deps.clock.now().toISOString();
+
+  const replaced = input.replace ? previousRun(deps) : undefined;
+  return repo.transaction(() => {
+    if (replaced) repo.finishRun(replaced, "cancelled", now, "replaced by a new attestation (init --replace)", null);
+    const state = input.dryRun
+      ? dryRunState(deps, input, contractForChecks, loaded)
+      : recordRun(deps, input, loaded, runner.type, runner.url, now);
+    const full: CraftingState = { ...state, runner: { type: runner.type, url: runner.url }, env, git, initializedAt: now };
+    stateFile.write(full); // inside the transaction: if this fails, the run is rolled back
+    return full;
+  });
+}
+
+/** The still-open run of a state being replaced, so --replace does not leave it initialized forever. */
+function previousRun(deps: ServiceDeps): string | undefined {
+  let runId: string | undefined;
+  try {
+    runId = deps.state.read().workflow.runId;
+  } catch {
+    return undefined; // unreadable state: nothing to close
+  }
+  return runId && deps.repo.getRun(runId)?.state === "initialized" ? runId : undefined;
+}
+
+type PartialState = Omit<CraftingState, "runner" | "env" | "git" | "initializedAt">;
+
+function recordRun(deps: ServiceDeps, input: InitInput, loaded: LoadedContract | undefined, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
+  const { repo, config } = deps;
+  const org = repo.ensureOrg(config.organization, now);
+  const project = repo.ensureProject(org.id, input.project, now);
+  let workflow = repo.findWorkflow(org.id, input.project, input.workflow);
+  let revision;
+  if (!workflow) {
+    const name = loaded?.contract.name ?? `${input.project}-${input.workflow}`;
+    revision = registerRevision(repo, org.id, name, loaded ?? defaultContract(), now);
+    workflow = repo.createWorkflow(
+      { orgId: org.id, projectId: project.id, name: input.workflow, team: input.team ?? null, description: null, contractId: revision.contractId },
+      now,
+    );
+  } else if (loaded) {
+    revision = registerRevision(repo, org.id, workflow.contractName, loaded, now);
+  } else {
+    revision = repo.latestRevision(workflow.contractId)!;
+  }
+  const latest = repo.latestRevision(workflow.contractId)!;
+  const runId = crypto.randomUUID();
+  repo.createRun({
+    id: runId,
+    orgId: org.id,
+    workflowId: workflow.id,
+    runnerType,
+    runnerUrl: runnerUrl ?? null,
+    contractRevisionUsed: revision.revision,
+    contractRevisionLatest: latest.revision,
+    createdAt: now,
+  });
+  return {
+    version: STATE_VERSION,
+    attestationId: runId,
+    dryRun: false,
+    workflow: {
+      name: workflow.name,
+      project: workflow.project,
+      team: workflow.team ?? undefined,
+      organization: org.name,
+      workflowId: workflow.id,
+      runId,
+      contractName: revision.contractName,
+      contractRevision: revision.revision,
+      contractRevisionLatest: latest.revision,
+    },
+    contract: loaded?.contract ?? revisionContract(revision),
+    materials: {},
+  };
+}
+
+function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, loaded: LoadedContract | undefined): PartialState {
+  return {
+    version: STATE_VERSION,
+    attestationId: crypto.randomUUID(),
+    dryRun: true,
+    workflow: {
+      name: input.workflow,
+      project: input.project,
+      team: input.team,
+      organization: deps.config.organization,
+      contractName: loaded?.contract.name ?? contract.name ?? `${input.project}-${input.workflow}`,
+      contractRevision: 0,
+      contractRevisionLatest: 0,
+    },
+    contract,
+    materials: {},
+  };
+}
+
+/** The workflow's current contract in the store, read-only (used for checks and dry-runs). */
+function storedContract(deps: ServiceDeps, input: InitInput): Contract | undefined {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const wf = org && deps.repo.findWorkflow(org.id, input.project, input.workflow);
+  const rev = wf && deps.repo.latestRevision(wf.contractId);
+  return rev ? revisionContract(rev) : undefined;
+}
+
+function allowListed(contract: Contract, env: Record<string, string | undefined>, dryRun: boolean, reporter: ServiceDeps["reporter"]): Record<string, string> {
+  const out: Record<string, string> = {};
+  const missing = contract.envAllowList.filter((name) => env[name] === undefined);
+  for (const name of contract.envAllowList) if (env[name] !== undefined) out[name] = env[name]!;
+  if (missing.length > 0) {
+    const msg = `the contract requires environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
+    if (!dryRun) throw new CairnError("ENV_MISSING", msg, { hint: "set them in the job, or remove them from the contract's envAllowList", details: { missing } });
+    reporter.warn(`${msg} (ignored in dry-run)`);
+  }
+  return out;
+}
+
+/** A workflow created without --contract gets its own empty contract, which `contract update` can fill later. */
+function defaultContract(): LoadedContract {
+  return parseContractText("apiVersion: cairn.dev/v1\nkind: Contract\nspec: {}\n", "built-in default contract");
+}

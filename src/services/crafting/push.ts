@@ -1,0 +1,107 @@
+import type { KeyObject } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import { buildStatement, serializeStatement, PREDICATE_TYPE, type Statement } from "../../crafter/statement.ts";
+import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
+import { signStatement } from "../../signing/sign.ts";
+import { writeFileAtomic } from "../atomic-file.ts";
+import type { ServiceDeps } from "../deps.ts";
+
+export interface PushInput {
+  /** Loads the signing key; called only once the attestation is known to be complete. */
+  loadKey: () => Promise<KeyObject>;
+  annotations: Record<string, string>;
+  bundlePath?: string;
+}
+
+export interface PushResult {
+  digest: string;
+  dryRun: boolean;
+  runId?: string;
+  statement: Statement;
+  bundlePath?: string;
+  /** Where the bundle is stored in the local CAS (not in dry-run). */
+  storedAt?: string;
+}
+
+/**
+ * `attestation push`: checks completeness, renders and signs the statement, stores the bundle in the CAS and the
+ * attestation + finished run in one transaction, writes --bundle, then clears the state. Killed at any point before
+ * the transaction commits, the run stays initialized and the state stays, so the push can simply be repeated.
+ */
+export async function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<PushResult> {
+  const state = deps.state.read();
+  const missing = missingMaterials(state);
+  if (missing.materials.length + missing.groups.length > 0) {
+    const parts = [
+      ...(missing.materials.length ? [`material${missing.materials.length > 1 ? "s" : ""} ${missing.materials.join(", ")}`] : []),
+      ...missing.groups.map((g) => `one material of group ${g}`),
+    ];
+    throw new CairnError("MATERIALS_MISSING", `the contract still requires ${parts.join(" and ")}`, {
+      hint: "add them with `cairn attestation add --name NAME --value VALUE`, then push again",
+      details: missing,
+    });
+  }
+  const annotations = mergeAnnotations("the attestation", state.contract.annotations, input.annotations);
+  if (!state.dryRun) {
+    const done = await alreadyPushed(deps, state.workflow.runId!, input.bundlePath);
+    if (done) return done;
+  }
+  const key = await input.loadKey();
+  const now = deps.clock.now().toISOString();
+  const statement = buildStatement(state, { finishedAt: now, builderVersion: deps.version, annotations });
+  const bundle = await signStatement(serializeStatement(statement), key);
+  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
+
+  let storedAt: string | undefined;
+  if (!state.dryRun) {
+    const ref = await deps.blobs.putBytes(bundle);
+    deps.repo.transaction(() => {
+      deps.repo.insertAttestation({
+        digest: ref.digest,
+        orgId: deps.repo.getRun(state.workflow.runId!)!.orgId,
+        runId: state.workflow.runId!,
+        workflowId: state.workflow.workflowId!,
+        predicateType: PREDICATE_TYPE,
+        size: ref.size,
+        createdAt: now,
+      });
+      deps.repo.finishRun(state.workflow.runId!, "succeeded", now, null, ref.digest);
+    });
+    storedAt = deps.blobs.pathFor?.(ref.digest);
+  }
+  if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
+  deps.state.remove();
+  return { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt };
+}
+
+/**
+ * A push killed after its transaction committed but before the state was cleared left a finished run behind:
+ * repeating the push then reports the stored attestation instead of signing a second one.
+ */
+async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: string): Promise<PushResult | undefined> {
+  const run = deps.repo.getRun(runId);
+  if (run?.state === "succeeded" && run.attestationDigest) {
+    const bundle = await deps.blobs.read(run.attestationDigest);
+    const envelope = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope: { payload: string } }).dsseEnvelope;
+    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString()) as Statement;
+    if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
+    deps.state.remove();
+    return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: deps.blobs.pathFor?.(run.attestationDigest) };
+  }
+  assertRunOpen(deps, runId);
+  return undefined;
+}
+
+function assertRunOpen(deps: ServiceDeps, runId: string): void {
+  const run = deps.repo.getRun(runId);
+  if (!run) {
+    throw new CairnError("STATE_INVALID", `workflow run ${runId} is not in the store at ${deps.config.home}`, {
+      hint: "the state was created against another CAIRN_HOME; use the same --home, or init again with --replace",
+    });
+  }
+  if (run.state !== "initialized") {
+    throw new CairnError("STATE_INVALID", `workflow run ${runId} is already ${run.state}`, {
+      hint: "start a new attestation with `cairn attestation init --replace`",
+    });
+  }
+}

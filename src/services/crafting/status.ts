@@ -1,0 +1,64 @@
+import { missingMaterials, type Missing } from "../../crafter/state/transitions.ts";
+import type { CraftingState } from "../../crafter/state/types.ts";
+import type { ServiceDeps } from "../deps.ts";
+
+export interface MaterialRow {
+  name: string;
+  kind: string;
+  set: boolean;
+  required: boolean;
+  output: boolean;
+  fromContract: boolean;
+  value?: string;
+  digest?: string;
+  annotations?: Record<string, string>;
+}
+
+export interface StatusView {
+  attestationId: string;
+  dryRun: boolean;
+  initializedAt: string;
+  workflow: CraftingState["workflow"];
+  runner: CraftingState["runner"];
+  env: Record<string, string>;
+  git?: CraftingState["git"];
+  materials: MaterialRow[];
+  missing: Missing;
+  /** Attestation-level annotations the contract requires at push. */
+  requiredAnnotations: string[];
+  readyToPush: boolean;
+}
+
+/** Contract materials in contract order, then contract-free ones by name. */
+export function statusView(state: CraftingState): StatusView {
+  const rows: MaterialRow[] = state.contract.materials.map((m) => {
+    const got = state.materials[m.name];
+    return { name: m.name, kind: m.type, set: !!got, required: !m.optional, output: m.output, fromContract: true, ...recorded(got) };
+  });
+  const extra = Object.values(state.materials)
+    .filter((m) => !m.fromContract)
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
+  for (const m of extra) rows.push({ name: m.name, kind: m.kind, set: true, required: false, output: m.output, fromContract: false, ...recorded(m) });
+  const missing = missingMaterials(state);
+  return {
+    attestationId: state.attestationId,
+    dryRun: state.dryRun,
+    initializedAt: state.initializedAt,
+    workflow: state.workflow,
+    runner: state.runner,
+    env: state.env,
+    git: state.git,
+    materials: rows,
+    missing,
+    requiredAnnotations: state.contract.annotations.filter((a) => a.value === "").map((a) => a.name),
+    readyToPush: missing.materials.length === 0 && missing.groups.length === 0,
+  };
+}
+
+function recorded(m: CraftingState["materials"][string] | undefined): Partial<MaterialRow> {
+  return m ? { value: m.value, digest: m.digest, annotations: m.annotations } : {};
+}
+
+export function attestationStatus(deps: ServiceDeps): StatusView {
+  return statusView(deps.state.read());
+}

@@ -1,0 +1,24 @@
+import type { Config } from "../config.ts";
+import type { BlobStore, ControlPlaneRepo } from "../store/ports.ts";
+import type { StateFile } from "./state-file.ts";
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Warnings and progress the services want shown; the CLI prints them, the server collects them. */
+export interface Reporter {
+  warn(message: string): void;
+  progress?(label: string, done: number, total: number): void;
+}
+
+/** What every service gets from the composition root (src/context.ts). */
+export interface ServiceDeps {
+  config: Config;
+  clock: Clock;
+  repo: ControlPlaneRepo;
+  blobs: BlobStore;
+  state: StateFile;
+  reporter: Reporter;
+  version: string;
+}

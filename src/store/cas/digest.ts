@@ -1,0 +1,25 @@
+import { open } from "node:fs/promises";
+import { CairnError } from "../../errors.ts";
+
+const DIGEST_RE = /^sha256:([0-9a-f]{64})$/;
+
+/** Returns the hex part of a "sha256:<64 hex>" digest; anything else (paths, other algorithms) is refused. */
+export function parseDigest(digest: string): string {
+  const m = DIGEST_RE.exec(digest);
+  if (!m) {
+    throw new CairnError("USAGE", `invalid digest ${JSON.stringify(digest)}`, {
+      hint: "digests are written sha256:<64 lowercase hex characters>",
+    });
+  }
+  return m[1]!;
+}
+
+/** fsync a directory so a rename into it survives a power loss. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const fh = await open(dir, "r");
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

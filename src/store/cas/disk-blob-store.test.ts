@@ -1,0 +1,46 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expectCode } from "../../test-helpers.ts";
+import { DiskBlobStore } from "./disk-blob-store.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "cairn-cas-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+describe("DiskBlobStore", () => {
+  const store = new DiskBlobStore(join(dir, "cas"));
+
+  test("ingests a file in one pass: digest, size, content-addressed path, no temp files left", async () => {
+    const data = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => i % 251);
+    const file = join(dir, "in.bin");
+    writeFileSync(file, data);
+    const ref = await store.ingestFile(file);
+    expect(ref).toEqual({ digest: sha(data), size: data.length });
+    expect(store.pathFor(ref.digest)).toEndWith(`/sha256/${ref.digest.slice(7, 9)}/${ref.digest.slice(7)}`);
+    expect(await store.has(ref.digest)).toBe(true);
+    expect(readdirSync(join(dir, "cas", "tmp"))).toEqual([]);
+    expect(sha(await store.read(ref.digest))).toBe(ref.digest);
+  });
+
+  test("putBytes is idempotent", async () => {
+    const a = await store.putBytes(new TextEncoder().encode("hello"));
+    const b = await store.putBytes(new TextEncoder().encode("hello"));
+    expect(a).toEqual(b);
+    expect(a.digest).toBe("sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824");
+  });
+
+  test("read refuses a corrupted blob and reports a missing one", async () => {
+    const ref = await store.putBytes(new TextEncoder().encode("tamper me"));
+    writeFileSync(store.pathFor(ref.digest), "tampered!");
+    await expectCode(() => store.read(ref.digest), "INTEGRITY");
+    await expectCode(() => store.read(sha("never stored")), "NOT_FOUND");
+  });
+
+  test("digests that are not sha256:<hex> are refused before touching the filesystem", async () => {
+    await expectCode(() => store.has("sha256:../../etc/passwd"), "USAGE");
+    await expectCode(() => store.read("md5:abc"), "USAGE");
+  });
+});

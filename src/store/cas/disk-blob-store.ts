@@ -1,0 +1,96 @@
+import { createHash } from "node:crypto";
+import { mkdirSync } from "node:fs";
+import { open, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import { CairnError } from "../../errors.ts";
+import type { BlobRef, BlobStore, IngestOptions } from "../ports.ts";
+import { fsyncDir, parseDigest } from "./digest.ts";
+
+/**
+ * sha256-addressed blobs under `<root>/sha256/<ab>/<hex>`. Every write goes to `<root>/tmp`, is hashed while
+ * it is written, fsynced, and renamed into place: a blob path only ever holds complete, correct bytes.
+ */
+export class DiskBlobStore implements BlobStore {
+  private readonly tmpDir: string;
+
+  constructor(private readonly root: string) {
+    this.tmpDir = join(root, "tmp");
+    mkdirSync(this.tmpDir, { recursive: true });
+  }
+
+  pathFor(digest: string): string {
+    const hex = parseDigest(digest);
+    return join(this.root, "sha256", hex.slice(0, 2), hex);
+  }
+
+  async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
+    return this.ingest(Bun.file(path).stream(), opts);
+  }
+
+  async putBytes(bytes: Uint8Array): Promise<BlobRef> {
+    return this.ingest([bytes], {});
+  }
+
+  /** One pass: each chunk is hashed on this thread while the previous chunk's write runs in the I/O pool. */
+  private async ingest(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: IngestOptions): Promise<BlobRef> {
+    const tmp = join(this.tmpDir, crypto.randomUUID());
+    const fh = await open(tmp, "wx", 0o644);
+    const hash = createHash("sha256");
+    let size = 0;
+    try {
+      let inFlight: Promise<unknown> = Promise.resolve();
+      for await (const chunk of chunks) {
+        hash.update(chunk);
+        await inFlight;
+        inFlight = fh.write(chunk);
+        size += chunk.length;
+        opts.onProgress?.(size);
+      }
+      await inFlight;
+      await fh.sync();
+    } catch (e) {
+      await fh.close().catch(() => {});
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    await fh.close();
+    const digest = `sha256:${hash.digest("hex")}`;
+    const dest = this.pathFor(digest);
+    if (await exists(dest)) {
+      await rm(tmp, { force: true }); // already stored (content-addressed: same bytes)
+    } else {
+      const dir = join(dest, "..");
+      mkdirSync(dir, { recursive: true });
+      await rename(tmp, dest);
+      await fsyncDir(dir);
+    }
+    return { digest, size };
+  }
+
+  async has(digest: string): Promise<boolean> {
+    return exists(this.pathFor(digest));
+  }
+
+  async read(digest: string): Promise<Uint8Array> {
+    const path = this.pathFor(digest);
+    const file = Bun.file(path);
+    if (!(await file.exists())) throw new CairnError("NOT_FOUND", `blob ${digest} is not in the store`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    if (actual !== digest) {
+      throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, {
+        hint: "run `cairn store fsck` to find every damaged blob",
+      });
+    }
+    return bytes;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,98 @@
+/** Storage ports. Services depend on these; adapters (disk CAS, SQLite; later OCI, HTTP) implement them. */
+
+export interface BlobRef {
+  /** "sha256:<hex>" */
+  digest: string;
+  size: number;
+}
+
+export interface IngestOptions {
+  /** Called with bytes written so far (for progress bars). */
+  onProgress?: (written: number) => void;
+}
+
+/** Content-addressed blobs. Writes are atomic: a blob is either absent or complete and correct. */
+export interface BlobStore {
+  ingestFile(path: string, opts?: IngestOptions): Promise<BlobRef>;
+  putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  has(digest: string): Promise<boolean>;
+  /** Whole blob in memory; throws NOT_FOUND. Verifies the digest. */
+  read(digest: string): Promise<Uint8Array>;
+  /** Local adapters: the file holding the blob (for messages); remote adapters leave it out. */
+  pathFor?(digest: string): string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+}
+export interface Project {
+  id: string;
+  orgId: string;
+  name: string;
+}
+export interface Workflow {
+  id: string;
+  orgId: string;
+  projectId: string;
+  project: string;
+  name: string;
+  team: string | null;
+  description: string | null;
+  contractId: string;
+  contractName: string;
+}
+export interface ContractRevision {
+  contractId: string;
+  contractName: string;
+  revision: number;
+  body: string;
+  bodyFormat: "yaml" | "json";
+  digest: string;
+  createdAt: string;
+}
+export type RunState = "initialized" | "succeeded" | "failed" | "cancelled" | "expired";
+export interface WorkflowRun {
+  id: string;
+  orgId: string;
+  workflowId: string;
+  state: RunState;
+  reason: string | null;
+  runnerType: string;
+  runnerUrl: string | null;
+  contractRevisionUsed: number;
+  contractRevisionLatest: number;
+  attestationDigest: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+export interface AttestationRecord {
+  digest: string;
+  orgId: string;
+  runId: string;
+  workflowId: string;
+  predicateType: string;
+  size: number;
+  createdAt: string;
+}
+
+/** The control-plane tables. Lookups return undefined when absent; services turn that into NOT_FOUND. */
+export interface ControlPlaneRepo {
+  /** Runs fn in one transaction (nested calls join the outer one). */
+  transaction<T>(fn: () => T): T;
+  ensureOrg(name: string, now: string): Organization;
+  findOrg(name: string): Organization | undefined;
+  ensureProject(orgId: string, name: string, now: string): Project;
+  findWorkflow(orgId: string, project: string, name: string): Workflow | undefined;
+  createWorkflow(w: Omit<Workflow, "id" | "contractName" | "project">, now: string): Workflow;
+  findContractByName(orgId: string, name: string): { id: string; name: string } | undefined;
+  createContract(orgId: string, name: string, description: string | null, now: string): { id: string; name: string };
+  latestRevision(contractId: string): ContractRevision | undefined;
+  getRevision(contractId: string, revision: number): ContractRevision | undefined;
+  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string): ContractRevision;
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt">): WorkflowRun;
+  getRun(id: string): WorkflowRun | undefined;
+  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void;
+  insertAttestation(a: AttestationRecord): void;
+  findAttestation(digest: string): AttestationRecord | undefined;
+}

@@ -1,0 +1,10 @@
+import type { Database } from "bun:sqlite";
+import { init } from "./001-init.ts";
+
+export interface Migration {
+  name: string;
+  up(db: Database): void;
+}
+
+/** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [init];

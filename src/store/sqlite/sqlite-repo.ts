@@ -1,0 +1,131 @@
+import type { Database } from "bun:sqlite";
+import type {
+  AttestationRecord,
+  ContractRevision,
+  ControlPlaneRepo,
+  Organization,
+  Project,
+  RunState,
+  Workflow,
+  WorkflowRun,
+} from "../ports.ts";
+import { toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
+
+const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS projectId, p.name AS project, w.name, w.team,
+  w.description, w.contract_id AS contractId, c.name AS contractName
+  FROM workflows w JOIN projects p ON p.id = w.project_id JOIN contracts c ON c.id = w.contract_id`;
+const REVISION_SELECT = `SELECT r.*, c.name FROM contract_revisions r JOIN contracts c ON c.id = r.contract_id`;
+
+/** ControlPlaneRepo over bun:sqlite. Ids are random UUIDs; timestamps are ISO strings from the injected clock. */
+export class SqliteRepo implements ControlPlaneRepo {
+  constructor(private readonly db: Database) {}
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  ensureOrg(name: string, now: string): Organization {
+    this.db.query("INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)").run(crypto.randomUUID(), name, now);
+    return this.db.query("SELECT id, name FROM organizations WHERE name = ?").get(name) as Organization;
+  }
+
+  findOrg(name: string): Organization | undefined {
+    return (this.db.query("SELECT id, name FROM organizations WHERE name = ?").get(name) as Organization | null) ?? undefined;
+  }
+
+  ensureProject(orgId: string, name: string, now: string): Project {
+    this.db
+      .query("INSERT OR IGNORE INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?)")
+      .run(crypto.randomUUID(), orgId, name, now);
+    return this.db.query("SELECT id, org_id AS orgId, name FROM projects WHERE org_id = ? AND name = ?").get(orgId, name) as Project;
+  }
+
+  findWorkflow(orgId: string, project: string, name: string): Workflow | undefined {
+    const row = this.db.query(`${WORKFLOW_SELECT} WHERE w.org_id = ? AND p.name = ? AND w.name = ?`).get(orgId, project, name);
+    return (row as Workflow | null) ?? undefined;
+  }
+
+  createWorkflow(w: Omit<Workflow, "id" | "contractName" | "project">, now: string): Workflow {
+    const id = crypto.randomUUID();
+    this.db
+      .query(
+        `INSERT INTO workflows (id, org_id, project_id, name, team, description, contract_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(id, w.orgId, w.projectId, w.name, w.team, w.description, w.contractId, now);
+    return this.db.query(`${WORKFLOW_SELECT} WHERE w.id = ?`).get(id) as Workflow;
+  }
+
+  findContractByName(orgId: string, name: string): { id: string; name: string } | undefined {
+    const row = this.db.query("SELECT id, name FROM contracts WHERE org_id = ? AND name = ?").get(orgId, name);
+    return (row as { id: string; name: string } | null) ?? undefined;
+  }
+
+  createContract(orgId: string, name: string, description: string | null, now: string): { id: string; name: string } {
+    const id = crypto.randomUUID();
+    this.db
+      .query("INSERT INTO contracts (id, org_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(id, orgId, name, description, now);
+    return { id, name };
+  }
+
+  latestRevision(contractId: string): ContractRevision | undefined {
+    const row = this.db.query(`${REVISION_SELECT} WHERE r.contract_id = ? ORDER BY r.revision DESC LIMIT 1`).get(contractId);
+    return row ? toRevision(row as RevisionRow) : undefined;
+  }
+
+  getRevision(contractId: string, revision: number): ContractRevision | undefined {
+    const row = this.db.query(`${REVISION_SELECT} WHERE r.contract_id = ? AND r.revision = ?`).get(contractId, revision);
+    return row ? toRevision(row as RevisionRow) : undefined;
+  }
+
+  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string): ContractRevision {
+    const next = (this.latestRevision(contractId)?.revision ?? 0) + 1;
+    this.db
+      .query(
+        "INSERT INTO contract_revisions (contract_id, revision, body, body_format, digest, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      )
+      .run(contractId, next, body, bodyFormat, digest, now);
+    return this.getRevision(contractId, next)!;
+  }
+
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt">): WorkflowRun {
+    this.db
+      .query(
+        `INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, runner_url, contract_revision_used,
+           contract_revision_latest, created_at) VALUES (?, ?, ?, 'initialized', ?, ?, ?, ?, ?)`,
+      )
+      .run(r.id, r.orgId, r.workflowId, r.runnerType, r.runnerUrl, r.contractRevisionUsed, r.contractRevisionLatest, r.createdAt);
+    return this.getRun(r.id)!;
+  }
+
+  getRun(id: string): WorkflowRun | undefined {
+    const row = this.db.query("SELECT * FROM workflow_runs WHERE id = ?").get(id);
+    return row ? toRun(row as RunRow) : undefined;
+  }
+
+  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void {
+    this.db
+      .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ? WHERE id = ?")
+      .run(state, now, reason, digest, id);
+  }
+
+  insertAttestation(a: AttestationRecord): void {
+    this.db
+      .query(
+        `INSERT OR IGNORE INTO attestations (digest, org_id, run_id, workflow_id, predicate_type, size, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(a.digest, a.orgId, a.runId, a.workflowId, a.predicateType, a.size, a.createdAt);
+  }
+
+  findAttestation(digest: string): AttestationRecord | undefined {
+    const row = this.db
+      .query(
+        `SELECT digest, org_id AS orgId, run_id AS runId, workflow_id AS workflowId, predicate_type AS predicateType,
+           size, created_at AS createdAt FROM attestations WHERE digest = ?`,
+      )
+      .get(digest);
+    return (row as AttestationRecord | null) ?? undefined;
+  }
+}
