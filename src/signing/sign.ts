@@ -1,0 +1,51 @@
+// Signing an in-toto Statement into a key-based Sigstore bundle v0.3 (DSSE envelope, no Fulcio,
+// no Rekor, no TSA: offline by construction because the builder gets no witnesses).
+import { sign as cryptoSign, type KeyObject } from "node:crypto";
+import { bundleToJSON } from "@sigstore/bundle";
+import { DSSEBundleBuilder, type Signature, type Signer } from "@sigstore/sign";
+import { CairnError } from "../errors.ts";
+import { keyId, keyKind, publicKeyPem } from "./keys.ts";
+
+/** payloadType of every envelope cairn signs. */
+export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+
+/**
+ * A sigstore-js Signer backed by a local node:crypto key. ECDSA P-256 signs SHA-256 with a DER
+ * signature (what cosign, sigstore-go and sigstore-js verify); Ed25519 is pure Ed25519 over the
+ * PAE (cosign uses the pure variant for DSSE, Ed25519ph only for hashedrekord).
+ */
+export class LocalKeySigner implements Signer {
+  readonly #key: KeyObject;
+  readonly #hash: string | null;
+  readonly #publicPem: string;
+  readonly #hint: string;
+
+  constructor(privateKey: KeyObject) {
+    if (privateKey.type !== "private") {
+      throw new CairnError("KEY_INVALID", "signing needs a private key, got a public key");
+    }
+    this.#key = privateKey;
+    this.#hash = keyKind(privateKey) === "ed25519" ? null : "sha256";
+    this.#publicPem = publicKeyPem(privateKey);
+    this.#hint = keyId(privateKey);
+  }
+
+  async sign(data: Buffer): Promise<Signature> {
+    const signature = cryptoSign(this.#hash, data, this.#key);
+    return { signature, key: { $case: "publicKey", publicKey: this.#publicPem, hint: this.#hint } };
+  }
+}
+
+/**
+ * Signs `payload` (the serialized Statement; signed byte-for-byte) and returns the Sigstore bundle
+ * JSON bytes. The bundle's publicKey.hint and the DSSE keyid are both keyId(privateKey).
+ * Ed25519 output is deterministic for the same payload and key; ECDSA is randomized.
+ */
+export async function signStatement(payload: Uint8Array, privateKey: KeyObject): Promise<Uint8Array> {
+  const builder = new DSSEBundleBuilder({ signer: new LocalKeySigner(privateKey), witnesses: [] });
+  const bundle = await builder.create({ data: Buffer.from(payload), type: IN_TOTO_PAYLOAD_TYPE });
+  const json = bundleToJSON(bundle);
+  // The bundle spec requires tlogEntries (empty for key-signed bundles); sigstore-js omits empty lists, Go readers expect it.
+  json.verificationMaterial = { ...json.verificationMaterial, tlogEntries: json.verificationMaterial.tlogEntries ?? [] };
+  return new TextEncoder().encode(JSON.stringify(json));
+}
