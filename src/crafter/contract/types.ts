@@ -32,7 +32,10 @@ export interface ContractMaterial {
 
 /** A policy attached to materials or to the whole attestation. Exactly one of `ref` / `embedded` is set. */
 export interface PolicyAttachment {
-  /** `file://x.yaml`, `https://…/x.yaml`, `chainloop://[provider:][org/]name`, a bare name or a relative file path; optional `@sha256:<hex>`. */
+  /**
+   * `file://x.yaml`, `https://…/x.yaml`, `chainloop://[provider:][org/]name`, a bare name or a
+   * relative file path; optionally suffixed `@sha256:<hex>`.
+   */
   ref?: string;
   /** An inline `kind: Policy` document, kept as written (not validated here). */
   embedded?: Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { CairnError } from "../../errors.ts";
 import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
-import { detectRunner } from "../../crafter/runners/index.ts";
+import { detectRunner } from "../../crafter/runners/registry.ts";
 import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
 import { loadContractFile, parseContractText, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";

@@ -1,0 +1,117 @@
+/**
+ * Text → a plain value tree, for YAML and JSON alike (JSON is parsed by the YAML 1.2 parser, so both
+ * get the same line/column positions and one-line syntax errors). Two things the stock `toJS()` loses
+ * are kept: numbers remember their source text (`1.10` must not become "1.1" when a string is wanted)
+ * and every node remembers its position, for error messages.
+ */
+import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document } from "yaml";
+import { CairnError } from "../../errors.ts";
+import { formatPath, type Path, type Segment } from "./path.ts";
+
+/** A number as written in the source file. */
+export class NumberLiteral {
+  constructor(
+    readonly source: string,
+    readonly value: number,
+  ) {}
+}
+
+/** Mappings are Maps (key order kept, no `__proto__` surprises); YAML null and absent are the same. */
+export type Value = null | boolean | string | NumberLiteral | Value[] | Map<string, Value>;
+
+export interface Position {
+  line: number;
+  column: number;
+}
+
+export interface Tree {
+  root: Value;
+  /** Where the node at `path` starts, if it exists in the source. */
+  positionOf(path: Path): Position | undefined;
+}
+
+// Anchors/aliases are resolved by copying; these bounds stop alias bombs and self-referencing anchors.
+const MAX_NODES = 100_000;
+const MAX_DEPTH = 64;
+
+interface State {
+  doc: Document;
+  lines: LineCounter;
+  positions: Map<string, Position>;
+  nodes: number;
+  source: string;
+}
+
+/** Parses `text`; syntax errors throw CONTRACT_INVALID naming the line and column. Empty text → null root. */
+export function readTree(text: string, source: string): Tree {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const details = doc.errors.map((e) => {
+      const at = lines.linePos(e.pos[0]);
+      return { path: "", problem: `YAML syntax error: ${e.message.replace(/\s+/g, " ")}`, line: at.line, column: at.col };
+    });
+    const first = details[0]!;
+    const more = details.length > 1 ? ` (and ${details.length - 1} more)` : "";
+    throw new CairnError(
+      "CONTRACT_INVALID",
+      `${source}:${first.line}:${first.column}: ${first.problem}${more}`,
+      { hint: "Fix the YAML/JSON syntax at that line; JSON files must be a single valid JSON object.", details },
+    );
+  }
+  const state: State = { doc, lines, positions: new Map(), nodes: 0, source };
+  const root = convert(doc.contents, [], state, 0);
+  return { root, positionOf: (path) => state.positions.get(formatPath(path)) };
+}
+
+function tooComplex(state: State, why: string): CairnError {
+  return new CairnError("CONTRACT_INVALID", `${state.source}: ${why}`, {
+    hint: "A contract is a small document; remove deep nesting or recursive YAML anchors/aliases.",
+  });
+}
+
+function convert(node: unknown, path: Segment[], state: State, depth: number): Value {
+  if (++state.nodes > MAX_NODES) throw tooComplex(state, `more than ${MAX_NODES} nodes (alias expansion?)`);
+  if (depth > MAX_DEPTH) throw tooComplex(state, `nested deeper than ${MAX_DEPTH} levels`);
+  if (node === null || node === undefined) return null;
+  if (isAlias(node)) return convert(node.resolve(state.doc), path, state, depth + 1);
+  const range = (node as { range?: [number, number, number] }).range;
+  if (range) {
+    const at = state.lines.linePos(range[0]);
+    state.positions.set(formatPath(path), { line: at.line, column: at.col });
+  }
+  if (isMap(node)) {
+    const out = new Map<string, Value>();
+    for (const pair of node.items) {
+      const key = keyText(pair.key, path, state);
+      out.set(key, convert(pair.value, [...path, key], state, depth + 1));
+    }
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i], state, depth + 1));
+  if (isScalar(node)) return scalar(node.value, node.source);
+  return null;
+}
+
+function scalar(value: unknown, source: string | undefined): Value {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "boolean") return value;
+  if (typeof value === "number" || typeof value === "bigint") {
+    return new NumberLiteral(source ?? String(value), Number(value));
+  }
+  // Other YAML types (timestamps, binary under a YAML 1.1 directive) are treated as their text.
+  return source ?? String(value);
+}
+
+function keyText(key: unknown, path: Path, state: State): string {
+  const k = isAlias(key) ? key.resolve(state.doc) : key;
+  if (isScalar(k) && (k.value === null || typeof k.value !== "object")) {
+    return k.source ?? String(k.value);
+  }
+  const where = formatPath(path);
+  throw new CairnError(
+    "CONTRACT_INVALID",
+    `${state.source}: ${where === "" ? "" : `${where}: `}mapping keys must be plain strings`,
+    { hint: "Use simple `key: value` pairs; complex (`? …`) keys are not part of the contract schema." },
+  );
+}
