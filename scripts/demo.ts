@@ -8,7 +8,7 @@ const root = resolve(import.meta.dir, "..");
 const bin = join(root, "dist", "cairn");
 const work = mkdtempSync(join(tmpdir(), "cairn-demo-"));
 const home = join(work, "home");
-const env = { ...process.env, CAIRN_HOME: home, CAIRN_SIGNING_PASSWORD: "demo-password" };
+const env: Record<string, string | undefined> = { ...process.env, CAIRN_HOME: home, CAIRN_SIGNING_PASSWORD: "demo-password" };
 for (const k of ["GITHUB_ACTIONS", "GITHUB_RUN_ID", "GITLAB_CI", "CI", "JENKINS_HOME", "TF_BUILD", "CIRCLECI"]) delete env[k];
 
 writeFileSync(join(work, "app.bin"), crypto.getRandomValues(new Uint8Array(2 * 1024 * 1024)));

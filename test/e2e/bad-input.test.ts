@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { FIXTURES, Sandbox, type Run } from "./harness.ts";
+import { FIXTURES, Sandbox, type Counts, type Run } from "./harness.ts";
 
 const DEMO = join(FIXTURES, "contracts", "demo.yaml");
 
@@ -56,7 +56,7 @@ describe("bad input leaves state and store as they were", () => {
 
   describe("with an attestation in progress", () => {
     let snapshot = "";
-    let counts: Record<string, number> = {};
+    let counts: Counts;
     beforeAll(() => {
       sb.ok(["att", "init", "--workflow", "w", "--project", "p", "--contract", DEMO]);
       sb.ok(["att", "add", "--name", "build-ref", "--value", "v1"]);

@@ -11,6 +11,14 @@ export const PASSWORD = "e2e-password";
 
 if (!existsSync(BIN)) throw new Error("dist/cairn is missing: run `npm run build` (npm test does it)");
 
+export interface Counts {
+  workflows: number;
+  contract_revisions: number;
+  workflow_runs: number;
+  attestations: number;
+  succeeded: number;
+}
+
 export interface Run {
   code: number;
   stdout: string;
@@ -53,13 +61,13 @@ export class Sandbox {
   }
 
   /** Row counts of the store, to prove failures leave it as it was. */
-  counts(): Record<string, number> {
+  counts(): Counts {
+    const out: Counts = { workflows: 0, contract_revisions: 0, workflow_runs: 0, attestations: 0, succeeded: 0 };
     const dbPath = join(this.home, "cairn.db");
-    if (!existsSync(dbPath)) return {};
+    if (!existsSync(dbPath)) return out;
     const db = new Database(dbPath, { readonly: true });
     try {
-      const out: Record<string, number> = {};
-      for (const t of ["workflows", "contract_revisions", "workflow_runs", "attestations"]) {
+      for (const t of ["workflows", "contract_revisions", "workflow_runs", "attestations"] as const) {
         out[t] = (db.query(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
       }
       out.succeeded = (db.query("SELECT count(*) AS n FROM workflow_runs WHERE state = 'succeeded'").get() as { n: number }).n;

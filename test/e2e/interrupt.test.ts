@@ -53,4 +53,4 @@ test("push killed at any moment leaves either the untouched attestation or the c
     expect(final.succeeded).toBe(final.attestations);
   }
   expect(outcomes.has("interrupted")).toBe(true);
-});
+}, 120_000);

@@ -1,0 +1,17 @@
+// `npm run bench`: speed targets as ratios against baselines measured in the same run on the same files.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { benchAddLarge } from "./add-large.ts";
+import { benchLifecycle } from "./lifecycle.ts";
+import { printTable } from "./lib.ts";
+
+const only = process.argv[2];
+const work = mkdtempSync(join(tmpdir(), "cairn-bench-"));
+try {
+  if (!only || only === "lifecycle") await benchLifecycle(work);
+  if (!only || only === "add") await benchAddLarge(work);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+printTable();
