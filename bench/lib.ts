@@ -9,7 +9,8 @@ export function runProcess(cmd: string[], opts: { cwd?: string; env?: Record<str
   const p = Bun.spawnSync(cmd, { cwd: opts.cwd, env: opts.env as Record<string, string>, stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
   if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString()}${p.stdout.toString()}`);
-  return { ms, maxRssMiB: Number(p.resourceUsage?.maxRSS ?? 0) / 1024 };
+  // Bun reports maxRSS in bytes.
+  return { ms, maxRssMiB: Number(p.resourceUsage?.maxRSS ?? 0) / 1048576 };
 }
 
 export function median(xs: number[]): number {

@@ -3,7 +3,6 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { PREDICATE_TYPE } from "../crafter/statement.ts";
-import { verifyBundle } from "../signing/verify.ts";
 import { sha256 } from "./materials/evaluate.ts";
 
 export interface VerifyInput {
@@ -34,13 +33,14 @@ interface StatementShape {
 }
 
 /** Signature over the DSSE PAE (by a key we were given), then the statement type, predicate type and subjects. */
-export function verifyAttestation(input: VerifyInput): VerifyResult {
+export async function verifyAttestation(input: VerifyInput): Promise<VerifyResult> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(resolve(input.cwd, input.bundlePath));
   } catch {
     throw new CairnError("NOT_FOUND", `bundle ${input.bundlePath} does not exist`);
   }
+  const { verifyBundle } = await import("../signing/verify.ts"); // sigstore libraries: loaded only to verify
   const v = verifyBundle(bytes, input.keys);
   const fail = (reason: string): never => {
     throw new CairnError("VERIFY_FAILED", `${input.bundlePath}: ${reason}`);

@@ -97,6 +97,23 @@ describe("offline lifecycle through the compiled binary", () => {
   });
 });
 
+describe("a workflow without a contract gets its own empty one", () => {
+  const sb = new Sandbox();
+  afterAll(() => sb.cleanup());
+
+  test("init without --contract, a contract-free add with a detected kind, push", () => {
+    writeFileSync(sb.path("notes.txt"), "release notes\n");
+    sb.ok(["keys", "generate"]);
+    const init = sb.json<{ workflow: { contractName: string; contractRevision: number } }>(["att", "init", "--workflow", "nightly", "--project", "p"]);
+    expect(init.workflow).toMatchObject({ contractName: "p-nightly", contractRevision: 1 });
+    const added = sb.json<{ kind: string; name: string }>(["att", "add", "--value", "notes.txt"]);
+    expect(added.kind).toBe("ARTIFACT");
+    expect(sb.json<{ kind: string }>(["att", "add", "--name", "sbom", "--value", SBOM]).kind).toBe("SBOM_CYCLONEDX_JSON");
+    sb.ok(["att", "push", "--key", "cosign.key"]);
+    expect(sb.runStates()).toEqual(["succeeded"]);
+  });
+});
+
 describe("dry-run signs but stores nothing", () => {
   const sb = new Sandbox();
   afterAll(() => sb.cleanup());

@@ -33,7 +33,7 @@ export function verifyCommand(): Command {
         }
         return { name: s.slice(0, i), digest: s.slice(i + 1) };
       });
-      const r = verifyAttestation({ bundlePath: opts.bundle, keys, subjects, artifacts: opts.artifact, predicateType: opts.predicateType, cwd: config.cwd });
+      const r = await verifyAttestation({ bundlePath: opts.bundle, keys, subjects, artifacts: opts.artifact, predicateType: opts.predicateType, cwd: config.cwd });
       print(opts.output, r, () =>
         renderTable({
           rows: [

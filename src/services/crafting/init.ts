@@ -76,7 +76,7 @@ function recordRun(deps: ServiceDeps, input: InitInput, loaded: LoadedContract |
   let revision;
   if (!workflow) {
     const name = loaded?.contract.name ?? `${input.project}-${input.workflow}`;
-    revision = registerRevision(repo, org.id, name, loaded ?? defaultContract(), now);
+    revision = registerRevision(repo, org.id, name, loaded ?? defaultContract(name), now);
     workflow = repo.createWorkflow(
       { orgId: org.id, projectId: project.id, name: input.workflow, team: input.team ?? null, description: null, contractId: revision.contractId },
       now,
@@ -158,6 +158,7 @@ function allowListed(contract: Contract, env: Record<string, string | undefined>
 }
 
 /** A workflow created without --contract gets its own empty contract, which `contract update` can fill later. */
-function defaultContract(): LoadedContract {
-  return parseContractText("apiVersion: cairn.dev/v1\nkind: Contract\nspec: {}\n", "built-in default contract");
+function defaultContract(name: string): LoadedContract {
+  const body = `apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: ${name}\nspec: {}\n`;
+  return parseContractText(body, "built-in default contract");
 }

@@ -2,7 +2,6 @@ import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
 import { buildStatement, serializeStatement, PREDICATE_TYPE, type Statement } from "../../crafter/statement.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
-import { signStatement } from "../../signing/sign.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
 
@@ -49,6 +48,8 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
   const key = await input.loadKey();
   const now = deps.clock.now().toISOString();
   const statement = buildStatement(state, { finishedAt: now, builderVersion: deps.version, annotations });
+  // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
+  const { signStatement } = await import("../../signing/sign.ts");
   const bundle = await signStatement(serializeStatement(statement), key);
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
 

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { open, rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { BlobRef, BlobStore, IngestOptions } from "../ports.ts";
@@ -24,7 +24,12 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
-    return this.ingest(Bun.file(path).stream(), opts);
+    const src = await open(path, "r");
+    try {
+      return await this.ingest(readChunks(src), opts);
+    } finally {
+      await src.close();
+    }
   }
 
   async putBytes(bytes: Uint8Array): Promise<BlobRef> {
@@ -83,6 +88,21 @@ export class DiskBlobStore implements BlobStore {
       });
     }
     return bytes;
+  }
+}
+
+const CHUNK = 4 * 1024 * 1024;
+
+/**
+ * Reads a file in 4 MiB chunks alternating between two buffers: the consumer hashes one chunk and starts its
+ * write, and must finish with it before asking for the chunk after next (ingest awaits the previous write first).
+ */
+async function* readChunks(src: FileHandle): AsyncGenerator<Uint8Array> {
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  for (let i = 0; ; i ^= 1) {
+    const { bytesRead } = await src.read(bufs[i]!, 0, CHUNK, null);
+    if (bytesRead === 0) return;
+    yield bufs[i]!.subarray(0, bytesRead);
   }
 }
 
