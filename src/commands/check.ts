@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
 import { CairnError } from "../errors.ts";
-import { checkMaterials } from "../services/check.ts";
 import { collectPairs, configFor, outputOption, print, type OutputFormat } from "./shared.ts";
 
 export function checkCommand(): Command {
@@ -17,6 +16,7 @@ export function checkCommand(): Command {
         if (i <= 0) throw new CairnError("USAGE", `--material ${JSON.stringify(m)} is not NAME=PATH`);
         return { name: m.slice(0, i), value: m.slice(i + 1) };
       });
+      const { checkMaterials } = await import("../services/check.ts");
       const r = await checkMaterials({ config: configFor(cmd) }, { contractPath: opts.contract, materials, strict: opts.strictValidation });
       print(opts.output, r, () => {
         const rows = r.materials.map((m) => [m.name, m.kind, m.ok ? "ok" : "FAIL", m.problem ?? m.digest ?? ""]);

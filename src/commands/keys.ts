@@ -1,7 +1,6 @@
 import { Command, Option } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import { generateKeys } from "../services/keys.ts";
 import type { KeyKind } from "../signing/keys.ts";
 import { configFor, outputOption, print, type OutputFormat } from "./shared.ts";
 
@@ -13,6 +12,7 @@ export function keysCommand(): Command {
       .option("--output-prefix <prefix>", "file name prefix", "cosign")
       .addOption(outputOption())
       .action(async (opts: { kind: KeyKind; outputPrefix: string; output: OutputFormat }, cmd: Command) => {
+        const { generateKeys } = await import("../services/keys.ts");
         const r = await generateKeys(configFor(cmd), opts.kind, opts.outputPrefix);
         if (opts.output === "table") io.info("key pair generated");
         print(opts.output, r, () => renderTable({ rows: [["Private Key", r.privateKeyPath], ["Public Key", r.publicKeyPath], ["Kind", r.kind], ["Key ID", r.keyId]] }));

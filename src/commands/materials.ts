@@ -1,15 +1,14 @@
 import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
-import { MATERIAL_KINDS } from "../crafter/materials/registry.ts";
-import { detect, requireKind } from "../services/materials/evaluate.ts";
 import { configFor, outputOption, print, type OutputFormat } from "./shared.ts";
 
-/** `cairn materials list|describe|detect`, all generated from the MATERIAL_KINDS table. */
+/** `cairn materials list|describe|detect`, all generated from the MATERIAL_KINDS table (loaded on demand, like every service). */
 export function materialsCommand(): Command {
   const list = new Command("list")
     .description("every material kind, in auto-discovery order")
     .addOption(outputOption())
-    .action((opts: { output: OutputFormat }) => {
+    .action(async (opts: { output: OutputFormat }) => {
+      const { MATERIAL_KINDS } = await import("../crafter/materials/registry.ts");
       const rows = MATERIAL_KINDS.map((k, i) => ({ order: i + 1, kind: k.kind, input: k.input, autoDetect: k.autoDetect, summary: k.summary }));
       print(opts.output, rows, () =>
         renderTable({ title: "Material kinds (auto-discovery order)", head: ["#", "KIND", "INPUT", "AUTO", "SUMMARY"], rows: rows.map((r) => [String(r.order), r.kind, r.input, r.autoDetect ? "yes" : "no", r.summary]) }),
@@ -19,7 +18,8 @@ export function materialsCommand(): Command {
     .description("what a kind validates, which annotations it records, an example")
     .argument("<kind>", "material kind, e.g. SBOM_CYCLONEDX_JSON")
     .addOption(outputOption())
-    .action((name: string, opts: { output: OutputFormat }) => {
+    .action(async (name: string, opts: { output: OutputFormat }) => {
+      const { requireKind } = await import("../services/materials/evaluate.ts");
       const k = requireKind(name.toUpperCase());
       const data = { kind: k.kind, summary: k.summary, input: k.input, autoDetect: k.autoDetect, validates: k.validates, annotations: k.annotations, example: k.example };
       print(opts.output, data, () =>
@@ -32,7 +32,8 @@ export function materialsCommand(): Command {
     .description("which kind auto-discovery picks for a file or value (reads at most the first 64 KiB)")
     .argument("<value>", "file path or string value")
     .addOption(outputOption())
-    .action((value: string, opts: { output: OutputFormat }, cmd: Command) => {
+    .action(async (value: string, opts: { output: OutputFormat }, cmd: Command) => {
+      const { detect } = await import("../services/materials/evaluate.ts");
       const k = detect(value, configFor(cmd).cwd);
       print(opts.output, { value, kind: k.kind }, () => k.kind);
     });

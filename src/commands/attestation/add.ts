@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
-import { addMaterial } from "../../services/crafting/add.ts";
 import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
 
 interface AddOpts {
@@ -24,6 +23,7 @@ export function addCommand(): Command {
     .addOption(outputOption())
     .action(async (opts: AddOpts, cmd: Command) => {
       await withApp(cmd, async (app) => {
+        const { addMaterial } = await import("../../services/crafting/add.ts");
         const m = await addMaterial(app, {
           name: opts.name,
           value: opts.value,

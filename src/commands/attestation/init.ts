@@ -1,7 +1,6 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderStatus } from "../../cli/render-status.ts";
-import { initAttestation } from "../../services/crafting/init.ts";
 import { statusView } from "../../services/crafting/status.ts";
 import { outputOption, print, withApp, type OutputFormat } from "../shared.ts";
 
@@ -17,6 +16,7 @@ export function initCommand(): Command {
     .addOption(outputOption())
     .action(async (opts: { workflow: string; project: string; team?: string; contract?: string; dryRun: boolean; replace: boolean; output: OutputFormat }, cmd: Command) => {
       await withApp(cmd, async (app) => {
+        const { initAttestation } = await import("../../services/crafting/init.ts");
         const state = await initAttestation(app, {
           workflow: opts.workflow,
           project: opts.project,

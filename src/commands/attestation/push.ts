@@ -2,8 +2,6 @@ import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import { CairnError } from "../../errors.ts";
-import { pushAttestation } from "../../services/crafting/push.ts";
-import { signingKey } from "../../services/keys.ts";
 import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
 
 interface PushOpts {
@@ -24,6 +22,8 @@ export function pushCommand(): Command {
       await withApp(cmd, async (app) => {
         const ref = opts.key ?? app.config.env.CAIRN_SIGNING_KEY;
         if (!ref) throw new CairnError("USAGE", "push needs a signing key", { hint: "pass --key cosign.key (create one with `cairn keys generate`)" });
+        const { pushAttestation } = await import("../../services/crafting/push.ts");
+        const { signingKey } = await import("../../services/keys.ts");
         const r = await pushAttestation(app, {
           loadKey: () => signingKey(app.config, ref),
           annotations: toRecord(opts.annotation, "--annotation"),

@@ -1,8 +1,6 @@
 import { Command } from "commander";
 import { renderTable } from "../../cli/table.ts";
 import { configFor, collectPairs, outputOption, print, type OutputFormat } from "../shared.ts";
-import { verificationKeys } from "../../services/keys.ts";
-import { verifyAttestation } from "../../services/verify.ts";
 import { CairnError } from "../../errors.ts";
 
 interface VerifyOpts {
@@ -25,6 +23,8 @@ export function verifyCommand(): Command {
     .addOption(outputOption())
     .action(async (opts: VerifyOpts, cmd: Command) => {
       const config = configFor(cmd);
+      const { verificationKeys } = await import("../../services/keys.ts");
+      const { verifyAttestation } = await import("../../services/verify.ts");
       const keys = await verificationKeys(config, opts.key);
       const subjects = opts.subject.map((s) => {
         const i = s.indexOf("=");
