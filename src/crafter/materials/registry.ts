@@ -2,14 +2,65 @@ import type { MaterialKind } from "./kind.ts";
 import { stringKind } from "./string.ts";
 import { artifactKind } from "./artifact.ts";
 import { evidenceKind } from "./evidence.ts";
+import { openvexKind } from "./openvex.ts";
+import { sbomCyclonedxKind } from "./sbom-cyclonedx.ts";
+import { sbomSpdxKind } from "./sbom-spdx.ts";
+import { csafVexKind } from "./csaf-vex.ts";
+import { csafInformationalAdvisoryKind } from "./csaf-informational-advisory.ts";
+import { csafSecurityAdvisoryKind } from "./csaf-security-advisory.ts";
+import { csafSecurityIncidentResponseKind } from "./csaf-security-incident-response.ts";
+import { gitlabKind } from "./gitlab.ts";
+import { gitleaksKind } from "./gitleaks.ts";
+import { detectSecretsKind } from "./detect-secrets.ts";
+import { scorecardKind } from "./scorecard.ts";
+import { sarifKind } from "./sarif.ts";
+import { blackduckKind } from "./blackduck.ts";
+import { twistcliKind } from "./twistcli.ts";
+import { slsaProvenanceKind } from "./slsa-provenance.ts";
+import { attestationKind } from "./attestation.ts";
+import { ghasCodeScanKind } from "./ghas-code-scan.ts";
+import { ghasSecretScanKind } from "./ghas-secret-scan.ts";
+import { ghasDependencyScanKind } from "./ghas-dependency-scan.ts";
+import { trufflehogKind } from "./trufflehog.ts";
+import { checkmarxKind } from "./checkmarx.ts";
+import { containerImageKind } from "./container-image.ts";
 
 /**
  * Every material kind, in auto-discovery order: `detect` tries each kind with autoDetect=true
  * from the top and takes the first whose sniff matches. ARTIFACT (files) and STRING (values)
  * are the fallbacks and stay last. A new kind is one file plus one line here.
+ *
+ * The order is Chainloop's CraftingMaterialInValidationOrder (chainloop.md §2.2), so a file
+ * two kinds could claim resolves the same way it does there. Kinds Chainloop leaves out of
+ * auto-discovery (generic shapes that would shadow others) have autoDetect=false and sit
+ * after the auto-detected ones.
  */
 export const MATERIAL_KINDS = [
   evidenceKind,
+  openvexKind,
+  sbomCyclonedxKind,
+  sbomSpdxKind,
+  csafVexKind,
+  csafInformationalAdvisoryKind,
+  csafSecurityAdvisoryKind,
+  csafSecurityIncidentResponseKind,
+  gitlabKind,
+  gitleaksKind,
+  detectSecretsKind,
+  scorecardKind,
+  // OPENAPI_SPEC, ASYNCAPI_SPEC, GRAPHQL_SPEC, JUNIT_XML, JACOCO_XML, COBERTURA_XML, HELM_CHART go here.
+  sarifKind,
+  blackduckKind,
+  twistcliKind,
+  // ZAP_DAST_ZIP goes here.
+  slsaProvenanceKind,
+  attestationKind,
+  containerImageKind,
+  ghasCodeScanKind,
+  ghasSecretScanKind,
+  ghasDependencyScanKind,
+  trufflehogKind,
+  checkmarxKind,
   artifactKind,
   stringKind,
 ] as const satisfies readonly MaterialKind[];
