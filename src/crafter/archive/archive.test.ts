@@ -30,6 +30,7 @@ describe("readArchive positives", () => {
       want: ["a.xml=A", "dir/b.xml=B"],
     },
     { name: "zip, stored", bytes: () => makeZip({ "x/y.txt": "stored" }, 0), format: "zip", want: ["x/y.txt=stored"] },
+    { name: "zip from Windows (backslash separators)", bytes: () => makeZip({ "reports\\TEST-a.xml": "w" }), format: "zip", want: ["reports/TEST-a.xml=w"] },
     { name: "empty zip", bytes: () => zipSync({}), format: "zip", want: [] },
     {
       name: "tar with ./ prefixes and a directory",
@@ -77,7 +78,8 @@ describe("readArchive refuses", () => {
     { name: "zip ../evil", bytes: () => makeZip({ "../evil.xml": "x" }), rule: "path" },
     { name: "zip nested ..", bytes: () => makeZip({ "a/../../evil.xml": "x" }), rule: "path" },
     { name: "zip /abs", bytes: () => makeZip({ "/etc/passwd": "x" }), rule: "path" },
-    { name: "zip backslash", bytes: () => makeZip({ "a\\..\\evil.xml": "x" }), rule: "path" },
+    { name: "zip backslash traversal", bytes: () => makeZip({ "a\\..\\..\\evil.xml": "x" }), rule: "path" },
+    { name: "zip UNC path", bytes: () => makeZip({ "\\\\server\\share\\x.xml": "x" }), rule: "path" },
     { name: "zip drive letter", bytes: () => makeZip({ "C:/evil.xml": "x" }), rule: "path" },
     { name: "zip NUL byte", bytes: () => makeZip({ "ok.xml\0.exe": "x" }), rule: "path" },
     { name: "zip control char", bytes: () => makeZip({ "a\u001b[2J.xml": "x" }), rule: "path" },

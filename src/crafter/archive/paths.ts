@@ -11,20 +11,21 @@ export type EntryPath = { ok: true; path: string; dir: boolean } | { ok: false; 
 const CONTROL = /[\u0001-\u001f\u007f]/;
 
 /**
- * Normalises a raw entry name or says why it is unsafe. `./a//b` becomes `a/b`; a trailing `/`
- * marks a directory. Refused: NUL bytes, control characters, backslashes (`..\evil` is a
- * traversal on Windows), absolute paths, drive letters, and any `..` segment.
+ * Normalises a raw entry name or says why it is unsafe. Backslashes count as separators (Windows
+ * tools write them, and `..\evil` is a traversal there), so they are turned into `/` *before* the
+ * checks; `./a//b` becomes `a/b`; a trailing separator marks a directory. Refused: NUL bytes,
+ * control characters, absolute paths (`/x`, `\\server\share`), drive letters, any `..` segment.
  */
 export function normalizeEntryPath(raw: string): EntryPath {
   if (raw.includes("\u0000")) return { ok: false, reason: "contains a NUL byte" };
   if (CONTROL.test(raw)) return { ok: false, reason: "contains control characters" };
-  if (raw.includes("\\")) return { ok: false, reason: "contains a backslash" };
-  if (raw.startsWith("/")) return { ok: false, reason: "is an absolute path" };
-  if (/^[A-Za-z]:/.test(raw)) return { ok: false, reason: "starts with a drive letter" };
-  const segments = raw.split("/");
+  const slashed = raw.replaceAll("\\", "/");
+  if (slashed.startsWith("/")) return { ok: false, reason: "is an absolute path" };
+  if (/^[A-Za-z]:/.test(slashed)) return { ok: false, reason: "starts with a drive letter" };
+  const segments = slashed.split("/");
   if (segments.includes("..")) return { ok: false, reason: "contains a '..' segment" };
   const kept = segments.filter((s) => s !== "" && s !== ".");
-  const dir = raw.endsWith("/") || kept.length === 0;
+  const dir = slashed.endsWith("/") || kept.length === 0;
   return { ok: true, path: kept.join("/"), dir };
 }
 

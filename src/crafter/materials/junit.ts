@@ -1,7 +1,7 @@
 import { isArchive, peekArchive } from "../archive/index.ts";
 import { isOsMetadata } from "../archive/paths.ts";
 import { CairnError } from "../../errors.ts";
-import { ingestJUnit, JUNIT_ROOTS } from "./junit-report.ts";
+import { ingestJUnit, JUNIT_ROOTS, type JUnitSuite } from "./junit-report.ts";
 import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
 import { sniffXmlRoot } from "./xml.ts";
 
@@ -39,9 +39,8 @@ export const junitKind = {
         hint: "Point at the XML report(s) your test runner writes (e.g. target/surefire-reports).",
       });
     }
-    let suites = 0;
-    const count = (list: typeof report.suites): void => list.forEach((s) => (suites++, count(s.suites)));
-    count(report.suites);
+    const count = (list: JUnitSuite[]): number => list.reduce((n, s) => n + 1 + count(s.suites), 0);
+    const suites = count(report.suites);
     const sum = (k: "tests" | "failed" | "errors" | "skipped") => String(report.suites.reduce((a, s) => a + s.totals[k], 0));
     return {
       annotations: {

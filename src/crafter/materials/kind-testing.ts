@@ -7,10 +7,12 @@ import { expectCode } from "../../test-helpers.ts";
 import { gzip, makeTar, makeZip } from "../archive/testing.ts";
 import { type MaterialKind, type Sample, SNIFF_BYTES, type Validated } from "./kind.ts";
 
+/** "sha256:<hex>" of the bytes, as material digests are written. */
 export function sha256(b: Uint8Array): string {
   return `sha256:${createHash("sha256").update(b).digest("hex")}`;
 }
 
+/** The Sample detection would see for these bytes (first SNIFF_BYTES). */
 export function sampleOf(bytes: Uint8Array, fileName: string): Sample {
   return { head: bytes.subarray(0, SNIFF_BYTES), size: bytes.length, fileName };
 }

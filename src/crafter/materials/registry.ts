@@ -24,6 +24,14 @@ import { ghasDependencyScanKind } from "./ghas-dependency-scan.ts";
 import { trufflehogKind } from "./trufflehog.ts";
 import { checkmarxKind } from "./checkmarx.ts";
 import { containerImageKind } from "./container-image.ts";
+import { openapiKind } from "./openapi.ts";
+import { asyncapiKind } from "./asyncapi.ts";
+import { graphqlKind } from "./graphql.ts";
+import { junitKind } from "./junit.ts";
+import { jacocoKind } from "./jacoco.ts";
+import { coberturaKind } from "./cobertura.ts";
+import { helmKind } from "./helm.ts";
+import { zapKind } from "./zap.ts";
 
 /**
  * Every material kind, in auto-discovery order: `detect` tries each kind with autoDetect=true
@@ -48,11 +56,17 @@ export const MATERIAL_KINDS = [
   gitleaksKind,
   detectSecretsKind,
   scorecardKind,
-  // OPENAPI_SPEC, ASYNCAPI_SPEC, GRAPHQL_SPEC, JUNIT_XML, JACOCO_XML, COBERTURA_XML, HELM_CHART go here.
+  openapiKind,
+  asyncapiKind,
+  graphqlKind,
+  junitKind,
+  jacocoKind,
+  coberturaKind,
+  helmKind,
   sarifKind,
   blackduckKind,
   twistcliKind,
-  // ZAP_DAST_ZIP goes here.
+  zapKind,
   slsaProvenanceKind,
   attestationKind,
   containerImageKind,

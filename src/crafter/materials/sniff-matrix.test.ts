@@ -57,8 +57,8 @@ test.each([
 
 /** Deterministic corruption: truncations and byte flips of every positive fixture. */
 function* mutants(b: Uint8Array): Generator<Uint8Array> {
-  for (const n of [1, 2, 10, 31, 100, 257, 513, 1000, 4096]) if (n < b.length) yield b.subarray(0, n);
-  for (let k = 0; k < 24; k++) {
+  for (const n of [1, 10, 100, 513, 4096]) if (n < b.length) yield b.subarray(0, n);
+  for (let k = 0; k < 12; k++) {
     const m = new Uint8Array(b);
     const at = (k * 7919 + 13) % Math.max(1, m.length);
     m[at] = (m[at] ?? 0) ^ (1 << (k % 8));
