@@ -4,13 +4,9 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { CONFORMANCE_ROOT, evaluateSample, expectationFor, walk } from "../../../scripts/conformance.ts";
+import { OWNED_KINDS } from "./kind-table.testutil.ts";
 
-const OWNED = new Set([
-  "OPENVEX", "SBOM_CYCLONEDX_JSON", "SBOM_SPDX_JSON", "CSAF_VEX", "CSAF_INFORMATIONAL_ADVISORY", "CSAF_SECURITY_ADVISORY",
-  "CSAF_SECURITY_INCIDENT_RESPONSE", "GITLAB_SECURITY_REPORT", "GITLEAKS_JSON", "YELP_DETECT_SECRETS_BASELINE", "OSSF_SCORECARD_JSON",
-  "SARIF", "BLACKDUCK_SCA_JSON", "TWISTCLI_SCAN_JSON", "SLSA_PROVENANCE", "ATTESTATION",
-  "GHAS_CODE_SCAN", "GHAS_SECRET_SCAN", "GHAS_DEPENDENCY_SCAN", "TRUFFLEHOG_JSON", "CHECKMARX_JSON",
-]);
+const OWNED = new Set(OWNED_KINDS);
 
 const present = existsSync(CONFORMANCE_ROOT);
 const files = present ? walk(CONFORMANCE_ROOT).map((p) => relative(CONFORMANCE_ROOT, p)) : [];

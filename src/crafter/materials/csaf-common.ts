@@ -22,6 +22,7 @@ type CsafKindName = keyof typeof CSAF_CATEGORIES;
 
 const KIND_OF_CATEGORY = new Map<string, string>(Object.entries(CSAF_CATEGORIES).map(([k, c]) => [c, k]));
 
+/** Annotation keys shared by the four CSAF kinds. */
 export const CSAF_ANNOTATIONS = [
   `${A}.category`,
   `${A}.version`,

@@ -2,21 +2,14 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { detectKind, sampleOf, sniffAll } from "./detect.ts";
-import { fixtureBytes } from "./kind-table.testutil.ts";
+import { fixtureBytes, OWNED_KINDS } from "./kind-table.testutil.ts";
 import { MATERIAL_KINDS } from "./registry.ts";
 
-/** The kinds this suite owns fixtures for (fixtures/materials/<KIND>/valid-*). */
-const OWNED = [
-  "OPENVEX", "SBOM_CYCLONEDX_JSON", "SBOM_SPDX_JSON", "CSAF_VEX", "CSAF_INFORMATIONAL_ADVISORY", "CSAF_SECURITY_ADVISORY",
-  "CSAF_SECURITY_INCIDENT_RESPONSE", "GITLAB_SECURITY_REPORT", "GITLEAKS_JSON", "YELP_DETECT_SECRETS_BASELINE", "OSSF_SCORECARD_JSON",
-  "SARIF", "BLACKDUCK_SCA_JSON", "TWISTCLI_SCAN_JSON", "SLSA_PROVENANCE", "ATTESTATION",
-  "GHAS_CODE_SCAN", "GHAS_SECRET_SCAN", "GHAS_DEPENDENCY_SCAN", "TRUFFLEHOG_JSON", "CHECKMARX_JSON",
-];
 const FIXTURES = join(import.meta.dir, "../../../fixtures/materials");
 const enc = new TextEncoder();
 
 describe("every positive fixture is detected as exactly its kind", () => {
-  for (const name of OWNED) {
+  for (const name of OWNED_KINDS) {
     const kind = MATERIAL_KINDS.find((k) => k.kind === name);
     for (const file of readdirSync(join(FIXTURES, name)).filter((f) => f.startsWith("valid-"))) {
       test(`${name}/${file}`, () => {
@@ -91,4 +84,15 @@ describe("registry order", () => {
       expect(manual).toContain(k);
     }
   });
+});
+
+test("a protojson bundle whose payload runs past the head (payloadType unseen) is still an ATTESTATION", () => {
+  const statement = { _type: "https://in-toto.io/Statement/v1", subject: Array.from({ length: 2000 }, (_, i) => ({ name: `f${i}`, digest: { sha256: "ab".repeat(32) } })), predicateType: "chainloop.dev/attestation/v0.2", predicate: {} };
+  const bundle = {
+    mediaType: "application/vnd.dev.sigstore.bundle+json;version=0.3",
+    dsseEnvelope: { payload: Buffer.from(JSON.stringify(statement)).toString("base64"), payloadType: "application/vnd.in-toto+json", signatures: [{ sig: "c2ln" }] },
+  };
+  const bytes = new TextEncoder().encode(JSON.stringify(bundle));
+  expect(bytes.length).toBeGreaterThan(128 * 1024);
+  expect(detectKind(sampleOf(bytes, "att.json"), "att.json").kind).toBe("ATTESTATION");
 });

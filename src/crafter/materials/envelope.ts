@@ -1,7 +1,7 @@
 import type { Sample, ValidateContext } from "./kind.ts";
 import { invalid, parseJsonObject, parseJsonText } from "./json-doc.ts";
 import { scanJson } from "./json-scan.ts";
-import { headObject, isRecord } from "./json-sniff.ts";
+import { headJson, isRecord } from "./json-sniff.ts";
 
 /**
  * Reading in-toto statements out of a DSSE envelope or a Sigstore bundle (v0.1–v0.3), shared by
@@ -9,7 +9,9 @@ import { headObject, isRecord } from "./json-sniff.ts";
  * trust roots. This only proves the file is structurally what it claims to be.
  */
 
+/** DSSE payloadType of in-toto statements. */
 export const INTOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
+/** in-toto Statement _type values accepted (v1, and v0.1 still written by older tools). */
 export const STATEMENT_TYPES: readonly string[] = ["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"];
 
 const BUNDLE_MEDIA_TYPE = /^application\/vnd\.dev\.sigstore\.bundle(?:\+json;version=(0\.[123])|\.v(0\.[123])\+json)$/;
@@ -41,13 +43,12 @@ export function parseInToto(bytes: Uint8Array, ctx: ValidateContext): InTotoDocu
     throw invalid(ctx, "DSSE signatures must be a non-empty list of {sig}");
   }
   const payload = envelope["payload"];
-  if (typeof payload !== "string" || payload === "" || !(BASE64.test(payload) || BASE64URL.test(payload))) {
-    throw invalid(ctx, "DSSE payload is not base64");
-  }
-  const text = new TextDecoder().decode(Buffer.from(payload, BASE64.test(payload) ? "base64" : "base64url"));
+  const encoding = typeof payload !== "string" || payload === "" ? undefined : BASE64.test(payload) ? "base64" : BASE64URL.test(payload) ? "base64url" : undefined;
+  if (encoding === undefined) throw invalid(ctx, "DSSE payload is not base64");
+  const text = new TextDecoder().decode(Buffer.from(payload as string, encoding));
   let statement: unknown;
   try {
-    statement = parseJsonText(text, { ...ctx, fileName: `${ctx.fileName} (DSSE payload)` }).value;
+    statement = parseJsonText(text, ctx).value;
   } catch {
     throw invalid(ctx, "DSSE payload is not a JSON in-toto statement");
   }
@@ -96,19 +97,25 @@ export interface EnvelopeSniff {
 
 /** Cheap look at the head: an in-toto DSSE envelope or bundle, and its predicateType if visible. */
 export function sniffInToto(sample: Sample): EnvelopeSniff | undefined {
-  const root = headObject(sample);
-  if (root === undefined) return undefined;
+  const head = headJson(sample);
+  const root = head?.root;
+  if (head === undefined || !isRecord(root)) return undefined;
   let env: unknown = root;
   if (root["mediaType"] !== undefined) {
     if (typeof root["mediaType"] !== "string" || !BUNDLE_MEDIA_TYPE.test(root["mediaType"])) return undefined;
     env = root["dsseEnvelope"] ?? root["dsse_envelope"];
   }
-  if (!isRecord(env) || env["payloadType"] !== INTOTO_PAYLOAD_TYPE || typeof env["payload"] !== "string") return undefined;
+  if (!isRecord(env) || typeof env["payload"] !== "string") return undefined;
+  // Bundles written by protojson put payloadType after a payload that may run past the head.
+  const typeUnseen = env["payloadType"] === undefined && !head.complete;
+  if (env["payloadType"] !== INTOTO_PAYLOAD_TYPE && !typeUnseen) return undefined;
   // The payload may be cut by the head limit: decode the whole base64 quads and read what is there.
   const b64 = env["payload"];
   const text = new TextDecoder().decode(Buffer.from(b64.slice(0, b64.length - (b64.length % 4)), /[-_]/.test(b64) ? "base64url" : "base64"));
   const scan = scanJson(text, { partial: true });
   if (!isRecord(scan.value)) return undefined;
+  const type = scan.value["_type"] ?? scan.value["type"];
+  if (typeUnseen && !(typeof type === "string" && STATEMENT_TYPES.includes(type))) return undefined;
   const pt = scan.value["predicateType"] ?? scan.value["predicate_type"];
   return { ...(typeof pt === "string" ? { predicateType: pt } : {}), complete: scan.complete };
 }

@@ -15,6 +15,7 @@ export interface GhasVariant {
   endpoint: string;
 }
 
+/** Annotation keys shared by the three GHAS kinds. */
 export const GHAS_ANNOTATIONS = [`${ANN}.findings.count`, `${ANN}.findings.open`, `${ANN}.tools`, `${ANN}.tool.name`, `${ANN}.tool.version`] as const;
 
 /** The shared behaviour of a GHAS kind; not auto-detected: alert lists only differ by one field. */

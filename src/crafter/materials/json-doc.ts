@@ -12,6 +12,7 @@ export function invalid(ctx: ValidateContext, what: string, opts: { hint?: strin
   return new CairnError("MATERIAL_INVALID", `${ctx.fileName}: ${what}`, opts);
 }
 
+/** A parsed document and the defects that were tolerated while parsing it. */
 export interface ParsedJson {
   value: unknown;
   /** Tolerated defects (raw control characters in strings). */
@@ -109,6 +110,7 @@ export function setAnn(ann: Record<string, string>, key: string, value: unknown)
   else if (typeof value === "string" && value !== "") ann[key] = value;
 }
 
+/** A tool that produced a material, for the tools annotations. */
 export interface Tool {
   name: string;
   version?: string;

@@ -73,6 +73,7 @@ export function isEmptyArray(sample: Sample): boolean {
   return h !== undefined && h.complete && Array.isArray(h.root) && h.root.length === 0;
 }
 
+/** A plain JSON object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }

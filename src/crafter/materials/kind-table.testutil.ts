@@ -10,6 +10,14 @@ import type { MaterialKind, Validated } from "./kind.ts";
 
 const FIXTURES = join(import.meta.dir, "../../../fixtures/materials");
 
+/** The kinds whose fixtures live in fixtures/materials/<KIND>/ and are covered by this suite. */
+export const OWNED_KINDS: readonly string[] = [
+  "OPENVEX", "SBOM_CYCLONEDX_JSON", "SBOM_SPDX_JSON", "CSAF_VEX", "CSAF_INFORMATIONAL_ADVISORY", "CSAF_SECURITY_ADVISORY",
+  "CSAF_SECURITY_INCIDENT_RESPONSE", "GITLAB_SECURITY_REPORT", "GITLEAKS_JSON", "YELP_DETECT_SECRETS_BASELINE", "OSSF_SCORECARD_JSON",
+  "SARIF", "BLACKDUCK_SCA_JSON", "TWISTCLI_SCAN_JSON", "SLSA_PROVENANCE", "ATTESTATION",
+  "GHAS_CODE_SCAN", "GHAS_SECRET_SCAN", "GHAS_DEPENDENCY_SCAN", "TRUFFLEHOG_JSON", "CHECKMARX_JSON",
+];
+
 export interface Positive {
   file: string;
   /** sha256:<hex> of the fixture file, as the CAS will record it. */

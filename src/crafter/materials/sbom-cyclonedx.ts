@@ -1,5 +1,4 @@
 import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
-import { CYCLONEDX_VERSIONS, cyclonedxValidator, describeErrors } from "./cyclonedx-schema.ts";
 import { invalid, parseJsonObject, Problems, projectJson, result, setAnn, setTools, str, type Tool } from "./json-doc.ts";
 import { headObject, isRecord } from "./json-sniff.ts";
 
@@ -32,7 +31,7 @@ export const sbomCyclonedxKind = {
   sniff(sample: Sample): boolean {
     return headObject(sample)?.["bomFormat"] === "CycloneDX";
   },
-  validate(bytes: Uint8Array, ctx: ValidateContext): Validated {
+  async validate(bytes: Uint8Array, ctx: ValidateContext): Promise<Validated> {
     const { value: doc, warnings } = parseJsonObject(bytes, ctx, "a CycloneDX SBOM");
     if (doc["bomFormat"] !== "CycloneDX") {
       throw invalid(ctx, 'bomFormat must be "CycloneDX"', { hint: "is this an SPDX SBOM? use --kind SBOM_SPDX_JSON" });
@@ -43,6 +42,8 @@ export const sbomCyclonedxKind = {
     out.annotations[`${A}.spec_version`] = spec;
     const problems = new Problems(ctx);
     tolerateNullCwes(doc, out);
+    // Loaded on first use: ajv and ~1 MB of schemas would otherwise cost every CLI start ~8 ms.
+    const { CYCLONEDX_VERSIONS, cyclonedxValidator, describeErrors } = await import("./cyclonedx-schema.ts");
     const validator = cyclonedxValidator(spec);
     if (validator === undefined) {
       problems.add(`specVersion ${spec} has no JSON schema (supported: ${CYCLONEDX_VERSIONS.join(", ")})`);

@@ -5,6 +5,7 @@ import { isRecord } from "./json-sniff.ts";
 
 const A = `${ANN}.slsa`;
 
+/** SLSA provenance predicate types accepted. */
 export const SLSA_PREDICATE_TYPES: readonly string[] = ["https://slsa.dev/provenance/v1", "https://slsa.dev/provenance/v0.2"];
 
 /** SLSA build provenance (v0.2 or v1) in a DSSE envelope or Sigstore bundle, e.g. from GitHub artifact attestations. */
