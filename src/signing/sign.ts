@@ -2,7 +2,10 @@
 // no Rekor, no TSA: offline by construction because the builder gets no witnesses).
 import { sign as cryptoSign, type KeyObject } from "node:crypto";
 import { bundleToJSON } from "@sigstore/bundle";
-import { DSSEBundleBuilder, type Signature, type Signer } from "@sigstore/sign";
+import type { Signature, Signer } from "@sigstore/sign";
+// Deep import on purpose: the package root also loads the Fulcio/Rekor HTTP stack (make-fetch-happen, iconv-lite,
+// socks, ~1 MB) that an offline signer never uses, and every byte of the bundle costs start-up time.
+import { DSSEBundleBuilder } from "@sigstore/sign/dist/bundler/dsse.js";
 import { CairnError } from "../errors.ts";
 import { keyId, keyKind, publicKeyPem } from "./keys.ts";
 
