@@ -24,7 +24,7 @@ export function addCommand(): Command {
     .action(async (opts: AddOpts, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const { addMaterial } = await import("../../services/crafting/add.ts");
-        const m = await addMaterial(app, {
+        const added = await addMaterial(app, {
           name: opts.name,
           value: opts.value,
           kind: opts.kind,
@@ -32,11 +32,15 @@ export function addCommand(): Command {
           strict: opts.strictValidation,
         });
         if (opts.output === "table") {
-          if (m.size !== undefined) io.err(`${m.value}@${m.digest} ... done! [${m.size}B]`);
-          io.info("material added to attestation");
+          for (const m of added) if (m.size !== undefined) io.err(`${m.value}@${m.digest} ... done! [${m.size}B]`);
+          io.info(added.length > 1 ? `${added.length} materials added to attestation (archive exploded)` : "material added to attestation");
         }
-        const rows = [["Name", m.name], ["Type", m.kind], ["Value", m.value], ["Digest", m.digest], ...Object.entries(m.annotations).sort()];
-        print(opts.output, m, () => renderTable({ rows }));
+        // One material prints as an object (as before); an exploded archive as the list.
+        print(opts.output, added.length === 1 ? added[0] : added, () =>
+          added
+            .map((m) => renderTable({ rows: [["Name", m.name], ["Type", m.kind], ["Value", m.value], ["Digest", m.digest], ...Object.entries(m.annotations).sort()] }))
+            .join("\n"),
+        );
       });
     });
 }

@@ -1,8 +1,10 @@
 import { CairnError } from "../../errors.ts";
+import type { ContractMaterial } from "../../crafter/contract/types.ts";
 import { mergeAnnotations, resolveTarget, withMaterial } from "../../crafter/state/transitions.ts";
-import type { RecordedMaterial } from "../../crafter/state/types.ts";
+import type { CraftingState, RecordedMaterial } from "../../crafter/state/types.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { evaluateMaterial, type Evaluated } from "../materials/evaluate.ts";
+import { EXPLODED_KINDS, explodeArchive, isArchiveFile } from "../materials/archive.ts";
+import { detect, evaluateMaterial, requireKind, type Evaluated } from "../materials/evaluate.ts";
 
 export interface AddInput {
   name?: string;
@@ -16,43 +18,77 @@ export interface AddInput {
 const PROGRESS_THRESHOLD = 1024 * 1024;
 
 /**
- * `attestation add`: validates the material against its kind, stores file content in the CAS (hashed while it
- * streams, one pass; not in dry-run, not for skipUpload), and records it in the crafting state under a lock.
- * On any error the state is left as it was.
+ * `attestation add`: validates the material against its kind, stores content in the CAS (files hashed while they
+ * stream, one pass; not in dry-run, not for skipUpload) and records it in the crafting state under a lock.
+ * Archives of SBOM, SARIF and JUnit reports become one material per report plus the archive as EVIDENCE.
+ * Returns every material recorded. On any error the state is left as it was.
  */
-export async function addMaterial(deps: ServiceDeps, input: AddInput): Promise<RecordedMaterial> {
+export async function addMaterial(deps: ServiceDeps, input: AddInput): Promise<RecordedMaterial[]> {
   return deps.state.update(async (state) => {
     const target = resolveTarget(state, input.name, input.kind);
-    const ev = await evaluateMaterial(input.value, target.kind, { cwd: deps.config.cwd, strict: input.strict });
-    const name = target.name || `${ev.kind.kind.toLowerCase().replace(/_/g, "-")}-${Object.keys(state.materials).length + 1}`;
-    const annotations = mergeAnnotations(`material ${name}`, target.contract?.annotations ?? [], input.annotations, ev.annotations);
-    if (ev.warnings.length > 0) {
-      annotations["cairn.material.validation.warnings"] ??= String(ev.warnings.length);
-      for (const w of ev.warnings) deps.reporter.warn(`${name}: ${w}`);
+    const cwd = deps.config.cwd;
+    const kind = target.kind ? requireKind(target.kind) : detect(input.value, cwd);
+    const name = target.name || `${kind.kind.toLowerCase().replace(/_/g, "-")}-${Object.keys(state.materials).length + 1}`;
+    const items =
+      EXPLODED_KINDS.has(kind.kind) && isArchiveFile(input.value, cwd)
+        ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
+        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict }) }];
+    let next = state;
+    const recorded: RecordedMaterial[] = [];
+    for (const [i, item] of items.entries()) {
+      const declared = i === 0 ? target.contract : claimedName(state, item.name);
+      const m = await record(deps, state, item.name, item.ev, declared, input.annotations);
+      next = withMaterial(next, m);
+      recorded.push(m);
     }
-    const upload = ev.path !== undefined && !state.dryRun && !target.contract?.skipUpload;
-    const stored = await store(deps, ev, upload);
-    const material: RecordedMaterial = {
-      name,
-      kind: ev.kind.kind,
-      digest: stored.digest,
-      value: ev.value,
-      size: stored.size,
-      uploaded: upload,
-      output: target.contract?.output ?? false,
-      required: target.contract ? !target.contract.optional : false,
-      fromContract: target.contract !== undefined,
-      addedAt: deps.clock.now().toISOString(),
-      annotations,
-      warnings: ev.warnings,
-    };
-    return { state: withMaterial(state, material), result: material };
+    return { state: next, result: recorded };
   });
 }
 
+/** An exploded entry may not take the name of another contract material. */
+function claimedName(state: CraftingState, name: string): undefined {
+  if (state.contract.materials.some((m) => m.name === name) || state.materials[name]?.fromContract) {
+    throw new CairnError("USAGE", `archive entry would be named ${name}, which the contract uses for another material`, {
+      hint: "rename the material or the contract entry",
+    });
+  }
+  return undefined;
+}
+
+async function record(
+  deps: ServiceDeps,
+  state: CraftingState,
+  name: string,
+  ev: Evaluated,
+  declared: ContractMaterial | undefined,
+  userAnnotations: Record<string, string>,
+): Promise<RecordedMaterial> {
+  const annotations = mergeAnnotations(`material ${name}`, declared?.annotations ?? [], userAnnotations, ev.annotations);
+  if (ev.warnings.length > 0) {
+    annotations["cairn.material.validation.warnings"] ??= String(ev.warnings.length);
+    for (const w of ev.warnings) deps.reporter.warn(`${name}: ${w}`);
+  }
+  const upload = (ev.path !== undefined || ev.bytes !== undefined) && !state.dryRun && !declared?.skipUpload;
+  const stored = await store(deps, ev, upload);
+  return {
+    name,
+    kind: ev.kind.kind,
+    digest: stored.digest,
+    value: ev.value,
+    size: stored.size,
+    uploaded: upload,
+    output: declared?.output ?? false,
+    required: declared ? !declared.optional : false,
+    fromContract: declared !== undefined,
+    addedAt: deps.clock.now().toISOString(),
+    annotations,
+    warnings: ev.warnings,
+  };
+}
+
 async function store(deps: ServiceDeps, ev: Evaluated, upload: boolean): Promise<{ digest: string; size?: number }> {
-  if (ev.path === undefined) return { digest: ev.digest, size: ev.size };
   if (ev.bytes) return upload ? deps.blobs.putBytes(ev.bytes) : { digest: ev.digest, size: ev.size };
+  if (ev.path === undefined) return { digest: ev.digest, size: ev.size };
   const total = ev.size ?? 0;
   const onProgress = total > PROGRESS_THRESHOLD && deps.reporter.progress ? (n: number) => deps.reporter.progress!(ev.value, n, total) : undefined;
   if (upload) return deps.blobs.ingestFile(ev.path, { onProgress });
@@ -71,4 +107,3 @@ async function hashFile(path: string, onProgress?: (n: number) => void): Promise
   if (size === 0) throw new CairnError("MATERIAL_EMPTY", `file ${path} is empty`);
   return { digest: `sha256:${hasher.digest("hex")}`, size };
 }
-

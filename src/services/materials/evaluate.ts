@@ -94,7 +94,7 @@ export function readSample(path: string, size: number): Sample {
   }
 }
 
-function statFile(path: string, value: string): Stats {
+export function statFile(path: string, value: string): Stats {
   let st: Stats;
   try {
     st = statSync(path);
