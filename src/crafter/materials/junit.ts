@@ -25,6 +25,7 @@ export const junitKind = {
   annotations: [`${ANN}.junit.suites`, `${ANN}.junit.tests`, `${ANN}.junit.failures`, `${ANN}.junit.errors`, `${ANN}.junit.skipped`, `${ANN}.junit.reports`],
   input: "file",
   autoDetect: true,
+  explodesArchives: true,
   example: "--value build/test-results/junit.xml (or test-reports.zip)",
   sniff(sample: Sample): boolean {
     const peek = peekArchive(sample.head);

@@ -46,6 +46,8 @@ export interface MaterialKind {
   readonly input: MaterialInput;
   /** Whether auto-discovery may pick this kind (order = position in MATERIAL_KINDS). */
   readonly autoDetect: boolean;
+  /** A zip / tar / tar.gz given for this kind becomes one material per entry, plus the archive as EVIDENCE. */
+  readonly explodesArchives?: boolean;
   /** A short example value or file description for docs. */
   readonly example: string;
   /** Cheap, pure content check on the first SNIFF_BYTES of a file. Must not parse the whole file. */

@@ -26,6 +26,7 @@ export const sarifKind = {
   ],
   input: "file",
   autoDetect: true,
+  explodesArchives: true,
   example: "--value results.sarif",
   sniff(sample: Sample): boolean {
     const doc = headObject(sample);

@@ -27,6 +27,7 @@ export const sbomCyclonedxKind = {
   ],
   input: "file",
   autoDetect: true,
+  explodesArchives: true,
   example: "--value sbom.cdx.json",
   sniff(sample: Sample): boolean {
     return headObject(sample)?.["bomFormat"] === "CycloneDX";

@@ -27,6 +27,7 @@ export const sbomSpdxKind = {
   ],
   input: "file",
   autoDetect: true,
+  explodesArchives: true,
   example: "--value sbom.spdx.json",
   sniff(sample: Sample): boolean {
     const v = headObject(sample)?.["spdxVersion"];

@@ -3,7 +3,7 @@ import type { ContractMaterial } from "../../crafter/contract/types.ts";
 import { mergeAnnotations, resolveTarget, withMaterial } from "../../crafter/state/transitions.ts";
 import type { CraftingState, RecordedMaterial } from "../../crafter/state/types.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { EXPLODED_KINDS, explodeArchive, isArchiveFile } from "../materials/archive.ts";
+import { explodeArchive, isArchiveFile } from "../materials/archive.ts";
 import { detect, evaluateMaterial, requireKind, type Evaluated } from "../materials/evaluate.ts";
 
 export interface AddInput {
@@ -30,7 +30,7 @@ export async function addMaterial(deps: ServiceDeps, input: AddInput): Promise<R
     const kind = target.kind ? requireKind(target.kind) : detect(input.value, cwd);
     const name = target.name || `${kind.kind.toLowerCase().replace(/_/g, "-")}-${Object.keys(state.materials).length + 1}`;
     const items =
-      EXPLODED_KINDS.has(kind.kind) && isArchiveFile(input.value, cwd)
+      kind.explodesArchives && isArchiveFile(input.value, cwd)
         ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
         : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict }) }];
     let next = state;

@@ -4,9 +4,6 @@ import { archiveEvidenceName, isArchive, planArchiveExplosion, readArchive } fro
 import type { MaterialKind } from "../../crafter/materials/kind.ts";
 import { MAX_VALIDATE_BYTES, readSample, requireKind, sha256, statFile, type Evaluated } from "./evaluate.ts";
 
-/** Kinds whose zip / tar / tar.gz archives are exploded into one material per report. */
-export const EXPLODED_KINDS: ReadonlySet<string> = new Set(["SBOM_CYCLONEDX_JSON", "SBOM_SPDX_JSON", "SARIF", "JUNIT_XML"]);
-
 export interface ExplodedMaterial {
   name: string;
   ev: Evaluated;
