@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchAddLarge } from "./add-large.ts";
 import { benchLifecycle } from "./lifecycle.ts";
+import { benchMaterials } from "./materials.ts";
 import { printTable } from "./lib.ts";
 
 const only = process.argv[2];
@@ -11,6 +12,7 @@ const work = mkdtempSync(join(tmpdir(), "cairn-bench-"));
 try {
   if (!only || only === "lifecycle") await benchLifecycle(work);
   if (!only || only === "add") await benchAddLarge(work);
+  if (!only || only === "materials") await benchMaterials(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
