@@ -15,7 +15,6 @@ export class DiskBlobStore implements BlobStore {
 
   constructor(private readonly root: string) {
     this.tmpDir = join(root, "tmp");
-    mkdirSync(this.tmpDir, { recursive: true });
   }
 
   pathFor(digest: string): string {
@@ -38,6 +37,7 @@ export class DiskBlobStore implements BlobStore {
 
   /** One pass: each chunk is hashed on this thread while the previous chunk's write runs in the I/O pool. */
   private async ingest(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: IngestOptions): Promise<BlobRef> {
+    mkdirSync(this.tmpDir, { recursive: true }); // created on first write: dry-runs leave no CAS behind
     const tmp = join(this.tmpDir, crypto.randomUUID());
     const fh = await open(tmp, "wx", 0o644);
     const hash = createHash("sha256");
