@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { CairnError } from "./errors.ts";
 
 /** The only place that reads process.env. Everything else receives a Config or an env map. */
 export type Env = Record<string, string | undefined>;
@@ -14,6 +15,8 @@ export interface Config {
   cwd: string;
   /** Whether stderr is a terminal (progress bars, password prompt). */
   interactive: boolean;
+  /** An initialized run older than this becomes expired (CAIRN_RUN_TTL, e.g. "90m", "2h"; default 1h). */
+  runTtlMs: number;
 }
 
 export interface ConfigFlags {
@@ -29,5 +32,15 @@ export function readEnv(): Env {
 export function loadConfig(env: Env, flags: ConfigFlags, cwd: string, interactive: boolean): Config {
   const home = resolve(cwd, flags.home ?? env.CAIRN_HOME ?? join(env.HOME ?? homedir(), ".cairn"));
   const statePath = resolve(cwd, flags.localStatePath ?? env.CAIRN_STATE_PATH ?? join(home, "attestation.state.json"));
-  return { home, statePath, organization: env.CAIRN_ORG ?? "default", env, cwd, interactive };
+  const runTtlMs = parseDuration(env.CAIRN_RUN_TTL ?? "1h", "CAIRN_RUN_TTL");
+  return { home, statePath, organization: env.CAIRN_ORG ?? "default", env, cwd, interactive, runTtlMs };
+}
+
+const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "90s", "15m", "2h", "7d" → milliseconds. Used for every duration flag and setting. */
+export function parseDuration(text: string, what: string): number {
+  const m = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  if (!m) throw new CairnError("USAGE", `${what} ${JSON.stringify(text)} is not a duration`, { hint: "write a number and a unit: 90s, 15m, 2h, 7d" });
+  return Number(m[1]) * UNITS[m[2]!]!;
 }

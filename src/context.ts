@@ -6,6 +6,7 @@ import { StateFile } from "./services/state-file.ts";
 import { DiskBlobStore } from "./store/cas/disk-blob-store.ts";
 import { openDatabase } from "./store/sqlite/db.ts";
 import { SqliteRepo } from "./store/sqlite/sqlite-repo.ts";
+import { SqliteReferrerRepo } from "./store/sqlite/referrer-repo.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -27,6 +28,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     config,
     clock: overrides.clock ?? clockFromEnv(config) ?? systemClock,
     repo: new SqliteRepo(db),
+    referrers: new SqliteReferrerRepo(db),
     blobs: new DiskBlobStore(join(config.home, "cas")),
     state: new StateFile(config.statePath),
     reporter: overrides.reporter ?? { warn: () => {} },

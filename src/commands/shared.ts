@@ -47,3 +47,13 @@ export function print(format: OutputFormat, data: unknown, table: () => string):
   if (format === "json") io.json(data);
   else io.out(table());
 }
+
+/** `--limit N --next CURSOR` for list commands. */
+export function addPageOptions(cmd: Command): Command {
+  return cmd.option("--limit <n>", "items per page", (v) => Number(v), 50).option("--next <cursor>", "cursor printed by the previous page");
+}
+
+/** Prints the cursor of the next page (table output) so a person can ask for it. */
+export function printNext(format: OutputFormat, next: string | undefined): void {
+  if (format === "table" && next) io.err(`more: --next ${next}`);
+}

@@ -1,5 +1,5 @@
 import type { Config } from "../config.ts";
-import type { BlobStore, ControlPlaneRepo } from "../store/ports.ts";
+import type { BlobStore, ControlPlaneRepo, ReferrerRepo } from "../store/ports.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -17,6 +17,7 @@ export interface ServiceDeps {
   config: Config;
   clock: Clock;
   repo: ControlPlaneRepo;
+  referrers: ReferrerRepo;
   blobs: BlobStore;
   state: StateFile;
   reporter: Reporter;

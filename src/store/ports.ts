@@ -1,3 +1,5 @@
+import type { AttestationGraph } from "../crafter/referrers.ts";
+
 /** Storage ports. Services depend on these; adapters (disk CAS, SQLite; later OCI, HTTP) implement them. */
 
 export interface BlobRef {
@@ -95,4 +97,20 @@ export interface ControlPlaneRepo {
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void;
   insertAttestation(a: AttestationRecord): void;
   findAttestation(digest: string): AttestationRecord | undefined;
+}
+
+export interface StoredReferrer {
+  id: number;
+  digest: string;
+  kind: string;
+  downloadable: boolean;
+  metadata: Record<string, string>;
+  createdAt: string;
+}
+
+/** The referrer graph: what every stored attestation references, searchable by digest in both directions. */
+export interface ReferrerRepo {
+  index(orgId: string, graph: AttestationGraph, now: string): void;
+  find(orgId: string, digest: string): StoredReferrer[];
+  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number): StoredReferrer[];
 }

@@ -1,6 +1,7 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
 import { buildStatement, serializeStatement, PREDICATE_TYPE, type Statement } from "../../crafter/statement.ts";
+import { attestationGraph } from "../../crafter/referrers.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -56,16 +57,28 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
   let storedAt: string | undefined;
   if (!state.dryRun) {
     const ref = await deps.blobs.putBytes(bundle);
+    const orgId = deps.repo.getRun(state.workflow.runId!)!.orgId;
+    const graph = attestationGraph(statement, ref.digest, {
+      runId: state.workflow.runId!,
+      workflow: state.workflow.name,
+      project: state.workflow.project,
+      team: state.workflow.team,
+      organization: state.workflow.organization,
+      contractName: state.workflow.contractName,
+      contractRevision: state.workflow.contractRevision,
+      createdAt: now,
+    });
     deps.repo.transaction(() => {
       deps.repo.insertAttestation({
         digest: ref.digest,
-        orgId: deps.repo.getRun(state.workflow.runId!)!.orgId,
+        orgId,
         runId: state.workflow.runId!,
         workflowId: state.workflow.workflowId!,
         predicateType: PREDICATE_TYPE,
         size: ref.size,
         createdAt: now,
       });
+      deps.referrers.index(orgId, graph, now);
       deps.repo.finishRun(state.workflow.runId!, "succeeded", now, null, ref.digest);
     });
     storedAt = deps.blobs.pathFor?.(ref.digest);

@@ -1,6 +1,6 @@
 import { Database } from "bun:sqlite";
 import { CairnError } from "../../errors.ts";
-import { MIGRATIONS } from "./migrations/index.ts";
+import { MIGRATIONS, type Migration } from "./migrations/index.ts";
 
 /** Opens (creating if needed) the SQLite store and brings its schema up to date. */
 export function openDatabase(path: string): Database {
@@ -23,10 +23,14 @@ export function openDatabase(path: string): Database {
   return db;
 }
 
-/** Applies pending migrations, each in its own transaction; refuses a store written by a newer cairn. */
-export function migrate(db: Database, path = "store"): void {
+/**
+ * Applies pending migrations, each in its own transaction; refuses a store written by a newer cairn.
+ * Foreign keys are off while a migration runs (SQLite's procedure for rebuilding a referenced table) and every
+ * reference is checked before the migration commits.
+ */
+export function migrate(db: Database, path = "store", migrations: readonly Migration[] = MIGRATIONS): void {
   const current = schemaVersion(db);
-  const latest = MIGRATIONS.length;
+  const latest = migrations.length;
   if (current > latest) {
     throw new CairnError(
       "STORE_INVALID",
@@ -34,12 +38,20 @@ export function migrate(db: Database, path = "store"): void {
       { hint: "upgrade cairn, or point --home at another store" },
     );
   }
-  for (let v = current; v < latest; v++) {
-    const m = MIGRATIONS[v]!;
-    db.transaction(() => {
-      m.up(db);
-      db.exec(`PRAGMA user_version=${v + 1}`);
-    })();
+  if (current === latest) return;
+  db.exec("PRAGMA foreign_keys=OFF");
+  try {
+    for (let v = current; v < latest; v++) {
+      const m = migrations[v]!;
+      db.transaction(() => {
+        m.up(db);
+        const broken = db.query("PRAGMA foreign_key_check").all();
+        if (broken.length > 0) throw new CairnError("STORE_INVALID", `migration ${m.name} left ${broken.length} broken references in ${path}`);
+        db.exec(`PRAGMA user_version=${v + 1}`);
+      })();
+    }
+  } finally {
+    db.exec("PRAGMA foreign_keys=ON");
   }
 }
 

@@ -14,6 +14,7 @@ import { toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS projectId, p.name AS project, w.name, w.team,
   w.description, w.contract_id AS contractId, c.name AS contractName
   FROM workflows w JOIN projects p ON p.id = w.project_id JOIN contracts c ON c.id = w.contract_id`;
+const LIVE = "w.deleted_at IS NULL";
 const REVISION_SELECT = `SELECT r.*, c.name FROM contract_revisions r JOIN contracts c ON c.id = r.contract_id`;
 
 /** ControlPlaneRepo over bun:sqlite. Ids are random UUIDs; timestamps are ISO strings from the injected clock. */
@@ -41,7 +42,7 @@ export class SqliteRepo implements ControlPlaneRepo {
   }
 
   findWorkflow(orgId: string, project: string, name: string): Workflow | undefined {
-    const row = this.db.query(`${WORKFLOW_SELECT} WHERE w.org_id = ? AND p.name = ? AND w.name = ?`).get(orgId, project, name);
+    const row = this.db.query(`${WORKFLOW_SELECT} WHERE w.org_id = ? AND p.name = ? AND w.name = ? AND ${LIVE}`).get(orgId, project, name);
     return (row as Workflow | null) ?? undefined;
   }
 

@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import { init } from "./001-init.ts";
+import { controlPlane } from "./002-control-plane.ts";
 
 export interface Migration {
   name: string;
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init];
+export const MIGRATIONS: readonly Migration[] = [init, controlPlane];

@@ -1,0 +1,61 @@
+import type { Database } from "bun:sqlite";
+import type { AttestationGraph, ReferrerNode } from "../../crafter/referrers.ts";
+import type { ReferrerRepo, StoredReferrer } from "../ports.ts";
+
+interface Row {
+  id: number;
+  digest: string;
+  kind: string;
+  downloadable: number;
+  metadata: string;
+  created_at: string;
+}
+
+const toNode = (r: Row): StoredReferrer => ({
+  id: r.id,
+  digest: r.digest,
+  kind: r.kind,
+  downloadable: r.downloadable === 1,
+  metadata: JSON.parse(r.metadata) as Record<string, string>,
+  createdAt: r.created_at,
+});
+
+/** The referrer graph in SQLite: nodes unique per (org, digest, kind), edges from an attestation to what it references. */
+export class SqliteReferrerRepo implements ReferrerRepo {
+  constructor(private readonly db: Database) {}
+
+  /** Idempotent: indexing the same attestation twice changes nothing. Call inside the push transaction. */
+  index(orgId: string, graph: AttestationGraph, now: string): void {
+    const from = this.upsert(orgId, graph.attestation, now, true);
+    const edge = this.db.query("INSERT OR IGNORE INTO referrer_edges (from_id, to_id) VALUES (?, ?)");
+    for (const n of graph.references) edge.run(from, this.upsert(orgId, n, now, false));
+  }
+
+  /** Every node with this digest in the organization (one per kind). */
+  find(orgId: string, digest: string): StoredReferrer[] {
+    return (this.db.query("SELECT * FROM referrers WHERE org_id = ? AND digest = ? ORDER BY kind").all(orgId, digest) as Row[]).map(toNode);
+  }
+
+  /** Nodes this one references (attestation → materials) or that reference it, in id order after `afterId`. */
+  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId = 0): StoredReferrer[] {
+    const sql =
+      direction === "references"
+        ? "SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.to_id WHERE e.from_id = ? AND e.to_id > ? ORDER BY e.to_id LIMIT ?"
+        : "SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.from_id WHERE e.to_id = ? AND e.from_id > ? ORDER BY e.from_id LIMIT ?";
+    return (this.db.query(sql).all(nodeId, afterId, limit) as Row[]).map(toNode);
+  }
+
+  private upsert(orgId: string, n: ReferrerNode, now: string, authoritative: boolean): number {
+    // An attestation's own node carries its metadata; a node first seen as a reference gains it when indexed itself.
+    const row = this.db
+      .query(
+        `INSERT INTO referrers (org_id, digest, kind, downloadable, metadata, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (org_id, digest, kind) DO UPDATE SET
+           downloadable = max(downloadable, excluded.downloadable),
+           metadata = CASE WHEN ? THEN excluded.metadata ELSE metadata END
+         RETURNING id`,
+      )
+      .get(orgId, n.digest, n.kind, n.downloadable ? 1 : 0, JSON.stringify(n.metadata), now, authoritative ? 1 : 0) as { id: number };
+    return row.id;
+  }
+}
