@@ -6,6 +6,7 @@ import { benchAddLarge } from "./add-large.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
 import { printTable } from "./lib.ts";
+import { benchPushThroughput } from "./push-throughput.ts";
 
 const only = process.argv[2];
 const work = mkdtempSync(join(tmpdir(), "cairn-bench-"));
@@ -13,6 +14,7 @@ try {
   if (!only || only === "lifecycle") await benchLifecycle(work);
   if (!only || only === "add") await benchAddLarge(work);
   if (!only || only === "materials") await benchMaterials(work);
+  if (!only || only === "push") await benchPushThroughput(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -68,7 +68,6 @@ export const controlPlane: Migration = {
         created_at TEXT NOT NULL,
         UNIQUE (org_id, digest, kind)
       );
-      CREATE INDEX referrers_by_digest ON referrers (digest);
       CREATE TABLE referrer_edges (
         from_id INTEGER NOT NULL REFERENCES referrers(id),
         to_id INTEGER NOT NULL REFERENCES referrers(id),
