@@ -33,7 +33,16 @@ export function loadConfig(env: Env, flags: ConfigFlags, cwd: string, interactiv
   const home = resolve(cwd, flags.home ?? env.CAIRN_HOME ?? join(env.HOME ?? homedir(), ".cairn"));
   const statePath = resolve(cwd, flags.localStatePath ?? env.CAIRN_STATE_PATH ?? join(home, "attestation.state.json"));
   const runTtlMs = parseDuration(env.CAIRN_RUN_TTL ?? "1h", "CAIRN_RUN_TTL");
-  return { home, statePath, organization: env.CAIRN_ORG ?? "default", env, cwd, interactive, runTtlMs };
+  return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs };
+}
+
+/**
+ * The organization commands work in: CAIRN_ORG, else the stored `org set` choice, else "default".
+ * Pure: the composition root reads the setting from the store and passes it in.
+ */
+export function withCurrentOrg(config: Config, stored: string | undefined): Config {
+  if (config.env.CAIRN_ORG || !stored) return config;
+  return { ...config, organization: stored };
 }
 
 const UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };

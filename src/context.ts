@@ -1,12 +1,14 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Config } from "./config.ts";
+import { withCurrentOrg, type Config } from "./config.ts";
 import type { Clock, Reporter, ServiceDeps } from "./services/deps.ts";
 import { StateFile } from "./services/state-file.ts";
 import { DiskBlobStore } from "./store/cas/disk-blob-store.ts";
 import { openDatabase } from "./store/sqlite/db.ts";
 import { SqliteRepo } from "./store/sqlite/sqlite-repo.ts";
 import { SqliteReferrerRepo } from "./store/sqlite/referrer-repo.ts";
+import { SqliteOrgRepo } from "./store/sqlite/org-repo.ts";
+import { SqliteRunRepo } from "./store/sqlite/run-repo.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -24,11 +26,15 @@ export const systemClock: Clock = { now: () => new Date() };
 export function createAppContext(config: Config, overrides: Overrides = {}): AppContext {
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
   const db = openDatabase(join(config.home, "cairn.db"));
+  const orgs = new SqliteOrgRepo(db);
+  config = withCurrentOrg(config, orgs.currentOrg()); // the `org set` choice lives in the store
   return {
     config,
+    orgs,
     clock: overrides.clock ?? clockFromEnv(config) ?? systemClock,
     repo: new SqliteRepo(db),
     referrers: new SqliteReferrerRepo(db),
+    runs: new SqliteRunRepo(db),
     blobs: new DiskBlobStore(join(config.home, "cas")),
     state: new StateFile(config.statePath),
     reporter: overrides.reporter ?? { warn: () => {} },

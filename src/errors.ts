@@ -4,6 +4,8 @@
  */
 export type ErrorCode =
   | "USAGE" // bad flags or arguments
+  | "UNAUTHENTICATED" // missing, unknown, expired or revoked API token
+  | "ALREADY_EXISTS" // a named thing (organization, token, workflow) already exists
   | "NOT_FOUND" // a named thing (file, workflow, blob) does not exist
   | "CONTRACT_INVALID" // contract file is malformed or breaks the schema
   | "MATERIAL_UNKNOWN" // name not in the contract and no --kind given / unknown kind
@@ -60,6 +62,8 @@ export function exitCodeFor(e: unknown): number {
 
 const HTTP_STATUS: Record<ErrorCode, number> = {
   USAGE: 400,
+  UNAUTHENTICATED: 401,
+  ALREADY_EXISTS: 409,
   NOT_FOUND: 404,
   CONTRACT_INVALID: 400,
   MATERIAL_UNKNOWN: 400,

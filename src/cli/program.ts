@@ -1,8 +1,13 @@
 import { Command } from "commander";
 import { attestationCommand } from "../commands/attestation/index.ts";
+import { artifactCommand } from "../commands/artifact.ts";
 import { checkCommand } from "../commands/check.ts";
+import { discoverCommand } from "../commands/discover.ts";
 import { keysCommand } from "../commands/keys.ts";
 import { materialsCommand } from "../commands/materials.ts";
+import { orgCommand } from "../commands/org.ts";
+import { storeCommand } from "../commands/store.ts";
+import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
 import { io } from "./io.ts";
 
@@ -15,7 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand()]) program.addCommand(cmd);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   const walk = (c: Command) => {
     c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });

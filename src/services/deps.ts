@@ -1,5 +1,7 @@
 import type { Config } from "../config.ts";
 import type { BlobStore, ControlPlaneRepo, ReferrerRepo } from "../store/ports.ts";
+import type { RunRepo } from "../store/run-port.ts";
+import type { OrgRepo } from "../store/org-port.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -18,6 +20,8 @@ export interface ServiceDeps {
   clock: Clock;
   repo: ControlPlaneRepo;
   referrers: ReferrerRepo;
+  orgs: OrgRepo;
+  runs: RunRepo;
   blobs: BlobStore;
   state: StateFile;
   reporter: Reporter;

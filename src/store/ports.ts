@@ -22,6 +22,21 @@ export interface BlobStore {
   read(digest: string): Promise<Uint8Array>;
   /** Local adapters: the file holding the blob (for messages); remote adapters leave it out. */
   pathFor?(digest: string): string;
+  /**
+   * Streams a blob without holding it in memory; throws NOT_FOUND. NOT verified: the bytes come from storage
+   * that may be damaged (or remote), so the consumer hashes what it reads and decides (artifact download does).
+   */
+  openRead(digest: string): Promise<BlobStream>;
+}
+
+export interface BlobStream {
+  /** Size on storage (for progress); the content may still turn out not to match the digest. */
+  size: number;
+  /**
+   * Buffers are reused: a chunk stays valid until the consumer asks for the one after next, so it may write one
+   * chunk while the next is read, but must copy anything it keeps longer.
+   */
+  chunks: AsyncIterable<Uint8Array>;
 }
 
 export interface Organization {

@@ -5,6 +5,7 @@ import { attestationGraph } from "../../crafter/referrers.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { expireStaleRuns } from "../control/expiry.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
@@ -43,6 +44,7 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
   }
   const annotations = mergeAnnotations("the attestation", state.contract.annotations, input.annotations);
   if (!state.dryRun) {
+    expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
     const done = await alreadyPushed(deps, state.workflow.runId!, input.bundlePath);
     if (done) return done;
   }
@@ -111,6 +113,11 @@ function assertRunOpen(deps: ServiceDeps, runId: string): void {
   if (!run) {
     throw new CairnError("STATE_INVALID", `workflow run ${runId} is not in the store at ${deps.config.home}`, {
       hint: "the state was created against another CAIRN_HOME; use the same --home, or init again with --replace",
+    });
+  }
+  if (run.state === "expired") {
+    throw new CairnError("STATE_INVALID", `workflow run ${runId} expired before it was pushed (${run.reason ?? "run TTL passed"})`, {
+      hint: "start again with `cairn attestation init --replace` and add the materials again (CAIRN_RUN_TTL sets the TTL)",
     });
   }
   if (run.state !== "initialized") {

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { mkdirSync } from "node:fs";
-import { open, rename, rm, stat, type FileHandle } from "node:fs/promises";
+import { open, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
-import type { BlobRef, BlobStore, IngestOptions } from "../ports.ts";
+import type { BlobRef, BlobStore, BlobStream, IngestOptions } from "../ports.ts";
 import { fsyncDir, parseDigest } from "./digest.ts";
 
 /**
@@ -63,6 +63,8 @@ export class DiskBlobStore implements BlobStore {
     const dest = this.pathFor(digest);
     if (await exists(dest)) {
       await rm(tmp, { force: true }); // already stored (content-addressed: same bytes)
+      const now = new Date();
+      await utimes(dest, now, now); // a re-added blob is fresh again, so gc's grace period protects it
     } else {
       const dir = join(dest, "..");
       mkdirSync(dir, { recursive: true });
@@ -88,6 +90,35 @@ export class DiskBlobStore implements BlobStore {
       });
     }
     return bytes;
+  }
+
+  /** The file is opened when iteration starts and closed when it ends (or is abandoned), so nothing leaks. */
+  async openRead(digest: string): Promise<BlobStream> {
+    const path = this.pathFor(digest);
+    let size: number;
+    try {
+      size = (await stat(path)).size;
+    } catch {
+      throw new CairnError("NOT_FOUND", `blob ${digest} is not in the store`, { hint: "run `cairn store fsck` to list missing blobs" });
+    }
+    return { size, chunks: streamFile(path) };
+  }
+}
+
+const READ_CHUNK = 1024 * 1024;
+
+/** Two buffers in turn (see BlobStream.chunks): a read allocates 2 MiB however large the blob. */
+async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
+  const fh = await open(path, "r");
+  const bufs = [Buffer.allocUnsafe(READ_CHUNK), Buffer.allocUnsafe(READ_CHUNK)];
+  try {
+    for (let i = 0; ; i ^= 1) {
+      const { bytesRead } = await fh.read(bufs[i]!, 0, READ_CHUNK, null);
+      if (bytesRead === 0) return;
+      yield bufs[i]!.subarray(0, bytesRead);
+    }
+  } finally {
+    await fh.close();
   }
 }
 

@@ -1,0 +1,123 @@
+import { Command } from "commander";
+import { io } from "../cli/io.ts";
+import { renderTable } from "../cli/table.ts";
+import type { TokenView } from "../services/control/tokens.ts";
+import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "./shared.ts";
+
+type Out = { output: OutputFormat };
+type PageOpts = Out & { limit: number; next?: string };
+
+/** `cairn org create|list|set` and `cairn org api-token create|list|revoke`. */
+export function orgCommand(): Command {
+  const create = new Command("create")
+    .description("create an organization (switch to it with `org set`)")
+    .requiredOption("--name <name>", "organization name (DNS-1123: lowercase letters, digits, '-')")
+    .addOption(outputOption())
+    .action(async (opts: Out & { name: string }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { createOrg } = await import("../services/control/orgs.ts");
+        const o = createOrg(app, { name: opts.name });
+        if (opts.output === "table") io.info(`organization ${o.name} created; use it with \`cairn org set --name ${o.name}\``);
+        print(opts.output, o, () => renderTable({ rows: [["Name", o.name], ["Created At", o.createdAt]] }));
+      });
+    });
+  const list = addPageOptions(new Command("list").description("list organizations; * marks the current one").addOption(outputOption())).action(
+    async (opts: PageOpts, c: Command) => {
+      await withApp(c, async (app) => {
+        const { listOrgs } = await import("../services/control/orgs.ts");
+        const page = listOrgs(app, { limit: opts.limit, next: opts.next });
+        print(opts.output, page, () =>
+          renderTable({ head: ["", "Name", "Created At"], rows: page.items.map((o) => [o.current ? "*" : "", o.name, o.createdAt]) }),
+        );
+        printNext(opts.output, page.next);
+      });
+    },
+  );
+  const set = new Command("set")
+    .description("set the organization later commands use (env CAIRN_ORG still wins)")
+    .requiredOption("--name <name>", "an existing organization")
+    .addOption(outputOption())
+    .action(async (opts: Out & { name: string }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { setCurrentOrg } = await import("../services/control/orgs.ts");
+        const r = setCurrentOrg(app, { name: opts.name });
+        if (r.overriddenBy) app.reporter.warn(`CAIRN_ORG=${r.overriddenBy} is set and overrides this choice in this environment`);
+        if (opts.output === "table") io.info(`current organization: ${r.name} (was ${r.previous})`);
+        else io.json(r);
+      });
+    });
+  return new Command("org")
+    .alias("organization")
+    .description("organizations (the current one scopes every command) and their API tokens")
+    .addCommand(create)
+    .addCommand(list)
+    .addCommand(set)
+    .addCommand(tokenCommand());
+}
+
+function tokenCommand(): Command {
+  const create = new Command("create")
+    .description("create an API token; it is printed once and only its hash is stored")
+    .requiredOption("--name <name>", "token name (DNS-1123)")
+    .option("--project <name>", "restrict the token to this project")
+    .option("--workflow <name>", "restrict the token to this workflow of --project")
+    .option("--expiration <duration>", "expire after this long, e.g. 24h, 30d (default: never)")
+    .option("--description <text>", "what the token is for")
+    .addOption(outputOption())
+    .action(async (opts: Out & { name: string; project?: string; workflow?: string; expiration?: string; description?: string }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { createToken } = await import("../services/control/tokens.ts");
+        const t = createToken(app, { name: opts.name, project: opts.project, workflow: opts.workflow, expiration: opts.expiration, description: opts.description });
+        if (opts.output === "table") io.info("copy the token now: it is not shown again");
+        print(opts.output, t, () => renderTable({ rows: [...detailRows(t), ["Token", t.token]] }));
+      });
+    });
+  const list = addPageOptions(
+    new Command("list")
+      .description("list API tokens (never the tokens themselves)")
+      .option("--status <status>", "active, revoked, expired or all", "active")
+      .addOption(outputOption()),
+  ).action(async (opts: PageOpts & { status: string }, c: Command) => {
+    await withApp(c, async (app) => {
+      const { listTokens } = await import("../services/control/tokens.ts");
+      const page = listTokens(app, { status: opts.status, limit: opts.limit, next: opts.next });
+      print(opts.output, page, () =>
+        renderTable({
+          head: ["ID", "Name", "Scope", "Status", "Created At", "Expires At", "Last Used"],
+          rows: page.items.map((t) => [t.id, t.name, scope(t), t.status, t.createdAt, t.expiresAt ?? "never", t.lastUsedAt ?? ""]),
+        }),
+      );
+      printNext(opts.output, page.next);
+    });
+  });
+  const revoke = new Command("revoke")
+    .description("revoke an API token (revoking twice changes nothing)")
+    .requiredOption("--id <id>", "token id, as `org api-token list` shows it")
+    .addOption(outputOption())
+    .action(async (opts: Out & { id: string }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { revokeToken } = await import("../services/control/tokens.ts");
+        const t = revokeToken(app, { id: opts.id });
+        if (opts.output === "table") io.info(t.alreadyRevoked ? `token ${t.name} was already revoked at ${t.revokedAt}` : `token ${t.name} revoked`);
+        print(opts.output, t, () => renderTable({ rows: detailRows(t) }));
+      });
+    });
+  return new Command("api-token").description("API tokens for `cairn serve` clients").addCommand(create).addCommand(list).addCommand(revoke);
+}
+
+function scope(t: TokenView): string {
+  if (t.workflow) return `workflow ${t.project}/${t.workflow}`;
+  return t.project ? `project ${t.project}` : "organization";
+}
+
+function detailRows(t: TokenView): string[][] {
+  return [
+    ["ID", t.id],
+    ["Name", t.name],
+    ["Scope", scope(t)],
+    ["Status", t.status],
+    ["Expires At", t.expiresAt ?? "never"],
+    ...(t.revokedAt ? [["Revoked At", t.revokedAt]] : []),
+    ...(t.description ? [["Description", t.description]] : []),
+  ];
+}

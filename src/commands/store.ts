@@ -1,0 +1,105 @@
+import { Command } from "commander";
+import { io } from "../cli/io.ts";
+import { renderTable } from "../cli/table.ts";
+import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
+import type { GcReport } from "../services/control/gc.ts";
+import { collectPairs, outputOption, print, withApp, type OutputFormat } from "./shared.ts";
+
+const LIST_MAX = 20;
+
+/** `cairn store fsck|gc`: maintenance of the local store (SQLite + CAS). */
+export function storeCommand(): Command {
+  const fsck = new Command("fsck")
+    .description("re-hash every blob, find missing and orphaned blobs, re-check every stored bundle (exit 1 on any problem)")
+    .option("-k, --key <ref>", "public key: bundles must verify with one of these (repeatable)", collectPairs, [])
+    .addOption(outputOption())
+    .action(async (opts: { key: string[]; output: OutputFormat }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { fsckStore } = await import("../services/control/fsck.ts");
+        const keys = opts.key.length > 0 ? await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key) : [];
+        const r = await fsckStore(app, { keys });
+        print(opts.output, r, () => renderFsck(r));
+        if (!r.ok) {
+          if (opts.output === "table") io.err(`ERR store has ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`);
+          process.exitCode = 1;
+        }
+      });
+    });
+  const gc = new Command("gc")
+    .description("remove unreferenced blobs (and cas/tmp leftovers) older than the grace period")
+    .option("--grace <duration>", "only remove what is at least this old (protects in-progress crafting runs)", "24h")
+    .option("--dry-run", "report what would be removed, remove nothing", false)
+    .addOption(outputOption())
+    .action(async (opts: { grace: string; dryRun: boolean; output: OutputFormat }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { gcStore } = await import("../services/control/gc.ts");
+        const r = await gcStore(app, { grace: opts.grace, dryRun: opts.dryRun });
+        print(opts.output, r, () => renderGc(r));
+      });
+    });
+  return new Command("store").description("local store maintenance: integrity check (fsck) and garbage collection (gc)").addCommand(fsck).addCommand(gc);
+}
+
+function renderFsck(r: FsckReport): string {
+  const c = r.counts;
+  const parts = [
+    renderTable({
+      title: r.ok ? "Store OK" : "Store has problems",
+      rows: [
+        ["Blobs", `${c.blobs} (${c.bytes} bytes)`],
+        ["Attestations", String(c.attestations)],
+        ["Signatures Verified", String(c.signaturesVerified)],
+        ["Corrupt", String(c.corrupt)],
+        ["Unreadable", String(c.unreadable)],
+        ["Missing", String(c.missing)],
+        ["Bad Signature", String(c.badSignature)],
+        ["Orphans (info)", String(c.orphans)],
+        ["Tmp Leftovers (info)", String(c.tmpLeftovers)],
+        ...(c.stray ? [["Stray Files (info)", String(c.stray)]] : []),
+      ],
+    }),
+  ];
+  if (r.problems.length > 0) {
+    parts.push(renderTable({ title: "Problems", head: ["Kind", "Digest", "Detail"], rows: r.problems.map((p) => [p.kind, p.digest, detail(p)]) }));
+  }
+  if (r.orphans.length > 0) {
+    const rows = r.orphans.slice(0, LIST_MAX).map((o) => [o.digest, String(o.size)]);
+    if (r.orphans.length > LIST_MAX) rows.push([`… and ${r.orphans.length - LIST_MAX} more (-o json lists all)`, ""]);
+    parts.push(renderTable({ title: "Orphans (unreferenced; `cairn store gc` collects them)", head: ["Digest", "Size"], rows }));
+  }
+  return parts.join("\n");
+}
+
+function detail(p: FsckProblem): string {
+  switch (p.kind) {
+    case "corrupt":
+      return `content hashes to ${p.actual} (${p.path})`;
+    case "unreadable":
+      return `${p.reason} (${p.path})`;
+    case "missing":
+      return `referenced by ${p.referencedBy.join(", ")}`;
+    case "bad-signature":
+      return p.reason;
+  }
+}
+
+function renderGc(r: GcReport): string {
+  const verb = r.dryRun ? "Would Remove" : "Removed";
+  const rows = [
+    ...r.removed.map((b) => [verb, b.digest, String(b.size)]),
+    ...r.tmpRemoved.map((t) => [verb, `tmp/${t.name}`, String(t.size)]),
+  ];
+  const summary = renderTable({
+    title: r.dryRun ? "Garbage collection (dry run)" : "Garbage collection",
+    rows: [
+      ["Blobs Scanned", String(r.scanned)],
+      [`${verb} Blobs`, String(r.removed.length)],
+      [`${verb} Tmp Files`, String(r.tmpRemoved.length)],
+      [r.dryRun ? "Bytes To Free" : "Bytes Freed", String(r.bytesFreed)],
+      ["Kept: Referenced", String(r.kept.referenced)],
+      ["Kept: Within Grace", String(r.kept.recent)],
+      ["Kept: Crafting State", String(r.kept.crafting)],
+    ],
+  });
+  return rows.length > 0 ? `${renderTable({ head: ["Action", "Blob", "Size"], rows })}\n${summary}` : summary;
+}

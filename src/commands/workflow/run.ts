@@ -1,0 +1,125 @@
+import { Command, Option } from "commander";
+import { io } from "../../cli/io.ts";
+import { renderTable } from "../../cli/table.ts";
+import { CairnError } from "../../errors.ts";
+import type { RunDetail, RunSummary } from "../../services/control/runs.ts";
+import { addPageOptions, collectPairs, outputOption, print, printNext, withApp, type OutputFormat } from "../shared.ts";
+
+interface ListOpts {
+  workflow?: string;
+  project?: string;
+  status?: string;
+  limit: number;
+  next?: string;
+  output: OutputFormat;
+}
+
+type DescribeFormat = OutputFormat | "statement" | "attestation" | "payload-pae";
+interface DescribeOpts {
+  id?: string;
+  digest?: string;
+  output: DescribeFormat;
+  verify?: boolean;
+  key: string[];
+}
+
+/** `cairn workflow run list|describe`: every run in the store, and one run with its attestation. */
+export function runCommand(): Command {
+  return new Command("run").description("workflow runs: list them, describe one with its attestation").addCommand(listCommand()).addCommand(describeCommand());
+}
+
+function listCommand(): Command {
+  const cmd = new Command("list")
+    .description("runs, newest first (initialized runs older than CAIRN_RUN_TTL are marked expired)")
+    .option("--workflow <name>", "only runs of this workflow")
+    .option("--project <name>", "only runs of workflows in this project")
+    .addOption(new Option("--status <state>", "only runs in this state").choices(["initialized", "succeeded", "failed", "cancelled", "expired"]))
+    .addOption(outputOption());
+  return addPageOptions(cmd).action(async (opts: ListOpts, c: Command) => {
+    await withApp(c, async (app) => {
+      const { listRuns } = await import("../../services/control/runs.ts");
+      const page = listRuns(app, { workflow: opts.workflow, project: opts.project, status: opts.status, limit: opts.limit, next: opts.next });
+      print(opts.output, page, () =>
+        renderTable({
+          head: ["ID", "WORKFLOW", "PROJECT", "STATE", "CREATED", "FINISHED", "REVISION", "ATTESTATION"],
+          rows: page.items.map((r) => [r.id, r.workflow, r.project, r.state, r.createdAt, r.finishedAt ?? "", revision(r), r.attestationDigest ?? ""]),
+        }),
+      );
+      printNext(opts.output, page.next);
+    });
+  });
+}
+
+function describeCommand(): Command {
+  return new Command("describe")
+    .description("one run and its attestation; print the bundle, statement or DSSE PAE bytes for other tools")
+    .option("--id <run id>", "the run's id")
+    .option("--digest <sha256:hex>", "the digest of the run's attestation")
+    .addOption(
+      new Option("-o, --output <format>", "table, json, statement (decoded), attestation (stored bundle), payload-pae (signed bytes)")
+        .choices(["table", "json", "statement", "attestation", "payload-pae"])
+        .default("table"),
+    )
+    .option("--verify", "verify the attestation's signature with --key (exit 1 if it does not verify)")
+    .option("-k, --key <ref>", "public key PEM file or env://VAR for --verify (repeatable)", collectPairs, [])
+    .action(async (opts: DescribeOpts, c: Command) => {
+      if (opts.verify && opts.key.length === 0) throw new CairnError("USAGE", "--verify needs --key", { hint: "pass the signer's public key: --key cosign.pub" });
+      await withApp(c, async (app) => {
+        const runs = await import("../../services/control/runs.ts");
+        const keys = opts.verify ? await (await import("../../services/keys.ts")).verificationKeys(app.config, opts.key) : undefined;
+        const ref = { id: opts.id, digest: opts.digest };
+        if (opts.output === "attestation" || opts.output === "payload-pae") {
+          const a = await runs.runAttestation(app, ref, keys);
+          if (a.verification) io.info(`signature verified (key ${a.verification.keyId})`);
+          const { pae } = await import("../../signing/pae.ts");
+          process.stdout.write(opts.output === "attestation" ? a.bundle : pae(a.payloadType, a.payload));
+          return;
+        }
+        const d = await runs.describeRun(app, ref, keys);
+        if (opts.output === "statement") {
+          if (!d.attestation) throw new CairnError("NOT_FOUND", `workflow run ${d.run.id} has no attestation (it is ${d.run.state})`);
+          if (d.verification) io.info(`signature verified (key ${d.verification.keyId})`);
+          io.json(d.attestation.statement);
+          return;
+        }
+        print(opts.output, d, () => describeTable(d));
+      });
+    });
+}
+
+function revision(r: RunSummary): string {
+  return `${r.contractRevisionUsed}/${r.contractRevisionLatest}`;
+}
+
+function describeTable(d: RunDetail): string {
+  const r = d.run;
+  const run = renderTable({
+    title: "Workflow Run",
+    rows: [
+      ["ID", r.id],
+      ["Workflow", `${r.project}/${r.workflow}`],
+      ["State", r.reason ? `${r.state} (${r.reason})` : r.state],
+      ["Contract", `${r.contractName} revision ${r.contractRevisionUsed} (latest ${r.contractRevisionLatest})`],
+      ["Runner", r.runnerUrl ? `${r.runnerType} ${r.runnerUrl}` : r.runnerType],
+      ["Created", r.createdAt],
+      ["Finished", r.finishedAt ?? ""],
+      ["Attestation", r.attestationDigest ?? ""],
+      ...(d.verification ? [["Signature", `verified (key ${d.verification.keyId})`]] : []),
+    ],
+  });
+  if (!d.attestation) return run;
+  const materials = renderTable({
+    title: "Materials",
+    head: ["NAME", "KIND", "VALUE", "DIGEST", "ANNOTATIONS"],
+    rows: d.attestation.materials.map((m) => [
+      m.name,
+      m.kind,
+      m.value,
+      m.digest,
+      Object.entries(m.annotations)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(", "),
+    ]),
+  });
+  return `${run}\n${materials}`;
+}

@@ -1,0 +1,150 @@
+import { createHash } from "node:crypto";
+import { open, rename, rm, stat } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
+import { CairnError } from "../../errors.ts";
+import { parseDigest } from "../../store/cas/digest.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { currentOrgId } from "./runs.ts";
+
+/** Files above this size get a progress bar on a terminal. */
+const PROGRESS_THRESHOLD = 1024 * 1024;
+
+export interface UploadResult {
+  digest: string;
+  size: number;
+  name: string;
+}
+
+/** `artifact upload`: streams the file into the CAS (hashed as it is written) and records it so gc keeps it. */
+export async function uploadArtifact(deps: ServiceDeps, input: { path: string }): Promise<UploadResult> {
+  const path = resolve(deps.config.cwd, input.path);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new CairnError("NOT_FOUND", `file ${input.path} does not exist`);
+  if (!info.isFile()) throw new CairnError("USAGE", `${input.path} is not a regular file`, { hint: "upload one file at a time (archive a directory first)" });
+  const ref = await deps.blobs.ingestFile(path, { onProgress: progress(deps, `upload ${input.path}`, info.size) });
+  const name = basename(path);
+  const now = deps.clock.now().toISOString();
+  deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    deps.runs.recordUpload({ orgId: org.id, digest: ref.digest, name, size: ref.size, createdAt: now });
+  });
+  return { digest: ref.digest, size: ref.size, name };
+}
+
+export interface DownloadInput {
+  digest: string;
+  /** Destination file (or an existing directory), relative to cwd; default: the recorded name in cwd. */
+  output?: string;
+  /** Stream here instead of a file (`--output -`); the integrity error then comes after the bytes. */
+  sink?: (chunk: Uint8Array) => Promise<void>;
+}
+
+export interface DownloadResult {
+  digest: string;
+  size: number;
+  name: string;
+  /** The file written (absent when streamed to a sink). */
+  path?: string;
+}
+
+/**
+ * `artifact download`: streams the blob while re-hashing it. To a file: written beside the destination under a
+ * temporary name and renamed only when the digest matches, so a corrupt blob leaves no file behind.
+ */
+export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput): Promise<DownloadResult> {
+  const hex = parseDigest(input.digest);
+  const name = artifactName(deps, input.digest, hex);
+  const blob = await deps.blobs.openRead(input.digest);
+  const onProgress = progress(deps, `download ${name}`, blob.size);
+  if (input.sink) {
+    const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
+    return { digest: input.digest, size, name };
+  }
+  const path = await destination(deps.config.cwd, input.output, name);
+  const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.part`);
+  const fh = await open(tmp, "wx", 0o644).catch((e: NodeJS.ErrnoException) => {
+    throw new CairnError("IO", `cannot write ${path}: ${e.code ?? e.message}`, { hint: "check the directory exists and is writable", cause: e });
+  });
+  let renamed = false;
+  try {
+    const size = await copyVerified(input.digest, blob.chunks, async (chunk) => void (await fh.write(chunk)), onProgress);
+    await fh.close();
+    await rename(tmp, path);
+    renamed = true;
+    return { digest: input.digest, size, name, path };
+  } finally {
+    if (!renamed) {
+      await fh.close().catch(() => {});
+      await rm(tmp, { force: true });
+    }
+  }
+}
+
+/** Hands every chunk to `write` while hashing; after the last one throws INTEGRITY unless the digest matched. */
+async function copyVerified(
+  digest: string,
+  chunks: AsyncIterable<Uint8Array>,
+  write: (chunk: Uint8Array) => Promise<void>,
+  onProgress?: (n: number) => void,
+): Promise<number> {
+  const hash = createHash("sha256");
+  let size = 0;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    await write(chunk);
+    size += chunk.length;
+    onProgress?.(size);
+  }
+  const actual = `sha256:${hash.digest("hex")}`;
+  if (actual !== digest) {
+    throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, {
+      hint: "nothing was kept; run `cairn store fsck` to find every damaged blob",
+      details: { expected: digest, actual },
+    });
+  }
+  return size;
+}
+
+/**
+ * The file name to download as: the upload's name or the material's recorded value (base name only, so a stored
+ * name can never point outside the directory), else the hex digest. Only digests this organization stored are
+ * downloadable.
+ */
+export function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest)): string {
+  const orgId = currentOrgId(deps) ?? "";
+  const upload = deps.runs.findUpload(orgId, digest);
+  const nodes = deps.referrers.find(orgId, digest);
+  const stored = nodes.filter((n) => n.downloadable);
+  if (!upload && stored.length === 0) {
+    if (nodes.length > 0) {
+      throw new CairnError("NOT_FOUND", `${digest} is recorded (as ${nodes.map((n) => n.kind).join(", ")}) but its content was not stored`, {
+        hint: "strings, skipUpload materials and container images are recorded by digest only",
+      });
+    }
+    throw new CairnError("NOT_FOUND", `no artifact ${digest} in organization ${deps.config.organization}`, {
+      hint: "store one with `cairn artifact upload FILE`; find digests with `cairn discover` or `cairn workflow run describe`",
+    });
+  }
+  const recorded = upload?.name ?? stored.map((n) => n.metadata.name).find((n) => n);
+  const base = recorded ? basename(recorded) : "";
+  return base === "" || base === "." || base === ".." ? hex : base;
+}
+
+/** An explicit --output may replace a file; the default name never overwrites one the user did not name. */
+async function destination(cwd: string, output: string | undefined, name: string): Promise<string> {
+  if (output !== undefined) {
+    const path = resolve(cwd, output);
+    const info = await stat(path).catch(() => undefined);
+    return info?.isDirectory() ? join(path, name) : path;
+  }
+  const path = join(cwd, name);
+  if (await stat(path).catch(() => undefined)) {
+    throw new CairnError("USAGE", `${name} already exists in ${cwd}`, { hint: `choose the file with --output FILE (an explicit --output replaces it)` });
+  }
+  return path;
+}
+
+function progress(deps: ServiceDeps, label: string, total: number): ((n: number) => void) | undefined {
+  const bar = deps.reporter.progress;
+  return total > PROGRESS_THRESHOLD && bar ? (n) => bar(label, n, total) : undefined;
+}

@@ -1,0 +1,74 @@
+import { CairnError } from "../../errors.ts";
+import type { OrgRecord } from "../../store/org-port.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
+
+/** An organization as `org list` and the server show it. */
+export interface OrgView {
+  name: string;
+  createdAt: string;
+  /** The organization commands work in (CAIRN_ORG, else `org set`, else "default"). */
+  current: boolean;
+}
+
+export interface OrgSetResult {
+  name: string;
+  previous: string;
+  /** CAIRN_ORG is set, so it still wins over the stored choice in this environment. */
+  overriddenBy?: string;
+}
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Organization and token names: DNS-1123 labels (lowercase letters, digits, '-', at most 63), as Chainloop. */
+export function checkName(name: string, flag: string): string {
+  if (name.length > 63 || !DNS_1123_LABEL.test(name)) {
+    throw new CairnError("USAGE", `${flag} ${JSON.stringify(name)} is not a valid name`, {
+      hint: "use at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit",
+    });
+  }
+  return name;
+}
+
+const view = (deps: ServiceDeps, o: OrgRecord): OrgView => ({ name: o.name, createdAt: o.createdAt, current: o.name === deps.config.organization });
+
+/** `org create`: a new, empty organization. It does not become the current one (`org set` does that). */
+export function createOrg(deps: ServiceDeps, input: { name: string }): OrgView {
+  const name = checkName(input.name, "--name");
+  return deps.repo.transaction(() => {
+    if (deps.orgs.getOrg(name)) {
+      throw new CairnError("ALREADY_EXISTS", `organization ${name} already exists`, { hint: "pick another name, or switch to it with `cairn org set`" });
+    }
+    return view(deps, deps.orgs.insertOrg(name, deps.clock.now().toISOString()));
+  });
+}
+
+/** `org list`: by name, keyset-paginated. The default organization is created on first use, as every command does. */
+export function listOrgs(deps: ServiceDeps, input: { limit?: number; next?: string }): Page<OrgView> {
+  const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
+  const after = input.next === undefined ? undefined : nameCursor(input.next);
+  if (deps.config.organization === "default") deps.repo.ensureOrg("default", deps.clock.now().toISOString());
+  const rows = deps.orgs.listOrgs(limit + 1, after);
+  return toPage(rows.map((o) => view(deps, o)), limit, (o) => [o.name]);
+}
+
+/** `org set`: stores the organization later commands use (unless CAIRN_ORG overrides it). It must exist. */
+export function setCurrentOrg(deps: ServiceDeps, input: { name: string }): OrgSetResult {
+  const name = checkName(input.name, "--name");
+  if (name === "default") deps.repo.ensureOrg(name, deps.clock.now().toISOString());
+  else if (!deps.orgs.getOrg(name)) {
+    throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: `create it with \`cairn org create --name ${name}\`` });
+  }
+  const previous = deps.orgs.currentOrg() ?? "default";
+  deps.orgs.setCurrentOrg(name);
+  const env = deps.config.env.CAIRN_ORG;
+  return { name, previous, ...(env && env !== name ? { overriddenBy: env } : {}) };
+}
+
+function nameCursor(next: string): string {
+  const [name, ...rest] = decodeCursor(next);
+  if (typeof name !== "string" || rest.length > 0) {
+    throw new CairnError("USAGE", `--next ${JSON.stringify(next)} is not a cursor from \`org list\``, { hint: "pass the value printed by the previous page" });
+  }
+  return name;
+}

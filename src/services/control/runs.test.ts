@@ -1,0 +1,136 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { pae } from "../../signing/pae.ts";
+import { generateKeyPair, keyId } from "../../signing/keys.ts";
+import { expectCode } from "../../test-helpers.ts";
+import type { PushResult } from "../crafting/push.ts";
+import { describeRun, listRuns, runAttestation } from "./runs.ts";
+import { pushRun, startRun, testStore } from "./runs.testutil.ts";
+
+const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+describe("workflow runs", () => {
+  const s = testStore();
+  let build: PushResult;
+  let test2: PushResult;
+  let openRun = "";
+
+  beforeAll(async () => {
+    s.file("app.bin", "the app\n");
+    build = await pushRun(s, "build", "skynet", [
+      { name: "binary", kind: "ARTIFACT", value: "app.bin" },
+      { name: "ref", kind: "STRING", value: "v1.2.3" },
+    ]);
+    test2 = await pushRun(s, "test", "skynet", []);
+    await pushRun(s, "build", "other", []);
+    openRun = await startRun(s, "build", "skynet");
+  });
+  afterAll(() => s.cleanup());
+
+  test("list: newest first with names, state, revisions and attestation digest", () => {
+    const page = listRuns(s.app, {});
+    expect(page.next).toBeUndefined();
+    expect(page.items.map((r) => [r.workflow, r.project, r.state])).toEqual([
+      ["build", "skynet", "initialized"],
+      ["build", "other", "succeeded"],
+      ["test", "skynet", "succeeded"],
+      ["build", "skynet", "succeeded"],
+    ]);
+    const first = page.items[3]!;
+    expect(first).toMatchObject({ id: build.runId, attestationDigest: build.digest, contractRevisionUsed: 1, contractRevisionLatest: 1 });
+    expect(first.createdAt).toBe("2025-01-01T00:00:00.000Z");
+    expect(first.finishedAt).toBe("2025-01-01T00:00:00.000Z");
+    expect(page.items[0]).toMatchObject({ id: openRun, attestationDigest: null, finishedAt: null });
+  });
+
+  test("list filters by workflow, project and status", () => {
+    expect(listRuns(s.app, { workflow: "build" }).items).toHaveLength(3);
+    expect(listRuns(s.app, { workflow: "build", project: "skynet" }).items.map((r) => r.id)).toEqual([openRun, build.runId!]);
+    expect(listRuns(s.app, { project: "skynet", status: "succeeded" }).items.map((r) => r.id)).toEqual([test2.runId!, build.runId!]);
+    expect(listRuns(s.app, { status: "expired" }).items).toEqual([]);
+    expect(listRuns(s.app, { workflow: "nope" }).items).toEqual([]);
+  });
+
+  test("keyset pages cover every run once, also across runs created in the same millisecond", () => {
+    const wf = s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "skynet", "test")!;
+    const at = "2025-06-01T00:00:00.000Z";
+    for (let i = 0; i < 5; i++) {
+      s.app.repo.createRun({ id: `tie-${i}`, orgId: wf.orgId, workflowId: wf.id, runnerType: "x", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: at });
+    }
+    const all = listRuns(s.app, { limit: 1000 }).items.map((r) => r.id);
+    expect(all.slice(0, 5)).toEqual(["tie-0", "tie-1", "tie-2", "tie-3", "tie-4"]);
+    const seen: string[] = [];
+    let next: string | undefined;
+    do {
+      const page = listRuns(s.app, { limit: 2, next });
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((r) => r.id));
+      next = page.next;
+    } while (next);
+    expect(seen).toEqual(all);
+    expect(seen).toHaveLength(9);
+  });
+
+  test("bad status, limit or cursor is a usage error", async () => {
+    await expectCode(() => listRuns(s.app, { status: "running" }), "USAGE");
+    await expectCode(() => listRuns(s.app, { limit: 0 }), "USAGE");
+    await expectCode(() => listRuns(s.app, { next: "garbage" }), "USAGE");
+    await expectCode(() => listRuns(s.app, { next: Buffer.from("[1,2]").toString("base64url") }), "USAGE");
+  });
+
+  test("describe by id and by digest: the run, statement, subjects and materials", async () => {
+    const byId = await describeRun(s.app, { id: build.runId });
+    const byDigest = await describeRun(s.app, { digest: build.digest });
+    expect(byDigest).toEqual(byId);
+    expect(byId.run.id).toBe(build.runId!);
+    expect(byId.attestation!.digest).toBe(build.digest);
+    expect(byId.attestation!.predicateType).toBe("https://cairn.dev/attestation/v0.1");
+    expect(byId.attestation!.statement).toEqual(JSON.parse(JSON.stringify(build.statement)));
+    expect(byId.attestation!.materials).toEqual([
+      { name: "binary", kind: "ARTIFACT", value: "app.bin", digest: sha("the app\n"), annotations: { "cairn.material.cas": "true", "cairn.material.size": "8" } },
+      { name: "ref", kind: "STRING", value: "v1.2.3", digest: sha("v1.2.3"), annotations: {} },
+    ]);
+    expect(byId.verification).toBeUndefined();
+  });
+
+  test("the stored bundle hashes to the digest; its PAE is what the signature covers", async () => {
+    const a = await runAttestation(s.app, { id: build.runId });
+    expect(sha(a.bundle)).toBe(build.digest);
+    const env = JSON.parse(new TextDecoder().decode(a.bundle)).dsseEnvelope;
+    const paeBytes = pae(a.payloadType, a.payload);
+    expect(new TextDecoder().decode(paeBytes)).toStartWith(`DSSEv1 28 application/vnd.in-toto+json ${a.payload.length} {`);
+    const { verify } = await import("node:crypto");
+    expect(verify(null, paeBytes, s.key.publicKey, Buffer.from(env.signatures[0].sig, "base64"))).toBe(true);
+  });
+
+  test("--verify: the signer's key verifies, another key fails", async () => {
+    const ok = await describeRun(s.app, { digest: build.digest }, [s.key.publicKey]);
+    expect(ok.verification).toEqual({ verified: true, keyId: keyId(s.key.publicKey) });
+    await expectCode(() => describeRun(s.app, { id: build.runId }, [generateKeyPair("ed25519").publicKey]), "VERIFY_FAILED");
+    await expectCode(() => runAttestation(s.app, { id: build.runId }, [generateKeyPair("ecdsa-p256").publicKey]), "VERIFY_FAILED");
+  });
+
+  test("a run without attestation describes, but has no bundle to print or verify", async () => {
+    const d = await describeRun(s.app, { id: openRun });
+    expect(d.attestation).toBeUndefined();
+    expect(d.run.state).toBe("initialized");
+    await expectCode(() => runAttestation(s.app, { id: openRun }), "NOT_FOUND");
+    await expectCode(() => describeRun(s.app, { id: openRun }, [s.key.publicKey]), "NOT_FOUND");
+  });
+
+  test("unknown run or digest is NOT_FOUND; neither or both selectors, or a bad digest, is USAGE", async () => {
+    await expectCode(() => describeRun(s.app, { id: "no-such-run" }), "NOT_FOUND");
+    await expectCode(() => describeRun(s.app, { digest: sha("nothing") }), "NOT_FOUND");
+    await expectCode(() => describeRun(s.app, {}), "USAGE");
+    await expectCode(() => describeRun(s.app, { id: build.runId, digest: build.digest }), "USAGE");
+    await expectCode(() => describeRun(s.app, { digest: "sha256:XYZ" }), "USAGE");
+  });
+
+  test("a corrupted stored bundle is refused (INTEGRITY), not shown", async () => {
+    const path = s.app.blobs.pathFor!(test2.digest);
+    const bytes = await Bun.file(path).bytes();
+    bytes[10]! ^= 1;
+    await Bun.write(path, bytes);
+    await expectCode(() => describeRun(s.app, { id: test2.runId }), "INTEGRITY");
+  });
+});

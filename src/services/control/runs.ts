@@ -1,0 +1,216 @@
+import type { KeyObject } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import type { RunState } from "../../store/ports.ts";
+import type { RunView } from "../../store/run-port.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
+import { expireStaleRuns } from "./expiry.ts";
+
+export const RUN_STATES: readonly RunState[] = ["initialized", "succeeded", "failed", "cancelled", "expired"];
+
+/** A run as `workflow run list/describe` show it (JSON-serializable, as `cairn serve` returns it). */
+export interface RunSummary {
+  id: string;
+  workflow: string;
+  workflowId: string;
+  project: string;
+  contractName: string;
+  state: RunState;
+  reason: string | null;
+  runnerType: string;
+  runnerUrl: string | null;
+  contractRevisionUsed: number;
+  contractRevisionLatest: number;
+  attestationDigest: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+export interface RunListInput {
+  workflow?: string;
+  project?: string;
+  status?: string;
+  limit?: number;
+  next?: string;
+}
+
+/** The organization the CLI works in (CAIRN_ORG, default "default"); undefined before anything was stored. */
+export function currentOrgId(deps: ServiceDeps): string | undefined {
+  return deps.repo.findOrg(deps.config.organization)?.id;
+}
+
+export function toSummary(r: RunView): RunSummary {
+  const { orgId: _org, ...rest } = r;
+  return rest;
+}
+
+/** `workflow run list`: newest first, keyset-paginated on (created_at DESC, id); stale runs are expired first. */
+export function listRuns(deps: ServiceDeps, input: RunListInput): Page<RunSummary> {
+  const state = input.status === undefined ? undefined : parseState(input.status);
+  const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
+  const after = input.next === undefined ? undefined : runCursor(input.next);
+  expireStaleRuns(deps);
+  const orgId = currentOrgId(deps);
+  if (!orgId) return { items: [] };
+  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, limit: limit + 1, after });
+  return toPage(rows.map(toSummary), limit, (r) => [r.createdAt, r.id]);
+}
+
+function parseState(status: string): RunState {
+  if (!(RUN_STATES as readonly string[]).includes(status)) {
+    throw new CairnError("USAGE", `--status ${JSON.stringify(status)} is not a run state`, { hint: `use one of ${RUN_STATES.join(", ")}` });
+  }
+  return status as RunState;
+}
+
+function runCursor(next: string): { createdAt: string; id: string } {
+  const key = decodeCursor(next);
+  const [createdAt, id] = key;
+  if (key.length !== 2 || typeof createdAt !== "string" || typeof id !== "string") {
+    throw new CairnError("USAGE", `--next ${JSON.stringify(next)} is not a cursor from \`workflow run list\``, {
+      hint: "pass the value printed as `next` by the previous page",
+    });
+  }
+  return { createdAt, id };
+}
+
+/** Which run to describe: by id, or by the digest of its attestation. */
+export interface RunRef {
+  id?: string;
+  digest?: string;
+}
+
+/** A material of the attestation, read from the statement. */
+export interface MaterialView {
+  name: string;
+  kind: string;
+  /** The file name or reference recorded (for STRING materials, the decoded value). */
+  value: string;
+  digest: string;
+  annotations: Record<string, string>;
+}
+
+export interface RunDetail {
+  run: RunSummary;
+  attestation?: {
+    digest: string;
+    payloadType: string;
+    predicateType: string;
+    statement: unknown;
+    subjects: { name?: string; digest: Record<string, string> }[];
+    materials: MaterialView[];
+  };
+  verification?: { verified: true; keyId: string };
+}
+
+/** The stored attestation of a run, as bytes (for `-o attestation|payload-pae`) and decoded. */
+export interface RunAttestation {
+  run: RunSummary;
+  digest: string;
+  bundle: Uint8Array;
+  payloadType: string;
+  payload: Uint8Array;
+  verification?: { verified: true; keyId: string };
+}
+
+/** Finds the run (expiring stale runs first); throws NOT_FOUND or USAGE. */
+export function findRun(deps: ServiceDeps, ref: RunRef): RunSummary {
+  if ((ref.id === undefined) === (ref.digest === undefined)) {
+    throw new CairnError("USAGE", "pass exactly one of --id and --digest", { hint: "e.g. `cairn workflow run describe --id <run id>`" });
+  }
+  if (ref.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(ref.digest)) {
+    throw new CairnError("USAGE", `--digest ${JSON.stringify(ref.digest)} is not a sha256 digest`, { hint: "write sha256:<64 lowercase hex>" });
+  }
+  expireStaleRuns(deps);
+  const orgId = currentOrgId(deps);
+  const run = orgId && (ref.id !== undefined ? deps.runs.get(orgId, ref.id) : deps.runs.byAttestation(orgId, [ref.digest!])[0]);
+  if (!run) {
+    const org = deps.config.organization;
+    const message = ref.id !== undefined ? `workflow run ${ref.id} does not exist in organization ${org}` : `no workflow run in organization ${org} has attestation ${ref.digest}`;
+    throw new CairnError("NOT_FOUND", message, { hint: "list runs with `cairn workflow run list`" });
+  }
+  return toSummary(run);
+}
+
+/**
+ * The run's attestation bundle from the CAS (its digest re-checked by the read), and, given keys, its signature
+ * verified over the DSSE PAE (VERIFY_FAILED otherwise).
+ */
+export async function runAttestation(deps: ServiceDeps, ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation> {
+  const run = findRun(deps, ref);
+  if (!run.attestationDigest) {
+    throw new CairnError("NOT_FOUND", `workflow run ${run.id} has no attestation (it is ${run.state})`, {
+      hint: "only succeeded runs have one; push the attestation first",
+    });
+  }
+  const digest = run.attestationDigest;
+  const bundle = await deps.blobs.read(digest);
+  const { payloadType, payload } = envelopeOf(bundle, digest);
+  let verification: RunAttestation["verification"];
+  if (keys) {
+    const { verifyBundle } = await import("../../signing/verify.ts"); // sigstore libraries: loaded only to verify
+    verification = { verified: true, keyId: verifyBundle(bundle, keys).keyId };
+  }
+  return { run, digest, bundle, payloadType, payload, verification };
+}
+
+/** `workflow run describe`: the run, and when it has one, its attestation's statement, subjects and materials. */
+export async function describeRun(deps: ServiceDeps, ref: RunRef, keys?: KeyObject[]): Promise<RunDetail> {
+  const run = findRun(deps, ref);
+  if (!run.attestationDigest) {
+    if (keys) await runAttestation(deps, { id: run.id }, keys); // throws: nothing to verify
+    return { run };
+  }
+  const a = await runAttestation(deps, { id: run.id }, keys);
+  const statement = parseJson(a.payload, a.digest) as StatementShape;
+  return {
+    run,
+    attestation: {
+      digest: a.digest,
+      payloadType: a.payloadType,
+      predicateType: String(statement.predicateType ?? ""),
+      statement,
+      subjects: (statement.subject ?? []).map((s) => ({ name: s.name, digest: s.digest ?? {} })),
+      materials: (statement.predicate?.materials ?? []).map(materialView),
+    },
+    ...(a.verification ? { verification: a.verification } : {}),
+  };
+}
+
+interface Descriptor {
+  name?: string;
+  digest?: Record<string, string>;
+  content?: string;
+  annotations?: Record<string, string>;
+}
+interface StatementShape {
+  predicateType?: unknown;
+  subject?: Descriptor[];
+  predicate?: { materials?: Descriptor[] };
+}
+
+const ANN = "cairn.material";
+
+function materialView(m: Descriptor): MaterialView {
+  const { [`${ANN}.name`]: name = "", [`${ANN}.type`]: kind = "", ...annotations } = m.annotations ?? {};
+  const value = m.content !== undefined ? Buffer.from(m.content, "base64").toString("utf8") : (m.name ?? "");
+  const [algo, hex] = Object.entries(m.digest ?? {})[0] ?? ["", ""];
+  return { name, kind, value, digest: algo ? `${algo}:${hex}` : "", annotations };
+}
+
+function envelopeOf(bundle: Uint8Array, digest: string): { payloadType: string; payload: Uint8Array } {
+  const doc = parseJson(bundle, digest) as { dsseEnvelope?: { payload?: unknown; payloadType?: unknown } };
+  const env = doc.dsseEnvelope;
+  if (typeof env?.payload !== "string" || typeof env.payloadType !== "string") {
+    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not a Sigstore bundle with a DSSE envelope`);
+  }
+  return { payloadType: env.payloadType, payload: new Uint8Array(Buffer.from(env.payload, "base64")) };
+}
+
+function parseJson(bytes: Uint8Array, digest: string): unknown {
+  try {
+    return JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not valid JSON`, { hint: "run `cairn store fsck`" });
+  }
+}

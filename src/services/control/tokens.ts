@@ -1,0 +1,179 @@
+import { createHash, randomBytes } from "node:crypto";
+import { parseDuration } from "../../config.ts";
+import { CairnError, type ErrorCode } from "../../errors.ts";
+import type { TokenRecord, TokenStatus } from "../../store/org-port.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
+import { checkName } from "./orgs.ts";
+
+/** A token as lists show it: never the secret, never its hash. */
+export interface TokenView {
+  id: string;
+  name: string;
+  description: string | null;
+  project: string | null;
+  workflow: string | null;
+  status: TokenStatus;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export interface TokenCreateInput {
+  name: string;
+  project?: string;
+  workflow?: string;
+  /** A duration ("24h", "30d"); absent: the token does not expire. */
+  expiration?: string;
+  description?: string;
+}
+
+/** The secret appears here and nowhere else, ever. */
+export interface CreatedToken extends TokenView {
+  token: string;
+}
+
+/** Who a presented token speaks for (the server scopes its requests with this). */
+export interface TokenIdentity {
+  tokenId: string;
+  orgId: string;
+  projectId?: string;
+  workflowId?: string;
+}
+
+export const TOKEN_STATUSES = ["active", "revoked", "expired", "all"] as const;
+export type TokenStatusFilter = (typeof TOKEN_STATUSES)[number];
+
+const TOKEN_RE = /^cairn_[A-Za-z0-9_-]{43}$/;
+const AUTH_FAILED: ErrorCode = "UNAUTHENTICATED";
+
+/** sha256 hex of the whole token string: what api_tokens.token_hash holds. */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+export function tokenStatus(t: Pick<TokenRecord, "revokedAt" | "expiresAt">, now: string): TokenStatus {
+  if (t.revokedAt) return "revoked";
+  return t.expiresAt !== null && t.expiresAt <= now ? "expired" : "active";
+}
+
+function toView(t: TokenRecord, now: string): TokenView {
+  return {
+    id: t.id,
+    name: t.name,
+    description: t.description,
+    project: t.project,
+    workflow: t.workflow,
+    status: tokenStatus(t, now),
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    revokedAt: t.revokedAt,
+    lastUsedAt: t.lastUsedAt,
+  };
+}
+
+/**
+ * `org api-token create`: a `cairn_<43 base64url chars>` secret (32 random bytes), optionally scoped to a project or
+ * one of its workflows in the current organization. Only sha256(token) is stored; the secret is returned once.
+ */
+export function createToken(deps: ServiceDeps, input: TokenCreateInput): CreatedToken {
+  const name = checkName(input.name, "--name");
+  if (input.workflow !== undefined && input.project === undefined) {
+    throw new CairnError("USAGE", "--workflow needs --project: workflow names are unique per project", { hint: "add --project PROJECT" });
+  }
+  const ttl = input.expiration === undefined ? undefined : parseDuration(input.expiration, "--expiration");
+  if (ttl === 0) throw new CairnError("USAGE", "--expiration must be longer than 0", { hint: "write e.g. 24h or 30d" });
+  const nowDate = deps.clock.now();
+  const now = nowDate.toISOString();
+  const token = `cairn_${randomBytes(32).toString("base64url")}`;
+  const id = crypto.randomUUID();
+  const orgId = deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    let projectId: string | null = null;
+    let workflowId: string | null = null;
+    if (input.project !== undefined) {
+      const project = deps.orgs.findProject(org.id, input.project);
+      if (!project) throw notFound(`project ${input.project}`, org.name);
+      projectId = project.id;
+      if (input.workflow !== undefined) {
+        const wf = deps.repo.findWorkflow(org.id, input.project, input.workflow);
+        if (!wf) throw notFound(`workflow ${input.workflow} in project ${input.project}`, org.name);
+        workflowId = wf.id;
+      }
+    }
+    if (deps.orgs.findLiveTokenByName(org.id, name, now)) {
+      throw new CairnError("ALREADY_EXISTS", `an active API token named ${name} already exists`, { hint: "pick another name, or revoke the old token first" });
+    }
+    const expiresAt = ttl === undefined ? null : new Date(nowDate.getTime() + ttl).toISOString();
+    const description = input.description ?? null;
+    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt });
+    return org.id;
+  });
+  const stored = deps.orgs.getToken(orgId, id)!;
+  return { ...toView(stored, now), token };
+}
+
+function notFound(what: string, org: string): CairnError {
+  return new CairnError("NOT_FOUND", `${what} does not exist in organization ${org}`, {
+    hint: "check the name (see `cairn workflow list`), or switch organization with `cairn org set`",
+  });
+}
+
+/** `org api-token list`: newest first, active ones by default. */
+export function listTokens(deps: ServiceDeps, input: { status?: string; limit?: number; next?: string }): Page<TokenView> {
+  const filter = (input.status ?? "active") as TokenStatusFilter;
+  if (!TOKEN_STATUSES.includes(filter)) {
+    throw new CairnError("USAGE", `--status ${JSON.stringify(input.status)} is not a token status`, { hint: `use one of ${TOKEN_STATUSES.join(", ")}` });
+  }
+  const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
+  const after = input.next === undefined ? undefined : tokenCursor(input.next);
+  const org = deps.repo.findOrg(deps.config.organization);
+  if (!org) return { items: [] };
+  const now = deps.clock.now().toISOString();
+  const rows = deps.orgs.listTokens({ orgId: org.id, status: filter === "all" ? undefined : filter, now, limit: limit + 1, after });
+  return toPage(rows.map((t) => toView(t, now)), limit, (t) => [t.createdAt, t.id]);
+}
+
+function tokenCursor(next: string): { createdAt: string; id: string } {
+  const [createdAt, id, ...rest] = decodeCursor(next);
+  if (typeof createdAt !== "string" || typeof id !== "string" || rest.length > 0) {
+    throw new CairnError("USAGE", `--next ${JSON.stringify(next)} is not a cursor from \`org api-token list\``, { hint: "pass the value printed by the previous page" });
+  }
+  return { createdAt, id };
+}
+
+/** `org api-token revoke`: sets revoked_at. Revoking a revoked token changes nothing and says so. */
+export function revokeToken(deps: ServiceDeps, input: { id: string }): TokenView & { alreadyRevoked: boolean } {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const t = org && deps.orgs.getToken(org.id, input.id);
+    if (!t) {
+      throw new CairnError("NOT_FOUND", `API token ${input.id} does not exist in organization ${deps.config.organization}`, {
+        hint: "list tokens with `cairn org api-token list --status all`",
+      });
+    }
+    if (t.revokedAt) return { ...toView(t, now), alreadyRevoked: true };
+    deps.orgs.revokeToken(t.id, now);
+    return { ...toView(deps.orgs.getToken(t.orgId, t.id)!, now), alreadyRevoked: false };
+  });
+}
+
+/**
+ * Resolves a presented token to its organization and scope, refusing unknown, revoked and expired tokens (and
+ * tokens scoped to a since-deleted workflow), and records when it was last used. For `cairn serve`.
+ */
+export function authenticateToken(deps: ServiceDeps, token: string): TokenIdentity {
+  const fail = (reason: string): never => {
+    throw new CairnError(AUTH_FAILED, `API token ${reason}`, { hint: "create a new one with `cairn org api-token create`", details: { reason } });
+  };
+  if (!TOKEN_RE.test(token)) fail("is malformed");
+  const t = deps.orgs.findTokenByHash(tokenHash(token)) ?? fail("is not known");
+  const now = deps.clock.now().toISOString();
+  const status = tokenStatus(t, now);
+  if (status !== "active") fail(`is ${status}`);
+  if (t.workflowDeleted) fail("is scoped to a deleted workflow");
+  deps.orgs.touchToken(t.id, now);
+  return { tokenId: t.id, orgId: t.orgId, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
+}

@@ -1,0 +1,81 @@
+/** Storage port for organizations, the current-organization setting, API tokens and the blob references gc/fsck need. */
+
+export interface OrgRecord {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+
+/** An API token row. Only the sha256 of the secret is ever stored. */
+export interface TokenRecord {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  projectId: string | null;
+  workflowId: string | null;
+  /** Names for display (null when unscoped). */
+  project: string | null;
+  workflow: string | null;
+  /** The scoped workflow was deleted after the token was made. */
+  workflowDeleted: boolean;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export type TokenStatus = "active" | "revoked" | "expired";
+
+export interface NewToken {
+  id: string;
+  orgId: string;
+  name: string;
+  description: string | null;
+  projectId: string | null;
+  workflowId: string | null;
+  tokenHash: string;
+  createdAt: string;
+  expiresAt: string | null;
+}
+
+export interface TokenQuery {
+  orgId: string;
+  /** Undefined: every token. */
+  status?: TokenStatus;
+  /** ISO time deciding expired vs active. */
+  now: string;
+  limit: number;
+  /** Sort key of the previous page's last row (created_at DESC, id DESC). */
+  after?: { createdAt: string; id: string };
+}
+
+/** Where a stored blob is referenced from; any one of them keeps it from gc. */
+export type BlobRefSource = "attestation" | "referrer" | "upload";
+
+export interface OrgRepo {
+  // Organizations and the current-organization setting
+  insertOrg(name: string, now: string): OrgRecord;
+  getOrg(name: string): OrgRecord | undefined;
+  /** Ordered by name, after `afterName`. */
+  listOrgs(limit: number, afterName?: string): OrgRecord[];
+  /** settings.current_org, or undefined. */
+  currentOrg(): string | undefined;
+  setCurrentOrg(name: string): void;
+  findProject(orgId: string, name: string): { id: string; name: string } | undefined;
+
+  // API tokens
+  insertToken(t: NewToken): void;
+  getToken(orgId: string, id: string): TokenRecord | undefined;
+  findTokenByHash(tokenHash: string): TokenRecord | undefined;
+  /** A live (not revoked, not expired at `now`) token of this name in the organization. */
+  findLiveTokenByName(orgId: string, name: string, now: string): TokenRecord | undefined;
+  listTokens(q: TokenQuery): TokenRecord[];
+  revokeToken(id: string, now: string): void;
+  touchToken(id: string, now: string): void;
+
+  // Blob references (every organization: the CAS is shared)
+  /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */
+  referencedBlobs(): Iterable<{ digest: string; source: BlobRefSource }>;
+  isBlobReferenced(digest: string): boolean;
+}

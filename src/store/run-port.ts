@@ -1,0 +1,42 @@
+import type { RunState, WorkflowRun } from "./ports.ts";
+
+/** A run with the names a person needs to read it: workflow, project and the workflow's contract. */
+export interface RunView extends WorkflowRun {
+  workflow: string;
+  project: string;
+  contractName: string;
+}
+
+/** Filters and keyset position for listing runs, newest first (created_at DESC, id ASC). */
+export interface RunQuery {
+  orgId: string;
+  workflow?: string;
+  project?: string;
+  state?: RunState;
+  /** Rows to return (callers ask for one more than a page to know whether another follows). */
+  limit: number;
+  /** The sort key of the last row of the previous page. */
+  after?: { createdAt: string; id: string };
+}
+
+/** A blob uploaded on its own (`artifact upload`): the row that keeps it from gc and names it for download. */
+export interface UploadRecord {
+  orgId: string;
+  digest: string;
+  name: string | null;
+  size: number;
+  createdAt: string;
+}
+
+/** Workflow runs as the control plane shows them, their expiry, and standalone uploads. */
+export interface RunRepo {
+  /** Marks every initialized run created before `cutoff` as expired, in one statement; returns how many. */
+  expireStale(cutoff: string, now: string, reason: string): number;
+  list(q: RunQuery): RunView[];
+  get(orgId: string, id: string): RunView | undefined;
+  /** The runs whose attestation has one of these digests (at most one run per digest). */
+  byAttestation(orgId: string, digests: readonly string[]): RunView[];
+  /** Idempotent: the first upload of a digest keeps its name and time. */
+  recordUpload(u: UploadRecord): void;
+  findUpload(orgId: string, digest: string): UploadRecord | undefined;
+}

@@ -1,0 +1,112 @@
+import type { Database } from "bun:sqlite";
+import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
+import { toRun, type RunRow } from "./rows.ts";
+
+interface RunViewRow extends RunRow {
+  workflow: string;
+  project: string;
+  contract_name: string;
+}
+
+const SELECT = `SELECT r.*, w.name AS workflow, p.name AS project, c.name AS contract_name
+  FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+  JOIN contracts c ON c.id = w.contract_id`;
+
+const STATES = new Set(["initialized", "succeeded", "failed", "cancelled", "expired"]);
+
+/** A state for inlining into SQL; anything outside the closed set is refused, so nothing else can be inlined. */
+function stateLiteral(state: string): string {
+  if (!STATES.has(state)) throw new Error(`unknown run state ${JSON.stringify(state)}`);
+  return state;
+}
+
+/**
+ * The `list` statement, newest first. The keyset bound is a range on created_at (which the index can seek to) plus a
+ * filter dropping the boundary timestamp's rows already shown. Index choice is steered, as the store has no ANALYZE
+ * statistics (run-repo.test.ts checks the plans):
+ * - --workflow (given as the ids of the workflows with that name): workflow_runs_by_workflow; `+r.org_id` keeps the
+ *   planner off the org index, which would walk every run of the organization to find a rare workflow's;
+ * - --status initialized: the state is inlined (from the closed set of states, never user text) so the partial
+ *   index on initialized runs qualifies;
+ * - otherwise workflow_runs_by_org, which matches the ORDER BY. Other states have no index of their own: a rare
+ *   state (failed, cancelled) walks the organization's runs until a page is full.
+ */
+export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string; params: (string | number)[] } {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (workflowIds !== undefined) {
+    where.push(`r.workflow_id IN (${workflowIds.map(() => "?").join(", ")})`, "+r.org_id = ?");
+    params.push(...workflowIds, q.orgId);
+  } else {
+    // Initialized runs are few (they expire): their partial index beats walking the organization's history.
+    where.push(q.state === "initialized" ? "+r.org_id = ?" : "r.org_id = ?");
+    params.push(q.orgId);
+    if (q.project !== undefined) {
+      where.push("p.name = ?");
+      params.push(q.project);
+    }
+  }
+  if (q.state !== undefined) where.push(`r.state = '${stateLiteral(q.state)}'`);
+  if (q.after) {
+    where.push("r.created_at <= ? AND NOT (r.created_at = ? AND r.id <= ?)");
+    params.push(q.after.createdAt, q.after.createdAt, q.after.id);
+  }
+  params.push(q.limit);
+  return { sql: `${SELECT} WHERE ${where.join(" AND ")} ORDER BY r.created_at DESC, r.id LIMIT ?`, params };
+}
+
+/** Served by the partial index workflow_runs_by_digest; `+r.org_id` keeps the planner off the org index. */
+export function byDigestSql(n: number): string {
+  return `${SELECT} WHERE r.attestation_digest IN (${Array(n).fill("?").join(", ")}) AND +r.org_id = ?`;
+}
+
+const toView = (r: RunViewRow): RunView => ({ ...toRun(r), workflow: r.workflow, project: r.project, contractName: r.contract_name });
+
+/** SQLite queries for runs, each steered to an index of migrations 001/002 (see list()). */
+export class SqliteRunRepo implements RunRepo {
+  constructor(private readonly db: Database) {}
+
+  /** Served by the partial index workflow_runs_by_state (state, created_at) WHERE state = 'initialized'. */
+  expireStale(cutoff: string, now: string, reason: string): number {
+    return this.db
+      .query("UPDATE workflow_runs SET state = 'expired', finished_at = ?, reason = ? WHERE state = 'initialized' AND created_at < ?")
+      .run(now, reason, cutoff).changes;
+  }
+
+  list(q: RunQuery): RunView[] {
+    const ids = q.workflow === undefined ? undefined : this.workflowIds(q.orgId, q.workflow, q.project);
+    if (ids?.length === 0) return [];
+    const { sql, params } = runListQuery(q, ids);
+    return (this.db.query(sql).all(...params) as RunViewRow[]).map(toView);
+  }
+
+  /** Every workflow (deleted ones too: their runs stay listed) with this name, in one project or all. */
+  private workflowIds(orgId: string, name: string, project: string | undefined): string[] {
+    const sql = `SELECT w.id FROM workflows w JOIN projects p ON p.id = w.project_id WHERE w.org_id = ? AND w.name = ?${project === undefined ? "" : " AND p.name = ?"}`;
+    const params = project === undefined ? [orgId, name] : [orgId, name, project];
+    return (this.db.query(sql).all(...params) as { id: string }[]).map((r) => r.id);
+  }
+
+  get(orgId: string, id: string): RunView | undefined {
+    const row = this.db.query(`${SELECT} WHERE r.id = ? AND r.org_id = ?`).get(id, orgId) as RunViewRow | null;
+    return row ? toView(row) : undefined;
+  }
+
+  byAttestation(orgId: string, digests: readonly string[]): RunView[] {
+    if (digests.length === 0) return [];
+    return (this.db.query(byDigestSql(digests.length)).all(...digests, orgId) as RunViewRow[]).map(toView);
+  }
+
+  recordUpload(u: UploadRecord): void {
+    this.db
+      .query("INSERT OR IGNORE INTO uploads (digest, org_id, name, size, created_at) VALUES (?, ?, ?, ?, ?)")
+      .run(u.digest, u.orgId, u.name, u.size, u.createdAt);
+  }
+
+  findUpload(orgId: string, digest: string): UploadRecord | undefined {
+    const row = this.db
+      .query("SELECT org_id AS orgId, digest, name, size, created_at AS createdAt FROM uploads WHERE org_id = ? AND digest = ?")
+      .get(orgId, digest);
+    return (row as UploadRecord | null) ?? undefined;
+  }
+}
