@@ -11,19 +11,26 @@ import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
 import { io } from "./io.ts";
 
+const HOME_FLAG = "--home <dir>";
+const HOME_HELP = "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)";
+
 /** The command tree. Commands are thin: parse flags, call one service, render the result. */
 export function buildProgram(): Command {
   const program = new Command("cairn")
     .description("Software supply-chain attestations: contracts, signed in-toto statements, an embedded control plane. Offline by default.")
     .version(VERSION, "-v, --version")
-    .option("--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)")
+    .option(HOME_FLAG, HOME_HELP)
+    // Root options only before the subcommand, so `att init --version v1.2.0` is the project version, not cairn's.
+    .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
   for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand()]) program.addCommand(cmd);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
+  // --home is accepted after the subcommand too: every leaf command declares it.
   const walk = (c: Command) => {
     c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });
+    if (c.commands.length === 0) c.option(HOME_FLAG, HOME_HELP);
     c.commands.forEach(walk);
   };
   program.commands.forEach(walk);

@@ -3,6 +3,11 @@ import { renderTable } from "./table.ts";
 
 const yesNo = (b: boolean) => (b ? "Yes" : "No");
 
+function versionLabel(v: NonNullable<StatusView["workflow"]["projectVersion"]>): string {
+  if (v.markAsReleased) return `${v.version} (released at push)`;
+  return `${v.version}${v.prerelease ? " (prerelease)" : " (released)"}`;
+}
+
 /** The two tables of the guide: the attestation summary and the materials. --full adds values, env and git. */
 export function renderStatus(v: StatusView, full: boolean): string {
   const w = v.workflow;
@@ -15,6 +20,7 @@ export function renderStatus(v: StatusView, full: boolean): string {
     ["Attestation ID", v.attestationId],
     ["Workflow", w.name],
     ["Project", w.project],
+    ...(w.projectVersion ? [["Version", versionLabel(w.projectVersion)]] : []),
     ...(w.team ? [["Team", w.team]] : []),
     ["Organization", w.organization],
     ["Contract", contract],

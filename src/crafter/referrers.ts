@@ -21,6 +21,7 @@ export interface AttestationMeta {
   runId: string;
   workflow: string;
   project: string;
+  projectVersion?: string;
   team?: string;
   organization: string;
   contractName: string;
@@ -47,6 +48,7 @@ export function attestationGraph(statement: Statement, bundleDigest: string, met
     metadata: {
       workflow: meta.workflow,
       project: meta.project,
+      ...(meta.projectVersion ? { projectVersion: meta.projectVersion } : {}),
       ...(meta.team ? { team: meta.team } : {}),
       organization: meta.organization,
       contractName: meta.contractName,

@@ -47,6 +47,8 @@ export function buildStatement(state: CraftingState, opts: RenderOptions): State
       workflowID: state.workflow.workflowId,
       workflowRunID: state.workflow.runId,
       project: state.workflow.project,
+      projectVersion: state.workflow.projectVersion?.version,
+      projectVersionPrerelease: versionPrerelease(state),
       team: state.workflow.team,
       organization: state.workflow.organization,
       contractName: state.workflow.contractName,
@@ -68,6 +70,12 @@ export function buildStatement(state: CraftingState, opts: RenderOptions): State
     if (m.output) subject.push(materialDescriptor(m));
   }
   return { _type: STATEMENT_TYPE, subject, predicateType: PREDICATE_TYPE, predicate };
+}
+
+/** A push with --release publishes a release: the attestation says so. */
+function versionPrerelease(state: CraftingState): boolean | undefined {
+  const v = state.workflow.projectVersion;
+  return v && v.prerelease && !v.markAsReleased;
 }
 
 /** The exact bytes that get signed. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { canonicalJson } from "../crafter/canonical-json.ts";
 import { parseContract } from "../crafter/contract/parse.ts";
@@ -22,10 +23,11 @@ export function parseContractText(body: string, source: string): LoadedContract 
   return { contract, body, bodyFormat, digest };
 }
 
-export function loadContractFile(path: string): LoadedContract {
+/** Reads a contract file; `path` is resolved against `cwd` and named as given in messages. */
+export function loadContractFile(path: string, cwd = "."): LoadedContract {
   let body: string;
   try {
-    body = readFileSync(path, "utf8");
+    body = readFileSync(resolve(cwd, path), "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     throw new CairnError("NOT_FOUND", `contract file ${path} ${code === "ENOENT" ? "does not exist" : "cannot be read"}`, {
@@ -52,4 +54,33 @@ export function registerRevision(
 /** Parses a stored revision back into a contract. */
 export function revisionContract(rev: ContractRevision): Contract {
   return parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract;
+}
+
+/** What `--contract NAME|FILE` names: a contract file to load, or a contract stored by name. */
+export type ContractRef = { file: string } | { name: string };
+
+const CONTRACT_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/**
+ * `--contract` takes a file or a stored contract's name, as Chainloop's does (URLs are not fetched: cairn stays
+ * offline). An existing file wins; a value that looks like a path (a slash or a .yaml/.yml/.json ending) is a
+ * file even when missing, so a typo reports the missing file instead of an unknown contract.
+ */
+export function classifyContractRef(value: string, fileExists: (path: string) => boolean): ContractRef {
+  if (/^https?:\/\//i.test(value)) {
+    throw new CairnError("USAGE", `--contract ${value}: contracts are not fetched from URLs (cairn works offline)`, {
+      hint: "download the file and pass its path, or register it with `cairn apply -f FILE` and pass its name",
+    });
+  }
+  if (fileExists(value) || /[\\/]/.test(value) || /\.(ya?ml|json)$/i.test(value)) return { file: value };
+  if (!CONTRACT_NAME.test(value)) {
+    throw new CairnError("USAGE", `--contract ${JSON.stringify(value)} is neither a file nor a contract name`, {
+      hint: "pass a contract file path, or a name as listed by `cairn workflow contract list`",
+    });
+  }
+  return { name: value };
+}
+
+export function contractRef(value: string, cwd: string): ContractRef {
+  return classifyContractRef(value, (p) => existsSync(resolve(cwd, p)));
 }

@@ -48,6 +48,14 @@ export interface Project {
   orgId: string;
   name: string;
 }
+export interface ProjectVersion {
+  id: string;
+  projectId: string;
+  version: string;
+  /** True until a push with --release marks the version released. */
+  prerelease: boolean;
+  releasedAt: string | null;
+}
 export interface Workflow {
   id: string;
   orgId: string;
@@ -79,6 +87,7 @@ export interface WorkflowRun {
   runnerUrl: string | null;
   contractRevisionUsed: number;
   contractRevisionLatest: number;
+  projectVersionId: string | null;
   attestationDigest: string | null;
   createdAt: string;
   finishedAt: string | null;
@@ -100,6 +109,10 @@ export interface ControlPlaneRepo {
   ensureOrg(name: string, now: string): Organization;
   findOrg(name: string): Organization | undefined;
   ensureProject(orgId: string, name: string, now: string): Project;
+  ensureProjectVersion(projectId: string, version: string, now: string): ProjectVersion;
+  findProjectVersion(orgId: string, project: string, version: string): ProjectVersion | undefined;
+  /** Marks the version released (prerelease = false) unless it already is. */
+  releaseProjectVersion(id: string, now: string): void;
   findWorkflow(orgId: string, project: string, name: string): Workflow | undefined;
   createWorkflow(w: Omit<Workflow, "id" | "contractName" | "project">, now: string): Workflow;
   findContractByName(orgId: string, name: string): { id: string; name: string } | undefined;
@@ -107,7 +120,7 @@ export interface ControlPlaneRepo {
   latestRevision(contractId: string): ContractRevision | undefined;
   getRevision(contractId: string, revision: number): ContractRevision | undefined;
   addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string): ContractRevision;
-  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt">): WorkflowRun;
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId"> & { projectVersionId?: string | null }): WorkflowRun;
   getRun(id: string): WorkflowRun | undefined;
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void;
   insertAttestation(a: AttestationRecord): void;

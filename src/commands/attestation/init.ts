@@ -4,24 +4,43 @@ import { renderStatus } from "../../cli/render-status.ts";
 import { statusView } from "../../services/crafting/status.ts";
 import { outputOption, print, withApp, type OutputFormat } from "../shared.ts";
 
+interface InitOpts {
+  workflow: string;
+  project: string;
+  team?: string;
+  contract?: string;
+  contractRevision?: number;
+  version?: string;
+  release: boolean;
+  dryRun: boolean;
+  replace: boolean;
+  output: OutputFormat;
+}
+
 export function initCommand(): Command {
   return new Command("init")
     .description("start an attestation for a workflow run, checked against the workflow's contract")
     .requiredOption("--workflow <name>", "workflow name (created when missing)")
     .requiredOption("--project <name>", "project of the workflow (created when missing)")
     .option("--team <name>", "team owning the workflow (when it is created)")
-    .option("--contract <file>", "contract file (YAML or JSON); a new revision is recorded when its content changed")
+    .option("--contract <name|file>", "a stored contract's name, or a contract file (a new revision is recorded when its content changed)")
+    .option("--contract-revision <n>", "pin this revision of the contract instead of the latest (warns when a newer one exists)", (v) => Number(v))
+    .option("--version <version>", "project version of this run, e.g. v1.2.0 (created when missing)")
+    .option("--release", "mark the project version released when this attestation is pushed", false)
     .option("--dry-run", "check and craft, but store nothing and record no run; runner and env checks only warn", false)
     .option("-f, --replace", "discard an attestation already in progress", false)
     .addOption(outputOption())
-    .action(async (opts: { workflow: string; project: string; team?: string; contract?: string; dryRun: boolean; replace: boolean; output: OutputFormat }, cmd: Command) => {
+    .action(async (opts: InitOpts, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const { initAttestation } = await import("../../services/crafting/init.ts");
         const state = await initAttestation(app, {
           workflow: opts.workflow,
           project: opts.project,
           team: opts.team,
-          contractPath: opts.contract,
+          contract: opts.contract,
+          contractRevision: opts.contractRevision,
+          version: opts.version,
+          release: opts.release,
           dryRun: opts.dryRun,
           replace: opts.replace,
         });

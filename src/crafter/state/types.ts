@@ -35,6 +35,16 @@ export interface RecordedMaterial {
   warnings: string[];
 }
 
+/** The project version a run belongs to (`init --version`, `--release`). */
+export interface ProjectVersionInfo {
+  version: string;
+  /** As stored when the run started: true until some push released the version. */
+  prerelease: boolean;
+  /** `init --release`: the push marks the version released. */
+  markAsReleased: boolean;
+  id?: string;
+}
+
 export interface WorkflowInfo {
   name: string;
   project: string;
@@ -45,6 +55,7 @@ export interface WorkflowInfo {
   contractName: string;
   contractRevision: number;
   contractRevisionLatest: number;
+  projectVersion?: ProjectVersionInfo;
 }
 
 export interface RunnerInfo {

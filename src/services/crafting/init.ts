@@ -3,22 +3,32 @@ import { CairnError } from "../../errors.ts";
 import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
 import { detectRunner } from "../../crafter/runners/registry.ts";
 import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
-import { loadContractFile, parseContractText, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
+import type { Workflow } from "../../store/ports.ts";
+import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { readGitHead } from "../git.ts";
+import { chooseContract, previewContract, resolveRevision, type ContractChoice } from "./init-contract.ts";
+import { checkVersion, dryRunVersion, recordVersion } from "./init-version.ts";
 
 export interface InitInput {
   workflow: string;
   project: string;
   team?: string;
-  contractPath?: string;
+  /** `--contract NAME|FILE`: a contract file, or the name of a stored contract. */
+  contract?: string;
+  /** `--contract-revision N`: pin a stored revision instead of the latest. */
+  contractRevision?: number;
+  /** `--version`: the project version this run belongs to (created when missing). */
+  version?: string;
+  /** `--release`: the push marks the version released. */
+  release?: boolean;
   dryRun: boolean;
   replace: boolean;
 }
 
 /**
  * `attestation init`: resolves the contract, checks the runner and the env allow-list, records git HEAD,
- * creates project/workflow/contract revision/run in the store (not in dry-run) and writes the crafting state.
+ * creates project/version/workflow/contract revision/run in the store (not in dry-run) and writes the crafting state.
  * The run and the state file are written in one transaction: either both exist afterwards or neither.
  */
 export async function initAttestation(deps: ServiceDeps, input: InitInput): Promise<CraftingState> {
@@ -28,10 +38,12 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
       hint: "push or reset it first, or pass --replace to discard it",
     });
   }
-  const loaded = input.contractPath ? loadContractFile(input.contractPath) : undefined;
+  checkVersion(input);
+  const choice = chooseContract(deps, input.contract, input.contractRevision);
+  const preview = previewContract(deps, existingWorkflow(deps, input), choice);
 
   const runner = detectRunner(config.env, { tektonResults: existsSync("/tekton/results") });
-  const contractForChecks = loaded?.contract ?? storedContract(deps, input) ?? EMPTY_CONTRACT;
+  const contractForChecks = preview?.contract ?? EMPTY_CONTRACT;
   const required = contractForChecks.runner;
   if (required && required !== "RUNNER_TYPE_UNSPECIFIED" && required !== runner.type) {
     const msg = `the contract requires runner ${required}, but this is ${runner.type === "RUNNER_TYPE_UNSPECIFIED" ? "not a known CI runner" : runner.type}`;
@@ -47,8 +59,8 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
   return repo.transaction(() => {
     if (replaced) repo.finishRun(replaced, "cancelled", now, "replaced by a new attestation (init --replace)", null);
     const state = input.dryRun
-      ? dryRunState(deps, input, contractForChecks, loaded)
-      : recordRun(deps, input, loaded, runner.type, runner.url, now);
+      ? dryRunState(deps, input, contractForChecks, choice, preview?.revision?.revision)
+      : recordRun(deps, input, choice, runner.type, runner.url, now);
     const full: CraftingState = { ...state, runner: { type: runner.type, url: runner.url }, env, git, initializedAt: now };
     stateFile.write(full); // inside the transaction: if this fails, the run is rolled back
     return full;
@@ -68,25 +80,18 @@ function previousRun(deps: ServiceDeps): string | undefined {
 
 type PartialState = Omit<CraftingState, "runner" | "env" | "git" | "initializedAt">;
 
-function recordRun(deps: ServiceDeps, input: InitInput, loaded: LoadedContract | undefined, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
+function recordRun(deps: ServiceDeps, input: InitInput, choice: ContractChoice, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
   const { repo, config } = deps;
   const org = repo.ensureOrg(config.organization, now);
   const project = repo.ensureProject(org.id, input.project, now);
   let workflow = repo.findWorkflow(org.id, input.project, input.workflow);
-  let revision;
-  if (!workflow) {
-    const name = loaded?.contract.name ?? `${input.project}-${input.workflow}`;
-    revision = registerRevision(repo, org.id, name, loaded ?? defaultContract(name), now);
-    workflow = repo.createWorkflow(
-      { orgId: org.id, projectId: project.id, name: input.workflow, team: input.team ?? null, description: null, contractId: revision.contractId },
-      now,
-    );
-  } else if (loaded) {
-    revision = registerRevision(repo, org.id, workflow.contractName, loaded, now);
-  } else {
-    revision = repo.latestRevision(workflow.contractId)!;
-  }
+  const revision = resolveRevision(deps, org.id, workflow, choice, `${input.project}-${input.workflow}`, now);
+  workflow ??= repo.createWorkflow(
+    { orgId: org.id, projectId: project.id, name: input.workflow, team: input.team ?? null, description: null, contractId: revision.contractId },
+    now,
+  );
   const latest = repo.latestRevision(workflow.contractId)!;
+  const projectVersion = recordVersion(deps, project.id, input, now);
   const runId = crypto.randomUUID();
   repo.createRun({
     id: runId,
@@ -96,6 +101,7 @@ function recordRun(deps: ServiceDeps, input: InitInput, loaded: LoadedContract |
     runnerUrl: runnerUrl ?? null,
     contractRevisionUsed: revision.revision,
     contractRevisionLatest: latest.revision,
+    projectVersionId: projectVersion?.id ?? null,
     createdAt: now,
   });
   return {
@@ -112,13 +118,15 @@ function recordRun(deps: ServiceDeps, input: InitInput, loaded: LoadedContract |
       contractName: revision.contractName,
       contractRevision: revision.revision,
       contractRevisionLatest: latest.revision,
+      ...(projectVersion && { projectVersion }),
     },
-    contract: loaded?.contract ?? revisionContract(revision),
+    contract: choice.file?.contract ?? revisionContract(revision),
     materials: {},
   };
 }
 
-function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, loaded: LoadedContract | undefined): PartialState {
+function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, choice: ContractChoice, revision: number | undefined): PartialState {
+  const projectVersion = dryRunVersion(deps, input);
   return {
     version: STATE_VERSION,
     attestationId: crypto.randomUUID(),
@@ -128,21 +136,20 @@ function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, lo
       project: input.project,
       team: input.team,
       organization: deps.config.organization,
-      contractName: loaded?.contract.name ?? contract.name ?? `${input.project}-${input.workflow}`,
-      contractRevision: 0,
-      contractRevisionLatest: 0,
+      contractName: choice.file?.contract.name ?? choice.name ?? existingWorkflow(deps, input)?.contractName ?? `${input.project}-${input.workflow}`,
+      contractRevision: revision ?? 0,
+      contractRevisionLatest: revision ?? 0,
+      ...(projectVersion && { projectVersion }),
     },
     contract,
     materials: {},
   };
 }
 
-/** The workflow's current contract in the store, read-only (used for checks and dry-runs). */
-function storedContract(deps: ServiceDeps, input: InitInput): Contract | undefined {
+/** The workflow as stored, read-only (for checks and dry-runs). */
+function existingWorkflow(deps: ServiceDeps, input: InitInput): Workflow | undefined {
   const org = deps.repo.findOrg(deps.config.organization);
-  const wf = org && deps.repo.findWorkflow(org.id, input.project, input.workflow);
-  const rev = wf && deps.repo.latestRevision(wf.contractId);
-  return rev ? revisionContract(rev) : undefined;
+  return org && deps.repo.findWorkflow(org.id, input.project, input.workflow);
 }
 
 function allowListed(contract: Contract, env: Record<string, string | undefined>, dryRun: boolean, reporter: ServiceDeps["reporter"]): Record<string, string> {
@@ -155,10 +162,4 @@ function allowListed(contract: Contract, env: Record<string, string | undefined>
     reporter.warn(`${msg} (ignored in dry-run)`);
   }
   return out;
-}
-
-/** A workflow created without --contract gets its own empty contract, which `contract update` can fill later. */
-function defaultContract(name: string): LoadedContract {
-  const body = `apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: ${name}\nspec: {}\n`;
-  return parseContractText(body, "built-in default contract");
 }

@@ -64,6 +64,7 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
       runId: state.workflow.runId!,
       workflow: state.workflow.name,
       project: state.workflow.project,
+      projectVersion: state.workflow.projectVersion?.version,
       team: state.workflow.team,
       organization: state.workflow.organization,
       contractName: state.workflow.contractName,
@@ -82,6 +83,8 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
       });
       deps.referrers.index(orgId, graph, now);
       deps.repo.finishRun(state.workflow.runId!, "succeeded", now, null, ref.digest);
+      const version = state.workflow.projectVersion;
+      if (version?.markAsReleased && version.id) deps.repo.releaseProjectVersion(version.id, now);
     });
     storedAt = deps.blobs.pathFor?.(ref.digest);
   }

@@ -18,13 +18,18 @@ describe("migrations", () => {
     const old = new Database(path, { create: true, strict: true });
     old.exec("PRAGMA foreign_keys=ON");
     migrate(old, path, MIGRATIONS.slice(0, 1)); // what cairn with only 001 wrote
-    const repo = new SqliteRepo(old);
-    const org = repo.ensureOrg("default", NOW);
-    const project = repo.ensureProject(org.id, "p", NOW);
-    const c = repo.createContract(org.id, "c", null, NOW);
-    repo.addRevision(c.id, "schemaVersion: v1\n", "yaml", "sha256:x", NOW);
-    const wf = repo.createWorkflow({ orgId: org.id, projectId: project.id, name: "w", team: "t", description: null, contractId: c.id }, NOW);
-    repo.createRun({ id: "run-1", orgId: org.id, workflowId: wf.id, runnerType: "RUNNER_TYPE_UNSPECIFIED", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: NOW });
+    // rows as cairn 0.1 (schema 001) wrote them: plain SQL, since today's repository speaks the newest schema
+    old.exec(`
+      INSERT INTO organizations (id, name, created_at) VALUES ('org-1', 'default', '${NOW}');
+      INSERT INTO projects (id, org_id, name, created_at) VALUES ('prj-1', 'org-1', 'p', '${NOW}');
+      INSERT INTO contracts (id, org_id, name, created_at) VALUES ('c-1', 'org-1', 'c', '${NOW}');
+      INSERT INTO contract_revisions VALUES ('c-1', 1, 'schemaVersion: v1', 'yaml', 'sha256:x', '${NOW}');
+      INSERT INTO workflows (id, org_id, project_id, name, team, contract_id, created_at) VALUES ('wf-1', 'org-1', 'prj-1', 'w', 't', 'c-1', '${NOW}');
+      INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, contract_revision_used, contract_revision_latest, created_at)
+        VALUES ('run-1', 'org-1', 'wf-1', 'initialized', 'RUNNER_TYPE_UNSPECIFIED', 1, 1, '${NOW}');
+    `);
+    const org = { id: "org-1" };
+    const wf = { id: "wf-1" };
     old.close();
 
     const db = openDatabase(path);

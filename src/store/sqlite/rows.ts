@@ -11,6 +11,7 @@ export interface RunRow {
   runner_url: string | null;
   contract_revision_used: number;
   contract_revision_latest: number;
+  project_version_id: string | null;
   attestation_digest: string | null;
   created_at: string;
   finished_at: string | null;
@@ -27,6 +28,7 @@ export function toRun(r: RunRow): WorkflowRun {
     runnerUrl: r.runner_url,
     contractRevisionUsed: r.contract_revision_used,
     contractRevisionLatest: r.contract_revision_latest,
+    projectVersionId: r.project_version_id ?? null,
     attestationDigest: r.attestation_digest,
     createdAt: r.created_at,
     finishedAt: r.finished_at,

@@ -5,6 +5,7 @@ import type {
   ControlPlaneRepo,
   Organization,
   Project,
+  ProjectVersion,
   RunState,
   Workflow,
   WorkflowRun,
@@ -16,6 +17,10 @@ const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS project
   FROM workflows w JOIN projects p ON p.id = w.project_id JOIN contracts c ON c.id = w.contract_id`;
 const LIVE = "w.deleted_at IS NULL";
 const REVISION_SELECT = `SELECT r.*, c.name FROM contract_revisions r JOIN contracts c ON c.id = r.contract_id`;
+
+const VERSION_SELECT = `SELECT v.id, v.project_id AS projectId, v.version, v.prerelease, v.released_at AS releasedAt FROM project_versions v`;
+type VersionRow = Omit<ProjectVersion, "prerelease"> & { prerelease: number };
+const toVersion = (r: VersionRow): ProjectVersion => ({ ...r, prerelease: r.prerelease === 1 });
 
 /** ControlPlaneRepo over bun:sqlite. Ids are random UUIDs; timestamps are ISO strings from the injected clock. */
 export class SqliteRepo implements ControlPlaneRepo {
@@ -39,6 +44,25 @@ export class SqliteRepo implements ControlPlaneRepo {
       .query("INSERT OR IGNORE INTO projects (id, org_id, name, created_at) VALUES (?, ?, ?, ?)")
       .run(crypto.randomUUID(), orgId, name, now);
     return this.db.query("SELECT id, org_id AS orgId, name FROM projects WHERE org_id = ? AND name = ?").get(orgId, name) as Project;
+  }
+
+  ensureProjectVersion(projectId: string, version: string, now: string): ProjectVersion {
+    this.db
+      .query("INSERT OR IGNORE INTO project_versions (id, project_id, version, created_at) VALUES (?, ?, ?, ?)")
+      .run(crypto.randomUUID(), projectId, version, now);
+    const row = this.db.query(`${VERSION_SELECT} WHERE v.project_id = ? AND v.version = ?`).get(projectId, version);
+    return toVersion(row as VersionRow);
+  }
+
+  findProjectVersion(orgId: string, project: string, version: string): ProjectVersion | undefined {
+    const row = this.db
+      .query(`${VERSION_SELECT} JOIN projects p ON p.id = v.project_id WHERE p.org_id = ? AND p.name = ? AND v.version = ?`)
+      .get(orgId, project, version);
+    return row ? toVersion(row as VersionRow) : undefined;
+  }
+
+  releaseProjectVersion(id: string, now: string): void {
+    this.db.query("UPDATE project_versions SET prerelease = 0, released_at = ? WHERE id = ? AND prerelease = 1").run(now, id);
   }
 
   findWorkflow(orgId: string, project: string, name: string): Workflow | undefined {
@@ -90,13 +114,13 @@ export class SqliteRepo implements ControlPlaneRepo {
     return this.getRevision(contractId, next)!;
   }
 
-  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt">): WorkflowRun {
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId"> & { projectVersionId?: string | null }): WorkflowRun {
     this.db
       .query(
         `INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, runner_url, contract_revision_used,
-           contract_revision_latest, created_at) VALUES (?, ?, ?, 'initialized', ?, ?, ?, ?, ?)`,
+           contract_revision_latest, project_version_id, created_at) VALUES (?, ?, ?, 'initialized', ?, ?, ?, ?, ?, ?)`,
       )
-      .run(r.id, r.orgId, r.workflowId, r.runnerType, r.runnerUrl, r.contractRevisionUsed, r.contractRevisionLatest, r.createdAt);
+      .run(r.id, r.orgId, r.workflowId, r.runnerType, r.runnerUrl, r.contractRevisionUsed, r.contractRevisionLatest, r.projectVersionId ?? null, r.createdAt);
     return this.getRun(r.id)!;
   }
 
