@@ -1,5 +1,6 @@
 // Push throughput of the local services: init + add (STRING) + push, in one process, as `cairn serve` will run them.
 import { generateKeyPairSync } from "node:crypto";
+import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
 import { createAppContext } from "../src/context.ts";
@@ -27,4 +28,15 @@ export async function benchPushThroughput(work: string, n = Number(process.env.B
   } finally {
     app.close();
   }
+  const cas = dirBytes(join(home, "cas"));
+  const db = statSync(join(home, "cairn.db")).size;
+  record("store bytes per pushed attestation (signed bundle in CAS + SQLite)", `${((cas + db) / n).toFixed(0)} B (bundle ${(cas / n).toFixed(0)} B, SQLite ${(db / n).toFixed(0)} B)`);
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += statSync(join(e.parentPath, e.name)).size;
+  }
+  return total;
 }

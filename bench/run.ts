@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchAddLarge } from "./add-large.ts";
+import { benchControlPlane } from "./control-plane.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
 import { printTable } from "./lib.ts";
@@ -15,6 +16,7 @@ try {
   if (!only || only === "add") await benchAddLarge(work);
   if (!only || only === "materials") await benchMaterials(work);
   if (!only || only === "push") await benchPushThroughput(work);
+  if (!only || only === "control-plane") await benchControlPlane(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -1,6 +1,7 @@
 // Seeds a store with N attestations through the repository layer (runs, attestation rows, referrer graph), the shape
 // real pushes produce: 10 workflows in 2 projects; per attestation 3 unique materials, one shared Dockerfile per
-// workflow, and a git commit shared by 10 consecutive runs. No CAS blobs: bundles are measured separately.
+// workflow, and a git commit shared by 10 consecutive runs; plus one failed run per 50 attestations. No CAS blobs: bundles are measured separately.
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../src/store/sqlite/db.ts";
 import { SqliteReferrerRepo } from "../src/store/sqlite/referrer-repo.ts";
@@ -15,6 +16,7 @@ export interface Seeded {
 }
 
 export function seedStore(home: string, n: number, progress: (done: number) => void = () => {}): Seeded {
+  mkdirSync(home, { recursive: true });
   const dbPath = join(home, "cairn.db");
   const db = openDatabase(dbPath);
   const repo = new SqliteRepo(db);
@@ -41,6 +43,11 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
         repo.createRun({ id: runId, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });
         repo.insertAttestation({ digest: att, orgId: org.id, runId, workflowId: wf.id, predicateType: "https://cairn.dev/attestation/v0.1", size: 2500, createdAt: now });
         repo.finishRun(runId, "succeeded", now, null, att);
+        if (i % 50 === 49) {
+          // one failed run (no attestation) per 50 attestations, so `--status failed` has something to find
+          repo.createRun({ id: `${runId}-failed`, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });
+          repo.finishRun(`${runId}-failed`, "failed", now, "bench: job failed", null);
+        }
         refs.index(org.id, {
           attestation: { digest: att, kind: "ATTESTATION", downloadable: true, metadata: { workflow: wf.name, project: wf.project, runId } },
           references: [

@@ -9,6 +9,7 @@ import { SqliteRepo } from "./store/sqlite/sqlite-repo.ts";
 import { SqliteReferrerRepo } from "./store/sqlite/referrer-repo.ts";
 import { SqliteOrgRepo } from "./store/sqlite/org-repo.ts";
 import { SqliteRunRepo } from "./store/sqlite/run-repo.ts";
+import { SqliteWorkflowRepo } from "./store/sqlite/workflow-repo.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -35,6 +36,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     repo: new SqliteRepo(db),
     referrers: new SqliteReferrerRepo(db),
     runs: new SqliteRunRepo(db),
+    workflows: new SqliteWorkflowRepo(db),
     blobs: new DiskBlobStore(join(config.home, "cas")),
     state: new StateFile(config.statePath),
     reporter: overrides.reporter ?? { warn: () => {} },

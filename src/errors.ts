@@ -6,6 +6,7 @@ export type ErrorCode =
   | "USAGE" // bad flags or arguments
   | "UNAUTHENTICATED" // missing, unknown, expired or revoked API token
   | "ALREADY_EXISTS" // a named thing (organization, token, workflow) already exists
+  | "IN_USE" // a thing cannot be deleted while others use it (a contract of live workflows)
   | "NOT_FOUND" // a named thing (file, workflow, blob) does not exist
   | "CONTRACT_INVALID" // contract file is malformed or breaks the schema
   | "MATERIAL_UNKNOWN" // name not in the contract and no --kind given / unknown kind
@@ -64,6 +65,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   USAGE: 400,
   UNAUTHENTICATED: 401,
   ALREADY_EXISTS: 409,
+  IN_USE: 409,
   NOT_FOUND: 404,
   CONTRACT_INVALID: 400,
   MATERIAL_UNKNOWN: 400,

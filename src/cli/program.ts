@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { applyCommand } from "../commands/apply.ts";
 import { attestationCommand } from "../commands/attestation/index.ts";
 import { artifactCommand } from "../commands/artifact.ts";
 import { checkCommand } from "../commands/check.ts";
@@ -25,7 +26,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand()]) program.addCommand(cmd);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // --home is accepted after the subcommand too: every leaf command declares it.
   const walk = (c: Command) => {

@@ -23,18 +23,33 @@ export function parseContractText(body: string, source: string): LoadedContract 
   return { contract, body, bodyFormat, digest };
 }
 
-/** Reads a contract file; `path` is resolved against `cwd` and named as given in messages. */
-export function loadContractFile(path: string, cwd = "."): LoadedContract {
+/** Reads a contract file given with `flag`; `path` is resolved against `cwd` and named as given in messages. */
+export function loadContractFile(path: string, cwd = ".", flag = "--contract"): LoadedContract {
   let body: string;
   try {
     body = readFileSync(resolve(cwd, path), "utf8");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CairnError("NOT_FOUND", `contract file ${path} ${code === "ENOENT" ? "does not exist" : "cannot be read"}`, {
-      hint: "pass the path of a contract YAML or JSON file with --contract",
+    const missing = (e as NodeJS.ErrnoException).code === "ENOENT";
+    throw new CairnError("NOT_FOUND", `${flag} ${path}: the contract file ${missing ? "does not exist" : "cannot be read"}`, {
+      hint: `pass the path of a contract YAML or JSON file with ${flag}`,
     });
   }
   return parseContractText(body, path);
+}
+
+/** A workflow or contract created without a file gets an empty contract, which `contract update` can fill later. */
+export function emptyContract(name: string): LoadedContract {
+  const body = `apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: ${name}\nspec: {}\n`;
+  return parseContractText(body, "built-in default contract");
+}
+
+/**
+ * The contract a workflow gets without --contract: `name` (by convention `<project>-<workflow>`) as stored — a
+ * workflow deleted and created again finds its old contract unchanged — or a new empty one.
+ */
+export function defaultContractRevision(repo: ControlPlaneRepo, orgId: string, name: string, now: string): ContractRevision {
+  const existing = repo.findContractByName(orgId, name);
+  return (existing && repo.latestRevision(existing.id)) ?? registerRevision(repo, orgId, name, emptyContract(name), now);
 }
 
 /** Finds or creates the named contract and adds a revision when the content differs from the latest one. */

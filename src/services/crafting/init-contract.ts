@@ -1,7 +1,7 @@
 import { CairnError } from "../../errors.ts";
 import type { Contract } from "../../crafter/contract/types.ts";
 import type { ContractRevision, Workflow } from "../../store/ports.ts";
-import { contractRef, loadContractFile, parseContractText, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
+import { contractRef, defaultContractRevision, loadContractFile, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** What `init --contract NAME|FILE [--contract-revision N]` asks for. */
@@ -60,7 +60,7 @@ export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow |
     return pick(deps, c.id, choice.revision);
   }
   if (wf) return pick(deps, wf.contractId, choice.revision);
-  return registerRevision(repo, orgId, defaultName, emptyContract(defaultName), now);
+  return defaultContractRevision(repo, orgId, defaultName, now);
 }
 
 function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined, warn = false): ContractRevision {
@@ -80,10 +80,4 @@ function unknownContract(name: string, org: string): CairnError {
   return new CairnError("NOT_FOUND", `contract ${name} does not exist in organization ${org}`, {
     hint: "see `cairn workflow contract list`, or pass a contract file with --contract FILE",
   });
-}
-
-/** A workflow created without --contract gets its own empty contract, which `contract update` can fill later. */
-export function emptyContract(name: string): LoadedContract {
-  const body = `apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: ${name}\nspec: {}\n`;
-  return parseContractText(body, "built-in default contract");
 }

@@ -37,6 +37,7 @@ describe("migrations", () => {
     const upgraded = new SqliteRepo(db);
     expect(upgraded.findWorkflow(org.id, "p", "w")).toMatchObject({ id: wf.id, team: "t", contractName: "c" });
     expect(upgraded.getRun("run-1")).toMatchObject({ workflowId: wf.id, state: "initialized" });
+    expect(db.query("SELECT runs_count, last_run_id FROM workflows").all()).toEqual([{ runs_count: 1, last_run_id: "run-1" }]); // backfilled
     expect(db.query("PRAGMA foreign_key_check").all()).toEqual([]);
     db.close();
   });

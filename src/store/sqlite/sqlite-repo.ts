@@ -82,7 +82,7 @@ export class SqliteRepo implements ControlPlaneRepo {
   }
 
   findContractByName(orgId: string, name: string): { id: string; name: string } | undefined {
-    const row = this.db.query("SELECT id, name FROM contracts WHERE org_id = ? AND name = ?").get(orgId, name);
+    const row = this.db.query("SELECT id, name FROM contracts WHERE org_id = ? AND name = ? AND deleted_at IS NULL").get(orgId, name);
     return (row as { id: string; name: string } | null) ?? undefined;
   }
 

@@ -1,0 +1,107 @@
+import { Command } from "commander";
+import { io } from "../../cli/io.ts";
+import { renderTable } from "../../cli/table.ts";
+import type { ContractSummary } from "../../services/control/contracts.ts";
+import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "../shared.ts";
+
+type Out = { output: OutputFormat };
+type Named = Out & { name: string };
+type Edit = Named & { file?: string; description?: string };
+
+const NAME = "contract name (DNS-1123: lowercase letters, digits, '-')";
+
+/** `cairn workflow contract create|update|describe|list|delete`: contracts with immutable revisions. */
+export function contractCommand(): Command {
+  const create = new Command("create")
+    .description("create a contract (revision 1) from a file, or an empty one")
+    .requiredOption("--name <name>", NAME)
+    .option("-f, --file <path>", "contract YAML or JSON (its metadata.name, if any, must equal --name)")
+    .option("--description <text>", "what the contract is for (default: metadata.description)")
+    .addOption(outputOption())
+    .action(async (opts: Edit, c: Command) => {
+      await withApp(c, async (app) => {
+        const { createContract } = await import("../../services/control/contracts.ts");
+        const r = createContract(app, opts);
+        if (opts.output === "table") io.info(`contract ${r.name} created (revision ${r.latestRevision})`);
+        print(opts.output, r, () => renderTable({ rows: summaryRows(r) }));
+      });
+    });
+  const update = new Command("update")
+    .description("add a revision when the file's normalized content changed; reformatting alone changes nothing")
+    .requiredOption("--name <name>", NAME)
+    .option("-f, --file <path>", "the new contract YAML or JSON")
+    .option("--description <text>", "new description")
+    .addOption(outputOption())
+    .action(async (opts: Edit, c: Command) => {
+      await withApp(c, async (app) => {
+        const { updateContract } = await import("../../services/control/contracts.ts");
+        const r = updateContract(app, opts);
+        if (opts.output === "json") io.json(r);
+        else io.info(r.changed ? `contract ${r.name}: new revision ${r.revision}` : `contract ${r.name}: content unchanged, still revision ${r.revision}`);
+      });
+    });
+  const describe = new Command("describe")
+    .description("a contract revision (default the latest): summary, revisions, workflows using it, then the raw body")
+    .requiredOption("--name <name>", NAME)
+    .option("--revision <n>", "revision number", (v) => Number(v))
+    .addOption(outputOption())
+    .action(async (opts: Named & { revision?: number }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { describeContract } = await import("../../services/control/contracts.ts");
+        const d = describeContract(app, opts);
+        print(opts.output, d, () => {
+          const summary = renderTable({
+            rows: [
+              ["Name", d.name],
+              ["Description", d.description ?? ""],
+              ["Revision", `${d.revision} (latest ${d.latestRevision})`],
+              ["Digest", d.digest],
+              ["Created At", d.createdAt],
+              ["Format", d.format],
+              ["Workflows", d.workflows.map((w) => `${w.project}/${w.name}`).join(", ") || "none"],
+            ],
+          });
+          const revisions = renderTable({ head: ["Revision", "Digest", "Created At"], rows: d.revisions.map((r) => [String(r.revision), r.digest, r.createdAt]) });
+          return `${summary}\n${revisions}\n${d.body.trimEnd()}`;
+        });
+      });
+    });
+  const list = addPageOptions(new Command("list").description("contracts by name, with latest revision and workflows count").addOption(outputOption())).action(
+    async (opts: Out & { limit: number; next?: string }, c: Command) => {
+      await withApp(c, async (app) => {
+        const { listContracts } = await import("../../services/control/contracts.ts");
+        const page = listContracts(app, opts);
+        print(opts.output, page, () =>
+          renderTable({
+            head: ["Name", "Description", "Revision", "Workflows", "Created At", "Updated At"],
+            rows: page.items.map((r) => [r.name, r.description ?? "", String(r.latestRevision), String(r.workflowsCount), r.createdAt, r.updatedAt]),
+          }),
+        );
+        printNext(opts.output, page.next);
+      });
+    },
+  );
+  const del = new Command("delete")
+    .description("delete a contract no workflow uses (its revisions stay for the runs that used them)")
+    .requiredOption("--name <name>", NAME)
+    .addOption(outputOption())
+    .action(async (opts: Named, c: Command) => {
+      await withApp(c, async (app) => {
+        const { deleteContract } = await import("../../services/control/contracts.ts");
+        const r = deleteContract(app, opts);
+        if (opts.output === "json") io.json(r);
+        else io.info(`contract ${r.name} deleted`);
+      });
+    });
+  return new Command("contract").description("workflow contracts and their revisions").addCommand(create).addCommand(update).addCommand(describe).addCommand(list).addCommand(del);
+}
+
+function summaryRows(r: ContractSummary): string[][] {
+  return [
+    ["Name", r.name],
+    ["Description", r.description ?? ""],
+    ["Revision", String(r.latestRevision)],
+    ["Workflows", String(r.workflowsCount)],
+    ["Created At", r.createdAt],
+  ];
+}

@@ -1,0 +1,169 @@
+import { CairnError } from "../../errors.ts";
+import type { ContractRecord, RevisionInfo } from "../../store/workflow-port.ts";
+import { emptyContract, loadContractFile, registerRevision, type LoadedContract } from "../contracts.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
+import { checkName } from "./orgs.ts";
+import { currentOrgId } from "./runs.ts";
+
+/** A contract as `workflow contract list` shows it: the stored record without its ids. */
+export type ContractSummary = Omit<ContractRecord, "id" | "orgId">;
+
+/** One revision of a contract, with its raw body, the revision history and the workflows using the contract. */
+export interface ContractDetail {
+  name: string;
+  description: string | null;
+  revision: number;
+  latestRevision: number;
+  format: "yaml" | "json";
+  digest: string;
+  /** When this revision was made. */
+  createdAt: string;
+  body: string;
+  revisions: RevisionInfo[];
+  workflows: { project: string; name: string }[];
+}
+
+/** What `contract update` did: `changed` is false when the normalized content equals the latest revision's. */
+export interface ContractUpdateResult {
+  name: string;
+  revision: number;
+  changed: boolean;
+  description: string | null;
+}
+
+export const summary = (c: ContractRecord): ContractSummary => ({
+  name: c.name,
+  description: c.description,
+  latestRevision: c.latestRevision,
+  workflowsCount: c.workflowsCount,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
+});
+
+/** A file whose metadata.name differs from --name would register one contract under two names: refused. */
+function checkFileName(loaded: LoadedContract, name: string, file: string): void {
+  const inFile = loaded.contract.name;
+  if (inFile !== undefined && inFile !== name) {
+    throw new CairnError("USAGE", `--name ${name} differs from metadata.name ${inFile} in ${file}`, {
+      hint: `use --name ${inFile}, or change metadata.name in the file to ${name}`,
+    });
+  }
+}
+
+function notFound(name: string, deps: ServiceDeps): CairnError {
+  return new CairnError("NOT_FOUND", `contract ${name} does not exist in organization ${deps.config.organization}`, {
+    hint: "see `cairn workflow contract list`, or create it with `cairn workflow contract create --name NAME [-f FILE]`",
+  });
+}
+
+/** A live contract of the current organization, or NOT_FOUND. */
+export function findContract(deps: ServiceDeps, name: string): ContractRecord {
+  const orgId = currentOrgId(deps);
+  const c = orgId && deps.workflows.getContract(orgId, name);
+  if (!c) throw notFound(name, deps);
+  return c;
+}
+
+/** `workflow contract create`: revision 1 from the file, or an empty contract. */
+export function createContract(deps: ServiceDeps, input: { name: string; file?: string; description?: string }): ContractSummary {
+  const name = checkName(input.name, "--name");
+  const loaded = input.file === undefined ? emptyContract(name) : loadContractFile(input.file, deps.config.cwd, "-f");
+  if (input.file !== undefined) checkFileName(loaded, name, input.file);
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    if (deps.repo.findContractByName(org.id, name)) {
+      throw new CairnError("ALREADY_EXISTS", `contract ${name} already exists in organization ${org.name}`, {
+        hint: `add a revision with \`cairn workflow contract update --name ${name} -f FILE\`, or pick another name`,
+      });
+    }
+    const c = deps.repo.createContract(org.id, name, input.description ?? loaded.contract.description ?? null, now);
+    deps.repo.addRevision(c.id, loaded.body, loaded.bodyFormat, loaded.digest, now);
+    return summary(deps.workflows.getContract(org.id, name)!);
+  });
+}
+
+/** `workflow contract update`: a new revision only when the normalized content changed; the description when given. */
+export function updateContract(deps: ServiceDeps, input: { name: string; file?: string; description?: string }): ContractUpdateResult {
+  const name = checkName(input.name, "--name");
+  if (input.file === undefined && input.description === undefined) {
+    throw new CairnError("USAGE", "nothing to update: pass -f FILE (a new revision) and/or --description", {
+      hint: `e.g. \`cairn workflow contract update --name ${name} -f contract.yaml\``,
+    });
+  }
+  const loaded = input.file === undefined ? undefined : loadContractFile(input.file, deps.config.cwd, "-f");
+  if (loaded) checkFileName(loaded, name, input.file!);
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const c = findContract(deps, name);
+    const rev = loaded ? registerRevision(deps.repo, c.orgId, name, loaded, now) : undefined;
+    const changed = rev !== undefined && rev.revision !== c.latestRevision;
+    // A new revision brings its metadata.description along, unless --description says otherwise.
+    const description = input.description ?? (changed ? loaded!.contract.description : undefined);
+    if (description !== undefined && description !== c.description) deps.workflows.setContractDescription(c.id, description || null, now);
+    return { name, revision: rev?.revision ?? c.latestRevision, changed, description: deps.workflows.getContract(c.orgId, name)!.description };
+  });
+}
+
+/** `workflow contract describe [--revision N]`: the revision (default the latest) with its raw body. */
+export function describeContract(deps: ServiceDeps, input: { name: string; revision?: number }): ContractDetail {
+  const c = findContract(deps, checkName(input.name, "--name"));
+  const wanted = input.revision ?? c.latestRevision;
+  if (!Number.isInteger(wanted) || wanted < 1) {
+    throw new CairnError("USAGE", "--revision must be a whole number from 1", { hint: `contract ${c.name} has revisions 1 to ${c.latestRevision}` });
+  }
+  const rev = deps.repo.getRevision(c.id, wanted);
+  if (!rev) {
+    throw new CairnError("NOT_FOUND", `contract ${c.name} has no revision ${wanted}`, {
+      hint: `the latest revision is ${c.latestRevision}; run \`cairn workflow contract describe --name ${c.name}\``,
+    });
+  }
+  return {
+    name: c.name,
+    description: c.description,
+    revision: rev.revision,
+    latestRevision: c.latestRevision,
+    format: rev.bodyFormat,
+    digest: rev.digest,
+    createdAt: rev.createdAt,
+    body: rev.body,
+    revisions: deps.workflows.listRevisions(c.id),
+    workflows: deps.workflows.workflowsUsing(c.id),
+  };
+}
+
+/** `workflow contract list`: live contracts by name, keyset-paginated. */
+export function listContracts(deps: ServiceDeps, input: { limit?: number; next?: string }): Page<ContractSummary> {
+  const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
+  const after = input.next === undefined ? undefined : nameCursor(input.next);
+  const orgId = currentOrgId(deps);
+  if (!orgId) return { items: [] };
+  return toPage(deps.workflows.listContracts(orgId, limit + 1, after).map(summary), limit, (c) => [c.name]);
+}
+
+/** `workflow contract delete`: soft delete, refused while a live workflow uses the contract. Revisions stay. */
+export function deleteContract(deps: ServiceDeps, input: { name: string }): { name: string; deletedAt: string } {
+  const name = checkName(input.name, "--name");
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const c = findContract(deps, name);
+    const users = deps.workflows.workflowsUsing(c.id).map((w) => `${w.project}/${w.name}`);
+    if (users.length > 0) {
+      throw new CairnError("IN_USE", `contract ${name} is used by ${users.length} workflow${users.length > 1 ? "s" : ""}: ${users.join(", ")}`, {
+        hint: "point them at another contract (`cairn workflow update --contract NAME`) or delete them first",
+        details: { workflows: users },
+      });
+    }
+    deps.workflows.deleteContract(c.id, now);
+    return { name, deletedAt: now };
+  });
+}
+
+function nameCursor(next: string): string {
+  const [name, ...rest] = decodeCursor(next);
+  if (typeof name !== "string" || rest.length > 0) {
+    throw new CairnError("USAGE", `--next ${JSON.stringify(next)} is not a cursor from \`workflow contract list\``, { hint: "pass the value printed by the previous page" });
+  }
+  return name;
+}

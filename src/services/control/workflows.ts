@@ -1,0 +1,178 @@
+import { CairnError } from "../../errors.ts";
+import type { LastRun, WorkflowChanges, WorkflowRecord } from "../../store/workflow-port.ts";
+import { contractRef, defaultContractRevision, loadContractFile, registerRevision } from "../contracts.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
+import { expireStaleRuns } from "./expiry.ts";
+import { checkName } from "./orgs.ts";
+import { currentOrgId } from "./runs.ts";
+
+/** A workflow as `workflow list` shows it, and the compliance view of `cairn serve` will. */
+export interface WorkflowView {
+  name: string;
+  project: string;
+  team: string | null;
+  description: string | null;
+  contractName: string;
+  contractLatestRevision: number;
+  runsCount: number;
+  lastRun: LastRun | null;
+}
+
+export interface WorkflowDetail extends WorkflowView {
+  id: string;
+  createdAt: string;
+  updatedAt: string | null;
+}
+
+export interface WorkflowCreateInput {
+  name: string;
+  project: string;
+  team?: string;
+  description?: string;
+  /** A stored contract's name, or a contract file. */
+  contract?: string;
+  skipIfExists?: boolean;
+}
+
+export interface WorkflowUpdateInput {
+  name: string;
+  project: string;
+  /** "" clears. */
+  team?: string;
+  /** "" clears. */
+  description?: string;
+  contract?: string;
+}
+
+const view = (w: WorkflowRecord): WorkflowView => ({
+  name: w.name,
+  project: w.project,
+  team: w.team,
+  description: w.description,
+  contractName: w.contractName,
+  contractLatestRevision: w.contractLatestRevision,
+  runsCount: w.runsCount,
+  lastRun: w.lastRun,
+});
+
+const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...view(w), createdAt: w.createdAt, updatedAt: w.updatedAt });
+
+/**
+ * The contract `--contract NAME|FILE` names: a file is registered (a new revision when its content changed) under its
+ * metadata.name, or `defaultName` without one; a name must be a stored contract. Without --contract, the contract
+ * `defaultName`: reused as it is when it exists, else created empty.
+ */
+export function contractIdFor(deps: ServiceDeps, orgId: string, value: string | undefined, defaultName: string, now: string): string {
+  const { repo } = deps;
+  if (value === undefined) {
+    return defaultContractRevision(repo, orgId, defaultName, now).contractId;
+  }
+  const ref = contractRef(value, deps.config.cwd);
+  if ("file" in ref) {
+    const loaded = loadContractFile(ref.file, deps.config.cwd, "--contract");
+    return registerRevision(repo, orgId, loaded.contract.name ?? defaultName, loaded, now).contractId;
+  }
+  const c = repo.findContractByName(orgId, ref.name);
+  if (!c) {
+    throw new CairnError("NOT_FOUND", `--contract ${ref.name}: no contract of that name in organization ${deps.config.organization}`, {
+      hint: "see `cairn workflow contract list`, or pass a contract file",
+    });
+  }
+  return c.id;
+}
+
+/** `workflow create`: a workflow in a project (created on demand) of the current organization. */
+export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): WorkflowDetail & { created: boolean } {
+  const name = checkName(input.name, "--name");
+  const project = checkName(input.project, "--project");
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    const existing = deps.workflows.getWorkflow(org.id, project, name);
+    if (existing && input.skipIfExists) {
+      if (input.contract !== undefined || input.team !== undefined || input.description !== undefined) {
+        deps.reporter.warn(`workflow ${project}/${name} already exists; --contract, --team and --description were not applied (use \`workflow update\`)`);
+      }
+      return { ...detail(existing), created: false };
+    }
+    if (existing) {
+      throw new CairnError("ALREADY_EXISTS", `workflow ${name} already exists in project ${project}`, {
+        hint: "pass --skip-if-exists to accept the existing one, or change it with `cairn workflow update`",
+      });
+    }
+    const projectId = deps.repo.ensureProject(org.id, project, now).id;
+    const contractId = contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now);
+    const wf = { orgId: org.id, projectId, name, team: input.team || null, description: input.description || null, contractId };
+    deps.repo.createWorkflow(wf, now);
+    return { ...detail(deps.workflows.getWorkflow(org.id, project, name)!), created: true };
+  });
+}
+
+/** `workflow list`: live workflows, newest first, keyset-paginated on (createdAt DESC, id). */
+export function listWorkflows(deps: ServiceDeps, input: { project?: string; team?: string; limit?: number; next?: string }): Page<WorkflowView> {
+  const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
+  const after = input.next === undefined ? undefined : workflowCursor(input.next);
+  expireStaleRuns(deps); // so a last run's state is current
+  const orgId = currentOrgId(deps);
+  if (!orgId) return { items: [] };
+  const rows = deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, limit: limit + 1, after });
+  const page = toPage(rows, limit, (w) => [w.createdAt, w.id]);
+  return { ...page, items: page.items.map(view) };
+}
+
+/** A live workflow of the current organization, or NOT_FOUND. */
+export function findWorkflow(deps: ServiceDeps, name: string, project: string): WorkflowRecord {
+  const orgId = currentOrgId(deps);
+  const wf = orgId && deps.workflows.getWorkflow(orgId, project, name);
+  if (!wf) {
+    throw new CairnError("NOT_FOUND", `workflow ${name} does not exist in project ${project} (organization ${deps.config.organization})`, {
+      hint: "see `cairn workflow list`",
+    });
+  }
+  return wf;
+}
+
+/** `workflow describe`. */
+export function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string }): WorkflowDetail {
+  expireStaleRuns(deps);
+  return detail(findWorkflow(deps, input.name, input.project));
+}
+
+/** `workflow update`: team, description and/or contract (re-points the workflow; later runs use it). */
+export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): WorkflowDetail {
+  if (input.team === undefined && input.description === undefined && input.contract === undefined) {
+    throw new CairnError("USAGE", "nothing to update: pass --team, --description and/or --contract", {
+      hint: `e.g. \`cairn workflow update --name ${input.name} --project ${input.project} --contract NAME\``,
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const wf = findWorkflow(deps, input.name, input.project);
+    const changes: WorkflowChanges = {};
+    if (input.team !== undefined) changes.team = input.team || null;
+    if (input.description !== undefined) changes.description = input.description || null;
+    if (input.contract !== undefined) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now);
+    deps.workflows.updateWorkflow(wf.id, changes, now);
+    return detail(deps.workflows.getWorkflow(wf.orgId, wf.project, wf.name)!);
+  });
+}
+
+/** `workflow delete`: soft delete; runs, attestations and referrers stay, and the name can be used again. */
+export function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string }): { name: string; project: string; deletedAt: string } {
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const wf = findWorkflow(deps, input.name, input.project);
+    deps.workflows.deleteWorkflow(wf.id, now);
+    return { name: wf.name, project: wf.project, deletedAt: now };
+  });
+}
+
+function workflowCursor(next: string): { createdAt: string; id: string } {
+  const key = decodeCursor(next);
+  const [createdAt, id] = key;
+  if (key.length !== 2 || typeof createdAt !== "string" || typeof id !== "string") {
+    throw new CairnError("USAGE", `--next ${JSON.stringify(next)} is not a cursor from \`workflow list\``, { hint: "pass the value printed as `next` by the previous page" });
+  }
+  return { createdAt, id };
+}
