@@ -3,6 +3,7 @@ import { init } from "./001-init.ts";
 import { controlPlane } from "./002-control-plane.ts";
 import { contractSoftDelete } from "./003-contract-soft-delete.ts";
 import { workflowRunStats } from "./004-workflow-run-stats.ts";
+import { serve } from "./005-serve.ts";
 
 export interface Migration {
   name: string;
@@ -10,4 +11,4 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats];
+export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve];
