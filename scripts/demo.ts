@@ -1,5 +1,5 @@
 // `npm start`: a complete offline run of the compiled binary in a temporary home — key generation, init against
-// the demo contract, adds, status, push, verify — printing each command and where the bundle landed.
+// the demo contract, adds, status, push, verify, then workflow/run lists and discover — printing each command and where the bundle landed.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -37,6 +37,11 @@ run("attestation", "add", "--name", "dockerfile", "--value", "Dockerfile");
 run("attestation", "status", "--full");
 const pushed = JSON.parse(run("attestation", "push", "--key", "cosign.key", "--bundle", "attestation.sigstore.json", "-o", "json")) as { digest: string; storedAt?: string };
 run("attestation", "verify", "--bundle", "attestation.sigstore.json", "--key", "cosign.pub", "--artifact", "app.bin");
+// The SecOps side: the workflow, its runs, and every attestation that references the binary.
+run("workflow", "list");
+run("workflow", "run", "list");
+const binary = `sha256:${new Bun.CryptoHasher("sha256").update(await Bun.file(join(work, "app.bin")).arrayBuffer()).digest("hex")}`;
+run("discover", binary);
 console.log(`\nDone. Attestation ${pushed.digest}`);
 console.log(`  bundle:        ${join(work, "attestation.sigstore.json")}`);
 console.log(`  stored in CAS: ${pushed.storedAt ?? "(not stored)"}`);

@@ -5,7 +5,9 @@ export interface TableSpec {
   rows: string[][];
 }
 
-export function renderTable(t: TableSpec): string {
+export function renderTable(spec: TableSpec): string {
+  // go-pretty upper-cases column headers, as every table in the guide shows: one rule for all our tables.
+  const t = { ...spec, head: spec.head?.map((h) => h.toUpperCase()) };
   const cols = Math.max(t.head?.length ?? 0, ...t.rows.map((r) => r.length), 1);
   const all = [...(t.head ? [t.head] : []), ...t.rows];
   const widths = Array.from({ length: cols }, (_, i) => Math.max(0, ...all.map((r) => width(r[i] ?? ""))));
