@@ -36,6 +36,7 @@ export async function benchControlPlane(work: string, n = Number(process.env.BEN
       ["workflow run list --workflow wf-3", { workflow: "wf-3" }],
       ["workflow run list --project project-1", { project: "project-1" }],
       ["workflow run list --status failed", { status: "failed" }],
+      ["workflow run list --status cancelled (rare)", { status: "cancelled" }],
     ];
     for (const [name, input] of lists) timeQuery(name, 200, () => listRuns(app, input).items.length > 0);
     timeNextPages(app);

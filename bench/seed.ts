@@ -1,6 +1,6 @@
 // Seeds a store with N attestations through the repository layer (runs, attestation rows, referrer graph), the shape
 // real pushes produce: 10 workflows in 2 projects; per attestation 3 unique materials, one shared Dockerfile per
-// workflow, and a git commit shared by 10 consecutive runs; plus one failed run per 50 attestations. No CAS blobs: bundles are measured separately.
+// workflow, and a git commit shared by 10 consecutive runs; plus one failed run per 50 attestations and one cancelled per 5000. No CAS blobs: bundles are measured separately.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { openDatabase } from "../src/store/sqlite/db.ts";
@@ -47,6 +47,11 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
           // one failed run (no attestation) per 50 attestations, so `--status failed` has something to find
           repo.createRun({ id: `${runId}-failed`, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });
           repo.finishRun(`${runId}-failed`, "failed", now, "bench: job failed", null);
+        }
+        if (i % 5000 === 4999) {
+          // and a rare state: one cancelled run per 5000
+          repo.createRun({ id: `${runId}-cancelled`, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });
+          repo.finishRun(`${runId}-cancelled`, "cancelled", now, "bench: replaced", null);
         }
         refs.index(org.id, {
           attestation: { digest: att, kind: "ATTESTATION", downloadable: true, metadata: { workflow: wf.name, project: wf.project, runId } },

@@ -26,10 +26,9 @@ function stateLiteral(state: string): string {
  * statistics (run-repo.test.ts checks the plans):
  * - --workflow (given as the ids of the workflows with that name): workflow_runs_by_workflow; `+r.org_id` keeps the
  *   planner off the org index, which would walk every run of the organization to find a rare workflow's;
- * - --status initialized: the state is inlined (from the closed set of states, never user text) so the partial
- *   index on initialized runs qualifies;
- * - otherwise workflow_runs_by_org, which matches the ORDER BY. Other states have no index of their own: a rare
- *   state (failed, cancelled) walks the organization's runs until a page is full.
+ * - --status S: workflow_runs_by_org_state (migration 006), which matches the ORDER BY, so a rare state (cancelled)
+ *   costs what a common one does; the state is inlined (from the closed set of states, never user text);
+ * - otherwise workflow_runs_by_org, which matches the ORDER BY.
  */
 export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string; params: (string | number)[] } {
   const where: string[] = [];
@@ -38,8 +37,7 @@ export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string
     where.push(`r.workflow_id IN (${workflowIds.map(() => "?").join(", ")})`, "+r.org_id = ?");
     params.push(...workflowIds, q.orgId);
   } else {
-    // Initialized runs are few (they expire): their partial index beats walking the organization's history.
-    where.push(q.state === "initialized" ? "+r.org_id = ?" : "r.org_id = ?");
+    where.push("r.org_id = ?");
     params.push(q.orgId);
     if (q.project !== undefined) {
       where.push("p.name = ?");
@@ -62,7 +60,7 @@ export function byDigestSql(n: number): string {
 
 const toView = (r: RunViewRow): RunView => ({ ...toRun(r), workflow: r.workflow, project: r.project, contractName: r.contract_name });
 
-/** SQLite queries for runs, each steered to an index of migrations 001/002 (see list()). */
+/** SQLite queries for runs, each steered to an index (see runListQuery). */
 export class SqliteRunRepo implements RunRepo {
   constructor(private readonly db: Database) {}
 
