@@ -1,16 +1,29 @@
 // Small benchmark helpers: whole-process timing with peak RSS, medians, a results table with targets.
+import { existsSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 export interface Sample {
   ms: number;
   maxRssMiB: number;
 }
 
+const GNU_TIME = "/usr/bin/time";
+const rssFile = join(tmpdir(), `cairn-bench-rss-${process.pid}`);
+
+/**
+ * Runs cmd (through GNU time when present, baseline and cairn alike) and returns wall time and peak RSS. GNU time
+ * forks the command from its own small process: a child forked from this bench would report the bench's RSS as its
+ * peak, since Linux keeps the pre-exec high-water mark.
+ */
 export function runProcess(cmd: string[], opts: { cwd?: string; env?: Record<string, string | undefined> } = {}): Sample {
+  const timed = existsSync(GNU_TIME);
+  const argv = timed ? [GNU_TIME, "-f", "%M", "-o", rssFile, ...cmd] : cmd;
   const t0 = performance.now();
-  const p = Bun.spawnSync(cmd, { cwd: opts.cwd, env: opts.env as Record<string, string>, stdout: "pipe", stderr: "pipe" });
+  const p = Bun.spawnSync(argv, { cwd: opts.cwd, env: opts.env as Record<string, string>, stdout: "pipe", stderr: "pipe" });
   const ms = performance.now() - t0;
   if (p.exitCode !== 0) throw new Error(`${cmd.join(" ")} exited ${p.exitCode}: ${p.stderr.toString()}${p.stdout.toString()}`);
-  // Bun reports maxRSS in bytes.
-  return { ms, maxRssMiB: Number(p.resourceUsage?.maxRSS ?? 0) / 1048576 };
+  const kib = timed ? Number(readFileSync(rssFile, "utf8").trim()) : Number(p.resourceUsage?.maxRSS ?? 0) / 1024;
+  return { ms, maxRssMiB: kib / 1024 };
 }
 
 export function median(xs: number[]): number {

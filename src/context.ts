@@ -8,6 +8,7 @@ import { openDatabase } from "./store/sqlite/db.ts";
 import { SqliteRepo } from "./store/sqlite/sqlite-repo.ts";
 import { SqliteReferrerRepo } from "./store/sqlite/referrer-repo.ts";
 import { SqliteOrgRepo } from "./store/sqlite/org-repo.ts";
+import { SqliteOrgKeyRepo } from "./store/sqlite/org-key-repo.ts";
 import { SqliteRunRepo } from "./store/sqlite/run-repo.ts";
 import { SqliteWorkflowRepo } from "./store/sqlite/workflow-repo.ts";
 import { VERSION } from "./version.ts";
@@ -32,6 +33,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
   return {
     config,
     orgs,
+    orgKeys: new SqliteOrgKeyRepo(db),
     clock: overrides.clock ?? clockFromEnv(config) ?? systemClock,
     repo: new SqliteRepo(db),
     referrers: new SqliteReferrerRepo(db),

@@ -25,6 +25,7 @@ export type ErrorCode =
   | "STORE_INVALID" // store from a newer version, or corrupt
   | "INTEGRITY" // a blob does not match its digest
   | "POLICY_GATE" // a gated policy has violations
+  | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
   | "IO"; // other filesystem errors
 
 export interface ErrorOptions {
@@ -84,6 +85,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   STORE_INVALID: 500,
   INTEGRITY: 500,
   POLICY_GATE: 422,
+  TOO_LARGE: 413,
   IO: 500,
 };
 

@@ -7,6 +7,7 @@ import { discoverCommand } from "../commands/discover.ts";
 import { keysCommand } from "../commands/keys.ts";
 import { materialsCommand } from "../commands/materials.ts";
 import { orgCommand } from "../commands/org.ts";
+import { serveCommand } from "../commands/serve.ts";
 import { storeCommand } from "../commands/store.ts";
 import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
@@ -26,7 +27,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand()]) program.addCommand(cmd);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // --home is accepted after the subcommand too: every leaf command declares it.
   const walk = (c: Command) => {

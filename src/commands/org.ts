@@ -3,6 +3,7 @@ import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { TokenView } from "../services/control/tokens.ts";
 import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "./shared.ts";
+import { orgKeyCommand } from "./org-key.ts";
 
 type Out = { output: OutputFormat };
 type PageOpts = Out & { limit: number; next?: string };
@@ -52,7 +53,8 @@ export function orgCommand(): Command {
     .addCommand(create)
     .addCommand(list)
     .addCommand(set)
-    .addCommand(tokenCommand());
+    .addCommand(tokenCommand())
+    .addCommand(orgKeyCommand());
 }
 
 function tokenCommand(): Command {

@@ -2,6 +2,7 @@ import type { Config } from "../config.ts";
 import type { BlobStore, ControlPlaneRepo, ReferrerRepo } from "../store/ports.ts";
 import type { RunRepo } from "../store/run-port.ts";
 import type { OrgRepo } from "../store/org-port.ts";
+import type { OrgKeyRepo } from "../store/org-key-port.ts";
 import type { WorkflowRepo } from "../store/workflow-port.ts";
 import type { StateFile } from "./state-file.ts";
 
@@ -22,6 +23,7 @@ export interface ServiceDeps {
   repo: ControlPlaneRepo;
   referrers: ReferrerRepo;
   orgs: OrgRepo;
+  orgKeys: OrgKeyRepo;
   runs: RunRepo;
   workflows: WorkflowRepo;
   blobs: BlobStore;

@@ -53,6 +53,20 @@ export function verifyBundle(bundleBytes: Uint8Array, publicKeys: KeyObject[]): 
 }
 
 function verifySigstoreBundle(obj: Record<string, unknown>, keys: KeyObject[]): VerifiedEnvelope {
+  const verified = checkKeyBundle(parseKeyBundle(obj), keys);
+  return verified ?? verifyFailed("no trusted key verified the bundle signature", "check --key is the signer's public key");
+}
+
+/** A Sigstore bundle that is well-formed, key-signed and holds a DSSE envelope; its signature is not checked yet. */
+export interface KeyBundle {
+  bundle: Bundle;
+  mediaType: string;
+  /** verificationMaterial.publicKey.hint: unauthenticated, only good for picking which key to try. */
+  hint?: string;
+}
+
+/** Validates a parsed bundle document (VERIFY_FAILED with the reason); the shared first half of bundle checks. */
+export function parseKeyBundle(obj: Record<string, unknown>): KeyBundle {
   let bundle: Bundle;
   try {
     bundle = bundleFromJSON(obj);
@@ -64,9 +78,16 @@ function verifySigstoreBundle(obj: Record<string, unknown>, keys: KeyObject[]): 
   if (bundle.content.$case !== "dsseEnvelope") {
     verifyFailed("Sigstore bundle holds a message signature, not a DSSE attestation");
   }
-  if (bundle.verificationMaterial.content.$case !== "publicKey") {
+  const material = bundle.verificationMaterial.content;
+  if (material.$case !== "publicKey") {
     verifyFailed("Sigstore bundle is certificate-signed (keyless); only key-signed bundles are supported");
   }
+  return { bundle, mediaType: bundle.mediaType, ...(material.publicKey.hint ? { hint: material.publicKey.hint } : {}) };
+}
+
+/** The DSSE signature checked against each key in turn; undefined when none verifies it. */
+export function checkKeyBundle({ bundle }: KeyBundle, keys: KeyObject[]): VerifiedEnvelope | undefined {
+  if (bundle.content.$case !== "dsseEnvelope") return undefined;
   // Transparency-log entries and RFC 3161 timestamps (e.g. from `cosign attest`, which uploads to
   // Rekor) cannot be checked offline without a trusted root; cairn trusts keys, so it ignores them
   // instead of failing on them.
@@ -81,10 +102,17 @@ function verifySigstoreBundle(obj: Record<string, unknown>, keys: KeyObject[]): 
     const env = bundle.content.dsseEnvelope;
     return { payload: new Uint8Array(env.payload), payloadType: env.payloadType, key };
   }
-  return verifyFailed("no trusted key verified the bundle signature", "check --key is the signer's public key");
+  return undefined;
 }
 
-function parseJson(bytes: Uint8Array, reason: string): unknown {
+/** Parses bytes as a JSON object (VERIFY_FAILED naming what they were meant to be). */
+export function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
+  const doc = parseJson(bytes, `${what} is not valid JSON`);
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc)) verifyFailed(`${what} is not a JSON object`);
+  return doc as Record<string, unknown>;
+}
+
+export function parseJson(bytes: Uint8Array, reason: string): unknown {
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {

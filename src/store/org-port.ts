@@ -10,10 +10,14 @@ export interface OrgRecord {
 export interface TokenRecord {
   id: string;
   orgId: string;
+  /** The organization's name (requests are scoped by it). */
+  orgName: string;
   name: string;
   description: string | null;
   projectId: string | null;
   workflowId: string | null;
+  /** The instance admin token of `cairn serve` (may create organizations). */
+  admin: boolean;
   /** Names for display (null when unscoped). */
   project: string | null;
   workflow: string | null;
@@ -37,6 +41,7 @@ export interface NewToken {
   tokenHash: string;
   createdAt: string;
   expiresAt: string | null;
+  admin?: boolean;
 }
 
 export interface TokenQuery {
@@ -73,6 +78,10 @@ export interface OrgRepo {
   listTokens(q: TokenQuery): TokenRecord[];
   revokeToken(id: string, now: string): void;
   touchToken(id: string, now: string): void;
+  /** Whether an admin token was ever created (revoked or expired ones count: it is printed once per store). */
+  hasAdminToken(): boolean;
+  /** organizations.max_blob_bytes: the organization's CAS blob size limit, null for the server default. */
+  maxBlobBytes(orgId: string): number | null;
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */

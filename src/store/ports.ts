@@ -13,10 +13,26 @@ export interface IngestOptions {
   onProgress?: (written: number) => void;
 }
 
+export interface StreamIngestOptions extends IngestOptions {
+  /** Refuse (TOO_LARGE) as soon as more than this many bytes arrive; nothing is kept. */
+  maxBytes?: number;
+}
+
+/**
+ * What an API token may see inside its organization (`cairn serve`): a project token only that project's
+ * workflows (and their runs, contracts and referrer nodes), a workflow token only that workflow. Absent: all.
+ */
+export interface Scope {
+  projectId?: string;
+  workflowId?: string;
+}
+
 /** Content-addressed blobs. Writes are atomic: a blob is either absent or complete and correct. */
 export interface BlobStore {
   ingestFile(path: string, opts?: IngestOptions): Promise<BlobRef>;
   putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  /** Streams a body (e.g. an HTTP upload) in, hashed as it is written; never buffered whole. */
+  ingestStream(chunks: AsyncIterable<Uint8Array>, opts?: StreamIngestOptions): Promise<BlobRef>;
   has(digest: string): Promise<boolean>;
   /** Whole blob in memory; throws NOT_FOUND. Verifies the digest. */
   read(digest: string): Promise<Uint8Array>;
@@ -139,6 +155,7 @@ export interface StoredReferrer {
 /** The referrer graph: what every stored attestation references, searchable by digest in both directions. */
 export interface ReferrerRepo {
   index(orgId: string, graph: AttestationGraph, now: string): void;
-  find(orgId: string, digest: string): StoredReferrer[];
-  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number): StoredReferrer[];
+  /** With a scope: only nodes of the scope's attestations (their own node and what they reference). */
+  find(orgId: string, digest: string, scope?: Scope): StoredReferrer[];
+  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number, scope?: Scope): StoredReferrer[];
 }

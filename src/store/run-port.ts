@@ -1,4 +1,4 @@
-import type { RunState, WorkflowRun } from "./ports.ts";
+import type { RunState, Scope, WorkflowRun } from "./ports.ts";
 
 /** A run with the names a person needs to read it: workflow, project and the workflow's contract. */
 export interface RunView extends WorkflowRun {
@@ -13,6 +13,8 @@ export interface RunQuery {
   workflow?: string;
   project?: string;
   state?: RunState;
+  /** An API token's scope (`cairn serve`): only runs of its project's workflows / of its workflow. */
+  scope?: Scope;
   /** Rows to return (callers ask for one more than a page to know whether another follows). */
   limit: number;
   /** The sort key of the last row of the previous page. */
@@ -33,9 +35,9 @@ export interface RunRepo {
   /** Marks every initialized run created before `cutoff` as expired, in one statement; returns how many. */
   expireStale(cutoff: string, now: string, reason: string): number;
   list(q: RunQuery): RunView[];
-  get(orgId: string, id: string): RunView | undefined;
-  /** The runs whose attestation has one of these digests (at most one run per digest). */
-  byAttestation(orgId: string, digests: readonly string[]): RunView[];
+  get(orgId: string, id: string, scope?: Scope): RunView | undefined;
+  /** The runs whose attestation has one of these digests (at most one run per digest), within the scope if given. */
+  byAttestation(orgId: string, digests: readonly string[], scope?: Scope): RunView[];
   /** Idempotent: the first upload of a digest keeps its name and time. */
   recordUpload(u: UploadRecord): void;
   findUpload(orgId: string, digest: string): UploadRecord | undefined;

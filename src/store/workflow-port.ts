@@ -1,4 +1,4 @@
-import type { RunState, Workflow } from "./ports.ts";
+import type { RunState, Scope, Workflow } from "./ports.ts";
 
 /** Storage port for managing workflows and contracts (`cairn workflow …`, `cairn workflow contract …`, `cairn apply`). */
 
@@ -8,6 +8,19 @@ export interface LastRun {
   state: RunState;
   createdAt: string;
   contractRevisionUsed: number;
+}
+
+/** A finished run as the compliance view judges it. */
+export interface JudgedRun extends LastRun {
+  finishedAt: string | null;
+  attestationDigest: string | null;
+}
+
+/** Per workflow, what the compliance view needs beyond the workflow row: its newest finished run. */
+export interface ComplianceRuns {
+  workflowId: string;
+  /** The newest run that is not initialized (an in-progress run is judged by the one before it). */
+  judged: JudgedRun | null;
 }
 
 /** A live workflow with its contract's latest revision and its run statistics. */
@@ -24,6 +37,8 @@ export interface WorkflowQuery {
   orgId: string;
   project?: string;
   team?: string;
+  /** An API token's scope (`cairn serve`): only its project's / its workflow. */
+  scope?: Scope;
   /** Rows to return (callers ask for one more than a page). */
   limit: number;
   /** The sort key of the previous page's last row. */
@@ -58,6 +73,8 @@ export interface RevisionInfo {
 
 export interface WorkflowRepo {
   listWorkflows(q: WorkflowQuery): WorkflowRecord[];
+  /** The compliance facts of these workflows, in one query (a page of workflows at a time). */
+  complianceRuns(workflowIds: readonly string[]): ComplianceRuns[];
   /** A live workflow by project and name. */
   getWorkflow(orgId: string, project: string, name: string): WorkflowRecord | undefined;
   /** Applies the changes and sets updated_at. */
@@ -65,14 +82,14 @@ export interface WorkflowRepo {
   /** Soft delete: runs, attestations and referrers stay; the name becomes free. */
   deleteWorkflow(id: string, now: string): void;
 
-  /** A live contract by name. */
-  getContract(orgId: string, name: string): ContractRecord | undefined;
-  /** Live contracts by name, after `afterName`. */
-  listContracts(orgId: string, limit: number, afterName?: string): ContractRecord[];
+  /** A live contract by name; with a scope, only one a live workflow of the scope uses (and only those counted). */
+  getContract(orgId: string, name: string, scope?: Scope): ContractRecord | undefined;
+  /** Live contracts by name, after `afterName` (with a scope: as getContract). */
+  listContracts(orgId: string, limit: number, afterName?: string, scope?: Scope): ContractRecord[];
   /** Every revision, oldest first. */
   listRevisions(contractId: string): RevisionInfo[];
-  /** Live workflows using the contract, by project then name. */
-  workflowsUsing(contractId: string): { project: string; name: string }[];
+  /** Live workflows using the contract (with a scope: of the scope), by project then name. */
+  workflowsUsing(contractId: string, scope?: Scope): { project: string; name: string }[];
   setContractDescription(id: string, description: string | null, now: string): void;
   /** Soft delete: revisions stay (old runs point at them); the name becomes free. */
   deleteContract(id: string, now: string): void;

@@ -37,12 +37,21 @@ const EXTENSIONS = /\.(ya?ml|json)$/i;
  */
 export function apply(deps: ServiceDeps, input: { path: string; dryRun?: boolean }): ApplyResult {
   const docs = inputFiles(deps, input.path).flatMap((f) => readDocs(f.shown, readFileSync(f.full, "utf8")));
+  return applyDocs(deps, docs, input.dryRun === true, `-f ${input.path}`);
+}
+
+/** `POST /api/v1/apply`: the same, for YAML/JSON text (documents are named `body#N` in messages). */
+export function applyText(deps: ServiceDeps, input: { text: string; dryRun?: boolean }): ApplyResult {
+  return applyDocs(deps, readDocs("body", input.text), input.dryRun === true, "the request body");
+}
+
+function applyDocs(deps: ServiceDeps, docs: ApplyDoc[], dryRun: boolean, what: string): ApplyResult {
   if (docs.length === 0) {
-    throw new CairnError("USAGE", `-f ${input.path}: no documents to apply`, { hint: "pass YAML or JSON files holding `kind: Contract` documents" });
+    throw new CairnError("USAGE", `${what}: no documents to apply`, { hint: "pass YAML or JSON holding `kind: Contract` documents" });
   }
   checkUniqueNames(docs);
   const now = deps.clock.now().toISOString();
-  if (input.dryRun) return { dryRun: true, items: docs.map((d) => plan(deps, d)) };
+  if (dryRun) return { dryRun: true, items: docs.map((d) => plan(deps, d)) };
   return deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
     return { dryRun: false, items: docs.map((d) => applyDoc(deps, org.id, d, now)) };

@@ -3,6 +3,7 @@ import { open, rename, rm, stat } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
+import type { BlobStream, Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { currentOrgId } from "./runs.ts";
 
@@ -29,6 +30,51 @@ export async function uploadArtifact(deps: ServiceDeps, input: { path: string })
     deps.runs.recordUpload({ orgId: org.id, digest: ref.digest, name, size: ref.size, createdAt: now });
   });
   return { digest: ref.digest, size: ref.size, name };
+}
+
+export interface StreamUploadInput {
+  chunks: AsyncIterable<Uint8Array>;
+  /** A file name to download it as (`?name=`): a base name, no path. */
+  name?: string;
+  /** The size limit, enforced while the bytes arrive (TOO_LARGE; nothing is kept). */
+  maxBytes: number;
+  /** The size the client announced (Content-Length): over the limit, refused before a byte is written. */
+  declaredSize?: number;
+}
+
+const UPLOAD_NAME = /^[^/\\\x00-\x1f\x7f]{1,255}$/;
+
+/** `POST /api/v1/blobs`: streams a request body into the CAS and records it for the organization, as `artifact upload`. */
+export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput): Promise<{ digest: string; size: number; name: string | null }> {
+  const name = input.name ?? null;
+  if (name !== null && (!UPLOAD_NAME.test(name) || name === "." || name === "..")) {
+    throw new CairnError("USAGE", `name ${JSON.stringify(name.slice(0, 80))} is not a file name`, {
+      hint: "pass a base name of 1 to 255 characters without '/', '\\' or control characters",
+    });
+  }
+  if (input.declaredSize !== undefined && input.declaredSize > input.maxBytes) {
+    throw new CairnError("TOO_LARGE", `the blob (${input.declaredSize} bytes) is larger than the limit of ${input.maxBytes} bytes`, {
+      hint: "upload a smaller file, or ask the operator to raise the limit (`cairn serve --max-blob`, or the organization's max_blob_bytes)",
+      details: { maxBytes: input.maxBytes },
+    });
+  }
+  const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes });
+  const now = deps.clock.now().toISOString();
+  deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    deps.runs.recordUpload({ orgId: org.id, digest: ref.digest, name, size: ref.size, createdAt: now });
+  });
+  return { digest: ref.digest, size: ref.size, name };
+}
+
+/**
+ * `GET /api/v1/blobs/{digest}`: the blob's stream and download name, only when the organization references it (its
+ * upload, or a stored material of its attestations within the scope): a digest alone never reads another's blob.
+ */
+export async function openArtifact(deps: ServiceDeps, input: { digest: string; scope?: Scope }): Promise<BlobStream & { name: string }> {
+  const hex = parseDigest(input.digest);
+  const name = artifactName(deps, input.digest, hex, input.scope);
+  return { ...(await deps.blobs.openRead(input.digest)), name };
 }
 
 export interface DownloadInput {
@@ -110,10 +156,10 @@ async function copyVerified(
  * name can never point outside the directory), else the hex digest. Only digests this organization stored are
  * downloadable.
  */
-export function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest)): string {
+export function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest), scope?: Scope): string {
   const orgId = currentOrgId(deps) ?? "";
   const upload = deps.runs.findUpload(orgId, digest);
-  const nodes = deps.referrers.find(orgId, digest);
+  const nodes = deps.referrers.find(orgId, digest, scope);
   const stored = nodes.filter((n) => n.downloadable);
   if (!upload && stored.length === 0) {
     if (nodes.length > 0) {

@@ -1,6 +1,7 @@
 import { CairnError } from "../../errors.ts";
+import type { Scope } from "../../store/ports.ts";
 import type { ContractRecord, RevisionInfo } from "../../store/workflow-port.ts";
-import { emptyContract, loadContractFile, registerRevision, type LoadedContract } from "../contracts.ts";
+import { emptyContract, loadContractFile, parseContractText, registerRevision, type LoadedContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
@@ -41,6 +42,24 @@ export const summary = (c: ContractRecord): ContractSummary => ({
   updatedAt: c.updatedAt,
 });
 
+/** What create/update take: a file (the CLI) or the contract text itself (`cairn serve`'s `text` field). */
+export interface ContractInput {
+  name: string;
+  file?: string;
+  text?: string;
+  description?: string;
+}
+
+/** The contract's content from `file` or `text` (at most one), and how messages name its source. */
+function loadInput(deps: ServiceDeps, input: ContractInput): { loaded: LoadedContract; source: string } | undefined {
+  if (input.file !== undefined && input.text !== undefined) {
+    throw new CairnError("USAGE", "pass the contract as a file or as text, not both", { hint: "drop -f or the text field" });
+  }
+  if (input.text !== undefined) return { loaded: parseContractText(input.text, "text"), source: "text" };
+  if (input.file !== undefined) return { loaded: loadContractFile(input.file, deps.config.cwd, "-f"), source: input.file };
+  return undefined;
+}
+
 /** A file whose metadata.name differs from --name would register one contract under two names: refused. */
 function checkFileName(loaded: LoadedContract, name: string, file: string): void {
   const inFile = loaded.contract.name;
@@ -57,19 +76,20 @@ function notFound(name: string, deps: ServiceDeps): CairnError {
   });
 }
 
-/** A live contract of the current organization, or NOT_FOUND. */
-export function findContract(deps: ServiceDeps, name: string): ContractRecord {
+/** A live contract of the current organization (visible in the scope, if given), or NOT_FOUND. */
+export function findContract(deps: ServiceDeps, name: string, scope?: Scope): ContractRecord {
   const orgId = currentOrgId(deps);
-  const c = orgId && deps.workflows.getContract(orgId, name);
+  const c = orgId && deps.workflows.getContract(orgId, name, scope);
   if (!c) throw notFound(name, deps);
   return c;
 }
 
 /** `workflow contract create`: revision 1 from the file, or an empty contract. */
-export function createContract(deps: ServiceDeps, input: { name: string; file?: string; description?: string }): ContractSummary {
+export function createContract(deps: ServiceDeps, input: ContractInput): ContractSummary {
   const name = checkName(input.name, "--name");
-  const loaded = input.file === undefined ? emptyContract(name) : loadContractFile(input.file, deps.config.cwd, "-f");
-  if (input.file !== undefined) checkFileName(loaded, name, input.file);
+  const given = loadInput(deps, input);
+  if (given) checkFileName(given.loaded, name, given.source);
+  const loaded = given?.loaded ?? emptyContract(name);
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
@@ -85,15 +105,16 @@ export function createContract(deps: ServiceDeps, input: { name: string; file?: 
 }
 
 /** `workflow contract update`: a new revision only when the normalized content changed; the description when given. */
-export function updateContract(deps: ServiceDeps, input: { name: string; file?: string; description?: string }): ContractUpdateResult {
+export function updateContract(deps: ServiceDeps, input: ContractInput): ContractUpdateResult {
   const name = checkName(input.name, "--name");
-  if (input.file === undefined && input.description === undefined) {
+  if (input.file === undefined && input.text === undefined && input.description === undefined) {
     throw new CairnError("USAGE", "nothing to update: pass -f FILE (a new revision) and/or --description", {
       hint: `e.g. \`cairn workflow contract update --name ${name} -f contract.yaml\``,
     });
   }
-  const loaded = input.file === undefined ? undefined : loadContractFile(input.file, deps.config.cwd, "-f");
-  if (loaded) checkFileName(loaded, name, input.file!);
+  const given = loadInput(deps, input);
+  if (given) checkFileName(given.loaded, name, given.source);
+  const loaded = given?.loaded;
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const c = findContract(deps, name);
@@ -107,8 +128,8 @@ export function updateContract(deps: ServiceDeps, input: { name: string; file?: 
 }
 
 /** `workflow contract describe [--revision N]`: the revision (default the latest) with its raw body. */
-export function describeContract(deps: ServiceDeps, input: { name: string; revision?: number }): ContractDetail {
-  const c = findContract(deps, checkName(input.name, "--name"));
+export function describeContract(deps: ServiceDeps, input: { name: string; revision?: number; scope?: Scope }): ContractDetail {
+  const c = findContract(deps, checkName(input.name, "--name"), input.scope);
   const wanted = input.revision ?? c.latestRevision;
   if (!Number.isInteger(wanted) || wanted < 1) {
     throw new CairnError("USAGE", "--revision must be a whole number from 1", { hint: `contract ${c.name} has revisions 1 to ${c.latestRevision}` });
@@ -129,17 +150,17 @@ export function describeContract(deps: ServiceDeps, input: { name: string; revis
     createdAt: rev.createdAt,
     body: rev.body,
     revisions: deps.workflows.listRevisions(c.id),
-    workflows: deps.workflows.workflowsUsing(c.id),
+    workflows: deps.workflows.workflowsUsing(c.id, input.scope),
   };
 }
 
 /** `workflow contract list`: live contracts by name, keyset-paginated. */
-export function listContracts(deps: ServiceDeps, input: { limit?: number; next?: string }): Page<ContractSummary> {
+export function listContracts(deps: ServiceDeps, input: { limit?: number; next?: string; scope?: Scope }): Page<ContractSummary> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : nameCursor(input.next);
   const orgId = currentOrgId(deps);
   if (!orgId) return { items: [] };
-  return toPage(deps.workflows.listContracts(orgId, limit + 1, after).map(summary), limit, (c) => [c.name]);
+  return toPage(deps.workflows.listContracts(orgId, limit + 1, after, input.scope).map(summary), limit, (c) => [c.name]);
 }
 
 /** `workflow contract delete`: soft delete, refused while a live workflow uses the contract. Revisions stay. */

@@ -1,5 +1,5 @@
 import { CairnError } from "../../errors.ts";
-import type { RunState, StoredReferrer } from "../../store/ports.ts";
+import type { RunState, Scope, StoredReferrer } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, encodeCursor } from "../pagination.ts";
 import { currentOrgId } from "./runs.ts";
@@ -10,6 +10,8 @@ export interface DiscoverInput {
   kind?: string;
   limit?: number;
   next?: string;
+  /** An API token's scope (`cairn serve`): only nodes of its runs' attestations. */
+  scope?: Scope;
 }
 
 /** The run that produced an attestation node (absent for attestations only known as someone's material). */
@@ -55,14 +57,14 @@ export function discover(deps: ServiceDeps, input: DiscoverInput): DiscoverResul
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const [afterRefs, afterBy] = input.next === undefined ? [0, 0] : discoverCursor(input.next);
   const orgId = currentOrgId(deps) ?? ""; // no organization yet: nothing matches
-  const node = pickNode(deps.referrers.find(orgId, digest), digest, input.kind, deps.config.organization);
+  const node = pickNode(deps.referrers.find(orgId, digest, input.scope), digest, input.kind, deps.config.organization);
   const page = (direction: "references" | "referredBy", after: number) =>
-    after === DONE ? [] : deps.referrers.neighbours(node.id, direction, limit + 1, after);
+    after === DONE ? [] : deps.referrers.neighbours(node.id, direction, limit + 1, after, input.scope);
   const refs = page("references", afterRefs);
   const by = page("referredBy", afterBy);
   const more = (rows: StoredReferrer[]) => (rows.length > limit ? rows[limit - 1]!.id : DONE);
   const cursor = [more(refs), more(by)];
-  const attach = withRuns(deps, orgId, [node, ...refs.slice(0, limit), ...by.slice(0, limit)]);
+  const attach = withRuns(deps, orgId, input.scope, [node, ...refs.slice(0, limit), ...by.slice(0, limit)]);
   return {
     ...attach(node),
     references: refs.slice(0, limit).map(attach),
@@ -91,9 +93,9 @@ function pickNode(nodes: StoredReferrer[], digest: string, kind: string | undefi
 }
 
 /** Attestation nodes gain their run (one query for the whole page, via workflow_runs.attestation_digest). */
-function withRuns(deps: ServiceDeps, orgId: string, nodes: StoredReferrer[]): (n: StoredReferrer) => DiscoverNode {
+function withRuns(deps: ServiceDeps, orgId: string, scope: Scope | undefined, nodes: StoredReferrer[]): (n: StoredReferrer) => DiscoverNode {
   const digests = [...new Set(nodes.filter((n) => n.kind === "ATTESTATION").map((n) => n.digest))];
-  const runs = new Map(deps.runs.byAttestation(orgId, digests).map((r) => [r.attestationDigest!, r]));
+  const runs = new Map(deps.runs.byAttestation(orgId, digests, scope).map((r) => [r.attestationDigest!, r]));
   return (n) => {
     const r = n.kind === "ATTESTATION" ? runs.get(n.digest) : undefined;
     const base: DiscoverNode = { digest: n.digest, kind: n.kind, downloadable: n.downloadable, metadata: n.metadata, createdAt: n.createdAt };

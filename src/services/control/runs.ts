@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
-import type { RunState } from "../../store/ports.ts";
+import type { RunState, Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
@@ -32,6 +32,8 @@ export interface RunListInput {
   status?: string;
   limit?: number;
   next?: string;
+  /** An API token's scope (`cairn serve`). */
+  scope?: Scope;
 }
 
 /** The organization the CLI works in (CAIRN_ORG, default "default"); undefined before anything was stored. */
@@ -52,7 +54,7 @@ export function listRuns(deps: ServiceDeps, input: RunListInput): Page<RunSummar
   expireStaleRuns(deps);
   const orgId = currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, limit: limit + 1, after });
+  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, scope: input.scope, limit: limit + 1, after });
   return toPage(rows.map(toSummary), limit, (r) => [r.createdAt, r.id]);
 }
 
@@ -78,6 +80,8 @@ function runCursor(next: string): { createdAt: string; id: string } {
 export interface RunRef {
   id?: string;
   digest?: string;
+  /** An API token's scope (`cairn serve`): a run outside it is NOT_FOUND, exactly as an absent one. */
+  scope?: Scope;
 }
 
 /** A material of the attestation, read from the statement. */
@@ -123,7 +127,7 @@ export function findRun(deps: ServiceDeps, ref: RunRef): RunSummary {
   }
   expireStaleRuns(deps);
   const orgId = currentOrgId(deps);
-  const run = orgId && (ref.id !== undefined ? deps.runs.get(orgId, ref.id) : deps.runs.byAttestation(orgId, [ref.digest!])[0]);
+  const run = orgId && (ref.id !== undefined ? deps.runs.get(orgId, ref.id, ref.scope) : deps.runs.byAttestation(orgId, [ref.digest!], ref.scope)[0]);
   if (!run) {
     const org = deps.config.organization;
     const message = ref.id !== undefined ? `workflow run ${ref.id} does not exist in organization ${org}` : `no workflow run in organization ${org} has attestation ${ref.digest}`;
@@ -175,6 +179,12 @@ export async function describeRun(deps: ServiceDeps, ref: RunRef, keys?: KeyObje
     },
     ...(a.verification ? { verification: a.verification } : {}),
   };
+}
+
+/** The materials recorded in a stored attestation bundle (the compliance view reads many without describing runs). */
+export function bundleMaterials(bundle: Uint8Array, digest: string): MaterialView[] {
+  const statement = parseJson(envelopeOf(bundle, digest).payload, digest) as StatementShape;
+  return (statement.predicate?.materials ?? []).map(materialView);
 }
 
 interface Descriptor {

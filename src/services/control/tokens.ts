@@ -13,6 +13,8 @@ export interface TokenView {
   description: string | null;
   project: string | null;
   workflow: string | null;
+  /** The instance admin token of `cairn serve`. */
+  admin: boolean;
   status: TokenStatus;
   createdAt: string;
   expiresAt: string | null;
@@ -27,6 +29,8 @@ export interface TokenCreateInput {
   /** A duration ("24h", "30d"); absent: the token does not expire. */
   expiration?: string;
   description?: string;
+  /** Only `cairn serve`'s first start makes one (never from a request). */
+  admin?: boolean;
 }
 
 /** The secret appears here and nowhere else, ever. */
@@ -38,6 +42,8 @@ export interface CreatedToken extends TokenView {
 export interface TokenIdentity {
   tokenId: string;
   orgId: string;
+  orgName: string;
+  admin: boolean;
   projectId?: string;
   workflowId?: string;
 }
@@ -65,6 +71,7 @@ function toView(t: TokenRecord, now: string): TokenView {
     description: t.description,
     project: t.project,
     workflow: t.workflow,
+    admin: t.admin,
     status: tokenStatus(t, now),
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
@@ -107,7 +114,7 @@ export function createToken(deps: ServiceDeps, input: TokenCreateInput): Created
     }
     const expiresAt = ttl === undefined ? null : new Date(nowDate.getTime() + ttl).toISOString();
     const description = input.description ?? null;
-    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt });
+    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt, admin: input.admin === true });
     return org.id;
   });
   const stored = deps.orgs.getToken(orgId, id)!;
@@ -175,5 +182,5 @@ export function authenticateToken(deps: ServiceDeps, token: string): TokenIdenti
   if (status !== "active") fail(`is ${status}`);
   if (t.workflowDeleted) fail("is scoped to a deleted workflow");
   deps.orgs.touchToken(t.id, now);
-  return { tokenId: t.id, orgId: t.orgId, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
+  return { tokenId: t.id, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
 }

@@ -1,4 +1,5 @@
 import { CairnError } from "../../errors.ts";
+import type { Scope } from "../../store/ports.ts";
 import type { LastRun, WorkflowChanges, WorkflowRecord } from "../../store/workflow-port.ts";
 import { contractRef, defaultContractRevision, loadContractFile, registerRevision } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -33,6 +34,8 @@ export interface WorkflowCreateInput {
   /** A stored contract's name, or a contract file. */
   contract?: string;
   skipIfExists?: boolean;
+  /** `cairn serve`: `contract` is a stored contract's name only (never a server-side file), visible in the scope. */
+  remote?: { scope?: Scope };
 }
 
 export interface WorkflowUpdateInput {
@@ -43,9 +46,12 @@ export interface WorkflowUpdateInput {
   /** "" clears. */
   description?: string;
   contract?: string;
+  /** As in WorkflowCreateInput. */
+  remote?: { scope?: Scope };
 }
 
-const view = (w: WorkflowRecord): WorkflowView => ({
+/** A stored workflow as lists show it (also the base of the compliance view). */
+export const workflowView = (w: WorkflowRecord): WorkflowView => ({
   name: w.name,
   project: w.project,
   team: w.team,
@@ -56,18 +62,26 @@ const view = (w: WorkflowRecord): WorkflowView => ({
   lastRun: w.lastRun,
 });
 
-const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...view(w), createdAt: w.createdAt, updatedAt: w.updatedAt });
+const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...workflowView(w), createdAt: w.createdAt, updatedAt: w.updatedAt });
 
 /**
  * The contract `--contract NAME|FILE` names: a file is registered (a new revision when its content changed) under its
  * metadata.name, or `defaultName` without one; a name must be a stored contract. Without --contract, the contract
  * `defaultName`: reused as it is when it exists, else created empty.
  */
-export function contractIdFor(deps: ServiceDeps, orgId: string, value: string | undefined, defaultName: string, now: string): string {
+export function contractIdFor(
+  deps: ServiceDeps,
+  orgId: string,
+  value: string | undefined,
+  defaultName: string,
+  now: string,
+  remote?: { scope?: Scope },
+): string {
   const { repo } = deps;
   if (value === undefined) {
     return defaultContractRevision(repo, orgId, defaultName, now).contractId;
   }
+  if (remote) return remoteContractId(deps, orgId, value, remote.scope);
   const ref = contractRef(value, deps.config.cwd);
   if ("file" in ref) {
     const loaded = loadContractFile(ref.file, deps.config.cwd, "--contract");
@@ -82,6 +96,32 @@ export function contractIdFor(deps: ServiceDeps, orgId: string, value: string | 
   return c.id;
 }
 
+/** Over HTTP a contract is named, never read from the server's disk; a scoped token sees only its contracts. */
+function remoteContractId(deps: ServiceDeps, orgId: string, name: string, scope: Scope | undefined): string {
+  const c = deps.workflows.getContract(orgId, checkName(name, "contract"), scope);
+  if (!c) {
+    throw new CairnError("NOT_FOUND", `contract ${name} does not exist in organization ${deps.config.organization}`, {
+      hint: "name a stored contract (GET /api/v1/contracts), or create it first (POST /api/v1/contracts)",
+    });
+  }
+  return c.id;
+}
+
+/** A scoped token creates workflows only in its own project, and a workflow token none but its own (NOT_FOUND). */
+function checkCreateScope(deps: ServiceDeps, orgId: string, project: string, existing: WorkflowRecord | undefined, scope: Scope | undefined): void {
+  if (!scope) return;
+  // Checked first, so the answer does not depend on which projects exist.
+  if (scope.workflowId !== undefined && existing?.id !== scope.workflowId) {
+    throw new CairnError("NOT_FOUND", "this token is scoped to one workflow and cannot create others", { hint: "use an organization or project token" });
+  }
+  const p = deps.orgs.findProject(orgId, project);
+  if (!p || p.id !== scope.projectId) {
+    throw new CairnError("NOT_FOUND", `project ${project} does not exist in organization ${deps.config.organization}`, {
+      hint: "this token is scoped to one project: create workflows there",
+    });
+  }
+}
+
 /** `workflow create`: a workflow in a project (created on demand) of the current organization. */
 export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): WorkflowDetail & { created: boolean } {
   const name = checkName(input.name, "--name");
@@ -90,6 +130,7 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
   return deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
     const existing = deps.workflows.getWorkflow(org.id, project, name);
+    checkCreateScope(deps, org.id, project, existing, input.remote?.scope);
     if (existing && input.skipIfExists) {
       if (input.contract !== undefined || input.team !== undefined || input.description !== undefined) {
         deps.reporter.warn(`workflow ${project}/${name} already exists; --contract, --team and --description were not applied (use \`workflow update\`)`);
@@ -102,7 +143,7 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
       });
     }
     const projectId = deps.repo.ensureProject(org.id, project, now).id;
-    const contractId = contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now);
+    const contractId = contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now, input.remote);
     const wf = { orgId: org.id, projectId, name, team: input.team || null, description: input.description || null, contractId };
     deps.repo.createWorkflow(wf, now);
     return { ...detail(deps.workflows.getWorkflow(org.id, project, name)!), created: true };
@@ -110,22 +151,25 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
 }
 
 /** `workflow list`: live workflows, newest first, keyset-paginated on (createdAt DESC, id). */
-export function listWorkflows(deps: ServiceDeps, input: { project?: string; team?: string; limit?: number; next?: string }): Page<WorkflowView> {
+export function listWorkflows(
+  deps: ServiceDeps,
+  input: { project?: string; team?: string; limit?: number; next?: string; scope?: Scope },
+): Page<WorkflowView> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : workflowCursor(input.next);
   expireStaleRuns(deps); // so a last run's state is current
   const orgId = currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, limit: limit + 1, after });
+  const rows = deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, scope: input.scope, limit: limit + 1, after });
   const page = toPage(rows, limit, (w) => [w.createdAt, w.id]);
-  return { ...page, items: page.items.map(view) };
+  return { ...page, items: page.items.map(workflowView) };
 }
 
-/** A live workflow of the current organization, or NOT_FOUND. */
-export function findWorkflow(deps: ServiceDeps, name: string, project: string): WorkflowRecord {
+/** A live workflow of the current organization (and of the scope, if given), or NOT_FOUND: the same error either way. */
+export function findWorkflow(deps: ServiceDeps, name: string, project: string, scope?: Scope): WorkflowRecord {
   const orgId = currentOrgId(deps);
   const wf = orgId && deps.workflows.getWorkflow(orgId, project, name);
-  if (!wf) {
+  if (!wf || !inScope(wf, scope)) {
     throw new CairnError("NOT_FOUND", `workflow ${name} does not exist in project ${project} (organization ${deps.config.organization})`, {
       hint: "see `cairn workflow list`",
     });
@@ -133,10 +177,15 @@ export function findWorkflow(deps: ServiceDeps, name: string, project: string): 
   return wf;
 }
 
+function inScope(wf: WorkflowRecord, scope: Scope | undefined): boolean {
+  if (scope?.projectId !== undefined && wf.projectId !== scope.projectId) return false;
+  return scope?.workflowId === undefined || wf.id === scope.workflowId;
+}
+
 /** `workflow describe`. */
-export function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string }): WorkflowDetail {
+export function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): WorkflowDetail {
   expireStaleRuns(deps);
-  return detail(findWorkflow(deps, input.name, input.project));
+  return detail(findWorkflow(deps, input.name, input.project, input.scope));
 }
 
 /** `workflow update`: team, description and/or contract (re-points the workflow; later runs use it). */
@@ -148,21 +197,21 @@ export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): W
   }
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
-    const wf = findWorkflow(deps, input.name, input.project);
+    const wf = findWorkflow(deps, input.name, input.project, input.remote?.scope);
     const changes: WorkflowChanges = {};
     if (input.team !== undefined) changes.team = input.team || null;
     if (input.description !== undefined) changes.description = input.description || null;
-    if (input.contract !== undefined) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now);
+    if (input.contract !== undefined) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now, input.remote);
     deps.workflows.updateWorkflow(wf.id, changes, now);
     return detail(deps.workflows.getWorkflow(wf.orgId, wf.project, wf.name)!);
   });
 }
 
 /** `workflow delete`: soft delete; runs, attestations and referrers stay, and the name can be used again. */
-export function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string }): { name: string; project: string; deletedAt: string } {
+export function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): { name: string; project: string; deletedAt: string } {
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
-    const wf = findWorkflow(deps, input.name, input.project);
+    const wf = findWorkflow(deps, input.name, input.project, input.scope);
     deps.workflows.deleteWorkflow(wf.id, now);
     return { name: wf.name, project: wf.project, deletedAt: now };
   });

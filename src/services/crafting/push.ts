@@ -1,11 +1,11 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
-import { buildStatement, serializeStatement, PREDICATE_TYPE, type Statement } from "../../crafter/statement.ts";
-import { attestationGraph } from "../../crafter/referrers.ts";
+import { buildStatement, serializeStatement, type Statement } from "../../crafter/statement.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { expireStaleRuns } from "../control/expiry.ts";
+import { recordAttestation, runClosedReason } from "./record.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
@@ -58,33 +58,23 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
 
   let storedAt: string | undefined;
   if (!state.dryRun) {
-    const ref = await deps.blobs.putBytes(bundle);
-    const orgId = deps.repo.getRun(state.workflow.runId!)!.orgId;
-    const graph = attestationGraph(statement, ref.digest, {
+    const version = state.workflow.projectVersion;
+    const ref = await recordAttestation(deps, {
+      statement,
+      bundle,
       runId: state.workflow.runId!,
-      workflow: state.workflow.name,
-      project: state.workflow.project,
-      projectVersion: state.workflow.projectVersion?.version,
-      team: state.workflow.team,
-      organization: state.workflow.organization,
-      contractName: state.workflow.contractName,
-      contractRevision: state.workflow.contractRevision,
-      createdAt: now,
-    });
-    deps.repo.transaction(() => {
-      deps.repo.insertAttestation({
-        digest: ref.digest,
-        orgId,
-        runId: state.workflow.runId!,
-        workflowId: state.workflow.workflowId!,
-        predicateType: PREDICATE_TYPE,
-        size: ref.size,
-        createdAt: now,
-      });
-      deps.referrers.index(orgId, graph, now);
-      deps.repo.finishRun(state.workflow.runId!, "succeeded", now, null, ref.digest);
-      const version = state.workflow.projectVersion;
-      if (version?.markAsReleased && version.id) deps.repo.releaseProjectVersion(version.id, now);
+      workflowId: state.workflow.workflowId!,
+      meta: {
+        workflow: state.workflow.name,
+        project: state.workflow.project,
+        projectVersion: version?.version,
+        team: state.workflow.team,
+        organization: state.workflow.organization,
+        contractName: state.workflow.contractName,
+        contractRevision: state.workflow.contractRevision,
+      },
+      releaseVersionId: version?.markAsReleased && version.id ? version.id : undefined,
+      now,
     });
     storedAt = deps.blobs.pathFor?.(ref.digest);
   }
@@ -118,14 +108,13 @@ function assertRunOpen(deps: ServiceDeps, runId: string): void {
       hint: "the state was created against another CAIRN_HOME; use the same --home, or init again with --replace",
     });
   }
-  if (run.state === "expired") {
-    throw new CairnError("STATE_INVALID", `workflow run ${runId} expired before it was pushed (${run.reason ?? "run TTL passed"})`, {
-      hint: "start again with `cairn attestation init --replace` and add the materials again (CAIRN_RUN_TTL sets the TTL)",
-    });
-  }
-  if (run.state !== "initialized") {
-    throw new CairnError("STATE_INVALID", `workflow run ${runId} is already ${run.state}`, {
-      hint: "start a new attestation with `cairn attestation init --replace`",
+  const closed = runClosedReason(run);
+  if (closed) {
+    throw new CairnError("STATE_INVALID", `workflow run ${runId} ${closed}`, {
+      hint:
+        run.state === "expired"
+          ? "start again with `cairn attestation init --replace` and add the materials again (CAIRN_RUN_TTL sets the TTL)"
+          : "start a new attestation with `cairn attestation init --replace`",
     });
   }
 }

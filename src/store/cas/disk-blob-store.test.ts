@@ -44,3 +44,41 @@ describe("DiskBlobStore", () => {
     await expectCode(() => store.read("md5:abc"), "USAGE");
   });
 });
+
+describe("DiskBlobStore.ingestStream", () => {
+  const store = new DiskBlobStore(join(dir, "cas-stream"));
+  async function* chunks(n: number, size: number): AsyncGenerator<Uint8Array> {
+    for (let i = 0; i < n; i++) yield new Uint8Array(size).fill(i);
+  }
+
+  test("streams chunks in under the limit; the digest covers every chunk", async () => {
+    const parts: Uint8Array[] = [];
+    for await (const c of chunks(3, 1000)) parts.push(c);
+    const ref = await store.ingestStream(chunks(3, 1000), { maxBytes: 3000 });
+    expect(ref).toEqual({ digest: sha(Buffer.concat(parts)), size: 3000 });
+    expect(readdirSync(join(dir, "cas-stream", "tmp"))).toEqual([]);
+  });
+
+  test("over the limit: TOO_LARGE while streaming, the rest is never read, no tmp file is left", async () => {
+    let produced = 0;
+    async function* counted(): AsyncGenerator<Uint8Array> {
+      for await (const c of chunks(100, 1000)) {
+        produced++;
+        yield c;
+      }
+    }
+    const e = await expectCode(() => store.ingestStream(counted(), { maxBytes: 2500 }), "TOO_LARGE");
+    expect(e.message).toContain("2500");
+    expect(produced).toBe(3);
+    expect(readdirSync(join(dir, "cas-stream", "tmp"))).toEqual([]);
+  });
+
+  test("a stream that fails midway leaves no tmp file", async () => {
+    async function* broken(): AsyncGenerator<Uint8Array> {
+      yield new Uint8Array(10);
+      throw new Error("connection reset");
+    }
+    await expect(store.ingestStream(broken())).rejects.toThrow("connection reset");
+    expect(readdirSync(join(dir, "cas-stream", "tmp"))).toEqual([]);
+  });
+});

@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { open, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
-import type { BlobRef, BlobStore, BlobStream, IngestOptions } from "../ports.ts";
+import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { fsyncDir, parseDigest } from "./digest.ts";
 
 /**
@@ -33,6 +33,13 @@ export class DiskBlobStore implements BlobStore {
 
   async putBytes(bytes: Uint8Array): Promise<BlobRef> {
     return this.ingest([bytes], {});
+  }
+
+  /** The limit is checked per chunk, before it is written: an oversized upload stops early and leaves no tmp file. */
+  async ingestStream(chunks: AsyncIterable<Uint8Array>, opts: StreamIngestOptions = {}): Promise<BlobRef> {
+    const max = opts.maxBytes;
+    if (max === undefined) return this.ingest(chunks, opts);
+    return this.ingest(limited(chunks, max), opts);
   }
 
   /** One pass: each chunk is hashed on this thread while the previous chunk's write runs in the I/O pool. */
@@ -102,6 +109,21 @@ export class DiskBlobStore implements BlobStore {
       throw new CairnError("NOT_FOUND", `blob ${digest} is not in the store`, { hint: "run `cairn store fsck` to list missing blobs" });
     }
     return { size, chunks: streamFile(path) };
+  }
+}
+
+/** Passes chunks through until more than `max` bytes arrived, then throws TOO_LARGE (ingest removes its tmp file). */
+async function* limited(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (total > max) {
+      throw new CairnError("TOO_LARGE", `the blob is larger than the limit of ${max} bytes`, {
+        hint: "upload a smaller file, or ask the operator to raise the limit (`cairn serve --max-blob`, or the organization's max_blob_bytes)",
+        details: { maxBytes: max },
+      });
+    }
+    yield chunk;
   }
 }
 

@@ -1,15 +1,16 @@
 import type { Database } from "bun:sqlite";
 import type { BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
 
-interface TokenRow extends Omit<TokenRecord, "workflowDeleted"> {
+interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
   workflowDeleted: number;
+  admin: number;
 }
 
 const ORG_SELECT = "SELECT id, name, created_at AS createdAt FROM organizations";
-const TOKEN_SELECT = `SELECT t.id, t.org_id AS orgId, t.name, t.description, t.project_id AS projectId, t.workflow_id AS workflowId,
-  p.name AS project, w.name AS workflow, (w.deleted_at IS NOT NULL) AS workflowDeleted, t.created_at AS createdAt,
+const TOKEN_SELECT = `SELECT t.id, t.org_id AS orgId, o.name AS orgName, t.name, t.description, t.project_id AS projectId,
+  t.workflow_id AS workflowId, t.is_admin AS admin, p.name AS project, w.name AS workflow, (w.deleted_at IS NOT NULL) AS workflowDeleted, t.created_at AS createdAt,
   t.expires_at AS expiresAt, t.revoked_at AS revokedAt, t.last_used_at AS lastUsedAt
-  FROM api_tokens t LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN workflows w ON w.id = t.workflow_id`;
+  FROM api_tokens t JOIN organizations o ON o.id = t.org_id LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN workflows w ON w.id = t.workflow_id`;
 
 /** SQL for each status; a `?` is the current time. */
 const STATUS_SQL: Record<TokenStatus, string> = {
@@ -31,7 +32,7 @@ const IS_REFERENCED = `SELECT EXISTS (SELECT 1 FROM attestations WHERE digest = 
   OR EXISTS (SELECT 1 FROM uploads WHERE org_id IN (SELECT id FROM organizations) AND digest = ?1)
   OR EXISTS (SELECT 1 FROM referrers WHERE org_id IN (SELECT id FROM organizations) AND digest = ?1 AND downloadable = 1) AS hit`;
 
-const toToken = (r: TokenRow): TokenRecord => ({ ...r, workflowDeleted: r.workflowDeleted === 1 });
+const toToken = (r: TokenRow): TokenRecord => ({ ...r, workflowDeleted: r.workflowDeleted === 1, admin: r.admin === 1 });
 
 /** OrgRepo over bun:sqlite. */
 export class SqliteOrgRepo implements OrgRepo {
@@ -68,10 +69,10 @@ export class SqliteOrgRepo implements OrgRepo {
   insertToken(t: NewToken): void {
     this.db
       .query(
-        `INSERT INTO api_tokens (id, org_id, name, description, project_id, workflow_id, token_hash, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO api_tokens (id, org_id, name, description, project_id, workflow_id, token_hash, created_at, expires_at, is_admin)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(t.id, t.orgId, t.name, t.description, t.projectId, t.workflowId, t.tokenHash, t.createdAt, t.expiresAt);
+      .run(t.id, t.orgId, t.name, t.description, t.projectId, t.workflowId, t.tokenHash, t.createdAt, t.expiresAt, t.admin ? 1 : 0);
   }
 
   getToken(orgId: string, id: string): TokenRecord | undefined {
@@ -110,6 +111,15 @@ export class SqliteOrgRepo implements OrgRepo {
 
   touchToken(id: string, now: string): void {
     this.db.query("UPDATE api_tokens SET last_used_at = ? WHERE id = ?").run(now, id);
+  }
+
+  hasAdminToken(): boolean {
+    return this.db.query("SELECT 1 FROM api_tokens WHERE is_admin = 1 LIMIT 1").get() !== null;
+  }
+
+  maxBlobBytes(orgId: string): number | null {
+    const row = this.db.query("SELECT max_blob_bytes AS n FROM organizations WHERE id = ?").get(orgId) as { n: number | null } | null;
+    return row?.n ?? null;
   }
 
   *referencedBlobs(): Iterable<{ digest: string; source: BlobRefSource }> {

@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { AttestationGraph, ReferrerNode } from "../../crafter/referrers.ts";
-import type { ReferrerRepo, StoredReferrer } from "../ports.ts";
+import type { ReferrerRepo, Scope, StoredReferrer } from "../ports.ts";
 
 interface Row {
   id: number;
@@ -20,6 +20,24 @@ const toNode = (r: Row): StoredReferrer => ({
   createdAt: r.created_at,
 });
 
+/**
+ * A scope's visibility of node `n`: it is the node of an attestation whose run is in the scope, or such an
+ * attestation references it. Both probes use indexes (workflow_runs_by_digest, referrer_edges_to).
+ */
+function visibleIn(n: string, scope: Scope | undefined): { sql: string; params: string[] } {
+  if (!scope) return { sql: "", params: [] };
+  const conds: string[] = [];
+  const params: string[] = [];
+  if (scope.projectId !== undefined) conds.push("sw.project_id = ?"), params.push(scope.projectId);
+  if (scope.workflowId !== undefined) conds.push("sr.workflow_id = ?"), params.push(scope.workflowId);
+  const inScope = conds.map((c) => ` AND ${c}`).join("");
+  const runOf = (a: string) =>
+    `SELECT 1 FROM workflow_runs sr JOIN workflows sw ON sw.id = sr.workflow_id WHERE sr.attestation_digest = ${a}.digest AND sr.org_id = ${a}.org_id${inScope}`;
+  const sql = ` AND ((${n}.kind = 'ATTESTATION' AND EXISTS (${runOf(n)}))
+    OR EXISTS (SELECT 1 FROM referrer_edges se JOIN referrers a ON a.id = se.from_id WHERE se.to_id = ${n}.id AND a.kind = 'ATTESTATION' AND EXISTS (${runOf("a")})))`;
+  return { sql, params: [...params, ...params] };
+}
+
 /** The referrer graph in SQLite: nodes unique per (org, digest, kind), edges from an attestation to what it references. */
 export class SqliteReferrerRepo implements ReferrerRepo {
   constructor(private readonly db: Database) {}
@@ -32,17 +50,20 @@ export class SqliteReferrerRepo implements ReferrerRepo {
   }
 
   /** Every node with this digest in the organization (one per kind). */
-  find(orgId: string, digest: string): StoredReferrer[] {
-    return (this.db.query("SELECT * FROM referrers WHERE org_id = ? AND digest = ? ORDER BY kind").all(orgId, digest) as Row[]).map(toNode);
+  find(orgId: string, digest: string, scope?: Scope): StoredReferrer[] {
+    const v = visibleIn("n", scope);
+    const sql = `SELECT n.* FROM referrers n WHERE n.org_id = ? AND n.digest = ?${v.sql} ORDER BY n.kind`;
+    return (this.db.query(sql).all(orgId, digest, ...v.params) as Row[]).map(toNode);
   }
 
   /** Nodes this one references (attestation → materials) or that reference it, in id order after `afterId`. */
-  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId = 0): StoredReferrer[] {
+  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId = 0, scope?: Scope): StoredReferrer[] {
+    const v = visibleIn("r", scope);
     const sql =
       direction === "references"
-        ? "SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.to_id WHERE e.from_id = ? AND e.to_id > ? ORDER BY e.to_id LIMIT ?"
-        : "SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.from_id WHERE e.to_id = ? AND e.from_id > ? ORDER BY e.from_id LIMIT ?";
-    return (this.db.query(sql).all(nodeId, afterId, limit) as Row[]).map(toNode);
+        ? `SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.to_id WHERE e.from_id = ? AND e.to_id > ?${v.sql} ORDER BY e.to_id LIMIT ?`
+        : `SELECT r.* FROM referrer_edges e JOIN referrers r ON r.id = e.from_id WHERE e.to_id = ? AND e.from_id > ?${v.sql} ORDER BY e.from_id LIMIT ?`;
+    return (this.db.query(sql).all(nodeId, afterId, ...v.params, limit) as Row[]).map(toNode);
   }
 
   private upsert(orgId: string, n: ReferrerNode, now: string, authoritative: boolean): number {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Scope } from "../ports.ts";
 import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
 import { toRun, type RunRow } from "./rows.ts";
 
@@ -44,6 +45,7 @@ export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string
       params.push(q.project);
     }
   }
+  where.push(...scopeConditions(q.scope, params));
   if (q.state !== undefined) where.push(`r.state = '${stateLiteral(q.state)}'`);
   if (q.after) {
     where.push("r.created_at <= ? AND NOT (r.created_at = ? AND r.id <= ?)");
@@ -52,6 +54,16 @@ export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string
   params.push(q.limit);
   return { sql: `${SELECT} WHERE ${where.join(" AND ")} ORDER BY r.created_at DESC, r.id LIMIT ?`, params };
 }
+
+/** An API token's scope as conditions on the run (`r`) and its workflow (`w`); the ids are bound into `params`. */
+function scopeConditions(scope: Scope | undefined, params: (string | number)[]): string[] {
+  const out: string[] = [];
+  if (scope?.projectId !== undefined) out.push("w.project_id = ?"), params.push(scope.projectId);
+  if (scope?.workflowId !== undefined) out.push("r.workflow_id = ?"), params.push(scope.workflowId);
+  return out;
+}
+
+const scopeSql = (scope: Scope | undefined, params: (string | number)[]) => scopeConditions(scope, params).map((c) => ` AND ${c}`).join("");
 
 /** Served by the partial index workflow_runs_by_digest; `+r.org_id` keeps the planner off the org index. */
 export function byDigestSql(n: number): string {
@@ -85,14 +97,17 @@ export class SqliteRunRepo implements RunRepo {
     return (this.db.query(sql).all(...params) as { id: string }[]).map((r) => r.id);
   }
 
-  get(orgId: string, id: string): RunView | undefined {
-    const row = this.db.query(`${SELECT} WHERE r.id = ? AND r.org_id = ?`).get(id, orgId) as RunViewRow | null;
+  get(orgId: string, id: string, scope?: Scope): RunView | undefined {
+    const params: (string | number)[] = [id, orgId];
+    const row = this.db.query(`${SELECT} WHERE r.id = ? AND r.org_id = ?${scopeSql(scope, params)}`).get(...params) as RunViewRow | null;
     return row ? toView(row) : undefined;
   }
 
-  byAttestation(orgId: string, digests: readonly string[]): RunView[] {
+  byAttestation(orgId: string, digests: readonly string[], scope?: Scope): RunView[] {
     if (digests.length === 0) return [];
-    return (this.db.query(byDigestSql(digests.length)).all(...digests, orgId) as RunViewRow[]).map(toView);
+    const params: (string | number)[] = [...digests, orgId];
+    const sql = byDigestSql(digests.length) + scopeSql(scope, params);
+    return (this.db.query(sql).all(...params) as RunViewRow[]).map(toView);
   }
 
   recordUpload(u: UploadRecord): void {

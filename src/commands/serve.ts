@@ -1,0 +1,80 @@
+import { Command } from "commander";
+import { CairnError } from "../errors.ts";
+import { configFor } from "./shared.ts";
+
+interface ServeOpts {
+  listen: string;
+  maxBody: string;
+  maxBlob: string;
+  shutdownGrace: string;
+}
+
+const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
+
+/** "1048576", "512KiB", "1MiB", "1GiB" (also K, M, G) → bytes. */
+export function parseSize(text: string, flag: string): number {
+  const m = /^(\d+)\s*([a-z]*)$/i.exec(text.trim());
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined || Number(m[1]) === 0) {
+    throw new CairnError("USAGE", `${flag} ${JSON.stringify(text)} is not a size`, { hint: "write bytes, or a number with KiB, MiB or GiB (e.g. 1MiB)" });
+  }
+  return Number(m[1]) * unit;
+}
+
+/** "127.0.0.1:8080", ":8080", "[::1]:0" → host and port. */
+export function parseListen(text: string): { hostname: string; port: number } {
+  const m = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]*):(\d{1,5})$/i.exec(text.trim());
+  const port = m ? Number(m[2]) : NaN;
+  if (!m || port > 65535) {
+    throw new CairnError("USAGE", `--listen ${JSON.stringify(text)} is not HOST:PORT`, { hint: "e.g. --listen 127.0.0.1:8080 (port 0 picks a free one)" });
+  }
+  return { hostname: m[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1", port };
+}
+
+/** `cairn serve`: the control plane over HTTP until SIGTERM/SIGINT, then a clean stop (exit 0). */
+export function serveCommand(): Command {
+  return new Command("serve")
+    .description("serve the control plane over a JSON HTTP API (docs/api.md); prints an admin token at first start")
+    .option("--listen <host:port>", "address to listen on (port 0: a free port, printed on stderr)", "127.0.0.1:8080")
+    .option("--max-body <size>", "largest JSON/text request body", "1MiB")
+    .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
+    .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
+    .action(async (opts: ServeOpts, c: Command) => {
+      const { parseDuration } = await import("../config.ts");
+      const listen = parseListen(opts.listen);
+      const limits = { maxBodyBytes: parseSize(opts.maxBody, "--max-body"), maxBlobBytes: parseSize(opts.maxBlob, "--max-blob") };
+      const graceMs = parseDuration(opts.shutdownGrace, "--shutdown-grace");
+      const { createAppContext } = await import("../context.ts");
+      const { startServer } = await import("../server/server.ts");
+      const { ensureAdminToken } = await import("../server/bootstrap.ts");
+      const app = createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) } });
+      try {
+        const admin = ensureAdminToken(app);
+        if (admin) process.stderr.write(`cairn serve: admin token (organization default, name ${admin.name}; shown once, store it now): ${admin.token}\n`);
+        else process.stderr.write("cairn serve: an admin token exists (it was printed at first start and is not shown again)\n");
+        const { createWebHandler } = await import("../server/web/index.ts");
+        const { verificationKeys } = await import("../services/control/org-keys.ts");
+        const web = createWebHandler({ verificationKeys: (deps) => verificationKeys(deps).map((k) => k.key) });
+        const server = startServer({ app, ...listen, limits, web });
+        process.stderr.write(`cairn serve: listening on ${server.url}\n`);
+        await untilSignal();
+        process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");
+        await server.stop(graceMs);
+        process.stderr.write("cairn serve: stopped\n");
+      } finally {
+        app.close();
+      }
+    });
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off("SIGTERM", done);
+      process.off("SIGINT", done);
+      resolve();
+    };
+    process.on("SIGTERM", done);
+    process.on("SIGINT", done);
+  });
+}

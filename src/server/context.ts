@@ -1,0 +1,28 @@
+import type { ServiceDeps } from "../services/deps.ts";
+import type { Scope } from "../store/ports.ts";
+import type { Principal } from "./web-seam.ts";
+
+/** Server limits (flags of `cairn serve`). */
+export interface Limits {
+  /** JSON and text request bodies. */
+  maxBodyBytes: number;
+  /** CAS blobs, unless the organization has its own organizations.max_blob_bytes. */
+  maxBlobBytes: number;
+}
+
+/** What a route handler gets: the request, its path parameters, and services scoped to the caller. */
+export interface RequestContext {
+  req: Request;
+  url: URL;
+  params: Record<string, string>;
+  principal: Principal;
+  /** Deps whose config.organization is the principal's organization. */
+  deps: ServiceDeps;
+  /** The principal's project/workflow scope; undefined for organization-level tokens. */
+  scope?: Scope;
+  /** Unscoped deps, for the admin's cross-organization operations (creating organizations and their tokens). */
+  app: ServiceDeps;
+  limits: Limits;
+}
+
+export type Handler = (ctx: RequestContext) => Promise<Response> | Response;

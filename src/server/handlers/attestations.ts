@@ -1,0 +1,37 @@
+import { ingestBundle } from "../../services/control/ingest.ts";
+import { addOrgKey, listOrgKeys, removeOrgKey } from "../../services/control/org-keys.ts";
+import type { RequestContext } from "../context.ts";
+import { field, json, numberParam, readBytes, readJsonObject, stringParam } from "../http.ts";
+import type { Route } from "../router.ts";
+import { onlyFields } from "./fields.ts";
+
+/** Verified push and the organization's signing keys it verifies against. */
+
+/**
+ * `POST /api/v1/attestations`: the body is a signed Sigstore bundle, exactly as `att push --bundle` writes it. It is
+ * verified (registered key, statement, open run in the caller's scope, uploaded materials present) and stored;
+ * 201 when stored, 200 for an identical re-push.
+ */
+async function push(c: RequestContext): Promise<Response> {
+  const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
+  const r = await ingestBundle(c.deps, bytes, { scope: c.scope });
+  return json(r.created ? 201 : 200, r);
+}
+
+async function addKey(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["name", "publicKey"]);
+  return json(201, addOrgKey(c.deps, { name: field(b, "name", true), pem: field(b, "publicKey", true), source: "publicKey" }));
+}
+
+function listKeys(c: RequestContext): Response {
+  const q = c.url.searchParams;
+  return json(200, listOrgKeys(c.deps, { status: stringParam(q, "status"), limit: numberParam(q, "limit"), next: stringParam(q, "next") }));
+}
+
+export const attestationRoutes: Route[] = [
+  { method: "POST", path: "/api/v1/attestations", access: "any", handler: push },
+  { method: "GET", path: "/api/v1/keys", access: "org", handler: listKeys },
+  { method: "POST", path: "/api/v1/keys", access: "org", handler: addKey },
+  { method: "DELETE", path: "/api/v1/keys/:name", access: "org", handler: (c) => json(200, removeOrgKey(c.deps, { name: c.params.name! })) },
+];

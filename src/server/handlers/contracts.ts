@@ -1,0 +1,50 @@
+import { applyText } from "../../services/control/apply.ts";
+import { createContract, deleteContract, describeContract, listContracts, updateContract } from "../../services/control/contracts.ts";
+import type { RequestContext } from "../context.ts";
+import { boolParam, field, json, numberParam, readJsonObject, readText, stringParam } from "../http.ts";
+import type { Route } from "../router.ts";
+import { onlyFields } from "./fields.ts";
+
+/**
+ * Contracts: GET/POST /api/v1/contracts, GET/PATCH/DELETE /api/v1/contracts/{name}, POST /api/v1/apply. The body
+ * carries the contract text (`text`), never a path. Contracts are shared by the organization's projects, so changing
+ * them needs an organization-level token; scoped tokens read the contracts their workflows use.
+ */
+
+async function create(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["name", "text", "description"]);
+  const created = createContract(c.deps, { name: field(b, "name", true), text: field(b, "text"), description: field(b, "description") });
+  return json(201, created);
+}
+
+async function update(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["text", "description"]);
+  return json(200, updateContract(c.deps, { name: c.params.name!, text: field(b, "text"), description: field(b, "description") }));
+}
+
+function describe(c: RequestContext): Response {
+  const revision = numberParam(c.url.searchParams, "revision");
+  return json(200, describeContract(c.deps, { name: c.params.name!, revision, scope: c.scope }));
+}
+
+async function apply(c: RequestContext): Promise<Response> {
+  const dryRun = boolParam(c.url.searchParams, "dryRun");
+  const text = await readText(c.req, c.limits.maxBodyBytes);
+  return json(200, applyText(c.deps, { text, dryRun }));
+}
+
+export const contractRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/v1/contracts",
+    access: "any",
+    handler: (c) => json(200, listContracts(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next"), scope: c.scope })),
+  },
+  { method: "POST", path: "/api/v1/contracts", access: "org", handler: create },
+  { method: "GET", path: "/api/v1/contracts/:name", access: "any", handler: describe },
+  { method: "PATCH", path: "/api/v1/contracts/:name", access: "org", handler: update },
+  { method: "DELETE", path: "/api/v1/contracts/:name", access: "org", handler: (c) => json(200, deleteContract(c.deps, { name: c.params.name! })) },
+  { method: "POST", path: "/api/v1/apply", access: "org", handler: apply },
+];

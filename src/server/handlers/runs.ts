@@ -1,0 +1,48 @@
+import { discover } from "../../services/control/discover.ts";
+import { describeRun, listRuns, runAttestation } from "../../services/control/runs.ts";
+import type { RequestContext } from "../context.ts";
+import { json, numberParam, stringParam } from "../http.ts";
+import type { Route } from "../router.ts";
+import { digestHeaders } from "./blobs.ts";
+
+/** Runs and the referrer graph: GET /api/v1/runs[…], GET /api/v1/discover/{digest}. Read-only, scoped. */
+
+function list(c: RequestContext): Response {
+  const q = c.url.searchParams;
+  const page = listRuns(c.deps, {
+    workflow: stringParam(q, "workflow"),
+    project: stringParam(q, "project"),
+    status: stringParam(q, "status"),
+    limit: numberParam(q, "limit"),
+    next: stringParam(q, "next"),
+    scope: c.scope,
+  });
+  return json(200, page);
+}
+
+/** The stored Sigstore bundle, byte for byte as pushed. */
+async function attestation(c: RequestContext): Promise<Response> {
+  const a = await runAttestation(c.deps, { id: c.params.id!, scope: c.scope });
+  return new Response(a.bundle, { status: 200, headers: { "Content-Type": "application/json", ...digestHeaders(a.digest) } });
+}
+
+function discoverRoute(c: RequestContext): Response {
+  const q = c.url.searchParams;
+  const r = discover(c.deps, {
+    digest: c.params.digest!,
+    kind: stringParam(q, "kind"),
+    limit: numberParam(q, "limit"),
+    next: stringParam(q, "next"),
+    scope: c.scope,
+  });
+  return json(200, r);
+}
+
+export const runRoutes: Route[] = [
+  { method: "GET", path: "/api/v1/runs", access: "any", handler: list },
+  // before /runs/:id/attestation, which the path /runs/by-digest/attestation would also match
+  { method: "GET", path: "/api/v1/runs/by-digest/:digest", access: "any", handler: async (c) => json(200, await describeRun(c.deps, { digest: c.params.digest!, scope: c.scope })) },
+  { method: "GET", path: "/api/v1/runs/:id", access: "any", handler: async (c) => json(200, await describeRun(c.deps, { id: c.params.id!, scope: c.scope })) },
+  { method: "GET", path: "/api/v1/runs/:id/attestation", access: "any", handler: attestation },
+  { method: "GET", path: "/api/v1/discover/:digest", access: "any", handler: discoverRoute },
+];

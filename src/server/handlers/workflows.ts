@@ -1,0 +1,57 @@
+import { createWorkflow, deleteWorkflow, describeWorkflow, listWorkflows, updateWorkflow } from "../../services/control/workflows.ts";
+import type { RequestContext } from "../context.ts";
+import { boolField, field, json, numberParam, readJsonObject, stringParam } from "../http.ts";
+import type { Route } from "../router.ts";
+import { onlyFields } from "./fields.ts";
+
+/** Workflows: GET/POST /api/v1/workflows, GET/PATCH/DELETE /api/v1/workflows/{project}/{name}. */
+
+const ref = (c: RequestContext) => ({ project: c.params.project!, name: c.params.name! });
+
+function list(c: RequestContext): Response {
+  const q = c.url.searchParams;
+  const page = listWorkflows(c.deps, {
+    project: stringParam(q, "project"),
+    team: stringParam(q, "team"),
+    limit: numberParam(q, "limit"),
+    next: stringParam(q, "next"),
+    scope: c.scope,
+  });
+  return json(200, page);
+}
+
+async function create(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["name", "project", "team", "description", "contract", "skipIfExists"]);
+  const wf = createWorkflow(c.deps, {
+    name: field(b, "name", true),
+    project: field(b, "project", true),
+    team: field(b, "team"),
+    description: field(b, "description"),
+    contract: field(b, "contract"),
+    skipIfExists: boolField(b, "skipIfExists"),
+    remote: { scope: c.scope },
+  });
+  return json(wf.created ? 201 : 200, wf);
+}
+
+async function update(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["team", "description", "contract"]);
+  const wf = updateWorkflow(c.deps, {
+    ...ref(c),
+    team: field(b, "team"),
+    description: field(b, "description"),
+    contract: field(b, "contract"),
+    remote: { scope: c.scope },
+  });
+  return json(200, wf);
+}
+
+export const workflowRoutes: Route[] = [
+  { method: "GET", path: "/api/v1/workflows", access: "any", handler: list },
+  { method: "POST", path: "/api/v1/workflows", access: "any", handler: create },
+  { method: "GET", path: "/api/v1/workflows/:project/:name", access: "any", handler: (c) => json(200, describeWorkflow(c.deps, { ...ref(c), scope: c.scope })) },
+  { method: "PATCH", path: "/api/v1/workflows/:project/:name", access: "any", handler: update },
+  { method: "DELETE", path: "/api/v1/workflows/:project/:name", access: "any", handler: (c) => json(200, deleteWorkflow(c.deps, { ...ref(c), scope: c.scope })) },
+];

@@ -1,0 +1,132 @@
+import { CairnError } from "../errors.ts";
+import type { ServiceDeps } from "../services/deps.ts";
+import { authenticate, bearerToken, scopeOf, scopedDeps, webSession } from "./auth.ts";
+import type { Limits } from "./context.ts";
+import { errorResponse } from "./http.ts";
+import { splitPath } from "./paths.ts";
+import { apiRouter } from "./routes.ts";
+import type { Access, Route } from "./router.ts";
+import type { Principal, WebHandler } from "./web-seam.ts";
+
+export interface ServerOptions {
+  app: ServiceDeps;
+  hostname: string;
+  /** 0: any free port. */
+  port: number;
+  limits: Limits;
+  /** The web operator view for every non-/api path; without one those paths are 404. */
+  web?: WebHandler;
+  /** One line per request and every unexpected error; default stderr. */
+  log?: (line: string) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const DENIED: Record<Exclude<Access, "any">, string> = {
+  org: "this route needs an organization-level API token (this one is scoped to a project or workflow)",
+  admin: "this route needs the instance admin token",
+};
+
+/** Whether `p` settled within `ms`; the timer is cleared either way, so it never holds the process open. */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+  try {
+    return await Promise.race([p.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `cairn serve`: Bun.serve with a small router; every request authenticated, scoped, logged, and never a 500 by input. */
+export function startServer(opts: ServerOptions): RunningServer {
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const router = apiRouter();
+  const inflight = new Set<Promise<Response>>();
+
+  async function dispatch(req: Request): Promise<Response> {
+    const url = new URL(req.url);
+    const segments = splitPath(url.pathname);
+    if (segments[0] !== "api") return web(req);
+    const m = router.match(req.method, segments);
+    if (m.kind === "none") throw new CairnError("NOT_FOUND", `no route ${req.method} ${url.pathname.slice(0, 200)}`, { hint: "see docs/api.md for the routes" });
+    if (m.kind === "method") {
+      const e = new CairnError("USAGE", `${req.method} is not allowed on ${url.pathname.slice(0, 200)}`, { hint: `use ${m.allow.join(", ")}` });
+      const res = errorResponse(e);
+      return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), Allow: m.allow.join(", ") } });
+    }
+    const principal = authenticate(opts.app, bearerToken(req));
+    checkAccess(m.route, principal);
+    const warnings: string[] = [];
+    const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
+    const res = await m.route.handler({ req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits });
+    for (const w of warnings) res.headers.append("Cairn-Warning", w.replace(/[^\x20-\x7e]/g, "?").slice(0, 500));
+    return res;
+  }
+
+  async function web(req: Request): Promise<Response> {
+    const res = opts.web ? await opts.web(req, { app: opts.app, session: webSession(opts.app, req) }) : undefined;
+    return res ?? errorResponse(new CairnError("NOT_FOUND", "not found", { hint: "the API is under /api/v1 (docs/api.md)" }));
+  }
+
+  async function handle(req: Request): Promise<Response> {
+    const started = performance.now();
+    let res: Response;
+    try {
+      res = await dispatch(req);
+    } catch (e) {
+      if (!(e instanceof CairnError)) log(`ERROR ${req.method} ${logPath(req)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      res = errorResponse(e);
+    }
+    log(`${req.method} ${logPath(req)} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    return res;
+  }
+
+  const server = Bun.serve({
+    hostname: opts.hostname,
+    port: opts.port,
+    // Blob limits are enforced while streaming (per organization); Bun's own cap is only a backstop.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    fetch(req) {
+      const p = handle(req);
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p));
+      return p;
+    },
+    error(e) {
+      log(`ERROR ${e.stack ?? e.message}`);
+      return errorResponse(e);
+    },
+  });
+
+  return {
+    url: `http://${server.hostname}:${server.port}`,
+    port: server.port!,
+    async stop(graceMs = 10_000) {
+      if (!(await within(server.stop(false), graceMs))) {
+        log(`shutdown: ${inflight.size} request(s) still running after ${graceMs}ms; closing their connections`);
+        await server.stop(true);
+      }
+      // Handlers cut off mid-upload clean up (their tmp file) before the store closes.
+      await within(Promise.allSettled([...inflight]), 2000);
+    },
+  };
+}
+
+function checkAccess(route: Route, p: Principal): void {
+  if (route.access === "any") return;
+  const allowed = route.access === "admin" ? p.admin : p.projectId === undefined && p.workflowId === undefined;
+  if (!allowed) throw new CairnError("NOT_FOUND", DENIED[route.access], { hint: "see docs/api.md for which token each route needs" });
+}
+
+/** The path only (a query may carry cursors or names, never logged), bounded and without control characters. */
+function logPath(req: Request): string {
+  const start = req.url.indexOf("/", req.url.indexOf("//") + 2);
+  const path = req.url.slice(start).split("?")[0]!;
+  return path.slice(0, 200).replace(/[^\x21-\x7e]/g, "?");
+}

@@ -1,0 +1,65 @@
+import { createHash } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import { parseDigest } from "../../store/cas/digest.ts";
+import { artifactName } from "../../services/control/artifacts.ts";
+import { describeRun } from "../../services/control/runs.ts";
+import type { ServiceDeps } from "../../services/deps.ts";
+
+/**
+ * `GET /download/{digest}?run={id}`: a blob the run references (one of its materials, or its attestation bundle),
+ * streamed from the CAS and re-hashed on the way as `artifact download` does. The status is sent before the end is
+ * known, so a blob that turns out not to match its digest aborts the stream: the browser reports a failed download
+ * instead of saving damaged bytes as complete.
+ */
+export async function downloadResponse(deps: ServiceDeps, digest: string, runId: string | null): Promise<Response> {
+  const hex = parseDigest(digest);
+  if (!runId) {
+    throw new CairnError("USAGE", "a download names its run: add ?run=<run id>", { hint: "use the download links of a run page" });
+  }
+  const detail = await describeRun(deps, { id: runId });
+  const a = detail.attestation;
+  const isBundle = a?.digest === digest;
+  if (!a || (!isBundle && !a.materials.some((m) => m.digest === digest))) {
+    throw new CairnError("NOT_FOUND", `workflow run ${runId} does not reference ${digest}`, { hint: "download what the run page lists" });
+  }
+  const name = isBundle ? `attestation-${hex.slice(0, 12)}.sigstore.json` : artifactName(deps, digest, hex);
+  const blob = await deps.blobs.openRead(digest);
+  return new Response(verifiedStream(digest, blob.chunks), {
+    headers: {
+      "content-type": isBundle ? "application/json" : "application/octet-stream",
+      "content-length": String(blob.size),
+      "content-disposition": contentDisposition(name),
+      "x-content-type-options": "nosniff",
+      "cache-control": "no-store",
+      "content-security-policy": "default-src 'none'; sandbox",
+    },
+  });
+}
+
+/** Pulls one chunk per read (the client's pace, nothing buffered); errors the stream if the bytes do not hash to `digest`. */
+export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const hash = createHash("sha256");
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (!next.done) {
+        hash.update(next.value);
+        controller.enqueue(next.value.slice()); // the store reuses its buffers: hand out a copy
+        return;
+      }
+      const actual = `sha256:${hash.digest("hex")}`;
+      if (actual === digest) controller.close();
+      else controller.error(new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, { hint: "run `cairn store fsck`" }));
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
+
+/** An ASCII fallback name plus the exact UTF-8 one (RFC 6266); quotes and control characters cannot break out. */
+export function contentDisposition(name: string): string {
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, "_");
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,151 @@
+import type { KeyObject } from "node:crypto";
+import { CairnError, isCairnError } from "../../errors.ts";
+import { complianceReport, staleDaysFromEnv } from "../../services/control/compliance.ts";
+import { describeContract } from "../../services/control/contracts.ts";
+import { discover } from "../../services/control/discover.ts";
+import { currentOrgId, describeRun, runAttestation } from "../../services/control/runs.ts";
+import type { ServiceDeps } from "../../services/deps.ts";
+import type { WebContext, WebHandler } from "../web-seam.ts";
+import { ICON, STYLESHEET } from "./assets.ts";
+import { parseRevision, renderContract } from "./contract-page.ts";
+import { parseStateFilter, renderDashboard } from "./dashboard.ts";
+import { discoverForm, renderDiscover, renderKindChoice } from "./discover-page.ts";
+import { downloadResponse } from "./download.ts";
+import { html, type Html } from "./html.ts";
+import { assetResponse, errorPage, htmlResponse, ICON_PATH, page, redirect, STYLESHEET_PATH, type Chrome } from "./layout.ts";
+import { renderRun, type Verification } from "./run-page.ts";
+import { login, loginPage, logout, sameOrigin, scopeRefusal } from "./session.ts";
+
+export interface WebOptions {
+  /** The organization's registered public keys (`cairn org key add`); without them runs show "not verified". */
+  verificationKeys?: (deps: ServiceDeps) => KeyObject[] | Promise<KeyObject[]>;
+  /** Days without a successful run before a workflow is stale; default CAIRN_STALE_DAYS of the server's environment, else 7. */
+  staleDays?: number;
+}
+
+/** A signed-in page: the scoped deps and the URL, rendering a titled body or answering with its own response. */
+type PageHandler = (deps: ServiceDeps, url: URL, params: string[]) => Promise<{ title: string; body: Html } | Response>;
+
+interface Route {
+  pattern: RegExp;
+  handle: PageHandler;
+}
+
+/** The operator view behind the seam: login/logout, the pages, downloads and the stylesheet; undefined for other paths. */
+export function createWebHandler(opts: WebOptions = {}): WebHandler {
+  const routes = pageRoutes(opts);
+  return async (req, ctx) => {
+    const url = new URL(req.url);
+    const path = url.pathname;
+    if (path === STYLESHEET_PATH) return assetResponse(STYLESHEET, "text/css; charset=utf-8");
+    if (path === ICON_PATH) return assetResponse(ICON, "image/svg+xml");
+    if (path === "/login" || path === "/logout") return session(req, ctx, url).catch((e) => failed(e, req, ctx));
+    const match = routes.map((r) => ({ r, m: r.pattern.exec(path) })).find((x) => x.m);
+    if (!match) return undefined;
+    if (req.method !== "GET" && req.method !== "HEAD") return new Response("method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
+    if (!ctx.session) return redirect(`/login?next=${encodeURIComponent(path + url.search)}`);
+    const refusal = scopeRefusal(ctx.session.principal);
+    if (refusal) return htmlResponse(loginPage(path + url.search, `Not logged in: ${refusal}.`), 401);
+    const chrome: Chrome = { org: ctx.session.principal.orgName };
+    try {
+      const params = match.m!.slice(1).map(decodeSegment);
+      const out = await match.r.handle(ctx.session.deps, url, params);
+      return out instanceof Response ? out : htmlResponse(page(out.title, out.body, chrome));
+    } catch (e) {
+      return failed(e, req, ctx, chrome);
+    }
+  };
+}
+
+/** The error as a page; a non-CairnError is a bug, so its stack goes to the server's log (never to the browser). */
+function failed(e: unknown, req: Request, ctx: WebContext, chrome?: Chrome): Response {
+  if (!(e instanceof CairnError)) {
+    ctx.app.reporter.warn(`web: ${req.method} ${new URL(req.url).pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+  }
+  return errorPage(e, chrome);
+}
+
+/** The handler with no registered keys: `cairn serve` wires createWebHandler({ verificationKeys }) instead. */
+export const webHandler: WebHandler = createWebHandler();
+
+async function session(req: Request, ctx: WebContext, url: URL): Promise<Response> {
+  if (req.method === "GET" && url.pathname === "/login") return htmlResponse(loginPage(url.searchParams.get("next") ?? "/"));
+  if (req.method !== "POST") return new Response("method not allowed", { status: 405, headers: { allow: url.pathname === "/login" ? "GET, POST" : "POST" } });
+  if (!sameOrigin(req)) return errorPage(new CairnError("USAGE", "cross-site form posts are refused", { hint: "log in from this site's own /login page" }));
+  return url.pathname === "/login" ? login(req, ctx.app) : logout(req);
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw new CairnError("USAGE", `the path segment ${JSON.stringify(s)} is not valid percent-encoding`);
+  }
+}
+
+function pageRoutes(opts: WebOptions): Route[] {
+  return [
+    { pattern: /^\/$/, handle: (deps, url) => dashboard(deps, url, opts) },
+    { pattern: /^\/runs\/([^/]+)$/, handle: (deps, _url, [id]) => runPage(deps, id!, opts) },
+    { pattern: /^\/download\/([^/]+)$/, handle: (deps, url, [digest]) => downloadResponse(deps, digest!, url.searchParams.get("run")) },
+    { pattern: /^\/discover$/, handle: (deps, url) => discoverPage(deps, url) },
+    { pattern: /^\/contracts\/([^/]+)$/, handle: (deps, url, [name]) => contractPage(deps, url, name!) },
+  ];
+}
+
+async function dashboard(deps: ServiceDeps, url: URL, opts: WebOptions) {
+  const filter = parseStateFilter(url.searchParams.get("state"));
+  const report = await complianceReport(deps, { staleDays: opts.staleDays ?? staleDaysFromEnv(deps.config.env), state: filter });
+  return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now()) };
+}
+
+async function runPage(deps: ServiceDeps, id: string, opts: WebOptions) {
+  const detail = await describeRun(deps, { id });
+  const keys = opts.verificationKeys ? await opts.verificationKeys(deps) : [];
+  let verification: Verification;
+  if (!detail.attestation) verification = { kind: "no-attestation" };
+  else if (keys.length === 0) verification = { kind: "no-keys" };
+  else verification = await verify(deps, id, keys);
+  const orgId = currentOrgId(deps) ?? "";
+  const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
+  const downloadable = new Set(digests.filter((d) => deps.referrers.find(orgId, d).some((n) => n.downloadable)));
+  return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
+}
+
+async function verify(deps: ServiceDeps, id: string, keys: KeyObject[]): Promise<Verification> {
+  try {
+    return { kind: "verified", keyId: (await runAttestation(deps, { id }, keys)).verification!.keyId };
+  } catch (e) {
+    if (!isCairnError(e, "VERIFY_FAILED")) throw e;
+    return { kind: "failed", message: e.message };
+  }
+}
+
+async function discoverPage(deps: ServiceDeps, url: URL) {
+  const digest = url.searchParams.get("digest")?.trim();
+  if (!digest) return { title: "Discover", body: discoverForm() };
+  const kind = url.searchParams.get("kind") || undefined;
+  const next = url.searchParams.get("next") || undefined;
+  try {
+    return { title: `Discover ${digest}`, body: renderDiscover(discover(deps, { digest, kind, next })) };
+  } catch (e) {
+    const kinds = isCairnError(e, "USAGE") ? (e.details as { kinds?: string[] } | undefined)?.kinds : undefined;
+    if (kinds) return { title: "Discover", body: renderKindChoice(digest, kinds) };
+    if (isCairnError(e, "NOT_FOUND") || isCairnError(e, "USAGE")) {
+      return { title: "Discover", body: html`${discoverForm(digest)}<section class="notice bad" id="discover-error"><p>${e.message}</p><p class="muted">${e.hint ?? ""}</p></section>` };
+    }
+    throw e;
+  }
+}
+
+async function contractPage(deps: ServiceDeps, url: URL, name: string) {
+  const from = parseRevision(url.searchParams.get("from"), "from");
+  const to = parseRevision(url.searchParams.get("to"), "to");
+  const revision = parseRevision(url.searchParams.get("revision"), "revision");
+  if ((from === undefined) !== (to === undefined)) {
+    throw new CairnError("USAGE", "a diff needs both from and to", { hint: `e.g. /contracts/${name}?from=1&to=2` });
+  }
+  const shown = describeContract(deps, { name, revision: to ?? revision });
+  const before = from === undefined ? undefined : describeContract(deps, { name, revision: from });
+  return { title: `Contract ${name}`, body: renderContract({ shown, from: before }, deps.clock.now()) };
+}

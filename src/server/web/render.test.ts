@@ -1,0 +1,111 @@
+import { describe, expect, test } from "bun:test";
+import type { ComplianceReport, WorkflowCompliance } from "../../services/control/compliance.ts";
+import type { ContractDetail } from "../../services/control/contracts.ts";
+import type { DiscoverResult } from "../../services/control/discover.ts";
+import type { RunDetail } from "../../services/control/runs.ts";
+import { renderContract } from "./contract-page.ts";
+import { renderDashboard } from "./dashboard.ts";
+import { renderDiscover } from "./discover-page.ts";
+import { ago } from "./format.ts";
+import { escapeHtml, externalLink, href, html } from "./html.ts";
+import { contentDisposition } from "./download.ts";
+import { loginPage, safeNext } from "./session.ts";
+import { renderRun } from "./run-page.ts";
+
+const EVIL = `<script>alert("x")</script>`;
+const NOW = new Date("2025-01-10T00:00:00.000Z");
+const T = "2025-01-09T12:00:00.000Z";
+
+/** No element or attribute came from the data: the only tags are the renderer's own. */
+function expectInert(out: string): void {
+  expect(out).not.toContain("<script");
+  expect(out).not.toContain(`"x")`);
+  expect(out).toContain("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;");
+}
+
+describe("the html tag", () => {
+  test("escapes every interpolated string, in content and attributes, but not nested html", () => {
+    const out = html`<a title="${`" onmouseover="x`}">${EVIL}${html`<b>ok</b>`}${["<i>", 1, null, false]}</a>`.value;
+    expect(out).toBe(`<a title="&quot; onmouseover=&quot;x">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<b>ok</b>&lt;i&gt;1</a>`);
+    expect(escapeHtml(`&'`)).toBe("&amp;&#39;");
+  });
+
+  test("hrefs percent-encode every segment and query value; only http(s) runner URLs become links", () => {
+    expect(href(["runs", "a/../b?c"], { x: "1&y=2", skip: undefined })).toBe("/runs/a%2F..%2Fb%3Fc?x=1%26y%3D2");
+    expect(href([])).toBe("/");
+    expect(externalLink("javascript:alert(1)").value).toBe("<span>javascript:alert(1)</span>");
+    expect(externalLink("https://ci.example/1").value).toContain(`href="https://ci.example/1"`);
+  });
+
+  test("login next only goes to a path on this site; downloads cannot break out of the filename", () => {
+    expect(safeNext("/runs/1?x=2")).toBe("/runs/1?x=2");
+    for (const bad of ["//evil.example", "/\\evil.example", "https://evil.example", "runs", null, "/ x"]) expect(safeNext(bad)).toBe("/");
+    expect(loginPage(`"><script>`).value).not.toContain("<script>");
+    expect(contentDisposition(`a"b\\ü.bin`)).toBe(`attachment; filename="a_b__.bin"; filename*=UTF-8''a%22b%5C%C3%BC.bin`);
+    expect([ago(30_000), ago(2 * 3_600_000), ago(86_400_000), ago(-1)]).toEqual(["just now", "2 hours ago", "1 day ago", "in the future"]);
+  });
+});
+
+describe("renderers keep stored text inert", () => {
+  const wf: WorkflowCompliance = {
+    name: EVIL,
+    project: EVIL,
+    team: EVIL,
+    description: EVIL,
+    contractName: EVIL,
+    contractLatestRevision: 2,
+    runsCount: 1,
+    lastRun: { id: EVIL, state: "succeeded", createdAt: T, contractRevisionUsed: 1 },
+    judgedRun: { id: EVIL, state: "succeeded", createdAt: T, finishedAt: T, contractRevisionUsed: 1 },
+    state: "failing",
+    reason: EVIL,
+    missing: [EVIL],
+  };
+
+  test("dashboard: a workflow named <script> renders as text, with counts, badges and links", () => {
+    const report: ComplianceReport = { staleDays: 7, counts: { never_run: 0, failing: 1, stale: 0, behind: 0, passing: 0 }, groups: [{ project: EVIL, team: EVIL, workflows: [wf] }] };
+    const out = renderDashboard(report, "failing", NOW).value;
+    expectInert(out);
+    expect(out).toContain(`href="/runs/%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E"`);
+    expect(out).toContain(`class="count selected" href="/?state=failing"`);
+    expect(out).toContain("rev 1 / 2");
+    expect(out).toContain("(12 hours ago)");
+  });
+
+  test("run page: materials, annotations and the statement are escaped", () => {
+    const detail: RunDetail = {
+      run: {
+        id: "r1", workflow: EVIL, workflowId: "w", project: EVIL, contractName: EVIL, state: "succeeded", reason: EVIL,
+        runnerType: EVIL, runnerUrl: `javascript:${EVIL}`, contractRevisionUsed: 1, contractRevisionLatest: 1,
+        attestationDigest: `sha256:${"a".repeat(64)}`, createdAt: T, finishedAt: T,
+      },
+      attestation: {
+        digest: `sha256:${"a".repeat(64)}`, payloadType: EVIL, predicateType: EVIL, statement: { evil: EVIL },
+        subjects: [{ name: EVIL, digest: { sha256: EVIL } }],
+        materials: [{ name: EVIL, kind: EVIL, value: EVIL, digest: `sha256:${"b".repeat(64)}`, annotations: { [EVIL]: EVIL } }],
+      },
+    };
+    const out = renderRun({ detail, verification: { kind: "failed", message: EVIL }, downloadable: new Set([`sha256:${"b".repeat(64)}`]) }, NOW).value;
+    expectInert(out);
+    expect(out).not.toContain(`href="javascript`);
+    expect(out).toContain(`href="/download/sha256%3A${"b".repeat(64)}?run=r1"`);
+  });
+
+  test("discover and contract pages (history, body and diff) are escaped", () => {
+    const node = { digest: `sha256:${"c".repeat(64)}`, kind: "ARTIFACT", downloadable: true, metadata: { name: EVIL }, createdAt: T };
+    const d: DiscoverResult = { ...node, references: [node], referredBy: [{ ...node, kind: "ATTESTATION", run: { id: EVIL, workflow: EVIL, project: EVIL, state: "succeeded" } }] };
+    expectInert(renderDiscover(d).value);
+    const rev = (revision: number, body: string): ContractDetail => ({
+      name: "c", description: EVIL, revision, latestRevision: 2, format: "yaml", digest: "sha256:d", createdAt: T, body,
+      revisions: [{ revision: 1, digest: "sha256:d1", createdAt: T }, { revision: 2, digest: "sha256:d2", createdAt: T }],
+      workflows: [{ project: EVIL, name: EVIL }],
+    });
+    const plain = renderContract({ shown: rev(2, `a: 1\n# ${EVIL}\n`) }, NOW).value;
+    expectInert(plain);
+    const diff = renderContract({ shown: rev(2, `same\nnew ${EVIL}\n`), from: rev(1, "same\nold\n") }, NOW).value;
+    expectInert(diff);
+    expect(diff).toContain(`<div class="del">old</div>`);
+    expect(diff).toContain(`<div class="add">new &lt;script&gt;`);
+    expect(diff).toContain(`<div class="same">same</div>`);
+  });
+});

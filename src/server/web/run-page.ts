@@ -1,0 +1,72 @@
+import type { MaterialView, RunDetail } from "../../services/control/runs.ts";
+import { runBadge, when } from "./format.ts";
+import { externalLink, href, html, type Html } from "./html.ts";
+
+/** What the run page says about the signature. */
+export type Verification =
+  | { kind: "verified"; keyId: string }
+  | { kind: "failed"; message: string }
+  | { kind: "no-keys" }
+  | { kind: "no-attestation" };
+
+export interface RunPageData {
+  detail: RunDetail;
+  verification: Verification;
+  /** Material digests whose content is in the CAS (the others are recorded by digest only). */
+  downloadable: ReadonlySet<string>;
+}
+
+export function downloadHref(digest: string, runId: string): string {
+  return href(["download", digest], { run: runId });
+}
+
+export function renderRun({ detail, verification, downloadable }: RunPageData, now: Date): Html {
+  const r = detail.run;
+  const a = detail.attestation;
+  return html`<h1>Run <code>${r.id}</code> ${runBadge(r.state)}</h1>
+<section><dl class="facts">
+<dt>Workflow</dt><dd>${r.project} / <strong>${r.workflow}</strong></dd>
+<dt>Contract</dt><dd><a href="${href(["contracts", r.contractName])}">${r.contractName}</a> revision ${r.contractRevisionUsed} <span class="muted">(latest when the run started: ${r.contractRevisionLatest})</span></dd>
+<dt>Started</dt><dd>${when(r.createdAt, now)}</dd>
+<dt>Finished</dt><dd>${when(r.finishedAt, now)}</dd>
+${r.reason ? html`<dt>Reason</dt><dd>${r.reason}</dd>` : ""}
+<dt>Runner</dt><dd>${r.runnerType} ${externalLink(r.runnerUrl)}</dd>
+${a ? html`<dt>Attestation</dt><dd><a class="digest" href="${href(["discover"], { digest: a.digest })}">${a.digest}</a> · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>` : ""}
+</dl></section>
+${renderVerification(verification)}
+${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">This run has no attestation: only succeeded runs have one.</p></section>`}`;
+}
+
+function renderVerification(v: Verification): Html {
+  switch (v.kind) {
+    case "verified":
+      return html`<section class="notice good" id="verification"><strong>Signature verified</strong> with the organization's key <code>${v.keyId}</code>.</section>`;
+    case "failed":
+      return html`<section class="notice bad" id="verification"><strong>Verification failed:</strong> ${v.message}</section>`;
+    case "no-keys":
+      return html`<section class="notice" id="verification"><strong>Not verified:</strong> no registered keys. Register the signing key with <code>cairn org key add</code>.</section>`;
+    case "no-attestation":
+      return html`<section class="notice" id="verification"><strong>Not verified:</strong> nothing to verify (no attestation).</section>`;
+  }
+}
+
+function renderAttestation(a: NonNullable<RunDetail["attestation"]>, runId: string, downloadable: ReadonlySet<string>): Html {
+  const materials = a.materials.length
+    ? html`<table id="materials"><thead><tr><th>Name</th><th>Kind</th><th>Value</th><th>Digest</th><th>Annotations</th><th></th></tr></thead>
+<tbody>${a.materials.map((m) => materialRow(m, runId, downloadable))}</tbody></table>`
+    : html`<p class="muted">No materials.</p>`;
+  const subjects = a.subjects.map(
+    (s) => html`<li>${s.name ?? html`<span class="muted">unnamed</span>`}: ${Object.entries(s.digest).map(([k, v]) => html`<code class="digest">${k}:${v}</code> `)}</li>`,
+  );
+  return html`<section><h2>Materials</h2>${materials}</section>
+<section><h2>Subjects</h2><ul>${subjects}</ul><p class="muted">Predicate type <code>${a.predicateType}</code>, payload <code>${a.payloadType}</code></p></section>
+<section><h2>Statement</h2><pre id="statement">${JSON.stringify(a.statement, null, 2)}</pre></section>`;
+}
+
+function materialRow(m: MaterialView, runId: string, downloadable: ReadonlySet<string>): Html {
+  const annotations = Object.entries(m.annotations);
+  return html`<tr data-material="${m.name}"><td><strong>${m.name}</strong></td><td><span class="kind">${m.kind}</span></td><td>${m.value}</td>
+<td>${m.digest ? html`<a class="digest" href="${href(["discover"], { digest: m.digest })}">${m.digest}</a>` : ""}</td>
+<td>${annotations.length ? html`<dl class="facts">${annotations.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>` : html`<span class="muted">none</span>`}</td>
+<td>${downloadable.has(m.digest) ? html`<a href="${downloadHref(m.digest, runId)}">download</a>` : html`<span class="muted">digest only</span>`}</td></tr>`;
+}

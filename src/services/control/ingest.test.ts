@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { createHash } from "node:crypto";
+import { generateKeyPair } from "../../signing/keys.ts";
+import { expectCode } from "../../test-helpers.ts";
+import { initAttestation } from "../crafting/init.ts";
+import { pushAttestation } from "../crafting/push.ts";
+import { discover } from "./discover.ts";
+import { ingestBundle } from "./ingest.ts";
+import { counts, craft, editBundle, register } from "./ingest.testutil.ts";
+import { testStore } from "./runs.testutil.ts";
+
+const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+describe("ingest: a bundle signed by a registered key is stored as local push stores it", () => {
+  const s = testStore();
+  const app = s.app;
+  afterAll(() => s.cleanup());
+  beforeAll(() => register(app, "ci", s.key.publicKey));
+
+  test("stored under the sha256 of the exact bytes, the run succeeded, the graph discoverable", async () => {
+    const c = await craft(s, app, { binary: "app v1\n" });
+    const bundle = await c.sign();
+    const before = counts(app);
+    const r = await ingestBundle(app, bundle);
+    expect(r).toEqual({ digest: sha(bundle), runId: c.runId, workflow: "build", project: "skynet", created: true });
+    expect(await app.blobs.read(r.digest)).toEqual(bundle);
+    const run = app.repo.getRun(c.runId)!;
+    expect([run.state, run.attestationDigest]).toEqual(["succeeded", r.digest]);
+    expect(app.repo.findAttestation(r.digest)).toMatchObject({ runId: c.runId, predicateType: "https://cairn.dev/attestation/v0.1", size: bundle.length });
+    expect(counts(app)).toEqual({ ...before, attestations: before.attestations + 1, succeeded: before.succeeded + 1, referrers: before.referrers + 2, blobs: before.blobs + 1 });
+
+    const node = discover(app, { digest: r.digest });
+    expect([node.kind, node.run?.id, node.metadata.workflow]).toEqual(["ATTESTATION", c.runId, "build"]);
+    expect(node.references.map((n) => [n.kind, n.digest, n.downloadable])).toEqual([["ARTIFACT", c.materials[0]!, true]]);
+    expect(discover(app, { digest: c.materials[0]! }).referredBy.map((n) => n.digest)).toEqual([r.digest]);
+  });
+
+  test("re-pushing the identical bundle returns the stored attestation; a different bundle for the run is refused", async () => {
+    const c = await craft(s, app, { binary: "app v2\n" });
+    const bundle = await c.sign();
+    const first = await ingestBundle(app, bundle);
+    const after = counts(app);
+    expect(await ingestBundle(app, bundle)).toEqual({ ...first, created: false });
+    expect(counts(app)).toEqual(after);
+
+    const again = await c.sign(s.key.privateKey, (st) => void (st.predicate.annotations = { note: "changed" }));
+    const e = await expectCode(() => ingestBundle(app, again), "STATE_INVALID");
+    expect(e.message).toBe(`workflow run ${c.runId} is already succeeded with attestation ${first.digest}`);
+    expect(e.hint).toContain("one attestation");
+    expect(counts(app)).toEqual(after);
+  });
+
+  test("concurrent pushes of one bundle: one stores it, the other gets the idempotent answer", async () => {
+    const c = await craft(s, app, { binary: "app v3\n" });
+    const bundle = await c.sign();
+    const before = counts(app);
+    const results = await Promise.all([ingestBundle(app, bundle), ingestBundle(app, bundle)]);
+    expect(results.map((r) => r.created).sort()).toEqual([false, true]);
+    expect(counts(app).attestations).toBe(before.attestations + 1);
+  });
+
+  test("a bundle pushed locally is the same attestation when pushed again to the server", async () => {
+    const st = await initAttestation(app, { workflow: "build", project: "skynet", dryRun: false, replace: true });
+    const local = await pushAttestation(app, { loadKey: async () => s.key.privateKey, annotations: {} });
+    const bytes = await app.blobs.read(local.digest);
+    expect(await ingestBundle(app, bytes)).toEqual({ digest: local.digest, runId: st.workflow.runId!, workflow: "build", project: "skynet", created: false });
+  });
+
+  test("ECDSA P-256 keys verify too; the unauthenticated hint only picks the key to try", async () => {
+    const ec = generateKeyPair("ecdsa-p256");
+    register(app, "ec", ec.publicKey);
+    const c = await craft(s, app, { binary: "ec\n" });
+    const bundle = editBundle(await c.sign(ec.privateKey), (j) => void (j.verificationMaterial.publicKey.hint = "not-a-key-id"));
+    expect((await ingestBundle(app, bundle)).created).toBe(true);
+  });
+
+  test("a push with --release releases the project version", async () => {
+    const c = await craft(s, app, { binary: "rel\n" }, { version: "1.0.0", release: true });
+    const org = app.repo.findOrg("default")!;
+    expect(app.repo.findProjectVersion(org.id, "skynet", "1.0.0")!.prerelease).toBe(true);
+    await ingestBundle(app, await c.sign());
+    expect(app.repo.findProjectVersion(org.id, "skynet", "1.0.0")!.prerelease).toBe(false);
+  });
+});

@@ -1,0 +1,151 @@
+// Verified ingest: what `cairn serve` does with a pushed bundle. Every check passes before anything is stored.
+import { createHash } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import { checkKeyBundle, parseJsonObject, parseKeyBundle, type KeyBundle } from "../../signing/verify.ts";
+import { verifyFailed, type VerifiedEnvelope } from "../../signing/envelope.ts";
+import type { Scope } from "../../store/ports.ts";
+import type { RunView } from "../../store/run-port.ts";
+import { recordAttestation, runClosedReason } from "../crafting/record.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { expireStaleRuns } from "./expiry.ts";
+import { checkStatement, uploadedDigests, type CheckedStatement, type PredicateMetadata } from "./ingest-statement.ts";
+import { verificationKeys } from "./org-keys.ts";
+
+export interface IngestOptions {
+  /** An API token's scope: a run outside it is treated as unknown, as everything out of scope is. */
+  scope?: Scope;
+}
+
+export interface IngestResult {
+  /** sha256 of the exact bytes received. */
+  digest: string;
+  runId: string;
+  workflow: string;
+  project: string;
+  /** False when the identical bundle was already stored for this run (an idempotent re-push). */
+  created: boolean;
+}
+
+const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3"];
+
+/**
+ * Verifies a pushed Sigstore bundle and stores it as local push does: a v0.3 key-signed DSSE bundle, signed by a
+ * live key of the organization, holding a cairn statement whose run is initialized in this organization and whose
+ * uploaded materials are all in the CAS. Refusals leave the store untouched.
+ */
+export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
+  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const parsed = parseKeyBundle(parseJsonObject(bytes, "the pushed bundle"));
+  if (!V03_MEDIA_TYPES.includes(parsed.mediaType)) verifyFailed(`bundle media type is ${parsed.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
+  const signed = verifySignature(deps, parsed);
+  const checked = checkStatement(signed.payloadType, signed.payload);
+  const runId = pushedRunId(checked.metadata);
+  expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+  const run = findRun(deps, runId, opts);
+  const result = { digest, runId, workflow: run.workflow, project: run.project };
+  if (run.state === "succeeded" && run.attestationDigest === digest) return { ...result, created: false };
+  assertOpen(run, digest);
+  checkMetadata(deps, checked.metadata, run);
+  await assertMaterialsStored(deps, checked);
+  try {
+    await store(deps, checked, bytes, run);
+  } catch (e) {
+    // A concurrent push of the same bundle won the transaction: that is the idempotent case, not a failure.
+    if (deps.repo.getRun(runId)?.attestationDigest === digest) return { ...result, created: false };
+    throw e;
+  }
+  return { ...result, created: true };
+}
+
+/** Tries the key the bundle's hint names when it is registered, else every live key (the hint is unauthenticated). */
+function verifySignature(deps: ServiceDeps, parsed: KeyBundle): VerifiedEnvelope {
+  const keys = verificationKeys(deps);
+  const hinted = keys.filter((k) => k.keyId === parsed.hint);
+  const verified = checkKeyBundle(parsed, (hinted.length > 0 ? hinted : keys).map((k) => k.key));
+  if (verified) return verified;
+  const org = deps.config.organization;
+  if (hinted.length > 0) {
+    verifyFailed(`the bundle signature does not verify with key ${hinted[0]!.name} of organization ${org}: the payload or signature was altered`);
+  }
+  return verifyFailed(
+    `the bundle is signed by a key not registered in organization ${org}${parsed.hint ? ` (key id ${parsed.hint})` : ""}, or was altered after signing`,
+    "register the signer's public key with `cairn org key add --name NAME --key cosign.pub`",
+  );
+}
+
+function pushedRunId(m: PredicateMetadata): string {
+  if (m.dryRun) verifyFailed("the attestation is a dry run (predicate.metadata.dryRun is true); dry runs are never stored", "init without --dry-run to push");
+  if (!m.workflowRunID) verifyFailed("predicate.metadata.workflowRunID is missing: the attestation names no workflow run");
+  return m.workflowRunID;
+}
+
+/** The run in this organization (and the token's scope); anything else is NOT_FOUND, whether or not it exists elsewhere. */
+function findRun(deps: ServiceDeps, runId: string, opts: IngestOptions): RunView {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const run = org && deps.runs.get(org.id, runId, opts.scope);
+  if (!run) {
+    throw new CairnError("NOT_FOUND", `workflow run ${runId} (predicate.metadata.workflowRunID) does not exist in organization ${deps.config.organization}`, {
+      hint: "push to the control plane the run was initialized on, with a token of its organization",
+    });
+  }
+  return run;
+}
+
+/** The shared rule of local push: only an initialized run takes an attestation, once. */
+function assertOpen(run: RunView, digest: string): void {
+  const closed = runClosedReason(run);
+  if (!closed) return;
+  const other = run.attestationDigest && run.attestationDigest !== digest ? ` with attestation ${run.attestationDigest}` : "";
+  throw new CairnError("STATE_INVALID", `workflow run ${run.id} ${closed}${other}`, {
+    hint: run.state === "expired" ? "start a new run with `cairn attestation init` and add the materials again" : "a run takes one attestation; start a new run with `cairn attestation init`",
+    details: { state: run.state, ...(run.attestationDigest ? { attestation: run.attestationDigest } : {}) },
+  });
+}
+
+/** The signed metadata must describe the run it claims (so the referrer graph and listings agree with the store). */
+function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): void {
+  const expected: [keyof PredicateMetadata, unknown][] = [
+    ["workflowID", run.workflowId],
+    ["workflowName", run.workflow],
+    ["project", run.project],
+    ["organization", deps.config.organization],
+    ["contractRevision", run.contractRevisionUsed],
+  ];
+  for (const [field, want] of expected) {
+    if (m[field] !== want) verifyFailed(`predicate.metadata.${field} is ${JSON.stringify(m[field])}, but workflow run ${run.id} has ${JSON.stringify(want)}`);
+  }
+}
+
+async function assertMaterialsStored(deps: ServiceDeps, checked: CheckedStatement): Promise<void> {
+  const digests = uploadedDigests(checked.materials);
+  const present = await Promise.all(digests.map((d) => deps.blobs.has(d)));
+  const missing = digests.filter((_, i) => !present[i]);
+  if (missing.length > 0) {
+    throw new CairnError("VERIFY_FAILED", `material${missing.length > 1 ? "s" : ""} marked as uploaded ${missing.length > 1 ? "are" : "is"} not in the CAS: ${missing.join(", ")}`, {
+      hint: "upload the material blobs first (`cairn artifact upload`), then push again",
+      details: { missing },
+    });
+  }
+}
+
+function store(deps: ServiceDeps, checked: CheckedStatement, bytes: Uint8Array, run: RunView): Promise<unknown> {
+  const m = checked.metadata;
+  return recordAttestation(deps, {
+    statement: checked.statement,
+    bundle: bytes,
+    runId: run.id,
+    workflowId: run.workflowId,
+    meta: {
+      workflow: run.workflow,
+      project: run.project,
+      projectVersion: m.projectVersion,
+      team: m.team,
+      organization: deps.config.organization,
+      contractName: m.contractName,
+      contractRevision: run.contractRevisionUsed,
+    },
+    // The statement says `projectVersionPrerelease: false` when the push releases the version (init --release).
+    releaseVersionId: run.projectVersionId && m.projectVersionPrerelease === false ? run.projectVersionId : undefined,
+    now: deps.clock.now().toISOString(),
+  });
+}
