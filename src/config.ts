@@ -17,11 +17,21 @@ export interface Config {
   interactive: boolean;
   /** An initialized run older than this becomes expired (CAIRN_RUN_TTL, e.g. "90m", "2h"; default 1h). */
   runTtlMs: number;
+  /** A `cairn serve` to work against (--control-plane/CAIRN_CONTROL_PLANE with --token/CAIRN_TOKEN); absent: local. */
+  remote?: RemoteConfig;
+}
+
+export interface RemoteConfig {
+  /** Base URL without a trailing slash, e.g. http://cairn.internal:8080 */
+  url: string;
+  token: string;
 }
 
 export interface ConfigFlags {
   home?: string;
   localStatePath?: string;
+  controlPlane?: string;
+  token?: string;
 }
 
 export function readEnv(): Env {
@@ -33,7 +43,25 @@ export function loadConfig(env: Env, flags: ConfigFlags, cwd: string, interactiv
   const home = resolve(cwd, flags.home ?? env.CAIRN_HOME ?? join(env.HOME ?? homedir(), ".cairn"));
   const statePath = resolve(cwd, flags.localStatePath ?? env.CAIRN_STATE_PATH ?? join(home, "attestation.state.json"));
   const runTtlMs = parseDuration(env.CAIRN_RUN_TTL ?? "1h", "CAIRN_RUN_TTL");
-  return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs };
+  const remote = remoteConfig(flags.controlPlane ?? env.CAIRN_CONTROL_PLANE, flags.token ?? env.CAIRN_TOKEN);
+  return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs, ...(remote && { remote }) };
+}
+
+/** Both or neither: a control plane needs a token, and a token alone names no server. Only http(s) URLs. */
+export function remoteConfig(url: string | undefined, token: string | undefined): RemoteConfig | undefined {
+  if (!url && !token) return undefined;
+  if (!url) throw new CairnError("USAGE", "--token (CAIRN_TOKEN) is set but no control plane is", { hint: "add --control-plane URL (CAIRN_CONTROL_PLANE), or unset the token to work locally" });
+  if (!token) throw new CairnError("USAGE", `--control-plane ${url} needs an API token`, { hint: "pass --token T or set CAIRN_TOKEN (create one with `cairn org api-token create`)" });
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new CairnError("USAGE", `--control-plane ${JSON.stringify(url)} is not a URL`, { hint: "e.g. --control-plane http://127.0.0.1:8080" });
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new CairnError("USAGE", `--control-plane ${url}: only http and https are supported`, { hint: "e.g. --control-plane https://cairn.internal" });
+  }
+  return { url: parsed.origin + parsed.pathname.replace(/\/+$/, ""), token };
 }
 
 /**

@@ -89,6 +89,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   IO: 500,
 };
 
+/** Whether a string (e.g. from a server's error body) is one of our codes. */
+export function isErrorCode(code: string): code is ErrorCode {
+  return Object.hasOwn(HTTP_STATUS, code);
+}
+
 export function httpStatusFor(e: unknown): number {
   return e instanceof CairnError ? HTTP_STATUS[e.code] : 500;
 }

@@ -13,26 +13,30 @@ import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
 import { io } from "./io.ts";
 
-const HOME_FLAG = "--home <dir>";
-const HOME_HELP = "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)";
+/** Options every command accepts, before or after the subcommand. */
+const GLOBAL_OPTIONS: [string, string][] = [
+  ["--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)"],
+  ["--control-plane <url>", "work against a `cairn serve` instead of the local store (env CAIRN_CONTROL_PLANE)"],
+  ["--token <token>", "API token for --control-plane (env CAIRN_TOKEN)"],
+];
 
 /** The command tree. Commands are thin: parse flags, call one service, render the result. */
 export function buildProgram(): Command {
   const program = new Command("cairn")
     .description("Software supply-chain attestations: contracts, signed in-toto statements, an embedded control plane. Offline by default.")
     .version(VERSION, "-v, --version")
-    .option(HOME_FLAG, HOME_HELP)
     // Root options only before the subcommand, so `att init --version v1.2.0` is the project version, not cairn's.
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
   for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand()]) program.addCommand(cmd);
+  for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
-  // --home is accepted after the subcommand too: every leaf command declares it.
+  // Global options are accepted after the subcommand too: every leaf command declares them.
   const walk = (c: Command) => {
     c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });
-    if (c.commands.length === 0) c.option(HOME_FLAG, HOME_HELP);
+    if (c.commands.length === 0) for (const [flag, help] of GLOBAL_OPTIONS) c.option(flag, help);
     c.commands.forEach(walk);
   };
   program.commands.forEach(walk);

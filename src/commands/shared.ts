@@ -13,8 +13,9 @@ export function outputOption(): Option {
 
 /** Config from global flags (--home) and the attestation group's --local-state-path. */
 export function configFor(cmd: Command): Config {
-  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string };
-  return loadConfig(readEnv(), { home: o.home, localStatePath: o.localStatePath }, process.cwd(), isatty(2));
+  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string; controlPlane?: string; token?: string };
+  const flags = { home: o.home, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token };
+  return loadConfig(readEnv(), flags, process.cwd(), isatty(2));
 }
 
 /** Opens the store for a command and closes it afterwards. */

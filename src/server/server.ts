@@ -65,7 +65,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
     const res = await m.route.handler({ req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits });
-    for (const w of warnings) res.headers.append("Cairn-Warning", w.replace(/[^\x20-\x7e]/g, "?").slice(0, 500));
+    for (const w of warnings) res.headers.append("Cairn-Warning", encodeURIComponent(w.slice(0, 500))); // decoded by src/remote/http-client.ts
     return res;
   }
 

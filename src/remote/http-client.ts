@@ -1,0 +1,70 @@
+import { CairnError, isErrorCode } from "../errors.ts";
+import type { RemoteConfig } from "../config.ts";
+
+export interface RequestOptions {
+  /** JSON-encoded unless `raw` is given. */
+  body?: unknown;
+  raw?: RequestInit["body"];
+  query?: Record<string, string | number | boolean | undefined>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The one HTTP client of `cairn serve` (the remote CLI's transport): bearer token, JSON in and out, and the server's
+ * `{"error": {...}}` turned back into the same CairnError the service threw, so remote mode prints and exits exactly
+ * as local mode does. Only ever talks to the configured control plane.
+ */
+export class RemoteClient {
+  constructor(
+    readonly config: RemoteConfig,
+    private readonly fetchImpl: typeof fetch = fetch,
+  ) {}
+
+  /** A JSON call; returns the decoded body (undefined for 204). Warnings the server sent are passed to `warn`. */
+  async json<T>(method: string, path: string, opts: RequestOptions = {}, warn?: (m: string) => void): Promise<T> {
+    const res = await this.send(method, path, opts);
+    // Each warning is URI-encoded by the server, so the ", " that joins repeated headers never occurs inside one.
+    for (const w of res.headers.get("cairn-warning")?.split(", ") ?? []) if (w && warn) warn(decodeURIComponent(w));
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  /** A call whose successful body is not JSON (bundles, blobs): the Response, already checked for errors. */
+  async send(method: string, path: string, opts: RequestOptions = {}): Promise<Response> {
+    const url = new URL(this.config.url + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { Authorization: `Bearer ${this.config.token}`, ...opts.headers };
+    let body = opts.raw;
+    if (body === undefined && opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers["Content-Type"] = "application/json";
+    }
+    let res: Response;
+    try {
+      res = await this.fetchImpl(url, { method, headers, body, redirect: "error" });
+    } catch (e) {
+      throw new CairnError("IO", `cannot reach the control plane at ${this.config.url}: ${(e as Error).message}`, {
+        hint: "check --control-plane (CAIRN_CONTROL_PLANE) and that `cairn serve` is running",
+        cause: e,
+      });
+    }
+    if (!res.ok) throw await toError(res, this.config.url);
+    return res;
+  }
+}
+
+async function toError(res: Response, base: string): Promise<CairnError> {
+  const text = await res.text();
+  let err: { code?: string; message?: string; hint?: string; details?: unknown } | undefined;
+  try {
+    err = (JSON.parse(text) as { error?: typeof err }).error;
+  } catch {
+    err = undefined;
+  }
+  if (err?.code && isErrorCode(err.code) && typeof err.message === "string") {
+    return new CairnError(err.code, err.message, { hint: err.hint, details: err.details });
+  }
+  return new CairnError("IO", `the control plane at ${base} answered ${res.status} ${res.statusText}`, {
+    hint: "check that --control-plane points at a `cairn serve`; its log has the details",
+  });
+}
