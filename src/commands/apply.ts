@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import { outputOption, print, withApp, type OutputFormat } from "./shared.ts";
+import { outputOption, print, withControlPlane, type OutputFormat } from "./shared.ts";
 
 /** `cairn apply -f FILE|DIR [--dry-run]`: declarative contracts, all or nothing. */
 export function applyCommand(): Command {
@@ -11,9 +11,8 @@ export function applyCommand(): Command {
     .option("--dry-run", "validate and show what would change, without changing anything")
     .addOption(outputOption())
     .action(async (opts: { file: string; dryRun?: boolean; output: OutputFormat }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { apply } = await import("../services/control/apply.ts");
-        const r = apply(app, { path: opts.file, dryRun: opts.dryRun === true });
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.contracts.apply({ path: opts.file, dryRun: opts.dryRun === true });
         if (opts.output === "table" && r.dryRun) io.info("dry run: nothing was changed");
         print(opts.output, r, () =>
           renderTable({

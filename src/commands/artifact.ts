@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import { outputOption, print, withApp, type OutputFormat } from "./shared.ts";
+import { outputOption, print, withControlPlane, type OutputFormat } from "./shared.ts";
 
 /** `cairn artifact upload|download`: files in and out of the content-addressed store, streamed both ways. */
 export function artifactCommand(): Command {
@@ -10,9 +10,8 @@ export function artifactCommand(): Command {
     .argument("<file>", "the file to store")
     .addOption(outputOption())
     .action(async (file: string, opts: { output: OutputFormat }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { uploadArtifact } = await import("../services/control/artifacts.ts");
-        const r = await uploadArtifact(app, { path: file });
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.artifacts.upload({ path: file });
         print(opts.output, r, () => renderTable({ rows: [["Digest", r.digest], ["Name", r.name], ["Size", String(r.size)]] }));
       });
     });
@@ -21,14 +20,13 @@ export function artifactCommand(): Command {
     .requiredOption("-d, --digest <sha256:hex>", "the file's digest")
     .option("--output <file>", "destination file or directory, or - for stdout (default: the recorded name in the current directory)")
     .action(async (opts: { digest: string; output?: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { downloadArtifact } = await import("../services/control/artifacts.ts");
+      await withControlPlane(c, async (cp) => {
         if (opts.output === "-") {
-          const r = await downloadArtifact(app, { digest: opts.digest, sink: writeStdout });
+          const r = await cp.artifacts.download({ digest: opts.digest, sink: writeStdout });
           io.info(`${r.digest} verified (${r.size} bytes)`);
           return;
         }
-        const r = await downloadArtifact(app, { digest: opts.digest, output: opts.output });
+        const r = await cp.artifacts.download({ digest: opts.digest, output: opts.output });
         io.info(`downloaded ${r.path} (${r.size} bytes, ${r.digest} verified)`);
       });
     });

@@ -1,7 +1,7 @@
 import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
 import type { DiscoverNode, DiscoverResult } from "../services/control/discover.ts";
-import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "./shared.ts";
+import { addPageOptions, outputOption, print, printNext, withControlPlane, type OutputFormat } from "./shared.ts";
 
 interface DiscoverOpts {
   kind?: string;
@@ -18,9 +18,8 @@ export function discoverCommand(): Command {
     .option("--kind <kind>", "which node when the digest is recorded as several kinds (e.g. ARTIFACT, ATTESTATION)")
     .addOption(outputOption());
   return addPageOptions(cmd).action(async (digest: string, opts: DiscoverOpts, c: Command) => {
-    await withApp(c, async (app) => {
-      const { discover } = await import("../services/control/discover.ts");
-      const r = discover(app, { digest, kind: opts.kind, limit: opts.limit, next: opts.next });
+    await withControlPlane(c, async (cp) => {
+      const r = await cp.runs.discover({ digest, kind: opts.kind, limit: opts.limit, next: opts.next });
       print(opts.output, r, () => discoverTable(r));
       printNext(opts.output, r.next);
     });

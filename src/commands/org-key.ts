@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { OrgKeyView } from "../services/control/org-keys.ts";
-import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "./shared.ts";
+import { addPageOptions, outputOption, print, printNext, withControlPlane, type OutputFormat } from "./shared.ts";
 
 type Out = { output: OutputFormat };
 
@@ -14,10 +14,9 @@ export function orgKeyCommand(): Command {
     .requiredOption("--key <file>", "the PEM public key file, e.g. cosign.pub (never the private key)")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string; key: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { addOrgKey, readKeyFile } = await import("../services/control/org-keys.ts");
-        const k = addOrgKey(app, { name: opts.name, pem: readKeyFile(app, opts.key), source: `--key ${opts.key}` });
-        if (opts.output === "table") io.info(`key ${k.name} registered in organization ${app.config.organization}`);
+      await withControlPlane(c, async (cp) => {
+        const k = await cp.keys.add({ name: opts.name, keyFile: opts.key });
+        if (opts.output === "table") io.info(`key ${k.name} registered in organization ${await cp.organization()}`);
         print(opts.output, k, () => renderTable({ rows: detailRows(k) }));
       });
     });
@@ -27,9 +26,8 @@ export function orgKeyCommand(): Command {
       .option("--status <status>", "active, removed or all", "active")
       .addOption(outputOption()),
   ).action(async (opts: Out & { status: string; limit: number; next?: string }, c: Command) => {
-    await withApp(c, async (app) => {
-      const { listOrgKeys } = await import("../services/control/org-keys.ts");
-      const page = listOrgKeys(app, { status: opts.status, limit: opts.limit, next: opts.next });
+    await withControlPlane(c, async (cp) => {
+      const page = await cp.keys.list({ status: opts.status, limit: opts.limit, next: opts.next });
       print(opts.output, page, () =>
         renderTable({
           head: ["Name", "Algorithm", "Key ID", "Status", "Created At", "Removed At"],
@@ -44,9 +42,8 @@ export function orgKeyCommand(): Command {
     .requiredOption("--name <name>", "a registered key")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { removeOrgKey } = await import("../services/control/org-keys.ts");
-        const k = removeOrgKey(app, { name: opts.name });
+      await withControlPlane(c, async (cp) => {
+        const k = await cp.keys.remove({ name: opts.name });
         if (opts.output === "table") io.info(`key ${k.name} removed`);
         print(opts.output, k, () => renderTable({ rows: detailRows(k) }));
       });

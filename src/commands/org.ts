@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { TokenView } from "../services/control/tokens.ts";
-import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "./shared.ts";
+import { addPageOptions, outputOption, print, printNext, refuseRemote, withApp, withControlPlane, type OutputFormat } from "./shared.ts";
 import { orgKeyCommand } from "./org-key.ts";
 
 type Out = { output: OutputFormat };
@@ -15,18 +15,18 @@ export function orgCommand(): Command {
     .requiredOption("--name <name>", "organization name (DNS-1123: lowercase letters, digits, '-')")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { createOrg } = await import("../services/control/orgs.ts");
-        const o = createOrg(app, { name: opts.name });
-        if (opts.output === "table") io.info(`organization ${o.name} created; use it with \`cairn org set --name ${o.name}\``);
+      await withControlPlane(c, async (cp) => {
+        const o = await cp.orgs.create({ name: opts.name });
+        // Remotely a token fixes the organization: a token of the new one is how to work in it.
+        const use = cp.config.remote ? "create a token in it to work there" : `use it with \`cairn org set --name ${o.name}\``;
+        if (opts.output === "table") io.info(`organization ${o.name} created; ${use}`);
         print(opts.output, o, () => renderTable({ rows: [["Name", o.name], ["Created At", o.createdAt]] }));
       });
     });
   const list = addPageOptions(new Command("list").description("list organizations; * marks the current one").addOption(outputOption())).action(
     async (opts: PageOpts, c: Command) => {
-      await withApp(c, async (app) => {
-        const { listOrgs } = await import("../services/control/orgs.ts");
-        const page = listOrgs(app, { limit: opts.limit, next: opts.next });
+      await withControlPlane(c, async (cp) => {
+        const page = await cp.orgs.list({ limit: opts.limit, next: opts.next });
         print(opts.output, page, () =>
           renderTable({ head: ["", "Name", "Created At"], rows: page.items.map((o) => [o.current ? "*" : "", o.name, o.createdAt]) }),
         );
@@ -39,6 +39,7 @@ export function orgCommand(): Command {
     .requiredOption("--name <name>", "an existing organization")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string }, c: Command) => {
+      refuseRemote(c, "org set", "the API token decides the organization (use a token of the organization you want)");
       await withApp(c, async (app) => {
         const { setCurrentOrg } = await import("../services/control/orgs.ts");
         const r = setCurrentOrg(app, { name: opts.name });
@@ -67,9 +68,8 @@ function tokenCommand(): Command {
     .option("--description <text>", "what the token is for")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string; project?: string; workflow?: string; expiration?: string; description?: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { createToken } = await import("../services/control/tokens.ts");
-        const t = createToken(app, { name: opts.name, project: opts.project, workflow: opts.workflow, expiration: opts.expiration, description: opts.description });
+      await withControlPlane(c, async (cp) => {
+        const t = await cp.tokens.create({ name: opts.name, project: opts.project, workflow: opts.workflow, expiration: opts.expiration, description: opts.description });
         if (opts.output === "table") io.info("copy the token now: it is not shown again");
         print(opts.output, t, () => renderTable({ rows: [...detailRows(t), ["Token", t.token]] }));
       });
@@ -80,9 +80,8 @@ function tokenCommand(): Command {
       .option("--status <status>", "active, revoked, expired or all", "active")
       .addOption(outputOption()),
   ).action(async (opts: PageOpts & { status: string }, c: Command) => {
-    await withApp(c, async (app) => {
-      const { listTokens } = await import("../services/control/tokens.ts");
-      const page = listTokens(app, { status: opts.status, limit: opts.limit, next: opts.next });
+    await withControlPlane(c, async (cp) => {
+      const page = await cp.tokens.list({ status: opts.status, limit: opts.limit, next: opts.next });
       print(opts.output, page, () =>
         renderTable({
           head: ["ID", "Name", "Scope", "Status", "Created At", "Expires At", "Last Used"],
@@ -97,9 +96,8 @@ function tokenCommand(): Command {
     .requiredOption("--id <id>", "token id, as `org api-token list` shows it")
     .addOption(outputOption())
     .action(async (opts: Out & { id: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { revokeToken } = await import("../services/control/tokens.ts");
-        const t = revokeToken(app, { id: opts.id });
+      await withControlPlane(c, async (cp) => {
+        const t = await cp.tokens.revoke({ id: opts.id });
         if (opts.output === "table") io.info(t.alreadyRevoked ? `token ${t.name} was already revoked at ${t.revokedAt}` : `token ${t.name} revoked`);
         print(opts.output, t, () => renderTable({ rows: detailRows(t) }));
       });

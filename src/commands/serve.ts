@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { CairnError } from "../errors.ts";
-import { configFor } from "./shared.ts";
+import { configFor, refuseRemote } from "./shared.ts";
 
 interface ServeOpts {
   listen: string;
@@ -40,6 +40,7 @@ export function serveCommand(): Command {
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
     .action(async (opts: ServeOpts, c: Command) => {
+      refuseRemote(c, "serve", "it serves the local store; --control-plane points at a server already");
       const { parseDuration } = await import("../config.ts");
       const listen = parseListen(opts.listen);
       const limits = { maxBodyBytes: parseSize(opts.maxBody, "--max-body"), maxBlobBytes: parseSize(opts.maxBlob, "--max-blob") };

@@ -4,6 +4,7 @@ import { loadConfig, readEnv, type Config } from "../config.ts";
 import { createAppContext, type AppContext } from "../context.ts";
 import { CairnError } from "../errors.ts";
 import { cliReporter, io } from "../cli/io.ts";
+import type { ControlPlane } from "../remote/control-plane.ts";
 
 export type OutputFormat = "table" | "json";
 
@@ -27,6 +28,36 @@ export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<
   } finally {
     app.close();
   }
+}
+
+/**
+ * The control plane a command works against: the `cairn serve` of --control-plane/--token (nothing local is opened),
+ * else the local store, closed afterwards. Commands use only the ControlPlane, so both modes print the same.
+ */
+export async function withControlPlane<T>(cmd: Command, fn: (cp: ControlPlane) => Promise<T> | T): Promise<T> {
+  const config = configFor(cmd);
+  const reporter = cliReporter(config.interactive);
+  let cp: ControlPlane;
+  if (config.remote) {
+    const { httpControlPlane } = await import("../remote/http-control-plane.ts");
+    cp = httpControlPlane({ ...config, remote: config.remote }, reporter);
+  } else {
+    const { localControlPlane } = await import("../remote/local-control-plane.ts");
+    cp = localControlPlane(createAppContext(config, { reporter }));
+  }
+  try {
+    return await fn(cp);
+  } finally {
+    cp.close();
+  }
+}
+
+/** For commands that only make sense where the store is: USAGE under --control-plane, saying why. */
+export function refuseRemote(cmd: Command, what: string, why: string): void {
+  if (!configFor(cmd).remote) return;
+  throw new CairnError("USAGE", `\`cairn ${what}\` does not work with --control-plane: ${why}`, {
+    hint: "run it without --control-plane/--token (and unset CAIRN_CONTROL_PLANE/CAIRN_TOKEN), on the machine that holds the store",
+  });
 }
 
 /** Repeatable `--annotation k=v` (also `k=v,k2=v2`, as Chainloop accepts). */

@@ -3,7 +3,7 @@ import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
 import type { GcReport } from "../services/control/gc.ts";
-import { collectPairs, outputOption, print, withApp, type OutputFormat } from "./shared.ts";
+import { collectPairs, outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
 
 const LIST_MAX = 20;
 
@@ -14,6 +14,7 @@ export function storeCommand(): Command {
     .option("-k, --key <ref>", "public key: bundles must verify with one of these (repeatable)", collectPairs, [])
     .addOption(outputOption())
     .action(async (opts: { key: string[]; output: OutputFormat }, c: Command) => {
+      refuseRemote(c, "store fsck", "it reads the store's files, which only the server's machine has");
       await withApp(c, async (app) => {
         const { fsckStore } = await import("../services/control/fsck.ts");
         const keys = opts.key.length > 0 ? await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key) : [];
@@ -31,6 +32,7 @@ export function storeCommand(): Command {
     .option("--dry-run", "report what would be removed, remove nothing", false)
     .addOption(outputOption())
     .action(async (opts: { grace: string; dryRun: boolean; output: OutputFormat }, c: Command) => {
+      refuseRemote(c, "store gc", "it removes files of the store, which only the server's machine has");
       await withApp(c, async (app) => {
         const { gcStore } = await import("../services/control/gc.ts");
         const r = await gcStore(app, { grace: opts.grace, dryRun: opts.dryRun });

@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import type { ContractSummary } from "../../services/control/contracts.ts";
-import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "../shared.ts";
+import { addPageOptions, outputOption, print, printNext, withControlPlane, type OutputFormat } from "../shared.ts";
 
 type Out = { output: OutputFormat };
 type Named = Out & { name: string };
@@ -19,9 +19,8 @@ export function contractCommand(): Command {
     .option("--description <text>", "what the contract is for (default: metadata.description)")
     .addOption(outputOption())
     .action(async (opts: Edit, c: Command) => {
-      await withApp(c, async (app) => {
-        const { createContract } = await import("../../services/control/contracts.ts");
-        const r = createContract(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.contracts.create(opts);
         if (opts.output === "table") io.info(`contract ${r.name} created (revision ${r.latestRevision})`);
         print(opts.output, r, () => renderTable({ rows: summaryRows(r) }));
       });
@@ -33,9 +32,8 @@ export function contractCommand(): Command {
     .option("--description <text>", "new description")
     .addOption(outputOption())
     .action(async (opts: Edit, c: Command) => {
-      await withApp(c, async (app) => {
-        const { updateContract } = await import("../../services/control/contracts.ts");
-        const r = updateContract(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.contracts.update(opts);
         if (opts.output === "json") io.json(r);
         else io.info(r.changed ? `contract ${r.name}: new revision ${r.revision}` : `contract ${r.name}: content unchanged, still revision ${r.revision}`);
       });
@@ -46,9 +44,8 @@ export function contractCommand(): Command {
     .option("--revision <n>", "revision number", (v) => Number(v))
     .addOption(outputOption())
     .action(async (opts: Named & { revision?: number }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { describeContract } = await import("../../services/control/contracts.ts");
-        const d = describeContract(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const d = await cp.contracts.describe(opts);
         print(opts.output, d, () => {
           const summary = renderTable({
             rows: [
@@ -68,9 +65,8 @@ export function contractCommand(): Command {
     });
   const list = addPageOptions(new Command("list").description("contracts by name, with latest revision and workflows count").addOption(outputOption())).action(
     async (opts: Out & { limit: number; next?: string }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { listContracts } = await import("../../services/control/contracts.ts");
-        const page = listContracts(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const page = await cp.contracts.list(opts);
         print(opts.output, page, () =>
           renderTable({
             head: ["Name", "Description", "Revision", "Workflows", "Created At", "Updated At"],
@@ -86,9 +82,8 @@ export function contractCommand(): Command {
     .requiredOption("--name <name>", NAME)
     .addOption(outputOption())
     .action(async (opts: Named, c: Command) => {
-      await withApp(c, async (app) => {
-        const { deleteContract } = await import("../../services/control/contracts.ts");
-        const r = deleteContract(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.contracts.delete(opts);
         if (opts.output === "json") io.json(r);
         else io.info(`contract ${r.name} deleted`);
       });

@@ -3,7 +3,7 @@ import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import { CairnError } from "../../errors.ts";
 import type { RunDetail, RunSummary } from "../../services/control/runs.ts";
-import { addPageOptions, collectPairs, outputOption, print, printNext, withApp, type OutputFormat } from "../shared.ts";
+import { addPageOptions, collectPairs, outputOption, print, printNext, withControlPlane, type OutputFormat } from "../shared.ts";
 
 interface ListOpts {
   workflow?: string;
@@ -36,9 +36,8 @@ function listCommand(): Command {
     .addOption(new Option("--status <state>", "only runs in this state").choices(["initialized", "succeeded", "failed", "cancelled", "expired"]))
     .addOption(outputOption());
   return addPageOptions(cmd).action(async (opts: ListOpts, c: Command) => {
-    await withApp(c, async (app) => {
-      const { listRuns } = await import("../../services/control/runs.ts");
-      const page = listRuns(app, { workflow: opts.workflow, project: opts.project, status: opts.status, limit: opts.limit, next: opts.next });
+    await withControlPlane(c, async (cp) => {
+      const page = await cp.runs.list({ workflow: opts.workflow, project: opts.project, status: opts.status, limit: opts.limit, next: opts.next });
       print(opts.output, page, () =>
         renderTable({
           head: ["ID", "WORKFLOW", "PROJECT", "STATE", "CREATED", "FINISHED", "REVISION", "ATTESTATION"],
@@ -64,18 +63,17 @@ function describeCommand(): Command {
     .option("-k, --key <ref>", "public key PEM file or env://VAR for --verify (repeatable)", collectPairs, [])
     .action(async (opts: DescribeOpts, c: Command) => {
       if (opts.verify && opts.key.length === 0) throw new CairnError("USAGE", "--verify needs --key", { hint: "pass the signer's public key: --key cosign.pub" });
-      await withApp(c, async (app) => {
-        const runs = await import("../../services/control/runs.ts");
-        const keys = opts.verify ? await (await import("../../services/keys.ts")).verificationKeys(app.config, opts.key) : undefined;
+      await withControlPlane(c, async (cp) => {
+        const keys = opts.verify ? await (await import("../../services/keys.ts")).verificationKeys(cp.config, opts.key) : undefined;
         const ref = { id: opts.id, digest: opts.digest };
         if (opts.output === "attestation" || opts.output === "payload-pae") {
-          const a = await runs.runAttestation(app, ref, keys);
+          const a = await cp.runs.attestation(ref, keys);
           if (a.verification) io.info(`signature verified (key ${a.verification.keyId})`);
           const { pae } = await import("../../signing/pae.ts");
           process.stdout.write(opts.output === "attestation" ? a.bundle : pae(a.payloadType, a.payload));
           return;
         }
-        const d = await runs.describeRun(app, ref, keys);
+        const d = await cp.runs.describe(ref, keys);
         if (opts.output === "statement") {
           if (!d.attestation) throw new CairnError("NOT_FOUND", `workflow run ${d.run.id} has no attestation (it is ${d.run.state})`);
           if (d.verification) io.info(`signature verified (key ${d.verification.keyId})`);

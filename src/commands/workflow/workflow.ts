@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import type { WorkflowDetail, WorkflowView } from "../../services/control/workflows.ts";
-import { addPageOptions, outputOption, print, printNext, withApp, type OutputFormat } from "../shared.ts";
+import { addPageOptions, outputOption, print, printNext, withControlPlane, type OutputFormat } from "../shared.ts";
 
 type Out = { output: OutputFormat };
 type Target = Out & { name: string; project: string };
@@ -23,9 +23,8 @@ export function workflowCommands(): Command[] {
     .option("--skip-if-exists", "return the existing workflow instead of failing")
     .addOption(outputOption())
     .action(async (opts: Target & Fields & { skipIfExists?: boolean }, c: Command) => {
-      await withApp(c, async (app) => {
-        const { createWorkflow } = await import("../../services/control/workflows.ts");
-        const w = createWorkflow(app, { ...opts, skipIfExists: opts.skipIfExists === true });
+      await withControlPlane(c, async (cp) => {
+        const w = await cp.workflows.create({ ...opts, skipIfExists: opts.skipIfExists === true });
         if (opts.output === "table") io.info(w.created ? `workflow ${w.project}/${w.name} created` : `workflow ${w.project}/${w.name} already exists`);
         print(opts.output, w, () => renderTable({ rows: detailRows(w) }));
       });
@@ -37,9 +36,8 @@ export function workflowCommands(): Command[] {
       .option("--team <team>", "only workflows of this team")
       .addOption(outputOption()),
   ).action(async (opts: Out & { project?: string; team?: string; limit: number; next?: string }, c: Command) => {
-    await withApp(c, async (app) => {
-      const { listWorkflows } = await import("../../services/control/workflows.ts");
-      const page = listWorkflows(app, opts);
+    await withControlPlane(c, async (cp) => {
+      const page = await cp.workflows.list(opts);
       print(opts.output, page, () =>
         renderTable({
           head: ["Name", "Project", "Team", "Contract", "Runs", "Last Run", "Last Run At"],
@@ -55,9 +53,8 @@ export function workflowCommands(): Command[] {
     .requiredOption("--project <name>", "its project")
     .addOption(outputOption())
     .action(async (opts: Target, c: Command) => {
-      await withApp(c, async (app) => {
-        const { describeWorkflow } = await import("../../services/control/workflows.ts");
-        const w = describeWorkflow(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const w = await cp.workflows.describe(opts);
         print(opts.output, w, () => renderTable({ rows: detailRows(w) }));
       });
     });
@@ -70,9 +67,8 @@ export function workflowCommands(): Command[] {
     .option("--contract <name|file>", `${CONTRACT}; later runs use it`)
     .addOption(outputOption())
     .action(async (opts: Target & Fields, c: Command) => {
-      await withApp(c, async (app) => {
-        const { updateWorkflow } = await import("../../services/control/workflows.ts");
-        const w = updateWorkflow(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const w = await cp.workflows.update(opts);
         if (opts.output === "table") io.info(`workflow ${w.project}/${w.name} updated`);
         print(opts.output, w, () => renderTable({ rows: detailRows(w) }));
       });
@@ -83,9 +79,8 @@ export function workflowCommands(): Command[] {
     .requiredOption("--project <name>", "its project")
     .addOption(outputOption())
     .action(async (opts: Target, c: Command) => {
-      await withApp(c, async (app) => {
-        const { deleteWorkflow } = await import("../../services/control/workflows.ts");
-        const r = deleteWorkflow(app, opts);
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.workflows.delete(opts);
         if (opts.output === "table") io.info(`workflow ${r.project}/${r.name} deleted`);
         else io.json(r);
       });

@@ -36,7 +36,7 @@ const EXTENSIONS = /\.(ya?ml|json)$/i;
  * one bad document changes nothing. A contract gets a new revision only when its normalized content changed.
  */
 export function apply(deps: ServiceDeps, input: { path: string; dryRun?: boolean }): ApplyResult {
-  const docs = inputFiles(deps, input.path).flatMap((f) => readDocs(f.shown, readFileSync(f.full, "utf8")));
+  const docs = inputFiles(deps.config.cwd, input.path).flatMap((f) => readDocs(f.shown, readFileSync(f.full, "utf8")));
   return applyDocs(deps, docs, input.dryRun === true, `-f ${input.path}`);
 }
 
@@ -76,9 +76,9 @@ function applyDoc(deps: ServiceDeps, orgId: string, d: ApplyDoc, now: string): A
   return { ...before, revision: rev.revision };
 }
 
-/** A file, or a directory's *.yaml|*.yml|*.json files (sorted, not recursive). */
-function inputFiles(deps: ServiceDeps, path: string): { shown: string; full: string }[] {
-  const full = resolve(deps.config.cwd, path);
+/** A file, or a directory's *.yaml|*.yml|*.json files (sorted, not recursive); also the remote CLI's rule. */
+export function inputFiles(cwd: string, path: string): { shown: string; full: string }[] {
+  const full = resolve(cwd, path);
   let isDir: boolean;
   try {
     isDir = statSync(full).isDirectory();

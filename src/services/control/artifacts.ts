@@ -1,10 +1,10 @@
-import { createHash } from "node:crypto";
-import { open, rename, rm, stat } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { stat } from "node:fs/promises";
+import { basename, resolve } from "node:path";
 import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
 import type { BlobStream, Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { copyVerified, writeVerifiedFile } from "../verified-download.ts";
 import { currentOrgId } from "./runs.ts";
 
 /** Files above this size get a progress bar on a terminal. */
@@ -106,49 +106,8 @@ export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput):
     const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
     return { digest: input.digest, size, name };
   }
-  const path = await destination(deps.config.cwd, input.output, name);
-  const tmp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.part`);
-  const fh = await open(tmp, "wx", 0o644).catch((e: NodeJS.ErrnoException) => {
-    throw new CairnError("IO", `cannot write ${path}: ${e.code ?? e.message}`, { hint: "check the directory exists and is writable", cause: e });
-  });
-  let renamed = false;
-  try {
-    const size = await copyVerified(input.digest, blob.chunks, async (chunk) => void (await fh.write(chunk)), onProgress);
-    await fh.close();
-    await rename(tmp, path);
-    renamed = true;
-    return { digest: input.digest, size, name, path };
-  } finally {
-    if (!renamed) {
-      await fh.close().catch(() => {});
-      await rm(tmp, { force: true });
-    }
-  }
-}
-
-/** Hands every chunk to `write` while hashing; after the last one throws INTEGRITY unless the digest matched. */
-async function copyVerified(
-  digest: string,
-  chunks: AsyncIterable<Uint8Array>,
-  write: (chunk: Uint8Array) => Promise<void>,
-  onProgress?: (n: number) => void,
-): Promise<number> {
-  const hash = createHash("sha256");
-  let size = 0;
-  for await (const chunk of chunks) {
-    hash.update(chunk);
-    await write(chunk);
-    size += chunk.length;
-    onProgress?.(size);
-  }
-  const actual = `sha256:${hash.digest("hex")}`;
-  if (actual !== digest) {
-    throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, {
-      hint: "nothing was kept; run `cairn store fsck` to find every damaged blob",
-      details: { expected: digest, actual },
-    });
-  }
-  return size;
+  const { path, size } = await writeVerifiedFile(deps.config.cwd, input.output, name, input.digest, blob.chunks, onProgress);
+  return { digest: input.digest, size, name, path };
 }
 
 /**
@@ -176,19 +135,6 @@ export function artifactName(deps: ServiceDeps, digest: string, hex = parseDiges
   return base === "" || base === "." || base === ".." ? hex : base;
 }
 
-/** An explicit --output may replace a file; the default name never overwrites one the user did not name. */
-async function destination(cwd: string, output: string | undefined, name: string): Promise<string> {
-  if (output !== undefined) {
-    const path = resolve(cwd, output);
-    const info = await stat(path).catch(() => undefined);
-    return info?.isDirectory() ? join(path, name) : path;
-  }
-  const path = join(cwd, name);
-  if (await stat(path).catch(() => undefined)) {
-    throw new CairnError("USAGE", `${name} already exists in ${cwd}`, { hint: `choose the file with --output FILE (an explicit --output replaces it)` });
-  }
-  return path;
-}
 
 function progress(deps: ServiceDeps, label: string, total: number): ((n: number) => void) | undefined {
   const bar = deps.reporter.progress;

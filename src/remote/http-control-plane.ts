@@ -1,0 +1,29 @@
+import type { Config, RemoteConfig } from "../config.ts";
+import type { Reporter } from "../services/deps.ts";
+import type { ControlPlane } from "./control-plane.ts";
+import { httpArtifacts } from "./http-artifacts.ts";
+import { RemoteClient } from "./http-client.ts";
+import { httpOrgKeys, httpOrgs, httpTokens } from "./http-orgs.ts";
+import { httpRuns } from "./http-runs.ts";
+import type { HttpDeps } from "./http-util.ts";
+import { httpContracts, httpWorkflows } from "./http-workflows.ts";
+
+/** The control plane as a `cairn serve`: every call is one or two routes; nothing local is opened or created. */
+export function httpControlPlane(config: Config & { remote: RemoteConfig }, reporter: Reporter, fetchImpl?: typeof fetch): ControlPlane {
+  const client = new RemoteClient(config.remote, fetchImpl);
+  const deps: HttpDeps = { client, reporter, cwd: config.cwd };
+  let organization: Promise<string> | undefined;
+  return {
+    config,
+    reporter,
+    organization: () => (organization ??= client.json<{ organization: string }>("GET", "/api/v1/whoami").then((w) => w.organization)),
+    workflows: httpWorkflows(deps),
+    contracts: httpContracts(deps),
+    runs: httpRuns(deps),
+    artifacts: httpArtifacts(deps),
+    orgs: httpOrgs(deps),
+    tokens: httpTokens(deps),
+    keys: httpOrgKeys(deps),
+    close: () => {},
+  };
+}

@@ -1,0 +1,71 @@
+import { createHash, type KeyObject } from "node:crypto";
+import { CairnError } from "../errors.ts";
+import type { RunAttestation, RunDetail, RunRef } from "../services/control/runs.ts";
+import type { RunsPort } from "./control-plane.ts";
+import { seg, type HttpDeps } from "./http-util.ts";
+
+/** Runs and discover over /api/v1/runs and /api/v1/discover. Signatures are verified here, on the fetched bundle. */
+export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
+  const warn = (m: string) => reporter.warn(m);
+
+  /** The run's detail: by id, or by its attestation's digest (the route is picked by which one is given). */
+  const detail = (ref: RunRef): Promise<RunDetail> => {
+    if ((ref.id === undefined) === (ref.digest === undefined)) {
+      throw new CairnError("USAGE", "pass exactly one of --id and --digest", { hint: "e.g. `cairn workflow run describe --id <run id>`" });
+    }
+    const path = ref.id !== undefined ? `/api/v1/runs/${seg(ref.id)}` : `/api/v1/runs/by-digest/${seg(ref.digest!)}`;
+    return client.json<RunDetail>("GET", path, {}, warn);
+  };
+
+  /** The stored bundle, checked against the digest the run records: the server is trusted no more than a disk. */
+  const bundleOf = async (runId: string, digest: string | null): Promise<Uint8Array> => {
+    const res = await client.send("GET", `/api/v1/runs/${seg(runId)}/attestation`);
+    const bundle = new Uint8Array(await res.arrayBuffer());
+    const actual = `sha256:${createHash("sha256").update(bundle).digest("hex")}`;
+    if (actual !== digest) {
+      throw new CairnError("INTEGRITY", `the attestation of workflow run ${runId} does not match its digest ${digest}: the bytes received hash to ${actual}`, {
+        hint: "retry; if it persists the server's store is damaged (its operator should run `cairn store fsck`)",
+      });
+    }
+    return bundle;
+  };
+
+  const attestation = async (ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation> => {
+    const { run } = await detail(ref);
+    const bundle = await bundleOf(run.id, run.attestationDigest); // a run without one: the server's NOT_FOUND
+    const { payloadType, payload } = envelopeOf(bundle, run.attestationDigest!);
+    const verification = keys ? await verify(bundle, keys) : undefined;
+    return { run, digest: run.attestationDigest!, bundle, payloadType, payload, verification };
+  };
+
+  return {
+    list: (i) => client.json("GET", "/api/v1/runs", { query: { workflow: i.workflow, project: i.project, status: i.status, limit: i.limit, next: i.next } }, warn),
+    describe: async (ref, keys) => {
+      const d = await detail(ref);
+      if (!keys) return d;
+      const bundle = await bundleOf(d.run.id, d.run.attestationDigest);
+      return { ...d, verification: await verify(bundle, keys) };
+    },
+    attestation,
+    discover: (i) => client.json("GET", `/api/v1/discover/${seg(i.digest)}`, { query: { kind: i.kind, limit: i.limit, next: i.next } }, warn),
+  };
+}
+
+async function verify(bundle: Uint8Array, keys: KeyObject[]): Promise<{ verified: true; keyId: string }> {
+  const { verifyBundle } = await import("../signing/verify.ts"); // sigstore libraries: loaded only to verify
+  return { verified: true, keyId: verifyBundle(bundle, keys).keyId };
+}
+
+/** The DSSE envelope's payload of a bundle (for `-o payload-pae`), as the local service reads it. */
+function envelopeOf(bundle: Uint8Array, digest: string): { payloadType: string; payload: Uint8Array } {
+  let env: { payload?: unknown; payloadType?: unknown } | undefined;
+  try {
+    env = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope?: typeof env }).dsseEnvelope;
+  } catch {
+    env = undefined;
+  }
+  if (typeof env?.payload !== "string" || typeof env.payloadType !== "string") {
+    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not a Sigstore bundle with a DSSE envelope`);
+  }
+  return { payloadType: env.payloadType, payload: new Uint8Array(Buffer.from(env.payload, "base64")) };
+}
