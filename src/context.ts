@@ -11,6 +11,7 @@ import { SqliteOrgRepo } from "./store/sqlite/org-repo.ts";
 import { SqliteOrgKeyRepo } from "./store/sqlite/org-key-repo.ts";
 import { SqliteRunRepo } from "./store/sqlite/run-repo.ts";
 import { SqliteWorkflowRepo } from "./store/sqlite/workflow-repo.ts";
+import { SqliteStateRepo } from "./store/sqlite/state-repo.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -41,6 +42,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     workflows: new SqliteWorkflowRepo(db),
     blobs: new DiskBlobStore(join(config.home, "cas")),
     state: new StateFile(config.statePath),
+    states: new SqliteStateRepo(db),
     reporter: overrides.reporter ?? { warn: () => {} },
     version: VERSION,
     close: () => db.close(),
@@ -51,7 +53,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
  * CAIRN_FIXED_TIME (RFC 3339) pins the clock, so golden tests of the compiled binary are reproducible.
  * It only changes recorded timestamps; nothing security-relevant depends on the clock.
  */
-function clockFromEnv(config: Config): Clock | undefined {
+export function clockFromEnv(config: Config): Clock | undefined {
   const fixed = config.env.CAIRN_FIXED_TIME;
   if (!fixed) return undefined;
   const d = new Date(fixed);

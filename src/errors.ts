@@ -16,6 +16,7 @@ export type ErrorCode =
   | "STATE_EXISTS" // init while a crafting state exists (no --replace)
   | "STATE_MISSING" // add/status/push before init
   | "STATE_INVALID" // state file unreadable or from a newer version
+  | "STATE_CONFLICT" // a remote crafting state changed since it was read (optimistic lock; the CLI retries)
   | "RUNNER_MISMATCH" // contract requires another runner type
   | "ENV_MISSING" // allow-listed env var is not set
   | "MATERIALS_MISSING" // push with required materials missing
@@ -76,6 +77,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   STATE_EXISTS: 409,
   STATE_MISSING: 404,
   STATE_INVALID: 409,
+  STATE_CONFLICT: 412,
   RUNNER_MISMATCH: 412,
   ENV_MISSING: 412,
   MATERIALS_MISSING: 422,

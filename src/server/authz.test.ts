@@ -13,6 +13,7 @@ interface Call {
   path: string;
   body?: unknown;
   raw?: string;
+  headers?: Record<string, string>;
 }
 
 /** One call per route of docs/api.md, aimed at the default organization's p1/build. */
@@ -48,6 +49,12 @@ function everyRoute(): Call[] {
     { method: "GET", path: "/api/v1/keys" },
     { method: "POST", path: "/api/v1/keys", body: { name: "fresh", publicKey: "not a key" } },
     { method: "DELETE", path: "/api/v1/keys/fresh" },
+    { method: "POST", path: "/api/v1/attestations/preview", body: { workflow: "build", project: "p1" } },
+    { method: "POST", path: "/api/v1/attestations/init", body: { workflow: "build", project: "p1" } },
+    { method: "GET", path: `/api/v1/attestations/${r.runId}/state` },
+    { method: "PUT", path: `/api/v1/attestations/${r.runId}/state`, body: {}, headers: { "If-Match": '"1"' } },
+    { method: "DELETE", path: `/api/v1/attestations/${r.runId}/state` },
+    { method: "DELETE", path: `/api/v1/attestations/${r.runId}` },
   ];
 }
 
@@ -56,7 +63,8 @@ function tokenId(name: string): string {
   return api.s.app.orgs.listTokens({ orgId: org.id, now: "9999", limit: 100 }).find((t) => t.name === name)!.id;
 }
 
-const send = (c: Call, token: string | null, headers?: Record<string, string>) => api.req(c.method, c.path, { token, body: c.body, raw: c.raw, headers });
+const send = (c: Call, token: string | null, headers?: Record<string, string>) =>
+  api.req(c.method, c.path, { token, body: c.body, raw: c.raw, headers: { ...c.headers, ...headers } });
 
 /** Nothing the refused calls aimed at changed. */
 async function unchanged(): Promise<void> {
@@ -121,6 +129,8 @@ function targetedRoutes(t: Target, opts: { create: boolean }): Call[] {
     { method: "GET", path: `/api/v1/discover/${t.blob}` },
     { method: "GET", path: `/api/v1/blobs/${t.blob}` },
     { method: "DELETE", path: `/api/v1/tokens/${t.token}` },
+    { method: "GET", path: `/api/v1/attestations/${t.run}/state` },
+    { method: "DELETE", path: `/api/v1/attestations/${t.run}` },
   ];
   if (opts.create) calls.push({ method: "POST", path: "/api/v1/workflows", body: { name: "fresh", project: t.project } });
   return calls;

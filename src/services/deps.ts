@@ -4,6 +4,7 @@ import type { RunRepo } from "../store/run-port.ts";
 import type { OrgRepo } from "../store/org-port.ts";
 import type { OrgKeyRepo } from "../store/org-key-port.ts";
 import type { WorkflowRepo } from "../store/workflow-port.ts";
+import type { AttestationStateRepo } from "../store/state-port.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -27,7 +28,10 @@ export interface ServiceDeps {
   runs: RunRepo;
   workflows: WorkflowRepo;
   blobs: BlobStore;
+  /** The local crafting state file. */
   state: StateFile;
+  /** Remote crafting states kept by `cairn serve` (`attestation init --remote-state`). */
+  states: AttestationStateRepo;
   reporter: Reporter;
   version: string;
 }

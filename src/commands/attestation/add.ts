@@ -1,7 +1,8 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
-import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
+import { collectPairs, outputOption, print, toRecord, type OutputFormat } from "../shared.ts";
+import { attestationIdOption, withCrafting } from "./remote.ts";
 
 interface AddOpts {
   name?: string;
@@ -20,11 +21,12 @@ export function addCommand(): Command {
     .option("--kind <kind>", "material kind (see `cairn materials list`); detected from the content when omitted")
     .option("--annotation <key=value>", "annotation for the material (repeatable)", collectPairs, [])
     .option("--no-strict-validation", "record schema failures of SBOM and spec kinds as warnings instead of errors")
+    .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: AddOpts, cmd: Command) => {
-      await withApp(cmd, async (app) => {
+      await withCrafting(cmd, async ({ deps }) => {
         const { addMaterial } = await import("../../services/crafting/add.ts");
-        const added = await addMaterial(app, {
+        const added = await addMaterial(deps, {
           name: opts.name,
           value: opts.value,
           kind: opts.kind,

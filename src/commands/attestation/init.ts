@@ -1,8 +1,10 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderStatus } from "../../cli/render-status.ts";
+import type { CraftingState } from "../../crafter/state/types.ts";
 import { statusView } from "../../services/crafting/status.ts";
-import { outputOption, print, withApp, type OutputFormat } from "../shared.ts";
+import { outputOption, print, type OutputFormat } from "../shared.ts";
+import { withCrafting } from "./remote.ts";
 
 interface InitOpts {
   workflow: string;
@@ -14,6 +16,7 @@ interface InitOpts {
   release: boolean;
   dryRun: boolean;
   replace: boolean;
+  remoteState: boolean;
   output: OutputFormat;
 }
 
@@ -29,11 +32,11 @@ export function initCommand(): Command {
     .option("--release", "mark the project version released when this attestation is pushed", false)
     .option("--dry-run", "check and craft, but store nothing and record no run; runner and env checks only warn", false)
     .option("-f, --replace", "discard an attestation already in progress", false)
+    .option("--remote-state", "keep the crafting state on the control plane (needs --control-plane); add/status/push/reset then take --attestation-id", false)
     .addOption(outputOption())
     .action(async (opts: InitOpts, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const { initAttestation } = await import("../../services/crafting/init.ts");
-        const state = await initAttestation(app, {
+      await withCrafting(cmd, async (c) => {
+        const input = {
           workflow: opts.workflow,
           project: opts.project,
           team: opts.team,
@@ -43,9 +46,20 @@ export function initCommand(): Command {
           release: opts.release,
           dryRun: opts.dryRun,
           replace: opts.replace,
-        });
+        };
+        let state: CraftingState;
+        if (c.mode === "local") {
+          const { initAttestation } = await import("../../services/crafting/init.ts");
+          state = await initAttestation(c.deps, input);
+        } else {
+          const { initRemote } = await import("../../services/crafting/remote.ts");
+          state = await initRemote(c.deps, c.controlPlane, { ...input, remoteState: opts.remoteState });
+        }
+        if (opts.remoteState && opts.output === "table") {
+          io.info(`attestation ${state.attestationId} is kept on the control plane: pass --attestation-id ${state.attestationId} (or CAIRN_ATTESTATION_ID) to add, status, push and reset`);
+        }
         if (opts.output === "table") io.info("Attestation initialized! now you can check its status or add materials to it");
         print(opts.output, statusView(state), () => renderStatus(statusView(state), false));
-      });
+      }, { init: { remoteState: opts.remoteState } });
     });
 }

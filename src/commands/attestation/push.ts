@@ -2,7 +2,8 @@ import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import { CairnError } from "../../errors.ts";
-import { collectPairs, outputOption, print, toRecord, withApp, type OutputFormat } from "../shared.ts";
+import { collectPairs, outputOption, print, toRecord, type OutputFormat } from "../shared.ts";
+import { attestationIdOption, withCrafting } from "./remote.ts";
 
 interface PushOpts {
   key?: string;
@@ -17,18 +18,20 @@ export function pushCommand(): Command {
     .option("-k, --key <ref>", "signing key: cosign key file, PKCS#8 PEM, or env://VAR (env CAIRN_SIGNING_KEY)")
     .option("--annotation <key=value>", "attestation annotation (repeatable)", collectPairs, [])
     .option("--bundle <file>", "also write the Sigstore bundle JSON to this file")
+    .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: PushOpts, cmd: Command) => {
-      await withApp(cmd, async (app) => {
-        const ref = opts.key ?? app.config.env.CAIRN_SIGNING_KEY;
+      await withCrafting(cmd, async (c) => {
+        const ref = opts.key ?? c.deps.config.env.CAIRN_SIGNING_KEY;
         if (!ref) throw new CairnError("USAGE", "push needs a signing key", { hint: "pass --key cosign.key (create one with `cairn keys generate`)" });
-        const { pushAttestation } = await import("../../services/crafting/push.ts");
+        const { pushAttestation, pushWith } = await import("../../services/crafting/push.ts");
         const { signingKey } = await import("../../services/keys.ts");
-        const r = await pushAttestation(app, {
-          loadKey: () => signingKey(app.config, ref),
+        const input = {
+          loadKey: () => signingKey(c.deps.config, ref),
           annotations: toRecord(opts.annotation, "--annotation"),
           bundlePath: opts.bundle,
-        });
+        };
+        const r = c.mode === "local" ? await pushAttestation(c.deps, input) : await pushWith(c.deps, c.controlPlane.push, input);
         const { statement: _s, ...summary } = r;
         if (opts.output === "table") io.info(r.dryRun ? "dry-run: attestation signed, nothing stored" : "attestation pushed");
         print(opts.output, { ...summary, subjects: r.statement.subject }, () =>

@@ -15,6 +15,7 @@ import { onlyFields } from "./fields.ts";
 async function push(c: RequestContext): Promise<Response> {
   const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
   const r = await ingestBundle(c.deps, bytes, { scope: c.scope });
+  c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
   return json(r.created ? 201 : 200, r);
 }
 

@@ -2,7 +2,7 @@ import { CairnError } from "../../errors.ts";
 import type { ContractMaterial } from "../../crafter/contract/types.ts";
 import { mergeAnnotations, resolveTarget, withMaterial } from "../../crafter/state/transitions.ts";
 import type { CraftingState, RecordedMaterial } from "../../crafter/state/types.ts";
-import type { ServiceDeps } from "../deps.ts";
+import type { CraftingDeps } from "./crafting-deps.ts";
 import { explodeArchive, isArchiveFile } from "../materials/archive.ts";
 import { detect, evaluateMaterial, requireKind, type Evaluated } from "../materials/evaluate.ts";
 
@@ -19,11 +19,12 @@ const PROGRESS_THRESHOLD = 1024 * 1024;
 
 /**
  * `attestation add`: validates the material against its kind, stores content in the CAS (files hashed while they
- * stream, one pass; not in dry-run, not for skipUpload) and records it in the crafting state under a lock.
+ * stream, one pass; not in dry-run, not for skipUpload) and records it in the crafting state through the state
+ * store's update (a lock file locally, optimistic locking for a remote state: then this may run more than once).
  * Archives of SBOM, SARIF and JUnit reports become one material per report plus the archive as EVIDENCE.
  * Returns every material recorded. On any error the state is left as it was.
  */
-export async function addMaterial(deps: ServiceDeps, input: AddInput): Promise<RecordedMaterial[]> {
+export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<RecordedMaterial[]> {
   return deps.state.update(async (state) => {
     const target = resolveTarget(state, input.name, input.kind);
     const cwd = deps.config.cwd;
@@ -56,7 +57,7 @@ function claimedName(state: CraftingState, name: string): undefined {
 }
 
 async function record(
-  deps: ServiceDeps,
+  deps: CraftingDeps,
   state: CraftingState,
   name: string,
   ev: Evaluated,
@@ -86,7 +87,7 @@ async function record(
   };
 }
 
-async function store(deps: ServiceDeps, ev: Evaluated, upload: boolean): Promise<{ digest: string; size?: number }> {
+async function store(deps: CraftingDeps, ev: Evaluated, upload: boolean): Promise<{ digest: string; size?: number }> {
   if (ev.bytes) return upload ? deps.blobs.putBytes(ev.bytes) : { digest: ev.digest, size: ev.size };
   if (ev.path === undefined) return { digest: ev.digest, size: ev.size };
   const total = ev.size ?? 0;

@@ -1,7 +1,16 @@
 import { CairnError } from "../../errors.ts";
 import type { Contract } from "../../crafter/contract/types.ts";
 import type { ContractRevision, Workflow } from "../../store/ports.ts";
-import { contractRef, defaultContractRevision, loadContractFile, registerRevision, revisionContract, type LoadedContract } from "../contracts.ts";
+import {
+  classifyContractRef,
+  contractRef,
+  defaultContractRevision,
+  loadContractFile,
+  parseContractText,
+  registerRevision,
+  revisionContract,
+  type LoadedContract,
+} from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 
 /** What `init --contract NAME|FILE [--contract-revision N]` asks for. */
@@ -12,19 +21,42 @@ export interface ContractChoice {
   revision?: number;
 }
 
-export function chooseContract(deps: ServiceDeps, contract: string | undefined, revision: number | undefined): ContractChoice {
-  if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
-    throw new CairnError("USAGE", `--contract-revision ${revision} is not a revision number`, { hint: "revisions are whole numbers from 1; see `cairn workflow contract describe --name NAME`" });
-  }
+/** On the CI machine: `--contract` is a file there (read now) or a stored contract's name. */
+export function chooseContract(deps: Pick<ServiceDeps, "config">, contract: string | undefined, revision: number | undefined): ContractChoice {
+  checkRevision(revision);
   if (contract === undefined) return { revision };
   const ref = contractRef(contract, deps.config.cwd);
   if ("name" in ref) return { name: ref.name, revision };
+  noRevisionWithFile(revision);
+  return { file: loadContractFile(contract, deps.config.cwd) };
+}
+
+/** On `cairn serve`: a contract file arrives as its text, never as a path on the server; a name is only a name. */
+export function remoteChoice(req: { contractName?: string; contractText?: string; contractRevision?: number }): ContractChoice {
+  checkRevision(req.contractRevision);
+  if (req.contractText !== undefined) {
+    if (req.contractName !== undefined) throw new CairnError("USAGE", "send contractName or contractText, not both", { hint: "contractText is the content of a contract file" });
+    noRevisionWithFile(req.contractRevision);
+    return { file: parseContractText(req.contractText, "contractText") };
+  }
+  if (req.contractName === undefined) return { revision: req.contractRevision };
+  const ref = classifyContractRef(req.contractName, () => false);
+  if (!("name" in ref)) throw new CairnError("USAGE", `contractName ${JSON.stringify(req.contractName.slice(0, 80))} is not a contract name`, { hint: "send a file's content as contractText" });
+  return { name: ref.name, revision: req.contractRevision };
+}
+
+function checkRevision(revision: number | undefined): void {
+  if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
+    throw new CairnError("USAGE", `--contract-revision ${revision} is not a revision number`, { hint: "revisions are whole numbers from 1; see `cairn workflow contract describe --name NAME`" });
+  }
+}
+
+function noRevisionWithFile(revision: number | undefined): void {
   if (revision !== undefined) {
     throw new CairnError("USAGE", "--contract-revision pins a stored revision; it cannot be combined with a contract file", {
       hint: "register the file (`cairn apply -f FILE`) and pin with --contract NAME --contract-revision N, or drop --contract-revision",
     });
   }
-  return { file: loadContractFile(contract, deps.config.cwd) };
 }
 
 /** The contract the run will use, read-only: for the runner/env checks before anything is written, and dry-runs. */
@@ -76,7 +108,7 @@ function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined,
   return rev;
 }
 
-function unknownContract(name: string, org: string): CairnError {
+export function unknownContract(name: string, org: string): CairnError {
   return new CairnError("NOT_FOUND", `contract ${name} does not exist in organization ${org}`, {
     hint: "see `cairn workflow contract list`, or pass a contract file with --contract FILE",
   });

@@ -1,13 +1,11 @@
-import { existsSync } from "node:fs";
 import { CairnError } from "../../errors.ts";
 import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
-import { detectRunner } from "../../crafter/runners/registry.ts";
 import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
-import type { Workflow } from "../../store/ports.ts";
+import type { ContractRevision, Workflow } from "../../store/ports.ts";
 import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { readGitHead } from "../git.ts";
 import { chooseContract, previewContract, resolveRevision, type ContractChoice } from "./init-contract.ts";
+import { observe, type Observations } from "./init-observe.ts";
 import { checkVersion, dryRunVersion, recordVersion } from "./init-version.ts";
 
 export interface InitInput {
@@ -26,61 +24,77 @@ export interface InitInput {
   replace: boolean;
 }
 
+/** What the control-plane half of init needs besides the contract choice. */
+export type RunRequest = Pick<InitInput, "workflow" | "project" | "team" | "version" | "release" | "dryRun">;
+
+/** The contract the run will use, resolved read-only before anything is observed or written. */
+export interface PreparedInit {
+  choice: ContractChoice;
+  preview?: { contract: Contract; revision?: ContractRevision };
+  /** The contract the runner/env rules are checked against. */
+  contract: Contract;
+}
+
 /**
- * `attestation init`: resolves the contract, checks the runner and the env allow-list, records git HEAD,
- * creates project/version/workflow/contract revision/run in the store (not in dry-run) and writes the crafting state.
- * The run and the state file are written in one transaction: either both exist afterwards or neither.
+ * `attestation init`, local: resolves the contract, observes runner/env/git (checking the contract's rules), then
+ * records project/version/workflow/contract revision/run and writes the crafting state. The run and the state file
+ * are written in one transaction: either both exist afterwards or neither.
  */
 export async function initAttestation(deps: ServiceDeps, input: InitInput): Promise<CraftingState> {
-  const { config, repo, state: stateFile, reporter } = deps;
-  if (stateFile.exists() && !input.replace) {
-    throw new CairnError("STATE_EXISTS", `an attestation is already in progress (${stateFile.path})`, {
+  if (deps.state.exists() && !input.replace) {
+    throw new CairnError("STATE_EXISTS", `an attestation is already in progress (${deps.state.path})`, {
       hint: "push or reset it first, or pass --replace to discard it",
     });
   }
   checkVersion(input);
-  const choice = chooseContract(deps, input.contract, input.contractRevision);
+  const prepared = prepareInit(deps, input, chooseContract(deps, input.contract, input.contractRevision));
+  const seen = observe(deps.config, prepared.contract, input.dryRun, deps.reporter);
+  const replaceRunId = input.replace ? previousRunId(deps) : undefined;
+  return commitInit(deps, input, prepared, seen, { replaceRunId, persist: (s) => deps.state.write(s) });
+}
+
+/** The control-plane half, read-only: which contract (and revision) the run would use. */
+export function prepareInit(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">, choice: ContractChoice): PreparedInit {
   const preview = previewContract(deps, existingWorkflow(deps, input), choice);
+  return { choice, preview, contract: preview?.contract ?? EMPTY_CONTRACT };
+}
 
-  const runner = detectRunner(config.env, { tektonResults: existsSync("/tekton/results") });
-  const contractForChecks = preview?.contract ?? EMPTY_CONTRACT;
-  const required = contractForChecks.runner;
-  if (required && required !== "RUNNER_TYPE_UNSPECIFIED" && required !== runner.type) {
-    const msg = `the contract requires runner ${required}, but this is ${runner.type === "RUNNER_TYPE_UNSPECIFIED" ? "not a known CI runner" : runner.type}`;
-    if (!input.dryRun) throw new CairnError("RUNNER_MISMATCH", msg, { hint: "run it in that CI system, or use --dry-run to try it locally" });
-    reporter.warn(`${msg} (ignored in dry-run)`);
-  }
-  if (runner.missing.length > 0) reporter.warn(`runner ${runner.type} is missing variables: ${runner.missing.join(", ")}`);
-  const env = { ...runner.env, ...allowListed(contractForChecks, config.env, input.dryRun, reporter) };
-  const git = readGitHead(config.cwd);
+export interface CommitOptions {
+  /** A run to cancel in the same transaction (`--replace`), if it is still initialized. */
+  replaceRunId?: string;
+  /** Stores the state inside the transaction: when it throws, the run is rolled back. */
+  persist?: (state: CraftingState) => void;
+}
+
+/** The control-plane half that writes: the run (not in dry-run) and the full crafting state, in one transaction. */
+export function commitInit(deps: ServiceDeps, input: RunRequest, prepared: PreparedInit, seen: Observations, opts: CommitOptions = {}): CraftingState {
+  const { repo } = deps;
   const now = deps.clock.now().toISOString();
-
-  const replaced = input.replace ? previousRun(deps) : undefined;
   return repo.transaction(() => {
-    if (replaced) repo.finishRun(replaced, "cancelled", now, "replaced by a new attestation (init --replace)", null);
+    if (opts.replaceRunId && repo.getRun(opts.replaceRunId)?.state === "initialized") {
+      repo.finishRun(opts.replaceRunId, "cancelled", now, "replaced by a new attestation (init --replace)", null);
+    }
     const state = input.dryRun
-      ? dryRunState(deps, input, contractForChecks, choice, preview?.revision?.revision)
-      : recordRun(deps, input, choice, runner.type, runner.url, now);
-    const full: CraftingState = { ...state, runner: { type: runner.type, url: runner.url }, env, git, initializedAt: now };
-    stateFile.write(full); // inside the transaction: if this fails, the run is rolled back
+      ? dryRunState(deps, input, prepared.contract, prepared.choice, prepared.preview?.revision?.revision)
+      : recordRun(deps, input, prepared.choice, seen.runner.type, seen.runner.url, now);
+    const full: CraftingState = { ...state, runner: seen.runner, env: seen.env, git: seen.git, initializedAt: now };
+    opts.persist?.(full);
     return full;
   });
 }
 
-/** The still-open run of a state being replaced, so --replace does not leave it initialized forever. */
-function previousRun(deps: ServiceDeps): string | undefined {
-  let runId: string | undefined;
+/** The run of a local state being replaced, so --replace does not leave it initialized forever. */
+function previousRunId(deps: ServiceDeps): string | undefined {
   try {
-    runId = deps.state.read().workflow.runId;
+    return deps.state.read().workflow.runId;
   } catch {
     return undefined; // unreadable state: nothing to close
   }
-  return runId && deps.repo.getRun(runId)?.state === "initialized" ? runId : undefined;
 }
 
 type PartialState = Omit<CraftingState, "runner" | "env" | "git" | "initializedAt">;
 
-function recordRun(deps: ServiceDeps, input: InitInput, choice: ContractChoice, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
+function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
   const { repo, config } = deps;
   const org = repo.ensureOrg(config.organization, now);
   const project = repo.ensureProject(org.id, input.project, now);
@@ -125,7 +139,7 @@ function recordRun(deps: ServiceDeps, input: InitInput, choice: ContractChoice, 
   };
 }
 
-function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, choice: ContractChoice, revision: number | undefined): PartialState {
+function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, choice: ContractChoice, revision: number | undefined): PartialState {
   const projectVersion = dryRunVersion(deps, input);
   return {
     version: STATE_VERSION,
@@ -147,19 +161,7 @@ function dryRunState(deps: ServiceDeps, input: InitInput, contract: Contract, ch
 }
 
 /** The workflow as stored, read-only (for checks and dry-runs). */
-function existingWorkflow(deps: ServiceDeps, input: InitInput): Workflow | undefined {
+export function existingWorkflow(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">): Workflow | undefined {
   const org = deps.repo.findOrg(deps.config.organization);
   return org && deps.repo.findWorkflow(org.id, input.project, input.workflow);
-}
-
-function allowListed(contract: Contract, env: Record<string, string | undefined>, dryRun: boolean, reporter: ServiceDeps["reporter"]): Record<string, string> {
-  const out: Record<string, string> = {};
-  const missing = contract.envAllowList.filter((name) => env[name] === undefined);
-  for (const name of contract.envAllowList) if (env[name] !== undefined) out[name] = env[name]!;
-  if (missing.length > 0) {
-    const msg = `the contract requires environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`;
-    if (!dryRun) throw new CairnError("ENV_MISSING", msg, { hint: "set them in the job, or remove them from the contract's envAllowList", details: { missing } });
-    reporter.warn(`${msg} (ignored in dry-run)`);
-  }
-  return out;
 }

@@ -1,9 +1,11 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
 import { buildStatement, serializeStatement, type Statement } from "../../crafter/statement.ts";
+import type { CraftingState } from "../../crafter/state/types.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
+import type { CraftingDeps } from "./crafting-deps.ts";
 import { expireStaleRuns } from "../control/expiry.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
 
@@ -20,8 +22,23 @@ export interface PushResult {
   runId?: string;
   statement: Statement;
   bundlePath?: string;
-  /** Where the bundle is stored in the local CAS (not in dry-run). */
+  /** Where the bundle is stored: the local CAS file, or its URL on the control plane (not in dry-run). */
   storedAt?: string;
+}
+
+/** A signed attestation, ready to be stored. */
+export interface SignedPush {
+  state: CraftingState;
+  statement: Statement;
+  bundle: Uint8Array;
+  now: string;
+}
+
+/** Where a push stores the attestation: the local store (below) or a `cairn serve` (src/remote/http-crafting.ts). */
+export interface PushTarget {
+  /** Before signing: the result of an earlier push of this run that was cut off after storing, or a refusal. */
+  before?(state: CraftingState, bundlePath?: string): Promise<PushResult | undefined>;
+  record(p: SignedPush): Promise<{ storedAt?: string }>;
 }
 
 /**
@@ -29,8 +46,13 @@ export interface PushResult {
  * attestation + finished run in one transaction, writes --bundle, then clears the state. Killed at any point before
  * the transaction commits, the run stays initialized and the state stays, so the push can simply be repeated.
  */
-export async function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<PushResult> {
-  const state = deps.state.read();
+export function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<PushResult> {
+  return pushWith(deps, localTarget(deps), input);
+}
+
+/** The push steps of the CI machine, whatever stores the result: completeness, signing, --bundle, clearing the state. */
+export async function pushWith(deps: CraftingDeps, target: PushTarget, input: PushInput): Promise<PushResult> {
+  const state = await deps.state.read();
   const missing = missingMaterials(state);
   if (missing.materials.length + missing.groups.length > 0) {
     const parts = [
@@ -44,9 +66,11 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
   }
   const annotations = mergeAnnotations("the attestation", state.contract.annotations, input.annotations);
   if (!state.dryRun) {
-    expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
-    const done = await alreadyPushed(deps, state.workflow.runId!, input.bundlePath);
-    if (done) return done;
+    const done = await target.before?.(state, input.bundlePath);
+    if (done) {
+      await deps.state.remove();
+      return done;
+    }
   }
   const key = await input.loadKey();
   const now = deps.clock.now().toISOString();
@@ -56,31 +80,41 @@ export async function pushAttestation(deps: ServiceDeps, input: PushInput): Prom
   const bundle = await signStatement(serializeStatement(statement), key);
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
 
-  let storedAt: string | undefined;
-  if (!state.dryRun) {
-    const version = state.workflow.projectVersion;
-    const ref = await recordAttestation(deps, {
-      statement,
-      bundle,
-      runId: state.workflow.runId!,
-      workflowId: state.workflow.workflowId!,
-      meta: {
-        workflow: state.workflow.name,
-        project: state.workflow.project,
-        projectVersion: version?.version,
-        team: state.workflow.team,
-        organization: state.workflow.organization,
-        contractName: state.workflow.contractName,
-        contractRevision: state.workflow.contractRevision,
-      },
-      releaseVersionId: version?.markAsReleased && version.id ? version.id : undefined,
-      now,
-    });
-    storedAt = deps.blobs.pathFor?.(ref.digest);
-  }
+  const storedAt = state.dryRun ? undefined : (await target.record({ state, statement, bundle, now })).storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
-  deps.state.remove();
+  await deps.state.remove();
   return { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt };
+}
+
+/** The local store: the attestation and the finished run in one transaction (record.ts). */
+function localTarget(deps: ServiceDeps): PushTarget {
+  return {
+    before: async (state, bundlePath) => {
+      expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+      return alreadyPushed(deps, state.workflow.runId!, bundlePath);
+    },
+    record: async ({ state, statement, bundle, now }) => {
+      const version = state.workflow.projectVersion;
+      const ref = await recordAttestation(deps, {
+        statement,
+        bundle,
+        runId: state.workflow.runId!,
+        workflowId: state.workflow.workflowId!,
+        meta: {
+          workflow: state.workflow.name,
+          project: state.workflow.project,
+          projectVersion: version?.version,
+          team: state.workflow.team,
+          organization: state.workflow.organization,
+          contractName: state.workflow.contractName,
+          contractRevision: state.workflow.contractRevision,
+        },
+        releaseVersionId: version?.markAsReleased && version.id ? version.id : undefined,
+        now,
+      });
+      return { storedAt: deps.blobs.pathFor?.(ref.digest) };
+    },
+  };
 }
 
 /**

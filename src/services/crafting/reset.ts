@@ -5,19 +5,31 @@ export interface ResetInput {
   reason?: string;
 }
 
+export interface ResetResult {
+  runId?: string;
+  state: "failed" | "cancelled";
+}
+
+export const runStateFor = (trigger: ResetInput["trigger"]): ResetResult["state"] => (trigger === "cancellation" ? "cancelled" : "failed");
+
 /** `attestation reset`: marks the run failed or cancelled (not in dry-run) and discards the crafting state. */
-export function resetAttestation(deps: ServiceDeps, input: ResetInput): { runId?: string; state: "failed" | "cancelled" } {
+export function resetAttestation(deps: ServiceDeps, input: ResetInput): ResetResult {
   const state = deps.state.read();
-  const runState = input.trigger === "cancellation" ? "cancelled" : "failed";
+  const runState = runStateFor(input.trigger);
   const runId = state.workflow.runId;
-  if (!state.dryRun && runId) {
-    const run = deps.repo.getRun(runId);
-    if (run?.state === "initialized") {
-      deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), input.reason ?? null, null);
-    } else if (!run) {
-      deps.reporter.warn(`workflow run ${runId} is not in this store; only the local state was discarded`);
-    }
+  if (!state.dryRun && runId && !closeRun(deps, runId, runState, input.reason)) {
+    deps.reporter.warn(`workflow run ${runId} is not in this store; only the local state was discarded`);
   }
   deps.state.remove();
   return { runId, state: runState };
+}
+
+/**
+ * The rule local reset and the server's `DELETE /api/v1/attestations/{id}` share: an initialized run is finished
+ * in the given state; a run already finished stays as it is. False when the run does not exist.
+ */
+export function closeRun(deps: ServiceDeps, runId: string, runState: ResetResult["state"], reason: string | undefined): boolean {
+  const run = deps.repo.getRun(runId);
+  if (run?.state === "initialized") deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
+  return run !== undefined;
 }

@@ -1,6 +1,6 @@
 import { missingMaterials, type Missing } from "../../crafter/state/transitions.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
-import type { ServiceDeps } from "../deps.ts";
+import type { CraftingDeps } from "./crafting-deps.ts";
 
 export interface MaterialRow {
   name: string;
@@ -59,6 +59,6 @@ function recorded(m: CraftingState["materials"][string] | undefined): Partial<Ma
   return m ? { value: m.value, digest: m.digest, annotations: m.annotations } : {};
 }
 
-export function attestationStatus(deps: ServiceDeps): StatusView {
-  return statusView(deps.state.read());
+export async function attestationStatus(deps: Pick<CraftingDeps, "state">): Promise<StatusView> {
+  return statusView(await deps.state.read());
 }

@@ -1,0 +1,44 @@
+import type { Contract } from "../crafter/contract/types.ts";
+import type { Statement } from "../crafter/statement.ts";
+import type { CraftingState } from "../crafter/state/types.ts";
+import { writeFileAtomic } from "../services/atomic-file.ts";
+import type { Reporter } from "../services/deps.ts";
+import type { CraftingControlPlane } from "../services/crafting/remote.ts";
+import type { ResetInput, ResetResult } from "../services/crafting/reset.ts";
+import type { RemoteInitRequest } from "../services/crafting/served-init.ts";
+import type { RemoteClient } from "./http-client.ts";
+
+/** The control-plane half of crafting over HTTP (routes in src/server/handlers/crafting.ts and attestations.ts). */
+export function httpCrafting(client: RemoteClient, reporter: Reporter): CraftingControlPlane {
+  const warn = (m: string) => reporter.warn(m);
+  return {
+    async preview(req: RemoteInitRequest): Promise<Contract | undefined> {
+      const r = await client.json<{ contract: Contract | null }>("POST", "/api/v1/attestations/preview", { body: req }, warn);
+      return r.contract ?? undefined;
+    },
+    start(req, opts) {
+      return client.json<{ state: CraftingState }>("POST", "/api/v1/attestations/init", { body: { ...req, ...opts } }, warn);
+    },
+    reset(runId: string, input: ResetInput): Promise<ResetResult> {
+      return client.json<ResetResult>("DELETE", `/api/v1/attestations/${encodeURIComponent(runId)}`, { query: { trigger: input.trigger, reason: input.reason } }, warn);
+    },
+    push: {
+      /** A push cut off after the server stored it: report the stored attestation instead of signing a second one. */
+      async before(state, bundlePath) {
+        const runId = state.workflow.runId!;
+        const d = await client.json<{ run: { state: string; attestationDigest: string | null } }>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
+        if (d.run.state !== "succeeded" || !d.run.attestationDigest) return undefined; // a closed run is refused by the push itself
+        const bundle = new Uint8Array(await (await client.send("GET", `/api/v1/runs/${encodeURIComponent(runId)}/attestation`)).arrayBuffer());
+        const envelope = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope: { payload: string } }).dsseEnvelope;
+        const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString()) as Statement;
+        if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
+        return { digest: d.run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: `${client.config.url}/api/v1/runs/${runId}/attestation` };
+      },
+      // The server verifies the bundle against the organization's registered keys, stores it, and drops a remote state.
+      async record({ bundle, state }) {
+        await client.json("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
+        return { storedAt: `${client.config.url}/api/v1/runs/${state.workflow.runId}/attestation` };
+      },
+    },
+  };
+}

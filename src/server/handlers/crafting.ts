@@ -1,0 +1,80 @@
+import { CairnError } from "../../errors.ts";
+import { previewRemoteInit, startRemoteInit } from "../../services/crafting/served-init.ts";
+import { readRemoteState, removeRemoteState, resetRemote, writeRemoteState } from "../../services/crafting/served-state.ts";
+import type { RequestContext } from "../context.ts";
+import { boolField, field, json, readJsonObject, readText } from "../http.ts";
+import type { Route } from "../router.ts";
+import { initRequest, observations } from "./crafting-body.ts";
+
+/**
+ * Remote crafting (`cairn att … --control-plane URL`): the control-plane half of init, the remote crafting state
+ * with optimistic locking (ETag = version, PUT needs If-Match; 412 when stale), and reset. Push is
+ * POST /api/v1/attestations (attestations.ts). Every route is scoped like the others.
+ */
+
+async function preview(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  return json(200, previewRemoteInit(c.deps, initRequest(b), c.scope));
+}
+
+async function init(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  const req = initRequest(b, ["observations", "remoteState", "replaceRunId"]);
+  const r = startRemoteInit(c.deps, req, {
+    observations: observations(b.observations),
+    remoteState: boolField(b, "remoteState") ?? false,
+    replaceRunId: field(b, "replaceRunId"),
+    scope: c.scope,
+  });
+  return json(201, r, r.stateVersion === undefined ? {} : { ETag: etag(r.stateVersion) });
+}
+
+const etag = (version: number) => `"${version}"`;
+
+function getState(c: RequestContext): Response {
+  const { state, version } = readRemoteState(c.deps, c.params.id!, c.scope);
+  return json(200, state, { ETag: etag(version) });
+}
+
+/** `If-Match: "N"` (the ETag GET returned) is required: a blind overwrite would lose a concurrent job's material. */
+function ifMatch(req: Request): number {
+  const h = req.headers.get("if-match");
+  const m = h === null ? null : /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(h);
+  if (!m) {
+    throw new CairnError("USAGE", h === null ? "PUT of a crafting state needs an If-Match header" : `If-Match ${JSON.stringify(h.slice(0, 40))} is not a state version`, {
+      hint: 'send the ETag the GET of the state returned, e.g. If-Match: "3"',
+    });
+  }
+  return Number(m[1]);
+}
+
+async function putState(c: RequestContext): Promise<Response> {
+  const expected = ifMatch(c.req);
+  const version = writeRemoteState(c.deps, c.params.id!, await readText(c.req, c.limits.maxBodyBytes), expected, c.scope);
+  return json(200, { version }, { ETag: etag(version) });
+}
+
+function deleteState(c: RequestContext): Response {
+  removeRemoteState(c.deps, c.params.id!, c.scope);
+  return new Response(null, { status: 204 });
+}
+
+function reset(c: RequestContext): Response {
+  const q = c.url.searchParams;
+  const trigger = q.get("trigger") ?? "failure";
+  if (trigger !== "failure" && trigger !== "cancellation") {
+    throw new CairnError("USAGE", `trigger=${JSON.stringify(trigger.slice(0, 40))} is not failure or cancellation`, { hint: "e.g. ?trigger=cancellation" });
+  }
+  const reason = q.get("reason") ?? undefined;
+  if (reason !== undefined && reason.length > 1024) throw new CairnError("USAGE", "reason is longer than 1024 characters", { hint: "send a shorter reason" });
+  return json(200, resetRemote(c.deps, c.params.id!, { trigger, reason }, c.scope));
+}
+
+export const craftingRoutes: Route[] = [
+  { method: "POST", path: "/api/v1/attestations/preview", access: "any", handler: preview },
+  { method: "POST", path: "/api/v1/attestations/init", access: "any", handler: init },
+  { method: "GET", path: "/api/v1/attestations/:id/state", access: "any", handler: getState },
+  { method: "PUT", path: "/api/v1/attestations/:id/state", access: "any", handler: putState },
+  { method: "DELETE", path: "/api/v1/attestations/:id/state", access: "any", handler: deleteState },
+  { method: "DELETE", path: "/api/v1/attestations/:id", access: "any", handler: reset },
+];

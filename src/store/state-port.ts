@@ -1,0 +1,58 @@
+import type { CraftingState } from "../crafter/state/types.ts";
+
+/** Storage ports of the crafting state: what `attestation init` starts and `add`/`push`/`reset` read and change. */
+
+export type Awaitable<T> = T | Promise<T>;
+
+/**
+ * One attestation's crafting state, wherever it lives: the local file (StateFile), a row of the server's store
+ * (SqliteStateStore) or that row over HTTP (HttpStateStore, `--attestation-id`). Callers always `await`; the local
+ * file answers synchronously.
+ */
+export interface CraftingStateStore {
+  /** Where the state lives (a file path or a URL), for messages. */
+  readonly path: string;
+  exists(): Awaitable<boolean>;
+  /** STATE_MISSING when there is none, STATE_INVALID when it cannot be read. */
+  read(): Awaitable<CraftingState>;
+  write(state: CraftingState): Awaitable<void>;
+  /** Idempotent. */
+  remove(): Awaitable<void>;
+  /** Read-modify-write that never loses a concurrent writer's change; on any error the state is left as it was. */
+  update<T>(fn: (s: CraftingState) => Promise<{ state: CraftingState; result: T }>): Promise<T>;
+}
+
+export interface VersionedState {
+  state: CraftingState;
+  /** Bumped by every write; the compare-and-swap token (HTTP: the ETag). */
+  version: number;
+}
+
+/** A state store with optimistic concurrency: `update` is read → fn → compare-and-swap, retried on a conflict. */
+export interface VersionedStateStore extends CraftingStateStore {
+  readVersioned(): Promise<VersionedState>;
+  /** Writes only if the stored version is still `version`; the new version, or undefined when someone else wrote. */
+  writeIf(state: CraftingState, version: number): Promise<number | undefined>;
+}
+
+/** A remote crafting state row (`cairn serve`): id = the attestation id = the run id. */
+export interface StoredStateRow {
+  id: string;
+  orgId: string;
+  runId: string;
+  /** The CraftingState as JSON text. */
+  state: string;
+  version: number;
+  updatedAt: string;
+}
+
+/** The server's table of remote crafting states (migration 007). */
+export interface AttestationStateRepo {
+  /** Version 1; ALREADY_EXISTS is impossible in practice (ids are fresh run ids), a duplicate throws. */
+  insert(row: Omit<StoredStateRow, "version" | "updatedAt">, now: string): void;
+  get(orgId: string, id: string): StoredStateRow | undefined;
+  /** Compare-and-swap on version: the new version, or undefined when the row changed or is gone. */
+  swap(orgId: string, id: string, expected: number, state: string, now: string): number | undefined;
+  /** Whether a row was deleted. */
+  delete(orgId: string, id: string): boolean;
+}
