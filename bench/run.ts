@@ -8,6 +8,7 @@ import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
 import { printTable } from "./lib.ts";
 import { benchPushThroughput } from "./push-throughput.ts";
+import { benchServePush } from "./serve-push.ts";
 
 const only = process.argv[2];
 const work = mkdtempSync(join(tmpdir(), "cairn-bench-"));
@@ -17,6 +18,7 @@ try {
   if (!only || only === "materials") await benchMaterials(work);
   if (!only || only === "push") await benchPushThroughput(work);
   if (!only || only === "control-plane") await benchControlPlane(work);
+  if (!only || only === "serve") await benchServePush(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

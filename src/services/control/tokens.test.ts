@@ -106,6 +106,13 @@ describe("API tokens", () => {
     const before = listTokens(app, {}).items[0]!.lastUsedAt;
     expect(before).toBeNull();
     expect(authenticateToken(app, long.token)).toEqual({ tokenId: long.id, orgId: app.repo.findOrg("default")!.id, orgName: "default", admin: false });
+    const first = clock.now().toISOString();
+    expect(listTokens(app, {}).items[0]!.lastUsedAt).toBe(first);
+    clock.advance(30_000); // within a minute: no write per request
+    authenticateToken(app, long.token);
+    expect(listTokens(app, {}).items[0]!.lastUsedAt).toBe(first);
+    clock.advance(30_000);
+    authenticateToken(app, long.token);
     expect(listTokens(app, {}).items[0]!.lastUsedAt).toBe(clock.now().toISOString());
   });
 

@@ -53,6 +53,7 @@ export type TokenStatusFilter = (typeof TOKEN_STATUSES)[number];
 
 const TOKEN_RE = /^cairn_[A-Za-z0-9_-]{43}$/;
 const AUTH_FAILED: ErrorCode = "UNAUTHENTICATED";
+const LAST_USED_PRECISION_MS = 60_000;
 
 /** sha256 hex of the whole token string: what api_tokens.token_hash holds. */
 export function tokenHash(token: string): string {
@@ -181,6 +182,7 @@ export function authenticateToken(deps: ServiceDeps, token: string): TokenIdenti
   const status = tokenStatus(t, now);
   if (status !== "active") fail(`is ${status}`);
   if (t.workflowDeleted) fail("is scoped to a deleted workflow");
-  deps.orgs.touchToken(t.id, now);
+  // last_used_at is for humans ("is this token still used?"): minute precision saves a write commit per request.
+  if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) deps.orgs.touchToken(t.id, now);
   return { tokenId: t.id, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
 }
