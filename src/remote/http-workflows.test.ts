@@ -42,10 +42,11 @@ describe("workflows", () => {
     await expectCode(() => p.local.workflows.describe({ name: "lint", project: "p1" }), "NOT_FOUND");
   });
 
-  test("a contract file for --contract is refused remotely with the two-step way", async () => {
-    const e = await expectCode(() => p.remote.workflows.create({ name: "x", project: "p1", contract: "demo.yaml" }), "USAGE");
-    expect(e.hint).toContain("contract create|update --name NAME -f demo.yaml");
-    await expectCode(() => p.remote.workflows.describe({ name: "x", project: "p1" }), "NOT_FOUND");
+  test("a contract file for --contract is read here and registered by the server with the workflow", async () => {
+    const w = await p.remote.workflows.create({ name: "x", project: "p1", contract: "demo.yaml" });
+    expect([w.contractName, w.contractLatestRevision]).toEqual(["demo", 1]);
+    await p.remote.workflows.delete({ name: "x", project: "p1" });
+    await p.local.contracts.delete({ name: "demo" }); // the next tests create it
   });
 });
 

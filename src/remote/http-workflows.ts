@@ -1,4 +1,3 @@
-import { CairnError } from "../errors.ts";
 import { contractRef, loadContractFile } from "../services/contracts.ts";
 import type { ContractsPort, WorkflowsPort } from "./control-plane.ts";
 import { applyRemote } from "./http-apply.ts";
@@ -7,16 +6,13 @@ import { renamingSource, seg, type HttpDeps } from "./http-util.ts";
 /** Workflows and contracts over /api/v1/workflows, /api/v1/contracts and /api/v1/apply. */
 
 /**
- * `--contract FILE` registers the file as a contract revision inside the same transaction that creates or updates
- * the workflow; the API takes a stored contract's name only, so remotely the file is refused with the two-step way.
+ * `--contract NAME|FILE`: a name is sent as is; a file is read and parsed here (same errors as locally) and sent as
+ * `contractText`, which the server registers in the same transaction that creates or updates the workflow.
  */
-function contractName(value: string | undefined, cwd: string): string | undefined {
-  if (value === undefined) return undefined;
+function contractFields(value: string | undefined, cwd: string): { contract?: string; contractText?: string } {
+  if (value === undefined) return {};
   const ref = contractRef(value, cwd);
-  if ("name" in ref) return ref.name;
-  throw new CairnError("USAGE", `--contract ${value}: a contract file cannot be used with --control-plane`, {
-    hint: `register it first with \`cairn workflow contract create|update --name NAME -f ${value}\` (or \`cairn apply -f ${value}\`), then pass --contract NAME`,
-  });
+  return "name" in ref ? { contract: ref.name } : { contractText: loadContractFile(ref.file, cwd, "--contract").body };
 }
 
 export function httpWorkflows({ client, reporter, cwd }: HttpDeps): WorkflowsPort {
@@ -24,12 +20,12 @@ export function httpWorkflows({ client, reporter, cwd }: HttpDeps): WorkflowsPor
   const path = (i: { project: string; name: string }) => `/api/v1/workflows/${seg(i.project)}/${seg(i.name)}`;
   return {
     create: async (i) => {
-      const body = { name: i.name, project: i.project, team: i.team, description: i.description, contract: contractName(i.contract, cwd), skipIfExists: i.skipIfExists };
+      const body = { name: i.name, project: i.project, team: i.team, description: i.description, ...contractFields(i.contract, cwd), skipIfExists: i.skipIfExists };
       return client.json("POST", "/api/v1/workflows", { body }, warn);
     },
     list: (i) => client.json("GET", "/api/v1/workflows", { query: { project: i.project, team: i.team, limit: i.limit, next: i.next } }, warn),
     describe: (i) => client.json("GET", path(i), {}, warn),
-    update: async (i) => client.json("PATCH", path(i), { body: { team: i.team, description: i.description, contract: contractName(i.contract, cwd) } }, warn),
+    update: async (i) => client.json("PATCH", path(i), { body: { team: i.team, description: i.description, ...contractFields(i.contract, cwd) } }, warn),
     delete: (i) => client.json("DELETE", path(i), {}, warn),
   };
 }

@@ -76,6 +76,12 @@ describe("workflows and contracts", () => {
     expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining("ERR workflow nope does not exist in project p1 (organization default)")]);
     both(["workflow", "update", "--name", "build", "--project", "p1"], { stderr: true });
     both(["workflow", "create", "--name", "Bad", "--project", "p1"], { stderr: true });
+    // --contract FILE: read on the client, registered by the server in the same transaction as the workflow
+    twice(["workflow", "create", "--name", "demo", "--project", "p3", "--contract", "demo.yaml"], ["workflow", "delete", "--name", "demo", "--project", "p3"]);
+    both(["workflow", "update", "--name", "demo", "--project", "p3", "--contract", "demo.yaml", "-o", "json"]); // unchanged: no new revision
+    const scoped = remote(["workflow", "update", "--name", "build", "--project", "p1", "--contract", "demo.yaml"], data.tokens.p1);
+    expect([scoped.code, scoped.stderr]).toEqual([1, expect.stringContaining("organization-level API token")]);
+    for (const undo of [["workflow", "delete", "--name", "demo", "--project", "p3"], ["workflow", "contract", "delete", "--name", "demo"]]) expect(local(undo).code).toBe(0);
   });
 
   test("workflow contract create/update/describe/list/delete", () => {

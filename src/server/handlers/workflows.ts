@@ -22,7 +22,7 @@ function list(c: RequestContext): Response {
 
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
-  onlyFields(b, ["name", "project", "team", "description", "contract", "skipIfExists"]);
+  onlyFields(b, ["name", "project", "team", "description", "contract", "contractText", "skipIfExists"]);
   const wf = createWorkflow(c.deps, {
     name: field(b, "name", true),
     project: field(b, "project", true),
@@ -30,20 +30,20 @@ async function create(c: RequestContext): Promise<Response> {
     description: field(b, "description"),
     contract: field(b, "contract"),
     skipIfExists: boolField(b, "skipIfExists"),
-    remote: { scope: c.scope },
+    remote: { scope: c.scope, contractText: field(b, "contractText") },
   });
   return json(wf.created ? 201 : 200, wf);
 }
 
 async function update(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
-  onlyFields(b, ["team", "description", "contract"]);
+  onlyFields(b, ["team", "description", "contract", "contractText"]);
   const wf = updateWorkflow(c.deps, {
     ...ref(c),
     team: field(b, "team"),
     description: field(b, "description"),
     contract: field(b, "contract"),
-    remote: { scope: c.scope },
+    remote: { scope: c.scope, contractText: field(b, "contractText") },
   });
   return json(200, wf);
 }

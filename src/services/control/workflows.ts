@@ -1,7 +1,7 @@
 import { CairnError } from "../../errors.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { LastRun, WorkflowChanges, WorkflowRecord } from "../../store/workflow-port.ts";
-import { contractRef, defaultContractRevision, loadContractFile, registerRevision } from "../contracts.ts";
+import { contractRef, defaultContractRevision, loadContractFile, parseContractText, registerRevision } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { expireStaleRuns } from "./expiry.ts";
@@ -35,7 +35,13 @@ export interface WorkflowCreateInput {
   contract?: string;
   skipIfExists?: boolean;
   /** `cairn serve`: `contract` is a stored contract's name only (never a server-side file), visible in the scope. */
-  remote?: { scope?: Scope };
+  remote?: RemoteInput;
+}
+
+/** What `cairn serve` adds to an input: the token's scope, and a `--contract FILE` sent as its text. */
+export interface RemoteInput {
+  scope?: Scope;
+  contractText?: string;
 }
 
 export interface WorkflowUpdateInput {
@@ -47,7 +53,7 @@ export interface WorkflowUpdateInput {
   description?: string;
   contract?: string;
   /** As in WorkflowCreateInput. */
-  remote?: { scope?: Scope };
+  remote?: RemoteInput;
 }
 
 /** A stored workflow as lists show it (also the base of the compliance view). */
@@ -75,9 +81,10 @@ export function contractIdFor(
   value: string | undefined,
   defaultName: string,
   now: string,
-  remote?: { scope?: Scope },
+  remote?: RemoteInput,
 ): string {
   const { repo } = deps;
+  if (remote?.contractText !== undefined) return registerText(deps, orgId, remote.contractText, defaultName, now, remote.scope);
   if (value === undefined) {
     return defaultContractRevision(repo, orgId, defaultName, now).contractId;
   }
@@ -94,6 +101,20 @@ export function contractIdFor(
     });
   }
   return c.id;
+}
+
+/**
+ * Over HTTP a `--contract FILE` arrives as its text and is registered as locally (a revision only when the content
+ * changed). Contracts are shared by the organization, so only an organization-level token may register one.
+ */
+function registerText(deps: ServiceDeps, orgId: string, text: string, defaultName: string, now: string, scope: Scope | undefined): string {
+  if (scope?.projectId !== undefined || scope?.workflowId !== undefined) {
+    throw new CairnError("NOT_FOUND", "registering a contract file needs an organization-level API token (this one is scoped to a project or workflow)", {
+      hint: "register the file with an organization token (`cairn apply -f FILE`), then pass --contract NAME",
+    });
+  }
+  const loaded = parseContractText(text, "contractText");
+  return registerRevision(deps.repo, orgId, loaded.contract.name ?? defaultName, loaded, now).contractId;
 }
 
 /** Over HTTP a contract is named, never read from the server's disk; a scoped token sees only its contracts. */
@@ -132,7 +153,7 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
     const existing = deps.workflows.getWorkflow(org.id, project, name);
     checkCreateScope(deps, org.id, project, existing, input.remote?.scope);
     if (existing && input.skipIfExists) {
-      if (input.contract !== undefined || input.team !== undefined || input.description !== undefined) {
+      if (input.contract !== undefined || input.remote?.contractText !== undefined || input.team !== undefined || input.description !== undefined) {
         deps.reporter.warn(`workflow ${project}/${name} already exists; --contract, --team and --description were not applied (use \`workflow update\`)`);
       }
       return { ...detail(existing), created: false };
@@ -190,7 +211,8 @@ export function describeWorkflow(deps: ServiceDeps, input: { name: string; proje
 
 /** `workflow update`: team, description and/or contract (re-points the workflow; later runs use it). */
 export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): WorkflowDetail {
-  if (input.team === undefined && input.description === undefined && input.contract === undefined) {
+  const contractGiven = input.contract !== undefined || input.remote?.contractText !== undefined;
+  if (input.team === undefined && input.description === undefined && !contractGiven) {
     throw new CairnError("USAGE", "nothing to update: pass --team, --description and/or --contract", {
       hint: `e.g. \`cairn workflow update --name ${input.name} --project ${input.project} --contract NAME\``,
     });
@@ -201,7 +223,7 @@ export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): W
     const changes: WorkflowChanges = {};
     if (input.team !== undefined) changes.team = input.team || null;
     if (input.description !== undefined) changes.description = input.description || null;
-    if (input.contract !== undefined) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now, input.remote);
+    if (contractGiven) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now, input.remote);
     deps.workflows.updateWorkflow(wf.id, changes, now);
     return detail(deps.workflows.getWorkflow(wf.orgId, wf.project, wf.name)!);
   });
