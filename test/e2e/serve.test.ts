@@ -65,6 +65,15 @@ function routes(t: Target): [string, string, string?][] {
     ["GET", "/api/v1/whoami"],
     ["POST", "/api/v1/blobs", "uploaded\n"],
     ["GET", `/api/v1/blobs/${t.blob}`],
+    ["GET", "/api/v1/keys"],
+    ["POST", "/api/v1/keys", j({ name: "fresh", publicKey: "not a key" })],
+    ["DELETE", "/api/v1/keys/fresh"],
+    ["POST", "/api/v1/attestations", "{}"],
+    ["POST", "/api/v1/attestations/preview", j({ workflow: t.workflow, project: t.project })],
+    ["POST", "/api/v1/attestations/init", j({ workflow: t.workflow, project: t.project, observations: { runner: { type: "RUNNER_TYPE_UNSPECIFIED" }, env: {} } })],
+    ["GET", `/api/v1/attestations/${t.run}/state`],
+    ["DELETE", `/api/v1/attestations/${t.run}/state`],
+    ["DELETE", `/api/v1/attestations/${t.run}`],
   ];
 }
 
