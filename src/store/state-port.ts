@@ -55,4 +55,6 @@ export interface AttestationStateRepo {
   swap(orgId: string, id: string, expected: number, state: string, now: string): number | undefined;
   /** Whether a row was deleted. */
   delete(orgId: string, id: string): boolean;
+  /** Drops the states of runs that are no longer open (expired, cancelled); returns how many. */
+  deleteClosed(): number;
 }

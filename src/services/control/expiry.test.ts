@@ -44,6 +44,18 @@ describe("run expiry", () => {
     expect(s.app.state.exists()).toBe(true); // kept: init --replace starts over
   });
 
+  test("the remote crafting state of an expired run is dropped with it; open runs keep theirs", async () => {
+    const stale = await startRun(s, "build", "p");
+    s.app.state.remove(); // its state lives on the server, so the next init does not cancel it
+    s.advance(60 * 60_000);
+    const open = await startRun(s, "deploy", "p");
+    const orgId = s.app.repo.findOrg("default")!.id;
+    for (const id of [stale, open]) s.app.states.insert({ id, orgId, runId: id, state: "{}" }, "2025-01-01T00:00:00Z");
+    s.advance(31 * 60_000); // the first is now 91 minutes old
+    expect(expireStaleRuns(s.app)).toBe(1);
+    expect([s.app.states.get(orgId, stale), s.app.states.get(orgId, open)?.id]).toEqual([undefined, open]);
+  });
+
   test("durations are written as CAIRN_RUN_TTL accepts them", () => {
     expect([3_600_000, 5_400_000, 1000, 86_400_000, 1500].map(formatDuration)).toEqual(["1h", "90m", "1s", "1d", "1500ms"]);
   });

@@ -3,12 +3,15 @@ import type { ServiceDeps } from "../deps.ts";
 /**
  * Marks every initialized run older than the run TTL (CAIRN_RUN_TTL, default 1h) as expired, with finished_at = now.
  * One UPDATE over a partial index, so callers (run list/describe, push) run it every time instead of on a timer.
- * Returns how many runs expired.
+ * The remote crafting states of runs that expired go with them (they can never be pushed). Returns how many runs
+ * expired.
  */
 export function expireStaleRuns(deps: ServiceDeps): number {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.config.runTtlMs).toISOString();
-  return deps.runs.expireStale(cutoff, now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
+  const expired = deps.runs.expireStale(cutoff, now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
+  if (expired > 0) deps.states.deleteClosed();
+  return expired;
 }
 
 const UNITS: [string, number][] = [

@@ -31,6 +31,13 @@ export class SqliteStateRepo implements AttestationStateRepo {
   delete(orgId: string, id: string): boolean {
     return this.db.query("DELETE FROM attestation_states WHERE org_id = ? AND id = ?").run(orgId, id).changes === 1;
   }
+
+  /** The table holds only open attestations, so this walks few rows, each joined by primary key. */
+  deleteClosed(): number {
+    return this.db
+      .query("DELETE FROM attestation_states WHERE run_id IN (SELECT s.run_id FROM attestation_states s JOIN workflow_runs r ON r.id = s.run_id WHERE r.state <> 'initialized')")
+      .run().changes;
+  }
 }
 
 /** One remote attestation's state as a CraftingStateStore, on the server's side of the HTTP adapter. */
