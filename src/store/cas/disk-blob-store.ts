@@ -51,14 +51,26 @@ export class DiskBlobStore implements BlobStore {
     let size = 0;
     try {
       let inFlight: Promise<unknown> = Promise.resolve();
+      // Writeback started every SYNC_EVERY bytes runs in the I/O pool while later chunks are hashed, so the final
+      // fsync has little left to flush (a 1 GiB file otherwise waits for all of it at the end).
+      let flushing: Promise<unknown> = Promise.resolve();
+      let unflushed = 0;
       for await (const chunk of chunks) {
         hash.update(chunk);
         await inFlight;
         inFlight = fh.write(chunk);
         size += chunk.length;
+        unflushed += chunk.length;
+        if (unflushed >= SYNC_EVERY) {
+          await flushing;
+          const written = inFlight;
+          flushing = written.then(() => fh.datasync());
+          unflushed = 0;
+        }
         opts.onProgress?.(size);
       }
       await inFlight;
+      await flushing;
       await fh.sync();
     } catch (e) {
       await fh.close().catch(() => {});
@@ -127,6 +139,9 @@ async function* limited(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGe
   }
 }
 
+/** Bytes written between early writeback kicks (see ingest). */
+const SYNC_EVERY = 64 * 1024 * 1024;
+
 const READ_CHUNK = 1024 * 1024;
 
 /** Two buffers in turn (see BlobStream.chunks): a read allocates 2 MiB however large the blob. */
@@ -147,14 +162,23 @@ async function* streamFile(path: string): AsyncGenerator<Uint8Array> {
 const CHUNK = 4 * 1024 * 1024;
 
 /**
- * Reads a file in 4 MiB chunks alternating between two buffers: the consumer hashes one chunk and starts its
- * write, and must finish with it before asking for the chunk after next (ingest awaits the previous write first).
+ * Reads a file in 4 MiB chunks over three buffers, the next read already running while the consumer hashes the
+ * current chunk: the consumer must finish with a chunk before asking for the chunk after next (ingest awaits the
+ * previous chunk's write before starting the current one's).
  */
 async function* readChunks(src: FileHandle): AsyncGenerator<Uint8Array> {
-  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
-  for (let i = 0; ; i ^= 1) {
-    const { bytesRead } = await src.read(bufs[i]!, 0, CHUNK, null);
+  const bufs = [Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK), Buffer.allocUnsafe(CHUNK)];
+  let pos = 0;
+  const readInto = (i: number) => {
+    const p = src.read(bufs[i]!, 0, CHUNK, pos).then(({ bytesRead }) => ((pos += bytesRead), bytesRead));
+    p.catch(() => {}); // a prefetch the consumer never asks for (it stopped early) must not be an unhandled rejection
+    return p;
+  };
+  let next = readInto(0);
+  for (let i = 0; ; i = (i + 1) % 3) {
+    const bytesRead = await next;
     if (bytesRead === 0) return;
+    next = readInto((i + 1) % 3);
     yield bufs[i]!.subarray(0, bytesRead);
   }
 }
