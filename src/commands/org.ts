@@ -48,12 +48,29 @@ export function orgCommand(): Command {
         else io.json(r);
       });
     });
+  const update = new Command("update")
+    .description("set an organization's CAS blob size limit for `cairn serve` (on the machine holding the store)")
+    .option("--name <name>", "organization (default: the current one)")
+    .requiredOption("--max-blob <size>", "largest blob upload, e.g. 100MiB; `default` uses the server's --max-blob")
+    .addOption(outputOption())
+    .action(async (opts: Out & { name?: string; maxBlob: string }, c: Command) => {
+      refuseRemote(c, "org update", "the limit is the operator's setting, changed where the store lives");
+      const { parseSize } = await import("./serve.ts");
+      const maxBlobBytes = opts.maxBlob === "default" ? null : parseSize(opts.maxBlob, "--max-blob");
+      await withApp(c, async (app) => {
+        const { setMaxBlobBytes } = await import("../services/control/orgs.ts");
+        const r = setMaxBlobBytes(app, { name: opts.name, maxBlobBytes });
+        const shown = r.maxBlobBytes === null ? "the server's --max-blob" : `${r.maxBlobBytes} bytes`;
+        print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Max Blob", shown]] }));
+      });
+    });
   return new Command("org")
     .alias("organization")
-    .description("organizations (the current one scopes every command) and their API tokens")
+    .description("organizations (the current one scopes every command), their API tokens and signing keys")
     .addCommand(create)
     .addCommand(list)
     .addCommand(set)
+    .addCommand(update)
     .addCommand(tokenCommand())
     .addCommand(orgKeyCommand());
 }

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { setMaxBlobBytes } from "../services/control/orgs.ts";
 import { ensureAdminToken } from "./bootstrap.ts";
 import { apiFixture, sha, type Api } from "./api.testutil.ts";
 import { splitPath } from "./paths.ts";
@@ -59,10 +60,7 @@ describe("limits", () => {
     expect((await api.req("POST", "/api/v1/blobs", { raw: endless })).status).toBe(413);
     expect(sent).toBeLessThan(10 * 1024 * 1024);
     expect(tmpFiles()).toEqual([]);
-    api.s.app.repo.transaction(() => {
-      const db = (api.s.app.repo as unknown as { db: import("bun:sqlite").Database }).db;
-      db.query("UPDATE organizations SET max_blob_bytes = 10 WHERE name = 'default'").run();
-    });
+    setMaxBlobBytes(api.s.app, { name: "default", maxBlobBytes: 10 }); // `cairn org update --max-blob 10`
     expect((await api.req("POST", "/api/v1/blobs", { raw: "eleven byte" })).status).toBe(413);
     expect((await api.req("POST", "/api/v1/blobs", { raw: "eleven byte", token: api.tokens.other })).status).toBe(201);
     expect((await api.req("POST", "/api/v1/blobs", { raw: "ten bytes!" })).status).toBe(201);

@@ -82,6 +82,7 @@ export interface OrgRepo {
   hasAdminToken(): boolean;
   /** organizations.max_blob_bytes: the organization's CAS blob size limit, null for the server default. */
   maxBlobBytes(orgId: string): number | null;
+  setMaxBlobBytes(orgId: string, bytes: number | null): void;
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
-import { createOrg, listOrgs, setCurrentOrg } from "./orgs.ts";
+import { createOrg, listOrgs, setCurrentOrg, setMaxBlobBytes } from "./orgs.ts";
 import { TempStore } from "./store-fixture.testutil.ts";
 
 let store: TempStore;
@@ -66,5 +66,17 @@ describe("organizations", () => {
     store = new TempStore();
     await expectCode(() => listOrgs(store.open(), { next: "garbage" }), "USAGE");
     await expectCode(() => listOrgs(store.open(), { next: Buffer.from("[1,2]").toString("base64url") }), "USAGE");
+  });
+
+  test("the per-organization blob limit is set, read back, and reset to the server default", async () => {
+    store = new TempStore();
+    const app = store.open();
+    createOrg(app, { name: "acme" });
+    expect(setMaxBlobBytes(app, { name: "acme", maxBlobBytes: 1024 })).toEqual({ name: "acme", maxBlobBytes: 1024 });
+    expect(app.orgs.maxBlobBytes(app.orgs.getOrg("acme")!.id)).toBe(1024);
+    expect(setMaxBlobBytes(app, { name: "acme", maxBlobBytes: null }).maxBlobBytes).toBeNull();
+    expect(setMaxBlobBytes(app, { maxBlobBytes: 5 }).name).toBe("default"); // the current organization
+    await expectCode(() => setMaxBlobBytes(app, { name: "ghost", maxBlobBytes: 5 }), "NOT_FOUND");
+    await expectCode(() => setMaxBlobBytes(app, { name: "acme", maxBlobBytes: 0 }), "USAGE");
   });
 });

@@ -65,6 +65,21 @@ export function setCurrentOrg(deps: ServiceDeps, input: { name: string }): OrgSe
   return { name, previous, ...(env && env !== name ? { overriddenBy: env } : {}) };
 }
 
+/**
+ * `org update --max-blob SIZE|default`: the organization's CAS blob size limit for `cairn serve` (uploads over it are
+ * 413); null goes back to the server's --max-blob. Changed where the store lives: it is the operator's setting.
+ */
+export function setMaxBlobBytes(deps: ServiceDeps, input: { name?: string; maxBlobBytes: number | null }): { name: string; maxBlobBytes: number | null } {
+  const name = checkName(input.name ?? deps.config.organization, "--name");
+  const org = name === "default" ? deps.repo.ensureOrg(name, deps.clock.now().toISOString()) : deps.orgs.getOrg(name);
+  if (!org) throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: "see `cairn org list`" });
+  if (input.maxBlobBytes !== null && (!Number.isSafeInteger(input.maxBlobBytes) || input.maxBlobBytes < 1)) {
+    throw new CairnError("USAGE", "--max-blob must be a positive size", { hint: "e.g. --max-blob 100MiB, or --max-blob default" });
+  }
+  deps.orgs.setMaxBlobBytes(org.id, input.maxBlobBytes);
+  return { name, maxBlobBytes: deps.orgs.maxBlobBytes(org.id) };
+}
+
 function nameCursor(next: string): string {
   const [name, ...rest] = decodeCursor(next);
   if (typeof name !== "string" || rest.length > 0) {

@@ -117,6 +117,10 @@ export class SqliteOrgRepo implements OrgRepo {
     return this.db.query("SELECT 1 FROM api_tokens WHERE is_admin = 1 LIMIT 1").get() !== null;
   }
 
+  setMaxBlobBytes(orgId: string, bytes: number | null): void {
+    this.db.query("UPDATE organizations SET max_blob_bytes = ? WHERE id = ?").run(bytes, orgId);
+  }
+
   maxBlobBytes(orgId: string): number | null {
     const row = this.db.query("SELECT max_blob_bytes AS n FROM organizations WHERE id = ?").get(orgId) as { n: number | null } | null;
     return row?.n ?? null;
