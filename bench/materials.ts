@@ -70,8 +70,8 @@ function times<T>(n: number, f: () => T): T[] {
   return Array.from({ length: n }, f);
 }
 
-/** The largest CycloneDX sample of Chainloop's test data, when that folder is present. */
-function largestSbom(): string | undefined {
+/** The largest CycloneDX sample of Chainloop's test data, when that folder is present (also bench/policies.ts). */
+export function largestSbom(): string | undefined {
   const base = join(ROOT, "..", "shared", "conformance", "chainloop");
   if (process.env.BENCH_GENERATE_SBOM === "1" || !existsSync(base)) return undefined;
   const files = (readdirSync(base, { recursive: true }) as string[])

@@ -6,6 +6,7 @@ import { benchAddLarge } from "./add-large.ts";
 import { benchControlPlane } from "./control-plane.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
+import { benchPolicies } from "./policies.ts";
 import { printTable } from "./lib.ts";
 import { benchPushThroughput } from "./push-throughput.ts";
 import { benchServePush } from "./serve-push.ts";
@@ -16,6 +17,7 @@ try {
   if (!only || only === "lifecycle") await benchLifecycle(work);
   if (!only || only === "add") await benchAddLarge(work);
   if (!only || only === "materials") await benchMaterials(work);
+  if (!only || only === "policies") await benchPolicies(work);
   if (!only || only === "push") await benchPushThroughput(work);
   if (!only || only === "control-plane") await benchControlPlane(work);
   if (!only || only === "serve") await benchServePush(work);

@@ -6,6 +6,7 @@ import { join, resolve } from "node:path";
 import { SNIFF_BYTES, type MaterialKind } from "../src/crafter/materials/kind.ts";
 import { MATERIAL_KINDS } from "../src/crafter/materials/registry.ts";
 import { runnerDocs } from "../src/crafter/runners/registry.ts";
+import { renderPoliciesDoc } from "../src/crafter/policy/docs.ts";
 
 const ROOT = resolve(import.meta.dir, "..");
 
@@ -115,6 +116,7 @@ export function renderAll(): { path: string; content: string }[] {
   return [
     { path: "docs/materials.md", content: renderMaterialsDoc() },
     { path: "docs/runners.md", content: renderRunnersDoc() },
+    { path: "docs/policies.md", content: renderPoliciesDoc() },
   ];
 }
 

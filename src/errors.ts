@@ -26,6 +26,7 @@ export type ErrorCode =
   | "STORE_INVALID" // store from a newer version, or corrupt
   | "INTEGRITY" // a blob does not match its digest
   | "POLICY_GATE" // a gated policy has violations
+  | "POLICY_INVALID" // a policy file is malformed: YAML, schema, CEL syntax/type error, unknown input
   | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
   | "IO"; // other filesystem errors
 
@@ -87,6 +88,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   STORE_INVALID: 500,
   INTEGRITY: 500,
   POLICY_GATE: 422,
+  POLICY_INVALID: 422,
   TOO_LARGE: 413,
   IO: 500,
 };

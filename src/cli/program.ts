@@ -7,6 +7,7 @@ import { discoverCommand } from "../commands/discover.ts";
 import { keysCommand } from "../commands/keys.ts";
 import { materialsCommand } from "../commands/materials.ts";
 import { orgCommand } from "../commands/org.ts";
+import { policyCommand } from "../commands/policy.ts";
 import { serveCommand } from "../commands/serve.ts";
 import { storeCommand } from "../commands/store.ts";
 import { workflowCommand } from "../commands/workflow/index.ts";
@@ -30,7 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand()]) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.

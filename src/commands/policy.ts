@@ -1,0 +1,82 @@
+import { Command } from "commander";
+import { renderTable } from "../cli/table.ts";
+import { io } from "../cli/io.ts";
+import { CairnError } from "../errors.ts";
+import { collectPairs, configFor, outputOption, print, toRecord, type OutputFormat } from "./shared.ts";
+
+/** `--input k=v` is repeatable; unlike --annotation a value keeps its commas (lists are comma-separated). */
+const repeat = (v: string, prev: string[] = []) => [...prev, v];
+
+/** `cairn policy eval|lint|builtin`: for policy authors. Services are loaded on demand, like every command. */
+export function policyCommand(): Command {
+  const evalCmd = new Command("eval")
+    .description("evaluate a policy on a material file (exit 0 even with violations; 1 when the policy is broken)")
+    .requiredOption("--policy <ref>", "policy file (.yaml/.yml/.json) or builtin:NAME")
+    .requiredOption("--material <value>", "material file, OCI layout directory or string value")
+    .option("--kind <kind>", "material kind (default: auto-detected, as `att add` does)")
+    .option("--name <name>", "material name, as a contract would give it (default: the file name)")
+    .option("--input <k=v>", "policy input (repeatable; lists are comma-separated)", repeat, [])
+    .option("--annotation <k=v>", "material annotation (repeatable)", collectPairs, [])
+    .addOption(outputOption())
+    .action(async (opts: { policy: string; material: string; kind?: string; name?: string; input: string[]; annotation: string[]; output: OutputFormat }, cmd: Command) => {
+      const { evaluatePolicyOnFile } = await import("../services/policies/evaluate.ts");
+      const { clockFromEnv } = await import("../context.ts");
+      const config = configFor(cmd);
+      const out = await evaluatePolicyOnFile(
+        { config, clock: clockFromEnv(config) ?? { now: () => new Date() } },
+        { policy: opts.policy, material: opts.material, kind: opts.kind?.toUpperCase(), name: opts.name, with: toRecord(opts.input, "--input"), annotations: toRecord(opts.annotation, "--annotation") },
+      );
+      for (const w of out.warnings) io.err(`WRN ${w}`);
+      print(opts.output, out, () => renderEval(out));
+    });
+  const lint = new Command("lint")
+    .description("check policies: YAML/JSON, fields, CEL syntax and types (exit 1 on any problem)")
+    .argument("<policy...>", "policy files or builtin:NAME")
+    .addOption(outputOption())
+    .action(async (refs: string[], opts: { output: OutputFormat }, cmd: Command) => {
+      const { lintPolicies } = await import("../services/policies/lint.ts");
+      const results = lintPolicies(refs, configFor(cmd).cwd);
+      print(opts.output, results, () => results.map(renderLint).join("\n"));
+      const bad = results.filter((r) => !r.ok).length;
+      if (bad > 0) throw new CairnError("POLICY_INVALID", `${bad} of ${results.length} ${results.length === 1 ? "policy has" : "policies have"} problems`, { hint: "fix the positions listed above" });
+    });
+  const builtin = new Command("builtin")
+    .alias("list-builtin")
+    .description("the built-in policy library (use as builtin:NAME)")
+    .addOption(outputOption())
+    .action(async (opts: { output: OutputFormat }) => {
+      const { builtinNames, builtinPolicy } = await import("../crafter/policy/library.ts");
+      const rows = builtinNames().map((n) => {
+        const p = builtinPolicy(n);
+        const kinds = [...new Set(p.rules.flatMap((r) => (r.attestation ? ["ATTESTATION"] : r.kinds)))];
+        return { name: `builtin:${n}`, description: p.description, kinds, inputs: p.inputs, digest: p.digest };
+      });
+      const inputText = (i: (typeof rows)[number]["inputs"][number]) => `${i.name}${i.required ? " (required)" : i.default !== undefined ? `=${i.default}` : ""}`;
+      print(opts.output, rows, () =>
+        renderTable({ title: "Built-in policies", head: ["name", "kinds", "inputs", "description"], rows: rows.map((r) => [r.name, r.kinds.join(", "), r.inputs.map(inputText).join(", ") || "-", r.description]) }),
+      );
+    });
+  return new Command("policy").description("write and check policies: evaluate on a material, lint, the built-in library").addCommand(evalCmd).addCommand(lint).addCommand(builtin);
+}
+
+interface EvalView {
+  policy: { name: string; source: string; digest: string };
+  material: { name: string; kind: string; digest: string };
+  result: { violations: { rule: string; message: string }[]; skipped?: string; inputs: Record<string, string> };
+}
+
+function renderEval(out: EvalView): string {
+  const r = out.result;
+  const status = r.skipped !== undefined ? `skipped: ${r.skipped}` : r.violations.length === 0 ? "passed" : `${r.violations.length} violation(s)`;
+  const head = renderTable({
+    rows: [["Policy", `${out.policy.name} (${out.policy.source})`], ["Digest", out.policy.digest], ["Material", `${out.material.name} (${out.material.kind})`], ["Inputs", Object.entries(r.inputs).map(([k, v]) => `${k}=${v}`).join(", ") || "-"], ["Result", status]],
+  });
+  if (r.violations.length === 0) return head;
+  return `${head}\n${renderTable({ head: ["rule", "violation"], rows: r.violations.map((v) => [v.rule, v.message]) })}`;
+}
+
+function renderLint(r: { policy: string; ok: boolean; name?: string; rules?: number; problems: { path: string; problem: string; line?: number; column?: number }[] }): string {
+  if (r.ok) return `ok    ${r.policy}: ${r.name} (${r.rules} rule${r.rules === 1 ? "" : "s"})`;
+  const lines = r.problems.map((p) => `      ${r.policy}${p.line !== undefined ? `:${p.line}:${p.column}` : ""}: ${p.path ? `${p.path}: ` : ""}${p.problem}`);
+  return [`FAIL  ${r.policy}`, ...lines].join("\n");
+}
