@@ -12,6 +12,7 @@ import { SqliteOrgKeyRepo } from "./store/sqlite/org-key-repo.ts";
 import { SqliteRunRepo } from "./store/sqlite/run-repo.ts";
 import { SqliteWorkflowRepo } from "./store/sqlite/workflow-repo.ts";
 import { SqliteStateRepo } from "./store/sqlite/state-repo.ts";
+import { SqlitePolicyRepo } from "./store/sqlite/policy-repo.ts";
 import { VERSION } from "./version.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -43,6 +44,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     blobs: new DiskBlobStore(join(config.home, "cas")),
     state: new StateFile(config.statePath),
     states: new SqliteStateRepo(db),
+    policies: new SqlitePolicyRepo(db),
     reporter: overrides.reporter ?? { warn: () => {} },
     version: VERSION,
     close: () => db.close(),

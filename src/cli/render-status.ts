@@ -44,10 +44,22 @@ export function renderStatus(v: StatusView, full: boolean): string {
   if (full && v.git) {
     parts.push(renderTable({ title: "Git HEAD", rows: [["Commit", v.git.hash], ["Author", `${v.git.authorName} <${v.git.authorEmail}>`], ["Date", v.git.date]] }));
   }
+  if (v.policyEvaluations.length > 0) parts.push(renderPolicies(v.policyEvaluations, full));
   const todo = [...v.missing.materials, ...v.missing.groups.map((g) => `group ${g}`)];
   if (todo.length > 0) parts.push(`Still required before push: ${todo.join(", ")}`);
   if (v.requiredAnnotations.length > 0) parts.push(`Annotations required at push: ${v.requiredAnnotations.join(", ")}`);
   return parts.join("\n");
+}
+
+/** One row per evaluation (material, policy, gate, result); --full adds a row per violation message. */
+function renderPolicies(evaluations: StatusView["policyEvaluations"], full: boolean): string {
+  const rows = evaluations.flatMap((e) => {
+    const n = e.violations.length;
+    const result = e.skipped !== undefined ? `skipped: ${e.skipped}` : n === 0 ? "passed" : `${n} violation${n === 1 ? "" : "s"}`;
+    const row = [e.material ?? "(attestation)", e.policy, e.gate ? "Yes" : "No", result];
+    return [row, ...(full ? e.violations.map((v) => ["", "", "", `- ${v.rule}: ${v.message}`]) : [])];
+  });
+  return renderTable({ title: "Policy Evaluations", head: ["MATERIAL", "POLICY", "GATE", "RESULT"], rows });
 }
 
 /** "02 Nov 22 10:04 UTC", as in the guide. */

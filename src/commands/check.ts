@@ -1,11 +1,12 @@
 import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
 import { CairnError } from "../errors.ts";
+import { violationLines } from "../crafter/policy/attach.ts";
 import { collectPairs, configFor, outputOption, print, type OutputFormat } from "./shared.ts";
 
 export function checkCommand(): Command {
   return new Command("check")
-    .description("pre-commit gate: validate a contract and materials against it, store nothing, need no key")
+    .description("pre-commit gate: validate a contract and materials against it and its material policies, store nothing, need no key (exit 1 on any failure, 4 when a gated policy is violated)")
     .requiredOption("--contract <file>", "contract file")
     .option("--material <name=path>", "material to check (repeatable)", collectPairs, [])
     .option("--no-strict-validation", "schema failures of SBOM and spec kinds only warn")
@@ -21,8 +22,11 @@ export function checkCommand(): Command {
       print(opts.output, r, () => {
         const rows = r.materials.map((m) => [m.name, m.kind, m.ok ? "ok" : "FAIL", m.problem ?? m.digest ?? ""]);
         const table = renderTable({ title: `Check against ${r.contract}`, head: ["NAME", "TYPE", "RESULT", "DETAIL"], rows });
-        return r.missing.length ? `${table}\nMissing required: ${r.missing.join(", ")}` : table;
+        const violations = violationLines(r.policyEvaluations).map((l) => `policy violation: ${l}`);
+        return [table, ...violations, ...(r.missing.length ? [`Missing required: ${r.missing.join(", ")}`] : [])].join("\n");
       });
-      if (!r.ok) process.exitCode = 1;
+      // 4 as `att push` would exit on these materials; 1 for every other failure (non-gated violations included).
+      if (r.policyBlocked) process.exitCode = 4;
+      else if (!r.ok) process.exitCode = 1;
     });
 }

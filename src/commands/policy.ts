@@ -2,7 +2,7 @@ import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
 import { io } from "../cli/io.ts";
 import { CairnError } from "../errors.ts";
-import { collectPairs, configFor, outputOption, print, toRecord, type OutputFormat } from "./shared.ts";
+import { addPageOptions, collectPairs, configFor, outputOption, print, printNext, refuseRemote, toRecord, withApp, type OutputFormat } from "./shared.ts";
 
 /** `--input k=v` is repeatable; unlike --annotation a value keeps its commas (lists are comma-separated). */
 const repeat = (v: string, prev: string[] = []) => [...prev, v];
@@ -56,7 +56,72 @@ export function policyCommand(): Command {
         renderTable({ title: "Built-in policies", head: ["name", "kinds", "inputs", "description"], rows: rows.map((r) => [r.name, r.kinds.join(", "), r.inputs.map(inputText).join(", ") || "-", r.description]) }),
       );
     });
-  return new Command("policy").description("write and check policies: evaluate on a material, lint, the built-in library").addCommand(evalCmd).addCommand(lint).addCommand(builtin);
+  return new Command("policy")
+    .description("write and check policies (evaluate, lint, the built-in library) and keep them in the store (add, list, describe)")
+    .addCommand(evalCmd)
+    .addCommand(lint)
+    .addCommand(builtin)
+    .addCommand(addCommand())
+    .addCommand(listCommand())
+    .addCommand(describeCommand());
+}
+
+// The store commands work on the local store only: the ControlPlane client (src/remote) has no policy calls yet.
+const LOCAL_ONLY = "the policy store is reached through the local store (the server's /api/v1/policies serves API clients)";
+
+function addCommand(): Command {
+  return new Command("add")
+    .description("store a policy (validated first); a new revision only when its content changed")
+    .option("--name <name>", "policy name (default: metadata.name; must match it when both are given)")
+    .requiredOption("-f, --file <path>", "policy file (.yaml, .yml or .json)")
+    .addOption(outputOption())
+    .action(async (opts: { name?: string; file: string; output: OutputFormat }, cmd: Command) => {
+      refuseRemote(cmd, "policy add", LOCAL_ONLY);
+      await withApp(cmd, async (app) => {
+        const { addPolicyFile } = await import("../services/policies/store.ts");
+        const r = addPolicyFile(app, { name: opts.name, file: opts.file });
+        if (opts.output === "table") io.info(r.created ? `policy ${r.name} revision ${r.revision} added` : `policy ${r.name} unchanged (revision ${r.revision})`);
+        print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Revision", String(r.revision)], ["Digest", r.digest]] }));
+      });
+    });
+}
+
+function listCommand(): Command {
+  return addPageOptions(new Command("list").description("stored policies of the organization, with their latest revision").addOption(outputOption())).action(
+    async (opts: { limit: number; next?: string; output: OutputFormat }, cmd: Command) => {
+      refuseRemote(cmd, "policy list", LOCAL_ONLY);
+      await withApp(cmd, async (app) => {
+        const { listStoredPolicies } = await import("../services/policies/store.ts");
+        const page = listStoredPolicies(app, { limit: opts.limit, next: opts.next });
+        print(opts.output, page, () =>
+          renderTable({ head: ["Name", "Revision", "Description", "Updated At"], rows: page.items.map((p) => [p.name, String(p.latestRevision), p.description || "-", p.updatedAt]) }),
+        );
+        printNext(opts.output, page.next);
+      });
+    },
+  );
+}
+
+function describeCommand(): Command {
+  return new Command("describe")
+    .description("a stored policy: source, digest and revisions")
+    .requiredOption("--name <name>", "stored policy name")
+    .option("--revision <n>", "revision (default: the latest)", (v) => Number(v))
+    .addOption(outputOption())
+    .action(async (opts: { name: string; revision?: number; output: OutputFormat }, cmd: Command) => {
+      refuseRemote(cmd, "policy describe", LOCAL_ONLY);
+      await withApp(cmd, async (app) => {
+        const { describeStoredPolicy } = await import("../services/policies/store.ts");
+        const d = describeStoredPolicy(app, { name: opts.name, revision: opts.revision });
+        print(opts.output, d, () => {
+          const head = renderTable({
+            rows: [["Name", d.name], ["Description", d.description || "-"], ["Revision", `${d.revision} of ${d.latestRevision}`], ["Digest", d.digest], ["Created At", d.createdAt]],
+          });
+          const revs = renderTable({ title: "Revisions", head: ["Revision", "Digest", "Created At"], rows: d.revisions.map((r) => [String(r.revision), r.digest, r.createdAt]) });
+          return `${head}\n${revs}\n${d.source.trimEnd()}`;
+        });
+      });
+    });
 }
 
 interface EvalView {

@@ -43,3 +43,36 @@ describe("statement rendering", () => {
     expect(ok).toBe(true);
   });
 });
+
+describe("statement rendering with policy evaluations", () => {
+  const DIR = join(import.meta.dir, "../../fixtures/golden/policies");
+  const withPolicies = JSON.parse(readFileSync(join(DIR, "state.json"), "utf8")) as CraftingState;
+
+  test("matches the golden statement byte for byte (UPDATE_GOLDEN=1 regenerates)", () => {
+    const text = new TextDecoder().decode(serializeStatement(buildStatement(withPolicies, opts)));
+    const file = join(DIR, "statement.json");
+    if (process.env.UPDATE_GOLDEN) writeFileSync(file, text);
+    expect(text).toBe(readFileSync(file, "utf8"));
+  });
+
+  test("evaluations sorted by material (attestation ones last), counted; a violated gate blocks unless bypassed", () => {
+    const p = buildStatement(withPolicies, opts).predicate;
+    expect((p.policyEvaluations as { material?: string }[]).map((e) => e.material ?? "-")).toEqual(["build-ref", "rootfs", "rootfs", "-"]);
+    expect(p).toMatchObject({ policyEvaluationsCount: 4, policyViolationsCount: 2, policySkippedCount: 1, policyHasGatedViolations: true, policyBlocked: true, policyBypassed: false });
+    expect(buildStatement(withPolicies, { ...opts, bypassPolicyCheck: true }).predicate).toMatchObject({ policyBlocked: false, policyBypassed: true });
+  });
+
+  test("no policy block without attached policies (older attestations keep their bytes)", () => {
+    expect(Object.keys(buildStatement(state, opts).predicate).filter((k) => k.startsWith("policy"))).toEqual([]);
+  });
+
+  test("the predicate validates against the published JSON Schema, which requires the counts with the evaluations", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const predicate = buildStatement(withPolicies, opts).predicate;
+    expect(validate(predicate) ? [] : validate.errors).toEqual([]);
+    const { policyBlocked: _b, ...missing } = predicate;
+    expect(validate(missing)).toBe(false);
+  });
+});

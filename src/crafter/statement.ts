@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonical-json.ts";
 import { ANN } from "./materials/kind.ts";
+import { hasPolicies, policySummary } from "./policy/attach.ts";
 import type { CraftingState, GitHead, RecordedMaterial } from "./state/types.ts";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -28,11 +29,15 @@ export interface RenderOptions {
   builderVersion: string;
   /** Attestation-level annotations (contract values merged with --annotation). */
   annotations: Record<string, string>;
+  /** `push --exception-bypass-policy-check`: a violated gate is recorded as bypassed instead of blocked. */
+  bypassPolicyCheck?: boolean;
 }
 
 /**
  * Renders the in-toto Statement for a crafting state. Subjects: the workflow (digest = sha256 of the canonical
  * predicate, so anyone can recompute it), the git HEAD when known, then every output material, sorted by name.
+ * Policy verdicts in `state.policyEvaluations` (material ones from `add`, attestation ones appended by `push`) are
+ * rendered with their counts (crafter/policy/attach.ts).
  */
 export function buildStatement(state: CraftingState, opts: RenderOptions): Statement {
   const materials = Object.values(state.materials)
@@ -61,6 +66,8 @@ export function buildStatement(state: CraftingState, opts: RenderOptions): State
     env: state.env,
     annotations: opts.annotations,
     materials,
+    // Only when the contract attaches policies, so attestations without policies keep their exact bytes.
+    ...(hasPolicies(state.contract, state.policyEvaluations) && policySummary(state.policyEvaluations ?? [], opts.bypassPolicyCheck ?? false)),
   };
   const subject: ResourceDescriptor[] = [
     { name: `cairn.workflow.${state.workflow.name}`, digest: { sha256: sha256Hex(canonicalJson(predicate)) } },

@@ -3,11 +3,12 @@ import { attestationRoutes } from "./handlers/attestations.ts";
 import { blobRoutes } from "./handlers/blobs.ts";
 import { contractRoutes } from "./handlers/contracts.ts";
 import { craftingRoutes } from "./handlers/crafting.ts";
+import { policyRoutes } from "./handlers/policies.ts";
 import { runRoutes } from "./handlers/runs.ts";
 import { tokenRoutes } from "./handlers/tokens.ts";
 import { workflowRoutes } from "./handlers/workflows.ts";
 
 /** Every /api/v1 route (documented in docs/api.md). */
 export function apiRouter(): Router {
-  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes);
+  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes);
 }

@@ -5,6 +5,7 @@ import type { OrgRepo } from "../store/org-port.ts";
 import type { OrgKeyRepo } from "../store/org-key-port.ts";
 import type { WorkflowRepo } from "../store/workflow-port.ts";
 import type { AttestationStateRepo } from "../store/state-port.ts";
+import type { PolicyRepo } from "../store/policy-port.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -32,6 +33,8 @@ export interface ServiceDeps {
   state: StateFile;
   /** Remote crafting states kept by `cairn serve` (`attestation init --remote-state`). */
   states: AttestationStateRepo;
+  /** The policy store (`cairn policy add|list|describe`). */
+  policies: PolicyRepo;
   reporter: Reporter;
   version: string;
 }

@@ -9,6 +9,7 @@ interface PushOpts {
   key?: string;
   annotation: string[];
   bundle?: string;
+  exceptionBypassPolicyCheck: boolean;
   output: OutputFormat;
 }
 
@@ -18,6 +19,7 @@ export function pushCommand(): Command {
     .option("-k, --key <ref>", "signing key: cosign key file, PKCS#8 PEM, or env://VAR (env CAIRN_SIGNING_KEY)")
     .option("--annotation <key=value>", "attestation annotation (repeatable)", collectPairs, [])
     .option("--bundle <file>", "also write the Sigstore bundle JSON to this file")
+    .option("--exception-bypass-policy-check", "a violated policy gate only warns (exit 0) instead of exit 4; the bypass is recorded in the attestation", false)
     .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: PushOpts, cmd: Command) => {
@@ -30,6 +32,7 @@ export function pushCommand(): Command {
           loadKey: () => signingKey(c.deps.config, ref),
           annotations: toRecord(opts.annotation, "--annotation"),
           bundlePath: opts.bundle,
+          bypassPolicyCheck: opts.exceptionBypassPolicyCheck,
         };
         const r = c.mode === "local" ? await pushAttestation(c.deps, input) : await pushWith(c.deps, c.controlPlane.push, input);
         const { statement: _s, ...summary } = r;

@@ -63,6 +63,21 @@ export interface RunnerInfo {
   url?: string;
 }
 
+/**
+ * One policy verdict recorded in the crafting state and rendered in the predicate: a material policy (at `add`,
+ * `material` set) or an attestation policy (at `push`). `gate` is the attachment's (default false).
+ */
+export interface PolicyEvaluation {
+  policy: string;
+  /** sha256:<hex> of the policy source. */
+  digest: string;
+  material?: string;
+  inputs: Record<string, string>;
+  violations: { rule: string; message: string }[];
+  skipped?: string;
+  gate: boolean;
+}
+
 /** Everything between `attestation init` and `push`/`reset`. Serialized as JSON to the state file. */
 export interface CraftingState {
   version: typeof STATE_VERSION;
@@ -76,4 +91,6 @@ export interface CraftingState {
   env: Record<string, string>;
   git?: GitHead;
   materials: Record<string, RecordedMaterial>;
+  /** Material policy verdicts (optional: states written before policies have none; STATE_VERSION unchanged). */
+  policyEvaluations?: PolicyEvaluation[];
 }

@@ -2,6 +2,10 @@ import { COMPLIANCE_STATES, type ComplianceReport, type ComplianceState, type Wo
 import { CairnError } from "../../errors.ts";
 import { complianceBadge, runBadge, STATE_LABELS, when } from "./format.ts";
 import { href, html, type Html } from "./html.ts";
+import { policyBadge, type PolicyStatus } from "./policy-status.ts";
+
+/** Policy status by run id, for the runs the dashboard judges (absent: no attestation or no policies). */
+export type RunPolicies = ReadonlyMap<string, PolicyStatus | undefined>;
 
 /** `?state=` of the dashboard: one of the compliance states, or absent for all. */
 export function parseStateFilter(value: string | null): ComplianceState | undefined {
@@ -12,7 +16,7 @@ export function parseStateFilter(value: string | null): ComplianceState | undefi
   return value as ComplianceState;
 }
 
-export function renderDashboard(report: ComplianceReport, filter: ComplianceState | undefined, now: Date): Html {
+export function renderDashboard(report: ComplianceReport, filter: ComplianceState | undefined, now: Date, policies: RunPolicies = new Map()): Html {
   const total = COMPLIANCE_STATES.reduce((n, s) => n + report.counts[s], 0);
   const counts = COMPLIANCE_STATES.map(
     (s) => html`<a class="count${filter === s ? " selected" : ""}" href="${href([], { state: s })}" data-state="${s}">
@@ -21,8 +25,8 @@ export function renderDashboard(report: ComplianceReport, filter: ComplianceStat
   const all = html`<a class="count${filter === undefined ? " selected" : ""}" href="/" data-state="all"><strong>${total}</strong>all workflows</a>`;
   const groups = report.groups.map(
     (g) => html`<section><h2>${g.project} <span class="muted">/ ${g.team ?? "no team"}</span></h2>
-<table class="workflows"><thead><tr><th>Workflow</th><th>Last run</th><th>Contract (used / latest)</th><th>Compliance</th></tr></thead>
-<tbody>${g.workflows.map((w) => row(w, now))}</tbody></table></section>`,
+<table class="workflows"><thead><tr><th>Workflow</th><th>Last run</th><th>Contract (used / latest)</th><th>Compliance</th><th>Policies</th></tr></thead>
+<tbody>${g.workflows.map((w) => row(w, now, policies))}</tbody></table></section>`,
   );
   const empty = filter ? `No workflow is ${STATE_LABELS[filter]}.` : "No workflows yet: create one with `cairn workflow create`.";
   return html`<h1>Compliance</h1>
@@ -31,7 +35,7 @@ export function renderDashboard(report: ComplianceReport, filter: ComplianceStat
 ${groups.length ? groups : html`<section><p class="muted">${empty}</p></section>`}`;
 }
 
-function row(w: WorkflowCompliance, now: Date): Html {
+function row(w: WorkflowCompliance, now: Date, policies: RunPolicies): Html {
   const last = w.lastRun;
   const lastCell = last
     ? html`${runBadge(last.state)} <a href="${href(["runs", last.id])}">${when(last.createdAt, now)}</a>`
@@ -45,5 +49,6 @@ function row(w: WorkflowCompliance, now: Date): Html {
 <td><strong>${w.name}</strong>${w.description ? html`<div class="muted">${w.description}</div>` : ""}<div class="muted">${w.runsCount} run${w.runsCount === 1 ? "" : "s"}</div></td>
 <td>${lastCell}${judged}</td>
 <td><a href="${href(["contracts", w.contractName])}">${w.contractName}</a> <span class="muted">rev ${used ?? "—"} / ${w.contractLatestRevision}</span></td>
-<td>${complianceBadge(w.state)}<div class="muted">${w.reason}</div></td></tr>`;
+<td>${complianceBadge(w.state)}<div class="muted">${w.reason}</div></td>
+<td>${policyBadge(w.judgedRun ? policies.get(w.judgedRun.id) : undefined)}</td></tr>`;
 }

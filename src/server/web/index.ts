@@ -8,7 +8,9 @@ import type { ServiceDeps } from "../../services/deps.ts";
 import type { WebContext, WebHandler } from "../web-seam.ts";
 import { ICON, STYLESHEET } from "./assets.ts";
 import { parseRevision, renderContract } from "./contract-page.ts";
-import { parseStateFilter, renderDashboard } from "./dashboard.ts";
+import { parseStateFilter, renderDashboard, type RunPolicies } from "./dashboard.ts";
+import { readPolicyStatus, type PolicyStatus } from "./policy-status.ts";
+import type { ComplianceReport } from "../../services/control/compliance.ts";
 import { discoverForm, renderDiscover, renderKindChoice } from "./discover-page.ts";
 import { downloadResponse } from "./download.ts";
 import { html, type Html } from "./html.ts";
@@ -96,7 +98,19 @@ function pageRoutes(opts: WebOptions): Route[] {
 async function dashboard(deps: ServiceDeps, url: URL, opts: WebOptions) {
   const filter = parseStateFilter(url.searchParams.get("state"));
   const report = await complianceReport(deps, { staleDays: opts.staleDays ?? staleDaysFromEnv(deps.config.env), state: filter });
-  return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now()) };
+  return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now(), await judgedRunPolicies(deps, report)) };
+}
+
+/** The policy status of each workflow's judged run (its newest finished run): only succeeded runs have a statement. */
+async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport): Promise<RunPolicies> {
+  const out = new Map<string, PolicyStatus | undefined>();
+  for (const w of report.groups.flatMap((g) => g.workflows)) {
+    const run = w.judgedRun;
+    if (!run || run.state !== "succeeded") continue;
+    const detail = await describeRun(deps, { id: run.id });
+    out.set(run.id, readPolicyStatus(detail.attestation?.statement));
+  }
+  return out;
 }
 
 async function runPage(deps: ServiceDeps, id: string, opts: WebOptions) {

@@ -11,6 +11,7 @@ import { escapeHtml, externalLink, href, html } from "./html.ts";
 import { contentDisposition } from "./download.ts";
 import { loginPage, safeNext } from "./session.ts";
 import { renderRun } from "./run-page.ts";
+import { policyVerdict, readPolicyStatus } from "./policy-status.ts";
 
 const EVIL = `<script>alert("x")</script>`;
 const NOW = new Date("2025-01-10T00:00:00.000Z");
@@ -107,5 +108,76 @@ describe("renderers keep stored text inert", () => {
     expect(diff).toContain(`<div class="del">old</div>`);
     expect(diff).toContain(`<div class="add">new &lt;script&gt;`);
     expect(diff).toContain(`<div class="same">same</div>`);
+  });
+});
+
+describe("policy status from the stored predicate", () => {
+  const DIGEST = `sha256:${"a".repeat(64)}`;
+  const evaluations = [
+    { policy: "banned-licenses", digest: "sha256:p1", material: "sbom", inputs: { licenses: "AGPL-3.0" }, violations: [{ rule: "licenses", message: `component x uses AGPL-3.0 ${EVIL}` }], gate: true },
+    { policy: "junit-no-failures", digest: "sha256:p2", material: "tests", inputs: {}, violations: [], gate: false },
+    { policy: EVIL, digest: "sha256:p3", material: "image", inputs: {}, violations: [], skipped: `no rule for kind ${EVIL}`, gate: false },
+    { policy: "annotations", digest: "sha256:p4", inputs: {}, violations: [], gate: false },
+  ];
+  const statement = (extra: Record<string, unknown>) => ({
+    _type: "https://in-toto.io/Statement/v1",
+    predicate: { materials: [], policyEvaluations: evaluations, policyEvaluationsCount: 4, policyViolationsCount: 1, policySkippedCount: 1, policyHasGatedViolations: true, policyBlocked: false, policyBypassed: false, ...extra },
+  });
+  const detailWith = (stmt: unknown): RunDetail => ({
+    run: {
+      id: "r1", workflow: "build", workflowId: "w", project: "p1", contractName: "c", state: "succeeded", reason: null,
+      runnerType: "local", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, attestationDigest: DIGEST, createdAt: T, finishedAt: T,
+    },
+    attestation: { digest: DIGEST, payloadType: "application/vnd.in-toto+json", predicateType: "p", statement: stmt, subjects: [], materials: [] },
+  });
+  const render = (stmt: unknown) => renderRun({ detail: detailWith(stmt), verification: { kind: "no-keys" }, downloadable: new Set() }, NOW).value;
+
+  test("run page: each evaluation with material, policy, gate, violations and skips; the blocked banner", () => {
+    const out = render(statement({ policyBlocked: true }));
+    expectInert(out);
+    expect(out).toContain("<h2>Policies");
+    expect(out).toContain(`data-policy="blocked">blocked</span>`);
+    expect(out).toContain(`id="policy-banner"><strong>Blocked:</strong>`);
+    expect(out).toContain(`<tr data-policy="banned-licenses"><td>sbom</td><td>banned-licenses</td>\n<td>gate</td><td><ul><li><code>licenses</code>: component x uses AGPL-3.0 &lt;script&gt;`);
+    expect(out).toContain(`<td>junit-no-failures</td>\n<td><span class="muted">no</span></td><td><span class="badge s-passing">passed</span>`);
+    expect(out).toContain(`<span class="muted">skipped: no rule for kind &lt;script&gt;`);
+    expect(out).toContain(`<tr data-policy="annotations"><td><span class="muted">attestation</span></td>`);
+  });
+
+  test("run page: bypassed banner; nothing at all for a statement without policy fields", () => {
+    const bypassed = render(statement({ policyBypassed: true }));
+    expect(bypassed).toContain(`<strong>Bypassed:</strong>`);
+    expect(bypassed).toContain(`data-policy="bypassed">bypassed</span>`);
+    const old = render({ predicate: { materials: [] } });
+    expect(old).not.toContain("Policies");
+    expect(old).not.toContain("policy-banner");
+  });
+
+  test("verdicts: none, passed, N violations, blocked, bypassed; malformed predicates count as absent", () => {
+    expect(policyVerdict(readPolicyStatus({ predicate: {} }))).toBe("none");
+    expect(policyVerdict(readPolicyStatus(null))).toBe("none");
+    expect(policyVerdict(readPolicyStatus({ predicate: { policyEvaluations: "nope" } }))).toBe("none");
+    expect(policyVerdict(readPolicyStatus({ predicate: { policyEvaluations: [evaluations[1]] } }))).toBe("passed");
+    expect(policyVerdict(readPolicyStatus(statement({})))).toBe("violations");
+    expect(policyVerdict(readPolicyStatus(statement({ policyBlocked: true })))).toBe("blocked");
+    expect(policyVerdict(readPolicyStatus(statement({ policyBypassed: true })))).toBe("bypassed");
+  });
+
+  test("dashboard: a policy column for the judged run", () => {
+    const wf = (name: string, runId: string | null): WorkflowCompliance => ({
+      name, project: "p1", team: null, description: null, contractName: "c", contractLatestRevision: 1, runsCount: runId ? 1 : 0,
+      lastRun: runId ? { id: runId, state: "succeeded", createdAt: T, contractRevisionUsed: 1 } : null,
+      judgedRun: runId ? { id: runId, state: "succeeded", createdAt: T, finishedAt: T, contractRevisionUsed: 1 } : null,
+      state: runId ? "passing" : "never_run", reason: "", missing: [],
+    });
+    const report: ComplianceReport = {
+      staleDays: 7, counts: { never_run: 1, failing: 0, stale: 0, behind: 0, passing: 3 },
+      groups: [{ project: "p1", team: null, workflows: [wf("a", "ra"), wf("b", "rb"), wf("c", "rc"), wf("d", null)] }],
+    };
+    const policies = new Map([["ra", readPolicyStatus(statement({}))], ["rb", readPolicyStatus(statement({ policyBlocked: true }))], ["rc", undefined]]);
+    const out = renderDashboard(report, undefined, NOW, policies).value;
+    expect(out).toContain("<th>Policies</th>");
+    const cell = (w: string) => out.split(`data-workflow="p1/${w}"`)[1]!.split("</tr>")[0]!.match(/data-policy="([^"]+)">([^<]+)</)!.slice(1);
+    expect([cell("a"), cell("b"), cell("c"), cell("d")]).toEqual([["violations", "1 violation"], ["blocked", "blocked"], ["none", "none"], ["none", "none"]]);
   });
 });

@@ -1,6 +1,7 @@
 import type { MaterialView, RunDetail } from "../../services/control/runs.ts";
 import { runBadge, when } from "./format.ts";
 import { externalLink, href, html, type Html } from "./html.ts";
+import { readPolicyStatus, renderPolicies } from "./policy-status.ts";
 
 /** What the run page says about the signature. */
 export type Verification =
@@ -34,6 +35,7 @@ ${r.reason ? html`<dt>Reason</dt><dd>${r.reason}</dd>` : ""}
 ${a ? html`<dt>Attestation</dt><dd><a class="digest" href="${href(["discover"], { digest: a.digest })}">${a.digest}</a> · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>` : ""}
 </dl></section>
 ${renderVerification(verification)}
+${a ? renderPolicies(readPolicyStatus(a.statement)) : ""}
 ${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">This run has no attestation: only succeeded runs have one.</p></section>`}`;
 }
 

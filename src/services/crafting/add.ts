@@ -5,6 +5,9 @@ import type { CraftingState, RecordedMaterial } from "../../crafter/state/types.
 import type { CraftingDeps } from "./crafting-deps.ts";
 import { explodeArchive, isArchiveFile } from "../materials/archive.ts";
 import { detect, evaluateMaterial, requireKind, type Evaluated } from "../materials/evaluate.ts";
+import { replaceMaterialEvaluations, violationLines } from "../../crafter/policy/attach.ts";
+import type { PolicyEvaluation } from "../../crafter/state/types.ts";
+import { evaluateMaterialPolicies } from "./policies.ts";
 
 export interface AddInput {
   name?: string;
@@ -22,10 +25,12 @@ const PROGRESS_THRESHOLD = 1024 * 1024;
  * stream, one pass; not in dry-run, not for skipUpload) and records it in the crafting state through the state
  * store's update (a lock file locally, optimistic locking for a remote state: then this may run more than once).
  * Archives of SBOM, SARIF and JUnit reports become one material per report plus the archive as EVIDENCE.
+ * The contract's material policies that apply run on each recorded material; their verdicts replace the earlier
+ * ones of that material in the state, and violations are warned about (gates act at push).
  * Returns every material recorded. On any error the state is left as it was.
  */
 export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<RecordedMaterial[]> {
-  return deps.state.update(async (state) => {
+  const done = await deps.state.update(async (state) => {
     const target = resolveTarget(state, input.name, input.kind);
     const cwd = deps.config.cwd;
     const kind = target.kind ? requireKind(target.kind) : detect(input.value, cwd);
@@ -36,14 +41,22 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
         : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict }) }];
     let next = state;
     const recorded: RecordedMaterial[] = [];
+    const evaluations: PolicyEvaluation[] = [];
     for (const [i, item] of items.entries()) {
       const declared = i === 0 ? target.contract : claimedName(state, item.name);
       const m = await record(deps, state, item.name, item.ev, declared, input.annotations);
+      evaluations.push(...evaluateMaterialPolicies(deps, state.contract, state.workflow.contractName, { name: m.name, ev: item.ev, annotations: m.annotations }));
       next = withMaterial(next, m);
       recorded.push(m);
     }
-    return { state: next, result: recorded };
+    if (evaluations.length > 0 || state.policyEvaluations !== undefined) {
+      next = { ...next, policyEvaluations: replaceMaterialEvaluations(state.policyEvaluations, recorded.map((m) => m.name), evaluations) };
+    }
+    return { state: next, result: { recorded, evaluations } };
   });
+  // Warned once the state is stored: a remote state's update may run more than once.
+  for (const line of violationLines(done.evaluations)) deps.reporter.warn(`policy violation: ${line}`);
+  return done.recorded;
 }
 
 /** An exploded entry may not take the name of another contract material. */

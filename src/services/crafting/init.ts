@@ -7,6 +7,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { chooseContract, previewContract, resolveRevision, type ContractChoice } from "./init-contract.ts";
 import { observe, type Observations } from "./init-observe.ts";
 import { checkVersion, dryRunVersion, recordVersion } from "./init-version.ts";
+import { compileAttachedPolicies } from "./policies.ts";
 
 export interface InitInput {
   workflow: string;
@@ -48,6 +49,7 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
   }
   checkVersion(input);
   const prepared = prepareInit(deps, input, chooseContract(deps, input.contract, input.contractRevision));
+  compileAttachedPolicies(deps, prepared.contract, prepared.contract.name ?? `${input.project}-${input.workflow}`);
   const seen = observe(deps.config, prepared.contract, input.dryRun, deps.reporter);
   const replaceRunId = input.replace ? previousRunId(deps) : undefined;
   return commitInit(deps, input, prepared, seen, { replaceRunId, persist: (s) => deps.state.write(s) });

@@ -1,6 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../../errors.ts";
-import { buildStatement, serializeStatement, type Statement } from "../../crafter/statement.ts";
+import { buildStatement, serializeStatement, type RenderOptions, type Statement } from "../../crafter/statement.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
 import { mergeAnnotations, missingMaterials } from "../../crafter/state/transitions.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
@@ -8,12 +8,16 @@ import type { ServiceDeps } from "../deps.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
 import { expireStaleRuns } from "../control/expiry.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
+import { enforceGate } from "./gate.ts";
+import { evaluateAttestationPolicies } from "./policies.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
   loadKey: () => Promise<KeyObject>;
   annotations: Record<string, string>;
   bundlePath?: string;
+  /** `--exception-bypass-policy-check`: a violated gate is recorded as bypassed and only warned about. */
+  bypassPolicyCheck?: boolean;
 }
 
 export interface PushResult {
@@ -45,6 +49,7 @@ export interface PushTarget {
  * `attestation push`: checks completeness, renders and signs the statement, stores the bundle in the CAS and the
  * attestation + finished run in one transaction, writes --bundle, then clears the state. Killed at any point before
  * the transaction commits, the run stays initialized and the state stays, so the push can simply be repeated.
+ * A violated policy gate raises POLICY_GATE (exit 4) only after all that (gate.ts): the attestation is kept, marked blocked.
  */
 export function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<PushResult> {
   return pushWith(deps, localTarget(deps), input);
@@ -69,12 +74,13 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
     const done = await target.before?.(state, input.bundlePath);
     if (done) {
       await deps.state.remove();
+      enforceGate(deps.reporter, done);
       return done;
     }
   }
-  const key = await input.loadKey();
   const now = deps.clock.now().toISOString();
-  const statement = buildStatement(state, { finishedAt: now, builderVersion: deps.version, annotations });
+  const statement = renderWithPolicies(deps, state, { finishedAt: now, builderVersion: deps.version, annotations, bypassPolicyCheck: input.bypassPolicyCheck });
+  const key = await input.loadKey();
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
   const bundle = await signStatement(serializeStatement(statement), key);
@@ -83,7 +89,17 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const storedAt = state.dryRun ? undefined : (await target.record({ state, statement, bundle, now })).storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
   await deps.state.remove();
-  return { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt };
+  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt };
+  enforceGate(deps.reporter, result);
+  return result;
+}
+
+/** The statement with the attestation policies' verdicts: they run on the statement rendered without them. */
+function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts: RenderOptions): Statement {
+  const first = buildStatement(state, opts);
+  const verdicts = evaluateAttestationPolicies(deps, state.contract, state.workflow.contractName, first);
+  if (verdicts.length === 0) return first;
+  return buildStatement({ ...state, policyEvaluations: [...(state.policyEvaluations ?? []), ...verdicts] }, opts);
 }
 
 /** The local store: the attestation and the finished run in one transaction (record.ts). */

@@ -4,6 +4,7 @@ import { attestationGraph, type AttestationMeta } from "../../crafter/referrers.
 import type { Statement } from "../../crafter/statement.ts";
 import type { BlobRef, WorkflowRun } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { policyRunReason } from "./gate.ts";
 
 export interface AttestationToRecord {
   /** The statement inside `bundle` (for the referrer graph). */
@@ -31,7 +32,7 @@ export function runClosedReason(run: Pick<WorkflowRun, "state" | "reason">): str
 
 /**
  * Puts the bundle in the CAS, then in one transaction: the attestation row, its referrer graph, the run finished
- * `succeeded` with the bundle's digest, and the project version released when asked. The run is re-read inside the
+ * `succeeded` with the bundle's digest (reason "blocked: …" when a policy gate was violated), and the project version released when asked. The run is re-read inside the
  * transaction, so of two concurrent pushes for one run only the first is recorded (the other gets STATE_INVALID).
  */
 export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecord): Promise<BlobRef> {
@@ -52,7 +53,8 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
       createdAt: a.now,
     });
     deps.referrers.index(run.orgId, graph, a.now);
-    deps.repo.finishRun(a.runId, "succeeded", a.now, null, ref.digest);
+    // A blocked attestation is stored like any other; the run's reason says it is blocked (or that a gate was bypassed).
+    deps.repo.finishRun(a.runId, "succeeded", a.now, policyRunReason(a.statement), ref.digest);
     if (a.releaseVersionId) deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);
   });
   return ref;

@@ -8,6 +8,7 @@ import type { InitInput } from "./init.ts";
 import { chooseContract } from "./init-contract.ts";
 import { observe } from "./init-observe.ts";
 import { checkVersion } from "./init-version.ts";
+import { compileAttachedPolicies } from "./policies.ts";
 import type { PushTarget } from "./push.ts";
 import { runStateFor, type ResetInput, type ResetResult } from "./reset.ts";
 import { remoteStateDryRun, type RemoteInitRequest, type StartOptions } from "./served-init.ts";
@@ -53,6 +54,8 @@ export async function initRemote(deps: CraftingDeps, cp: CraftingControlPlane, i
     contractText: choice.file?.body,
   };
   const contract = choice.file?.contract ?? (await cp.preview(req)) ?? EMPTY_CONTRACT;
+  // Policies are resolved on this machine (files relative to its cwd), so a broken one fails here, before the run.
+  compileAttachedPolicies(deps, contract, contract.name ?? `${input.project}-${input.workflow}`);
   const observations = observe(deps.config, contract, input.dryRun, deps.reporter);
   const replaceRunId = !input.remoteState && input.replace ? await localRunId(deps) : undefined;
   const { state } = await cp.start(req, { observations, remoteState: input.remoteState, replaceRunId });

@@ -1,5 +1,6 @@
 import { missingMaterials, type Missing } from "../../crafter/state/transitions.ts";
-import type { CraftingState } from "../../crafter/state/types.ts";
+import type { CraftingState, PolicyEvaluation } from "../../crafter/state/types.ts";
+import { orderedEvaluations } from "../../crafter/policy/attach.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
 
 export interface MaterialRow {
@@ -27,6 +28,8 @@ export interface StatusView {
   /** Attestation-level annotations the contract requires at push. */
   requiredAnnotations: string[];
   readyToPush: boolean;
+  /** Material policy verdicts so far (attestation policies run at push). */
+  policyEvaluations: PolicyEvaluation[];
 }
 
 /** Contract materials in contract order, then contract-free ones by name. */
@@ -52,6 +55,7 @@ export function statusView(state: CraftingState): StatusView {
     missing,
     requiredAnnotations: state.contract.annotations.filter((a) => a.value === "").map((a) => a.name),
     readyToPush: missing.materials.length === 0 && missing.groups.length === 0,
+    policyEvaluations: orderedEvaluations(state.policyEvaluations ?? []),
   };
 }
 

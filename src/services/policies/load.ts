@@ -1,8 +1,8 @@
 /**
  * Policy references → compiled policies. Supported now: `builtin:NAME`, a file path or `file://path`
  * (relative to cwd; .yaml, .yml or .json) and an embedded document from a contract. Store names
- * (`cairn policy add`), chainloop:// and http(s):// refs are not resolved here yet: they are refused
- * with an error saying so.
+ * (`cairn policy add`) and `@sha256:` pins are contract references, resolved in resolve.ts;
+ * chainloop:// and http(s):// refs are refused with an error saying so.
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
@@ -37,7 +37,7 @@ export function loadEmbeddedPolicy(doc: Record<string, unknown>, source: string)
   return compilePolicy(JSON.stringify(doc, null, 2), source);
 }
 
-function readPolicyFile(abs: string, shown: string): string {
+export function readPolicyFile(abs: string, shown: string): string {
   if (!existsSync(abs)) throw new CairnError("NOT_FOUND", `policy file ${shown} does not exist`, { hint: "check the path passed with --policy" });
   const st = statSync(abs);
   if (!st.isFile()) throw new CairnError("USAGE", `policy ${shown} is not a regular file`, { hint: "pass the path of a policy file" });

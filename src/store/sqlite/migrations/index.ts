@@ -6,6 +6,7 @@ import { workflowRunStats } from "./004-workflow-run-stats.ts";
 import { serve } from "./005-serve.ts";
 import { runStateIndex } from "./006-run-state-index.ts";
 import { attestationStates } from "./007-attestation-states.ts";
+import { policies } from "./008-policies.ts";
 
 export interface Migration {
   name: string;
@@ -13,4 +14,4 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates];
+export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies];

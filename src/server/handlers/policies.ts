@@ -1,0 +1,33 @@
+import { addPolicyText, describeStoredPolicy, listStoredPolicies } from "../../services/policies/store.ts";
+import type { RequestContext } from "../context.ts";
+import { field, json, numberParam, readJsonObject, stringParam } from "../http.ts";
+import type { Route } from "../router.ts";
+import { onlyFields } from "./fields.ts";
+
+/**
+ * The policy store: GET/POST /api/v1/policies, GET /api/v1/policies/{name}?revision. The body carries the policy
+ * text, never a path. Policies belong to the whole organization: any token reads them (contracts of every scope may
+ * reference them), only an organization-level token adds them.
+ */
+
+async function add(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["name", "text"]);
+  const r = addPolicyText(c.deps, { name: field(b, "name"), text: field(b, "text", true), source: "request body field text", nameFlag: "field name" });
+  return json(r.created ? 201 : 200, r);
+}
+
+function describe(c: RequestContext): Response {
+  return json(200, describeStoredPolicy(c.deps, { name: c.params.name!, revision: numberParam(c.url.searchParams, "revision") }));
+}
+
+export const policyRoutes: Route[] = [
+  {
+    method: "GET",
+    path: "/api/v1/policies",
+    access: "any",
+    handler: (c) => json(200, listStoredPolicies(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next") })),
+  },
+  { method: "POST", path: "/api/v1/policies", access: "org", handler: add },
+  { method: "GET", path: "/api/v1/policies/:name", access: "any", handler: describe },
+];
