@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { benchAddLarge } from "./add-large.ts";
 import { benchControlPlane } from "./control-plane.ts";
+import { benchPolicyContract } from "./policy-contract.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
 import { benchPolicies } from "./policies.ts";
@@ -18,6 +19,7 @@ try {
   if (!only || only === "add") await benchAddLarge(work);
   if (!only || only === "materials") await benchMaterials(work);
   if (!only || only === "policies") await benchPolicies(work);
+  if (!only || only === "policies") await benchPolicyContract(work);
   if (!only || only === "push") await benchPushThroughput(work);
   if (!only || only === "control-plane") await benchControlPlane(work);
   if (!only || only === "serve") await benchServePush(work);
