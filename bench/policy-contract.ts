@@ -53,7 +53,7 @@ export async function benchPolicyContract(work: string): Promise<void> {
   let count = 0;
   const once = () => {
     const t0 = performance.now();
-    compileAttachedPolicies(deps, contract, "bench-policies");
+    compileAttachedPolicies(deps, contract, "bench-policies", () => {});
     count = evaluated.flatMap((m) => evaluateMaterialPolicies(deps, contract, "bench-policies", m)).length;
     return performance.now() - t0;
   };

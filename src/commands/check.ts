@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { renderTable } from "../cli/table.ts";
 import { CairnError } from "../errors.ts";
+import { cliReporter } from "../cli/io.ts";
 import { violationLines } from "../crafter/policy/attach.ts";
 import { collectPairs, configFor, outputOption, print, type OutputFormat } from "./shared.ts";
 
@@ -18,7 +19,8 @@ export function checkCommand(): Command {
         return { name: m.slice(0, i), value: m.slice(i + 1) };
       });
       const { checkMaterials } = await import("../services/check.ts");
-      const r = await checkMaterials({ config: configFor(cmd) }, { contractPath: opts.contract, materials, strict: opts.strictValidation });
+      const config = configFor(cmd);
+      const r = await checkMaterials({ config, reporter: cliReporter(config.interactive) }, { contractPath: opts.contract, materials, strict: opts.strictValidation });
       print(opts.output, r, () => {
         const rows = r.materials.map((m) => [m.name, m.kind, m.ok ? "ok" : "FAIL", m.problem ?? m.digest ?? ""]);
         const table = renderTable({ title: `Check against ${r.contract}`, head: ["NAME", "TYPE", "RESULT", "DETAIL"], rows });

@@ -37,11 +37,11 @@ export interface CheckReport {
  * The pre-commit gate: the contract parses and its policies compile, each given material is valid for its contract
  * kind and passes the contract's material policies, none required is missing. Stores nothing.
  */
-export async function checkMaterials(deps: Pick<ServiceDeps, "config"> & { clock?: Clock }, input: CheckInput): Promise<CheckReport> {
+export async function checkMaterials(deps: Pick<ServiceDeps, "config"> & { clock?: Clock; reporter?: ServiceDeps["reporter"] }, input: CheckInput): Promise<CheckReport> {
   const { contract } = loadContractFile(input.contractPath, deps.config.cwd);
   const policyDeps = { config: deps.config, clock: deps.clock ?? { now: () => new Date() } };
   const contractName = contract.name ?? input.contractPath;
-  compileAttachedPolicies(policyDeps, contract, contractName);
+  compileAttachedPolicies(policyDeps, contract, contractName, (m) => deps.reporter?.warn(m));
   const rows: CheckRow[] = [];
   const evaluations: PolicyEvaluation[] = [];
   for (const m of input.materials) {

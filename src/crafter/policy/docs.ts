@@ -97,6 +97,39 @@ Per policy and subject: \`{name, digest (sha256 of the policy source), inputs, v
 message}], skipped?}\`, violations in rule order then list order. \`skipped\` says why nothing applied
 (no rule for the kind, every \`when\` false).
 
+## In contracts: evaluations, gates, exit 4
+
+Contracts attach policies to materials and to the whole attestation:
+
+\`\`\`yaml
+spec:
+  policies:
+    materials:
+      - ref: builtin:banned-licenses          # builtin:NAME, a file path, or a stored policy's name
+        selector: { name: sbom }              # optional: exact name, or { name: "report-", matchMode: PREFIX }
+        with: { licenses: AGPL-3.0-only }
+        gate: true                            # a violation fails the push (exit 4)
+      - ref: no-agpl@sha256:<hex>             # pinned: the resolved policy must have this digest
+    attestation:
+      - ref: builtin:required-annotations
+        with: { names: owner }
+\`\`\`
+
+- Every attachment is compiled at \`att init\` (a broken one is reported there, with the contract entry).
+  Material policies run at \`att add\` on the added material: every attachment whose selector matches its
+  name, or, without a selector, whose policy has a rule for its kind. Attestation policies run at \`att push\`
+  on the statement. \`att status\` shows the evaluations.
+- The predicate records every evaluation (policy, digest of its source, material, inputs, violations, skip
+  reason, gate) and counts: \`policyEvaluationsCount\`, \`policyViolationsCount\`, \`policyHasGatedViolations\`,
+  \`policyBlocked\`, \`policyBypassed\`.
+- A violated gate: \`att push\` still signs and stores the attestation, marked blocked, prints the violations
+  and exits 4. \`--exception-bypass-policy-check\` records the bypass and exits 0. \`cairn check\` evaluates
+  the material policies too (exit 4 for a violated gate, 1 for other violations).
+- Stored policies: \`cairn policy add --name N -f FILE\` (revisions only on content change), \`policy list\`,
+  \`policy describe\`. A bare name in a contract resolves to the latest stored revision in local mode. Policies are
+  evaluated where crafting runs, so a CI machine crafting against \`cairn serve\` (which has no store of its
+  own) uses \`builtin:\` references or policy files.
+
 ## Limits (never hangs, never touches the network)
 
 - Content over ${MAX_POLICY_INPUT_BYTES / 1024 / 1024} MiB is not projected: every applicable rule reports a violation (fail closed).
@@ -115,7 +148,7 @@ export function renderPoliciesDoc(): string {
     FORMAT,
     "## Built-in library",
     "",
-    "Shipped inside the binary; use them as `builtin:NAME` (`--policy builtin:NAME`, or `ref: builtin:NAME` in a contract once attachments resolve them).",
+    "Shipped inside the binary; use them as `builtin:NAME` (`--policy builtin:NAME`, or `ref: builtin:NAME` in a contract).",
     "",
     "| Policy | Kinds | Inputs | Description |",
     "|---|---|---|---|",

@@ -42,6 +42,12 @@ const add = (name: string, value: string) => addMaterial(s.app, { name, value, a
 const push = (bypass = false) => pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {}, bypassPolicyCheck: bypass });
 
 describe("policies in the crafting flow", () => {
+  test("policy groups are parsed but not evaluated, and init says so", async () => {
+    setup(CONTRACT.replace("  policies:\n", "  policyGroups:\n    - ref: builtin:baseline\n  policies:\n"));
+    await init();
+    expect(warnings.filter((w) => w.includes("policy groups are not evaluated"))).toHaveLength(1);
+  });
+
   test("add evaluates the attached material policies; status shows them; a re-add replaces them", async () => {
     setup();
     await init();

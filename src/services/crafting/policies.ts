@@ -34,7 +34,11 @@ function resolveAll(deps: Deps, contract: Contract, contractName: string, where:
 }
 
 /** `init`: compiles every attached policy, so a broken one (syntax, CEL, unknown input) is reported before any work. */
-export function compileAttachedPolicies(deps: Deps, contract: Contract, contractName: string): void {
+export function compileAttachedPolicies(deps: Deps, contract: Contract, contractName: string, warn: (m: string) => void): void {
+  if (contract.policyGroups.length > 0) {
+    // Parsed for Chainloop compatibility, not evaluated yet: say so rather than pass silently.
+    warn(`contract ${contractName} attaches ${contract.policyGroups.length} policy group(s): policy groups are not evaluated by this cairn; attach their policies directly under policies.materials/attestation`);
+  }
   resolveAll(deps, contract, contractName, "materials");
   resolveAll(deps, contract, contractName, "attestation");
 }
