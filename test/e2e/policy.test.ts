@@ -45,7 +45,7 @@ describe("cairn policy", () => {
   });
 
   test("eval with --kind, --annotation and a passing result", () => {
-    const out = sb.json<EvalOut>(["policy", "eval", "--policy", "builtin:required-annotations", "--material", "fx/annotations/build.log", "--kind", "artifact", "--input", "names=owner", "--annotation", "owner=team-a"]);
+    const out = sb.json<EvalOut>(["policy", "eval", "--policy", "builtin:required-annotations", "--material", "fx/annotations/build.txt", "--kind", "artifact", "--input", "names=owner", "--annotation", "owner=team-a"]);
     expect(out.result.violations).toEqual([]);
     expect(out.material.kind).toBe("ARTIFACT");
   });

@@ -61,8 +61,8 @@ const CASES: Case[] = [
   { policy: "no-critical-vulnerabilities", material: "vex/fail.dependabot.json", kind: "GHAS_DEPENDENCY_SCAN", violations: ["high GHSA-grv7-fg5c-xmjg in braces (alert 88)"] },
   { policy: "image-not-mutable-tag", material: "image/pinned", violations: [] },
   { policy: "image-not-mutable-tag", material: "image/latest", violations: ["image registry.example/acme/app is referenced by the mutable tag latest: pin a version tag and a digest"] },
-  { policy: "required-annotations", material: "annotations/build.log", with: { names: "owner,ticket" }, annotations: { owner: "team-a", ticket: "OPS-1" }, violations: [] },
-  { policy: "required-annotations", material: "annotations/build.log", with: { names: "owner,ticket" }, annotations: { owner: "team-a", ticket: "" }, violations: ["material build.log has no annotation ticket"] },
+  { policy: "required-annotations", material: "annotations/build.txt", with: { names: "owner,ticket" }, annotations: { owner: "team-a", ticket: "OPS-1" }, violations: [] },
+  { policy: "required-annotations", material: "annotations/build.txt", with: { names: "owner,ticket" }, annotations: { owner: "team-a", ticket: "" }, violations: ["material build.txt has no annotation ticket"] },
   { policy: "required-annotations", material: "sbom/clean.cdx.json", with: { names: "owner" }, violations: ["material clean.cdx.json has no annotation owner"] },
 ];
 
