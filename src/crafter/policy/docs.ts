@@ -135,7 +135,8 @@ spec:
 - Content over ${MAX_POLICY_INPUT_BYTES / 1024 / 1024} MiB is not projected: every applicable rule reports a violation (fail closed).
 - Expressions are capped at compile time: at most 2000 AST nodes and ${MAX_MACRO_DEPTH} nested comprehension macros
   (\`map\`/\`filter\`/\`all\`/\`exists\`/\`exists_one\`; chained ones do not count as nested).
-- A policy has a ${DEFAULT_BUDGET_MS} ms budget, checked between rules: rules left when it runs out are violations.
+- A policy has a ${DEFAULT_BUDGET_MS} ms budget, checked between rules and, inside an expression, as it reads its
+  input (so even a nested comprehension over a huge list stops): a rule that runs out, and every rule left, is a violation.
 - A runtime error (a missing field without \`has()\`, a bad conversion) is a violation naming the rule and
   the expression's position, never a silent pass.
 `;

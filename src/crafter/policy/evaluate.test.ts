@@ -92,6 +92,26 @@ describe("evaluateMaterialPolicy", () => {
     ]);
   });
 
+  test("an expression still running at the deadline is stopped as it reads its input: a violation, not a hang", () => {
+    const cubic = compilePolicy(
+      `apiVersion: cairn.dev/v1
+kind: Policy
+metadata: {name: cubic}
+spec:
+  rules:
+    - name: cubic
+      kinds: [SBOM_CYCLONEDX_JSON]
+      violations: "input.content.items.map(a, input.content.items.map(b, input.content.items.filter(c, c == a + b))).size() > 0 ? [] : []"
+`,
+      "cubic.yaml",
+    );
+    const items = Array.from({ length: 2000 }, (_, i) => i); // 8e9 steps: hours without the guard
+    const t0 = performance.now();
+    const r = evaluateMaterialPolicy(cubic, sbom(items), opts({}, { budgetMs: 100, clock: () => performance.now() }));
+    expect(performance.now() - t0).toBeLessThan(2000);
+    expect(r.violations).toEqual([{ rule: "cubic", message: expect.stringContaining("the policy's 100 ms time budget ran out") }]);
+  });
+
   test("the same inputs give the same result (deterministic)", () => {
     const a = evaluateMaterialPolicy(POLICY, sbom(["a", "b"]), opts());
     expect(evaluateMaterialPolicy(POLICY, sbom(["a", "b"]), opts())).toEqual(a);

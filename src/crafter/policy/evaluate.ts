@@ -7,10 +7,12 @@
  *   content), `material` {name, kind, digest, value, annotations}, `args`, `now` (a timestamp);
  * - attestation rules: `statement` (the in-toto statement), `args`, `now`.
  *
- * Fail closed: a runtime CEL error, a non-list result, or the time budget running out become violations
+ * Fail closed: a runtime CEL error, a non-list result, or the time budget running out (checked between rules, and
+ * inside an expression as it reads its input: guard.ts) become violations
  * (named after the rule), never a silent pass. A policy with no rule for the subject is `skipped`.
  */
 import { resolveArgs } from "./args.ts";
+import { guardInput } from "./guard.ts";
 import type { CompiledExpr, CompiledPolicy, PolicyResult, PolicyRule, PolicyViolation } from "./types.ts";
 
 /** A material as policies see it; `content` is the projection (project.ts), absent for content-less kinds. */
@@ -32,7 +34,7 @@ export interface EvalOptions {
   now: Date;
   /** Milliseconds, monotonic; used only for the budget. */
   clock: () => number;
-  /** Time budget for the whole policy, checked between rules (default DEFAULT_BUDGET_MS). */
+  /** Time budget for the whole policy, checked between rules and while expressions read input (default DEFAULT_BUDGET_MS). */
   budgetMs?: number;
 }
 
@@ -60,9 +62,9 @@ function run(policy: CompiledPolicy, rules: PolicyRule[], opts: EvalOptions, inp
   const { args, inputs } = resolveArgs(policy, opts.with);
   const result: PolicyResult = { name: policy.name, digest: policy.digest, inputs, violations: [] };
   if (rules.length === 0) return { ...result, skipped: noRule };
-  const ctx = { input: inputOf(args) };
   const budget = opts.budgetMs ?? DEFAULT_BUDGET_MS;
   const start = opts.clock();
+  const ctx = { input: guardInput(inputOf(args), opts.clock, start + budget, budget) };
   let applied = 0;
   for (const rule of rules) {
     if (opts.clock() - start > budget) {
