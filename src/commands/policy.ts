@@ -22,10 +22,12 @@ export function policyCommand(): Command {
       const { evaluatePolicyOnFile } = await import("../services/policies/evaluate.ts");
       const { clockFromEnv } = await import("../context.ts");
       const config = configFor(cmd);
-      const out = await evaluatePolicyOnFile(
-        { config, clock: clockFromEnv(config) ?? { now: () => new Date() } },
-        { policy: opts.policy, material: opts.material, kind: opts.kind?.toUpperCase(), name: opts.name, with: toRecord(opts.input, "--input"), annotations: toRecord(opts.annotation, "--annotation") },
-      );
+      const input = { policy: opts.policy, material: opts.material, kind: opts.kind?.toUpperCase(), name: opts.name, with: toRecord(opts.input, "--input"), annotations: toRecord(opts.annotation, "--annotation") };
+      // A stored policy's name needs the store; files and built-ins are evaluated without opening it.
+      const stored = /^[a-z0-9][-a-z0-9]*(@sha256:[0-9a-f]{64})?$/.test(opts.policy);
+      const out = stored
+        ? await withApp(cmd, (app) => evaluatePolicyOnFile(app, input))
+        : await evaluatePolicyOnFile({ config, clock: clockFromEnv(config) ?? { now: () => new Date() } }, input);
       for (const w of out.warnings) io.err(`WRN ${w}`);
       print(opts.output, out, () => renderEval(out));
     });

@@ -77,4 +77,11 @@ describe("cairn policy add|list|describe", () => {
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toContain("policy not-stored does not exist in organization default");
   });
+
+  test("policy eval takes a stored policy's name (and pin) too", () => {
+    writeFileSync(sb.path("report.xml"), '<testsuite name="s" tests="1" failures="0" errors="0"><testcase name="t" classname="c"/></testsuite>\n');
+    const out = sb.json<{ policy: { name: string; digest: string }; result: { violations: { message: string }[] } }>(["policy", "eval", "--policy", "tests-pass", "--material", "report.xml", "--kind", "JUNIT_XML"]);
+    expect([out.policy.name, out.policy.digest, out.result.violations.map((v) => v.message)]).toEqual(["tests-pass", r2.digest, ["always"]]);
+    expect(sb.run(["policy", "eval", "--policy", `tests-pass@${r1.digest}`, "--material", "report.xml", "--kind", "JUNIT_XML"]).code).toBe(1);
+  });
 });

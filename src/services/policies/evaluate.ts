@@ -12,7 +12,7 @@ import { evaluateMaterial, type Evaluated } from "../materials/evaluate.ts";
 import { evaluateMaterialPolicy, type EvalOptions, type MaterialSubject } from "../../crafter/policy/evaluate.ts";
 import { projectMaterial } from "../../crafter/policy/project.ts";
 import type { CompiledPolicy, PolicyResult } from "../../crafter/policy/types.ts";
-import { loadPolicy } from "./load.ts";
+import { resolveAttachedPolicy, type ResolveDeps } from "./resolve.ts";
 
 /** The part of ServiceDeps policies need (so `cairn policy eval` opens no store); a ServiceDeps fits. */
 export interface PolicyDeps {
@@ -21,7 +21,7 @@ export interface PolicyDeps {
 }
 
 export interface EvalFileInput {
-  /** A policy file path or builtin:NAME. */
+  /** A policy file path, builtin:NAME, or a stored policy's name (with the store in deps); `@sha256:` pins too. */
   policy: string;
   /** The material: a file, an OCI layout directory, or a STRING value. */
   material: string;
@@ -40,8 +40,9 @@ export interface EvalFileResult {
   warnings: string[];
 }
 
-export async function evaluatePolicyOnFile(deps: PolicyDeps, input: EvalFileInput): Promise<EvalFileResult> {
-  const policy: CompiledPolicy = loadPolicy(input.policy, deps.config.cwd);
+export async function evaluatePolicyOnFile(deps: PolicyDeps & ResolveDeps, input: EvalFileInput): Promise<EvalFileResult> {
+  const ref = { ref: input.policy, with: {}, requirements: [], disabled: false };
+  const policy: CompiledPolicy = resolveAttachedPolicy(deps, ref, "--policy");
   const ev = await evaluateMaterial(input.material, input.kind, { cwd: deps.config.cwd, strict: true });
   const subject = materialSubject(ev, input.name ?? ev.value, input.annotations ?? {});
   const result = evaluateMaterialPolicy(policy, subject, evalOptions(deps, input.with));
