@@ -28,6 +28,7 @@ export type ErrorCode =
   | "POLICY_GATE" // a gated policy has violations
   | "POLICY_INVALID" // a policy file is malformed: YAML, schema, CEL syntax/type error, unknown input
   | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
+  | "NETWORK" // a registry or remote could not be reached, or kept failing, after retries
   | "IO"; // other filesystem errors
 
 export interface ErrorOptions {
@@ -90,6 +91,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   POLICY_GATE: 422,
   POLICY_INVALID: 422,
   TOO_LARGE: 413,
+  NETWORK: 502,
   IO: 500,
 };
 
