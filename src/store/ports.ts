@@ -31,6 +31,12 @@ export interface Scope {
 export interface BlobStore {
   ingestFile(path: string, opts?: IngestOptions): Promise<BlobRef>;
   putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  /**
+   * Local adapters: moves in a file the caller already hashed to `digest` while writing it (an import's staged copy,
+   * written on the store's filesystem), without copying it again. The file is consumed. Others leave it out: use
+   * ingestFile.
+   */
+  adoptFile?(path: string, digest: string): Promise<BlobRef>;
   /** Streams a body (e.g. an HTTP upload) in, hashed as it is written; never buffered whole. */
   ingestStream(chunks: AsyncIterable<Uint8Array>, opts?: StreamIngestOptions): Promise<BlobRef>;
   has(digest: string): Promise<boolean>;

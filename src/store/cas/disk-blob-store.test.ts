@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectCode } from "../../test-helpers.ts";
@@ -23,6 +23,19 @@ describe("DiskBlobStore", () => {
     expect(await store.has(ref.digest)).toBe(true);
     expect(readdirSync(join(dir, "cas", "tmp"))).toEqual([]);
     expect(sha(await store.read(ref.digest))).toBe(ref.digest);
+  });
+
+  test("adoptFile moves a staged file in (no copy); adopting a blob already stored just drops the staged file", async () => {
+    const data = new TextEncoder().encode("staged by an import");
+    const staged = join(dir, "cas", "tmp", "staged-1");
+    writeFileSync(staged, data);
+    const ref = await store.adoptFile(staged, sha(data));
+    expect(ref).toEqual({ digest: sha(data), size: data.length });
+    expect(existsSync(staged)).toBe(false);
+    expect(sha(await store.read(ref.digest))).toBe(ref.digest);
+    writeFileSync(staged, data);
+    expect(await store.adoptFile(staged, sha(data))).toEqual(ref);
+    expect(existsSync(staged)).toBe(false);
   });
 
   test("a file of many chunks (prefetched reads, three buffers, early writeback) is stored byte for byte", async () => {

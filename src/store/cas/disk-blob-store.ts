@@ -31,6 +31,28 @@ export class DiskBlobStore implements BlobStore {
     }
   }
 
+  /** fsync the caller's file, then rename it into place: the blob path still only ever holds complete bytes. */
+  async adoptFile(path: string, digest: string): Promise<BlobRef> {
+    const dest = this.pathFor(digest);
+    const fh = await open(path, "r+");
+    let size: number;
+    try {
+      size = (await fh.stat()).size;
+      if (!(await exists(dest))) await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    if (await exists(dest)) {
+      await rm(path, { force: true });
+      return { digest, size };
+    }
+    const dir = join(dest, "..");
+    mkdirSync(dir, { recursive: true });
+    await rename(path, dest);
+    await fsyncDir(dir);
+    return { digest, size };
+  }
+
   async putBytes(bytes: Uint8Array): Promise<BlobRef> {
     return this.ingest([bytes], {});
   }

@@ -1,0 +1,156 @@
+// `cairn export`: the selected runs' attestations, their contracts and every CAS blob they reference, in one tar.
+import { resolve } from "node:path";
+import { CairnError } from "../../errors.ts";
+import { entryNames } from "../../crafter/transfer-names.ts";
+import type { RunView } from "../../store/run-port.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
+import { FORMAT, FORMAT_VERSION, type ExportedRun, type Manifest, type ManifestEntry } from "./layout.ts";
+import { TarWriter } from "./tar-writer.ts";
+
+export interface ExportInput {
+  /** The tar to write (relative to the working directory). */
+  output: string;
+  workflow?: string;
+  project?: string;
+  /** Only runs created at or after this date (ISO 8601). */
+  since?: string;
+  /** Only the run of this attestation. */
+  digest?: string;
+}
+
+export interface ExportResult {
+  path: string;
+  runs: number;
+  attestations: number;
+  contractRevisions: number;
+  blobs: number;
+  bytes: number;
+}
+
+const PAGE = 500;
+
+export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Promise<ExportResult> {
+  const since = parseSince(input.since);
+  const runs = selectRuns(deps, input, since);
+  const org = deps.repo.findOrg(deps.config.organization)!;
+  // First pass: what each bundle says (contract, uploaded blobs); bundles are re-read when written, not kept.
+  const exported: ExportedRun[] = [];
+  const contracts = new Map<string, number>();
+  const blobs = new Set<string>();
+  for (const run of runs) {
+    const checked = statementOf(run.attestationDigest!, await deps.blobs.read(run.attestationDigest!));
+    const m = checked.metadata;
+    contracts.set(m.contractName, Math.max(contracts.get(m.contractName) ?? 0, m.contractRevision));
+    for (const d of uploadedDigests(checked.materials)) blobs.add(d);
+    exported.push(toExported(deps, run, checked));
+  }
+  const path = resolve(deps.config.cwd, input.output);
+  const tar = await TarWriter.create(path);
+  const entries: ManifestEntry[] = [];
+  let contractRevisions = 0;
+  try {
+    entries.push(await tar.addBytes("runs.json", json(exported)));
+    for (const [name, upTo] of [...contracts].sort()) {
+      const c = deps.repo.findContractByName(org.id, name);
+      for (let n = 1; n <= upTo; n++) {
+        const rev = c && deps.repo.getRevision(c.id, n);
+        if (!rev) throw new CairnError("NOT_FOUND", `contract ${name} revision ${n} is not in organization ${org.name} (a selected run used revision ${upTo})`, { hint: "a deleted contract cannot be exported; narrow the selection" });
+        entries.push(await tar.addBytes(entryNames.contract(name, n, rev.bodyFormat), new TextEncoder().encode(rev.body)));
+        contractRevisions++;
+      }
+    }
+    for (const run of exported) entries.push(await tar.addBytes(entryNames.attestation(run.attestation.digest), await deps.blobs.read(run.attestation.digest)));
+    for (const digest of [...blobs].sort()) entries.push(await addBlob(deps, tar, digest));
+    const manifest: Manifest = { format: FORMAT, version: FORMAT_VERSION, createdAt: deps.clock.now().toISOString(), organization: org.name, entries };
+    await tar.addBytes("manifest.json", json(manifest));
+    await tar.finish();
+  } catch (e) {
+    await tar.abort();
+    throw e;
+  }
+  const bytes = entries.reduce((n, e) => n + e.size, 0);
+  return { path, runs: exported.length, attestations: exported.length, contractRevisions, blobs: blobs.size, bytes };
+}
+
+/** Streams a blob from the CAS into the tar; a blob that does not hash to its digest aborts the export. */
+async function addBlob(deps: ServiceDeps, tar: TarWriter, digest: string): Promise<ManifestEntry> {
+  const stream = await deps.blobs.openRead(digest).catch((e: unknown) => {
+    throw new CairnError("NOT_FOUND", `blob ${digest}, marked as uploaded by a selected attestation, is not in the CAS`, { hint: "run `cairn store fsck`", cause: e });
+  });
+  const entry = await tar.addStream(entryNames.blob(digest), stream.size, stream.chunks);
+  if (entry.digest !== digest) {
+    throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${entry.digest}; nothing was exported`, { hint: "run `cairn store fsck` to find every damaged blob" });
+  }
+  return entry;
+}
+
+function parseSince(since: string | undefined): string | undefined {
+  if (since === undefined) return undefined;
+  const d = new Date(since);
+  if (Number.isNaN(d.getTime())) throw new CairnError("USAGE", `--since ${JSON.stringify(since)} is not a date`, { hint: "write e.g. --since 2026-01-31 or an RFC 3339 time" });
+  return d.toISOString();
+}
+
+/** Runs with an attestation, oldest first, matching every filter given. */
+function selectRuns(deps: ServiceDeps, input: ExportInput, since: string | undefined): RunView[] {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const keep = (r: RunView) =>
+    r.attestationDigest !== null &&
+    (input.workflow === undefined || r.workflow === input.workflow) &&
+    (input.project === undefined || r.project === input.project) &&
+    (since === undefined || r.createdAt >= since);
+  let runs: RunView[] = [];
+  if (org && input.digest !== undefined) runs = deps.runs.byAttestation(org.id, [input.digest]).filter(keep);
+  else if (org) runs = listAll(deps, org.id, input).filter(keep);
+  if (runs.length === 0) {
+    throw new CairnError("NOT_FOUND", `no attested run in organization ${deps.config.organization} matches --workflow/--project/--since/--digest`, {
+      hint: "list runs with `cairn workflow run list`; only runs with a pushed attestation are exported",
+    });
+  }
+  return runs.reverse();
+}
+
+function listAll(deps: ServiceDeps, orgId: string, input: ExportInput): RunView[] {
+  const out: RunView[] = [];
+  let after: { createdAt: string; id: string } | undefined;
+  for (;;) {
+    const page = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, limit: PAGE, after });
+    out.push(...page);
+    if (page.length < PAGE) return out;
+    const last = page[page.length - 1]!;
+    after = { createdAt: last.createdAt, id: last.id };
+  }
+}
+
+/** The statement inside a stored bundle (already verified when it was stored). */
+function statementOf(digest: string, bytes: Uint8Array): CheckedStatement {
+  const doc = JSON.parse(new TextDecoder().decode(bytes)) as { dsseEnvelope?: { payload?: string; payloadType?: string } };
+  const env = doc.dsseEnvelope;
+  if (!env?.payload || !env.payloadType) throw new CairnError("STORE_INVALID", `attestation ${digest} is not a DSSE Sigstore bundle`);
+  return checkStatement(env.payloadType, Buffer.from(env.payload, "base64"));
+}
+
+function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement): ExportedRun {
+  const att = deps.repo.findAttestation(run.attestationDigest!)!;
+  const wf = deps.workflows.getWorkflow(run.orgId, run.project, run.workflow);
+  return {
+    id: run.id,
+    workflow: run.workflow,
+    project: run.project,
+    team: wf?.team ?? null,
+    description: wf?.description ?? null,
+    contract: checked.metadata.contractName,
+    contractRevisionUsed: checked.metadata.contractRevision,
+    contractRevisionLatest: run.contractRevisionLatest,
+    state: run.state,
+    reason: run.reason,
+    runnerType: run.runnerType,
+    runnerUrl: run.runnerUrl,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    attestation: { digest: att.digest, predicateType: att.predicateType, createdAt: att.createdAt },
+  };
+}
+
+const json = (v: unknown) => new TextEncoder().encode(`${JSON.stringify(v, null, 2)}\n`);

@@ -1,0 +1,96 @@
+// The storing half of `cairn import`: everything verified (import-verify.ts) goes in with one SQLite transaction,
+// so the store holds all of an export or none of it. Bundles are put in the CAS first (content-addressed, idempotent).
+import { attestationGraph } from "../../crafter/referrers.ts";
+import { CairnError } from "../../errors.ts";
+import type { Organization } from "../../store/ports.ts";
+import type { ServiceDeps } from "../deps.ts";
+import type { VerifiedImport, VerifiedRun } from "./import-verify.ts";
+
+export interface StoredCounts {
+  runs: { imported: number; alreadyPresent: number };
+  contractRevisions: { imported: number; alreadyPresent: number };
+}
+
+export async function storeVerified(deps: ServiceDeps, v: VerifiedImport): Promise<StoredCounts> {
+  const fresh = v.runs.filter((r) => r.isNew);
+  for (const r of fresh) await deps.blobs.putBytes(r.bundle);
+  const now = deps.clock.now().toISOString();
+  return deps.repo.transaction(() => {
+    const org = deps.repo.ensureOrg(deps.config.organization, now);
+    const contractRevisions = storeContracts(deps, org, v, now);
+    // Re-checked inside the transaction: a concurrent import may have stored a run since verification.
+    const todo = fresh.filter((r) => !deps.repo.getRun(r.run.id));
+    for (const r of todo) storeRun(deps, org, r, now);
+    return { runs: { imported: todo.length, alreadyPresent: v.runs.length - todo.length }, contractRevisions };
+  });
+}
+
+/** Revisions keep their numbers: the tar carries 1..n and the store's existing ones were checked to be identical. */
+function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport, now: string): StoredCounts["contractRevisions"] {
+  let imported = 0;
+  let alreadyPresent = 0;
+  for (const [name, revisions] of v.contracts) {
+    const c = deps.repo.findContractByName(org.id, name) ?? deps.repo.createContract(org.id, name, revisions[0]!.loaded.contract.description ?? null, now);
+    for (const r of revisions) {
+      if (deps.repo.getRevision(c.id, r.revision)) {
+        alreadyPresent++;
+        continue;
+      }
+      const added = deps.repo.addRevision(c.id, r.loaded.body, r.loaded.bodyFormat, r.loaded.digest, now);
+      if (added.revision !== r.revision) {
+        throw new CairnError("ALREADY_EXISTS", `${r.entry}: contract ${name} would be stored as revision ${added.revision}, not ${r.revision}; nothing was imported`, {
+          hint: "the contract changed in this store while importing; import again",
+        });
+      }
+      imported++;
+    }
+  }
+  return { imported, alreadyPresent };
+}
+
+/** The run with its id, times and state as exported, its attestation row and its referrer graph. */
+function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): void {
+  const { run, checked } = v;
+  const m = checked.metadata;
+  const project = deps.repo.ensureProject(org.id, run.project, now);
+  const contract = deps.repo.findContractByName(org.id, run.contract)!; // stored or verified present
+  const workflow =
+    deps.repo.findWorkflow(org.id, run.project, run.workflow) ??
+    deps.repo.createWorkflow({ orgId: org.id, projectId: project.id, name: run.workflow, team: run.team, description: run.description, contractId: contract.id }, now);
+  const version = m.projectVersion ? deps.repo.ensureProjectVersion(project.id, m.projectVersion, now) : undefined;
+  if (version && m.projectVersionPrerelease === false) deps.repo.releaseProjectVersion(version.id, now);
+  deps.repo.createRun({
+    id: run.id,
+    orgId: org.id,
+    workflowId: workflow.id,
+    runnerType: run.runnerType,
+    runnerUrl: run.runnerUrl,
+    contractRevisionUsed: run.contractRevisionUsed,
+    contractRevisionLatest: run.contractRevisionLatest,
+    projectVersionId: version?.id ?? null,
+    createdAt: run.createdAt,
+  });
+  const digest = run.attestation.digest;
+  deps.repo.insertAttestation({
+    digest,
+    orgId: org.id,
+    runId: run.id,
+    workflowId: workflow.id,
+    predicateType: run.attestation.predicateType,
+    size: v.bundle.length,
+    createdAt: run.attestation.createdAt,
+  });
+  const graph = attestationGraph(checked.statement, digest, {
+    runId: run.id,
+    workflow: run.workflow,
+    project: run.project,
+    projectVersion: m.projectVersion,
+    team: m.team,
+    organization: org.name,
+    contractName: run.contract,
+    contractRevision: run.contractRevisionUsed,
+    createdAt: run.attestation.createdAt,
+  });
+  deps.referrers.index(org.id, graph, run.attestation.createdAt);
+  deps.repo.finishRun(run.id, run.state, run.finishedAt ?? run.attestation.createdAt, run.reason, digest);
+}

@@ -1,0 +1,161 @@
+// Import's checks, all done before anything is stored: manifest ↔ entries, runs ↔ signed statements, signatures,
+// referenced blobs, contract revisions and run ids against what the store already holds.
+import type { KeyObject } from "node:crypto";
+import { CairnError, isCairnError } from "../../errors.ts";
+import { parseContractText, type LoadedContract } from "../contracts.ts";
+import { verifyBundle } from "../../signing/verify.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
+import { checkManifest, checkRuns, parseJsonEntry, type ExportedRun } from "./layout.ts";
+import { refuse, type ReadEntry, type ReadTar } from "./tar-reader.ts";
+
+export interface VerifiedRun {
+  run: ExportedRun;
+  bundle: Uint8Array;
+  checked: CheckedStatement;
+  /** False when a run with this id (and this attestation) is already stored. */
+  isNew: boolean;
+}
+
+export interface VerifiedImport {
+  runs: VerifiedRun[];
+  /** Per contract, its revisions in order 1..n, as carried in the tar. */
+  contracts: Map<string, { revision: number; loaded: LoadedContract; entry: string }[]>;
+  /** Staged blob files by digest. */
+  blobs: Map<string, string>;
+}
+
+export async function verifyImport(deps: ServiceDeps, read: ReadTar, keys: KeyObject[]): Promise<VerifiedImport> {
+  const byName = new Map(read.entries.map((e) => [e.name, e]));
+  checkAgainstManifest(read.entries);
+  const runsEntry = byName.get("runs.json") ?? refuse("runs.json", "is missing");
+  const runs = checkRuns(parseJsonEntry("runs.json", runsEntry.bytes!));
+  const blobs = new Map(read.entries.filter((e) => e.kind.kind === "blob").map((e) => [e.digest, e.staged!]));
+  const verified = runs.map((run, i) => verifyRun(deps, run, i, byName, keys));
+  checkNoStrays(read.entries, verified);
+  await checkBlobs(deps, verified, blobs);
+  return { runs: verified, contracts: checkContracts(deps, read.entries, runs), blobs };
+}
+
+/** Every entry but the manifest is listed with its digest and size, and the manifest lists nothing else. */
+function checkAgainstManifest(entries: ReadEntry[]): void {
+  const manifest = checkManifest(parseJsonEntry("manifest.json", entries.at(-1)!.bytes!));
+  const listed = new Map<string, { digest: string; size: number }>();
+  for (const e of manifest.entries) {
+    if (listed.has(e.name)) refuse("manifest.json", `lists ${e.name} twice`);
+    listed.set(e.name, e);
+  }
+  for (const e of entries.slice(0, -1)) {
+    const m = listed.get(e.name) ?? refuse(e.name, "is not listed in manifest.json");
+    if (m.digest !== e.digest || m.size !== e.size) refuse(e.name, `is ${e.size} bytes with ${e.digest}, but manifest.json says ${m.size} bytes with ${m.digest}`);
+    listed.delete(e.name);
+  }
+  for (const name of listed.keys()) refuse(name, "is listed in manifest.json but missing from the tar");
+}
+
+function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, keys: KeyObject[]): VerifiedRun {
+  const name = `attestations/${run.attestation.digest.slice(7)}.json`;
+  const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it)`);
+  const checked = prefixed(name, () => {
+    const v = verifyBundle(entry.bytes!, keys);
+    return checkStatement(v.payloadType, v.payload);
+  });
+  const m = checked.metadata;
+  const expected: [string, unknown, unknown][] = [
+    ["workflowRunID", m.workflowRunID, run.id],
+    ["workflowName", m.workflowName, run.workflow],
+    ["project", m.project, run.project],
+    ["contractName", m.contractName, run.contract],
+    ["contractRevision", m.contractRevision, run.contractRevisionUsed],
+    ["dryRun", m.dryRun, false],
+    ["predicateType", checked.statement.predicateType, run.attestation.predicateType],
+  ];
+  for (const [field, got, want] of expected) {
+    if (got !== want) refuse(name, `the signed ${field} is ${JSON.stringify(got)}, but runs.json [${i}] says ${JSON.stringify(want)}`);
+  }
+  const existing = deps.repo.getRun(run.id);
+  const org = deps.repo.findOrg(deps.config.organization);
+  if (existing && (existing.attestationDigest !== run.attestation.digest || existing.orgId !== org?.id)) {
+    throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow run ${run.id} already exists here with ${existing.attestationDigest ? `attestation ${existing.attestationDigest}` : `state ${existing.state}`}; nothing was imported`, {
+      hint: "run ids are kept on import; this store already used the id for another run",
+    });
+  }
+  if (!existing) checkWorkflowContract(deps, run, i);
+  return { run, bundle: entry.bytes!, checked, isNew: !existing };
+}
+
+/** A workflow that already exists here must use the contract the run used (its runs are listed under it). */
+function checkWorkflowContract(deps: ServiceDeps, run: ExportedRun, i: number): void {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const wf = org && deps.repo.findWorkflow(org.id, run.project, run.workflow);
+  if (wf && wf.contractName !== run.contract) {
+    throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow ${run.workflow} of project ${run.project} uses contract ${wf.contractName} here, but run ${run.id} used contract ${run.contract}; nothing was imported`, {
+      hint: "point the workflow at the same contract in both stores (`cairn workflow update --contract`), then import again",
+    });
+  }
+}
+
+/** Signature and statement failures name the entry. */
+function prefixed<T>(entry: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isCairnError(e, "VERIFY_FAILED")) refuse(entry, e.message);
+    throw e;
+  }
+}
+
+/** An attestation or blob no run needs is refused: the tar holds exactly the selection. */
+function checkNoStrays(entries: ReadEntry[], runs: VerifiedRun[]): void {
+  const bundles = new Set(runs.map((r) => r.run.attestation.digest));
+  const referenced = new Set(runs.flatMap((r) => uploadedDigests(r.checked.materials)));
+  if (bundles.size !== runs.length) refuse("runs.json", "names one attestation for two runs");
+  for (const e of entries) {
+    if (e.kind.kind === "attestation" && !bundles.has(e.digest)) refuse(e.name, "belongs to no run in runs.json");
+    if (e.kind.kind === "blob" && !referenced.has(e.digest)) refuse(e.name, "is referenced by no attestation in the tar");
+  }
+}
+
+async function checkBlobs(deps: ServiceDeps, runs: VerifiedRun[], staged: Map<string, string>): Promise<void> {
+  for (const r of runs) {
+    for (const d of uploadedDigests(r.checked.materials)) {
+      if (!staged.has(d) && !(await deps.blobs.has(d))) refuse(`blobs/sha256/${d.slice(7)}`, `is missing: attestation ${r.run.attestation.digest} marks it as uploaded and it is not in this CAS either`);
+    }
+  }
+}
+
+/**
+ * The tar carries revisions 1..n of each contract; a revision this store already has must have the same content,
+ * and each run's revision must exist after import.
+ */
+function checkContracts(deps: ServiceDeps, entries: ReadEntry[], runs: ExportedRun[]): VerifiedImport["contracts"] {
+  const out: VerifiedImport["contracts"] = new Map();
+  for (const e of entries) {
+    if (e.kind.kind !== "contract") continue;
+    const loaded = parseContractText(new TextDecoder().decode(e.bytes!), e.name);
+    const list = out.get(e.kind.contract!) ?? [];
+    list.push({ revision: e.kind.revision!, loaded, entry: e.name });
+    out.set(e.kind.contract!, list);
+  }
+  const org = deps.repo.findOrg(deps.config.organization);
+  for (const [name, list] of out) {
+    list.sort((a, b) => a.revision - b.revision);
+    list.forEach((r, i) => r.revision !== i + 1 && refuse(r.entry, `revisions of contract ${name} must run 1..n without gaps`));
+    const c = org && deps.repo.findContractByName(org.id, name);
+    for (const r of list) {
+      const have = c && deps.repo.getRevision(c.id, r.revision);
+      if (have && have.digest !== r.loaded.digest) {
+        throw new CairnError("ALREADY_EXISTS", `${r.entry}: contract ${name} revision ${r.revision} already exists here with different content; nothing was imported`, {
+          hint: "the two stores' contracts diverged; rename the contract in one of them before transferring",
+        });
+      }
+    }
+  }
+  for (const run of runs) {
+    const carried = out.get(run.contract)?.length ?? 0;
+    const c = org && deps.repo.findContractByName(org.id, run.contract);
+    const have = c ? (deps.repo.latestRevision(c.id)?.revision ?? 0) : 0;
+    if (Math.max(carried, have) < run.contractRevisionUsed) refuse(`contracts/${run.contract}/${run.contractRevisionUsed}.yaml`, `is missing (run ${run.id} used it)`);
+  }
+  return out;
+}

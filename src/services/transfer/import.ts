@@ -1,0 +1,105 @@
+// `cairn import`: reads an export tar into a staging directory beside the CAS, verifies all of it (tar-reader.ts,
+// import-verify.ts), and only then stores: the blobs into the CAS, then every row in one SQLite transaction.
+// Blobs go in first so that a crash in between leaves unreferenced blobs (collected by `store gc`), never rows that
+// point at missing blobs. Importing the same file again stores nothing new.
+import type { KeyObject } from "node:crypto";
+import { lstat, readdir, rm, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { CairnError } from "../../errors.ts";
+import { casRoot } from "../control/cas-scan.ts";
+import { verificationKeys } from "../control/org-keys.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { readExportTar, removeStaging } from "./tar-reader.ts";
+import { verifyImport, type VerifiedImport } from "./import-verify.ts";
+import { storeVerified } from "./import-store.ts";
+
+export interface ImportInput {
+  /** The export tar (relative to the working directory). */
+  file: string;
+  /** The --trusted-key public keys (loaded by the command like every --key); none: the organization's registered keys. */
+  trustedKeys: KeyObject[];
+}
+
+export interface ImportResult {
+  file: string;
+  organization: string;
+  runs: { imported: number; alreadyPresent: number };
+  contractRevisions: { imported: number; alreadyPresent: number };
+  blobs: { imported: number; alreadyPresent: number };
+  /** Where the signature trust came from. */
+  trustedKeys: "given" | "organization";
+}
+
+/** Staging directories older than this are leftovers of an import that was killed. */
+const STALE_STAGING_MS = 24 * 3_600_000;
+
+export async function importEvidence(deps: ServiceDeps, input: ImportInput): Promise<ImportResult> {
+  const file = resolve(deps.config.cwd, input.file);
+  const st = await stat(file).catch(() => undefined);
+  if (!st?.isFile()) throw new CairnError("NOT_FOUND", `${input.file}: no such file`, { hint: "pass the tar written by `cairn export -o FILE.tar`" });
+  const keys = trustKeys(deps, input.trustedKeys);
+  const tmp = join(casRoot(deps.config.home), "tmp");
+  await removeStaleStaging(tmp, Date.now()); // file times are wall-clock, whatever clock the deps carry
+  const staging = join(tmp, `import-${crypto.randomUUID()}`);
+  try {
+    const verified = await verifyImport(deps, await readExportTar(file, staging), keys);
+    const blobs = await moveBlobs(deps, verified);
+    const stored = await storeVerified(deps, verified);
+    return {
+      file: input.file,
+      organization: deps.config.organization,
+      runs: stored.runs,
+      contractRevisions: stored.contractRevisions,
+      blobs,
+      trustedKeys: input.trustedKeys.length > 0 ? "given" : "organization",
+    };
+  } finally {
+    await removeStaging(staging);
+  }
+}
+
+/** The --trusted-key keys, else the organization's live keys; with neither nothing could be verified. */
+function trustKeys(deps: ServiceDeps, given: KeyObject[]): KeyObject[] {
+  if (given.length > 0) return given;
+  const keys = verificationKeys(deps).map((k) => k.key);
+  if (keys.length === 0) {
+    throw new CairnError("USAGE", `no key to verify the imported attestations with: organization ${deps.config.organization} has no registered key and no --trusted-key was given`, {
+      hint: "pass the signer's public key with --trusted-key cosign.pub, or register it with `cairn org key add`",
+    });
+  }
+  return keys;
+}
+
+/**
+ * Staged blobs were hashed while staged (beside the local CAS): the disk CAS adopts them with an fsync and a rename.
+ * Other backends (a registry) take them through their own ingest, which hashes again as it uploads. One at a time:
+ * parallel ingests measured barely faster (journal commits serialize) at a higher peak RSS.
+ */
+async function moveBlobs(deps: ServiceDeps, v: VerifiedImport): Promise<{ imported: number; alreadyPresent: number }> {
+  let imported = 0;
+  let alreadyPresent = 0;
+  for (const [digest, staged] of [...v.blobs].sort()) {
+    if (await deps.blobs.has(digest)) {
+      alreadyPresent++;
+      continue;
+    }
+    const ref = deps.blobs.adoptFile ? await deps.blobs.adoptFile(staged, digest) : await deps.blobs.ingestFile(staged);
+    if (ref.digest !== digest) {
+      throw new CairnError("INTEGRITY", `blobs/sha256/${digest.slice(7)}: the staged copy changed on disk (now ${ref.digest}); nothing was imported`, {
+        hint: "check the disk holding the cairn home, then import again",
+      });
+    }
+    imported++;
+  }
+  return { imported, alreadyPresent };
+}
+
+/** Removes `import-*` directories a killed import left in the CAS tmp directory (gc only looks at plain files). */
+async function removeStaleStaging(tmp: string, now: number): Promise<void> {
+  const names = await readdir(tmp).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith("import-")) continue;
+    const st = await lstat(join(tmp, name)).catch(() => undefined);
+    if (st?.isDirectory() && now - st.mtimeMs > STALE_STAGING_MS) await rm(join(tmp, name), { recursive: true, force: true });
+  }
+}
