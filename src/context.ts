@@ -14,6 +14,9 @@ import { SqliteWorkflowRepo } from "./store/sqlite/workflow-repo.ts";
 import { SqliteStateRepo } from "./store/sqlite/state-repo.ts";
 import { SqlitePolicyRepo } from "./store/sqlite/policy-repo.ts";
 import { VERSION } from "./version.ts";
+import { SqliteCasBackendRepo } from "./store/sqlite/cas-backend-repo.ts";
+import { evidenceStore } from "./store/oci/evidence-stores.ts";
+import { registryOptionsFor } from "./services/oci-registries.ts";
 
 export interface AppContext extends ServiceDeps {
   close(): void;
@@ -32,6 +35,10 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
   const db = openDatabase(join(config.home, "cairn.db"));
   const orgs = new SqliteOrgRepo(db);
   config = withCurrentOrg(config, orgs.currentOrg()); // the `org set` choice lives in the store
+  const casBackends = new SqliteCasBackendRepo(db);
+  const local = new DiskBlobStore(join(config.home, "cas"));
+  // The registry client is loaded, and its settings (credentials, plain http) resolved, when a registry is first used.
+  const blobs = evidenceStore(local, casBackends.list(), async (host) => (await import("./oci/client.ts")).createOciClient(registryOptionsFor({ config, casBackends }, host)));
   return {
     config,
     orgs,
@@ -41,7 +48,8 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     referrers: new SqliteReferrerRepo(db),
     runs: new SqliteRunRepo(db),
     workflows: new SqliteWorkflowRepo(db),
-    blobs: new DiskBlobStore(join(config.home, "cas")),
+    blobs,
+    casBackends,
     state: new StateFile(config.statePath),
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),

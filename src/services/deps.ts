@@ -6,6 +6,7 @@ import type { OrgKeyRepo } from "../store/org-key-port.ts";
 import type { WorkflowRepo } from "../store/workflow-port.ts";
 import type { AttestationStateRepo } from "../store/state-port.ts";
 import type { PolicyRepo } from "../store/policy-port.ts";
+import type { CasBackendRepo } from "../store/cas-backend-port.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -35,6 +36,8 @@ export interface ServiceDeps {
   states: AttestationStateRepo;
   /** The policy store (`cairn policy add|list|describe`). */
   policies: PolicyRepo;
+  /** Where evidence blobs live besides the local CAS (`cairn cas-backend`); `blobs` already routes through them. */
+  casBackends: CasBackendRepo;
   reporter: Reporter;
   version: string;
 }

@@ -84,7 +84,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
   for (const { digest, source } of deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
     const path = blobPath(root, digest);
-    if (missing.has(digest) || !path || !(await fileExists(path))) {
+    if (missing.has(digest) || !path || !((await fileExists(path)) || (await inCasBackend(deps, digest)))) {
       if (!missing.has(digest)) missing.set(digest, new Set());
       missing.get(digest)!.add(source);
       continue;
@@ -105,6 +105,15 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
     if (now - t.mtimeMs > TMP_AGE_MS) report.tmpLeftovers.push({ path: t.path, size: t.size, modifiedAt: new Date(t.mtimeMs).toISOString() });
   }
   return finish(report);
+}
+
+/**
+ * The disk walk covers the local CAS only; a referenced blob absent there is not missing when a CAS backend (OCI
+ * registry) holds it (a HEAD per such blob, and only when backends are configured). Registry blobs are not re-hashed
+ * here: every read of them is digest-checked instead.
+ */
+async function inCasBackend(deps: ServiceDeps, digest: string): Promise<boolean> {
+  return deps.casBackends.list().length > 0 && (await deps.blobs.has(digest));
 }
 
 function finish(report: FsckReport): FsckReport {

@@ -7,6 +7,7 @@ import { serve } from "./005-serve.ts";
 import { runStateIndex } from "./006-run-state-index.ts";
 import { attestationStates } from "./007-attestation-states.ts";
 import { policies } from "./008-policies.ts";
+import { casBackends } from "./009-cas-backends.ts";
 
 export interface Migration {
   name: string;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies];
+export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies, casBackends];
