@@ -70,7 +70,7 @@ export function renderMaterialsDoc(): string {
       "",
       `${mdText(k.summary)}.`.replace(/\.\.$/, "."),
       "",
-      `- **Input:** ${k.input === "value" ? "a literal value" : k.input === "image" ? "a container image (OCI image-layout directory)" : "a file"}`,
+      `- **Input:** ${k.input === "value" ? "a literal value" : k.input === "image" ? "a container image (registry reference or OCI image-layout directory)" : "a file"}`,
       `- **Auto-detected:** ${k.autoDetect ? `yes (position ${i + 1})` : `no: use \`--kind ${k.kind}\` or a contract material of this type`}`,
       `- **Validates:** ${mdText(k.validates)}`,
       `- **Annotations:** ${k.annotations.length === 0 ? "none" : k.annotations.map(code).join(", ")}`,

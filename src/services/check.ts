@@ -6,6 +6,7 @@ import type { PolicyEvaluation } from "../crafter/state/types.ts";
 import { compileAttachedPolicies, evaluateMaterialPolicies } from "./crafting/policies.ts";
 import { loadContractFile } from "./contracts.ts";
 import { evaluateMaterial } from "./materials/evaluate.ts";
+import { registryOptionsFn } from "./materials/registry-image.ts";
 
 export interface CheckInput {
   contractPath: string;
@@ -51,7 +52,7 @@ export async function checkMaterials(deps: Pick<ServiceDeps, "config"> & { clock
       continue;
     }
     try {
-      const ev = await evaluateMaterial(m.value, declared.type, { cwd: deps.config.cwd, strict: input.strict });
+      const ev = await evaluateMaterial(m.value, declared.type, { cwd: deps.config.cwd, strict: input.strict, registry: registryOptionsFn(deps) });
       const verdicts = evaluateMaterialPolicies(policyDeps, contract, contractName, { name: m.name, ev, annotations: {} });
       evaluations.push(...verdicts);
       const n = verdicts.reduce((k, e) => k + e.violations.length, 0);

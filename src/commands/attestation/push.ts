@@ -44,6 +44,7 @@ export function pushCommand(): Command {
               ...(r.runId ? [["Workflow Run", r.runId]] : []),
               ...(r.storedAt ? [["Stored At", r.storedAt]] : []),
               ...(r.bundlePath ? [["Bundle", r.bundlePath]] : []),
+              ...(r.referrers ?? []).map((x) => ["Referrer", `${x.digest} of ${x.image} (${x.mode})`]),
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
           }),

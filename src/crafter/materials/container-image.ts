@@ -1,18 +1,32 @@
 import { CairnError } from "../../errors.ts";
+import { looksLikeImageRef } from "../../oci/reference.ts";
+import { MEDIA, type Descriptor, type ImageRef } from "../../oci/types.ts";
 import { ANN, type MaterialKind } from "./kind.ts";
 
 /**
- * A container image given as an OCI image-layout directory, `dir` or `dir@sha256:<hex>` (registry references come
- * with the OCI issue). The image is recorded by its manifest digest; nothing is uploaded.
+ * A container image given as an OCI image-layout directory, `dir` or `dir@sha256:<hex>`, or as a registry reference
+ * `HOST[:PORT]/REPO[:TAG][@sha256:<hex>]` (resolved to its manifest digest by src/services/materials/registry-image.ts).
+ * The image is recorded by its manifest digest; nothing is uploaded.
  */
 export const containerImageKind = {
   kind: "CONTAINER_IMAGE",
-  summary: "Container image from an OCI image-layout directory (dir[@sha256:…]), recorded by manifest digest",
-  validates: "oci-layout marker with imageLayoutVersion, index.json listing the manifest, and the manifest blob hashing to its digest.",
-  annotations: [`${ANN}.image.tag`, `${ANN}.image.is_latest_tag`, `${ANN}.image.media_type`],
+  summary: "Container image from a registry (HOST/REPO[:TAG][@sha256:…]) or an OCI image-layout directory (dir[@sha256:…]), recorded by manifest digest",
+  validates:
+    "Layout: oci-layout marker with imageLayoutVersion, index.json listing the manifest, and the manifest blob hashing to its digest. " +
+    "Registry: the manifest exists (HEAD, or GET and hash when the registry sends no digest); a cosign (`sha256-<hex>.sig` tag or signature referrer) or notary signature is looked up.",
+  annotations: [
+    `${ANN}.image.tag`,
+    `${ANN}.image.is_latest_tag`,
+    `${ANN}.image.media_type`,
+    `${ANN}.image.size`,
+    `${ANN}.image.registry`,
+    `${ANN}.signature`,
+    `${ANN}.signature.digest`,
+    `${ANN}.signature.provider`,
+  ],
   input: "image",
   autoDetect: true,
-  example: "--value ./build/image-layout@sha256:963237…",
+  example: "--value registry.example.com/team/app:1.0",
 } as const satisfies MaterialKind;
 
 export interface LayoutImage {
@@ -82,4 +96,79 @@ function parseJson(text: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Where an image value points. An existing directory (or `dir@sha256:…` of one) always wins, so layouts keep working
+ * whatever their name; otherwise a value shaped like `HOST/REPO…` is a registry reference. Pure: the caller stats.
+ */
+export function imageSource(value: string, isExistingPath: boolean): "layout" | "registry" {
+  if (isExistingPath) return "layout";
+  return looksLikeImageRef(value) ? "registry" : "layout";
+}
+
+/** A signature found next to an image in its registry. */
+export interface SignatureFound {
+  provider: "cosign" | "notary";
+  /** Digest of the signature manifest (the `.sig` tag's manifest, or the referrer's). */
+  digest: string;
+}
+
+/** The manifest a registry reference resolved to. */
+export interface ResolvedManifest {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+/** The recorded name of a registry image: its repository with the registry host, e.g. `127.0.0.1:5000/team/app`. */
+export function registryImageName(ref: ImageRef): string {
+  return `${ref.registry}/${ref.repository}`;
+}
+
+/**
+ * Annotations of an image resolved from a registry. `image.registry` marks the material as registry-resolved (a layout
+ * may carry a registry-like name too): push-referrers.ts pushes attestations only next to these, with the recorded
+ * media type and size as the referrer's subject descriptor.
+ */
+export function registryImageAnnotations(ref: ImageRef, m: ResolvedManifest, sig: SignatureFound | undefined): Record<string, string> {
+  const a: Record<string, string> = {
+    [`${ANN}.image.registry`]: ref.registry,
+    [`${ANN}.image.media_type`]: m.mediaType,
+    [`${ANN}.image.size`]: String(m.size),
+    [`${ANN}.signature`]: String(sig !== undefined),
+  };
+  if (ref.tag !== undefined) {
+    a[`${ANN}.image.tag`] = ref.tag;
+    a[`${ANN}.image.is_latest_tag`] = String(ref.tag === "latest");
+  }
+  if (sig) {
+    a[`${ANN}.signature.digest`] = sig.digest;
+    a[`${ANN}.signature.provider`] = sig.provider;
+  }
+  return a;
+}
+
+const COSIGN_TYPES: readonly string[] = [MEDIA.cosignSimpleSigning, MEDIA.cosignSignatureArtifact];
+
+/**
+ * The signature among an image's referrers, cosign first. A sigstore bundle counts as a cosign signature only when it
+ * is not a DSSE attestation (`dev.sigstore.bundle.content: dsse-envelope`): cairn's own attestations are bundles
+ * pushed as referrers too, and an attestation about an image is not a signature of it.
+ */
+export function signatureFromReferrers(referrers: readonly Descriptor[]): SignatureFound | undefined {
+  const cosign = referrers.find((d) => isCosignSignature(d));
+  if (cosign) return { provider: "cosign", digest: cosign.digest };
+  const notary = referrers.find((d) => d.artifactType === MEDIA.notarySignature);
+  return notary ? { provider: "notary", digest: notary.digest } : undefined;
+}
+
+function isCosignSignature(d: Descriptor): boolean {
+  if (d.artifactType !== undefined && COSIGN_TYPES.includes(d.artifactType)) return true;
+  return d.artifactType === MEDIA.sigstoreBundle && d.annotations?.["dev.sigstore.bundle.content"] !== "dsse-envelope";
+}
+
+/** cosign's tag-schema name of an image's signature: `sha256-<hex>.sig`. */
+export function cosignSignatureTag(digest: string): string {
+  return `${digest.replace(":", "-")}.sig`;
 }

@@ -32,7 +32,7 @@ export interface Validated {
 export type MaterialInput =
   | "value" // a literal string (STRING)
   | "file" // a path to a regular file, hashed into the CAS
-  | "image"; // a container image: OCI image-layout directory `dir[@sha256:…]` (registry refs later)
+  | "image"; // a container image: OCI image-layout directory `dir[@sha256:…]` or a registry reference `HOST/REPO[:TAG][@sha256:…]`
 
 export interface MaterialKind {
   /** Enum name as in Chainloop, e.g. "SBOM_CYCLONEDX_JSON". */

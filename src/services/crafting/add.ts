@@ -8,6 +8,7 @@ import { detect, evaluateMaterial, requireKind, type Evaluated } from "../materi
 import { replaceMaterialEvaluations, violationLines } from "../../crafter/policy/attach.ts";
 import type { PolicyEvaluation } from "../../crafter/state/types.ts";
 import { evaluateMaterialPolicies } from "./policies.ts";
+import { registryOptionsFn } from "../materials/registry-image.ts";
 
 export interface AddInput {
   name?: string;
@@ -38,7 +39,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
     const items =
       kind.explodesArchives && isArchiveFile(input.value, cwd)
         ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
-        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict }) }];
+        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps) }) }];
     let next = state;
     const recorded: RecordedMaterial[] = [];
     const evaluations: PolicyEvaluation[] = [];

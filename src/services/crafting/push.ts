@@ -10,6 +10,7 @@ import { expireStaleRuns } from "../control/expiry.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
 import { enforceGate } from "./gate.ts";
 import { evaluateAttestationPolicies } from "./policies.ts";
+import { pushReferrers, type ReferrerPush } from "./push-referrers.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
@@ -28,6 +29,8 @@ export interface PushResult {
   bundlePath?: string;
   /** Where the bundle is stored: the local CAS file, or its URL on the control plane (not in dry-run). */
   storedAt?: string;
+  /** Where the bundle was also pushed as a referrer of container images (OCI default CAS backend; push-referrers.ts). */
+  referrers?: ReferrerPush[];
 }
 
 /** A signed attestation, ready to be stored. */
@@ -42,7 +45,7 @@ export interface SignedPush {
 export interface PushTarget {
   /** Before signing: the result of an earlier push of this run that was cut off after storing, or a refusal. */
   before?(state: CraftingState, bundlePath?: string): Promise<PushResult | undefined>;
-  record(p: SignedPush): Promise<{ storedAt?: string }>;
+  record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[] }>;
 }
 
 /**
@@ -86,10 +89,11 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const bundle = await signStatement(serializeStatement(statement), key);
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
 
-  const storedAt = state.dryRun ? undefined : (await target.record({ state, statement, bundle, now })).storedAt;
+  const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle, now });
+  const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
   await deps.state.remove();
-  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt };
+  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt, ...(stored?.referrers?.length && { referrers: stored.referrers }) };
   enforceGate(deps.reporter, result);
   return result;
 }
@@ -128,7 +132,9 @@ function localTarget(deps: ServiceDeps): PushTarget {
         releaseVersionId: version?.markAsReleased && version.id ? version.id : undefined,
         now,
       });
-      return { storedAt: deps.blobs.pathFor?.(ref.digest) };
+      // Stored: from here on a registry failure only warns (push-referrers.ts).
+      const referrers = await pushReferrers(deps, { statement, bundle, now, digest: ref.digest });
+      return { storedAt: deps.blobs.pathFor?.(ref.digest), referrers };
     },
   };
 }

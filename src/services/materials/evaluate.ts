@@ -6,6 +6,8 @@ import { detectKind } from "../../crafter/materials/detect.ts";
 import { SNIFF_BYTES, type MaterialKind, type Sample } from "../../crafter/materials/kind.ts";
 import { findKind, kindNames } from "../../crafter/materials/registry.ts";
 import { readLayoutImage } from "./oci-layout.ts";
+import { imageSource, splitImageValue } from "../../crafter/materials/container-image.ts";
+import type { RegistryOptionsFn } from "./registry-image.ts";
 
 /** Largest file whose content is validated in memory; larger files of validated kinds are refused. */
 export const MAX_VALIDATE_BYTES = 512 * 1024 * 1024;
@@ -13,6 +15,8 @@ export const MAX_VALIDATE_BYTES = 512 * 1024 * 1024;
 export interface EvaluateOptions {
   cwd: string;
   strict: boolean;
+  /** Registry settings per host for CONTAINER_IMAGE references (absent: https, anonymous). */
+  registry?: RegistryOptionsFn;
 }
 
 /** A material checked and hashed, ready to be stored. */
@@ -36,6 +40,11 @@ export async function evaluateMaterial(value: string, kindName: string | undefin
   const kind = kindName === undefined ? detect(value, opts.cwd) : requireKind(kindName);
   if (kind.input === "value") {
     return { kind, value, digest: sha256(value), annotations: {}, warnings: [] };
+  }
+  if (kind.input === "image" && imageSource(value, isImagePath(value, opts.cwd)) === "registry") {
+    const { resolveRegistryImage } = await import("./registry-image.ts"); // the OCI client only when an image is named
+    const img = await resolveRegistryImage(value, { registry: opts.registry ?? ((registry) => ({ registry })) });
+    return { kind, value: img.name, digest: img.digest, annotations: img.annotations, warnings: [] };
   }
   if (kind.input === "image") {
     const img = readLayoutImage(value, opts.cwd);
@@ -74,7 +83,14 @@ export function detect(value: string, cwd: string): MaterialKind {
   if (st?.isDirectory() && existsSync(resolve(path, "oci-layout"))) return requireKind("CONTAINER_IMAGE");
   const pinned = /^(.*)@sha256:[0-9a-f]{64}$/.exec(value);
   if (!st && pinned && existsSync(resolve(cwd, pinned[1]!, "oci-layout"))) return requireKind("CONTAINER_IMAGE");
+  // A cheap pure sniff: HOST/REPO… that is no path is an image reference; the registry is contacted only on add.
+  if (!st && imageSource(value, isImagePath(value, cwd)) === "registry") return requireKind("CONTAINER_IMAGE");
   return detectKind(st?.isFile() ? readSample(path, st.size) : null, value);
+}
+
+/** Whether an image value names something on disk (`dir` or `dir@sha256:…`): then it is a layout, never a registry. */
+function isImagePath(value: string, cwd: string): boolean {
+  return existsSync(resolve(cwd, value)) || existsSync(resolve(cwd, splitImageValue(value).dir));
 }
 
 /** The first SNIFF_BYTES of a file: all detection ever reads, whatever the file's size. */

@@ -8,7 +8,10 @@
  * `evaluateMaterialPolicy` / `evaluateAttestationPolicy` from crafter/policy/evaluate.ts per attachment.
  */
 import type { Clock } from "../deps.ts";
+import type { Env } from "../../config.ts";
+import type { CasBackendRepo } from "../../store/cas-backend-port.ts";
 import { evaluateMaterial, type Evaluated } from "../materials/evaluate.ts";
+import { registryOptionsFn } from "../materials/registry-image.ts";
 import { evaluateMaterialPolicy, type EvalOptions, type MaterialSubject } from "../../crafter/policy/evaluate.ts";
 import { projectMaterial } from "../../crafter/policy/project.ts";
 import type { CompiledPolicy, PolicyResult } from "../../crafter/policy/types.ts";
@@ -16,8 +19,11 @@ import { resolveAttachedPolicy, type ResolveDeps } from "./resolve.ts";
 
 /** The part of ServiceDeps policies need (so `cairn policy eval` opens no store); a ServiceDeps fits. */
 export interface PolicyDeps {
-  config: { cwd: string };
+  /** env: registry settings (CAIRN_INSECURE_REGISTRIES, docker config) when the material is a registry image. */
+  config: { cwd: string; env?: Env };
   clock: Clock;
+  /** With a store: registry credentials of configured CAS backends. */
+  casBackends?: Pick<CasBackendRepo, "list">;
 }
 
 export interface EvalFileInput {
@@ -43,7 +49,7 @@ export interface EvalFileResult {
 export async function evaluatePolicyOnFile(deps: PolicyDeps & ResolveDeps, input: EvalFileInput): Promise<EvalFileResult> {
   const ref = { ref: input.policy, with: {}, requirements: [], disabled: false };
   const policy: CompiledPolicy = resolveAttachedPolicy(deps, ref, "--policy");
-  const ev = await evaluateMaterial(input.material, input.kind, { cwd: deps.config.cwd, strict: true });
+  const ev = await evaluateMaterial(input.material, input.kind, { cwd: deps.config.cwd, strict: true, registry: registryOptionsFn({ config: { env: deps.config.env ?? {} }, casBackends: deps.casBackends }) });
   const subject = materialSubject(ev, input.name ?? ev.value, input.annotations ?? {});
   const result = evaluateMaterialPolicy(policy, subject, evalOptions(deps, input.with));
   return {
