@@ -7,6 +7,7 @@ import { benchControlPlane } from "./control-plane.ts";
 import { benchPolicyContract } from "./policy-contract.ts";
 import { benchLifecycle } from "./lifecycle.ts";
 import { benchMaterials } from "./materials.ts";
+import { benchOci } from "./oci.ts";
 import { benchPolicies } from "./policies.ts";
 import { printTable } from "./lib.ts";
 import { benchPushThroughput } from "./push-throughput.ts";
@@ -23,6 +24,8 @@ try {
   if (!only || only === "push") await benchPushThroughput(work);
   if (!only || only === "control-plane") await benchControlPlane(work);
   if (!only || only === "serve") await benchServePush(work);
+  if (!only || only === "oci") await benchOci(work);
+  if (!only || only === "transfer") await (await import("./transfer.ts")).benchTransfer(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
