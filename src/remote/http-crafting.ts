@@ -6,6 +6,7 @@ import type { Reporter } from "../services/deps.ts";
 import type { CraftingControlPlane } from "../services/crafting/remote.ts";
 import type { ResetInput, ResetResult } from "../services/crafting/reset.ts";
 import type { RemoteInitRequest } from "../services/crafting/served-init.ts";
+import type { ReferrerPush } from "../services/crafting/push-referrers.ts";
 import type { RemoteClient } from "./http-client.ts";
 
 /** The control-plane half of crafting over HTTP (routes in src/server/handlers/crafting.ts and attestations.ts). */
@@ -36,8 +37,8 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
       },
       // The server verifies the bundle against the organization's registered keys, stores it, and drops a remote state.
       async record({ bundle, state }) {
-        await client.json("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
-        return { storedAt: `${client.config.url}/api/v1/runs/${state.workflow.runId}/attestation` };
+        const r = await client.json<{ referrers?: ReferrerPush[] }>("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
+        return { storedAt: `${client.config.url}/api/v1/runs/${state.workflow.runId}/attestation`, ...(r.referrers && { referrers: r.referrers }) };
       },
     },
   };

@@ -6,6 +6,7 @@ import { startRegistry, type RunningRegistry } from "../../src/oci/registry.test
 import { MEDIA, type OciClient } from "../../src/oci/types.ts";
 import { pushCosignSigTag, pushTestImage, type PushedImage } from "../../src/services/materials/registry-image.testutil.ts";
 import { Sandbox } from "./harness.ts";
+import { serve } from "./serve.harness.ts";
 
 const sb = new Sandbox();
 let reg: RunningRegistry;
@@ -74,4 +75,31 @@ test("an unknown image is refused naming the reference; an unreachable registry 
   expect(down.code).toBe(1);
   expect(down.stderr).toContain("127.0.0.1:1/team/app:1.0");
   expect(down.stderr).toContain("--dry-run");
+});
+
+test("crafted against `cairn serve`: the server, whose default CAS backend is the registry, pushes the referrer", async () => {
+  const server = new Sandbox();
+  const ci = new Sandbox(); // a CI machine: its own HOME, no store, no backend
+  const srv = { stop: async () => 0 } as { stop(): Promise<number> };
+  try {
+    const remoteImage = await pushTestImage(client, "team/remote", "2.0");
+    server.ok(["keys", "generate"]);
+    server.ok(["org", "key", "add", "--name", "ci", "--key", "cosign.pub"]);
+    server.ok(["cas-backend", "add", "oci", "--name", "registry", "--repo", `${reg.host}/evidence`, "--insecure-http", "--default"]);
+    const token = server.json<{ token: string }>(["org", "api-token", "create", "--name", "ci"]).token;
+    const running = await serve(server);
+    srv.stop = running.stop;
+    const remote = { ...env, CAIRN_CONTROL_PLANE: running.url, CAIRN_TOKEN: token };
+    writeFileSync(ci.path("contract.yaml"), "schemaVersion: v1\nmaterials:\n  - name: app-image\n    type: CONTAINER_IMAGE\n    output: true\n");
+    ci.ok(["att", "init", "--workflow", "img", "--project", "p", "--contract", "contract.yaml"], remote);
+    ci.ok(["att", "add", "--name", "app-image", "--value", `${reg.host}/team/remote:2.0`], remote);
+    const pushed = ci.json<{ referrers: { image: string; digest: string; mode: string }[] }>(["att", "push", "--key", server.path("cosign.key")], remote);
+    expect(pushed.referrers).toEqual([{ image: `${reg.host}/team/remote@${remoteImage.digest}`, digest: expect.any(String), mode: "tag-fallback" }]);
+    const found = await client.referrers("team/remote", remoteImage.digest, MEDIA.sigstoreBundle);
+    expect(found.map((d) => d.digest)).toEqual([pushed.referrers[0]!.digest]);
+  } finally {
+    expect(await srv.stop()).toBe(0);
+    server.cleanup();
+    ci.cleanup();
+  }
 });

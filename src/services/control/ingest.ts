@@ -6,6 +6,7 @@ import { verifyFailed, type VerifiedEnvelope } from "../../signing/envelope.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import { recordAttestation, runClosedReason } from "../crafting/record.ts";
+import { pushReferrers, type ReferrerPush } from "../crafting/push-referrers.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { expireStaleRuns } from "./expiry.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement, type PredicateMetadata } from "./ingest-statement.ts";
@@ -24,6 +25,8 @@ export interface IngestResult {
   project: string;
   /** False when the identical bundle was already stored for this run (an idempotent re-push). */
   created: boolean;
+  /** Where the bundle was also pushed as a referrer of its container images (OCI default CAS backend). */
+  referrers?: ReferrerPush[];
 }
 
 const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3"];
@@ -54,7 +57,9 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
     if (deps.repo.getRun(runId)?.attestationDigest === digest) return { ...result, created: false };
     throw e;
   }
-  return { ...result, created: true };
+  // Stored: from here on a registry failure only warns (push-referrers.ts), as it does for a local push.
+  const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: bytes, now: deps.clock.now().toISOString(), digest });
+  return { ...result, created: true, ...(referrers.length > 0 && { referrers }) };
 }
 
 /** Tries the key the bundle's hint names when it is registered, else every live key (the hint is unauthenticated). */
