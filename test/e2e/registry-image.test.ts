@@ -44,7 +44,8 @@ test("an image reference is auto-detected without the network, resolved on add, 
   expect(m.annotations["cairn.material.signature.provider"]).toBe("cosign");
   expect(m.annotations["cairn.material.signature.digest"]).toBe(sig);
 
-  const pushed = sb.json<{ digest: string; referrers: { image: string; digest: string; mode: string }[] }>(["att", "push", "--key", "cosign.key"], env);
+  const pushed = sb.json<{ digest: string; storedAt: string; referrers: { image: string; digest: string; mode: string }[] }>(["att", "push", "--key", "cosign.key"], env);
+  expect(pushed.storedAt).toBe(`${reg.host}/evidence:sha256-${pushed.digest.slice(7)}.cairn`);
   expect(pushed.referrers).toEqual([{ image: `${reg.host}/team/app@${image.digest}`, digest: expect.any(String), mode: "tag-fallback" }]);
 
   const found = await client.referrers("team/app", image.digest, MEDIA.sigstoreBundle);

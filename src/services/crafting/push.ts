@@ -11,6 +11,7 @@ import { recordAttestation, runClosedReason } from "./record.ts";
 import { enforceGate } from "./gate.ts";
 import { evaluateAttestationPolicies } from "./policies.ts";
 import { pushReferrers, type ReferrerPush } from "./push-referrers.ts";
+import { evidenceTag } from "../../store/oci/oci-blob-store.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
@@ -134,7 +135,7 @@ function localTarget(deps: ServiceDeps): PushTarget {
       });
       // Stored: from here on a registry failure only warns (push-referrers.ts).
       const referrers = await pushReferrers(deps, { statement, bundle, now, digest: ref.digest });
-      return { storedAt: deps.blobs.pathFor?.(ref.digest), referrers };
+      return { storedAt: storedAt(deps, ref.digest), referrers };
     },
   };
 }
@@ -151,7 +152,7 @@ async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: stri
     const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString()) as Statement;
     if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
     deps.state.remove();
-    return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: deps.blobs.pathFor?.(run.attestationDigest) };
+    return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: storedAt(deps, run.attestationDigest) };
   }
   assertRunOpen(deps, runId);
   return undefined;
@@ -173,4 +174,12 @@ function assertRunOpen(deps: ServiceDeps, runId: string): void {
           : "start a new attestation with `cairn attestation init --replace`",
     });
   }
+}
+
+/** The local CAS file, or with an OCI default CAS backend the registry tag holding the bundle. */
+function storedAt(deps: ServiceDeps, digest: string): string | undefined {
+  const local = deps.blobs.pathFor?.(digest);
+  if (local) return local;
+  const backend = deps.casBackends.findDefault();
+  return backend ? `${backend.location}:${evidenceTag(digest)}` : undefined;
 }
