@@ -71,6 +71,7 @@ describe("cas-backend add", () => {
     expect(parseRepo("localhost/a/b")).toBe("localhost/a/b");
     expect(() => parseRepo("evidence")).toThrow(/does not start with a registry host/);
     expect(() => parseRepo("team/evidence")).toThrow(/does not start with a registry host/);
+    expect(() => parseRepo("127.0.0.1:5000")).toThrow(/names a registry but no repository/);
     expect(() => parseRepo("r.example/ns:v1")).toThrow(/names a tag or digest/);
     expect(() => parseRepo(`r.example/ns@sha256:${"a".repeat(64)}`)).toThrow(/names a tag or digest/);
     expect(() => parseRepo("r.example/NS")).toThrow(/is not a repository/);

@@ -117,13 +117,16 @@ export function checkBackendName(name: string): string {
   return name;
 }
 
+const looksLikeHost = (h: string) => h.includes(".") || h.includes(":") || h === "localhost";
+
 /** --repo HOST[:PORT]/NAMESPACE[/…]: a registry host first, and a repository without tag or digest. */
 export function parseRepo(repo: string): string {
   const usage = (why: string) =>
     new CairnError("USAGE", `--repo ${JSON.stringify(repo)} ${why}`, { hint: "write the registry host and a repository, e.g. --repo registry.internal:5000/team/evidence" });
   const slash = repo.indexOf("/");
   const host = slash > 0 ? repo.slice(0, slash) : "";
-  if (!(host.includes(".") || host.includes(":") || host === "localhost")) throw usage("does not start with a registry host (HOST[:PORT]/…)");
+  if (slash < 0 && looksLikeHost(repo)) throw usage("names a registry but no repository in it (HOST[:PORT]/NAMESPACE)");
+  if (!looksLikeHost(host)) throw usage("does not start with a registry host (HOST[:PORT]/…)");
   if (repo.includes("@") || repo.slice(repo.lastIndexOf("/")).includes(":")) throw usage("names a tag or digest; give only the repository");
   let ref;
   try {
