@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { fsyncDir, parseDigest } from "./digest.ts";
+import { limited } from "./limited.ts";
 
 /**
  * sha256-addressed blobs under `<root>/sha256/<ab>/<hex>`. Every write goes to `<root>/tmp`, is hashed while
@@ -146,20 +147,6 @@ export class DiskBlobStore implements BlobStore {
   }
 }
 
-/** Passes chunks through until more than `max` bytes arrived, then throws TOO_LARGE (ingest removes its tmp file). */
-async function* limited(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of chunks) {
-    total += chunk.length;
-    if (total > max) {
-      throw new CairnError("TOO_LARGE", `the blob is larger than the limit of ${max} bytes`, {
-        hint: "upload a smaller file, or ask the operator to raise the limit (`cairn serve --max-blob`, or the organization's max_blob_bytes)",
-        details: { maxBytes: max },
-      });
-    }
-    yield chunk;
-  }
-}
 
 /** Bytes written between early writeback kicks (see ingest). */
 const SYNC_EVERY = 64 * 1024 * 1024;

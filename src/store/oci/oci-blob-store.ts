@@ -5,6 +5,7 @@ import { CairnError, isCairnError } from "../../errors.ts";
 import { MEDIA, type OciClient } from "../../oci/types.ts";
 import { parseDigest } from "../cas/digest.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
+import { limited } from "../cas/limited.ts";
 
 /** The tag that keeps a blob's artifact from registry GC and lets a person find it (`skopeo list-tags`). */
 export function evidenceTag(digest: string): string {
@@ -121,17 +122,3 @@ async function* counted(chunks: AsyncIterable<Uint8Array>, opts: IngestOptions):
   }
 }
 
-/** Passes chunks through until more than `max` bytes arrived, then throws TOO_LARGE (same message as the disk CAS). */
-async function* limited(chunks: AsyncIterable<Uint8Array>, max: number): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of chunks) {
-    total += chunk.length;
-    if (total > max) {
-      throw new CairnError("TOO_LARGE", `the blob is larger than the limit of ${max} bytes`, {
-        hint: "upload a smaller file, or ask the operator to raise the limit (`cairn serve --max-blob`, or the organization's max_blob_bytes)",
-        details: { maxBytes: max },
-      });
-    }
-    yield chunk;
-  }
-}
