@@ -1,5 +1,4 @@
 import type { Contract } from "../crafter/contract/types.ts";
-import type { Statement } from "../crafter/statement.ts";
 import type { CraftingState } from "../crafter/state/types.ts";
 import { writeFileAtomic } from "../services/atomic-file.ts";
 import type { Reporter } from "../services/deps.ts";
@@ -8,6 +7,7 @@ import type { ResetInput, ResetResult } from "../services/crafting/reset.ts";
 import type { RemoteInitRequest } from "../services/crafting/served-init.ts";
 import type { ReferrerPush } from "../services/crafting/push-referrers.ts";
 import type { RemoteClient } from "./http-client.ts";
+import { storedStatement } from "../services/stored-bundle.ts";
 
 /** The control-plane half of crafting over HTTP (routes in src/server/handlers/crafting.ts and attestations.ts). */
 export function httpCrafting(client: RemoteClient, reporter: Reporter): CraftingControlPlane {
@@ -30,8 +30,7 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
         const d = await client.json<{ run: { state: string; attestationDigest: string | null } }>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
         if (d.run.state !== "succeeded" || !d.run.attestationDigest) return undefined; // a closed run is refused by the push itself
         const bundle = new Uint8Array(await (await client.send("GET", `/api/v1/runs/${encodeURIComponent(runId)}/attestation`)).arrayBuffer());
-        const envelope = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope: { payload: string } }).dsseEnvelope;
-        const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString()) as Statement;
+        const statement = storedStatement(bundle, d.run.attestationDigest);
         if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
         return { digest: d.run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: `${client.config.url}/api/v1/runs/${runId}/attestation` };
       },

@@ -3,6 +3,7 @@ import { CairnError } from "../errors.ts";
 import type { RunAttestation, RunDetail, RunRef } from "../services/control/runs.ts";
 import type { RunsPort } from "./control-plane.ts";
 import { seg, type HttpDeps } from "./http-util.ts";
+import { storedEnvelope } from "../services/stored-bundle.ts";
 
 /** Runs and discover over /api/v1/runs and /api/v1/discover. Signatures are verified here, on the fetched bundle. */
 export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
@@ -33,7 +34,7 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
   const attestation = async (ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation> => {
     const { run } = await detail(ref);
     const bundle = await bundleOf(run.id, run.attestationDigest); // a run without one: the server's NOT_FOUND
-    const { payloadType, payload } = envelopeOf(bundle, run.attestationDigest!);
+    const { payloadType, payload } = storedEnvelope(bundle, run.attestationDigest!);
     const verification = keys ? await verify(bundle, keys) : undefined;
     return { run, digest: run.attestationDigest!, bundle, payloadType, payload, verification };
   };
@@ -54,18 +55,4 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
 async function verify(bundle: Uint8Array, keys: KeyObject[]): Promise<{ verified: true; keyId: string }> {
   const { verifyBundle } = await import("../signing/verify.ts"); // sigstore libraries: loaded only to verify
   return { verified: true, keyId: verifyBundle(bundle, keys).keyId };
-}
-
-/** The DSSE envelope's payload of a bundle (for `-o payload-pae`), as the local service reads it. */
-function envelopeOf(bundle: Uint8Array, digest: string): { payloadType: string; payload: Uint8Array } {
-  let env: { payload?: unknown; payloadType?: unknown } | undefined;
-  try {
-    env = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope?: typeof env }).dsseEnvelope;
-  } catch {
-    env = undefined;
-  }
-  if (typeof env?.payload !== "string" || typeof env.payloadType !== "string") {
-    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not a Sigstore bundle with a DSSE envelope`);
-  }
-  return { payloadType: env.payloadType, payload: new Uint8Array(Buffer.from(env.payload, "base64")) };
 }

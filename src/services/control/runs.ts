@@ -5,6 +5,7 @@ import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { expireStaleRuns } from "./expiry.ts";
+import { parseStoredJson, storedEnvelope } from "../stored-bundle.ts";
 
 export const RUN_STATES: readonly RunState[] = ["initialized", "succeeded", "failed", "cancelled", "expired"];
 
@@ -149,7 +150,7 @@ export async function runAttestation(deps: ServiceDeps, ref: RunRef, keys?: KeyO
   }
   const digest = run.attestationDigest;
   const bundle = await deps.blobs.read(digest);
-  const { payloadType, payload } = envelopeOf(bundle, digest);
+  const { payloadType, payload } = storedEnvelope(bundle, digest);
   let verification: RunAttestation["verification"];
   if (keys) {
     const { verifyBundle } = await import("../../signing/verify.ts"); // sigstore libraries: loaded only to verify
@@ -166,7 +167,7 @@ export async function describeRun(deps: ServiceDeps, ref: RunRef, keys?: KeyObje
     return { run };
   }
   const a = await runAttestation(deps, { id: run.id }, keys);
-  const statement = parseJson(a.payload, a.digest) as StatementShape;
+  const statement = parseStoredJson(a.payload, a.digest) as StatementShape;
   return {
     run,
     attestation: {
@@ -183,7 +184,7 @@ export async function describeRun(deps: ServiceDeps, ref: RunRef, keys?: KeyObje
 
 /** The materials recorded in a stored attestation bundle (the compliance view reads many without describing runs). */
 export function bundleMaterials(bundle: Uint8Array, digest: string): MaterialView[] {
-  const statement = parseJson(envelopeOf(bundle, digest).payload, digest) as StatementShape;
+  const statement = parseStoredJson(storedEnvelope(bundle, digest).payload, digest) as StatementShape;
   return (statement.predicate?.materials ?? []).map(materialView);
 }
 
@@ -206,21 +207,4 @@ function materialView(m: Descriptor): MaterialView {
   const value = m.content !== undefined ? Buffer.from(m.content, "base64").toString("utf8") : (m.name ?? "");
   const [algo, hex] = Object.entries(m.digest ?? {})[0] ?? ["", ""];
   return { name, kind, value, digest: algo ? `${algo}:${hex}` : "", annotations };
-}
-
-function envelopeOf(bundle: Uint8Array, digest: string): { payloadType: string; payload: Uint8Array } {
-  const doc = parseJson(bundle, digest) as { dsseEnvelope?: { payload?: unknown; payloadType?: unknown } };
-  const env = doc.dsseEnvelope;
-  if (typeof env?.payload !== "string" || typeof env.payloadType !== "string") {
-    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not a Sigstore bundle with a DSSE envelope`);
-  }
-  return { payloadType: env.payloadType, payload: new Uint8Array(Buffer.from(env.payload, "base64")) };
-}
-
-function parseJson(bytes: Uint8Array, digest: string): unknown {
-  try {
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new CairnError("STORE_INVALID", `stored attestation ${digest} is not valid JSON`, { hint: "run `cairn store fsck`" });
-  }
 }

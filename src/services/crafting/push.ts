@@ -12,6 +12,7 @@ import { enforceGate } from "./gate.ts";
 import { evaluateAttestationPolicies } from "./policies.ts";
 import { pushReferrers, type ReferrerPush } from "./push-referrers.ts";
 import { evidenceTag } from "../../store/oci/oci-blob-store.ts";
+import { storedStatement } from "../stored-bundle.ts";
 
 export interface PushInput {
   /** Loads the signing key; called only once the attestation is known to be complete. */
@@ -148,8 +149,7 @@ async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: stri
   const run = deps.repo.getRun(runId);
   if (run?.state === "succeeded" && run.attestationDigest) {
     const bundle = await deps.blobs.read(run.attestationDigest);
-    const envelope = (JSON.parse(new TextDecoder().decode(bundle)) as { dsseEnvelope: { payload: string } }).dsseEnvelope;
-    const statement = JSON.parse(Buffer.from(envelope.payload, "base64").toString()) as Statement;
+    const statement = storedStatement(bundle, run.attestationDigest);
     if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
     deps.state.remove();
     return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: storedAt(deps, run.attestationDigest) };

@@ -7,6 +7,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
 import { FORMAT, FORMAT_VERSION, type ExportedRun, type Manifest, type ManifestEntry } from "./layout.ts";
 import { TarWriter } from "./tar-writer.ts";
+import { storedEnvelope } from "../stored-bundle.ts";
 
 export interface ExportInput {
   /** The tar to write (relative to the working directory). */
@@ -125,10 +126,8 @@ function listAll(deps: ServiceDeps, orgId: string, input: ExportInput): RunView[
 
 /** The statement inside a stored bundle (already verified when it was stored). */
 function statementOf(digest: string, bytes: Uint8Array): CheckedStatement {
-  const doc = JSON.parse(new TextDecoder().decode(bytes)) as { dsseEnvelope?: { payload?: string; payloadType?: string } };
-  const env = doc.dsseEnvelope;
-  if (!env?.payload || !env.payloadType) throw new CairnError("STORE_INVALID", `attestation ${digest} is not a DSSE Sigstore bundle`);
-  return checkStatement(env.payloadType, Buffer.from(env.payload, "base64"));
+  const env = storedEnvelope(bytes, digest);
+  return checkStatement(env.payloadType, env.payload);
 }
 
 function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement): ExportedRun {
