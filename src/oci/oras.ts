@@ -5,9 +5,10 @@
  */
 import { isCairnError } from "../errors.ts";
 import type { InternalOciClient } from "./client.ts";
-import { putManifest as putManifestIfMatch } from "./manifests.ts";
+import { putManifest as putManifestIfMatch, sha256Digest } from "./manifests.ts";
 import { fallbackTag, readFallbackIndex, type ImageIndex } from "./referrers.ts";
 import { EMPTY_DIGEST, MEDIA, type Descriptor, type OciClient, type PushArtifactInput, type PushArtifactResult } from "./types.ts";
+import { oneChunk } from "./source.ts";
 
 const TITLE = "org.opencontainers.image.title";
 const EMPTY_BYTES = new TextEncoder().encode("{}");
@@ -42,20 +43,17 @@ export function artifactManifest(input: PushArtifactInput, layers: Descriptor[])
   return new TextEncoder().encode(JSON.stringify(m));
 }
 
-async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
-  yield bytes;
-}
 
 export async function pushArtifact(client: OciClient, input: PushArtifactInput): Promise<PushArtifactResult> {
   const repo = input.repository;
-  await client.pushBlob(repo, { digest: EMPTY_DIGEST, size: 2, chunks: once(EMPTY_BYTES) });
+  await client.pushBlob(repo, { digest: EMPTY_DIGEST, size: 2, chunks: oneChunk(EMPTY_BYTES) });
   const layers: Descriptor[] = [];
   for (const f of input.files) {
     const { digest, size } = await client.pushBlob(repo, f.source);
     layers.push({ mediaType: f.mediaType, digest, size, ...(f.title !== undefined ? { annotations: { [TITLE]: f.title } } : {}) });
   }
   const bytes = artifactManifest(input, layers);
-  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
+  const digest = sha256Digest(bytes);
   const pushed = await client.putManifest(repo, input.tag ?? digest, bytes, MEDIA.ociManifest);
   const manifest = canonicalDescriptor({
     mediaType: MEDIA.ociManifest, digest: pushed.digest, size: bytes.length, artifactType: input.artifactType, annotations: input.annotations,

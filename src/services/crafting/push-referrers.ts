@@ -12,6 +12,7 @@ import { MEDIA, type Descriptor, type OciClient, type RegistryOptions } from "..
 import type { CasBackendRepo } from "../../store/cas-backend-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { registryOptionsFn } from "../materials/registry-image.ts";
+import { oneChunk } from "../../oci/source.ts";
 
 export interface ReferrerPush {
   /** `HOST/REPO@sha256:…`, the image the attestation now refers to. */
@@ -73,7 +74,7 @@ export async function pushReferrers(deps: ReferrerDeps, input: ReferrerInput): P
       const r = await pushArtifact(client, {
         repository: img.repository,
         artifactType: MEDIA.sigstoreBundle,
-        files: [{ mediaType: MEDIA.sigstoreBundle, source: { size: input.bundle.length, chunks: once(input.bundle) } }],
+        files: [{ mediaType: MEDIA.sigstoreBundle, source: { size: input.bundle.length, chunks: oneChunk(input.bundle) } }],
         annotations: {
           "dev.sigstore.bundle.content": "dsse-envelope",
           "dev.sigstore.bundle.predicateType": PREDICATE_TYPE,
@@ -93,6 +94,3 @@ export async function pushReferrers(deps: ReferrerDeps, input: ReferrerInput): P
   return done;
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}

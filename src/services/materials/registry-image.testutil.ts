@@ -1,5 +1,7 @@
 // Test support: a small image (empty config, one layer) and a cosign-style signature pushed with cairn's own client.
 import { MEDIA, type OciClient } from "../../oci/types.ts";
+import { bytesSource } from "../../oci/source.ts";
+import { sha256Digest } from "../../oci/manifests.ts";
 
 export interface PushedImage {
   digest: string;
@@ -7,16 +9,9 @@ export interface PushedImage {
   mediaType: string;
 }
 
-async function* once(bytes: Uint8Array): AsyncIterable<Uint8Array> {
-  yield bytes;
-}
-
-function sha256(bytes: Uint8Array): string {
-  return `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
-}
 
 async function blob(client: OciClient, repository: string, bytes: Uint8Array): Promise<{ digest: string; size: number }> {
-  return client.pushBlob(repository, { digest: sha256(bytes), size: bytes.length, chunks: once(bytes) });
+  return client.pushBlob(repository, bytesSource(bytes));
 }
 
 /** Pushes an OCI image manifest (empty `{}` config, one layer with `layerText`) under `tag`. */
@@ -32,7 +27,7 @@ export async function pushTestImage(client: OciClient, repository: string, tag: 
     }),
   );
   await client.putManifest(repository, tag, manifest, MEDIA.ociManifest);
-  return { digest: sha256(manifest), size: manifest.length, mediaType: MEDIA.ociManifest };
+  return { digest: sha256Digest(manifest), size: manifest.length, mediaType: MEDIA.ociManifest };
 }
 
 /** cosign's classic layout: a manifest tagged `sha256-<hex>.sig` next to the image. Returns its digest. */
@@ -48,5 +43,5 @@ export async function pushCosignSigTag(client: OciClient, repository: string, im
     }),
   );
   await client.putManifest(repository, `${imageDigest.replace(":", "-")}.sig`, manifest, MEDIA.ociManifest);
-  return sha256(manifest);
+  return sha256Digest(manifest);
 }

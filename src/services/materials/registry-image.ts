@@ -57,10 +57,10 @@ async function resolveManifest(client: OciClient, ref: ImageRef, value: string):
   if (!head) throw unknownImage(value, ref, `no manifest ${reference} in ${ref.repository} (HTTP 404)`);
   let found: ResolvedManifest = { digest: head.digest, mediaType: head.mediaType, size: head.size };
   if (!DIGEST.test(found.digest) || !found.mediaType || !(found.size > 0)) {
-    // No Docker-Content-Digest (or no length) on HEAD: GET the bytes and hash them ourselves.
+    // No length (or type) on HEAD: GET the bytes, which the client hashes and checks (it already does so when HEAD
+    // gives no digest).
     const got = await client.getManifest(ref.repository, reference);
-    const digest = got.bytes ? sha256(got.bytes) : got.digest;
-    found = { digest, mediaType: got.mediaType || head.mediaType, size: got.bytes?.length ?? got.size };
+    found = { digest: got.digest, mediaType: got.mediaType || head.mediaType, size: got.size };
   }
   if (ref.digest && found.digest !== ref.digest) {
     throw new CairnError("INTEGRITY", `${value}: the registry served manifest ${found.digest} for ${ref.digest}`, {
@@ -97,8 +97,4 @@ function unknownImage(value: string, ref: ImageRef, answer: string): CairnError 
   return new CairnError("MATERIAL_INVALID", `image ${value} not found in registry ${ref.registry}: ${answer}`, {
     hint: `check the repository and tag (resolved as ${formatImageRef(ref)}), and that you are logged in to ${ref.registry} if it is private; a value that only looks like an image reference is added with --kind STRING`,
   });
-}
-
-function sha256(bytes: Uint8Array): string {
-  return `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
 }
