@@ -1,7 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
 import { attestationKind } from "./attestation.ts";
-import { fixtureBytes, kindTable, type Negative, type Positive } from "./kind-table.testutil.ts";
+import { fixtureBytes, kindTable, type Negative, type Positive } from "../../../test/kind-table.ts";
 
 const positives: Positive[] = [
   {

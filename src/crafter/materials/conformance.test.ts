@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { existsSync, readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { CONFORMANCE_ROOT, evaluateSample, expectationFor, walk } from "../../../scripts/conformance.ts";
-import { OWNED_KINDS } from "./kind-table.testutil.ts";
+import { OWNED_KINDS } from "../../../test/kind-table.ts";
 
 const OWNED = new Set(OWNED_KINDS);
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { detectKind, sampleOf, sniffAll } from "./detect.ts";
-import { fixtureBytes, OWNED_KINDS } from "./kind-table.testutil.ts";
+import { fixtureBytes, OWNED_KINDS } from "../../../test/kind-table.ts";
 import { MATERIAL_KINDS } from "./registry.ts";
 
 const FIXTURES = join(import.meta.dir, "../../../fixtures/materials");

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { slsaProvenanceKind } from "./slsa-provenance.ts";
-import { fixtureBytes, kindTable, type Negative, type Positive } from "./kind-table.testutil.ts";
+import { fixtureBytes, kindTable, type Negative, type Positive } from "../../../test/kind-table.ts";
 
 const positives: Positive[] = [
   {

@@ -1,5 +1,5 @@
 import { twistcliKind } from "./twistcli.ts";
-import { kindTable, type Negative, type Positive } from "./kind-table.testutil.ts";
+import { kindTable, type Negative, type Positive } from "../../../test/kind-table.ts";
 
 const positives: Positive[] = [
   {

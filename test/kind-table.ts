@@ -1,14 +1,14 @@
-// Test-only: table-driven checks of a material kind over fixtures/materials/<KIND>/ (reads files, so
-// it is imported by *.test.ts only and never by runtime code).
+// Test-only: table-driven checks of a material kind over fixtures/materials/<KIND>/. It reads files, so it lives
+// outside the pure src/crafter and is imported by *.test.ts only, never by runtime code.
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { ErrorCode } from "../../errors.ts";
-import { expectCode } from "../../test-helpers.ts";
-import type { MaterialKind, Validated } from "./kind.ts";
+import type { ErrorCode } from "../src/errors.ts";
+import { expectCode } from "../src/test-helpers.ts";
+import type { MaterialKind, Validated } from "../src/crafter/materials/kind.ts";
 
-const FIXTURES = join(import.meta.dir, "../../../fixtures/materials");
+const FIXTURES = join(import.meta.dir, "../fixtures/materials");
 
 /** The kinds whose fixtures live in fixtures/materials/<KIND>/ and are covered by this suite. */
 export const OWNED_KINDS: readonly string[] = [
