@@ -23,6 +23,7 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ["--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)"],
   ["--control-plane <url>", "work against a `cairn serve` instead of the local store (env CAIRN_CONTROL_PLANE)"],
   ["--token <token>", "API token for --control-plane (env CAIRN_TOKEN)"],
+  ["--control-plane-ca <file>", "CA certificate (PEM file, or PEM text) to trust for an https --control-plane (env CAIRN_CONTROL_PLANE_CA)"],
 ];
 
 /** The command tree. Commands are thin: parse flags, call one service, render the result. */

@@ -17,6 +17,8 @@ export interface ServerOptions {
   limits: Limits;
   /** The web operator view for every non-/api path; without one those paths are 404. */
   web?: WebHandler;
+  /** PEM certificate (chain) and key: https instead of http. */
+  tls?: { cert: string; key: string };
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
 }
@@ -105,6 +107,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     port: opts.port,
     // Blob limits are enforced while streaming (per organization); Bun's own cap is only a backstop.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    ...(opts.tls && { tls: opts.tls }),
     fetch(req) {
       const p = handle(req);
       inflight.add(p);
@@ -118,7 +121,7 @@ export function startServer(opts: ServerOptions): RunningServer {
   });
 
   return {
-    url: `http://${server.hostname}:${server.port}`,
+    url: `${opts.tls ? "https" : "http"}://${server.hostname}:${server.port}`,
     port: server.port!,
     async stop(graceMs = 10_000) {
       if (!(await within(server.stop(false), graceMs))) {

@@ -25,11 +25,11 @@ export async function serve(sb: Sandbox, args: string[] = []): Promise<Served> {
     }
   })();
   const deadline = Date.now() + 10_000;
-  while (!/listening on (http:\/\/\S+)/.test(err)) {
+  while (!/listening on (https?:\/\/\S+)/.test(err)) {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`cairn serve did not start:\n${err}`);
     await Bun.sleep(20);
   }
-  const url = /listening on (http:\/\/\S+)/.exec(err)![1]!;
+  const url = /listening on (https?:\/\/\S+)/.exec(err)![1]!;
   return {
     proc,
     url,
