@@ -25,6 +25,10 @@ export interface ComplianceRuns {
 
 /** A live workflow with its contract's latest revision and its run statistics. */
 export interface WorkflowRecord extends Workflow {
+  /** `token:<name>` or `local`; null for workflows older than roles. */
+  createdBy: string | null;
+  /** Created by an attestor's `att init` (not by a maintainer). */
+  implicit: boolean;
   contractLatestRevision: number;
   runsCount: number;
   lastRun: LastRun | null;
@@ -69,6 +73,8 @@ export interface RevisionInfo {
   revision: number;
   digest: string;
   createdAt: string;
+  /** `token:<name>` or `local`; null for revisions older than roles. */
+  createdBy: string | null;
 }
 
 export interface WorkflowRepo {

@@ -58,7 +58,10 @@ export function contractCommand(): Command {
               ["Workflows", d.workflows.map((w) => `${w.project}/${w.name}`).join(", ") || "none"],
             ],
           });
-          const revisions = renderTable({ head: ["Revision", "Digest", "Created At"], rows: d.revisions.map((r) => [String(r.revision), r.digest, r.createdAt]) });
+          const revisions = renderTable({
+            head: ["Revision", "Digest", "Created At", "Created By"],
+            rows: d.revisions.map((r) => [String(r.revision), r.digest, r.createdAt, r.createdBy ?? "unknown"]),
+          });
           return `${summary}\n${revisions}\n${d.body.trimEnd()}`;
         });
       });

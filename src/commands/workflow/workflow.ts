@@ -107,6 +107,7 @@ function detailRows(w: WorkflowDetail): string[][] {
     ["Runs", String(w.runsCount)],
     ["Last Run", w.lastRun ? `${w.lastRun.id} ${lastRun(w)} at ${w.lastRun.createdAt}` : "none"],
     ["Created At", w.createdAt],
+    ["Created By", `${w.createdBy ?? "unknown"}${w.implicit ? " (implicitly, at att init)" : ""}`],
     ["Updated At", w.updatedAt ?? ""],
   ];
 }

@@ -9,7 +9,7 @@ a { color: var(--accent); text-decoration: none; }
 a:hover { text-decoration: underline; }
 header { display: flex; align-items: center; gap: 1.5rem; padding: .6rem 1.5rem; background: #18202f; color: #fff; }
 header .brand { font-weight: 700; letter-spacing: .02em; }
-header .org { color: #aeb8cc; }
+header .org, header .who { color: #aeb8cc; }
 header nav { display: flex; gap: 1rem; flex: 1; }
 header nav a, header button { color: #dfe6f5; }
 header form { margin: 0; }

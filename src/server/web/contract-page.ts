@@ -24,7 +24,7 @@ export function renderContract({ shown, from }: ContractPageData, now: Date): Ht
   const c = shown;
   const history = [...c.revisions].reverse().map(
     (r) => html`<tr data-revision="${r.revision}"><td><a href="${href(["contracts", c.name], { revision: r.revision })}">revision ${r.revision}</a>${r.revision === c.latestRevision ? html` <span class="badge s-passing">latest</span>` : ""}</td>
-<td>${when(r.createdAt, now)}</td><td><code class="digest">${r.digest}</code></td>
+<td>${when(r.createdAt, now)}</td><td>${r.createdBy ?? html`<span class="muted">unknown</span>`}</td><td><code class="digest">${r.digest}</code></td>
 <td>${r.revision > 1 ? html`<a href="${href(["contracts", c.name], { from: r.revision - 1, to: r.revision })}">diff with ${r.revision - 1}</a>` : ""}</td></tr>`,
   );
   const options = (selected: number) => c.revisions.map((r) => html`<option value="${r.revision}"${r.revision === selected ? html` selected` : ""}>${r.revision}</option>`);
@@ -36,7 +36,7 @@ export function renderContract({ shown, from }: ContractPageData, now: Date): Ht
 <section><dl class="facts"><dt>Description</dt><dd>${c.description ?? html`<span class="muted">none</span>`}</dd>
 <dt>Latest revision</dt><dd>${c.latestRevision}</dd>
 <dt>Used by</dt><dd>${used.length ? html`<ul>${used}</ul>` : html`<span class="muted">no live workflow</span>`}</dd></dl></section>
-<section><h2>Revision history</h2><table><thead><tr><th>Revision</th><th>Created</th><th>Digest</th><th></th></tr></thead><tbody>${history}</tbody></table>
+<section><h2>Revision history</h2><table><thead><tr><th>Revision</th><th>Created</th><th>By</th><th>Digest</th><th></th></tr></thead><tbody>${history}</tbody></table>
 <h3>Compare revisions</h3>${compare}</section>
 ${from ? renderDiff(from, c) : html`<section><h2>Revision ${c.revision} <span class="muted">(${c.format})</span></h2><pre id="contract-body">${c.body}</pre></section>`}`;
 }

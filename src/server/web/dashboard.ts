@@ -46,7 +46,7 @@ function row(w: WorkflowCompliance, now: Date, policies: RunPolicies): Html {
       : "";
   const used = w.judgedRun?.contractRevisionUsed;
   return html`<tr data-workflow="${w.project}/${w.name}" data-compliance="${w.state}">
-<td><strong>${w.name}</strong>${w.description ? html`<div class="muted">${w.description}</div>` : ""}<div class="muted">${w.runsCount} run${w.runsCount === 1 ? "" : "s"}</div></td>
+<td><strong>${w.name}</strong>${w.implicit ? html` <span class="badge s-behind implicit" title="created by an attestor at att init, not by a maintainer">implicit</span>` : ""}${w.description ? html`<div class="muted">${w.description}</div>` : ""}<div class="muted">${w.runsCount} run${w.runsCount === 1 ? "" : "s"}</div></td>
 <td>${lastCell}${judged}</td>
 <td><a href="${href(["contracts", w.contractName])}">${w.contractName}</a> <span class="muted">rev ${used ?? "—"} / ${w.contractLatestRevision}</span></td>
 <td>${complianceBadge(w.state)}<div class="muted">${w.reason}</div></td>

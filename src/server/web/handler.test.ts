@@ -60,17 +60,11 @@ describe("the web handler behind the seam", () => {
     expect(https.headers.get("set-cookie")).toEndWith("; Secure");
   });
 
-  test("login refuses revoked and scoped tokens, cross-site posts and oversized forms; logout clears the cookie", async () => {
+  test("login refuses revoked tokens, cross-site posts and oversized forms; logout clears the cookie", async () => {
     const t = createToken(s.app, { name: "gone" });
     revokeToken(s.app, { id: t.id });
     expect(await (await post("/login", `token=${t.token}`)).text()).toContain("API token is revoked");
-    const scoped = createToken(s.app, { name: "ci", project: "skynet" }).token;
-    const r = await post("/login", `token=${scoped}`);
-    expect(r.status).toBe(401);
-    expect(await r.text()).toContain("organization-wide token");
     expect((await get("/", undefined)).status).toBe(200);
-    const scopedPage = await call("/", { headers: { cookie: `cairn_session=${scoped}` } });
-    expect(scopedPage.status).toBe(401);
     expect((await post("/login", `token=${token}`, { origin: "https://evil.example" })).status).toBe(400);
     expect((await post("/login", `token=${"x".repeat(5000)}`)).status).toBe(413);
     const out = await post("/logout", "", { cookie });
@@ -175,6 +169,48 @@ describe("the web handler behind the seam", () => {
     expect((await get("/contracts/release?from=x&to=2")).status).toBe(400);
     expect((await get("/contracts/release?revision=9")).status).toBe(404);
     expect((await get("/contracts/nope")).status).toBe(404);
+  });
+
+  test("every role logs in; a scoped session sees only its scope, the same 404 outside it as for nothing", async () => {
+    const scoped = createToken(s.app, { name: "ci", project: "orbit" }).token;
+    const viewer = createToken(s.app, { name: "wf-viewer", project: "skynet", workflow: "build", role: "viewer" }).token;
+    for (const t of [scoped, viewer]) expect((await post("/login", `token=${t}`)).status).toBe(303);
+    const as = (t: string, path: string) => call(path, { headers: { cookie: `cairn_session=${t}` } });
+    const orbit = await (await as(scoped, "/")).text();
+    expect(orbit).toContain(`<span class="who" id="session-role">attestor · project orbit</span>`);
+    expect(orbit).toContain(`data-workflow="orbit/deploy"`);
+    expect(orbit).not.toContain("skynet");
+    const build = await (await as(viewer, "/")).text();
+    expect(build).toContain("viewer · workflow skynet/build");
+    expect([...build.matchAll(/data-workflow="([^"]+)"/g)].map((m) => m[1])).toEqual(["skynet/build"]);
+    // outside the scope, a run, its downloads, a contract and a discover node are exactly as if they did not exist
+    const run = seeded.build.runId!;
+    const absent = "00000000-0000-4000-8000-000000000000";
+    for (const [real, none] of [
+      [`/runs/${run}`, `/runs/${absent}`],
+      [`/download/${seeded.binaryDigest}?run=${run}`, `/download/${seeded.binaryDigest}?run=${absent}`],
+    ]) {
+      const [yours, missing] = [await as(scoped, real!), await as(scoped, none!)];
+      expect([yours.status, (await yours.text()).replaceAll(run, absent)]).toEqual([404, await missing.text()]);
+    }
+    expect((await as(scoped, "/contracts/release")).status).toBe(404);
+    expect((await as(viewer, `/runs/${run}`)).status).toBe(200);
+    expect((await as(viewer, "/contracts/skynet-build")).status).toBe(200);
+    expect((await as(viewer, "/contracts/release")).status).toBe(404); // another workflow's contract
+  });
+
+  test("the audit trail is a maintainer's page: the nav shows it only to them, others get 403", async () => {
+    const secops = createToken(s.app, { name: "secops", role: "maintainer" }).token;
+    expect((await post("/login", `token=${secops}`)).status).toBe(303);
+    const dashboard = await (await call("/", { headers: { cookie: `cairn_session=${secops}` } })).text();
+    expect(dashboard).toContain(`<a href="/audit">Audit</a>`);
+    expect(await (await get("/")).text()).not.toContain(`href="/audit"`); // the operator token is an attestor
+    const refused = await get("/audit");
+    expect([refused.status, await refused.text()]).toEqual([403, expect.stringContaining("the audit trail needs the maintainer role; this API token is an attestor")]);
+    const audit = await (await call("/audit?action=session.login", { headers: { cookie: `cairn_session=${secops}` } })).text();
+    expect(audit).toContain(`data-action="session.login"`);
+    expect(audit).toContain("token:secops");
+    expect((await call("/audit?outcome=nope", { headers: { cookie: `cairn_session=${secops}` } })).status).toBe(400);
   });
 
   test("the view is scoped to the session's organization", async () => {

@@ -5,7 +5,10 @@ import { describeContract } from "../../services/control/contracts.ts";
 import { discover } from "../../services/control/discover.ts";
 import { currentOrgId, describeRun, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
-import type { WebContext, WebHandler } from "../web-seam.ts";
+import type { Scope } from "../../store/ports.ts";
+import { scopeOf } from "../auth.ts";
+import type { Principal, WebContext, WebHandler } from "../web-seam.ts";
+import { auditPage } from "./audit-page.ts";
 import { ICON, STYLESHEET } from "./assets.ts";
 import { parseRevision, renderContract } from "./contract-page.ts";
 import { parseStateFilter, renderDashboard, type RunPolicies } from "./dashboard.ts";
@@ -16,7 +19,7 @@ import { downloadResponse } from "./download.ts";
 import { html, type Html } from "./html.ts";
 import { assetResponse, errorPage, htmlResponse, ICON_PATH, page, redirect, STYLESHEET_PATH, type Chrome } from "./layout.ts";
 import { renderRun, type Verification } from "./run-page.ts";
-import { login, loginPage, logout, sameOrigin, scopeRefusal } from "./session.ts";
+import { login, loginPage, logout, sameOrigin } from "./session.ts";
 
 export interface WebOptions {
   /** The organization's registered public keys (`cairn org key add`); without them runs show "not verified". */
@@ -25,17 +28,32 @@ export interface WebOptions {
   staleDays?: number;
 }
 
-/** A signed-in page: the scoped deps and the URL, rendering a titled body or answering with its own response. */
-type PageHandler = (deps: ServiceDeps, url: URL, params: string[]) => Promise<{ title: string; body: Html } | Response>;
+/** A signed-in request as a page sees it: services of the session's organization, its token's scope and role. */
+export interface View {
+  deps: ServiceDeps;
+  /** The token's project/workflow scope: every page shows only what is inside it (undefined: the organization). */
+  scope?: Scope;
+  principal: Principal;
+}
+
+/** A signed-in page: the view and the URL, rendering a titled body or answering with its own response. */
+type PageHandler = (view: View, url: URL, params: string[]) => Promise<{ title: string; body: Html } | Response>;
 
 interface Route {
-  pattern: RegExp;
+  /** "/runs/:id": `:x` is one path segment, decoded and handed to the page in order. */
+  path: string;
   handle: PageHandler;
 }
 
+/** The signed-in pages (GET and HEAD), as `Route.path`s; the authorization tests check every one. */
+export const WEB_PAGES: readonly string[] = pageRoutes({}).map((r) => r.path);
+
+/** A page's path template as an anchored pattern, one capture group per `:x` segment. */
+const compile = (path: string) => new RegExp(`^${path.replace(/:[a-z]+/g, "([^/]+)")}$`);
+
 /** The operator view behind the seam: login/logout, the pages, downloads and the stylesheet; undefined for other paths. */
 export function createWebHandler(opts: WebOptions = {}): WebHandler {
-  const routes = pageRoutes(opts);
+  const routes = pageRoutes(opts).map((r) => ({ ...r, pattern: compile(r.path) }));
   return async (req, ctx) => {
     const url = new URL(req.url);
     const path = url.pathname;
@@ -46,12 +64,12 @@ export function createWebHandler(opts: WebOptions = {}): WebHandler {
     if (!match) return undefined;
     if (req.method !== "GET" && req.method !== "HEAD") return new Response("method not allowed", { status: 405, headers: { allow: "GET, HEAD" } });
     if (!ctx.session) return redirect(`/login?next=${encodeURIComponent(path + url.search)}`);
-    const refusal = scopeRefusal(ctx.session.principal);
-    if (refusal) return htmlResponse(loginPage(path + url.search, `Not logged in: ${refusal}.`), 401);
-    const chrome: Chrome = { org: ctx.session.principal.orgName };
+    const { principal, deps } = ctx.session;
+    const view: View = { deps, principal, scope: scopeOf(principal) };
+    const chrome: Chrome = { org: principal.orgName, role: principal.role, scope: scopeLabel(principal, deps) };
     try {
       const params = match.m!.slice(1).map(decodeSegment);
-      const out = await match.r.handle(ctx.session.deps, url, params);
+      const out = await match.r.handle(view, url, params);
       return out instanceof Response ? out : htmlResponse(page(out.title, out.body, chrome));
     } catch (e) {
       return failed(e, req, ctx, chrome);
@@ -87,61 +105,69 @@ function decodeSegment(s: string): string {
 
 function pageRoutes(opts: WebOptions): Route[] {
   return [
-    { pattern: /^\/$/, handle: (deps, url) => dashboard(deps, url, opts) },
-    { pattern: /^\/runs\/([^/]+)$/, handle: (deps, _url, [id]) => runPage(deps, id!, opts) },
-    { pattern: /^\/download\/([^/]+)$/, handle: (deps, url, [digest]) => downloadResponse(deps, digest!, url.searchParams.get("run")) },
-    { pattern: /^\/discover$/, handle: (deps, url) => discoverPage(deps, url) },
-    { pattern: /^\/contracts\/([^/]+)$/, handle: (deps, url, [name]) => contractPage(deps, url, name!) },
+    { path: "/", handle: (v, url) => dashboard(v, url, opts) },
+    { path: "/runs/:id", handle: (v, _url, [id]) => runPage(v, id!, opts) },
+    { path: "/download/:digest", handle: (v, url, [digest]) => downloadResponse(v.deps, digest!, url.searchParams.get("run"), v.scope) },
+    { path: "/discover", handle: (v, url) => discoverPage(v, url) },
+    { path: "/contracts/:name", handle: (v, url, [name]) => contractPage(v, url, name!) },
+    { path: "/audit", handle: (v, url) => auditPage(v, url) },
   ];
 }
 
-async function dashboard(deps: ServiceDeps, url: URL, opts: WebOptions) {
+/** "organization", "project p1" or "workflow p1/build": what the session may see, shown in the header. */
+function scopeLabel(p: Principal, deps: ServiceDeps): string {
+  if (!p.projectId && !p.workflowId) return "organization";
+  const t = deps.orgs.getToken(p.orgId, p.tokenId);
+  return t?.workflow ? `workflow ${t.project}/${t.workflow}` : `project ${t?.project ?? "?"}`;
+}
+
+async function dashboard({ deps, scope }: View, url: URL, opts: WebOptions) {
   const filter = parseStateFilter(url.searchParams.get("state"));
-  const report = await complianceReport(deps, { staleDays: opts.staleDays ?? staleDaysFromEnv(deps.config.env), state: filter });
-  return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now(), await judgedRunPolicies(deps, report)) };
+  const report = await complianceReport(deps, { staleDays: opts.staleDays ?? staleDaysFromEnv(deps.config.env), state: filter, scope });
+  return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now(), await judgedRunPolicies(deps, report, scope)) };
 }
 
 /** The policy status of each workflow's judged run (its newest finished run): only succeeded runs have a statement. */
-async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport): Promise<RunPolicies> {
+async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport, scope: Scope | undefined): Promise<RunPolicies> {
   const out = new Map<string, PolicyStatus | undefined>();
   for (const w of report.groups.flatMap((g) => g.workflows)) {
     const run = w.judgedRun;
     if (!run || run.state !== "succeeded") continue;
-    const detail = await describeRun(deps, { id: run.id });
+    const detail = await describeRun(deps, { id: run.id, scope });
     out.set(run.id, readPolicyStatus(detail.attestation?.statement));
   }
   return out;
 }
 
-async function runPage(deps: ServiceDeps, id: string, opts: WebOptions) {
-  const detail = await describeRun(deps, { id });
+async function runPage({ deps, scope }: View, id: string, opts: WebOptions) {
+  const detail = await describeRun(deps, { id, scope });
   const keys = opts.verificationKeys ? await opts.verificationKeys(deps) : [];
   let verification: Verification;
   if (!detail.attestation) verification = { kind: "no-attestation" };
   else if (keys.length === 0) verification = { kind: "no-keys" };
-  else verification = await verify(deps, id, keys);
+  else verification = await verify(deps, id, scope, keys);
   const orgId = currentOrgId(deps) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
-  const downloadable = new Set(digests.filter((d) => deps.referrers.find(orgId, d).some((n) => n.downloadable)));
+  const downloadable = new Set(digests.filter((d) => deps.referrers.find(orgId, d, scope).some((n) => n.downloadable)));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 
-async function verify(deps: ServiceDeps, id: string, keys: KeyObject[]): Promise<Verification> {
+async function verify(deps: ServiceDeps, id: string, scope: Scope | undefined, keys: KeyObject[]): Promise<Verification> {
   try {
-    return { kind: "verified", keyId: (await runAttestation(deps, { id }, keys)).verification!.keyId };
+    return { kind: "verified", keyId: (await runAttestation(deps, { id, scope }, keys)).verification!.keyId };
   } catch (e) {
     if (!isCairnError(e, "VERIFY_FAILED")) throw e;
     return { kind: "failed", message: e.message };
   }
 }
 
-async function discoverPage(deps: ServiceDeps, url: URL) {
+async function discoverPage({ deps, scope }: View, url: URL) {
   const digest = url.searchParams.get("digest")?.trim();
   if (!digest) return { title: "Discover", body: discoverForm() };
   const kind = url.searchParams.get("kind") || undefined;
   const next = url.searchParams.get("next") || undefined;
   try {
-    return { title: `Discover ${digest}`, body: renderDiscover(discover(deps, { digest, kind, next })) };
+    return { title: `Discover ${digest}`, body: renderDiscover(discover(deps, { digest, kind, next, scope })) };
   } catch (e) {
     const kinds = isCairnError(e, "USAGE") ? (e.details as { kinds?: string[] } | undefined)?.kinds : undefined;
     if (kinds) return { title: "Discover", body: renderKindChoice(digest, kinds) };
@@ -152,14 +178,14 @@ async function discoverPage(deps: ServiceDeps, url: URL) {
   }
 }
 
-async function contractPage(deps: ServiceDeps, url: URL, name: string) {
+async function contractPage({ deps, scope }: View, url: URL, name: string) {
   const from = parseRevision(url.searchParams.get("from"), "from");
   const to = parseRevision(url.searchParams.get("to"), "to");
   const revision = parseRevision(url.searchParams.get("revision"), "revision");
   if ((from === undefined) !== (to === undefined)) {
     throw new CairnError("USAGE", "a diff needs both from and to", { hint: `e.g. /contracts/${name}?from=1&to=2` });
   }
-  const shown = describeContract(deps, { name, revision: to ?? revision });
-  const before = from === undefined ? undefined : describeContract(deps, { name, revision: from });
+  const shown = describeContract(deps, { name, revision: to ?? revision, scope });
+  const before = from === undefined ? undefined : describeContract(deps, { name, revision: from, scope });
   return { title: `Contract ${name}`, body: renderContract({ shown, from: before }, deps.clock.now()) };
 }

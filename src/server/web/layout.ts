@@ -1,4 +1,5 @@
 import { CairnError, httpStatusFor } from "../../errors.ts";
+import { roleAtLeast, type Role } from "../../services/control/roles.ts";
 import { html, type Html, type Part } from "./html.ts";
 
 export const STYLESHEET_PATH = "/assets/cairn.css";
@@ -18,15 +19,20 @@ const SECURITY_HEADERS = {
   "x-frame-options": "DENY",
 };
 
-/** The signed-in frame: organization, navigation and logout (a POST form: no script needed). */
+/** The signed-in frame: organization, who is signed in, navigation and logout (a POST form: no script needed). */
 export interface Chrome {
   org: string;
+  /** The session token's role and scope ("organization", "project p1", "workflow p1/build"). */
+  role: Role;
+  scope: string;
 }
 
 export function page(title: string, body: Part, chrome?: Chrome): Html {
+  const audit = chrome && roleAtLeast(chrome.role, "maintainer") ? html`<a href="/audit">Audit</a>` : "";
   const header = chrome
     ? html`<header><span class="brand">cairn</span><span class="org">organization <strong>${chrome.org}</strong></span>
-<nav><a href="/">Dashboard</a><a href="/discover">Discover</a></nav>
+<span class="who" id="session-role">${chrome.role} · ${chrome.scope}</span>
+<nav><a href="/">Dashboard</a><a href="/discover">Discover</a>${audit}</nav>
 <form method="post" action="/logout"><button type="submit">Log out</button></form></header>`
     : html``;
   return html`<!doctype html>

@@ -56,6 +56,7 @@ describe("renderers keep stored text inert", () => {
     contractName: EVIL,
     contractLatestRevision: 2,
     runsCount: 1,
+    implicit: true,
     lastRun: { id: EVIL, state: "succeeded", createdAt: T, contractRevisionUsed: 1 },
     judgedRun: { id: EVIL, state: "succeeded", createdAt: T, finishedAt: T, contractRevisionUsed: 1 },
     state: "failing",
@@ -98,7 +99,8 @@ describe("renderers keep stored text inert", () => {
     expectInert(renderDiscover(d).value);
     const rev = (revision: number, body: string): ContractDetail => ({
       name: "c", description: EVIL, revision, latestRevision: 2, format: "yaml", digest: "sha256:d", createdAt: T, body,
-      revisions: [{ revision: 1, digest: "sha256:d1", createdAt: T }, { revision: 2, digest: "sha256:d2", createdAt: T }],
+      createdBy: EVIL,
+      revisions: [{ revision: 1, digest: "sha256:d1", createdAt: T, createdBy: EVIL }, { revision: 2, digest: "sha256:d2", createdAt: T, createdBy: null }],
       workflows: [{ project: EVIL, name: EVIL }],
     });
     const plain = renderContract({ shown: rev(2, `a: 1\n# ${EVIL}\n`) }, NOW).value;
@@ -165,7 +167,7 @@ describe("policy status from the stored predicate", () => {
 
   test("dashboard: a policy column for the judged run", () => {
     const wf = (name: string, runId: string | null): WorkflowCompliance => ({
-      name, project: "p1", team: null, description: null, contractName: "c", contractLatestRevision: 1, runsCount: runId ? 1 : 0,
+      name, project: "p1", team: null, description: null, contractName: "c", contractLatestRevision: 1, runsCount: runId ? 1 : 0, implicit: false,
       lastRun: runId ? { id: runId, state: "succeeded", createdAt: T, contractRevisionUsed: 1 } : null,
       judgedRun: runId ? { id: runId, state: "succeeded", createdAt: T, finishedAt: T, contractRevisionUsed: 1 } : null,
       state: runId ? "passing" : "never_run", reason: "", missing: [],

@@ -1,4 +1,5 @@
 import { isCairnError } from "../../errors.ts";
+import { actorLabel } from "../../services/control/roles.ts";
 import { authenticateToken } from "../../services/control/tokens.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import { SESSION_COOKIE } from "../web-seam.ts";
@@ -17,7 +18,7 @@ export function loginPage(next: string, error?: string): Html {
   return page(
     "Log in",
     html`<section class="login"><h1>cairn operator view</h1>
-<p class="muted">Log in with an API token of your organization (<code>cairn org api-token create</code>).</p>
+<p class="muted">Log in with an API token of your organization (<code>cairn org api-token create</code>). Any role works: each sees what its scope holds.</p>
 ${error ? html`<p class="error" id="login-error">${error}</p>` : ""}
 <form method="post" action="/login"><input type="hidden" name="next" value="${next}">
 <p><input type="password" name="token" autocomplete="off" placeholder="cairn_…" aria-label="API token" required></p>
@@ -25,18 +26,10 @@ ${error ? html`<p class="error" id="login-error">${error}</p>` : ""}
   );
 }
 
-/** Scoped tokens see less than an organization; the operator view shows a whole organization, so it needs an unscoped one. */
-export function scopeRefusal(scope: { projectId?: string; workflowId?: string }): string | undefined {
-  if (scope.workflowId || scope.projectId) {
-    return "this token is scoped to a project or workflow; the operator view needs an organization-wide token";
-  }
-  return undefined;
-}
-
 /**
  * `POST /login`: checks the token as every API request will (unknown, revoked, expired and malformed tokens are
  * refused with the reason, 401) and keeps it in an HttpOnly, SameSite=Strict cookie for the server to authenticate
- * on every later request.
+ * on every later request. Every role may log in; the pages show only the token's scope. The login is audited.
  */
 export async function login(req: Request, app: ServiceDeps): Promise<Response> {
   const form = await readForm(req);
@@ -46,8 +39,18 @@ export async function login(req: Request, app: ServiceDeps): Promise<Response> {
   if (!form) return again(413, "The login form was too large.");
   if (!token) return again(401, "Enter an API token.");
   try {
-    const refusal = scopeRefusal(authenticateToken(app, token));
-    if (refusal) return again(401, `Not logged in: ${refusal}.`);
+    const id = authenticateToken(app, token);
+    app.audit.append({
+      orgId: id.orgId,
+      at: app.clock.now().toISOString(),
+      tokenId: id.tokenId,
+      actor: actorLabel({ tokenId: id.tokenId, tokenName: id.tokenName, role: id.role }),
+      role: id.role,
+      action: "session.login",
+      target: "",
+      outcome: "ok",
+      status: 303,
+    });
   } catch (e) {
     if (!isCairnError(e, "UNAUTHENTICATED")) throw e;
     return again(401, `Not logged in: ${e.message}.`);

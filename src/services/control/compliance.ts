@@ -2,6 +2,7 @@ import { missingFrom } from "../../crafter/state/transitions.ts";
 import type { Contract } from "../../crafter/contract/types.ts";
 import { CairnError, isCairnError } from "../../errors.ts";
 import type { Env } from "../../config.ts";
+import type { Scope } from "../../store/ports.ts";
 import type { ComplianceRuns, JudgedRun, WorkflowRecord } from "../../store/workflow-port.ts";
 import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -58,11 +59,11 @@ export function staleDaysFromEnv(env: Env): number {
 }
 
 /**
- * The compliance of every live workflow of the organization. Costs one store query per page of workflows (the
+ * The compliance of every live workflow of the organization (of the scope, if given). Costs one store query per page of workflows (the
  * workflow row carries its run statistics, one more picks each one's judged run), one
  * contract parse per contract, and one attestation read per workflow whose contract requires materials.
  */
-export async function complianceReport(deps: ServiceDeps, input: { staleDays: number; state?: ComplianceState }): Promise<ComplianceReport> {
+export async function complianceReport(deps: ServiceDeps, input: { staleDays: number; state?: ComplianceState; scope?: Scope }): Promise<ComplianceReport> {
   expireStaleRuns(deps); // so an abandoned run counts as expired, not in progress
   const counts = Object.fromEntries(COMPLIANCE_STATES.map((s) => [s, 0])) as Record<ComplianceState, number>;
   const orgId = currentOrgId(deps);
@@ -71,7 +72,7 @@ export async function complianceReport(deps: ServiceDeps, input: { staleDays: nu
   const staleBefore = new Date(deps.clock.now().getTime() - input.staleDays * DAY_MS).toISOString();
   let after: { createdAt: string; id: string } | undefined;
   while (orgId) {
-    const rows = deps.workflows.listWorkflows({ orgId, limit: PAGE, after });
+    const rows = deps.workflows.listWorkflows({ orgId, limit: PAGE, after, scope: input.scope });
     const facts = new Map(deps.workflows.complianceRuns(rows.map((w) => w.id)).map((f) => [f.workflowId, f]));
     for (const w of rows) {
       const judged = await judge(deps, w, facts.get(w.id), latestContract(deps, contracts, w), staleBefore, input.staleDays);

@@ -19,8 +19,9 @@ export interface ContractDetail {
   latestRevision: number;
   format: "yaml" | "json";
   digest: string;
-  /** When this revision was made. */
+  /** When this revision was made, and by whom (`token:<name>`, `local`; null before roles). */
   createdAt: string;
+  createdBy: string | null;
   body: string;
   revisions: RevisionInfo[];
   workflows: { project: string; name: string }[];
@@ -149,6 +150,7 @@ export function describeContract(deps: ServiceDeps, input: { name: string; revis
     format: rev.bodyFormat,
     digest: rev.digest,
     createdAt: rev.createdAt,
+    createdBy: rev.createdBy,
     body: rev.body,
     revisions: deps.workflows.listRevisions(c.id),
     workflows: deps.workflows.workflowsUsing(c.id, input.scope),

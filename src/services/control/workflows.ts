@@ -19,12 +19,16 @@ export interface WorkflowView {
   contractLatestRevision: number;
   runsCount: number;
   lastRun: LastRun | null;
+  /** Created by an attestor's `att init`, not by a maintainer (the dashboard marks it). */
+  implicit: boolean;
 }
 
 export interface WorkflowDetail extends WorkflowView {
   id: string;
   createdAt: string;
   updatedAt: string | null;
+  /** `token:<name>` or `local`; null for workflows older than roles. */
+  createdBy: string | null;
 }
 
 export interface WorkflowCreateInput {
@@ -67,9 +71,10 @@ export const workflowView = (w: WorkflowRecord): WorkflowView => ({
   contractLatestRevision: w.contractLatestRevision,
   runsCount: w.runsCount,
   lastRun: w.lastRun,
+  implicit: w.implicit,
 });
 
-const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...workflowView(w), createdAt: w.createdAt, updatedAt: w.updatedAt });
+const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...workflowView(w), createdAt: w.createdAt, updatedAt: w.updatedAt, createdBy: w.createdBy });
 
 /**
  * The contract `--contract NAME|FILE` names: a file is registered (a new revision when its content changed) under its

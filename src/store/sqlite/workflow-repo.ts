@@ -10,7 +10,8 @@ import type {
   WorkflowRepo,
 } from "../workflow-port.ts";
 
-interface WorkflowRow extends Omit<WorkflowRecord, "lastRun"> {
+interface WorkflowRow extends Omit<WorkflowRecord, "lastRun" | "implicit"> {
+  implicit: number;
   lastRunId: string | null;
   lastRunState: RunState | null;
   lastRunCreatedAt: string | null;
@@ -21,6 +22,7 @@ interface WorkflowRow extends Omit<WorkflowRecord, "lastRun"> {
 // trigger keeps on the workflow row (so a page of workflows costs the same at any history size).
 const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS projectId, p.name AS project, w.name, w.team,
   w.description, w.contract_id AS contractId, c.name AS contractName, w.created_at AS createdAt, w.updated_at AS updatedAt,
+  w.created_by AS createdBy, w.implicit,
   coalesce((SELECT max(revision) FROM contract_revisions WHERE contract_id = w.contract_id), 0) AS contractLatestRevision,
   w.runs_count AS runsCount,
   lr.id AS lastRunId, lr.state AS lastRunState, lr.created_at AS lastRunCreatedAt, lr.contract_revision_used AS lastRunRevision
@@ -62,9 +64,9 @@ const CHANGE_COLUMNS: [keyof WorkflowChanges, string][] = [
 ];
 
 function toWorkflow(r: WorkflowRow): WorkflowRecord {
-  const { lastRunId, lastRunState, lastRunCreatedAt, lastRunRevision, ...rest } = r;
+  const { lastRunId, lastRunState, lastRunCreatedAt, lastRunRevision, implicit, ...rest } = r;
   const lastRun = lastRunId === null ? null : { id: lastRunId, state: lastRunState!, createdAt: lastRunCreatedAt!, contractRevisionUsed: lastRunRevision! };
-  return { ...rest, lastRun };
+  return { ...rest, implicit: implicit === 1, lastRun };
 }
 
 /** Live workflows newest first: walks workflows_by_org (org_id, created_at DESC, id) in order (workflow-repo.test.ts checks the plan). */
@@ -170,7 +172,7 @@ export class SqliteWorkflowRepo implements WorkflowRepo {
   }
 
   listRevisions(contractId: string): RevisionInfo[] {
-    const sql = "SELECT revision, digest, created_at AS createdAt FROM contract_revisions WHERE contract_id = ? ORDER BY revision";
+    const sql = "SELECT revision, digest, created_at AS createdAt, created_by AS createdBy FROM contract_revisions WHERE contract_id = ? ORDER BY revision";
     return this.db.query(sql).all(contractId) as RevisionInfo[];
   }
 
