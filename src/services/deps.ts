@@ -7,6 +7,7 @@ import type { WorkflowRepo } from "../store/workflow-port.ts";
 import type { AttestationStateRepo } from "../store/state-port.ts";
 import type { PolicyRepo } from "../store/policy-port.ts";
 import type { CasBackendRepo } from "../store/cas-backend-port.ts";
+import type { CasMappingRepo } from "../store/cas-mapping-port.ts";
 import type { StateFile } from "./state-file.ts";
 
 export interface Clock {
@@ -38,6 +39,8 @@ export interface ServiceDeps {
   policies: PolicyRepo;
   /** Where evidence blobs live besides the local CAS (`cairn cas-backend`); `blobs` already routes through them. */
   casBackends: CasBackendRepo;
+  /** Which organization / project / workflow may read which blob: the one authority for downloads and cited uploads. */
+  casMappings: CasMappingRepo;
   reporter: Reporter;
   version: string;
 }
