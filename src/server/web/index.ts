@@ -5,6 +5,8 @@ import { describeContract } from "../../services/control/contracts.ts";
 import { discover } from "../../services/control/discover.ts";
 import { currentOrgId, describeRun, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
+import type { Scope } from "../../store/ports.ts";
+import { scopeOf } from "../auth.ts";
 import type { WebContext, WebHandler } from "../web-seam.ts";
 import { ICON, STYLESHEET } from "./assets.ts";
 import { parseRevision, renderContract } from "./contract-page.ts";
@@ -25,8 +27,8 @@ export interface WebOptions {
   staleDays?: number;
 }
 
-/** A signed-in page: the scoped deps and the URL, rendering a titled body or answering with its own response. */
-type PageHandler = (deps: ServiceDeps, url: URL, params: string[]) => Promise<{ title: string; body: Html } | Response>;
+/** A signed-in page: the scoped deps, the URL and the session's scope, rendering a titled body or answering with its own response. */
+type PageHandler = (deps: ServiceDeps, url: URL, params: string[], scope?: Scope) => Promise<{ title: string; body: Html } | Response>;
 
 interface Route {
   pattern: RegExp;
@@ -51,7 +53,7 @@ export function createWebHandler(opts: WebOptions = {}): WebHandler {
     const chrome: Chrome = { org: ctx.session.principal.orgName };
     try {
       const params = match.m!.slice(1).map(decodeSegment);
-      const out = await match.r.handle(ctx.session.deps, url, params);
+      const out = await match.r.handle(ctx.session.deps, url, params, scopeOf(ctx.session.principal));
       return out instanceof Response ? out : htmlResponse(page(out.title, out.body, chrome));
     } catch (e) {
       return failed(e, req, ctx, chrome);
@@ -88,8 +90,8 @@ function decodeSegment(s: string): string {
 function pageRoutes(opts: WebOptions): Route[] {
   return [
     { pattern: /^\/$/, handle: (deps, url) => dashboard(deps, url, opts) },
-    { pattern: /^\/runs\/([^/]+)$/, handle: (deps, _url, [id]) => runPage(deps, id!, opts) },
-    { pattern: /^\/download\/([^/]+)$/, handle: (deps, url, [digest]) => downloadResponse(deps, digest!, url.searchParams.get("run")) },
+    { pattern: /^\/runs\/([^/]+)$/, handle: (deps, _url, [id], scope) => runPage(deps, id!, opts, scope) },
+    { pattern: /^\/download\/([^/]+)$/, handle: (deps, url, [digest], scope) => downloadResponse(deps, digest!, url.searchParams.get("run"), scope) },
     { pattern: /^\/discover$/, handle: (deps, url) => discoverPage(deps, url) },
     { pattern: /^\/contracts\/([^/]+)$/, handle: (deps, url, [name]) => contractPage(deps, url, name!) },
   ];
@@ -113,7 +115,7 @@ async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport): P
   return out;
 }
 
-async function runPage(deps: ServiceDeps, id: string, opts: WebOptions) {
+async function runPage(deps: ServiceDeps, id: string, opts: WebOptions, scope?: Scope) {
   const detail = await describeRun(deps, { id });
   const keys = opts.verificationKeys ? await opts.verificationKeys(deps) : [];
   let verification: Verification;
@@ -122,7 +124,7 @@ async function runPage(deps: ServiceDeps, id: string, opts: WebOptions) {
   else verification = await verify(deps, id, keys);
   const orgId = currentOrgId(deps) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
-  const downloadable = new Set(digests.filter((d) => deps.referrers.find(orgId, d).some((n) => n.downloadable)));
+  const downloadable = new Set(digests.filter((d) => deps.casMappings.holds(orgId, d, scope)));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 
