@@ -5,24 +5,23 @@ import { join } from "node:path";
 import type { CasMapping } from "../cas-mapping-port.ts";
 import { SqliteCasMappingRepo } from "./cas-mapping-repo.ts";
 import { openDatabase } from "./db.ts";
-import { SqliteRepo } from "./sqlite-repo.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-cas-map-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const NOW = "2026-01-01T00:00:00.000Z";
 const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
-/** Two organizations; acme has projects p1 (workflows build, test) and p2 (deploy). */
+/** Two organizations; acme has projects p1 (workflows build, test) and p2 (deploy). Plain SQL: only what mappings need. */
 function store() {
   const db = openDatabase(join(dir, `${crypto.randomUUID()}.db`));
-  const repo = new SqliteRepo(db);
-  const acme = repo.ensureOrg("acme", NOW);
-  const other = repo.ensureOrg("other", NOW);
-  const contract = repo.createContract(acme.id, "c", null, NOW);
-  const p1 = repo.ensureProject(acme.id, "p1", NOW);
-  const p2 = repo.ensureProject(acme.id, "p2", NOW);
-  const wf = (projectId: string, name: string) => repo.createWorkflow({ orgId: acme.id, projectId, name, team: null, description: null, contractId: contract.id }, NOW).id;
-  const ids = { acme: acme.id, other: other.id, p1: p1.id, p2: p2.id, build: wf(p1.id, "build"), test: wf(p1.id, "test"), deploy: wf(p2.id, "deploy") };
+  db.exec(`
+    INSERT INTO organizations (id, name, created_at) VALUES ('acme', 'acme', '${NOW}'), ('other', 'other', '${NOW}');
+    INSERT INTO projects (id, org_id, name, created_at) VALUES ('p1', 'acme', 'p1', '${NOW}'), ('p2', 'acme', 'p2', '${NOW}');
+    INSERT INTO contracts (id, org_id, name, created_at) VALUES ('c', 'acme', 'c', '${NOW}');
+    INSERT INTO workflows (id, org_id, project_id, name, contract_id, created_at)
+      VALUES ('build', 'acme', 'p1', 'build', 'c', '${NOW}'), ('test', 'acme', 'p1', 'test', 'c', '${NOW}'), ('deploy', 'acme', 'p2', 'deploy', 'c', '${NOW}');
+  `);
+  const ids = { acme: "acme", other: "other", p1: "p1", p2: "p2", build: "build", test: "test", deploy: "deploy" };
   const maps = new SqliteCasMappingRepo(db);
   const rows = () => db.query("SELECT org_id AS o, digest AS d, project_id AS p, workflow_id AS w, source AS s, name AS n FROM cas_mappings ORDER BY id").all();
   return { db, maps, ids, rows };
