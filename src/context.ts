@@ -15,6 +15,7 @@ import { SqliteStateRepo } from "./store/sqlite/state-repo.ts";
 import { SqlitePolicyRepo } from "./store/sqlite/policy-repo.ts";
 import { VERSION } from "./version.ts";
 import { SqliteCasBackendRepo } from "./store/sqlite/cas-backend-repo.ts";
+import { SqliteCasMappingRepo } from "./store/sqlite/cas-mapping-repo.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
 import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
@@ -51,6 +52,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     workflows: new SqliteWorkflowRepo(db),
     blobs,
     casBackends,
+    casMappings: new SqliteCasMappingRepo(db),
     state: new StateFile(config.statePath),
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),

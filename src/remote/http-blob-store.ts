@@ -8,7 +8,7 @@ import type { RemoteClient } from "./http-client.ts";
 /**
  * The control plane's CAS as a BlobStore (remote `attestation add`): uploads stream to POST /api/v1/blobs and are
  * hashed here on the way, so the digest recorded is the one this machine computed, checked against the server's.
- * Reads go through GET /api/v1/blobs/{digest}, which answers only for blobs the organization references.
+ * Reads go through GET /api/v1/blobs/{digest}, which answers only for blobs a CAS mapping lets the token read.
  */
 export class HttpBlobStore implements BlobStore {
   /** Files already uploaded by this process: a retried `add` (optimistic locking) does not send them twice. */

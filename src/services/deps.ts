@@ -8,6 +8,7 @@ import type { AttestationStateRepo } from "../store/state-port.ts";
 import type { PolicyRepo } from "../store/policy-port.ts";
 import type { CasBackendRepo } from "../store/cas-backend-port.ts";
 import type { AuditRepo } from "../store/audit-port.ts";
+import type { CasMappingRepo } from "../store/cas-mapping-port.ts";
 import type { StateFile } from "./state-file.ts";
 import type { Actor } from "./control/roles.ts";
 
@@ -42,6 +43,8 @@ export interface ServiceDeps {
   casBackends: CasBackendRepo;
   /** The audit trail of `cairn serve` (`cairn audit list`). */
   audit: AuditRepo;
+  /** Which organization / project / workflow may read which blob: the one authority for downloads and cited uploads. */
+  casMappings: CasMappingRepo;
   reporter: Reporter;
   version: string;
   /** Who a `cairn serve` request speaks for; absent for local commands (one person's machine: roles do not apply). */

@@ -24,6 +24,7 @@ async function upload(c: RequestContext): Promise<Response> {
     name: stringParam(c.url.searchParams, "name"),
     maxBytes,
     declaredSize: Number.isFinite(declared) ? declared : undefined,
+    scope: c.scope,
   });
   return json(201, ref, digestHeaders(ref.digest));
 }

@@ -10,7 +10,8 @@ import type { Scope } from "../../store/ports.ts";
  * `GET /download/{digest}?run={id}`: a blob the run references (one of its materials, or its attestation bundle),
  * streamed from the CAS and re-hashed on the way as `artifact download` does. The status is sent before the end is
  * known, so a blob that turns out not to match its digest aborts the stream: the browser reports a failed download
- * instead of saving damaged bytes as complete.
+ * instead of saving damaged bytes as complete. As the API's download, only what a CAS mapping grants the session's
+ * scope is served (artifactName).
  */
 export async function downloadResponse(deps: ServiceDeps, digest: string, runId: string | null, scope?: Scope): Promise<Response> {
   const hex = parseDigest(digest);
@@ -23,7 +24,8 @@ export async function downloadResponse(deps: ServiceDeps, digest: string, runId:
   if (!a || (!isBundle && !a.materials.some((m) => m.digest === digest))) {
     throw new CairnError("NOT_FOUND", `workflow run ${runId} does not reference ${digest}`, { hint: "download what the run page lists" });
   }
-  const name = isBundle ? `attestation-${hex.slice(0, 12)}.sigstore.json` : artifactName(deps, digest, hex, scope);
+  const stored = artifactName(deps, digest, hex, scope);
+  const name = isBundle ? `attestation-${hex.slice(0, 12)}.sigstore.json` : stored;
   const blob = await deps.blobs.openRead(digest);
   return new Response(verifiedStream(digest, blob.chunks), {
     headers: {

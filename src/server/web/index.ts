@@ -148,7 +148,7 @@ async function runPage({ deps, scope }: View, id: string, opts: WebOptions) {
   else verification = await verify(deps, id, scope, keys);
   const orgId = currentOrgId(deps) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
-  const downloadable = new Set(digests.filter((d) => deps.referrers.find(orgId, d, scope).some((n) => n.downloadable)));
+  const downloadable = new Set(digests.filter((d) => deps.casMappings.holds(orgId, d, scope)));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 

@@ -16,7 +16,7 @@ export interface UploadResult {
   name: string;
 }
 
-/** `artifact upload`: streams the file into the CAS (hashed as it is written) and records it so gc keeps it. */
+/** `artifact upload`: streams the file into the CAS (hashed as it is written) and records it, organization-wide, so gc keeps it. */
 export async function uploadArtifact(deps: ServiceDeps, input: { path: string }): Promise<UploadResult> {
   const path = resolve(deps.config.cwd, input.path);
   const info = await stat(path).catch(() => undefined);
@@ -24,12 +24,17 @@ export async function uploadArtifact(deps: ServiceDeps, input: { path: string })
   if (!info.isFile()) throw new CairnError("USAGE", `${input.path} is not a regular file`, { hint: "upload one file at a time (archive a directory first)" });
   const ref = await deps.blobs.ingestFile(path, { onProgress: progress(deps, `upload ${input.path}`, info.size) });
   const name = basename(path);
-  const now = deps.clock.now().toISOString();
+  recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString());
+  return { digest: ref.digest, size: ref.size, name };
+}
+
+/** The upload row (gc keeps the blob) and the mapping that lets the scope it arrived through read it. */
+function recordUpload(deps: ServiceDeps, u: { digest: string; size: number; name: string | null }, now: string, scope?: Scope): void {
   deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
-    deps.runs.recordUpload({ orgId: org.id, digest: ref.digest, name, size: ref.size, createdAt: now });
+    deps.runs.recordUpload({ orgId: org.id, ...u, createdAt: now });
+    deps.casMappings.record({ orgId: org.id, digest: u.digest, scope, source: "upload", name: u.name, createdAt: now });
   });
-  return { digest: ref.digest, size: ref.size, name };
 }
 
 export interface StreamUploadInput {
@@ -40,11 +45,13 @@ export interface StreamUploadInput {
   maxBytes: number;
   /** The size the client announced (Content-Length): over the limit, refused before a byte is written. */
   declaredSize?: number;
+  /** The token's scope: the upload is readable within it only (a project token's project-wide, a workflow token's in its workflow). */
+  scope?: Scope;
 }
 
 const UPLOAD_NAME = /^[^/\\\x00-\x1f\x7f]{1,255}$/;
 
-/** `POST /api/v1/blobs`: streams a request body into the CAS and records it for the organization, as `artifact upload`. */
+/** `POST /api/v1/blobs`: streams a request body into the CAS and records it for the token's scope, as `artifact upload`. */
 export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput): Promise<{ digest: string; size: number; name: string | null }> {
   const name = input.name ?? null;
   if (name !== null && (!UPLOAD_NAME.test(name) || name === "." || name === "..")) {
@@ -59,17 +66,13 @@ export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput):
     });
   }
   const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes });
-  const now = deps.clock.now().toISOString();
-  deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    deps.runs.recordUpload({ orgId: org.id, digest: ref.digest, name, size: ref.size, createdAt: now });
-  });
+  recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString(), input.scope);
   return { digest: ref.digest, size: ref.size, name };
 }
 
 /**
- * `GET /api/v1/blobs/{digest}`: the blob's stream and download name, only when the organization references it (its
- * upload, or a stored material of its attestations within the scope): a digest alone never reads another's blob.
+ * `GET /api/v1/blobs/{digest}`: the blob's stream and download name, only when a CAS mapping lets the token's scope
+ * read it: a digest alone never reads another organization's, project's or workflow's blob.
  */
 export async function openArtifact(deps: ServiceDeps, input: { digest: string; scope?: Scope }): Promise<BlobStream & { name: string }> {
   const hex = parseDigest(input.digest);
@@ -111,30 +114,27 @@ export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput):
 }
 
 /**
- * The file name to download as: the upload's name or the material's recorded value (base name only, so a stored
- * name can never point outside the directory), else the hex digest. Only digests this organization stored are
- * downloadable.
+ * Authorizes a download and names it: only a digest a CAS mapping grants this organization (within the scope) is
+ * downloadable. Its name is the one recorded when the bytes arrived through such a mapping (base name only, so a
+ * stored name can never point outside the directory), else the hex digest.
  */
 export function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest), scope?: Scope): string {
-  const orgId = currentOrgId(deps) ?? "";
-  const upload = deps.runs.findUpload(orgId, digest);
-  const nodes = deps.referrers.find(orgId, digest, scope);
-  const stored = nodes.filter((n) => n.downloadable);
-  if (!upload && stored.length === 0) {
-    if (nodes.length > 0) {
-      throw new CairnError("NOT_FOUND", `${digest} is recorded (as ${nodes.map((n) => n.kind).join(", ")}) but its content was not stored`, {
-        hint: "strings, skipUpload materials and container images are recorded by digest only",
-      });
-    }
-    throw new CairnError("NOT_FOUND", `no artifact ${digest} in organization ${deps.config.organization}`, {
-      hint: "store one with `cairn artifact upload FILE`; find digests with `cairn discover` or `cairn workflow run describe`",
-    });
-  }
-  const recorded = upload?.name ?? stored.map((n) => n.metadata.name).find((n) => n);
+  const orgId = currentOrgId(deps);
+  if (orgId === undefined || !deps.casMappings.holds(orgId, digest, scope)) throw notDownloadable(deps, digest, scope);
+  const recorded = deps.casMappings.nameFor(orgId, digest, scope);
   const base = recorded ? basename(recorded) : "";
   return base === "" || base === "." || base === ".." ? hex : base;
 }
 
+/**
+ * The one refusal for a digest the caller may not download, whatever the reason: absent, another organization's,
+ * outside the scope, or recorded by digest only. It depends on the caller alone, never on whether the digest exists.
+ */
+export function notDownloadable(deps: ServiceDeps, digest: string, scope?: Scope): CairnError {
+  return new CairnError("NOT_FOUND", `no artifact ${digest} in organization ${deps.config.organization}${scope ? " within this token's scope" : ""}`, {
+    hint: "only uploads and materials stored in the CAS are downloadable (strings, skipUpload materials and container images are recorded by digest only): store one with `cairn artifact upload FILE`; find digests with `cairn discover` or `cairn workflow run describe`",
+  });
+}
 
 function progress(deps: ServiceDeps, label: string, total: number): ((n: number) => void) | undefined {
   const bar = deps.reporter.progress;

@@ -1,12 +1,14 @@
 // Test support for verified ingest: bundles crafted and signed the way a remote client does, against a real store.
 import { Database } from "bun:sqlite";
 import type { KeyObject } from "node:crypto";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildStatement, serializeStatement, type Statement } from "../../crafter/statement.ts";
 import { publicKeyPem } from "../../signing/keys.ts";
 import { signStatement } from "../../signing/sign.ts";
+import type { Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { uploadStream } from "./artifacts.ts";
 import { addMaterial } from "../crafting/add.ts";
 import { initAttestation, type InitInput } from "../crafting/init.ts";
 import { addOrgKey } from "./org-keys.ts";
@@ -22,13 +24,23 @@ export interface Crafted {
 
 /**
  * init → add each file as an ARTIFACT (uploaded to the CAS) and leave the run initialized; the state file is removed
- * afterwards (unless `keepState`) so the next init does not cancel this run.
+ * afterwards (unless `keepState`) so the next init does not cancel this run. Each file is also uploaded as a remote
+ * client's `add` does (POST /api/v1/blobs: a CAS mapping for `upload.scope`), unless `upload` is false.
  */
-export async function craft(s: TestStore, deps: ServiceDeps, files: Record<string, string>, init: Partial<InitInput> = {}, keepState = false): Promise<Crafted> {
+export async function craft(
+  s: TestStore,
+  deps: ServiceDeps,
+  files: Record<string, string>,
+  init: Partial<InitInput> = {},
+  keepState = false,
+  upload: { scope?: Scope } | false = {},
+): Promise<Crafted> {
   const st0 = await initAttestation(deps, { workflow: "build", project: "skynet", dryRun: false, replace: true, ...init });
   const materials: string[] = [];
   for (const [name, content] of Object.entries(files)) {
-    const [m] = await addMaterial(deps, { name, kind: "ARTIFACT", value: s.file(`${name}.bin`, content), annotations: {}, strict: true });
+    const file = s.file(`${name}.bin`, content);
+    const [m] = await addMaterial(deps, { name, kind: "ARTIFACT", value: file, annotations: {}, strict: true });
+    if (upload) await uploadStream(deps, { chunks: chunksOf(readFileSync(join(s.dir, file))), name: file, maxBytes: 1 << 30, scope: upload.scope });
     materials.push(m!.digest);
   }
   const state = deps.state.read();
@@ -43,6 +55,10 @@ export async function craft(s: TestStore, deps: ServiceDeps, files: Record<strin
       return signStatement(serializeStatement(st), key);
     },
   };
+}
+
+async function* chunksOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
 }
 
 export function register(deps: ServiceDeps, name: string, key: KeyObject): void {

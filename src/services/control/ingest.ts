@@ -49,7 +49,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   if (run.state === "succeeded" && run.attestationDigest === digest) return { ...result, created: false };
   assertOpen(run, digest);
   checkMetadata(deps, checked.metadata, run);
-  await assertMaterialsStored(deps, checked);
+  await assertMaterialsStored(deps, checked, run, opts.scope);
   try {
     await store(deps, checked, bytes, run);
   } catch (e) {
@@ -121,8 +121,21 @@ function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): v
   }
 }
 
-async function assertMaterialsStored(deps: ServiceDeps, checked: CheckedStatement): Promise<void> {
+/**
+ * A material marked as uploaded must have been uploaded through the pushing token's scope (a CAS mapping): bytes
+ * that merely exist, uploaded by another organization or outside the scope, are refused with the same message as
+ * absent ones. Then the bytes must still be there.
+ */
+async function assertMaterialsStored(deps: ServiceDeps, checked: CheckedStatement, run: RunView, scope?: Scope): Promise<void> {
   const digests = uploadedDigests(checked.materials);
+  const foreign = digests.filter((d) => !deps.casMappings.holds(run.orgId, d, scope));
+  if (foreign.length > 0) {
+    const many = foreign.length > 1;
+    throw new CairnError("VERIFY_FAILED", `material${many ? "s" : ""} marked as uploaded ${many ? "were" : "was"} not uploaded to this organization${scope ? " within this token's scope" : ""}: ${foreign.join(", ")}`, {
+      hint: "upload them with this token first (`cairn artifact upload FILE --control-plane URL --token TOKEN`, or add them with `cairn attestation add` against this control plane), then push again",
+      details: { missing: foreign },
+    });
+  }
   const present = await Promise.all(digests.map((d) => deps.blobs.has(d)));
   const missing = digests.filter((_, i) => !present[i]);
   if (missing.length > 0) {

@@ -3,6 +3,7 @@ import { CairnError } from "../../errors.ts";
 import { attestationGraph, type AttestationMeta } from "../../crafter/referrers.ts";
 import type { Statement } from "../../crafter/statement.ts";
 import type { BlobRef, WorkflowRun } from "../../store/ports.ts";
+import { mapAttestation } from "../cas-mappings.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { policyRunReason } from "./gate.ts";
 
@@ -53,6 +54,7 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
       createdAt: a.now,
     });
     deps.referrers.index(run.orgId, graph, a.now);
+    mapAttestation(deps, run.orgId, graph, a.workflowId, "attestation", a.now);
     // A blocked attestation is stored like any other; the run's reason says it is blocked (or that a gate was bypassed).
     deps.repo.finishRun(a.runId, "succeeded", a.now, policyRunReason(a.statement), ref.digest);
     if (a.releaseVersionId) deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);

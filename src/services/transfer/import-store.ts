@@ -3,6 +3,7 @@
 import { attestationGraph } from "../../crafter/referrers.ts";
 import { CairnError } from "../../errors.ts";
 import type { Organization } from "../../store/ports.ts";
+import { mapAttestation } from "../cas-mappings.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { VerifiedImport, VerifiedRun } from "./import-verify.ts";
 
@@ -98,5 +99,6 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
     createdAt: run.attestation.createdAt,
   });
   deps.referrers.index(org.id, graph, run.attestation.createdAt);
+  mapAttestation(deps, org.id, graph, workflow.id, "import", now);
   deps.repo.finishRun(run.id, run.state, run.finishedAt ?? run.attestation.createdAt, run.reason, digest);
 }

@@ -116,10 +116,16 @@ function checkNoStrays(entries: ReadEntry[], runs: VerifiedRun[]): void {
   }
 }
 
+/**
+ * A blob the tar leaves out must already be this organization's (a CAS mapping) and present: bytes that are merely in
+ * the CAS, perhaps another organization's, are not the tar's to claim.
+ */
 async function checkBlobs(deps: ServiceDeps, runs: VerifiedRun[], staged: Map<string, string>): Promise<void> {
+  const orgId = deps.repo.findOrg(deps.config.organization)?.id;
   for (const r of runs) {
     for (const d of uploadedDigests(r.checked.materials)) {
-      if (!staged.has(d) && !(await deps.blobs.has(d))) refuse(`blobs/sha256/${d.slice(7)}`, `is missing: attestation ${r.run.attestation.digest} marks it as uploaded and it is not in this CAS either`);
+      if (staged.has(d) || (orgId !== undefined && deps.casMappings.holds(orgId, d) && (await deps.blobs.has(d)))) continue;
+      refuse(`blobs/sha256/${d.slice(7)}`, `is missing: attestation ${r.run.attestation.digest} marks it as uploaded and organization ${deps.config.organization} does not hold it either`);
     }
   }
 }

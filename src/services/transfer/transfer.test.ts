@@ -91,7 +91,7 @@ describe("import", () => {
     await bad("runs-edited.tar", (es) => es.map((e) => (e.header.name === "runs.json" ? { ...e, body: Buffer.from(e.body.toString().replace('"build"', '"deploy"')) } : e)), /runs\.json: is \d+ bytes with sha256:.*but manifest\.json says/);
   });
 
-  test("a missing blob is refused unless the CAS already has it", async () => {
+  test("a missing blob is refused unless the organization already holds it", async () => {
     const before = counts(b.app);
     const notes = `blobs/sha256/${sha("notes\n").slice(7)}`;
     const drop = (es: TarEntry[]) => {
