@@ -46,7 +46,7 @@ const fresh = (s: string) =>
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
     .replace(/cairn_[A-Za-z0-9_-]{43}/g, "<token>")
     .replace(/("createdBy": )"(token:ci|local)"/g, '$1"<creator>"')
-    .replace(/(│ Created By │ )(token:ci|local)( +)/g, (_, a: string, who: string, pad: string) => `${a}<creator>${" ".repeat(Math.max(0, who.length + pad.length - 9))}`);
+    .replace(/(│ Created By +│ )(token:ci|local)( +)/g, (_, a: string, who: string, pad: string) => `${a}<creator>${" ".repeat(Math.max(0, who.length + pad.length - 9))}`);
 
 /** Same exit code and stdout, remote first; errors and warnings (stderr) too when `stderr`. */
 function both(args: string[], opts: { token?: string; stderr?: boolean } = {}): Run {

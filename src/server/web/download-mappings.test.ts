@@ -44,15 +44,19 @@ test("the run page links only what the organization holds; a referenced but unma
   expect(await s.app.blobs.has(sha("unmapped\n"))).toBe(true); // the bytes are there: the mapping decides
 });
 
-test("with a scope (the seam for scoped sessions): another project's material and bundle are refused as absent ones are", async () => {
+test("with a scope: another project's material and bundle are refused as absent ones are", async () => {
   const org = s.app.repo.findOrg("default")!.id;
   const p2 = { projectId: s.app.orgs.findProject(org, "p2")!.id };
   const p1scope = { projectId: s.app.orgs.findProject(org, "p1")!.id };
   const own = await downloadResponse(s.app, sha("kept\n"), p1.runId!, p1scope);
   expect([own.status, await own.text()]).toEqual([200, "kept\n"]);
   const absent = await expectCode(() => downloadResponse(s.app, sha("unmapped\n"), p1.runId!, p1scope), "NOT_FOUND");
+  expect(absent.message).toBe(`no artifact ${sha("unmapped\n")} in organization default within this token's scope`);
+  // outside the scope the run itself is absent: the answer is the one for a run that does not exist
+  const noRun = crypto.randomUUID();
   for (const d of [sha("kept\n"), p1.digest]) {
     const e = await expectCode(() => downloadResponse(s.app, d, p1.runId!, p2), "NOT_FOUND");
-    expect(e.message.replace(d, "<d>")).toBe(absent.message.replace(sha("unmapped\n"), "<d>"));
+    const none = await expectCode(() => downloadResponse(s.app, d, noRun, p2), "NOT_FOUND");
+    expect(e.message.replace(p1.runId!, "<run>")).toBe(none.message.replace(noRun, "<run>"));
   }
 });
