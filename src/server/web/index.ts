@@ -3,7 +3,7 @@ import { CairnError, isCairnError } from "../../errors.ts";
 import { complianceReport, staleDaysFromEnv } from "../../services/control/compliance.ts";
 import { describeContract } from "../../services/control/contracts.ts";
 import { discover } from "../../services/control/discover.ts";
-import { currentOrgId, describeRun, runAttestation } from "../../services/control/runs.ts";
+import { currentOrgId, describeRun, isAttested, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { WebContext, WebHandler } from "../web-seam.ts";
 import { ICON, STYLESHEET } from "./assets.ts";
@@ -16,6 +16,7 @@ import { downloadResponse } from "./download.ts";
 import { html, type Html } from "./html.ts";
 import { assetResponse, errorPage, htmlResponse, ICON_PATH, page, redirect, STYLESHEET_PATH, type Chrome } from "./layout.ts";
 import { renderRun, type Verification } from "./run-page.ts";
+import { workflowPage } from "./workflow-page.ts";
 import { login, loginPage, logout, sameOrigin, scopeRefusal } from "./session.ts";
 
 export interface WebOptions {
@@ -92,6 +93,8 @@ function pageRoutes(opts: WebOptions): Route[] {
     { pattern: /^\/download\/([^/]+)$/, handle: (deps, url, [digest]) => downloadResponse(deps, digest!, url.searchParams.get("run")) },
     { pattern: /^\/discover$/, handle: (deps, url) => discoverPage(deps, url) },
     { pattern: /^\/contracts\/([^/]+)$/, handle: (deps, url, [name]) => contractPage(deps, url, name!) },
+    // scope: the session's; undefined while the view admits organization-wide sessions only (scopeRefusal)
+    { pattern: /^\/workflows\/([^/]+)\/([^/]+)$/, handle: async (deps, url, [project, name]) => workflowPage(deps, url, project!, name!, undefined) },
   ];
 }
 
@@ -101,12 +104,12 @@ async function dashboard(deps: ServiceDeps, url: URL, opts: WebOptions) {
   return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now(), await judgedRunPolicies(deps, report)) };
 }
 
-/** The policy status of each workflow's judged run (its newest finished run): only succeeded runs have a statement. */
+/** The policy status of each workflow's judged run (its newest finished run): only succeeded and blocked runs have a statement. */
 async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport): Promise<RunPolicies> {
   const out = new Map<string, PolicyStatus | undefined>();
   for (const w of report.groups.flatMap((g) => g.workflows)) {
     const run = w.judgedRun;
-    if (!run || run.state !== "succeeded") continue;
+    if (!run || !isAttested(run.state)) continue;
     const detail = await describeRun(deps, { id: run.id });
     out.set(run.id, readPolicyStatus(detail.attestation?.statement));
   }

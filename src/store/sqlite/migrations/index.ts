@@ -8,6 +8,7 @@ import { runStateIndex } from "./006-run-state-index.ts";
 import { attestationStates } from "./007-attestation-states.ts";
 import { policies } from "./008-policies.ts";
 import { casBackends } from "./009-cas-backends.ts";
+import { runPolicyStatus } from "./011-run-policy-status.ts";
 
 export interface Migration {
   name: string;
@@ -15,4 +16,4 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies, casBackends];
+export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies, casBackends, runPolicyStatus];
