@@ -24,10 +24,10 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
   const t0 = Date.parse("2026-01-01T00:00:00Z");
   const org = repo.ensureOrg("default", new Date(t0).toISOString());
   const contract = repo.createContract(org.id, "bench", null, new Date(t0).toISOString());
-  repo.addRevision(contract.id, "schemaVersion: v1\n", "yaml", "sha256:bench", new Date(t0).toISOString());
+  repo.addRevision(contract.id, "schemaVersion: v1\n", "yaml", "sha256:bench", new Date(t0).toISOString(), "local");
   const workflows = Array.from({ length: 10 }, (_, i) => {
     const project = repo.ensureProject(org.id, `project-${i % 2}`, new Date(t0).toISOString());
-    return repo.createWorkflow({ orgId: org.id, projectId: project.id, name: `wf-${i}`, team: "bench", description: null, contractId: contract.id }, new Date(t0).toISOString());
+    return repo.createWorkflow({ orgId: org.id, projectId: project.id, name: `wf-${i}`, team: "bench", description: null, contractId: contract.id, createdBy: "local" }, new Date(t0).toISOString());
   });
   const sample: Seeded["sampleDigests"] = { material: [], attestation: [], commit: [] };
   const BATCH = 10_000;

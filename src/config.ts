@@ -25,13 +25,19 @@ export interface RemoteConfig {
   /** Base URL without a trailing slash, e.g. http://cairn.internal:8080 */
   url: string;
   token: string;
+  /** A private CA to trust for an https control plane (--control-plane-ca/CAIRN_CONTROL_PLANE_CA). */
+  ca?: CaSource;
 }
+
+/** Inline PEM, or a file that the client reads when it starts (src/remote/tls.ts), so config stays pure. */
+export type CaSource = { from: "--control-plane-ca" | "CAIRN_CONTROL_PLANE_CA" } & ({ pem: string } | { path: string });
 
 export interface ConfigFlags {
   home?: string;
   localStatePath?: string;
   controlPlane?: string;
   token?: string;
+  controlPlaneCa?: string;
 }
 
 export function readEnv(): Env {
@@ -43,12 +49,26 @@ export function loadConfig(env: Env, flags: ConfigFlags, cwd: string, interactiv
   const home = resolve(cwd, flags.home ?? env.CAIRN_HOME ?? join(env.HOME ?? homedir(), ".cairn"));
   const statePath = resolve(cwd, flags.localStatePath ?? env.CAIRN_STATE_PATH ?? join(home, "attestation.state.json"));
   const runTtlMs = parseDuration(env.CAIRN_RUN_TTL ?? "1h", "CAIRN_RUN_TTL");
-  const remote = remoteConfig(flags.controlPlane ?? env.CAIRN_CONTROL_PLANE, flags.token ?? env.CAIRN_TOKEN);
+  const ca = caSource(flags.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, cwd);
+  const remote = remoteConfig(flags.controlPlane ?? env.CAIRN_CONTROL_PLANE, flags.token ?? env.CAIRN_TOKEN, ca);
   return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs, ...(remote && { remote }) };
 }
 
-/** Both or neither: a control plane needs a token, and a token alone names no server. Only http(s) URLs. */
-export function remoteConfig(url: string | undefined, token: string | undefined): RemoteConfig | undefined {
+/** --control-plane-ca beats CAIRN_CONTROL_PLANE_CA (an empty variable is unset): PEM text if it holds a PEM block, else a path. */
+export function caSource(flag: string | undefined, env: string | undefined, cwd: string): CaSource | undefined {
+  const from = flag !== undefined ? "--control-plane-ca" : "CAIRN_CONTROL_PLANE_CA";
+  const value = flag ?? (env?.trim() ? env : undefined);
+  if (value === undefined) return undefined;
+  if (!value.trim()) throw new CairnError("USAGE", `${from} is empty`, { hint: "give a PEM file of the CA that issued the control plane's certificate" });
+  return value.includes("-----BEGIN") ? { from, pem: value } : { from, path: resolve(cwd, value.trim()) };
+}
+
+/**
+ * Both or neither: a control plane needs a token, and a token alone names no server. Only http(s) URLs; a CA only
+ * with an https one (with http:// it would be ignored while the token crosses the network in clear text).
+ */
+export function remoteConfig(url: string | undefined, token: string | undefined, ca?: CaSource): RemoteConfig | undefined {
+  if (!url && !token && ca) throw new CairnError("USAGE", `${ca.from} is set but no control plane is`, { hint: "add --control-plane https://… (CAIRN_CONTROL_PLANE) with --token, or drop the CA to work locally" });
   if (!url && !token) return undefined;
   if (!url) throw new CairnError("USAGE", "--token (CAIRN_TOKEN) is set but no control plane is", { hint: "add --control-plane URL (CAIRN_CONTROL_PLANE), or unset the token to work locally" });
   if (!token) throw new CairnError("USAGE", `--control-plane ${url} needs an API token`, { hint: "pass --token T or set CAIRN_TOKEN (create one with `cairn org api-token create`)" });
@@ -61,7 +81,12 @@ export function remoteConfig(url: string | undefined, token: string | undefined)
   if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
     throw new CairnError("USAGE", `--control-plane ${url}: only http and https are supported`, { hint: "e.g. --control-plane https://cairn.internal" });
   }
-  return { url: parsed.origin + parsed.pathname.replace(/\/+$/, ""), token };
+  if (ca && parsed.protocol === "http:") {
+    throw new CairnError("USAGE", `${ca.from} is set but --control-plane ${url} is plain http: the CA would not be used`, {
+      hint: `use the https:// address of the control plane, or drop ${ca.from}`,
+    });
+  }
+  return { url: parsed.origin + parsed.pathname.replace(/\/+$/, ""), token, ...(ca && { ca }) };
 }
 
 /**

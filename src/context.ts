@@ -17,6 +17,7 @@ import { VERSION } from "./version.ts";
 import { SqliteCasBackendRepo } from "./store/sqlite/cas-backend-repo.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
+import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
 
 export interface AppContext extends ServiceDeps {
   close(): void;
@@ -53,6 +54,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     state: new StateFile(config.statePath),
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),
+    audit: new SqliteAuditRepo(db),
     reporter: overrides.reporter ?? { warn: () => {} },
     version: VERSION,
     close: () => db.close(),

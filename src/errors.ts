@@ -5,6 +5,7 @@
 export type ErrorCode =
   | "USAGE" // bad flags or arguments
   | "UNAUTHENTICATED" // missing, unknown, expired or revoked API token
+  | "FORBIDDEN" // the API token's role may not do this (inside its scope; outside it things are NOT_FOUND)
   | "ALREADY_EXISTS" // a named thing (organization, token, workflow) already exists
   | "IN_USE" // a thing cannot be deleted while others use it (a contract of live workflows)
   | "NOT_FOUND" // a named thing (file, workflow, blob) does not exist
@@ -68,6 +69,7 @@ export function exitCodeFor(e: unknown): number {
 const HTTP_STATUS: Record<ErrorCode, number> = {
   USAGE: 400,
   UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
   ALREADY_EXISTS: 409,
   IN_USE: 409,
   NOT_FOUND: 404,

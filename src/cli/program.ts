@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { applyCommand } from "../commands/apply.ts";
 import { attestationCommand } from "../commands/attestation/index.ts";
 import { artifactCommand } from "../commands/artifact.ts";
+import { auditCommand } from "../commands/audit.ts";
 import { casBackendCommand } from "../commands/cas-backend.ts";
 import { checkCommand } from "../commands/check.ts";
 import { discoverCommand } from "../commands/discover.ts";
@@ -22,6 +23,7 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ["--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)"],
   ["--control-plane <url>", "work against a `cairn serve` instead of the local store (env CAIRN_CONTROL_PLANE)"],
   ["--token <token>", "API token for --control-plane (env CAIRN_TOKEN)"],
+  ["--control-plane-ca <file>", "CA certificate (PEM file, or PEM text) to trust for an https --control-plane (env CAIRN_CONTROL_PLANE_CA)"],
 ];
 
 /** The command tree. Commands are thin: parse flags, call one service, render the result. */
@@ -34,7 +36,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand()]) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.

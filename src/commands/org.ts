@@ -1,12 +1,13 @@
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import type { TokenView } from "../services/control/tokens.ts";
 import { addPageOptions, outputOption, print, printNext, refuseRemote, withApp, withControlPlane, type OutputFormat } from "./shared.ts";
 import { orgKeyCommand } from "./org-key.ts";
+import { tokenCommand } from "./org-token.ts";
 
 type Out = { output: OutputFormat };
 type PageOpts = Out & { limit: number; next?: string };
+type UpdateOpts = Out & { name?: string; maxBlob?: string; implicitWorkflows?: "on" | "off" };
 
 /** `cairn org create|list|set` and `cairn org api-token create|list|revoke`. */
 export function orgCommand(): Command {
@@ -49,19 +50,21 @@ export function orgCommand(): Command {
       });
     });
   const update = new Command("update")
-    .description("set an organization's CAS blob size limit for `cairn serve` (on the machine holding the store)")
-    .option("--name <name>", "organization (default: the current one)")
-    .requiredOption("--max-blob <size>", "largest blob upload, e.g. 100MiB; `default` uses the server's --max-blob")
+    .description("change an organization's settings: attestors creating workflows (here or remotely), its blob limit (on the store's machine)")
+    .option("--name <name>", "organization (default: the current one; remotely: the token's)")
+    .addOption(new Option("--implicit-workflows <on|off>", "whether an attestor's `att init` may create a missing workflow (default on)").choices(["on", "off"]))
+    .option("--max-blob <size>", "largest blob upload for `cairn serve`, e.g. 100MiB; `default` uses the server's --max-blob (local only)")
     .addOption(outputOption())
-    .action(async (opts: Out & { name?: string; maxBlob: string }, c: Command) => {
-      refuseRemote(c, "org update", "the limit is the operator's setting, changed where the store lives");
+    .action(async (opts: UpdateOpts, c: Command) => {
+      if (opts.maxBlob !== undefined) refuseRemote(c, "org update --max-blob", "the limit is the operator's setting, changed where the store lives");
       const { parseSize } = await import("./serve.ts");
-      const maxBlobBytes = opts.maxBlob === "default" ? null : parseSize(opts.maxBlob, "--max-blob");
-      await withApp(c, async (app) => {
-        const { setMaxBlobBytes } = await import("../services/control/orgs.ts");
-        const r = setMaxBlobBytes(app, { name: opts.name, maxBlobBytes });
-        const shown = r.maxBlobBytes === null ? "the server's --max-blob" : `${r.maxBlobBytes} bytes`;
-        print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Max Blob", shown]] }));
+      const maxBlobBytes = opts.maxBlob === undefined ? undefined : opts.maxBlob === "default" ? null : parseSize(opts.maxBlob, "--max-blob");
+      const implicitWorkflows = opts.implicitWorkflows === undefined ? undefined : opts.implicitWorkflows === "on";
+      await withControlPlane(c, async (cp) => {
+        const r = await cp.orgs.update({ name: opts.name, implicitWorkflows, maxBlobBytes });
+        const rows = [["Name", r.name], ["Implicit Workflows", r.implicitWorkflows ? "on" : "off"]];
+        if (r.maxBlobBytes !== undefined) rows.push(["Max Blob", r.maxBlobBytes === null ? "the server's --max-blob" : `${r.maxBlobBytes} bytes`]);
+        print(opts.output, r, () => renderTable({ rows }));
       });
     });
   return new Command("org")
@@ -73,68 +76,4 @@ export function orgCommand(): Command {
     .addCommand(update)
     .addCommand(tokenCommand())
     .addCommand(orgKeyCommand());
-}
-
-function tokenCommand(): Command {
-  const create = new Command("create")
-    .description("create an API token; it is printed once and only its hash is stored")
-    .requiredOption("--name <name>", "token name (DNS-1123)")
-    .option("--project <name>", "restrict the token to this project")
-    .option("--workflow <name>", "restrict the token to this workflow of --project")
-    .option("--expiration <duration>", "expire after this long, e.g. 24h, 30d (default: never)")
-    .option("--description <text>", "what the token is for")
-    .addOption(outputOption())
-    .action(async (opts: Out & { name: string; project?: string; workflow?: string; expiration?: string; description?: string }, c: Command) => {
-      await withControlPlane(c, async (cp) => {
-        const t = await cp.tokens.create({ name: opts.name, project: opts.project, workflow: opts.workflow, expiration: opts.expiration, description: opts.description });
-        if (opts.output === "table") io.info("copy the token now: it is not shown again");
-        print(opts.output, t, () => renderTable({ rows: [...detailRows(t), ["Token", t.token]] }));
-      });
-    });
-  const list = addPageOptions(
-    new Command("list")
-      .description("list API tokens (never the tokens themselves)")
-      .option("--status <status>", "active, revoked, expired or all", "active")
-      .addOption(outputOption()),
-  ).action(async (opts: PageOpts & { status: string }, c: Command) => {
-    await withControlPlane(c, async (cp) => {
-      const page = await cp.tokens.list({ status: opts.status, limit: opts.limit, next: opts.next });
-      print(opts.output, page, () =>
-        renderTable({
-          head: ["ID", "Name", "Scope", "Status", "Created At", "Expires At", "Last Used"],
-          rows: page.items.map((t) => [t.id, t.name, scope(t), t.status, t.createdAt, t.expiresAt ?? "never", t.lastUsedAt ?? ""]),
-        }),
-      );
-      printNext(opts.output, page.next);
-    });
-  });
-  const revoke = new Command("revoke")
-    .description("revoke an API token (revoking twice changes nothing)")
-    .requiredOption("--id <id>", "token id, as `org api-token list` shows it")
-    .addOption(outputOption())
-    .action(async (opts: Out & { id: string }, c: Command) => {
-      await withControlPlane(c, async (cp) => {
-        const t = await cp.tokens.revoke({ id: opts.id });
-        if (opts.output === "table") io.info(t.alreadyRevoked ? `token ${t.name} was already revoked at ${t.revokedAt}` : `token ${t.name} revoked`);
-        print(opts.output, t, () => renderTable({ rows: detailRows(t) }));
-      });
-    });
-  return new Command("api-token").description("API tokens for `cairn serve` clients").addCommand(create).addCommand(list).addCommand(revoke);
-}
-
-function scope(t: TokenView): string {
-  if (t.workflow) return `workflow ${t.project}/${t.workflow}`;
-  return t.project ? `project ${t.project}` : "organization";
-}
-
-function detailRows(t: TokenView): string[][] {
-  return [
-    ["ID", t.id],
-    ["Name", t.name],
-    ["Scope", scope(t)],
-    ["Status", t.status],
-    ["Expires At", t.expiresAt ?? "never"],
-    ...(t.revokedAt ? [["Revoked At", t.revokedAt]] : []),
-    ...(t.description ? [["Description", t.description]] : []),
-  ];
 }

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { CairnError } from "../errors.ts";
+import { checkPlaintext, loadServerTls, withTlsErrors } from "./serve-tls.ts";
 import { configFor, refuseRemote } from "./shared.ts";
 
 interface ServeOpts {
@@ -7,6 +8,9 @@ interface ServeOpts {
   maxBody: string;
   maxBlob: string;
   shutdownGrace: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  insecurePlaintext?: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -36,6 +40,9 @@ export function serveCommand(): Command {
   return new Command("serve")
     .description("serve the control plane over a JSON HTTP API (docs/api.md); prints an admin token at first start")
     .option("--listen <host:port>", "address to listen on (port 0: a free port, printed on stderr)", "127.0.0.1:8080")
+    .option("--tls-cert <file>", "serve https with this PEM certificate (chain), with --tls-key (docs/tls.md)")
+    .option("--tls-key <file>", "the unencrypted PEM private key of --tls-cert")
+    .option("--insecure-plaintext", "allow plain http on a non-loopback address (only behind a TLS-terminating proxy)")
     .option("--max-body <size>", "largest JSON/text request body", "1MiB")
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
@@ -43,6 +50,8 @@ export function serveCommand(): Command {
       refuseRemote(c, "serve", "it serves the local store; --control-plane points at a server already");
       const { parseDuration } = await import("../config.ts");
       const listen = parseListen(opts.listen);
+      const tls = loadServerTls(opts.tlsCert, opts.tlsKey);
+      const plaintextWarning = checkPlaintext(listen.hostname, tls !== undefined, opts.insecurePlaintext === true);
       const limits = { maxBodyBytes: parseSize(opts.maxBody, "--max-body"), maxBlobBytes: parseSize(opts.maxBlob, "--max-blob") };
       const graceMs = parseDuration(opts.shutdownGrace, "--shutdown-grace");
       const { createAppContext } = await import("../context.ts");
@@ -56,7 +65,9 @@ export function serveCommand(): Command {
         const { createWebHandler } = await import("../server/web/index.ts");
         const { verificationKeys } = await import("../services/control/org-keys.ts");
         const web = createWebHandler({ verificationKeys: (deps) => verificationKeys(deps).map((k) => k.key) });
-        const server = startServer({ app, ...listen, limits, web });
+        if (plaintextWarning) process.stderr.write(`WARN cairn serve: ${plaintextWarning}\n`);
+        if (tls && tls.notAfter.getTime() < Date.now()) process.stderr.write(`WARN cairn serve: the --tls-cert certificate expired on ${tls.notAfter.toISOString()}; clients will refuse it\n`);
+        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");

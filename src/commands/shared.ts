@@ -12,10 +12,10 @@ export function outputOption(): Option {
   return new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table");
 }
 
-/** Config from global flags (--home) and the attestation group's --local-state-path. */
+/** Config from global flags (--home, --control-plane…) and the attestation group's --local-state-path. */
 export function configFor(cmd: Command): Config {
-  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string; controlPlane?: string; token?: string };
-  const flags = { home: o.home, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token };
+  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string; controlPlane?: string; token?: string; controlPlaneCa?: string };
+  const flags = { home: o.home, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token, controlPlaneCa: o.controlPlaneCa };
   return loadConfig(readEnv(), flags, process.cwd(), isatty(2));
 }
 

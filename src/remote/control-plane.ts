@@ -5,7 +5,8 @@ import type { DownloadInput, DownloadResult, UploadResult } from "../services/co
 import type { ContractDetail, ContractInput, ContractSummary, ContractUpdateResult } from "../services/control/contracts.ts";
 import type { DiscoverInput, DiscoverResult } from "../services/control/discover.ts";
 import type { OrgKeyView } from "../services/control/org-keys.ts";
-import type { OrgView } from "../services/control/orgs.ts";
+import type { OrgSettings, OrgView } from "../services/control/orgs.ts";
+import type { AuditListInput, AuditView } from "../services/control/audit.ts";
 import type { RunAttestation, RunDetail, RunListInput, RunRef, RunSummary } from "../services/control/runs.ts";
 import type { CreatedToken, TokenCreateInput, TokenView } from "../services/control/tokens.ts";
 import type { WorkflowCreateInput, WorkflowDetail, WorkflowUpdateInput, WorkflowView } from "../services/control/workflows.ts";
@@ -58,6 +59,13 @@ export interface ArtifactsPort {
 export interface OrgsPort {
   create(input: { name: string }): Promise<OrgView>;
   list(input: PageInput): Promise<Page<OrgView>>;
+  /** `name` absent: the current organization (remotely: the token's). */
+  /** `maxBlobBytes` is the operator's, local only (the command refuses it remotely). */
+  update(input: { name?: string; implicitWorkflows?: boolean; maxBlobBytes?: number | null }): Promise<OrgSettings>;
+}
+
+export interface AuditPort {
+  list(input: AuditListInput): Promise<Page<AuditView>>;
 }
 
 export interface TokensPort {
@@ -85,5 +93,6 @@ export interface ControlPlane {
   orgs: OrgsPort;
   tokens: TokensPort;
   keys: OrgKeysPort;
+  audit: AuditPort;
   close(): void;
 }

@@ -1,5 +1,6 @@
 import { CairnError, isErrorCode } from "../errors.ts";
 import type { RemoteConfig } from "../config.ts";
+import { caPem, connectionError } from "./tls.ts";
 
 export interface RequestOptions {
   /** JSON-encoded unless `raw` is given. */
@@ -12,13 +13,18 @@ export interface RequestOptions {
 /**
  * The one HTTP client of `cairn serve` (the remote CLI's transport): bearer token, JSON in and out, and the server's
  * `{"error": {...}}` turned back into the same CairnError the service threw, so remote mode prints and exits exactly
- * as local mode does. Only ever talks to the configured control plane.
+ * as local mode does. Only ever talks to the configured control plane, trusting only its --control-plane-ca if given.
  */
 export class RemoteClient {
+  /** Read once, when the client is made: a missing or malformed CA is a USAGE error before any request. */
+  private readonly tls: { ca: string } | undefined;
+
   constructor(
     readonly config: RemoteConfig,
     private readonly fetchImpl: typeof fetch = fetch,
-  ) {}
+  ) {
+    this.tls = config.ca ? { ca: caPem(config.ca) } : undefined;
+  }
 
   /** A JSON call; returns the decoded body (undefined for 204). Warnings the server sent are passed to `warn`. */
   async json<T>(method: string, path: string, opts: RequestOptions = {}, warn?: (m: string) => void): Promise<T> {
@@ -41,12 +47,9 @@ export class RemoteClient {
     }
     let res: Response;
     try {
-      res = await this.fetchImpl(url, { method, headers, body, redirect: "error" });
+      res = await this.fetchImpl(url, { method, headers, body, redirect: "error", ...(this.tls && { tls: this.tls }) });
     } catch (e) {
-      throw new CairnError("IO", `cannot reach the control plane at ${this.config.url}: ${(e as Error).message}`, {
-        hint: "check --control-plane (CAIRN_CONTROL_PLANE) and that `cairn serve` is running",
-        cause: e,
-      });
+      throw connectionError(e, this.config.url, this.config.ca);
     }
     if (!res.ok) throw await toError(res, this.config.url);
     return res;

@@ -3,7 +3,7 @@ import type { Reporter } from "../services/deps.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { httpArtifacts } from "./http-artifacts.ts";
 import { RemoteClient } from "./http-client.ts";
-import { httpOrgKeys, httpOrgs, httpTokens } from "./http-orgs.ts";
+import { httpAudit, httpOrgKeys, httpOrgs, httpTokens } from "./http-orgs.ts";
 import { httpRuns } from "./http-runs.ts";
 import type { HttpDeps } from "./http-util.ts";
 import { httpContracts, httpWorkflows } from "./http-workflows.ts";
@@ -12,18 +12,20 @@ import { httpContracts, httpWorkflows } from "./http-workflows.ts";
 export function httpControlPlane(config: Config & { remote: RemoteConfig }, reporter: Reporter, fetchImpl?: typeof fetch): ControlPlane {
   const client = new RemoteClient(config.remote, fetchImpl);
   const deps: HttpDeps = { client, reporter, cwd: config.cwd };
-  let organization: Promise<string> | undefined;
+  let whoami: Promise<string> | undefined;
+  const organization = () => (whoami ??= client.json<{ organization: string }>("GET", "/api/v1/whoami").then((w) => w.organization));
   return {
     config,
     reporter,
-    organization: () => (organization ??= client.json<{ organization: string }>("GET", "/api/v1/whoami").then((w) => w.organization)),
+    organization,
     workflows: httpWorkflows(deps),
     contracts: httpContracts(deps),
     runs: httpRuns(deps),
     artifacts: httpArtifacts(deps),
-    orgs: httpOrgs(deps),
+    orgs: httpOrgs(deps, organization),
     tokens: httpTokens(deps),
     keys: httpOrgKeys(deps),
+    audit: httpAudit(deps),
     close: () => {},
   };
 }

@@ -95,7 +95,7 @@ describe("organizations, tokens and keys", () => {
     const admin = planes(api, api.tokens.admin);
     await same(admin, (cp) => cp.orgs.list({}));
     expect(await p.remote.orgs.list({})).toEqual({ items: [expect.objectContaining({ name: "default", current: true })] });
-    await expectCode(() => p.remote.orgs.create({ name: "third" }), "NOT_FOUND");
+    await expectCode(() => p.remote.orgs.create({ name: "third" }), "FORBIDDEN");
     expect(await admin.remote.orgs.create({ name: "third" })).toMatchObject({ name: "third", current: false });
     await same(admin, (cp) => cp.orgs.create({ name: "third" }));
   });

@@ -45,6 +45,7 @@ export function localControlPlane(app: AppContext): ControlPlane {
     orgs: {
       create: async (i) => (await orgs()).createOrg(app, i),
       list: async (i) => (await orgs()).listOrgs(app, i),
+      update: async (i) => (await orgs()).updateOrgSettings(app, i),
     },
     tokens: {
       create: async (i) => (await tokens()).createToken(app, i),
@@ -59,6 +60,7 @@ export function localControlPlane(app: AppContext): ControlPlane {
       list: async (i) => (await keys()).listOrgKeys(app, i),
       remove: async (i) => (await keys()).removeOrgKey(app, i),
     },
+    audit: { list: async (i) => (await import("../services/control/audit.ts")).listAudit(app, i) },
     close: () => app.close(),
   };
 }

@@ -29,12 +29,18 @@ export interface ReqOpts {
   headers?: Record<string, string>;
 }
 
+export type TokenName = "admin" | "org" | "maintainer" | "attestor" | "viewer" | "p1" | "p1build" | "p2" | "p1viewer" | "revoked" | "expired" | "other";
+
 export interface Api {
   s: TestStore;
   server: RunningServer;
   url: string;
-  /** admin, org (default org), p1 (project), p1build (workflow), p2, revoked, expired, other (organization "other"). */
-  tokens: Record<"admin" | "org" | "p1" | "p1build" | "p2" | "revoked" | "expired" | "other", string>;
+  /**
+   * admin (the instance admin), org (an admin of organization default), maintainer, attestor and viewer (organization-
+   * level), p1 and p2 (project attestors), p1build (a workflow attestor), p1viewer (a project viewer), revoked, expired,
+   * other (an admin of organization "other").
+   */
+  tokens: Record<TokenName, string>;
   runs: Record<"p1build" | "p1test" | "p2deploy" | "other", PushResult>;
   logs: string[];
   req(method: string, path: string, opts?: ReqOpts): Promise<Reply>;
@@ -66,13 +72,17 @@ export async function apiFixture(opts: { limits?: Partial<Limits>; web?: WebHand
   revokeToken(s.app, { id: gone.id });
   const tokens = {
     admin,
-    org: createToken(s.app, { name: "ci" }).token,
+    org: createToken(s.app, { name: "ci", role: "admin" }).token,
+    maintainer: createToken(s.app, { name: "secops", role: "maintainer" }).token,
+    attestor: createToken(s.app, { name: "org-ci", role: "attestor" }).token,
+    viewer: createToken(s.app, { name: "auditor", role: "viewer" }).token,
     p1: createToken(s.app, { name: "p1", project: "p1" }).token,
     p1build: createToken(s.app, { name: "p1build", project: "p1", workflow: "build" }).token,
     p2: createToken(s.app, { name: "p2", project: "p2" }).token,
+    p1viewer: createToken(s.app, { name: "p1viewer", project: "p1", role: "viewer" }).token,
     revoked: gone.token,
     expired,
-    other: createToken(other, { name: "o" }).token,
+    other: createToken(other, { name: "o", role: "admin" }).token,
   };
   const logs: string[] = [];
   const limits: Limits = { maxBodyBytes: 64 * 1024, maxBlobBytes: 1024 * 1024, ...opts.limits };

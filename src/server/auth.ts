@@ -24,6 +24,8 @@ export function authenticate(app: ServiceDeps, token: string): Principal {
   const id = authenticateToken(app, token);
   return {
     tokenId: id.tokenId,
+    tokenName: id.tokenName,
+    role: id.role,
     orgId: id.orgId,
     orgName: id.orgName,
     admin: id.admin,
@@ -37,9 +39,9 @@ export function scopeOf(p: Principal): Scope | undefined {
   return { ...(p.projectId ? { projectId: p.projectId } : {}), ...(p.workflowId ? { workflowId: p.workflowId } : {}) };
 }
 
-/** The services as the principal's organization sees them: config.organization is its name. */
+/** The services as the principal sees them: config.organization is its organization's name, actor its token. */
 export function scopedDeps(app: ServiceDeps, p: Principal, reporter: Reporter = app.reporter): ServiceDeps {
-  return { ...app, reporter, config: { ...app.config, organization: p.orgName } };
+  return { ...app, reporter, config: { ...app.config, organization: p.orgName }, actor: { tokenId: p.tokenId, tokenName: p.tokenName, role: p.role } };
 }
 
 /** The web view's session: the `cairn_session` cookie checked exactly as a bearer token; absent when invalid. */

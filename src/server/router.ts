@@ -1,16 +1,27 @@
-import type { Handler } from "./context.ts";
+import type { Role } from "../services/control/roles.ts";
+import type { Handler, RequestContext } from "./context.ts";
 
-/**
- * Who may call a route: any valid token, organization-level tokens only (not project/workflow-scoped ones), or the
- * instance admin token. Tokens below the level get the route's fixed 404 (never 403, never data-dependent).
- */
-export type Access = "any" | "org" | "admin";
+/** The least a token must be to call a route: a role, or the instance admin token printed at first start. */
+export type Need = Role | "instance-admin";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** "/api/v1/workflows/:project/:name": `:x` matches one decoded segment. */
   path: string;
-  access: Access;
+  need: Need;
+  /**
+   * What the route does, as the audit trail and refusals name it (`contract.update`, `push`, `run.read`).
+   * State-changing routes are audited on every call; reads only when the role refuses them.
+   */
+  action: string;
+  /**
+   * For routes acting on a scoped thing named in the path: throws the NOT_FOUND the handler throws for an absent one
+   * when the thing is outside the token's scope. Runs before the role check, so a refusal by role (403) is only ever
+   * given for things the token can see, and outside its scope every answer is the not-found one.
+   */
+  target?: (c: RequestContext) => void;
+  /** A POST that changes nothing (a preview): audited as a read is. */
+  safe?: true;
   handler: Handler;
 }
 
@@ -26,16 +37,21 @@ interface Compiled {
 
 /** A list of routes matched segment by segment; a path matching only under other methods is 405 with Allow. */
 export class Router {
-  private readonly routes: Compiled[] = [];
+  private readonly compiled: Compiled[] = [];
 
   add(...routes: Route[]): this {
-    for (const route of routes) this.routes.push({ route, parts: route.path.split("/").slice(1) });
+    for (const route of routes) this.compiled.push({ route, parts: route.path.split("/").slice(1) });
     return this;
+  }
+
+  /** Every route, in matching order (the authorization tests check each one). */
+  routes(): readonly Route[] {
+    return this.compiled.map((c) => c.route);
   }
 
   match(method: string, segments: string[]): Match {
     const allow: string[] = [];
-    for (const c of this.routes) {
+    for (const c of this.compiled) {
       const params = matchParts(c.parts, segments);
       if (!params) continue;
       if (c.route.method === method) return { kind: "found", route: c.route, params };

@@ -35,12 +35,15 @@ describe("workflows", () => {
     expect([missing.status, missing.body.error.message]).toEqual([404, "contract nope does not exist in organization default"]);
   });
 
-  test("a project token creates in its own project, only with contracts its workflows use", async () => {
-    const t = api.tokens.p1;
-    expect((await api.req("POST", "/api/v1/workflows", { token: t, body: { name: "scoped", project: "p1", contract: "p1-test" } })).status).toBe(201);
-    const foreign = await api.req("POST", "/api/v1/workflows", { token: t, body: { name: "scoped2", project: "p1", contract: "p2-deploy" } });
-    expect([foreign.status, foreign.body.error.message]).toEqual([404, "contract p2-deploy does not exist in organization default"]);
-    expect((await api.req("DELETE", "/api/v1/workflows/p1/scoped", { token: t })).status).toBe(200);
+  test("workflows are a maintainer's: a project attestor gets the organization route's fixed 404, an organization attestor 403", async () => {
+    const body = { name: "scoped", project: "p1", contract: "p1-test" };
+    const scoped = await api.req("POST", "/api/v1/workflows", { token: api.tokens.p1, body });
+    expect([scoped.status, scoped.body.error.message]).toEqual([404, "this route needs an organization-level API token (this one is scoped to a project or workflow)"]);
+    const attestor = await api.req("POST", "/api/v1/workflows", { token: api.tokens.attestor, body });
+    expect([attestor.status, attestor.body.error.code, attestor.body.error.details]).toEqual([403, "FORBIDDEN", { needed: "maintainer", role: "attestor" }]);
+    expect((await api.req("POST", "/api/v1/workflows", { token: api.tokens.maintainer, body })).status).toBe(201);
+    expect((await api.req("DELETE", "/api/v1/workflows/p1/scoped", { token: api.tokens.p1 })).status).toBe(403); // in scope: the role refuses
+    expect((await api.req("DELETE", "/api/v1/workflows/p1/scoped", { token: api.tokens.maintainer })).status).toBe(200);
   });
 
   test("pagination stays correct inside a scope", async () => {
@@ -144,7 +147,7 @@ describe("tokens, organizations, whoami", () => {
 
   test("the admin creates organizations and tokens in them; those tokens see only their organization", async () => {
     const admin = api.tokens.admin;
-    expect((await api.req("POST", "/api/v1/orgs", { token: api.tokens.org, body: { name: "acme" } })).status).toBe(404);
+    expect((await api.req("POST", "/api/v1/orgs", { token: api.tokens.org, body: { name: "acme" } })).status).toBe(403); // an organization's admin, not the instance's
     const org = await api.req("POST", "/api/v1/orgs", { token: admin, body: { name: "acme" } });
     expect([org.status, org.body.name]).toEqual([201, "acme"]);
     expect((await api.req("POST", "/api/v1/orgs", { token: admin, body: { name: "acme" } })).status).toBe(409);

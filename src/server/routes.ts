@@ -1,5 +1,6 @@
 import { Router } from "./router.ts";
 import { attestationRoutes } from "./handlers/attestations.ts";
+import { auditRoutes } from "./handlers/audit.ts";
 import { blobRoutes } from "./handlers/blobs.ts";
 import { contractRoutes } from "./handlers/contracts.ts";
 import { craftingRoutes } from "./handlers/crafting.ts";
@@ -10,5 +11,5 @@ import { workflowRoutes } from "./handlers/workflows.ts";
 
 /** Every /api/v1 route (documented in docs/api.md). */
 export function apiRouter(): Router {
-  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes);
+  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes);
 }

@@ -1,12 +1,13 @@
 import { CairnError } from "../errors.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import { authenticate, bearerToken, scopeOf, scopedDeps, webSession } from "./auth.ts";
-import type { Limits } from "./context.ts";
+import { recordAudit } from "./audit-log.ts";
+import { authorize } from "./authorize.ts";
+import type { Limits, RequestContext } from "./context.ts";
 import { errorResponse } from "./http.ts";
 import { splitPath } from "./paths.ts";
 import { apiRouter } from "./routes.ts";
-import type { Access, Route } from "./router.ts";
-import type { Principal, WebHandler } from "./web-seam.ts";
+import type { WebHandler } from "./web-seam.ts";
 
 export interface ServerOptions {
   app: ServiceDeps;
@@ -16,6 +17,8 @@ export interface ServerOptions {
   limits: Limits;
   /** The web operator view for every non-/api path; without one those paths are 404. */
   web?: WebHandler;
+  /** PEM certificate (chain) and key: https instead of http. */
+  tls?: { cert: string; key: string };
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
 }
@@ -26,11 +29,6 @@ export interface RunningServer {
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
   stop(graceMs?: number): Promise<void>;
 }
-
-const DENIED: Record<Exclude<Access, "any">, string> = {
-  org: "this route needs an organization-level API token (this one is scoped to a project or workflow)",
-  admin: "this route needs the instance admin token",
-};
 
 /** Whether `p` settled within `ms`; the timer is cleared either way, so it never holds the process open. */
 async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
@@ -61,12 +59,29 @@ export function startServer(opts: ServerOptions): RunningServer {
       return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), Allow: m.allow.join(", ") } });
     }
     const principal = authenticate(opts.app, bearerToken(req));
-    checkAccess(m.route, principal);
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
-    const res = await m.route.handler({ req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits });
+    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, audit: {} };
+    let res: Response;
+    try {
+      authorize(m.route, c);
+      res = await m.route.handler(c);
+    } catch (e) {
+      audit(c, m.route, { error: e });
+      throw e;
+    }
+    audit(c, m.route, { status: res.status });
     for (const w of warnings) res.headers.append("Cairn-Warning", encodeURIComponent(w.slice(0, 500))); // decoded by src/remote/http-client.ts
     return res;
+  }
+
+  /** The audit row; a store too broken to take it is logged, and the answer (already decided) stands. */
+  function audit(...args: Parameters<typeof recordAudit>): void {
+    try {
+      recordAudit(...args);
+    } catch (e) {
+      log(`ERROR audit trail: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
 
   async function web(req: Request): Promise<Response> {
@@ -92,6 +107,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     port: opts.port,
     // Blob limits are enforced while streaming (per organization); Bun's own cap is only a backstop.
     maxRequestBodySize: Number.MAX_SAFE_INTEGER,
+    ...(opts.tls && { tls: opts.tls }),
     fetch(req) {
       const p = handle(req);
       inflight.add(p);
@@ -105,7 +121,7 @@ export function startServer(opts: ServerOptions): RunningServer {
   });
 
   return {
-    url: `http://${server.hostname}:${server.port}`,
+    url: `${opts.tls ? "https" : "http"}://${server.hostname}:${server.port}`,
     port: server.port!,
     async stop(graceMs = 10_000) {
       if (!(await within(server.stop(false), graceMs))) {
@@ -116,12 +132,6 @@ export function startServer(opts: ServerOptions): RunningServer {
       await within(Promise.allSettled([...inflight]), 2000);
     },
   };
-}
-
-function checkAccess(route: Route, p: Principal): void {
-  if (route.access === "any") return;
-  const allowed = route.access === "admin" ? p.admin : p.projectId === undefined && p.workflowId === undefined;
-  if (!allowed) throw new CairnError("NOT_FOUND", DENIED[route.access], { hint: "see docs/api.md for which token each route needs" });
 }
 
 /** The path only (a query may carry cursors or names, never logged), bounded and without control characters. */

@@ -1,8 +1,14 @@
+import type { Role } from "../services/control/roles.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 
-/** Who a request speaks for: the token's organization and scope. Out-of-scope things are 404, never 403. */
+/**
+ * Who a request speaks for: the token's organization, role and scope. Things outside the scope are 404 (as if absent);
+ * inside it, an action above the role is 403.
+ */
 export interface Principal {
   tokenId: string;
+  tokenName: string;
+  role: Role;
   orgId: string;
   /** The organization's name: services are scoped by giving them `config.organization = orgName`. */
   orgName: string;

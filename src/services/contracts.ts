@@ -47,23 +47,24 @@ export function emptyContract(name: string): LoadedContract {
  * The contract a workflow gets without --contract: `name` (by convention `<project>-<workflow>`) as stored — a
  * workflow deleted and created again finds its old contract unchanged — or a new empty one.
  */
-export function defaultContractRevision(repo: ControlPlaneRepo, orgId: string, name: string, now: string): ContractRevision {
+export function defaultContractRevision(repo: ControlPlaneRepo, orgId: string, name: string, now: string, createdBy: string): ContractRevision {
   const existing = repo.findContractByName(orgId, name);
-  return (existing && repo.latestRevision(existing.id)) ?? registerRevision(repo, orgId, name, emptyContract(name), now);
+  return (existing && repo.latestRevision(existing.id)) ?? registerRevision(repo, orgId, name, emptyContract(name), now, createdBy);
 }
 
-/** Finds or creates the named contract and adds a revision when the content differs from the latest one. */
+/** Finds or creates the named contract and adds a revision (made by `createdBy`) when the content differs from the latest one. */
 export function registerRevision(
   repo: ControlPlaneRepo,
   orgId: string,
   name: string,
   loaded: LoadedContract,
   now: string,
+  createdBy: string,
 ): ContractRevision {
   const existing = repo.findContractByName(orgId, name) ?? repo.createContract(orgId, name, loaded.contract.description ?? null, now);
   const latest = repo.latestRevision(existing.id);
   if (latest && latest.digest === loaded.digest) return latest;
-  return repo.addRevision(existing.id, loaded.body, loaded.bodyFormat, loaded.digest, now);
+  return repo.addRevision(existing.id, loaded.body, loaded.bodyFormat, loaded.digest, now, createdBy);
 }
 
 /** Parses a stored revision back into a contract. */

@@ -7,7 +7,9 @@ import type { WorkflowRepo } from "../store/workflow-port.ts";
 import type { AttestationStateRepo } from "../store/state-port.ts";
 import type { PolicyRepo } from "../store/policy-port.ts";
 import type { CasBackendRepo } from "../store/cas-backend-port.ts";
+import type { AuditRepo } from "../store/audit-port.ts";
 import type { StateFile } from "./state-file.ts";
+import type { Actor } from "./control/roles.ts";
 
 export interface Clock {
   now(): Date;
@@ -38,6 +40,10 @@ export interface ServiceDeps {
   policies: PolicyRepo;
   /** Where evidence blobs live besides the local CAS (`cairn cas-backend`); `blobs` already routes through them. */
   casBackends: CasBackendRepo;
+  /** The audit trail of `cairn serve` (`cairn audit list`). */
+  audit: AuditRepo;
   reporter: Reporter;
   version: string;
+  /** Who a `cairn serve` request speaks for; absent for local commands (one person's machine: roles do not apply). */
+  actor?: Actor;
 }

@@ -13,6 +13,8 @@ export interface OrgKeyRecord {
   /** cosign's key id, base64(sha256(DER SPKI)): what a bundle's publicKey.hint holds. */
   keyId: string;
   createdAt: string;
+  /** `token:<name>` or `local`; null for keys older than roles. */
+  createdBy: string | null;
   /** Set by a removal; removed keys stay for the record but verify nothing new. */
   removedAt: string | null;
 }

@@ -1,3 +1,5 @@
+import type { Role } from "../services/control/roles.ts";
+
 /** Storage port for organizations, the current-organization setting, API tokens and the blob references gc/fsck need. */
 
 export interface OrgRecord {
@@ -18,6 +20,9 @@ export interface TokenRecord {
   workflowId: string | null;
   /** The instance admin token of `cairn serve` (may create organizations). */
   admin: boolean;
+  role: Role;
+  /** `token:<name>` or `local`; null for tokens older than roles. */
+  createdBy: string | null;
   /** Names for display (null when unscoped). */
   project: string | null;
   workflow: string | null;
@@ -42,6 +47,8 @@ export interface NewToken {
   createdAt: string;
   expiresAt: string | null;
   admin?: boolean;
+  role: Role;
+  createdBy: string;
 }
 
 export interface TokenQuery {
@@ -83,6 +90,9 @@ export interface OrgRepo {
   /** organizations.max_blob_bytes: the organization's CAS blob size limit, null for the server default. */
   maxBlobBytes(orgId: string): number | null;
   setMaxBlobBytes(orgId: string, bytes: number | null): void;
+  /** organizations.implicit_workflows: whether an attestor's `att init` may create a missing workflow. */
+  implicitWorkflows(orgId: string): boolean;
+  setImplicitWorkflows(orgId: string, allowed: boolean): void;
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */

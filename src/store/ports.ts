@@ -98,7 +98,12 @@ export interface ContractRevision {
   bodyFormat: "yaml" | "json";
   digest: string;
   createdAt: string;
+  /** `token:<name>` or `local`; null for revisions older than roles. */
+  createdBy: string | null;
 }
+
+/** A workflow to create: who created it, and whether an attestor's `att init` did (implicitly). */
+export type NewWorkflow = Omit<Workflow, "id" | "contractName" | "project"> & { createdBy: string; implicit?: boolean };
 /** `succeeded` and `blocked` runs have an attestation; `blocked`: it is stored, but a gated policy was violated. */
 export type RunState = "initialized" | "succeeded" | "blocked" | "failed" | "cancelled" | "expired";
 export interface WorkflowRun {
@@ -147,12 +152,12 @@ export interface ControlPlaneRepo {
   /** Marks the version released (prerelease = false) unless it already is. */
   releaseProjectVersion(id: string, now: string): void;
   findWorkflow(orgId: string, project: string, name: string): Workflow | undefined;
-  createWorkflow(w: Omit<Workflow, "id" | "contractName" | "project">, now: string): Workflow;
+  createWorkflow(w: NewWorkflow, now: string): Workflow;
   findContractByName(orgId: string, name: string): { id: string; name: string } | undefined;
   createContract(orgId: string, name: string, description: string | null, now: string): { id: string; name: string };
   latestRevision(contractId: string): ContractRevision | undefined;
   getRevision(contractId: string, revision: number): ContractRevision | undefined;
-  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string): ContractRevision;
+  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): ContractRevision;
   createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): WorkflowRun;
   getRun(id: string): WorkflowRun | undefined;
   /** `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */

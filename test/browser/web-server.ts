@@ -9,9 +9,10 @@ export interface WebServer {
   stop(): Promise<void>;
 }
 
-export function startWebServer(app: ServiceDeps, handler: WebHandler): WebServer {
+/** With `tls` (PEM certificate and key) it serves https. */
+export function startWebServer(app: ServiceDeps, handler: WebHandler, tls?: { cert: string; key: string }): WebServer {
   const limits = { maxBodyBytes: 1024 * 1024, maxBlobBytes: 64 * 1024 * 1024 };
-  const server = startServer({ app, hostname: "127.0.0.1", port: 0, limits, web: handler, log: () => {} });
+  const server = startServer({ app, hostname: "127.0.0.1", port: 0, limits, web: handler, log: () => {}, ...(tls && { tls }) });
   return { url: server.url.replace(/\/$/, ""), stop: () => server.stop(1000) };
 }
 

@@ -100,7 +100,7 @@ describe("organizations through the compiled binary", () => {
   });
 
   test("org update --max-blob sets the organization's serve upload limit; default resets it; remote mode refuses", () => {
-    expect(sb.json<{ name: string; maxBlobBytes: number | null }>(["org", "update", "--name", "acme", "--max-blob", "100MiB"])).toEqual({ name: "acme", maxBlobBytes: 100 * 1024 * 1024 });
+    expect(sb.json<{ name: string; implicitWorkflows: boolean; maxBlobBytes: number | null }>(["org", "update", "--name", "acme", "--max-blob", "100MiB"])).toEqual({ name: "acme", implicitWorkflows: true, maxBlobBytes: 100 * 1024 * 1024 });
     expect(sb.json<{ maxBlobBytes: number | null }>(["org", "update", "--name", "acme", "--max-blob", "default"]).maxBlobBytes).toBeNull();
     expect(sb.run(["org", "update", "--max-blob", "lots"]).code).toBe(2);
     expect(sb.run(["org", "update", "--max-blob", "1MiB", "--control-plane", "http://127.0.0.1:9", "--token", "t"]).code).toBe(2);

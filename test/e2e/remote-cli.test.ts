@@ -37,8 +37,16 @@ function remote(args: string[], token = data.tokens.org): Run {
 
 const local = (args: string[]) => sb.run(args);
 
-/** Ids and token secrets made by two separate creations genuinely differ; nothing else is normalized. */
-const fresh = (s: string) => s.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>").replace(/cairn_[A-Za-z0-9_-]{43}/g, "<token>");
+/**
+ * Ids and token secrets made by two separate creations genuinely differ, and so does who made the thing (the remote
+ * token, or `local`); nothing else is normalized.
+ */
+const fresh = (s: string) =>
+  s
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, "<id>")
+    .replace(/cairn_[A-Za-z0-9_-]{43}/g, "<token>")
+    .replace(/("createdBy": )"(token:ci|local)"/g, '$1"<creator>"')
+    .replace(/(│ Created By │ )(token:ci|local)( +)/g, (_, a: string, who: string, pad: string) => `${a}<creator>${" ".repeat(Math.max(0, who.length + pad.length - 9))}`);
 
 /** Same exit code and stdout, remote first; errors and warnings (stderr) too when `stderr`. */
 function both(args: string[], opts: { token?: string; stderr?: boolean } = {}): Run {
@@ -80,7 +88,7 @@ describe("workflows and contracts", () => {
     twice(["workflow", "create", "--name", "demo", "--project", "p3", "--contract", "demo.yaml"], ["workflow", "delete", "--name", "demo", "--project", "p3"]);
     both(["workflow", "update", "--name", "demo", "--project", "p3", "--contract", "demo.yaml", "-o", "json"]); // unchanged: no new revision
     const scoped = remote(["workflow", "update", "--name", "build", "--project", "p1", "--contract", "demo.yaml"], data.tokens.p1);
-    expect([scoped.code, scoped.stderr]).toEqual([1, expect.stringContaining("organization-level API token")]);
+    expect([scoped.code, scoped.stderr]).toEqual([1, expect.stringContaining("ERR workflow.update needs the maintainer role; this API token is an attestor")]);
     for (const undo of [["workflow", "delete", "--name", "demo", "--project", "p3"], ["workflow", "contract", "delete", "--name", "demo"]]) expect(local(undo).code).toBe(0);
   });
 

@@ -10,7 +10,7 @@ let token = "";
 
 beforeAll(() => {
   sb.ok(["org", "create", "--name", "acme"]);
-  token = sb.json<{ token: string }>(["org", "api-token", "create", "--name", "ci"]).token;
+  token = sb.json<{ token: string }>(["org", "api-token", "create", "--name", "ci", "--role", "maintainer"]).token;
 });
 afterAll(() => sb.cleanup());
 

@@ -25,11 +25,11 @@ export async function serve(sb: Sandbox, args: string[] = []): Promise<Served> {
     }
   })();
   const deadline = Date.now() + 10_000;
-  while (!/listening on (http:\/\/\S+)/.test(err)) {
+  while (!/listening on (https?:\/\/\S+)/.test(err)) {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`cairn serve did not start:\n${err}`);
     await Bun.sleep(20);
   }
-  const url = /listening on (http:\/\/\S+)/.exec(err)![1]!;
+  const url = /listening on (https?:\/\/\S+)/.exec(err)![1]!;
   return {
     proc,
     url,
@@ -71,13 +71,13 @@ export async function seed(sb: Sandbox): Promise<Seeded> {
   const token = (name: string, extra: string[] = [], env: Record<string, string> = {}) =>
     sb.json<{ id: string; token: string }>(["org", "api-token", "create", "--name", name, ...extra], env);
   const made = {
-    org: token("ci"),
+    org: token("ci", ["--role", "admin"]),
     p1: token("p1", ["--project", "p1"]),
     p1build: token("p1build", ["--project", "p1", "--workflow", "build"]),
     p2: token("p2", ["--project", "p2"]),
     revoked: token("gone"),
     expired: token("old", ["--expiration", "1s"]),
-    other: token("o", [], { CAIRN_ORG: "other" }),
+    other: token("o", ["--role", "admin"], { CAIRN_ORG: "other" }),
   };
   sb.ok(["org", "api-token", "revoke", "--id", made.revoked.id]);
   await Bun.sleep(1100); // the 1s token expires

@@ -15,6 +15,7 @@ import { onlyFields } from "./fields.ts";
 async function push(c: RequestContext): Promise<Response> {
   const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
   const r = await ingestBundle(c.deps, bytes, { scope: c.scope });
+  c.audit.target = `run ${r.runId} (${r.project}/${r.workflow}) attestation ${r.digest}`;
   c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
   return json(r.created ? 201 : 200, r);
 }
@@ -22,6 +23,7 @@ async function push(c: RequestContext): Promise<Response> {
 async function addKey(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "publicKey"]);
+  c.audit.target = `key ${String(b.name)}`;
   return json(201, addOrgKey(c.deps, { name: field(b, "name", true), pem: field(b, "publicKey", true), source: "publicKey" }));
 }
 
@@ -31,8 +33,8 @@ function listKeys(c: RequestContext): Response {
 }
 
 export const attestationRoutes: Route[] = [
-  { method: "POST", path: "/api/v1/attestations", access: "any", handler: push },
-  { method: "GET", path: "/api/v1/keys", access: "org", handler: listKeys },
-  { method: "POST", path: "/api/v1/keys", access: "org", handler: addKey },
-  { method: "DELETE", path: "/api/v1/keys/:name", access: "org", handler: (c) => json(200, removeOrgKey(c.deps, { name: c.params.name! })) },
+  { method: "POST", path: "/api/v1/attestations", need: "attestor", action: "push", handler: push },
+  { method: "GET", path: "/api/v1/keys", need: "maintainer", action: "key.list", handler: listKeys },
+  { method: "POST", path: "/api/v1/keys", need: "maintainer", action: "key.add", handler: addKey },
+  { method: "DELETE", path: "/api/v1/keys/:name", need: "maintainer", action: "key.remove", handler: (c) => json(200, removeOrgKey(c.deps, { name: c.params.name! })) },
 ];

@@ -84,6 +84,6 @@ function verifiedStream(digest: string, blob: BlobStream): ReadableStream<Uint8A
 }
 
 export const blobRoutes: Route[] = [
-  { method: "POST", path: "/api/v1/blobs", access: "any", handler: upload },
-  { method: "GET", path: "/api/v1/blobs/:digest", access: "any", handler: download },
+  { method: "POST", path: "/api/v1/blobs", need: "attestor", action: "blob.upload", handler: upload },
+  { method: "GET", path: "/api/v1/blobs/:digest", need: "viewer", action: "blob.download", handler: download },
 ];

@@ -1,5 +1,6 @@
 import { applyText } from "../../services/control/apply.ts";
-import { createContract, deleteContract, describeContract, listContracts, updateContract } from "../../services/control/contracts.ts";
+import { createContract, deleteContract, describeContract, findContract, listContracts, updateContract } from "../../services/control/contracts.ts";
+import { checkName } from "../../services/control/orgs.ts";
 import type { RequestContext } from "../context.ts";
 import { boolParam, field, json, numberParam, readJsonObject, readText, stringParam } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -8,12 +9,16 @@ import { onlyFields } from "./fields.ts";
 /**
  * Contracts: GET/POST /api/v1/contracts, GET/PATCH/DELETE /api/v1/contracts/{name}, POST /api/v1/apply. The body
  * carries the contract text (`text`), never a path. Contracts are shared by the organization's projects, so changing
- * them needs an organization-level token; scoped tokens read the contracts their workflows use.
+ * them needs a maintainer (organization-level); scoped tokens read the contracts their workflows use.
  */
+
+/** The contract of the path, visible in the token's scope; else the not-found of an absent one (as describe). */
+const visible = (c: RequestContext) => void findContract(c.deps, checkName(c.params.name!, "--name"), c.scope);
 
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "text", "description"]);
+  c.audit.target = `contract ${String(b.name)}`;
   const created = createContract(c.deps, { name: field(b, "name", true), text: field(b, "text"), description: field(b, "description") });
   return json(201, created);
 }
@@ -32,19 +37,29 @@ function describe(c: RequestContext): Response {
 async function apply(c: RequestContext): Promise<Response> {
   const dryRun = boolParam(c.url.searchParams, "dryRun");
   const text = await readText(c.req, c.limits.maxBodyBytes);
-  return json(200, applyText(c.deps, { text, dryRun }));
+  const r = applyText(c.deps, { text, dryRun });
+  c.audit.target = r.items.map((i) => `${i.kind.toLowerCase()} ${i.name}`).join(", ");
+  return json(200, r);
 }
 
 export const contractRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/v1/contracts",
-    access: "any",
+    need: "viewer",
+    action: "contract.list",
     handler: (c) => json(200, listContracts(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next"), scope: c.scope })),
   },
-  { method: "POST", path: "/api/v1/contracts", access: "org", handler: create },
-  { method: "GET", path: "/api/v1/contracts/:name", access: "any", handler: describe },
-  { method: "PATCH", path: "/api/v1/contracts/:name", access: "org", handler: update },
-  { method: "DELETE", path: "/api/v1/contracts/:name", access: "org", handler: (c) => json(200, deleteContract(c.deps, { name: c.params.name! })) },
-  { method: "POST", path: "/api/v1/apply", access: "org", handler: apply },
+  { method: "POST", path: "/api/v1/contracts", need: "maintainer", action: "contract.create", handler: create },
+  { method: "GET", path: "/api/v1/contracts/:name", need: "viewer", action: "contract.read", handler: describe },
+  { method: "PATCH", path: "/api/v1/contracts/:name", need: "maintainer", action: "contract.update", target: visible, handler: update },
+  {
+    method: "DELETE",
+    path: "/api/v1/contracts/:name",
+    need: "maintainer",
+    action: "contract.delete",
+    target: visible,
+    handler: (c) => json(200, deleteContract(c.deps, { name: c.params.name! })),
+  },
+  { method: "POST", path: "/api/v1/apply", need: "maintainer", action: "apply", handler: apply },
 ];

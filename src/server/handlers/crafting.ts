@@ -1,6 +1,14 @@
 import { CairnError } from "../../errors.ts";
 import { previewRemoteInit, startRemoteInit } from "../../services/crafting/served-init.ts";
-import { readRemoteState, removeRemoteState, resetRemote, writeRemoteState } from "../../services/crafting/served-state.ts";
+import {
+  readRemoteState,
+  removeRemoteState,
+  resetRemote,
+  resettableRunOrg,
+  stateRunOrg,
+  visibleRow,
+  writeRemoteState,
+} from "../../services/crafting/served-state.ts";
 import type { RequestContext } from "../context.ts";
 import { boolField, field, json, readJsonObject, readText } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -20,6 +28,7 @@ async function preview(c: RequestContext): Promise<Response> {
 async function init(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   const req = initRequest(b, ["observations", "remoteState", "replaceRunId"]);
+  c.audit.target = `workflow ${req.project}/${req.workflow}`;
   const r = startRemoteInit(c.deps, req, {
     observations: observations(b.observations),
     remoteState: boolField(b, "remoteState") ?? false,
@@ -30,6 +39,11 @@ async function init(c: RequestContext): Promise<Response> {
 }
 
 const etag = (version: number) => `"${version}"`;
+
+// What each path-targeted route checks before the role: the same not-found its handler gives for an absent id.
+const stateTarget = (c: RequestContext) => void visibleRow(c.deps, c.params.id!, c.scope);
+const stateRunTarget = (c: RequestContext) => void stateRunOrg(c.deps, c.params.id!, c.scope);
+const runTarget = (c: RequestContext) => void resettableRunOrg(c.deps, c.params.id!, c.scope);
 
 function getState(c: RequestContext): Response {
   const { state, version } = readRemoteState(c.deps, c.params.id!, c.scope);
@@ -71,10 +85,10 @@ function reset(c: RequestContext): Response {
 }
 
 export const craftingRoutes: Route[] = [
-  { method: "POST", path: "/api/v1/attestations/preview", access: "any", handler: preview },
-  { method: "POST", path: "/api/v1/attestations/init", access: "any", handler: init },
-  { method: "GET", path: "/api/v1/attestations/:id/state", access: "any", handler: getState },
-  { method: "PUT", path: "/api/v1/attestations/:id/state", access: "any", handler: putState },
-  { method: "DELETE", path: "/api/v1/attestations/:id/state", access: "any", handler: deleteState },
-  { method: "DELETE", path: "/api/v1/attestations/:id", access: "any", handler: reset },
+  { method: "POST", path: "/api/v1/attestations/preview", need: "attestor", action: "attestation.preview", safe: true, handler: preview },
+  { method: "POST", path: "/api/v1/attestations/init", need: "attestor", action: "attestation.init", handler: init },
+  { method: "GET", path: "/api/v1/attestations/:id/state", need: "attestor", action: "attestation.state.read", target: stateTarget, handler: getState },
+  { method: "PUT", path: "/api/v1/attestations/:id/state", need: "attestor", action: "attestation.state.write", target: stateTarget, handler: putState },
+  { method: "DELETE", path: "/api/v1/attestations/:id/state", need: "attestor", action: "attestation.state.delete", target: stateRunTarget, handler: deleteState },
+  { method: "DELETE", path: "/api/v1/attestations/:id", need: "attestor", action: "attestation.reset", target: runTarget, handler: reset },
 ];

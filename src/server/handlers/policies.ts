@@ -7,7 +7,7 @@ import { onlyFields } from "./fields.ts";
 /**
  * The policy store: GET/POST /api/v1/policies, GET /api/v1/policies/{name}?revision. The body carries the policy
  * text, never a path. Policies belong to the whole organization: any token reads them (contracts of every scope may
- * reference them), only an organization-level token adds them.
+ * reference them), only a maintainer adds them.
  */
 
 async function add(c: RequestContext): Promise<Response> {
@@ -25,9 +25,10 @@ export const policyRoutes: Route[] = [
   {
     method: "GET",
     path: "/api/v1/policies",
-    access: "any",
+    need: "viewer",
+    action: "policy.list",
     handler: (c) => json(200, listStoredPolicies(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next") })),
   },
-  { method: "POST", path: "/api/v1/policies", access: "org", handler: add },
-  { method: "GET", path: "/api/v1/policies/:name", access: "any", handler: describe },
+  { method: "POST", path: "/api/v1/policies", need: "maintainer", action: "policy.add", handler: add },
+  { method: "GET", path: "/api/v1/policies/:name", need: "viewer", action: "policy.read", handler: describe },
 ];

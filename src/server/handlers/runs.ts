@@ -40,10 +40,10 @@ function discoverRoute(c: RequestContext): Response {
 }
 
 export const runRoutes: Route[] = [
-  { method: "GET", path: "/api/v1/runs", access: "any", handler: list },
+  { method: "GET", path: "/api/v1/runs", need: "viewer", action: "run.list", handler: list },
   // before /runs/:id/attestation, which the path /runs/by-digest/attestation would also match
-  { method: "GET", path: "/api/v1/runs/by-digest/:digest", access: "any", handler: async (c) => json(200, await describeRun(c.deps, { digest: c.params.digest!, scope: c.scope })) },
-  { method: "GET", path: "/api/v1/runs/:id", access: "any", handler: async (c) => json(200, await describeRun(c.deps, { id: c.params.id!, scope: c.scope })) },
-  { method: "GET", path: "/api/v1/runs/:id/attestation", access: "any", handler: attestation },
-  { method: "GET", path: "/api/v1/discover/:digest", access: "any", handler: discoverRoute },
+  { method: "GET", path: "/api/v1/runs/by-digest/:digest", need: "viewer", action: "run.read", handler: async (c) => json(200, await describeRun(c.deps, { digest: c.params.digest!, scope: c.scope })) },
+  { method: "GET", path: "/api/v1/runs/:id", need: "viewer", action: "run.read", handler: async (c) => json(200, await describeRun(c.deps, { id: c.params.id!, scope: c.scope })) },
+  { method: "GET", path: "/api/v1/runs/:id/attestation", need: "viewer", action: "attestation.read", handler: attestation },
+  { method: "GET", path: "/api/v1/discover/:digest", need: "viewer", action: "discover", handler: discoverRoute },
 ];

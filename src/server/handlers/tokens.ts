@@ -1,13 +1,13 @@
 import { CairnError } from "../../errors.ts";
-import { createOrg, listOrgs } from "../../services/control/orgs.ts";
+import { createOrg, listOrgs, updateOrgSettings } from "../../services/control/orgs.ts";
 import { createToken, listTokens, revokeToken } from "../../services/control/tokens.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { RequestContext } from "../context.ts";
-import { field, json, numberParam, readJsonObject, stringParam } from "../http.ts";
+import { boolField, field, json, numberParam, readJsonObject, stringParam } from "../http.ts";
 import type { Route } from "../router.ts";
 import { onlyFields } from "./fields.ts";
 
-/** API tokens (organization-level tokens only), organizations (creating them: admin only) and whoami. */
+/** API tokens (admins), organizations (creating them: the instance admin; their settings: admins) and whoami. */
 
 /**
  * The organization a new token goes to: the caller's own, or (admin only) another existing one. For anyone else a
@@ -25,10 +25,12 @@ function targetDeps(c: RequestContext, organization: string | undefined): Servic
 
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
-  onlyFields(b, ["name", "project", "workflow", "expiration", "description", "organization"]);
+  onlyFields(b, ["name", "project", "workflow", "expiration", "description", "organization", "role"]);
+  c.audit.target = `token ${String(b.name)}${typeof b.role === "string" ? ` (${b.role})` : ""}`;
   const deps = targetDeps(c, field(b, "organization"));
   const t = createToken(deps, {
     name: field(b, "name", true),
+    role: field(b, "role"),
     project: field(b, "project"),
     workflow: field(b, "workflow"),
     expiration: field(b, "expiration"),
@@ -56,21 +58,34 @@ async function createOrgRoute(c: RequestContext): Promise<Response> {
   return json(201, createOrg(c.deps, { name: field(b, "name", true) }));
 }
 
+/** `PATCH /api/v1/orgs/{name}`: the admin's own organization's settings; any other name is the not-found of an absent one. */
+async function updateOrg(c: RequestContext): Promise<Response> {
+  const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
+  onlyFields(b, ["implicitWorkflows"]);
+  return json(200, updateOrgSettings(c.deps, { implicitWorkflows: boolField(b, "implicitWorkflows") }));
+}
+
+const ownOrg = (c: RequestContext) => {
+  if (c.params.name !== c.principal.orgName) throw new CairnError("NOT_FOUND", `organization ${c.params.name} does not exist`, { hint: "a token changes the settings of its own organization" });
+};
+
 function whoami(c: RequestContext): Response {
   const t = c.deps.orgs.getToken(c.principal.orgId, c.principal.tokenId)!;
   return json(200, {
     organization: c.principal.orgName,
     token: { id: t.id, name: t.name, expiresAt: t.expiresAt },
     scope: { project: t.project, workflow: t.workflow },
+    role: t.role,
     admin: c.principal.admin,
   });
 }
 
 export const tokenRoutes: Route[] = [
-  { method: "GET", path: "/api/v1/tokens", access: "org", handler: list },
-  { method: "POST", path: "/api/v1/tokens", access: "org", handler: create },
-  { method: "DELETE", path: "/api/v1/tokens/:id", access: "org", handler: (c) => json(200, revokeToken(c.deps, { id: c.params.id! })) },
-  { method: "GET", path: "/api/v1/orgs", access: "any", handler: orgs },
-  { method: "POST", path: "/api/v1/orgs", access: "admin", handler: createOrgRoute },
-  { method: "GET", path: "/api/v1/whoami", access: "any", handler: whoami },
+  { method: "GET", path: "/api/v1/tokens", need: "admin", action: "token.list", handler: list },
+  { method: "POST", path: "/api/v1/tokens", need: "admin", action: "token.create", handler: create },
+  { method: "DELETE", path: "/api/v1/tokens/:id", need: "admin", action: "token.revoke", handler: (c) => json(200, revokeToken(c.deps, { id: c.params.id! })) },
+  { method: "GET", path: "/api/v1/orgs", need: "viewer", action: "org.list", handler: orgs },
+  { method: "POST", path: "/api/v1/orgs", need: "instance-admin", action: "org.create", handler: createOrgRoute },
+  { method: "PATCH", path: "/api/v1/orgs/:name", need: "admin", action: "org.update", target: ownOrg, handler: updateOrg },
+  { method: "GET", path: "/api/v1/whoami", need: "viewer", action: "whoami", handler: whoami },
 ];

@@ -1,4 +1,4 @@
-import { createWorkflow, deleteWorkflow, describeWorkflow, listWorkflows, updateWorkflow } from "../../services/control/workflows.ts";
+import { createWorkflow, deleteWorkflow, describeWorkflow, findWorkflow, listWorkflows, updateWorkflow } from "../../services/control/workflows.ts";
 import type { RequestContext } from "../context.ts";
 import { boolField, field, json, numberParam, readJsonObject, stringParam } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -7,6 +7,9 @@ import { onlyFields } from "./fields.ts";
 /** Workflows: GET/POST /api/v1/workflows, GET/PATCH/DELETE /api/v1/workflows/{project}/{name}. */
 
 const ref = (c: RequestContext) => ({ project: c.params.project!, name: c.params.name! });
+
+/** The workflow of the path, inside the token's scope; else the not-found of an absent one. */
+const visible = (c: RequestContext) => void findWorkflow(c.deps, c.params.name!, c.params.project!, c.scope);
 
 function list(c: RequestContext): Response {
   const q = c.url.searchParams;
@@ -23,6 +26,7 @@ function list(c: RequestContext): Response {
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "project", "team", "description", "contract", "contractText", "skipIfExists"]);
+  c.audit.target = `workflow ${String(b.project)}/${String(b.name)}`;
   const wf = createWorkflow(c.deps, {
     name: field(b, "name", true),
     project: field(b, "project", true),
@@ -49,9 +53,22 @@ async function update(c: RequestContext): Promise<Response> {
 }
 
 export const workflowRoutes: Route[] = [
-  { method: "GET", path: "/api/v1/workflows", access: "any", handler: list },
-  { method: "POST", path: "/api/v1/workflows", access: "any", handler: create },
-  { method: "GET", path: "/api/v1/workflows/:project/:name", access: "any", handler: (c) => json(200, describeWorkflow(c.deps, { ...ref(c), scope: c.scope })) },
-  { method: "PATCH", path: "/api/v1/workflows/:project/:name", access: "any", handler: update },
-  { method: "DELETE", path: "/api/v1/workflows/:project/:name", access: "any", handler: (c) => json(200, deleteWorkflow(c.deps, { ...ref(c), scope: c.scope })) },
+  { method: "GET", path: "/api/v1/workflows", need: "viewer", action: "workflow.list", handler: list },
+  { method: "POST", path: "/api/v1/workflows", need: "maintainer", action: "workflow.create", handler: create },
+  {
+    method: "GET",
+    path: "/api/v1/workflows/:project/:name",
+    need: "viewer",
+    action: "workflow.read",
+    handler: (c) => json(200, describeWorkflow(c.deps, { ...ref(c), scope: c.scope })),
+  },
+  { method: "PATCH", path: "/api/v1/workflows/:project/:name", need: "maintainer", action: "workflow.update", target: visible, handler: update },
+  {
+    method: "DELETE",
+    path: "/api/v1/workflows/:project/:name",
+    need: "maintainer",
+    action: "workflow.delete",
+    target: visible,
+    handler: (c) => json(200, deleteWorkflow(c.deps, { ...ref(c), scope: c.scope })),
+  },
 ];

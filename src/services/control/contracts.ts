@@ -5,6 +5,7 @@ import { emptyContract, loadContractFile, parseContractText, registerRevision, t
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
+import { actorLabel } from "./roles.ts";
 import { currentOrgId } from "./runs.ts";
 
 /** A contract as `workflow contract list` shows it: the stored record without its ids. */
@@ -99,7 +100,7 @@ export function createContract(deps: ServiceDeps, input: ContractInput): Contrac
       });
     }
     const c = deps.repo.createContract(org.id, name, input.description ?? loaded.contract.description ?? null, now);
-    deps.repo.addRevision(c.id, loaded.body, loaded.bodyFormat, loaded.digest, now);
+    deps.repo.addRevision(c.id, loaded.body, loaded.bodyFormat, loaded.digest, now, actorLabel(deps.actor));
     return summary(deps.workflows.getContract(org.id, name)!);
   });
 }
@@ -118,7 +119,7 @@ export function updateContract(deps: ServiceDeps, input: ContractInput): Contrac
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const c = findContract(deps, name);
-    const rev = loaded ? registerRevision(deps.repo, c.orgId, name, loaded, now) : undefined;
+    const rev = loaded ? registerRevision(deps.repo, c.orgId, name, loaded, now, actorLabel(deps.actor)) : undefined;
     const changed = rev !== undefined && rev.revision !== c.latestRevision;
     // A new revision brings its metadata.description along, unless --description says otherwise.
     const description = input.description ?? (changed ? loaded!.contract.description : undefined);

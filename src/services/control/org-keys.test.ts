@@ -23,6 +23,7 @@ describe("org keys", () => {
       keyId: keyId(ec.publicKey),
       status: "active",
       createdAt: "2025-01-01T00:00:00.000Z",
+      createdBy: "local",
       removedAt: null,
       publicKey: publicKeyPem(ec.publicKey),
     });

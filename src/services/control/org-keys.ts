@@ -8,6 +8,7 @@ import type { OrgKeyRecord, OrgKeyStatus } from "../../store/org-key-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
+import { actorLabel } from "./roles.ts";
 
 /** A registered key as `org key list` and the server show it. */
 export interface OrgKeyView {
@@ -16,6 +17,8 @@ export interface OrgKeyView {
   keyId: string;
   status: OrgKeyStatus;
   createdAt: string;
+  /** `token:<name>` or `local`; null for keys registered before roles. */
+  createdBy: string | null;
   removedAt: string | null;
   publicKey: string;
 }
@@ -46,6 +49,7 @@ const view = (k: OrgKeyRecord): OrgKeyView => ({
   keyId: k.keyId,
   status: k.removedAt ? "removed" : "active",
   createdAt: k.createdAt,
+  createdBy: k.createdBy,
   removedAt: k.removedAt,
   publicKey: k.publicKeyPem,
 });
@@ -94,8 +98,9 @@ export function addOrgKey(deps: ServiceDeps, input: OrgKeyAddInput): OrgKeyView 
         hint: "a key is registered once; `cairn org key list` shows it",
       });
     }
-    deps.orgKeys.insertKey({ ...record, orgId: org.id, createdAt: now });
-    return view({ ...record, orgId: org.id, createdAt: now, removedAt: null });
+    const createdBy = actorLabel(deps.actor);
+    deps.orgKeys.insertKey({ ...record, orgId: org.id, createdAt: now, createdBy });
+    return view({ ...record, orgId: org.id, createdAt: now, removedAt: null, createdBy });
   });
 }
 

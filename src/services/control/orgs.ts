@@ -80,6 +80,30 @@ export function setMaxBlobBytes(deps: ServiceDeps, input: { name?: string; maxBl
   return { name, maxBlobBytes: deps.orgs.maxBlobBytes(org.id) };
 }
 
+export interface OrgSettings {
+  name: string;
+  /** Whether an attestor's `att init` may create a missing workflow (Chainloop: not prevent_implicit_workflow_creation). */
+  implicitWorkflows: boolean;
+  /** Only when changed (`org update --max-blob`, local): the blob limit, null for the server's --max-blob. */
+  maxBlobBytes?: number | null;
+}
+
+/**
+ * An organization's settings (`org update`, `PATCH /api/v1/orgs/{name}`): `name` or the current one; absent fields stay
+ * as they are.
+ */
+export function updateOrgSettings(deps: ServiceDeps, input: { name?: string; implicitWorkflows?: boolean; maxBlobBytes?: number | null }): OrgSettings {
+  const name = checkName(input.name ?? deps.config.organization, "--name");
+  if (input.implicitWorkflows === undefined && input.maxBlobBytes === undefined) {
+    throw new CairnError("USAGE", "nothing to update: pass --implicit-workflows on|off and/or --max-blob SIZE", { hint: "e.g. `cairn org update --implicit-workflows off`" });
+  }
+  const blob = input.maxBlobBytes === undefined ? undefined : setMaxBlobBytes(deps, { name, maxBlobBytes: input.maxBlobBytes });
+  const org = name === "default" ? deps.repo.ensureOrg(name, deps.clock.now().toISOString()) : deps.orgs.getOrg(name);
+  if (!org) throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: "see `cairn org list`" });
+  if (input.implicitWorkflows !== undefined) deps.orgs.setImplicitWorkflows(org.id, input.implicitWorkflows);
+  return { name: org.name, implicitWorkflows: deps.orgs.implicitWorkflows(org.id), ...(blob && { maxBlobBytes: blob.maxBlobBytes }) };
+}
+
 function nameCursor(next: string): string {
   const [name, ...rest] = decodeCursor(next);
   if (typeof name !== "string" || rest.length > 0) {

@@ -49,7 +49,7 @@ describe("API tokens", () => {
     expect([w.project, w.workflow]).toEqual(["skynet", "build"]);
     const ids = authenticateToken(app, w.token);
     const wf = app.repo.findWorkflow(ids.orgId, "skynet", "build")!;
-    expect(ids).toEqual({ tokenId: w.id, orgId: wf.orgId, orgName: "default", admin: false, projectId: wf.projectId, workflowId: wf.id });
+    expect(ids).toEqual({ tokenId: w.id, tokenName: "wf", role: "attestor", orgId: wf.orgId, orgName: "default", admin: false, projectId: wf.projectId, workflowId: wf.id });
     // another organization does not see skynet
     createOrg(app, { name: "other" });
     setCurrentOrg(app, { name: "other" });
@@ -105,7 +105,7 @@ describe("API tokens", () => {
 
     const before = listTokens(app, {}).items[0]!.lastUsedAt;
     expect(before).toBeNull();
-    expect(authenticateToken(app, long.token)).toEqual({ tokenId: long.id, orgId: app.repo.findOrg("default")!.id, orgName: "default", admin: false });
+    expect(authenticateToken(app, long.token)).toEqual({ tokenId: long.id, tokenName: "long", role: "attestor", orgId: app.repo.findOrg("default")!.id, orgName: "default", admin: false });
     const first = clock.now().toISOString();
     expect(listTokens(app, {}).items[0]!.lastUsedAt).toBe(first);
     clock.advance(30_000); // within a minute: no write per request

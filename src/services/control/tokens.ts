@@ -5,6 +5,7 @@ import type { TokenRecord, TokenStatus } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
+import { actorLabel, checkRoleScope, DEFAULT_ROLE, forbidden, parseRole, roleAtLeast, type Role } from "./roles.ts";
 
 /** A token as lists show it: never the secret, never its hash. */
 export interface TokenView {
@@ -15,6 +16,9 @@ export interface TokenView {
   workflow: string | null;
   /** The instance admin token of `cairn serve`. */
   admin: boolean;
+  role: Role;
+  /** `token:<name>` or `local`; null for tokens made before roles existed. */
+  createdBy: string | null;
   status: TokenStatus;
   createdAt: string;
   expiresAt: string | null;
@@ -29,6 +33,8 @@ export interface TokenCreateInput {
   /** A duration ("24h", "30d"); absent: the token does not expire. */
   expiration?: string;
   description?: string;
+  /** `--role`; default attestor (least privilege). Checked against the scope. */
+  role?: string;
   /** Only `cairn serve`'s first start makes one (never from a request). */
   admin?: boolean;
 }
@@ -41,6 +47,8 @@ export interface CreatedToken extends TokenView {
 /** Who a presented token speaks for (the server scopes its requests with this). */
 export interface TokenIdentity {
   tokenId: string;
+  tokenName: string;
+  role: Role;
   orgId: string;
   orgName: string;
   admin: boolean;
@@ -73,6 +81,8 @@ function toView(t: TokenRecord, now: string): TokenView {
     project: t.project,
     workflow: t.workflow,
     admin: t.admin,
+    role: t.role,
+    createdBy: t.createdBy,
     status: tokenStatus(t, now),
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
@@ -82,14 +92,18 @@ function toView(t: TokenRecord, now: string): TokenView {
 }
 
 /**
- * `org api-token create`: a `cairn_<43 base64url chars>` secret (32 random bytes), optionally scoped to a project or
- * one of its workflows in the current organization. Only sha256(token) is stored; the secret is returned once.
+ * `org api-token create`: a `cairn_<43 base64url chars>` secret (32 random bytes) with one role, optionally scoped to a
+ * project or one of its workflows in the current organization. Only sha256(token) is stored; the secret is returned once.
  */
 export function createToken(deps: ServiceDeps, input: TokenCreateInput): CreatedToken {
   const name = checkName(input.name, "--name");
   if (input.workflow !== undefined && input.project === undefined) {
     throw new CairnError("USAGE", "--workflow needs --project: workflow names are unique per project", { hint: "add --project PROJECT" });
   }
+  const role = input.admin ? "admin" : parseRole(input.role ?? DEFAULT_ROLE);
+  checkRoleScope(role, input);
+  // The routes already need an admin; this keeps any caller from minting a token above its own role.
+  if (deps.actor && !roleAtLeast(deps.actor.role, role)) throw forbidden(`creating a token with --role ${role}`, role, deps.actor.role);
   const ttl = input.expiration === undefined ? undefined : parseDuration(input.expiration, "--expiration");
   if (ttl === 0) throw new CairnError("USAGE", "--expiration must be longer than 0", { hint: "write e.g. 24h or 30d" });
   const nowDate = deps.clock.now();
@@ -115,7 +129,7 @@ export function createToken(deps: ServiceDeps, input: TokenCreateInput): Created
     }
     const expiresAt = ttl === undefined ? null : new Date(nowDate.getTime() + ttl).toISOString();
     const description = input.description ?? null;
-    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt, admin: input.admin === true });
+    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt, admin: input.admin === true, role, createdBy: actorLabel(deps.actor) });
     return org.id;
   });
   const stored = deps.orgs.getToken(orgId, id)!;
@@ -184,5 +198,5 @@ export function authenticateToken(deps: ServiceDeps, token: string): TokenIdenti
   if (t.workflowDeleted) fail("is scoped to a deleted workflow");
   // last_used_at is for humans ("is this token still used?"): minute precision saves a write commit per request.
   if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) deps.orgs.touchToken(t.id, now);
-  return { tokenId: t.id, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
+  return { tokenId: t.id, tokenName: t.name, role: t.role, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
 }

@@ -6,6 +6,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { expireStaleRuns } from "./expiry.ts";
 import { checkName } from "./orgs.ts";
+import { actorLabel } from "./roles.ts";
 import { currentOrgId } from "./runs.ts";
 
 /** A workflow as `workflow list` shows it, and the compliance view of `cairn serve` will. */
@@ -84,15 +85,16 @@ export function contractIdFor(
   remote?: RemoteInput,
 ): string {
   const { repo } = deps;
+  const by = actorLabel(deps.actor);
   if (remote?.contractText !== undefined) return registerText(deps, orgId, remote.contractText, defaultName, now, remote.scope);
   if (value === undefined) {
-    return defaultContractRevision(repo, orgId, defaultName, now).contractId;
+    return defaultContractRevision(repo, orgId, defaultName, now, by).contractId;
   }
   if (remote) return remoteContractId(deps, orgId, value, remote.scope);
   const ref = contractRef(value, deps.config.cwd);
   if ("file" in ref) {
     const loaded = loadContractFile(ref.file, deps.config.cwd, "--contract");
-    return registerRevision(repo, orgId, loaded.contract.name ?? defaultName, loaded, now).contractId;
+    return registerRevision(repo, orgId, loaded.contract.name ?? defaultName, loaded, now, by).contractId;
   }
   const c = repo.findContractByName(orgId, ref.name);
   if (!c) {
@@ -114,7 +116,7 @@ function registerText(deps: ServiceDeps, orgId: string, text: string, defaultNam
     });
   }
   const loaded = parseContractText(text, "contractText");
-  return registerRevision(deps.repo, orgId, loaded.contract.name ?? defaultName, loaded, now).contractId;
+  return registerRevision(deps.repo, orgId, loaded.contract.name ?? defaultName, loaded, now, actorLabel(deps.actor)).contractId;
 }
 
 /** Over HTTP a contract is named, never read from the server's disk; a scoped token sees only its contracts. */
@@ -165,7 +167,7 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
     }
     const projectId = deps.repo.ensureProject(org.id, project, now).id;
     const contractId = contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now, input.remote);
-    const wf = { orgId: org.id, projectId, name, team: input.team || null, description: input.description || null, contractId };
+    const wf = { orgId: org.id, projectId, name, team: input.team || null, description: input.description || null, contractId, createdBy: actorLabel(deps.actor) };
     deps.repo.createWorkflow(wf, now);
     return { ...detail(deps.workflows.getWorkflow(org.id, project, name)!), created: true };
   });

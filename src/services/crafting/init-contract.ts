@@ -12,6 +12,8 @@ import {
   type LoadedContract,
 } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { actorLabel } from "../control/roles.ts";
+import { checkContractChange } from "./init-authority.ts";
 
 /** What `init --contract NAME|FILE [--contract-revision N]` asks for. */
 export interface ContractChoice {
@@ -85,14 +87,18 @@ export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow |
       hint: `switch it with \`cairn workflow update --name ${wf.name} --project ${wf.project} --contract ${choice.name}\`, or drop --contract`,
     });
   }
-  if (choice.file) return registerRevision(repo, orgId, wf?.contractName ?? choice.file.contract.name ?? defaultName, choice.file, now);
+  const by = actorLabel(deps.actor);
+  if (choice.file) {
+    checkContractChange(deps, orgId, wf, choice, defaultName); // again inside the transaction: the contract may have changed
+    return registerRevision(repo, orgId, wf?.contractName ?? choice.file.contract.name ?? defaultName, choice.file, now, by);
+  }
   if (choice.name) {
     const c = repo.findContractByName(orgId, choice.name);
     if (!c) throw unknownContract(choice.name, deps.config.organization);
     return pick(deps, c.id, choice.revision);
   }
   if (wf) return pick(deps, wf.contractId, choice.revision);
-  return defaultContractRevision(repo, orgId, defaultName, now);
+  return defaultContractRevision(repo, orgId, defaultName, now, by);
 }
 
 function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined, warn = false): ContractRevision {

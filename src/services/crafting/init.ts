@@ -7,6 +7,8 @@ import type { ServiceDeps } from "../deps.ts";
 import { chooseContract, previewContract, resolveRevision, type ContractChoice } from "./init-contract.ts";
 import { observe, type Observations } from "./init-observe.ts";
 import { checkVersion, dryRunVersion, recordVersion } from "./init-version.ts";
+import { checkImplicitWorkflow, createsImplicitly } from "./init-authority.ts";
+import { actorLabel } from "../control/roles.ts";
 import { compileAttachedPolicies } from "./policies.ts";
 
 export interface InitInput {
@@ -101,9 +103,19 @@ function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice,
   const org = repo.ensureOrg(config.organization, now);
   const project = repo.ensureProject(org.id, input.project, now);
   let workflow = repo.findWorkflow(org.id, input.project, input.workflow);
+  if (!workflow) checkImplicitWorkflow(deps, org.id, input.project, input.workflow);
   const revision = resolveRevision(deps, org.id, workflow, choice, `${input.project}-${input.workflow}`, now);
   workflow ??= repo.createWorkflow(
-    { orgId: org.id, projectId: project.id, name: input.workflow, team: input.team ?? null, description: null, contractId: revision.contractId },
+    {
+      orgId: org.id,
+      projectId: project.id,
+      name: input.workflow,
+      team: input.team ?? null,
+      description: null,
+      contractId: revision.contractId,
+      createdBy: actorLabel(deps.actor),
+      implicit: createsImplicitly(deps),
+    },
     now,
   );
   const latest = repo.latestRevision(workflow.contractId)!;

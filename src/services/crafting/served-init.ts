@@ -8,6 +8,7 @@ import { commitInit, prepareInit, type RunRequest } from "./init.ts";
 import { remoteChoice, unknownContract, type ContractChoice } from "./init-contract.ts";
 import { checkRunnerAndEnv, type Observations } from "./init-observe.ts";
 import { checkVersion } from "./init-version.ts";
+import { checkContractChange, checkImplicitWorkflow } from "./init-authority.ts";
 
 /** What the CLI sends: init's flags, with a contract file's text instead of its path. */
 export interface RemoteInitRequest extends RunRequest {
@@ -30,7 +31,16 @@ export function previewRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, sco
   checkVersion(req);
   const choice = remoteChoice(req);
   checkInitScope(deps, req, choice, scope);
+  checkAuthority(deps, req, choice);
   return { contract: prepareInit(deps, req, choice).preview?.contract ?? null };
+}
+
+/** The role checks of init, read-only, so the CLI hears a refusal before it observes anything (init repeats them). */
+function checkAuthority(deps: ServiceDeps, req: RemoteInitRequest, choice: ContractChoice): void {
+  const org = deps.repo.findOrg(deps.config.organization);
+  const wf = org && deps.repo.findWorkflow(org.id, req.project, req.workflow);
+  if (!wf) checkImplicitWorkflow(deps, org?.id, req.project, req.workflow);
+  checkContractChange(deps, org?.id, wf, choice, `${req.project}-${req.workflow}`);
 }
 
 /**
@@ -43,6 +53,7 @@ export function startRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, opts:
   if (opts.remoteState && req.dryRun) throw remoteStateDryRun();
   const choice = remoteChoice(req);
   checkInitScope(deps, req, choice, opts.scope);
+  checkAuthority(deps, req, choice);
   const prepared = prepareInit(deps, req, choice);
   checkRunnerAndEnv(prepared.contract, opts.observations.runner, opts.observations.env, req.dryRun, deps.reporter);
   const state = commitInit(deps, req, prepared, opts.observations, {

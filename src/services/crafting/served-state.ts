@@ -9,7 +9,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { closeRun, runStateFor, type ResetInput, type ResetResult } from "./reset.ts";
 
 /** The state row of attestation `id` in this organization whose run is in the token's scope; else STATE_MISSING. */
-function visibleRow(deps: ServiceDeps, id: string, scope: Scope | undefined) {
+export function visibleRow(deps: ServiceDeps, id: string, scope: Scope | undefined) {
   const org = deps.repo.findOrg(deps.config.organization);
   const row = org && deps.states.get(org.id, id);
   if (!org || !row || !deps.runs.get(org.id, row.runId, scope)) throw missingRemoteState(id);
@@ -46,25 +46,36 @@ function staleVersion(id: string, ifMatch: number): CairnError {
 
 /** Idempotent for a run the token sees: its state may already be gone (pushed, reset). */
 export function removeRemoteState(deps: ServiceDeps, id: string, scope?: Scope): void {
+  deps.states.delete(stateRunOrg(deps, id, scope), id);
+}
+
+/** The organization id when attestation `id`'s run (or, its state gone, the run of that id) is in the scope; else STATE_MISSING. */
+export function stateRunOrg(deps: ServiceDeps, id: string, scope?: Scope): string {
   const org = deps.repo.findOrg(deps.config.organization);
   const row = org && deps.states.get(org.id, id);
   const runId = row?.runId ?? id;
   if (!org || !deps.runs.get(org.id, runId, scope)) throw missingRemoteState(id);
-  deps.states.delete(org.id, id);
+  return org.id;
 }
 
 /** `DELETE /api/v1/attestations/{id}`: the remote `attestation reset` — the run closed as local reset does, the state gone. */
 export function resetRemote(deps: ServiceDeps, runId: string, input: ResetInput, scope?: Scope): ResetResult {
+  const orgId = resettableRunOrg(deps, runId, scope);
+  const state = runStateFor(input.trigger);
+  deps.repo.transaction(() => {
+    closeRun(deps, runId, state, input.reason);
+    deps.states.delete(orgId, runId);
+  });
+  return { runId, state };
+}
+
+/** The organization id when run `runId` is in this organization and the scope; else NOT_FOUND, the same either way. */
+export function resettableRunOrg(deps: ServiceDeps, runId: string, scope?: Scope): string {
   const org = deps.repo.findOrg(deps.config.organization);
   if (!org || !deps.runs.get(org.id, runId, scope)) {
     throw new CairnError("NOT_FOUND", `workflow run ${runId} does not exist in organization ${deps.config.organization}`, {
       hint: "reset on the control plane the attestation was initialized on, with a token of its organization",
     });
   }
-  const state = runStateFor(input.trigger);
-  deps.repo.transaction(() => {
-    closeRun(deps, runId, state, input.reason);
-    deps.states.delete(org.id, runId);
-  });
-  return { runId, state };
+  return org.id;
 }

@@ -26,6 +26,9 @@ export async function storeVerified(deps: ServiceDeps, v: VerifiedImport): Promi
   });
 }
 
+/** What `created_by` says of revisions and workflows `cairn import` stored: a local command, from an export. */
+const IMPORTED_BY = "local (import)";
+
 /** Revisions keep their numbers: the tar carries 1..n and the store's existing ones were checked to be identical. */
 function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport, now: string): StoredCounts["contractRevisions"] {
   let imported = 0;
@@ -37,7 +40,7 @@ function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport,
         alreadyPresent++;
         continue;
       }
-      const added = deps.repo.addRevision(c.id, r.loaded.body, r.loaded.bodyFormat, r.loaded.digest, now);
+      const added = deps.repo.addRevision(c.id, r.loaded.body, r.loaded.bodyFormat, r.loaded.digest, now, IMPORTED_BY);
       if (added.revision !== r.revision) {
         throw new CairnError("ALREADY_EXISTS", `${r.entry}: contract ${name} would be stored as revision ${added.revision}, not ${r.revision}; nothing was imported`, {
           hint: "the contract changed in this store while importing; import again",
@@ -60,7 +63,10 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
   const contract = deps.repo.findContractByName(org.id, run.contract)!; // stored or verified present
   const workflow =
     deps.repo.findWorkflow(org.id, run.project, run.workflow) ??
-    deps.repo.createWorkflow({ orgId: org.id, projectId: project.id, name: run.workflow, team: run.team, description: run.description, contractId: contract.id }, now);
+    deps.repo.createWorkflow(
+      { orgId: org.id, projectId: project.id, name: run.workflow, team: run.team, description: run.description, contractId: contract.id, createdBy: IMPORTED_BY },
+      now,
+    );
   const version = m.projectVersion ? deps.repo.ensureProjectVersion(project.id, m.projectVersion, now) : undefined;
   if (version && m.projectVersionPrerelease === false) deps.repo.releaseProjectVersion(version.id, now);
   deps.repo.createRun({

@@ -24,6 +24,7 @@ const key = (id: string, orgId: string, name: string, keyId = `kid-${id}`) => ({
   publicKeyPem: `-----BEGIN PUBLIC KEY-----\n${id}\n-----END PUBLIC KEY-----\n`,
   keyId,
   createdAt: "2025-01-01T00:00:00Z",
+  createdBy: "local",
 });
 
 describe("SqliteOrgKeyRepo", () => {

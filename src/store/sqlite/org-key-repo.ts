@@ -2,7 +2,7 @@ import type { Database } from "bun:sqlite";
 import type { OrgKeyQuery, OrgKeyRecord, OrgKeyRepo, OrgKeyStatus } from "../org-key-port.ts";
 
 const SELECT = `SELECT id, org_id AS orgId, name, algorithm, public_key_pem AS publicKeyPem, key_id AS keyId,
-  created_at AS createdAt, removed_at AS removedAt FROM org_keys`;
+  created_at AS createdAt, created_by AS createdBy, removed_at AS removedAt FROM org_keys`;
 
 const STATUS_SQL: Record<OrgKeyStatus, string> = {
   active: "removed_at IS NULL",
@@ -15,8 +15,8 @@ export class SqliteOrgKeyRepo implements OrgKeyRepo {
 
   insertKey(k: Omit<OrgKeyRecord, "removedAt">): void {
     this.db
-      .query("INSERT INTO org_keys (id, org_id, name, algorithm, public_key_pem, key_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
-      .run(k.id, k.orgId, k.name, k.algorithm, k.publicKeyPem, k.keyId, k.createdAt);
+      .query("INSERT INTO org_keys (id, org_id, name, algorithm, public_key_pem, key_id, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .run(k.id, k.orgId, k.name, k.algorithm, k.publicKeyPem, k.keyId, k.createdAt, k.createdBy);
   }
 
   findLiveByName(orgId: string, name: string): OrgKeyRecord | undefined {

@@ -8,7 +8,7 @@ interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
 
 const ORG_SELECT = "SELECT id, name, created_at AS createdAt FROM organizations";
 const TOKEN_SELECT = `SELECT t.id, t.org_id AS orgId, o.name AS orgName, t.name, t.description, t.project_id AS projectId,
-  t.workflow_id AS workflowId, t.is_admin AS admin, p.name AS project, w.name AS workflow, (w.deleted_at IS NOT NULL) AS workflowDeleted, t.created_at AS createdAt,
+  t.workflow_id AS workflowId, t.is_admin AS admin, t.role, t.created_by AS createdBy, p.name AS project, w.name AS workflow, (w.deleted_at IS NOT NULL) AS workflowDeleted, t.created_at AS createdAt,
   t.expires_at AS expiresAt, t.revoked_at AS revokedAt, t.last_used_at AS lastUsedAt
   FROM api_tokens t JOIN organizations o ON o.id = t.org_id LEFT JOIN projects p ON p.id = t.project_id LEFT JOIN workflows w ON w.id = t.workflow_id`;
 
@@ -69,10 +69,10 @@ export class SqliteOrgRepo implements OrgRepo {
   insertToken(t: NewToken): void {
     this.db
       .query(
-        `INSERT INTO api_tokens (id, org_id, name, description, project_id, workflow_id, token_hash, created_at, expires_at, is_admin)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO api_tokens (id, org_id, name, description, project_id, workflow_id, token_hash, created_at, expires_at, is_admin, role, created_by)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(t.id, t.orgId, t.name, t.description, t.projectId, t.workflowId, t.tokenHash, t.createdAt, t.expiresAt, t.admin ? 1 : 0);
+      .run(t.id, t.orgId, t.name, t.description, t.projectId, t.workflowId, t.tokenHash, t.createdAt, t.expiresAt, t.admin ? 1 : 0, t.role, t.createdBy);
   }
 
   getToken(orgId: string, id: string): TokenRecord | undefined {
@@ -124,6 +124,15 @@ export class SqliteOrgRepo implements OrgRepo {
   maxBlobBytes(orgId: string): number | null {
     const row = this.db.query("SELECT max_blob_bytes AS n FROM organizations WHERE id = ?").get(orgId) as { n: number | null } | null;
     return row?.n ?? null;
+  }
+
+  implicitWorkflows(orgId: string): boolean {
+    const row = this.db.query("SELECT implicit_workflows AS allowed FROM organizations WHERE id = ?").get(orgId) as { allowed: number } | null;
+    return row === null || row.allowed === 1;
+  }
+
+  setImplicitWorkflows(orgId: string, allowed: boolean): void {
+    this.db.query("UPDATE organizations SET implicit_workflows = ? WHERE id = ?").run(allowed ? 1 : 0, orgId);
   }
 
   *referencedBlobs(): Iterable<{ digest: string; source: BlobRefSource }> {

@@ -48,6 +48,7 @@ export interface RevisionRow {
   body_format: "yaml" | "json";
   digest: string;
   created_at: string;
+  created_by: string | null;
 }
 
 export function toRevision(r: RevisionRow): ContractRevision {
@@ -59,5 +60,6 @@ export function toRevision(r: RevisionRow): ContractRevision {
     bodyFormat: r.body_format,
     digest: r.digest,
     createdAt: r.created_at,
+    createdBy: r.created_by ?? null,
   };
 }

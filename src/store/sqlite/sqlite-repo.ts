@@ -4,6 +4,7 @@ import type {
   AttestedRun,
   ContractRevision,
   ControlPlaneRepo,
+  NewWorkflow,
   Organization,
   Project,
   ProjectVersion,
@@ -71,14 +72,14 @@ export class SqliteRepo implements ControlPlaneRepo {
     return (row as Workflow | null) ?? undefined;
   }
 
-  createWorkflow(w: Omit<Workflow, "id" | "contractName" | "project">, now: string): Workflow {
+  createWorkflow(w: NewWorkflow, now: string): Workflow {
     const id = crypto.randomUUID();
     this.db
       .query(
-        `INSERT INTO workflows (id, org_id, project_id, name, team, description, contract_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO workflows (id, org_id, project_id, name, team, description, contract_id, created_at, created_by, implicit)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(id, w.orgId, w.projectId, w.name, w.team, w.description, w.contractId, now);
+      .run(id, w.orgId, w.projectId, w.name, w.team, w.description, w.contractId, now, w.createdBy, w.implicit ? 1 : 0);
     return this.db.query(`${WORKFLOW_SELECT} WHERE w.id = ?`).get(id) as Workflow;
   }
 
@@ -105,13 +106,13 @@ export class SqliteRepo implements ControlPlaneRepo {
     return row ? toRevision(row as RevisionRow) : undefined;
   }
 
-  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string): ContractRevision {
+  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): ContractRevision {
     const next = (this.latestRevision(contractId)?.revision ?? 0) + 1;
     this.db
       .query(
-        "INSERT INTO contract_revisions (contract_id, revision, body, body_format, digest, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contract_revisions (contract_id, revision, body, body_format, digest, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
-      .run(contractId, next, body, bodyFormat, digest, now);
+      .run(contractId, next, body, bodyFormat, digest, now, createdBy);
     return this.getRevision(contractId, next)!;
   }
 

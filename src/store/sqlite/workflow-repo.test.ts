@@ -61,11 +61,11 @@ describe("workflow queries", () => {
   const org = repo.ensureOrg("default", T0);
   const project = repo.ensureProject(org.id, "skynet", T0);
   const c = repo.createContract(org.id, "c", null, T0);
-  repo.addRevision(c.id, "{}", "json", "sha256:1", T0);
-  repo.addRevision(c.id, "{ }", "json", "sha256:2", T1);
+  repo.addRevision(c.id, "{}", "json", "sha256:1", T0, "local");
+  repo.addRevision(c.id, "{ }", "json", "sha256:2", T1, "local");
 
   test("the last run is the newest; counts include every run; deleted workflows are not listed", () => {
-    const w = repo.createWorkflow({ orgId: org.id, projectId: project.id, name: "build", team: "core", description: null, contractId: c.id }, T0);
+    const w = repo.createWorkflow({ orgId: org.id, projectId: project.id, name: "build", team: "core", description: null, contractId: c.id, createdBy: "local" }, T0);
     const run = { orgId: org.id, workflowId: w.id, runnerType: "RUNNER_TYPE_UNSPECIFIED", runnerUrl: null, contractRevisionLatest: 2 };
     repo.createRun({ ...run, id: "r1", contractRevisionUsed: 2, createdAt: T0 });
     repo.createRun({ ...run, id: "r2", contractRevisionUsed: 1, createdAt: T1 });
