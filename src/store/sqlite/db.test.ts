@@ -55,7 +55,7 @@ describe("migrations", () => {
       INSERT INTO organizations (id, name, created_at) VALUES ('org-1', 'default', '${NOW}');
       INSERT INTO projects (id, org_id, name, created_at) VALUES ('prj-1', 'org-1', 'p', '${NOW}');
       INSERT INTO contracts (id, org_id, name, created_at) VALUES ('c-1', 'org-1', 'c', '${NOW}');
-      INSERT INTO contract_revisions VALUES ('c-1', 1, 'schemaVersion: v1', 'yaml', 'sha256:x', '${NOW}');
+      INSERT INTO contract_revisions (contract_id, revision, body, body_format, digest, created_at) VALUES ('c-1', 1, 'schemaVersion: v1', 'yaml', 'sha256:x', '${NOW}');
       INSERT INTO workflows (id, org_id, project_id, name, team, contract_id, created_at) VALUES ('wf-1', 'org-1', 'prj-1', 'w', 't', 'c-1', '${NOW}');
       ${run("plain", "succeeded", null, "sha256:a")}
       ${run("blocked", "succeeded", "blocked: 2 gated policy violations", "sha256:b")}
