@@ -42,7 +42,7 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
         const commit = `sha1:${hex(`commit ${Math.floor(i / 10)}`).slice(0, 40)}`;
         repo.createRun({ id: runId, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });
         repo.insertAttestation({ digest: att, orgId: org.id, runId, workflowId: wf.id, predicateType: "https://cairn.dev/attestation/v0.1", size: 2500, createdAt: now });
-        repo.finishRun(runId, "succeeded", now, null, att);
+        repo.finishRun(runId, "succeeded", now, null, att, { policyStatus: "none", pushedBy: null });
         if (i % 50 === 49) {
           // one failed run (no attestation) per 50 attestations, so `--status failed` has something to find
           repo.createRun({ id: `${runId}-failed`, orgId: org.id, workflowId: wf.id, runnerType: "GITHUB_ACTION", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: now });

@@ -50,8 +50,12 @@ function discoverTable(r: DiscoverResult): string {
   return parts.join("\n");
 }
 
+/** "skynet/build run R (blocked)", "… (succeeded, policy violations)": the policy status unless none or the state says it. */
 function runText(n: DiscoverNode): string {
-  return n.run ? `${n.run.project}/${n.run.workflow} run ${n.run.id} (${n.run.state})` : "";
+  if (!n.run) return "";
+  const p = n.run.policyStatus;
+  const policy = p && p !== "none" && p !== n.run.state ? `, policy ${p}` : "";
+  return `${n.run.project}/${n.run.workflow} run ${n.run.id} (${n.run.state}${policy})`;
 }
 
 function detail(n: DiscoverNode): string {

@@ -8,6 +8,7 @@ import type { RemoteInitRequest } from "../services/crafting/served-init.ts";
 import type { ReferrerPush } from "../services/crafting/push-referrers.ts";
 import type { RemoteClient } from "./http-client.ts";
 import { storedStatement } from "../services/stored-bundle.ts";
+import { isAttested } from "../services/control/runs.ts";
 
 /** The control-plane half of crafting over HTTP (routes in src/server/handlers/crafting.ts and attestations.ts). */
 export function httpCrafting(client: RemoteClient, reporter: Reporter): CraftingControlPlane {
@@ -28,7 +29,7 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
       async before(state, bundlePath) {
         const runId = state.workflow.runId!;
         const d = await client.json<{ run: { state: string; attestationDigest: string | null } }>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
-        if (d.run.state !== "succeeded" || !d.run.attestationDigest) return undefined; // a closed run is refused by the push itself
+        if (!isAttested(d.run.state) || !d.run.attestationDigest) return undefined; // a closed run is refused by the push itself
         const bundle = new Uint8Array(await (await client.send("GET", `/api/v1/runs/${encodeURIComponent(runId)}/attestation`)).arrayBuffer());
         const statement = storedStatement(bundle, d.run.attestationDigest);
         if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);

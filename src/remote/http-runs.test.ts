@@ -21,6 +21,10 @@ describe("runs and discover", () => {
     await same(p, (cp) => cp.runs.list({}));
     await same(p, (cp) => cp.runs.list({ project: "p1", status: "succeeded", limit: 1 }));
     await same(p, (cp) => cp.runs.list({ status: "bogus" }));
+    const none = await same(p, (cp) => cp.runs.list({ project: "p1", policyStatus: "none" }));
+    expect(none).toMatchObject({ ok: { items: [{ policyStatus: "none" }, { policyStatus: "none" }] } });
+    await same(p, (cp) => cp.runs.list({ policyStatus: "blocked" }));
+    await same(p, (cp) => cp.runs.list({ policyStatus: "green" }));
     await same(p, (cp) => cp.runs.describe({ id: run.runId }));
     await same(p, (cp) => cp.runs.describe({ digest: run.digest }));
     await same(p, (cp) => cp.runs.describe({ id: "nope" }));

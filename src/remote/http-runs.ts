@@ -40,7 +40,7 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
   };
 
   return {
-    list: (i) => client.json("GET", "/api/v1/runs", { query: { workflow: i.workflow, project: i.project, status: i.status, limit: i.limit, next: i.next } }, warn),
+    list: (i) => client.json("GET", "/api/v1/runs", { query: { workflow: i.workflow, project: i.project, status: i.status, policyStatus: i.policyStatus, limit: i.limit, next: i.next } }, warn),
     describe: async (ref, keys) => {
       const d = await detail(ref);
       if (!keys) return d;

@@ -1,12 +1,14 @@
 // The remote crafting adapters against a real server: HTTP state (optimistic locking), HTTP CAS, and the remote flow.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../config.ts";
 import type { CraftingState } from "../crafter/state/types.ts";
 import { apiFixture, sha, type Api } from "../server/api.testutil.ts";
 import { addOrgKey } from "../services/control/org-keys.ts";
+import { GATED_CONTRACT } from "../services/control/runs.testutil.ts";
+import { createWorkflow } from "../services/control/workflows.ts";
 import { addMaterial } from "../services/crafting/add.ts";
 import type { CraftingDeps } from "../services/crafting/crafting-deps.ts";
 import { pushWith } from "../services/crafting/push.ts";
@@ -128,6 +130,26 @@ describe("remote crafting through the same services", () => {
     await deps.state.write(state); // as if the process died between the server's answer and clearing the state
     const again = await push();
     expect([again.digest, again.runId]).toEqual([first.digest, state.workflow.runId]);
+    expect(await deps.state.exists()).toBe(false);
+  });
+
+  test("a blocked push cut off the same way: the repeat finds the blocked run, reports it and exits 4 again", async () => {
+    writeFileSync(join(api.s.dir, "gated.yaml"), GATED_CONTRACT);
+    createWorkflow(api.s.app, { name: "gate", project: "p1", contract: "gated.yaml" });
+    const deps = remoteDeps(undefined);
+    const cp = httpCrafting(client(), { warn: () => {} });
+    const state = await initRemote(deps, cp, { workflow: "gate", project: "p1", dryRun: false, replace: true, remoteState: false });
+    writeFileSync(join(dir, "banned.cdx.json"), readFileSync(join(import.meta.dir, "../../fixtures/policies/sbom/banned.cdx.json")));
+    await addMaterial(deps, { name: "sbom", value: "banned.cdx.json", annotations: {}, strict: true });
+    const ready = await deps.state.read();
+    const push = () => pushWith(deps, cp.push, { loadKey: async () => api.s.key.privateKey, annotations: {} });
+    const first = await expectCode(push, "POLICY_GATE");
+    const run = api.s.app.repo.getRun(state.workflow.runId!)!;
+    expect(run).toMatchObject({ state: "blocked", policyStatus: "blocked" });
+    await deps.state.write(ready);
+    const again = await expectCode(push, "POLICY_GATE");
+    expect([again.message, again.details]).toEqual([first.message, first.details]);
+    expect(api.s.app.repo.getRun(run.id)).toEqual(run);
     expect(await deps.state.exists()).toBe(false);
   });
 

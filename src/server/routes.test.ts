@@ -101,6 +101,12 @@ describe("runs and discover", () => {
     const list = await api.req("GET", "/api/v1/runs?project=p1&status=succeeded");
     expect(list.body.items.map((x: { workflow: string }) => x.workflow).sort()).toEqual(["build", "test"]);
     expect((await api.req("GET", "/api/v1/runs?status=bogus")).status).toBe(400);
+    expect(list.body.items.map((x: { policyStatus: string; pushedBy: string | null }) => [x.policyStatus, x.pushedBy])).toEqual([["none", null], ["none", null]]);
+    const byPolicy = await api.req("GET", "/api/v1/runs?project=p1&policyStatus=none");
+    expect(byPolicy.body.items.map((x: { id: string }) => x.id)).toEqual(list.body.items.map((x: { id: string }) => x.id));
+    expect((await api.req("GET", "/api/v1/runs?policyStatus=blocked")).body.items).toEqual([]);
+    const bad = await api.req("GET", "/api/v1/runs?policyStatus=green");
+    expect([bad.status, bad.body.error.code, bad.body.error.message]).toEqual([400, "USAGE", `--policy-status "green" is not a policy status`]);
     expect((await api.req("GET", "/api/v1/runs?limit=0")).status).toBe(400);
     const byId = await api.req("GET", `/api/v1/runs/${r.runId}`);
     expect(byId.body.run).toMatchObject({ id: r.runId, workflow: "build", state: "succeeded", attestationDigest: r.digest });

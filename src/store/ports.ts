@@ -1,3 +1,4 @@
+import type { PolicyVerdict } from "../crafter/policy/status.ts";
 import type { AttestationGraph } from "../crafter/referrers.ts";
 
 /** Storage ports. Services depend on these; adapters (disk CAS, SQLite; later OCI, HTTP) implement them. */
@@ -103,7 +104,8 @@ export interface ContractRevision {
 
 /** A workflow to create: who created it, and whether an attestor's `att init` did (implicitly). */
 export type NewWorkflow = Omit<Workflow, "id" | "contractName" | "project"> & { createdBy: string; implicit?: boolean };
-export type RunState = "initialized" | "succeeded" | "failed" | "cancelled" | "expired";
+/** `succeeded` and `blocked` runs have an attestation; `blocked`: it is stored, but a gated policy was violated. */
+export type RunState = "initialized" | "succeeded" | "blocked" | "failed" | "cancelled" | "expired";
 export interface WorkflowRun {
   id: string;
   orgId: string;
@@ -116,8 +118,17 @@ export interface WorkflowRun {
   contractRevisionLatest: number;
   projectVersionId: string | null;
   attestationDigest: string | null;
+  /** The attestation's policy verdict, stored when it was recorded; null without one (or recorded before migration 011). */
+  policyStatus: PolicyVerdict | null;
+  /** Who pushed the attestation to `cairn serve` (the token's name); null when pushed locally or unknown. */
+  pushedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
+}
+/** What finishing a run with an attestation stores besides its state. */
+export interface AttestedRun {
+  policyStatus: PolicyVerdict;
+  pushedBy: string | null;
 }
 export interface AttestationRecord {
   digest: string;
@@ -147,9 +158,10 @@ export interface ControlPlaneRepo {
   latestRevision(contractId: string): ContractRevision | undefined;
   getRevision(contractId: string, revision: number): ContractRevision | undefined;
   addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): ContractRevision;
-  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId"> & { projectVersionId?: string | null }): WorkflowRun;
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): WorkflowRun;
   getRun(id: string): WorkflowRun | undefined;
-  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void;
+  /** `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */
+  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void;
   insertAttestation(a: AttestationRecord): void;
   findAttestation(digest: string): AttestationRecord | undefined;
 }

@@ -1,3 +1,4 @@
+import type { PolicyVerdict } from "../crafter/policy/status.ts";
 import type { RunState, Scope, WorkflowRun } from "./ports.ts";
 
 /** A run with the names a person needs to read it: workflow, project and the workflow's contract. */
@@ -13,6 +14,8 @@ export interface RunQuery {
   workflow?: string;
   project?: string;
   state?: RunState;
+  /** Only attested runs with this stored policy verdict. */
+  policyStatus?: PolicyVerdict;
   /** An API token's scope (`cairn serve`): only runs of its project's workflows / of its workflow. */
   scope?: Scope;
   /** Rows to return (callers ask for one more than a page to know whether another follows). */

@@ -13,6 +13,8 @@ export interface LastRun {
 /** A finished run as the compliance view judges it. */
 export interface JudgedRun extends LastRun {
   finishedAt: string | null;
+  /** Why it ended so (e.g. "blocked: 2 gated policy violations"). */
+  reason: string | null;
   attestationDigest: string | null;
 }
 

@@ -55,7 +55,7 @@ describe.skipIf(SKIP !== undefined)("operator view in chromium", () => {
 
   test("the dashboard shows the counts and every workflow's compliance state, styled", async () => {
     const count = async (state: string) => (await page.textContent(`a.count[data-state="${state}"] strong`))?.trim();
-    expect([await count("never_run"), await count("failing"), await count("stale"), await count("behind"), await count("passing")]).toEqual(["1", "2", "1", "1", "1"]);
+    expect([await count("never_run"), await count("blocked"), await count("failing"), await count("stale"), await count("behind"), await count("passing")]).toEqual(["1", "1", "2", "1", "1", "1"]);
     for (const [name, state] of Object.entries(seeded.expected)) {
       const row = page.locator(`tr[data-workflow$="/${name}"]`);
       expect(await row.getAttribute("data-compliance")).toBe(state);
@@ -74,6 +74,45 @@ describe.skipIf(SKIP !== undefined)("operator view in chromium", () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, "operator-view.png"), fullPage: true });
     expect(existsSync(join(ARTIFACTS, "operator-view.png"))).toBe(true);
+  }, 30_000);
+
+  test("a blocked run: its own counter in the failing colour, the filter, the workflow page and the run page", async () => {
+    type Styles = { getComputedStyle(el: unknown): { backgroundColor: string; borderTopColor: string; color: string } };
+    const style = (selector: string) => page.locator(selector).first().evaluate((el) => {
+      const s = (globalThis as unknown as Styles).getComputedStyle(el);
+      return { bg: s.backgroundColor, border: s.borderTopColor, color: s.color };
+    });
+    const FAIL = "rgb(180, 35, 24)"; // --fail
+    const FAIL_BG = "rgb(253, 232, 230)"; // --fail-bg
+    await page.goto(`${server.url}/`);
+    // the blocked and failing counters sit side by side, both red while non-zero
+    const order = await page.locator("a.count").evaluateAll((els) => els.map((e) => (e as unknown as { dataset: { state: string } }).dataset.state));
+    expect(order.slice(0, 3)).toEqual(["never_run", "blocked", "failing"]);
+    expect(await style(`a.count[data-state="blocked"]`)).toEqual({ bg: FAIL_BG, border: FAIL, color: "rgb(29, 35, 48)" });
+    expect(await style(`a.count[data-state="failing"]`)).toMatchObject({ bg: FAIL_BG, border: FAIL });
+    expect((await style(`tr[data-workflow="orbit/scan"] .badge.s-blocked`)).bg).toBe(FAIL);
+    await page.click(`a.count[data-state="blocked"]`);
+    await page.waitForURL(/state=blocked/);
+    expect(await page.locator("tr[data-workflow]").count()).toBe(1);
+    expect(await page.textContent(`tr[data-workflow="orbit/scan"]`)).toContain("the last run was blocked: 1 gated policy violation");
+
+    await page.click(`tr[data-workflow="orbit/scan"] a:has-text("scan")`);
+    await page.waitForURL(`${server.url}/workflows/orbit/scan`);
+    const row = page.locator(`#runs tr[data-run="${seeded.blockedRunId}"]`);
+    expect(await row.getAttribute("data-state")).toBe("blocked");
+    expect(await row.locator(".badge.r-blocked").textContent()).toBe("blocked");
+    expect(await row.locator("[data-policy]").getAttribute("data-policy")).toBe("blocked");
+    expect(await row.textContent()).toContain("local");
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: join(ARTIFACTS, "workflow-page.png"), fullPage: true });
+
+    await row.locator(`a[href="/runs/${seeded.blockedRunId}"]`).click();
+    await page.waitForURL(`${server.url}/runs/${seeded.blockedRunId}`);
+    expect(await page.textContent("h1 .badge")).toBe("blocked");
+    expect((await style("h1 .badge.r-blocked")).bg).toBe(FAIL);
+    expect(await page.textContent("#policy-banner")).toContain("Blocked:");
+    expect(await page.textContent("main")).not.toContain("succeeded");
+    await page.goto(`${server.url}/`); // where the next test starts
   }, 30_000);
 
   test("clicking through to a run shows its materials and the verification result", async () => {

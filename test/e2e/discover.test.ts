@@ -10,7 +10,7 @@ interface Node {
   kind: string;
   downloadable: boolean;
   metadata: Record<string, string>;
-  run?: { id: string; workflow: string; project: string; state: string };
+  run?: { id: string; workflow: string; project: string; state: string; policyStatus: string | null };
   references: Node[];
   referredBy: Node[];
   next?: string;
@@ -56,7 +56,7 @@ describe("discover through the binary: a chain of two workflows", () => {
     expect([r.kind, r.run?.id, r.run?.workflow, r.run?.state]).toEqual(["ATTESTATION", a.runId, "build", "succeeded"]);
     expect(r.references.map((n) => [n.kind, n.digest])).toEqual([["ARTIFACT", sha(app)]]);
     expect(r.referredBy.map((n) => [n.kind, n.digest, n.run])).toEqual([
-      ["ATTESTATION", b.digest, { id: b.runId, workflow: "release", project: "skynet", state: "succeeded" }],
+      ["ATTESTATION", b.digest, { id: b.runId, workflow: "release", project: "skynet", state: "succeeded", policyStatus: "none" }],
     ]);
   });
 

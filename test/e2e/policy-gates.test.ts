@@ -1,6 +1,7 @@
 // Policies in the crafting flow through the compiled binary: evaluations at add (status shows them), a violated gate
-// at push → exit 4 with the attestation stored and marked blocked, the bypass → exit 0 recorded, a clean SBOM → 0,
-// `check` failing on the violating SBOM, and a remote push (cairn serve) carrying the evaluations through ingest.
+// at push → exit 4 with the attestation stored and the run blocked (run list: STATE and POLICY blocked, filterable),
+// the bypass → exit 0 recorded, a clean SBOM → 0, `check` failing on the violating SBOM, and a remote push (cairn
+// serve) carrying the evaluations through ingest, listed blocked on the server and through --control-plane.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -17,11 +18,13 @@ interface Evaluation {
 }
 
 interface Described {
-  run: { id: string; state: string; reason: string | null; attestationDigest: string | null };
+  run: { id: string; state: string; reason: string | null; attestationDigest: string | null; policyStatus: string | null };
   attestation?: { statement: { predicate: Record<string, unknown> & { policyEvaluations?: Evaluation[] } } };
 }
 
 const sb = new Sandbox();
+/** The run the first test's push blocked. */
+let blockedRun = "";
 beforeAll(() => {
   cpSync(join(FIXTURES, "policies"), sb.path("fx"), { recursive: true });
   writeFileSync(sb.path("contract.yaml"), CONTRACT);
@@ -33,6 +36,16 @@ const init = () => sb.ok(["att", "init", "--workflow", "build", "--project", "sk
 const add = (name: string, file: string) => sb.ok(["att", "add", "--name", name, "--value", file]);
 const push = (...extra: string[]) => sb.run(["att", "push", "--key", "cosign.key", ...extra]);
 const describeRun = (id: string) => sb.json<Described>(["workflow", "run", "describe", "--id", id]);
+
+interface RunPage {
+  items: { id: string; state: string; reason: string | null; policyStatus: string | null }[];
+}
+
+/** The run list table's row for a run: its cells (the table may draw borders). */
+function tableRow(table: string, runId: string): string[] {
+  const line = table.split("\n").find((l) => l.includes(runId))!;
+  return line.split(/\s*│\s*|\s{2,}/).map((c) => c.trim()).filter((c) => c !== "");
+}
 
 function lastRunId(): string {
   const page = sb.json<{ items: { id: string }[] }>(["workflow", "run", "list"]);
@@ -65,10 +78,33 @@ describe("policy gates through the binary", () => {
     expect(sb.counts().attestations).toBe(before + 1);
 
     const d = describeRun(lastRunId());
-    expect(d.run).toMatchObject({ state: "succeeded", reason: "blocked: 1 gated policy violation" });
+    expect(d.run).toMatchObject({ state: "blocked", reason: "blocked: 1 gated policy violation", policyStatus: "blocked" });
     expect(d.run.attestationDigest).toMatch(/^sha256:/);
     expect(d.attestation!.statement.predicate).toMatchObject({ policyBlocked: true, policyBypassed: false, policyHasGatedViolations: true, policyViolationsCount: 3 });
-    expect(sb.ok(["workflow", "run", "describe", "--id", d.run.id]).stdout).toContain("succeeded (blocked: 1 gated policy violation)");
+    const described = sb.ok(["workflow", "run", "describe", "--id", d.run.id]).stdout;
+    expect(described).toContain("blocked: 1 gated policy violation");
+    expect(described).not.toContain("succeeded");
+    blockedRun = d.run.id;
+  });
+
+  test("run list: STATE and POLICY blocked; --status blocked and --policy-status blocked find it; -o json carries policyStatus", () => {
+    const table = sb.ok(["workflow", "run", "list"]).stdout;
+    expect(table).toMatch(/STATE\s*│?\s*POLICY/);
+    expect(tableRow(table, blockedRun).slice(3, 5)).toEqual(["blocked", "blocked"]);
+    const byPolicy = sb.json<RunPage>(["workflow", "run", "list", "--policy-status", "blocked"]);
+    expect(byPolicy.items.map((r) => [r.id, r.state, r.policyStatus])).toEqual([[blockedRun, "blocked", "blocked"]]);
+    expect(sb.json<RunPage>(["workflow", "run", "list", "--status", "blocked"]).items.map((r) => r.id)).toEqual([blockedRun]);
+    expect(sb.json<RunPage>(["workflow", "run", "list", "--status", "succeeded", "--policy-status", "blocked"]).items).toEqual([]);
+    const bad = sb.run(["workflow", "run", "list", "--policy-status", "green"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--policy-status");
+    expect(bad.stderr).toContain("passed, violations, blocked, bypassed, none");
+  });
+
+  test("discover shows the attestation's run as blocked", () => {
+    const digest = describeRun(blockedRun).run.attestationDigest!;
+    expect(sb.ok(["discover", digest]).stdout).toContain(`skynet/build run ${blockedRun} (blocked)`);
+    expect(sb.json<{ run: { state: string; policyStatus: string } }>(["discover", digest]).run).toMatchObject({ state: "blocked", policyStatus: "blocked" });
   });
 
   test("--exception-bypass-policy-check: exit 0, a warning, the bypass recorded", () => {
@@ -79,7 +115,8 @@ describe("policy gates through the binary", () => {
     expect(r.stderr).toContain("policy gate bypassed (--exception-bypass-policy-check): sbom: banned-licenses");
     const d = describeRun(lastRunId());
     expect(d.attestation!.statement.predicate).toMatchObject({ policyBlocked: false, policyBypassed: true });
-    expect(d.run.reason).toBe("policy gate bypassed (1 gated violation)");
+    expect(d.run).toMatchObject({ state: "succeeded", reason: "policy gate bypassed (1 gated violation)", policyStatus: "bypassed" });
+    expect(sb.json<RunPage>(["workflow", "run", "list", "--policy-status", "bypassed"]).items.map((r) => r.id)).toEqual([d.run.id]);
   });
 
   test("a clean SBOM and passing tests: exit 0, nothing blocked", () => {
@@ -88,8 +125,9 @@ describe("policy gates through the binary", () => {
     add("tests", "fx/junit/pass.xml");
     const r = push();
     expect(r.code).toBe(0);
-    const p = describeRun(lastRunId()).attestation!.statement.predicate;
-    expect(p).toMatchObject({ policyEvaluationsCount: 2, policyViolationsCount: 0, policyBlocked: false, policyBypassed: false });
+    const d = describeRun(lastRunId());
+    expect(d.attestation!.statement.predicate).toMatchObject({ policyEvaluationsCount: 2, policyViolationsCount: 0, policyBlocked: false, policyBypassed: false });
+    expect(d.run).toMatchObject({ state: "succeeded", policyStatus: "passed" });
   });
 
   test("a broken attached policy fails init, naming the attachment, file and position", () => {
@@ -125,8 +163,13 @@ describe("policy gates against cairn serve", () => {
       const r = sb.run(["att", "push", "--key", "ci.key"], remote);
       expect(r.code).toBe(4);
       expect(r.stderr).toContain("marked blocked");
-      const runs = server.json<{ items: { id: string; state: string; reason: string | null }[] }>(["workflow", "run", "list"]);
-      expect(runs.items[0]).toMatchObject({ state: "succeeded", reason: "blocked: 1 gated policy violation" });
+      const runs = server.json<RunPage>(["workflow", "run", "list"]);
+      expect(runs.items[0]).toMatchObject({ state: "blocked", reason: "blocked: 1 gated policy violation", policyStatus: "blocked" });
+      // through --control-plane: the filter goes to the server (?policyStatus=), and the table shows the column
+      const listed = sb.json<RunPage>(["workflow", "run", "list", "--policy-status", "blocked"], remote);
+      expect(listed.items.map((x) => [x.id, x.state, x.policyStatus])).toEqual([[runs.items[0]!.id, "blocked", "blocked"]]);
+      expect(sb.json<RunPage>(["workflow", "run", "list", "--policy-status", "passed"], remote).items).toEqual([]);
+      expect(tableRow(sb.ok(["workflow", "run", "list"], remote).stdout, runs.items[0]!.id).slice(3, 5)).toEqual(["blocked", "blocked"]);
     } finally {
       expect(await srv.stop()).toBe(0);
       server.cleanup();

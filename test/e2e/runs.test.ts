@@ -18,6 +18,8 @@ interface RunRow {
   contractRevisionUsed: number;
   contractRevisionLatest: number;
   attestationDigest: string | null;
+  policyStatus: string | null;
+  pushedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -53,7 +55,8 @@ describe("workflow run list/describe through the binary", () => {
       [openRun, "test", "skynet", "initialized", null],
       [pushed.runId, "build", "skynet", "succeeded", pushed.digest],
     ]);
-    expect(page.items[1]).toMatchObject({ contractRevisionUsed: 1, contractRevisionLatest: 1 });
+    expect(page.items[1]).toMatchObject({ contractRevisionUsed: 1, contractRevisionLatest: 1, policyStatus: "none", pushedBy: null });
+    expect(page.items[0]).toMatchObject({ policyStatus: null, pushedBy: null });
     expect(page.items[1]!.finishedAt).not.toBeNull();
   });
 

@@ -2,13 +2,15 @@ import { Command, Option } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import { CairnError } from "../../errors.ts";
-import type { RunDetail, RunSummary } from "../../services/control/runs.ts";
+import { POLICY_VERDICTS } from "../../crafter/policy/status.ts";
+import { RUN_STATES, type RunDetail, type RunSummary } from "../../services/control/runs.ts";
 import { addPageOptions, collectPairs, outputOption, print, printNext, withControlPlane, type OutputFormat } from "../shared.ts";
 
 interface ListOpts {
   workflow?: string;
   project?: string;
   status?: string;
+  policyStatus?: string;
   limit: number;
   next?: string;
   output: OutputFormat;
@@ -33,15 +35,16 @@ function listCommand(): Command {
     .description("runs, newest first (initialized runs older than CAIRN_RUN_TTL are marked expired)")
     .option("--workflow <name>", "only runs of this workflow")
     .option("--project <name>", "only runs of workflows in this project")
-    .addOption(new Option("--status <state>", "only runs in this state").choices(["initialized", "succeeded", "failed", "cancelled", "expired"]))
+    .addOption(new Option("--status <state>", "only runs in this state").choices(RUN_STATES))
+    .addOption(new Option("--policy-status <status>", "only attested runs with this policy status").choices(POLICY_VERDICTS))
     .addOption(outputOption());
   return addPageOptions(cmd).action(async (opts: ListOpts, c: Command) => {
     await withControlPlane(c, async (cp) => {
-      const page = await cp.runs.list({ workflow: opts.workflow, project: opts.project, status: opts.status, limit: opts.limit, next: opts.next });
+      const page = await cp.runs.list({ workflow: opts.workflow, project: opts.project, status: opts.status, policyStatus: opts.policyStatus, limit: opts.limit, next: opts.next });
       print(opts.output, page, () =>
         renderTable({
-          head: ["ID", "WORKFLOW", "PROJECT", "STATE", "CREATED", "FINISHED", "REVISION", "ATTESTATION"],
-          rows: page.items.map((r) => [r.id, r.workflow, r.project, r.state, r.createdAt, r.finishedAt ?? "", revision(r), r.attestationDigest ?? ""]),
+          head: ["ID", "WORKFLOW", "PROJECT", "STATE", "POLICY", "CREATED", "FINISHED", "REVISION", "ATTESTATION"],
+          rows: page.items.map((r) => [r.id, r.workflow, r.project, r.state, r.policyStatus ?? "", r.createdAt, r.finishedAt ?? "", revision(r), r.attestationDigest ?? ""]),
         }),
       );
       printNext(opts.output, page.next);
@@ -89,6 +92,12 @@ function revision(r: RunSummary): string {
   return `${r.contractRevisionUsed}/${r.contractRevisionLatest}`;
 }
 
+/** "failed (smoke tests failed)"; a reason that already starts with the state stands alone ("blocked: 1 gated …"). */
+function stateText(r: RunSummary): string {
+  if (!r.reason) return r.state;
+  return r.reason.startsWith(`${r.state}:`) ? r.reason : `${r.state} (${r.reason})`;
+}
+
 function describeTable(d: RunDetail): string {
   const r = d.run;
   const run = renderTable({
@@ -96,12 +105,14 @@ function describeTable(d: RunDetail): string {
     rows: [
       ["ID", r.id],
       ["Workflow", `${r.project}/${r.workflow}`],
-      ["State", r.reason ? `${r.state} (${r.reason})` : r.state],
+      ["State", stateText(r)],
+      ...(r.policyStatus ? [["Policy", r.policyStatus]] : []),
       ["Contract", `${r.contractName} revision ${r.contractRevisionUsed} (latest ${r.contractRevisionLatest})`],
       ["Runner", r.runnerUrl ? `${r.runnerType} ${r.runnerUrl}` : r.runnerType],
       ["Created", r.createdAt],
       ["Finished", r.finishedAt ?? ""],
       ["Attestation", r.attestationDigest ?? ""],
+      ...(r.attestationDigest ? [["Pushed by", r.pushedBy ?? "local"]] : []),
       ...(d.verification ? [["Signature", `verified (key ${d.verification.keyId})`]] : []),
     ],
   });

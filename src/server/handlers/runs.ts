@@ -13,6 +13,7 @@ function list(c: RequestContext): Response {
     workflow: stringParam(q, "workflow"),
     project: stringParam(q, "project"),
     status: stringParam(q, "status"),
+    policyStatus: stringParam(q, "policyStatus"),
     limit: numberParam(q, "limit"),
     next: stringParam(q, "next"),
     scope: c.scope,

@@ -39,6 +39,9 @@ pre { background: #f1f3f6; border: 1px solid var(--line); border-radius: 6px; pa
 .badge { display: inline-block; padding: .05rem .55rem; border-radius: 999px; font-size: .8rem; font-weight: 600; white-space: nowrap; }
 .s-passing, .r-succeeded { color: var(--pass); background: var(--pass-bg); }
 .s-failing, .r-failed, .r-cancelled, .r-expired { color: var(--fail); background: var(--fail-bg); }
+.s-blocked, .r-blocked { color: #fff; background: var(--fail); }
+.count.alert { border: 2px solid var(--fail); background: var(--fail-bg); }
+.count.alert strong { color: var(--fail); }
 .s-stale, .r-initialized { color: var(--stale); background: var(--stale-bg); }
 .s-behind { color: var(--behind); background: var(--behind-bg); }
 .s-never_run { color: var(--never); background: var(--never-bg); }

@@ -16,12 +16,16 @@ export function parseStateFilter(value: string | null): ComplianceState | undefi
   return value as ComplianceState;
 }
 
+/** States whose counter turns red when any workflow is in them: a blocked run is as bad as a failing one. */
+const ALERTING: ReadonlySet<ComplianceState> = new Set(["blocked", "failing"]);
+
 export function renderDashboard(report: ComplianceReport, filter: ComplianceState | undefined, now: Date, policies: RunPolicies = new Map()): Html {
   const total = COMPLIANCE_STATES.reduce((n, s) => n + report.counts[s], 0);
-  const counts = COMPLIANCE_STATES.map(
-    (s) => html`<a class="count${filter === s ? " selected" : ""}" href="${href([], { state: s })}" data-state="${s}">
-<strong>${report.counts[s]}</strong>${complianceBadge(s)}</a>`,
-  );
+  const counts = COMPLIANCE_STATES.map((s) => {
+    const cls = `count${filter === s ? " selected" : ""}${ALERTING.has(s) && report.counts[s] > 0 ? " alert" : ""}`;
+    return html`<a class="${cls}" href="${href([], { state: s })}" data-state="${s}">
+<strong>${report.counts[s]}</strong>${complianceBadge(s)}</a>`;
+  });
   const all = html`<a class="count${filter === undefined ? " selected" : ""}" href="/" data-state="all"><strong>${total}</strong>all workflows</a>`;
   const groups = report.groups.map(
     (g) => html`<section><h2>${g.project} <span class="muted">/ ${g.team ?? "no team"}</span></h2>
@@ -31,7 +35,7 @@ export function renderDashboard(report: ComplianceReport, filter: ComplianceStat
   const empty = filter ? `No workflow is ${STATE_LABELS[filter]}.` : "No workflows yet: create one with `cairn workflow create`.";
   return html`<h1>Compliance</h1>
 <div class="counts">${counts}${all}</div>
-<p class="muted">Stale means no successful run in ${report.staleDays} days. A run still in progress is judged by the finished run before it.</p>
+<p class="muted">Blocked means the last run's attestation is stored but violates a policy gate. Stale means no successful run in ${report.staleDays} days. A run still in progress is judged by the finished run before it.</p>
 ${groups.length ? groups : html`<section><p class="muted">${empty}</p></section>`}`;
 }
 
@@ -46,7 +50,7 @@ function row(w: WorkflowCompliance, now: Date, policies: RunPolicies): Html {
       : "";
   const used = w.judgedRun?.contractRevisionUsed;
   return html`<tr data-workflow="${w.project}/${w.name}" data-compliance="${w.state}">
-<td><strong>${w.name}</strong>${w.implicit ? html` <span class="badge s-behind implicit" title="created by an attestor at att init, not by a maintainer">implicit</span>` : ""}${w.description ? html`<div class="muted">${w.description}</div>` : ""}<div class="muted">${w.runsCount} run${w.runsCount === 1 ? "" : "s"}</div></td>
+<td><a href="${href(["workflows", w.project, w.name])}"><strong>${w.name}</strong></a>${w.implicit ? html` <span class="badge s-behind implicit" title="created by an attestor at att init, not by a maintainer">implicit</span>` : ""}${w.description ? html`<div class="muted">${w.description}</div>` : ""}<div class="muted">${w.runsCount} run${w.runsCount === 1 ? "" : "s"}</div></td>
 <td>${lastCell}${judged}</td>
 <td><a href="${href(["contracts", w.contractName])}">${w.contractName}</a> <span class="muted">rev ${used ?? "—"} / ${w.contractLatestRevision}</span></td>
 <td>${complianceBadge(w.state)}<div class="muted">${w.reason}</div></td>

@@ -1,6 +1,7 @@
 import type { DiscoverNode, DiscoverResult } from "../../services/control/discover.ts";
 import { runBadge } from "./format.ts";
 import { href, html, type Html } from "./html.ts";
+import { verdictBadge } from "./policy-status.ts";
 
 export function discoverForm(digest = ""): Html {
   return html`<h1>Discover</h1>
@@ -34,7 +35,7 @@ function nodeLine(n: DiscoverNode, self = false): Html {
     ? html`<strong class="digest">${n.digest}</strong>`
     : html`<a class="digest" href="${href(["discover"], { digest: n.digest, kind: n.kind })}">${n.digest}</a>`;
   const run = n.run
-    ? html` <a href="${href(["runs", n.run.id])}">run of ${n.run.project}/${n.run.workflow}</a> ${runBadge(n.run.state)}`
+    ? html` <a href="${href(["runs", n.run.id])}">run of ${n.run.project}/${n.run.workflow}</a> ${runBadge(n.run.state)}${n.run.policyStatus && n.run.policyStatus !== "none" && n.run.policyStatus !== n.run.state ? html` ${verdictBadge(n.run.policyStatus)}` : ""}`
     : "";
   return html`<span class="node" data-kind="${n.kind}"><span class="kind">${n.kind}</span>${name ? html`<span>${name}</span>` : ""}${digest}${run}</span>`;
 }

@@ -3,6 +3,7 @@ import { html, type Html } from "./html.ts";
 
 export const STATE_LABELS: Record<ComplianceState, string> = {
   never_run: "never run",
+  blocked: "blocked",
   failing: "failing",
   stale: "stale",
   behind: "behind",
@@ -13,7 +14,7 @@ export function complianceBadge(state: ComplianceState): Html {
   return html`<span class="badge s-${state}">${STATE_LABELS[state]}</span>`;
 }
 
-/** A run state (initialized, succeeded, failed, cancelled, expired). */
+/** A run state (initialized, succeeded, blocked, failed, cancelled, expired). */
 export function runBadge(state: string): Html {
   return html`<span class="badge r-${state}">${state === "initialized" ? "in progress" : state}</span>`;
 }

@@ -77,11 +77,11 @@ describe("the web handler behind the seam", () => {
     const r = await get("/");
     expect(r.headers.get("content-security-policy")).toBe(CSP);
     const body = await r.text();
-    for (const [state, n] of Object.entries({ never_run: 1, failing: 2, stale: 1, behind: 1, passing: 1 })) {
+    for (const [state, n] of Object.entries({ never_run: 1, blocked: 1, failing: 2, stale: 1, behind: 1, passing: 1 })) {
       expect(body).toMatch(new RegExp(`data-state="${state}">\\s*<strong>${n}</strong>`));
     }
     for (const [name, state] of Object.entries(seeded.expected)) {
-      const project = name === "deploy" || name === "audit" ? "orbit" : "skynet";
+      const project = ["deploy", "audit", "scan"].includes(name) ? "orbit" : "skynet";
       expect(body).toContain(`data-workflow="${project}/${name}" data-compliance="${state}"`);
     }
     expect(body).toContain(`organization <strong>default</strong>`);

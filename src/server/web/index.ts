@@ -3,7 +3,7 @@ import { CairnError, isCairnError } from "../../errors.ts";
 import { complianceReport, staleDaysFromEnv } from "../../services/control/compliance.ts";
 import { describeContract } from "../../services/control/contracts.ts";
 import { discover } from "../../services/control/discover.ts";
-import { currentOrgId, describeRun, runAttestation } from "../../services/control/runs.ts";
+import { currentOrgId, describeRun, isAttested, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { Scope } from "../../store/ports.ts";
 import { scopeOf } from "../auth.ts";
@@ -20,6 +20,7 @@ import { html, type Html } from "./html.ts";
 import { assetResponse, errorPage, htmlResponse, ICON_PATH, page, redirect, STYLESHEET_PATH, type Chrome } from "./layout.ts";
 import { renderRun, type Verification } from "./run-page.ts";
 import { login, loginPage, logout, sameOrigin } from "./session.ts";
+import { workflowPage } from "./workflow-page.ts";
 
 export interface WebOptions {
   /** The organization's registered public keys (`cairn org key add`); without them runs show "not verified". */
@@ -111,6 +112,7 @@ function pageRoutes(opts: WebOptions): Route[] {
     { path: "/discover", handle: (v, url) => discoverPage(v, url) },
     { path: "/contracts/:name", handle: (v, url, [name]) => contractPage(v, url, name!) },
     { path: "/audit", handle: (v, url) => auditPage(v, url) },
+    { path: "/workflows/:project/:name", handle: async (v, url, [project, name]) => workflowPage(v.deps, url, project!, name!, v.scope) },
   ];
 }
 
@@ -127,12 +129,12 @@ async function dashboard({ deps, scope }: View, url: URL, opts: WebOptions) {
   return { title: "Compliance", body: renderDashboard(report, filter, deps.clock.now(), await judgedRunPolicies(deps, report, scope)) };
 }
 
-/** The policy status of each workflow's judged run (its newest finished run): only succeeded runs have a statement. */
+/** The policy status of each workflow's judged run (its newest finished run): only succeeded and blocked runs have a statement. */
 async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport, scope: Scope | undefined): Promise<RunPolicies> {
   const out = new Map<string, PolicyStatus | undefined>();
   for (const w of report.groups.flatMap((g) => g.workflows)) {
     const run = w.judgedRun;
-    if (!run || run.state !== "succeeded") continue;
+    if (!run || !isAttested(run.state)) continue;
     const detail = await describeRun(deps, { id: run.id, scope });
     out.set(run.id, readPolicyStatus(detail.attestation?.statement));
   }

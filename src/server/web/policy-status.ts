@@ -1,66 +1,28 @@
 /**
- * Policy status of a run, read from its stored statement's predicate (policyEvaluations and the counts the crafting
- * flow records). Attestations made before policies, or without attached policies, carry none: then nothing is shown
- * on the run page and the dashboard says "none". The statement is signed data but its shape is read defensively:
- * anything unexpected counts as absent rather than failing the page.
+ * The policy status of a run as the web view shows it: badges and the run page's Policies section. Reading the
+ * status from the statement, and the one-word verdict, are pure (src/crafter/policy/status.ts), shared with the
+ * run service, which stores the verdict when the attestation is recorded.
  */
+import { policyVerdict, type EvaluationView, type PolicyStatus, type PolicyVerdict } from "../../crafter/policy/status.ts";
 import { html, type Html } from "./html.ts";
 
-export interface EvaluationView {
-  policy: string;
-  material?: string;
-  violations: { rule: string; message: string }[];
-  skipped?: string;
-  gate: boolean;
-}
+export { readPolicyStatus, type PolicyStatus, type PolicyVerdict } from "../../crafter/policy/status.ts";
 
-export interface PolicyStatus {
-  evaluations: EvaluationView[];
-  violations: number;
-  blocked: boolean;
-  bypassed: boolean;
-}
-
-/** The dashboard's one-word verdict. */
-export type PolicyVerdict = "none" | "passed" | "violations" | "blocked" | "bypassed";
-
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-
-export function readPolicyStatus(statement: unknown): PolicyStatus | undefined {
-  const predicate = (statement as { predicate?: Record<string, unknown> } | null)?.predicate;
-  if (!predicate || typeof predicate !== "object" || !Array.isArray(predicate.policyEvaluations)) return undefined;
-  const evaluations = predicate.policyEvaluations.filter((e): e is Record<string, unknown> => !!e && typeof e === "object").map(toEvaluation);
-  const counted = evaluations.reduce((n, e) => n + e.violations.length, 0);
-  return {
-    evaluations,
-    violations: typeof predicate.policyViolationsCount === "number" ? predicate.policyViolationsCount : counted,
-    blocked: predicate.policyBlocked === true,
-    bypassed: predicate.policyBypassed === true,
-  };
-}
-
-function toEvaluation(e: Record<string, unknown>): EvaluationView {
-  const violations = Array.isArray(e.violations)
-    ? e.violations.map((v: { rule?: unknown; message?: unknown } | null) => ({ rule: str(v?.rule) ?? "", message: str(v?.message) ?? "" }))
-    : [];
-  return { policy: str(e.policy) ?? "", material: str(e.material), violations, skipped: str(e.skipped), gate: e.gate === true };
-}
-
-export function policyVerdict(status: PolicyStatus | undefined): PolicyVerdict {
-  if (!status || status.evaluations.length === 0) return "none";
-  if (status.blocked) return "blocked";
-  if (status.bypassed) return "bypassed";
-  return status.violations > 0 ? "violations" : "passed";
-}
-
-// Badge colours reuse the compliance palette: passed = passing, violations = stale, bypassed = behind, blocked = failing.
-const VERDICT_CLASS: Record<PolicyVerdict, string> = { none: "s-never_run", passed: "s-passing", violations: "s-stale", bypassed: "s-behind", blocked: "s-failing" };
+// Badge colours reuse the compliance palette: passed = passing, violations = stale, bypassed = behind, blocked = blocked.
+const VERDICT_CLASS: Record<PolicyVerdict, string> = { none: "s-never_run", passed: "s-passing", violations: "s-stale", bypassed: "s-behind", blocked: "s-blocked" };
 
 export function policyBadge(status: PolicyStatus | undefined): Html {
   const verdict = policyVerdict(status);
   const n = status?.violations ?? 0;
   const label = verdict === "violations" ? `${n} violation${n === 1 ? "" : "s"}` : verdict;
   return html`<span class="badge ${VERDICT_CLASS[verdict]}" data-policy="${verdict}">${label}</span>`;
+}
+
+/** A run's stored verdict (run lists): its badge, `unknown` for attestations recorded before verdicts were stored. */
+export function verdictBadge(verdict: PolicyVerdict | "unknown" | null): Html {
+  if (verdict === null) return html`<span class="muted">—</span>`;
+  const cls = verdict === "unknown" ? "s-never_run" : VERDICT_CLASS[verdict];
+  return html`<span class="badge ${cls}" data-policy="${verdict}">${verdict}</span>`;
 }
 
 /** The run page's Policies section: a banner when blocked or bypassed, then one row per evaluation. */

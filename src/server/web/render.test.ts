@@ -11,7 +11,7 @@ import { escapeHtml, externalLink, href, html } from "./html.ts";
 import { contentDisposition } from "./download.ts";
 import { loginPage, safeNext } from "./session.ts";
 import { renderRun } from "./run-page.ts";
-import { policyVerdict, readPolicyStatus } from "./policy-status.ts";
+import { policyVerdict, readPolicyStatus } from "../../crafter/policy/status.ts";
 
 const EVIL = `<script>alert("x")</script>`;
 const NOW = new Date("2025-01-10T00:00:00.000Z");
@@ -65,11 +65,12 @@ describe("renderers keep stored text inert", () => {
   };
 
   test("dashboard: a workflow named <script> renders as text, with counts, badges and links", () => {
-    const report: ComplianceReport = { staleDays: 7, counts: { never_run: 0, failing: 1, stale: 0, behind: 0, passing: 0 }, groups: [{ project: EVIL, team: EVIL, workflows: [wf] }] };
+    const report: ComplianceReport = { staleDays: 7, counts: { never_run: 0, blocked: 0, failing: 1, stale: 0, behind: 0, passing: 0 }, groups: [{ project: EVIL, team: EVIL, workflows: [wf] }] };
     const out = renderDashboard(report, "failing", NOW).value;
     expectInert(out);
     expect(out).toContain(`href="/runs/%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E"`);
-    expect(out).toContain(`class="count selected" href="/?state=failing"`);
+    expect(out).toContain(`class="count selected alert" href="/?state=failing"`);
+    expect(out).toContain(`href="/workflows/%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E/%3Cscript%3Ealert(%22x%22)%3C%2Fscript%3E"`);
     expect(out).toContain("rev 1 / 2");
     expect(out).toContain("(12 hours ago)");
   });
@@ -79,7 +80,7 @@ describe("renderers keep stored text inert", () => {
       run: {
         id: "r1", workflow: EVIL, workflowId: "w", project: EVIL, contractName: EVIL, state: "succeeded", reason: EVIL,
         runnerType: EVIL, runnerUrl: `javascript:${EVIL}`, contractRevisionUsed: 1, contractRevisionLatest: 1,
-        attestationDigest: `sha256:${"a".repeat(64)}`, createdAt: T, finishedAt: T,
+        attestationDigest: `sha256:${"a".repeat(64)}`, policyStatus: "none", pushedBy: EVIL, createdAt: T, finishedAt: T,
       },
       attestation: {
         digest: `sha256:${"a".repeat(64)}`, payloadType: EVIL, predicateType: EVIL, statement: { evil: EVIL },
@@ -95,7 +96,7 @@ describe("renderers keep stored text inert", () => {
 
   test("discover and contract pages (history, body and diff) are escaped", () => {
     const node = { digest: `sha256:${"c".repeat(64)}`, kind: "ARTIFACT", downloadable: true, metadata: { name: EVIL }, createdAt: T };
-    const d: DiscoverResult = { ...node, references: [node], referredBy: [{ ...node, kind: "ATTESTATION", run: { id: EVIL, workflow: EVIL, project: EVIL, state: "succeeded" } }] };
+    const d: DiscoverResult = { ...node, references: [node], referredBy: [{ ...node, kind: "ATTESTATION", run: { id: EVIL, workflow: EVIL, project: EVIL, state: "succeeded", policyStatus: "violations" } }] };
     expectInert(renderDiscover(d).value);
     const rev = (revision: number, body: string): ContractDetail => ({
       name: "c", description: EVIL, revision, latestRevision: 2, format: "yaml", digest: "sha256:d", createdAt: T, body,
@@ -128,7 +129,7 @@ describe("policy status from the stored predicate", () => {
   const detailWith = (stmt: unknown): RunDetail => ({
     run: {
       id: "r1", workflow: "build", workflowId: "w", project: "p1", contractName: "c", state: "succeeded", reason: null,
-      runnerType: "local", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, attestationDigest: DIGEST, createdAt: T, finishedAt: T,
+      runnerType: "local", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, attestationDigest: DIGEST, policyStatus: "violations", pushedBy: null, createdAt: T, finishedAt: T,
     },
     attestation: { digest: DIGEST, payloadType: "application/vnd.in-toto+json", predicateType: "p", statement: stmt, subjects: [], materials: [] },
   });
@@ -173,7 +174,7 @@ describe("policy status from the stored predicate", () => {
       state: runId ? "passing" : "never_run", reason: "", missing: [],
     });
     const report: ComplianceReport = {
-      staleDays: 7, counts: { never_run: 1, failing: 0, stale: 0, behind: 0, passing: 3 },
+      staleDays: 7, counts: { never_run: 1, blocked: 0, failing: 0, stale: 0, behind: 0, passing: 3 },
       groups: [{ project: "p1", team: null, workflows: [wf("a", "ra"), wf("b", "rb"), wf("c", "rc"), wf("d", null)] }],
     };
     const policies = new Map([["ra", readPolicyStatus(statement({}))], ["rb", readPolicyStatus(statement({ policyBlocked: true }))], ["rc", undefined]]);

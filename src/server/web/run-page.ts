@@ -32,11 +32,12 @@ export function renderRun({ detail, verification, downloadable }: RunPageData, n
 <dt>Finished</dt><dd>${when(r.finishedAt, now)}</dd>
 ${r.reason ? html`<dt>Reason</dt><dd>${r.reason}</dd>` : ""}
 <dt>Runner</dt><dd>${r.runnerType} ${externalLink(r.runnerUrl)}</dd>
-${a ? html`<dt>Attestation</dt><dd><a class="digest" href="${href(["discover"], { digest: a.digest })}">${a.digest}</a> · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>` : ""}
+${a ? html`<dt>Attestation</dt><dd><a class="digest" href="${href(["discover"], { digest: a.digest })}">${a.digest}</a> · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>
+<dt>Pushed by</dt><dd>${r.pushedBy ?? html`<span class="muted">local</span>`}</dd>` : ""}
 </dl></section>
 ${renderVerification(verification)}
 ${a ? renderPolicies(readPolicyStatus(a.statement)) : ""}
-${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">This run has no attestation: only succeeded runs have one.</p></section>`}`;
+${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">This run has no attestation: only succeeded and blocked runs have one.</p></section>`}`;
 }
 
 function renderVerification(v: Verification): Html {

@@ -5,7 +5,7 @@ import type { ComplianceState } from "../../services/control/compliance.ts";
 import type { PushResult } from "../../services/crafting/push.ts";
 import { resetAttestation } from "../../services/crafting/reset.ts";
 import { updateContract } from "../../services/control/contracts.ts";
-import { pushRun, startRun, type TestStore } from "../../services/control/runs.testutil.ts";
+import { GATED_CONTRACT, pushGated, pushRun, startRun, type TestStore } from "../../services/control/runs.testutil.ts";
 import { createWorkflow } from "../../services/control/workflows.ts";
 
 const DAY = 86_400_000;
@@ -24,6 +24,7 @@ const REL_2 = contract("release", "    - {type: ARTIFACT, name: binary}\n    - {
 const DOCS_1 = contract("docs", "    - {type: STRING, name: notes, optional: true}\n");
 const DOCS_2 = contract("docs", "    - {type: STRING, name: notes, optional: true}\n    - {type: STRING, name: site, optional: true}\n");
 
+
 export interface Seeded {
   /** Workflow name → the compliance state the seed gives it. */
   expected: Record<string, ComplianceState>;
@@ -31,6 +32,8 @@ export interface Seeded {
   build: PushResult;
   /** The in-progress run of `build` (its state is judged by the run before). */
   openRunId: string;
+  /** The run of `scan` whose push a policy gate blocked (its attestation stored, the run `blocked`). */
+  blockedRunId: string;
   /** The digest of the build's binary material. */
   binaryDigest: string;
 }
@@ -39,7 +42,8 @@ export interface Seeded {
  * Day 0: `nightly` succeeds, then nothing for 8 days (stale at the default 7). Day 8: `release` succeeds on contract
  * revision 1, which revision 2 then extends with a required `sbom` (failing: missing); `docs` succeeds on revision 1
  * and revision 2 adds an optional material (behind); `deploy` succeeds then fails (failing); `build` succeeds and a
- * new run starts (passing: judged by the finished run); `audit` never runs.
+ * new run starts (passing: judged by the finished run); `audit` never runs; `scan` pushes an SBOM with a banned
+ * license under a gated policy (blocked).
  */
 export async function seedEveryState(s: TestStore): Promise<Seeded> {
   s.file("app.bin", APP_BINARY);
@@ -68,6 +72,10 @@ export async function seedEveryState(s: TestStore): Promise<Seeded> {
 
   createWorkflow(s.app, { name: "audit", project: "orbit", team: "security" });
 
+  s.file("gated.yaml", GATED_CONTRACT);
+  createWorkflow(s.app, { name: "scan", project: "orbit", team: "security", contract: "gated.yaml" });
+  const blockedRunId = await pushGated(s, "scan", "orbit", "banned");
+
   createWorkflow(s.app, { name: "build", project: "skynet", team: "platform" });
   const build = await pushRun(s, "build", "skynet", [
     { name: "binary", kind: "ARTIFACT", value: "app.bin" },
@@ -75,9 +83,11 @@ export async function seedEveryState(s: TestStore): Promise<Seeded> {
   ]);
   const openRunId = await startRun(s, "build", "skynet");
   return {
-    expected: { nightly: "stale", release: "failing", docs: "behind", deploy: "failing", audit: "never_run", build: "passing" },
+    expected: { nightly: "stale", release: "failing", docs: "behind", deploy: "failing", audit: "never_run", scan: "blocked", build: "passing" },
     build,
     openRunId,
+    blockedRunId,
     binaryDigest: `sha256:${createHash("sha256").update(APP_BINARY).digest("hex")}`,
   };
 }
+

@@ -4,7 +4,7 @@ import { seedEveryState, type Seeded } from "../../server/web/seed.testutil.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { complianceReport, staleDaysFromEnv, type ComplianceReport, type WorkflowCompliance } from "./compliance.ts";
 import { complianceRunsSql } from "../../store/sqlite/workflow-repo.ts";
-import { pushRun, startRun, testStore } from "./runs.testutil.ts";
+import { GATED_CONTRACT, pushGated, pushRun, startRun, testStore } from "./runs.testutil.ts";
 import { createWorkflow } from "./workflows.ts";
 
 const DAY = 86_400_000;
@@ -23,7 +23,7 @@ describe("compliance of a store with every state", () => {
     const r = await complianceReport(s.app, { staleDays: 7 });
     const states = Object.fromEntries(Object.entries(byName(r)).map(([n, w]) => [n, w.state]));
     expect(states).toEqual(seeded.expected);
-    expect(r.counts).toEqual({ never_run: 1, failing: 2, stale: 1, behind: 1, passing: 1 });
+    expect(r.counts).toEqual({ never_run: 1, blocked: 1, failing: 2, stale: 1, behind: 1, passing: 1 });
   });
 
   test("reasons name the cause: the failed run, the missing material, the revisions, the stale days", async () => {
@@ -34,6 +34,8 @@ describe("compliance of a store with every state", () => {
     expect(w.docs!.reason).toBe("the last run used contract revision 1 of 2");
     expect(w.nightly!.reason).toBe("no successful run in 7 days");
     expect(w.audit!.reason).toBe("it has no runs");
+    expect(w.scan!.reason).toBe("the last run was blocked: 1 gated policy violation");
+    expect(w.scan!.judgedRun).toMatchObject({ id: seeded.blockedRunId, state: "blocked" });
   });
 
   test("an in-progress last run is skipped: the workflow is judged by the finished run before it", async () => {
@@ -51,7 +53,7 @@ describe("compliance of a store with every state", () => {
   test("grouped by project then team (no team last); a state filter keeps the counts of all", async () => {
     const r = await complianceReport(s.app, { staleDays: 7 });
     expect(r.groups.map((g) => [g.project, g.team, g.workflows.map((w) => w.name)])).toEqual([
-      ["orbit", "security", ["audit"]],
+      ["orbit", "security", ["audit", "scan"]],
       ["orbit", null, ["deploy"]],
       ["skynet", "platform", ["build", "nightly", "release"]],
       ["skynet", "web", ["docs"]],
@@ -73,7 +75,7 @@ describe("compliance of a store with every state", () => {
 });
 
 describe("compliance precedence", () => {
-  test("never run > failing > stale > behind > passing", async () => {
+  test("never run > failing > stale > behind > passing (blocked: below)", async () => {
     const s = testStore();
     try {
       createWorkflow(s.app, { name: "w", project: "p" });
@@ -101,6 +103,30 @@ describe("compliance precedence", () => {
     }
   });
 
+  test("blocked outranks failing, stale and behind; a later clean run or a bypass is no longer blocked", async () => {
+    const s = testStore();
+    try {
+      const judge = async (staleDays = 7) => byName(await complianceReport(s.app, { staleDays })).g!;
+      await pushGated(s, "g", "p", "banned");
+      expect(await judge()).toMatchObject({ state: "blocked", reason: "the last run was blocked: 1 gated policy violation", judgedRun: { state: "blocked" } });
+      s.file("more.yaml", GATED_CONTRACT.replace("name: sbom}", "name: sbom}\n    - {type: STRING, name: extra}"));
+      const { updateContract } = await import("./contracts.ts");
+      updateContract(s.app, { name: "gated", file: "more.yaml" }); // the blocked run now also lacks `extra` and is behind
+      expect((await judge()).state).toBe("blocked");
+      s.advance(8 * 86_400_000);
+      expect((await judge()).state).toBe("blocked"); // a blocked run is no success: not merely stale
+      expect((await complianceReport(s.app, { staleDays: 7, state: "blocked" })).groups.flatMap((g) => g.workflows.map((w) => w.name))).toEqual(["g"]);
+      await pushGated(s, "g", "p", "banned", true); // init --contract gated.yaml: a new latest revision without `extra`
+      expect(await judge()).toMatchObject({ state: "passing", judgedRun: { state: "succeeded" } }); // a bypassed gate is recorded, not blocking
+      await pushGated(s, "g", "p", "banned");
+      expect((await judge()).state).toBe("blocked");
+      await pushGated(s, "g", "p", "clean");
+      expect((await judge()).state).toBe("passing");
+    } finally {
+      s.cleanup();
+    }
+  });
+
   test("more workflows than a store page: every one is judged once", async () => {
     const s = testStore();
     try {
@@ -118,7 +144,7 @@ describe("compliance precedence", () => {
     try {
       expect(await complianceReport(s.app, { staleDays: 7 })).toEqual({
         staleDays: 7,
-        counts: { never_run: 0, failing: 0, stale: 0, behind: 0, passing: 0 },
+        counts: { never_run: 0, blocked: 0, failing: 0, stale: 0, behind: 0, passing: 0 },
         groups: [],
       });
     } finally {

@@ -12,9 +12,12 @@ import { workflowView, type WorkflowView } from "./workflows.ts";
 
 /**
  * A workflow's compliance state. A workflow has exactly one: the first that applies in this order (precedence):
- * never_run > failing > stale > behind > passing.
+ * never_run > blocked > failing > stale > behind > passing. `blocked`: the judged run's attestation is stored but a
+ * policy gate was violated. It outranks failing because it is the more specific verdict on the same run (a blocked run
+ * that also lacks required materials is shown blocked: the gate is what a person must act on first), and it never
+ * counts as a success (a workflow whose last run is blocked is not passing however recent that run is).
  */
-export const COMPLIANCE_STATES = ["never_run", "failing", "stale", "behind", "passing"] as const;
+export const COMPLIANCE_STATES = ["never_run", "blocked", "failing", "stale", "behind", "passing"] as const;
 export type ComplianceState = (typeof COMPLIANCE_STATES)[number];
 
 export const DEFAULT_STALE_DAYS = 7;
@@ -27,7 +30,7 @@ export interface WorkflowCompliance extends WorkflowView {
   /** Why, in a sentence a person reads. */
   reason: string;
   /** The run the state is judged by: the newest finished one (an in-progress last run is skipped). */
-  judgedRun: Omit<JudgedRun, "attestationDigest"> | null;
+  judgedRun: Omit<JudgedRun, "attestationDigest" | "reason"> | null;
   /** Required materials (and choke groups, as `group:NAME`) of the latest revision missing from the judged run. */
   missing: string[];
 }
@@ -109,6 +112,7 @@ async function judge(
   };
   const result = (state: ComplianceState, reason: string, missing: string[] = []): WorkflowCompliance => ({ ...base, state, reason, missing });
   if (!judged) return result("never_run", w.runsCount > 0 ? "its first run is still in progress" : "it has no runs");
+  if (judged.state === "blocked") return result("blocked", blockedReason(judged));
   if (judged.state !== "succeeded") return result("failing", `the last run ${judged.state}`);
   const missing = await missingMaterials(deps, judged, contract);
   if (missing.length > 0) {
@@ -120,6 +124,11 @@ async function judge(
     return result("behind", `the last run used contract revision ${judged.contractRevisionUsed} of ${w.contractLatestRevision}`);
   }
   return result("passing", "the last run succeeded with the latest contract");
+}
+
+/** "the last run was blocked: 2 gated policy violations", from the reason the gate recorded. */
+function blockedReason(run: JudgedRun): string {
+  return run.reason?.startsWith("blocked:") ? `the last run was ${run.reason}` : "the last run was blocked by a gated policy violation";
 }
 
 /** Required names of the latest contract revision absent from the run's attestation; read only when something is required. */

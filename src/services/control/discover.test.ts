@@ -52,12 +52,12 @@ describe("discover: the referrer graph of two chained workflows", () => {
   test("from A's attestation: its materials and commit, and B referring to it", () => {
     const r = discover(s.app, { digest: a.digest });
     expect(r.kind).toBe("ATTESTATION");
-    expect(r.run).toEqual({ id: a.runId!, workflow: "build", project: "skynet", state: "succeeded" });
+    expect(r.run).toEqual({ id: a.runId!, workflow: "build", project: "skynet", state: "succeeded", policyStatus: "none" });
     expect(r.metadata).toMatchObject({ workflow: "build", project: "skynet", runId: a.runId! });
     // node-id order, which is the order push indexed them: by digest, so sha1: before sha256:
     expect(r.references.map(brief)).toEqual(aRefs());
     expect(r.referredBy.map(brief)).toEqual([["ATTESTATION", b.digest, b.runId!]]);
-    expect(r.referredBy[0]!.run).toEqual({ id: b.runId!, workflow: "release", project: "skynet", state: "succeeded" });
+    expect(r.referredBy[0]!.run).toEqual({ id: b.runId!, workflow: "release", project: "skynet", state: "succeeded", policyStatus: "none" });
     expect(r.next).toBeUndefined();
   });
 

@@ -2,7 +2,7 @@ import { CairnError } from "../../errors.ts";
 import type { RunState, Scope, StoredReferrer } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, encodeCursor } from "../pagination.ts";
-import { currentOrgId } from "./runs.ts";
+import { currentOrgId, runPolicyStatus, type RunPolicyStatus } from "./runs.ts";
 
 export interface DiscoverInput {
   /** "sha256:<hex>", or "sha1:<hex>" for a git commit. */
@@ -20,6 +20,8 @@ export interface NodeRun {
   workflow: string;
   project: string;
   state: RunState;
+  /** The attestation's policy verdict (`unknown` when recorded before verdicts were stored). */
+  policyStatus: RunPolicyStatus | null;
 }
 
 export interface DiscoverNode {
@@ -99,7 +101,7 @@ function withRuns(deps: ServiceDeps, orgId: string, scope: Scope | undefined, no
   return (n) => {
     const r = n.kind === "ATTESTATION" ? runs.get(n.digest) : undefined;
     const base: DiscoverNode = { digest: n.digest, kind: n.kind, downloadable: n.downloadable, metadata: n.metadata, createdAt: n.createdAt };
-    return r ? { ...base, run: { id: r.id, workflow: r.workflow, project: r.project, state: r.state } } : base;
+    return r ? { ...base, run: { id: r.id, workflow: r.workflow, project: r.project, state: r.state, policyStatus: runPolicyStatus(r) } } : base;
   };
 }
 

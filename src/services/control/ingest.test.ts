@@ -3,6 +3,8 @@ import { createHash } from "node:crypto";
 import { generateKeyPair } from "../../signing/keys.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { initAttestation } from "../crafting/init.ts";
+import { policySummary } from "../../crafter/policy/attach.ts";
+import type { Statement } from "../../crafter/statement.ts";
 import { pushAttestation } from "../crafting/push.ts";
 import { discover } from "./discover.ts";
 import { ingestBundle } from "./ingest.ts";
@@ -10,6 +12,10 @@ import { counts, craft, editBundle, register } from "./ingest.testutil.ts";
 import { testStore } from "./runs.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
+
+/** The predicate's policy block as push writes it for one gated violation (bypassed or not). */
+const gated = (bypass: boolean) => (st: Statement) =>
+  void Object.assign(st.predicate, policySummary([{ policy: "banned-licenses", digest: `sha256:${"e".repeat(64)}`, material: "binary", inputs: {}, violations: [{ rule: "r", message: "m" }], gate: true }], bypass));
 
 describe("ingest: a bundle signed by a registered key is stored as local push stores it", () => {
   const s = testStore();
@@ -48,6 +54,29 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     expect(e.message).toBe(`workflow run ${c.runId} is already succeeded with attestation ${first.digest}`);
     expect(e.hint).toContain("one attestation");
     expect(counts(app)).toEqual(after);
+  });
+
+  test("a blocked bundle: stored, the run blocked with its policy status; the identical re-push is still created: false", async () => {
+    const c = await craft(s, app, { binary: "app blocked\n" });
+    const bundle = await c.sign(undefined, gated(false));
+    const first = await ingestBundle(app, bundle);
+    expect(first.created).toBe(true);
+    expect(app.repo.getRun(c.runId)).toMatchObject({ state: "blocked", reason: "blocked: 1 gated policy violation", policyStatus: "blocked", attestationDigest: first.digest });
+    const after = counts(app);
+    expect(await ingestBundle(app, bundle)).toEqual({ ...first, created: false });
+    expect(counts(app)).toEqual(after);
+    const other = await c.sign(undefined, (st) => (gated(false)(st), void (st.predicate.annotations = { note: "changed" })));
+    const e = await expectCode(() => ingestBundle(app, other), "STATE_INVALID");
+    expect(e.message).toBe(`workflow run ${c.runId} is already blocked with attestation ${first.digest}`);
+  });
+
+  test("policy statuses stored from the predicate: bypassed, none; pushedBy stays null (this path names no pusher)", async () => {
+    const bypassed = await craft(s, app, { binary: "app bypassed\n" });
+    await ingestBundle(app, await bypassed.sign(undefined, gated(true)));
+    expect(app.repo.getRun(bypassed.runId)).toMatchObject({ state: "succeeded", policyStatus: "bypassed", pushedBy: null });
+    const plain = await craft(s, app, { binary: "app plain\n" });
+    await ingestBundle(app, await plain.sign());
+    expect(app.repo.getRun(plain.runId)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: null });
   });
 
   test("concurrent pushes of one bundle: one stores it, the other gets the idempotent answer", async () => {

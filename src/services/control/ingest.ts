@@ -9,6 +9,7 @@ import { recordAttestation, runClosedReason } from "../crafting/record.ts";
 import { pushReferrers, type ReferrerPush } from "../crafting/push-referrers.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { expireStaleRuns } from "./expiry.ts";
+import { isAttested } from "./runs.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement, type PredicateMetadata } from "./ingest-statement.ts";
 import { verificationKeys } from "./org-keys.ts";
 
@@ -46,7 +47,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
   const run = findRun(deps, runId, opts);
   const result = { digest, runId, workflow: run.workflow, project: run.project };
-  if (run.state === "succeeded" && run.attestationDigest === digest) return { ...result, created: false };
+  if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
   assertOpen(run, digest);
   checkMetadata(deps, checked.metadata, run);
   await assertMaterialsStored(deps, checked, run, opts.scope);

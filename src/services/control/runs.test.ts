@@ -4,8 +4,9 @@ import { pae } from "../../signing/pae.ts";
 import { generateKeyPair, keyId } from "../../signing/keys.ts";
 import { expectCode } from "../../test-helpers.ts";
 import type { PushResult } from "../crafting/push.ts";
+import { runClosedReason } from "../crafting/record.ts";
 import { describeRun, listRuns, runAttestation } from "./runs.ts";
-import { pushRun, startRun, testStore } from "./runs.testutil.ts";
+import { pushGated, pushRun, startRun, testStore } from "./runs.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
@@ -132,5 +133,64 @@ describe("workflow runs", () => {
     bytes[10]! ^= 1;
     await Bun.write(path, bytes);
     await expectCode(() => describeRun(s.app, { id: test2.runId }), "INTEGRITY");
+  });
+});
+
+describe("run state blocked and policy status", () => {
+  const s = testStore();
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    ids.blocked = await pushGated(s, "scan", "skynet", "banned");
+    ids.bypassed = await pushGated(s, "scan", "skynet", "banned", true);
+    ids.passed = await pushGated(s, "scan", "skynet", "clean");
+    ids.none = (await pushRun(s, "build", "skynet", [])).runId!;
+    ids.legacy = (await pushRun(s, "build", "skynet", [])).runId!;
+    ids.other = await pushGated(s, "scan", "orbit", "banned");
+    ids.open = await startRun(s, "build", "skynet");
+    // an attestation recorded before migration 011: its verdict was never stored
+    (s.app.repo as unknown as { db: import("bun:sqlite").Database }).db.query("UPDATE workflow_runs SET policy_status = NULL WHERE id = ?").run(ids.legacy);
+  });
+  afterAll(() => s.cleanup());
+
+  const byId = () => new Map(listRuns(s.app, { limit: 100 }).items.map((r) => [r.id, r]));
+
+  test("a blocked push is state blocked; every attested run shows its verdict, `unknown` when none was stored", () => {
+    const runs = byId();
+    const shown = (id: string) => [runs.get(id)!.state, runs.get(id)!.policyStatus, runs.get(id)!.pushedBy];
+    expect(shown(ids.blocked!)).toEqual(["blocked", "blocked", null]);
+    expect(shown(ids.bypassed!)).toEqual(["succeeded", "bypassed", null]);
+    expect(shown(ids.passed!)).toEqual(["succeeded", "passed", null]);
+    expect(shown(ids.none!)).toEqual(["succeeded", "none", null]);
+    expect(shown(ids.legacy!)).toEqual(["succeeded", "unknown", null]);
+    expect(shown(ids.open!)).toEqual(["initialized", null, null]);
+    expect(runs.get(ids.blocked!)!.attestationDigest).toMatch(/^sha256:/);
+  });
+
+  test("--status blocked and --policy-status filter, alone and together, with project and workflow", () => {
+    const list = (i: Parameters<typeof listRuns>[1]) => listRuns(s.app, i).items.map((r) => r.id);
+    expect(list({ status: "blocked" })).toEqual([ids.other!, ids.blocked!]);
+    expect(list({ status: "blocked", project: "skynet" })).toEqual([ids.blocked!]);
+    expect(list({ policyStatus: "blocked" })).toEqual([ids.other!, ids.blocked!]);
+    expect(list({ policyStatus: "bypassed" })).toEqual([ids.bypassed!]);
+    expect(list({ policyStatus: "passed", workflow: "scan", project: "skynet" })).toEqual([ids.passed!]);
+    expect(list({ policyStatus: "none" })).toEqual([ids.none!]); // not the legacy run, not the open one
+    expect(list({ policyStatus: "blocked", status: "succeeded" })).toEqual([]);
+    expect(list({ policyStatus: "violations" })).toEqual([]);
+    const scoped = { projectId: s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "orbit", "scan")!.projectId };
+    expect(list({ policyStatus: "blocked", scope: scoped })).toEqual([ids.other!]);
+  });
+
+  test("a bad --policy-status names the flag and lists the values", async () => {
+    const e = await expectCode(() => listRuns(s.app, { policyStatus: "green" }), "USAGE");
+    expect(e.message).toBe(`--policy-status "green" is not a policy status`);
+    expect(e.hint).toBe("use one of passed, violations, blocked, bypassed, none");
+  });
+
+  test("a blocked run describes with its attestation (it has one) and is closed to another push", async () => {
+    const d = await describeRun(s.app, { id: ids.blocked });
+    expect(d.run).toMatchObject({ state: "blocked", policyStatus: "blocked", reason: "blocked: 1 gated policy violation" });
+    expect(d.attestation!.statement).toMatchObject({ predicate: { policyBlocked: true } });
+    expect((await runAttestation(s.app, { id: ids.blocked })).digest).toBe(d.run.attestationDigest!);
+    expect(runClosedReason(d.run)).toBe("is already blocked");
   });
 });

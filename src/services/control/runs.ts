@@ -1,4 +1,5 @@
 import type { KeyObject } from "node:crypto";
+import { POLICY_VERDICTS, type PolicyVerdict } from "../../crafter/policy/status.ts";
 import { CairnError } from "../../errors.ts";
 import type { RunState, Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
@@ -7,7 +8,18 @@ import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../p
 import { expireStaleRuns } from "./expiry.ts";
 import { parseStoredJson, storedEnvelope } from "../stored-bundle.ts";
 
-export const RUN_STATES: readonly RunState[] = ["initialized", "succeeded", "failed", "cancelled", "expired"];
+export const RUN_STATES: readonly RunState[] = ["initialized", "succeeded", "blocked", "failed", "cancelled", "expired"];
+
+/** The states of a run with an attestation: `blocked` is stored like `succeeded`, with a violated policy gate. */
+export function isAttested(state: string): boolean {
+  return state === "succeeded" || state === "blocked";
+}
+
+/**
+ * A run's policy status as lists show it: the stored verdict of its attestation; `unknown` for an attestation
+ * recorded before cairn stored verdicts (migration 011: the verdict is only in the statement); null without one.
+ */
+export type RunPolicyStatus = PolicyVerdict | "unknown";
 
 /** A run as `workflow run list/describe` show it (JSON-serializable, as `cairn serve` returns it). */
 export interface RunSummary {
@@ -23,6 +35,9 @@ export interface RunSummary {
   contractRevisionUsed: number;
   contractRevisionLatest: number;
   attestationDigest: string | null;
+  policyStatus: RunPolicyStatus | null;
+  /** The token name that pushed the attestation to `cairn serve`; null when pushed locally (or unknown). */
+  pushedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -31,6 +46,8 @@ export interface RunListInput {
   workflow?: string;
   project?: string;
   status?: string;
+  /** One of POLICY_VERDICTS: only attested runs with that stored verdict. */
+  policyStatus?: string;
   limit?: number;
   next?: string;
   /** An API token's scope (`cairn serve`). */
@@ -44,18 +61,24 @@ export function currentOrgId(deps: ServiceDeps): string | undefined {
 
 export function toSummary(r: RunView): RunSummary {
   const { orgId: _org, ...rest } = r;
-  return rest;
+  return { ...rest, policyStatus: runPolicyStatus(r) };
+}
+
+/** The stored verdict; `unknown` for an attested run recorded before verdicts were stored; null without an attestation. */
+export function runPolicyStatus(r: Pick<RunView, "policyStatus" | "attestationDigest">): RunPolicyStatus | null {
+  return r.policyStatus ?? (r.attestationDigest ? "unknown" : null);
 }
 
 /** `workflow run list`: newest first, keyset-paginated on (created_at DESC, id); stale runs are expired first. */
 export function listRuns(deps: ServiceDeps, input: RunListInput): Page<RunSummary> {
   const state = input.status === undefined ? undefined : parseState(input.status);
+  const policyStatus = input.policyStatus === undefined ? undefined : parsePolicyStatus(input.policyStatus);
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : runCursor(input.next);
   expireStaleRuns(deps);
   const orgId = currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, scope: input.scope, limit: limit + 1, after });
+  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, policyStatus, scope: input.scope, limit: limit + 1, after });
   return toPage(rows.map(toSummary), limit, (r) => [r.createdAt, r.id]);
 }
 
@@ -64,6 +87,13 @@ function parseState(status: string): RunState {
     throw new CairnError("USAGE", `--status ${JSON.stringify(status)} is not a run state`, { hint: `use one of ${RUN_STATES.join(", ")}` });
   }
   return status as RunState;
+}
+
+function parsePolicyStatus(value: string): PolicyVerdict {
+  if (!(POLICY_VERDICTS as readonly string[]).includes(value)) {
+    throw new CairnError("USAGE", `--policy-status ${JSON.stringify(value)} is not a policy status`, { hint: `use one of ${POLICY_VERDICTS.join(", ")}` });
+  }
+  return value as PolicyVerdict;
 }
 
 function runCursor(next: string): { createdAt: string; id: string } {
@@ -145,7 +175,7 @@ export async function runAttestation(deps: ServiceDeps, ref: RunRef, keys?: KeyO
   const run = findRun(deps, ref);
   if (!run.attestationDigest) {
     throw new CairnError("NOT_FOUND", `workflow run ${run.id} has no attestation (it is ${run.state})`, {
-      hint: "only succeeded runs have one; push the attestation first",
+      hint: "only succeeded and blocked runs have one; push the attestation first",
     });
   }
   const digest = run.attestationDigest;

@@ -74,8 +74,9 @@ describe("policies in the crafting flow", () => {
     expect(e.message).toContain("marked blocked");
     expect(e.message).toContain("sbom: banned-licenses (gate): no-banned-license: component ghostscript");
     const run = s.app.repo.getRun(st.workflow.runId!)!;
-    expect(run.state).toBe("succeeded");
+    expect(run.state).toBe("blocked");
     expect(run.reason).toBe("blocked: 1 gated policy violation");
+    expect([run.policyStatus, run.pushedBy]).toEqual(["blocked", null]);
     expect(run.attestationDigest).toMatch(/^sha256:/);
     expect(s.app.state.exists()).toBe(false);
     const { describeRun } = await import("../control/runs.ts");
@@ -86,6 +87,21 @@ describe("policies in the crafting flow", () => {
     expect(warnings).toContain("policy violation: attestation: has-tests: tests-attested: no test report");
   });
 
+  test("a blocked push cut off before the state was cleared: repeating it reports the stored attestation, exit 4 again", async () => {
+    setup();
+    const st = await init();
+    await add("sbom", "sbom-banned.cdx.json");
+    const ready = await s.app.state.read();
+    const first = await expectCode(() => push(), "POLICY_GATE");
+    const run = s.app.repo.getRun(st.workflow.runId!)!;
+    await s.app.state.write(ready); // as if the push was killed after its transaction committed
+    const again = await expectCode(() => push(), "POLICY_GATE");
+    expect(again.details).toMatchObject({ digest: run.attestationDigest, runId: run.id });
+    expect(again.message).toBe(first.message);
+    expect(s.app.repo.getRun(run.id)).toEqual(run); // nothing signed or stored twice
+    expect(s.app.state.exists()).toBe(false);
+  });
+
   test("--exception-bypass-policy-check records the bypass and only warns", async () => {
     setup();
     const st = await init();
@@ -93,7 +109,7 @@ describe("policies in the crafting flow", () => {
     await add("tests", "junit-pass.xml");
     const r = await push(true);
     expect(r.statement.predicate).toMatchObject({ policyBlocked: false, policyBypassed: true, policyViolationsCount: 1 });
-    expect(s.app.repo.getRun(st.workflow.runId!)!.reason).toBe("policy gate bypassed (1 gated violation)");
+    expect(s.app.repo.getRun(st.workflow.runId!)!).toMatchObject({ state: "succeeded", reason: "policy gate bypassed (1 gated violation)", policyStatus: "bypassed" });
     expect(warnings.some((w) => w.startsWith("policy gate bypassed (--exception-bypass-policy-check): sbom: banned-licenses"))).toBe(true);
   });
 
@@ -113,7 +129,7 @@ describe("policies in the crafting flow", () => {
     await add("tests", "junit-pass.xml");
     const r = await push();
     expect(r.statement.predicate).toMatchObject({ policyEvaluationsCount: 3, policyViolationsCount: 0, policyBlocked: false, policyBypassed: false });
-    expect(s.app.repo.getRun(st.workflow.runId!)!.reason).toBeNull();
+    expect(s.app.repo.getRun(st.workflow.runId!)!).toMatchObject({ state: "succeeded", reason: null, policyStatus: "passed" });
   });
 
   test("a broken attached policy fails init with the contract position, file, rule and place", async () => {

@@ -7,6 +7,7 @@ import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
 import { expireStaleRuns } from "../control/expiry.ts";
+import { isAttested } from "../control/runs.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
 import { enforceGate } from "./gate.ts";
 import { evaluateAttestationPolicies } from "./policies.ts";
@@ -147,7 +148,7 @@ function localTarget(deps: ServiceDeps): PushTarget {
  */
 async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: string): Promise<PushResult | undefined> {
   const run = deps.repo.getRun(runId);
-  if (run?.state === "succeeded" && run.attestationDigest) {
+  if (run && isAttested(run.state) && run.attestationDigest) {
     const bundle = await deps.blobs.read(run.attestationDigest);
     const statement = storedStatement(bundle, run.attestationDigest);
     if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);

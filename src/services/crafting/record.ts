@@ -1,9 +1,11 @@
 // Storing a signed attestation: the one path shared by local `attestation push` and the server's verified ingest.
 import { CairnError } from "../../errors.ts";
+import { attestedRunState, statementVerdict } from "../../crafter/policy/status.ts";
 import { attestationGraph, type AttestationMeta } from "../../crafter/referrers.ts";
 import type { Statement } from "../../crafter/statement.ts";
 import type { BlobRef, WorkflowRun } from "../../store/ports.ts";
 import { mapAttestation } from "../cas-mappings.ts";
+import { actorLabel } from "../control/roles.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { policyRunReason } from "./gate.ts";
 
@@ -18,6 +20,8 @@ export interface AttestationToRecord {
   meta: Omit<AttestationMeta, "runId" | "createdAt">;
   /** The project version to mark released (a push of an `init --release` run). */
   releaseVersionId?: string;
+  /** Who pushed it to `cairn serve` (the token's name); absent for a local push. */
+  pushedBy?: string;
   now: string;
 }
 
@@ -33,7 +37,8 @@ export function runClosedReason(run: Pick<WorkflowRun, "state" | "reason">): str
 
 /**
  * Puts the bundle in the CAS, then in one transaction: the attestation row, its referrer graph, the run finished
- * `succeeded` with the bundle's digest (reason "blocked: …" when a policy gate was violated), and the project version released when asked. The run is re-read inside the
+ * `succeeded` with the bundle's digest and its policy verdict (`blocked`, reason "blocked: …", when a policy gate
+ * was violated), and the project version released when asked. The run is re-read inside the
  * transaction, so of two concurrent pushes for one run only the first is recorded (the other gets STATE_INVALID).
  */
 export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecord): Promise<BlobRef> {
@@ -55,8 +60,9 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
     });
     deps.referrers.index(run.orgId, graph, a.now);
     mapAttestation(deps, run.orgId, graph, a.workflowId, "attestation", a.now);
-    // A blocked attestation is stored like any other; the run's reason says it is blocked (or that a gate was bypassed).
-    deps.repo.finishRun(a.runId, "succeeded", a.now, policyRunReason(a.statement), ref.digest);
+    // A blocked attestation is stored like any other; the run is `blocked`, its reason says why (or that a gate was bypassed).
+    const attested = { policyStatus: statementVerdict(a.statement), pushedBy: a.pushedBy ?? actorLabel(deps.actor) };
+    deps.repo.finishRun(a.runId, attestedRunState(a.statement), a.now, policyRunReason(a.statement), ref.digest, attested);
     if (a.releaseVersionId) deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);
   });
   return ref;

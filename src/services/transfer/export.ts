@@ -144,6 +144,7 @@ function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement):
     contractRevisionLatest: run.contractRevisionLatest,
     state: run.state,
     reason: run.reason,
+    pushedBy: run.pushedBy,
     runnerType: run.runnerType,
     runnerUrl: run.runnerUrl,
     createdAt: run.createdAt,

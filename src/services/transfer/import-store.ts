@@ -1,5 +1,6 @@
 // The storing half of `cairn import`: everything verified (import-verify.ts) goes in with one SQLite transaction,
 // so the store holds all of an export or none of it. Bundles are put in the CAS first (content-addressed, idempotent).
+import { attestedRunState, statementVerdict } from "../../crafter/policy/status.ts";
 import { attestationGraph } from "../../crafter/referrers.ts";
 import { CairnError } from "../../errors.ts";
 import type { Organization } from "../../store/ports.ts";
@@ -52,7 +53,10 @@ function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport,
   return { imported, alreadyPresent };
 }
 
-/** The run with its id, times and state as exported, its attestation row and its referrer graph. */
+/**
+ * The run with its id, times and reason as exported, its attestation row and its referrer graph. Its state and policy
+ * status are the signed statement's (a blocked run stays blocked, also from an export that called it succeeded).
+ */
 function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): void {
   const { run, checked } = v;
   const m = checked.metadata;
@@ -100,5 +104,6 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
   });
   deps.referrers.index(org.id, graph, run.attestation.createdAt);
   mapAttestation(deps, org.id, graph, workflow.id, "import", now);
-  deps.repo.finishRun(run.id, run.state, run.finishedAt ?? run.attestation.createdAt, run.reason, digest);
+  const attested = { policyStatus: statementVerdict(checked.statement), pushedBy: run.pushedBy ?? null };
+  deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, run.reason, digest, attested);
 }

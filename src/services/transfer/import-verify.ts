@@ -6,6 +6,7 @@ import { parseContractText, type LoadedContract } from "../contracts.ts";
 import { verifyBundle } from "../../signing/verify.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
+import { attestedRunState } from "../../crafter/policy/status.ts";
 import { checkManifest, checkRuns, parseJsonEntry, type ExportedRun } from "./layout.ts";
 import { refuse, type ReadEntry, type ReadTar } from "./tar-reader.ts";
 
@@ -72,6 +73,11 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
   ];
   for (const [field, got, want] of expected) {
     if (got !== want) refuse(name, `the signed ${field} is ${JSON.stringify(got)}, but runs.json [${i}] says ${JSON.stringify(want)}`);
+  }
+  // The stored state comes from the signed predicate (import-store.ts). runs.json may say succeeded for a blocked run
+  // (exports written before the blocked state existed), but a blocked run whose statement is not blocked is forged.
+  if (run.state === "blocked" && attestedRunState(checked.statement) !== "blocked") {
+    refuse(name, `the signed predicate.policyBlocked is not true, but runs.json [${i}] says the run is blocked`);
   }
   const existing = deps.repo.getRun(run.id);
   const org = deps.repo.findOrg(deps.config.organization);

@@ -44,8 +44,11 @@ export interface ExportedRun {
   contract: string;
   contractRevisionUsed: number;
   contractRevisionLatest: number;
+  /** succeeded or blocked (a run with an attestation); import re-derives it from the signed statement. */
   state: RunState;
   reason: string | null;
+  /** The token name that pushed the attestation to `cairn serve` (null: pushed locally); absent in older exports. */
+  pushedBy?: string | null;
   runnerType: string;
   runnerUrl: string | null;
   createdAt: string;
@@ -88,9 +91,10 @@ export function checkRuns(doc: unknown): ExportedRun[] {
     if (!isObj(r)) return bad(at, "is not an object");
     for (const f of ["id", "workflow", "project", "contract", "runnerType", "createdAt"]) if (!isStr(r[f]) || r[f] === "") bad(at, `field ${f} is missing`);
     for (const f of ["team", "description", "reason", "runnerUrl", "finishedAt"]) if (!isNullStr(r[f])) bad(at, `field ${f} must be a string or null`);
+    if (r.pushedBy !== undefined && !isNullStr(r.pushedBy)) bad(at, "field pushedBy must be a string or null");
     if (!isPosInt(r.contractRevisionUsed) || !isPosInt(r.contractRevisionLatest)) bad(at, "contract revisions must be integers");
-    // Only attested runs are exported, and a run that took an attestation is succeeded.
-    if (r.state !== "succeeded") bad(at, `state ${JSON.stringify(r.state)}: an exported run with an attestation is succeeded`);
+    // Only attested runs are exported, and a run that took an attestation is succeeded or blocked.
+    if (r.state !== "succeeded" && r.state !== "blocked") bad(at, `state ${JSON.stringify(r.state)}: an exported run with an attestation is succeeded or blocked`);
     for (const t of [r.createdAt, r.finishedAt, isObj(r.attestation) ? r.attestation.createdAt : null]) if (isStr(t) && Number.isNaN(Date.parse(t))) bad(at, `${JSON.stringify(t)} is not a time`);
     const a = r.attestation;
     if (!isObj(a) || !isStr(a.digest) || !DIGEST.test(a.digest) || !isStr(a.predicateType) || !isStr(a.createdAt)) bad(at, "attestation must be {digest, predicateType, createdAt}");

@@ -1,3 +1,4 @@
+import type { PolicyVerdict } from "../../crafter/policy/status.ts";
 import type { ContractRevision, WorkflowRun } from "../ports.ts";
 
 /** Row shapes as SQLite returns them, and their mapping to domain objects. */
@@ -13,6 +14,8 @@ export interface RunRow {
   contract_revision_latest: number;
   project_version_id: string | null;
   attestation_digest: string | null;
+  policy_status: PolicyVerdict | null;
+  pushed_by: string | null;
   created_at: string;
   finished_at: string | null;
 }
@@ -30,6 +33,8 @@ export function toRun(r: RunRow): WorkflowRun {
     contractRevisionLatest: r.contract_revision_latest,
     projectVersionId: r.project_version_id ?? null,
     attestationDigest: r.attestation_digest,
+    policyStatus: r.policy_status ?? null,
+    pushedBy: r.pushed_by ?? null,
     createdAt: r.created_at,
     finishedAt: r.finished_at,
   };

@@ -31,12 +31,25 @@ describe("run queries use their index", () => {
   });
 
   test("--status pages, rare states too, walk workflow_runs_by_org_state in ORDER BY order", () => {
-    for (const state of ["succeeded", "cancelled", "initialized"] as const) {
+    for (const state of ["succeeded", "blocked", "cancelled", "initialized"] as const) {
       const { sql, params } = runListQuery({ ...q, state, after });
       const p = plan(db, sql, params);
       expect(p).toContain("SEARCH r USING INDEX workflow_runs_by_org_state (org_id=? AND state=? AND created_at<?)");
       expect(p).not.toContain("TEMP B-TREE");
     }
+  });
+
+  test("--policy-status pages walk workflow_runs_by_org_policy in ORDER BY order; with --status, the state index", () => {
+    for (const policyStatus of ["blocked", "none", "passed"] as const) {
+      const { sql, params } = runListQuery({ ...q, policyStatus, after });
+      const p = plan(db, sql, params);
+      expect(p).toContain("SEARCH r USING INDEX workflow_runs_by_org_policy (org_id=? AND policy_status=? AND created_at<?)");
+      expect(p).not.toContain("TEMP B-TREE");
+    }
+    const both = runListQuery({ ...q, state: "succeeded", policyStatus: "bypassed" });
+    expect(plan(db, both.sql, both.params)).toContain("USING INDEX workflow_runs_by_org_state (org_id=? AND state=?)");
+    const wf = runListQuery({ ...q, workflow: "w", policyStatus: "blocked" }, ["id1"]);
+    expect(plan(db, wf.sql, wf.params)).toContain("USING INDEX workflow_runs_by_workflow (workflow_id=?");
   });
 
   test("--workflow starts from workflow_runs_by_workflow", () => {
@@ -55,6 +68,7 @@ describe("run queries use their index", () => {
 
   test("a state outside the closed set is never inlined into SQL", () => {
     expect(() => runListQuery({ ...q, state: "x' OR 1=1 --" as never })).toThrow();
+    expect(() => runListQuery({ ...q, policyStatus: "x' OR 1=1 --" as never })).toThrow();
     expect(new SqliteRunRepo(db).list({ ...q, workflow: "none" })).toEqual([]);
   });
 });

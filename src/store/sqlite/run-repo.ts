@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import { POLICY_VERDICTS } from "../../crafter/policy/status.ts";
 import type { Scope } from "../ports.ts";
 import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
 import { toRun, type RunRow } from "./rows.ts";
@@ -13,12 +14,13 @@ const SELECT = `SELECT r.*, w.name AS workflow, p.name AS project, c.name AS con
   FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
   JOIN contracts c ON c.id = w.contract_id`;
 
-const STATES = new Set(["initialized", "succeeded", "failed", "cancelled", "expired"]);
+const STATES = new Set(["initialized", "succeeded", "blocked", "failed", "cancelled", "expired"]);
+const VERDICTS = new Set<string>(POLICY_VERDICTS);
 
-/** A state for inlining into SQL; anything outside the closed set is refused, so nothing else can be inlined. */
-function stateLiteral(state: string): string {
-  if (!STATES.has(state)) throw new Error(`unknown run state ${JSON.stringify(state)}`);
-  return state;
+/** A value for inlining into SQL; anything outside its closed set is refused, so nothing else can be inlined. */
+function literal(set: Set<string>, value: string, what: string): string {
+  if (!set.has(value)) throw new Error(`unknown ${what} ${JSON.stringify(value)}`);
+  return value;
 }
 
 /**
@@ -29,6 +31,8 @@ function stateLiteral(state: string): string {
  *   planner off the org index, which would walk every run of the organization to find a rare workflow's;
  * - --status S: workflow_runs_by_org_state (migration 006), which matches the ORDER BY, so a rare state (cancelled)
  *   costs what a common one does; the state is inlined (from the closed set of states, never user text);
+ * - --policy-status P (without --status): workflow_runs_by_org_policy (migration 011), likewise; the verdict is
+ *   inlined from its closed set too (the partial index needs a literal the planner can see is not NULL);
  * - otherwise workflow_runs_by_org, which matches the ORDER BY.
  */
 export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string; params: (string | number)[] } {
@@ -46,7 +50,12 @@ export function runListQuery(q: RunQuery, workflowIds?: string[]): { sql: string
     }
   }
   where.push(...scopeConditions(q.scope, params));
-  if (q.state !== undefined) where.push(`r.state = '${stateLiteral(q.state)}'`);
+  if (q.state !== undefined) where.push(`r.state = '${literal(STATES, q.state, "run state")}'`);
+  if (q.policyStatus !== undefined) {
+    // `+` keeps the planner on the state or workflow index when one of those filters is given as well
+    const column = q.state !== undefined || workflowIds !== undefined ? "+r.policy_status" : "r.policy_status";
+    where.push(`${column} = '${literal(VERDICTS, q.policyStatus, "policy status")}'`);
+  }
   if (q.after) {
     where.push("r.created_at <= ? AND NOT (r.created_at = ? AND r.id <= ?)");
     params.push(q.after.createdAt, q.after.createdAt, q.after.id);

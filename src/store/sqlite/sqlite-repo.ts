@@ -1,6 +1,7 @@
 import type { Database } from "bun:sqlite";
 import type {
   AttestationRecord,
+  AttestedRun,
   ContractRevision,
   ControlPlaneRepo,
   NewWorkflow,
@@ -115,7 +116,7 @@ export class SqliteRepo implements ControlPlaneRepo {
     return this.getRevision(contractId, next)!;
   }
 
-  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId"> & { projectVersionId?: string | null }): WorkflowRun {
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): WorkflowRun {
     this.db
       .query(
         `INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, runner_url, contract_revision_used,
@@ -130,10 +131,10 @@ export class SqliteRepo implements ControlPlaneRepo {
     return row ? toRun(row as RunRow) : undefined;
   }
 
-  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null): void {
+  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void {
     this.db
-      .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ? WHERE id = ?")
-      .run(state, now, reason, digest, id);
+      .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ?, policy_status = ?, pushed_by = ? WHERE id = ?")
+      .run(state, now, reason, digest, attested?.policyStatus ?? null, attested?.pushedBy ?? null, id);
   }
 
   insertAttestation(a: AttestationRecord): void {

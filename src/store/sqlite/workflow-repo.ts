@@ -97,6 +97,7 @@ interface ComplianceRow {
   state: RunState | null;
   createdAt: string | null;
   finishedAt: string | null;
+  reason: string | null;
   revision: number | null;
   digest: string | null;
 }
@@ -107,7 +108,7 @@ interface ComplianceRow {
  * last_run_id does. The newest success is not looked up: it only matters when the newest finished run succeeded.
  */
 export function complianceRunsSql(n: number): string {
-  return `SELECT w.id AS workflowId, j.id, j.state, j.created_at AS createdAt, j.finished_at AS finishedAt,
+  return `SELECT w.id AS workflowId, j.id, j.state, j.created_at AS createdAt, j.finished_at AS finishedAt, j.reason,
       j.contract_revision_used AS revision, j.attestation_digest AS digest
     FROM workflows w LEFT JOIN workflow_runs j ON j.id = (SELECT r.id FROM workflow_runs r
       WHERE r.workflow_id = w.id AND r.state <> 'initialized' ORDER BY r.created_at DESC, r.rowid DESC LIMIT 1)
@@ -118,7 +119,7 @@ function toComplianceRuns(r: ComplianceRow): ComplianceRuns {
   const judged =
     r.id === null
       ? null
-      : { id: r.id, state: r.state!, createdAt: r.createdAt!, finishedAt: r.finishedAt, contractRevisionUsed: r.revision!, attestationDigest: r.digest };
+      : { id: r.id, state: r.state!, createdAt: r.createdAt!, finishedAt: r.finishedAt, reason: r.reason, contractRevisionUsed: r.revision!, attestationDigest: r.digest };
   return { workflowId: r.workflowId, judged };
 }
 

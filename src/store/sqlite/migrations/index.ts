@@ -9,6 +9,7 @@ import { attestationStates } from "./007-attestation-states.ts";
 import { policies } from "./008-policies.ts";
 import { casBackends } from "./009-cas-backends.ts";
 import { rolesAudit } from "./010-roles-audit.ts";
+import { runPolicyStatus } from "./011-run-policy-status.ts";
 import { casMappings } from "./012-cas-mappings.ts";
 
 export interface Migration {
@@ -17,4 +18,17 @@ export interface Migration {
 }
 
 /** Numbered, statically imported migrations; position + 1 = the schema version it produces. Never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [init, controlPlane, contractSoftDelete, workflowRunStats, serve, runStateIndex, attestationStates, policies, casBackends, rolesAudit, casMappings];
+export const MIGRATIONS: readonly Migration[] = [
+  init,
+  controlPlane,
+  contractSoftDelete,
+  workflowRunStats,
+  serve,
+  runStateIndex,
+  attestationStates,
+  policies,
+  casBackends,
+  rolesAudit,
+  runPolicyStatus,
+  casMappings,
+];
