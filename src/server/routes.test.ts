@@ -101,7 +101,7 @@ describe("runs and discover", () => {
     const list = await api.req("GET", "/api/v1/runs?project=p1&status=succeeded");
     expect(list.body.items.map((x: { workflow: string }) => x.workflow).sort()).toEqual(["build", "test"]);
     expect((await api.req("GET", "/api/v1/runs?status=bogus")).status).toBe(400);
-    expect(list.body.items.map((x: { policyStatus: string; pushedBy: string | null }) => [x.policyStatus, x.pushedBy])).toEqual([["none", null], ["none", null]]);
+    expect(list.body.items.map((x: { policyStatus: string; pushedBy: string | null }) => [x.policyStatus, x.pushedBy])).toEqual([["none", "local"], ["none", "local"]]);
     const byPolicy = await api.req("GET", "/api/v1/runs?project=p1&policyStatus=none");
     expect(byPolicy.body.items.map((x: { id: string }) => x.id)).toEqual(list.body.items.map((x: { id: string }) => x.id));
     expect((await api.req("GET", "/api/v1/runs?policyStatus=blocked")).body.items).toEqual([]);

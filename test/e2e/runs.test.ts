@@ -55,7 +55,7 @@ describe("workflow run list/describe through the binary", () => {
       [openRun, "test", "skynet", "initialized", null],
       [pushed.runId, "build", "skynet", "succeeded", pushed.digest],
     ]);
-    expect(page.items[1]).toMatchObject({ contractRevisionUsed: 1, contractRevisionLatest: 1, policyStatus: "none", pushedBy: null });
+    expect(page.items[1]).toMatchObject({ contractRevisionUsed: 1, contractRevisionLatest: 1, policyStatus: "none", pushedBy: "local" });
     expect(page.items[0]).toMatchObject({ policyStatus: null, pushedBy: null });
     expect(page.items[1]!.finishedAt).not.toBeNull();
   });

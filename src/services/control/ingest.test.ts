@@ -70,13 +70,13 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     expect(e.message).toBe(`workflow run ${c.runId} is already blocked with attestation ${first.digest}`);
   });
 
-  test("policy statuses stored from the predicate: bypassed, none; pushedBy stays null (this path names no pusher)", async () => {
+  test("policy statuses stored from the predicate: bypassed, none; pushedBy is who pushed (`local` here: these deps speak for no token)", async () => {
     const bypassed = await craft(s, app, { binary: "app bypassed\n" });
     await ingestBundle(app, await bypassed.sign(undefined, gated(true)));
-    expect(app.repo.getRun(bypassed.runId)).toMatchObject({ state: "succeeded", policyStatus: "bypassed", pushedBy: null });
+    expect(app.repo.getRun(bypassed.runId)).toMatchObject({ state: "succeeded", policyStatus: "bypassed", pushedBy: "local" });
     const plain = await craft(s, app, { binary: "app plain\n" });
     await ingestBundle(app, await plain.sign());
-    expect(app.repo.getRun(plain.runId)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: null });
+    expect(app.repo.getRun(plain.runId)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
   });
 
   test("concurrent pushes of one bundle: one stores it, the other gets the idempotent answer", async () => {

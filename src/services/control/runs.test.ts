@@ -157,11 +157,11 @@ describe("run state blocked and policy status", () => {
   test("a blocked push is state blocked; every attested run shows its verdict, `unknown` when none was stored", () => {
     const runs = byId();
     const shown = (id: string) => [runs.get(id)!.state, runs.get(id)!.policyStatus, runs.get(id)!.pushedBy];
-    expect(shown(ids.blocked!)).toEqual(["blocked", "blocked", null]);
-    expect(shown(ids.bypassed!)).toEqual(["succeeded", "bypassed", null]);
-    expect(shown(ids.passed!)).toEqual(["succeeded", "passed", null]);
-    expect(shown(ids.none!)).toEqual(["succeeded", "none", null]);
-    expect(shown(ids.legacy!)).toEqual(["succeeded", "unknown", null]);
+    expect(shown(ids.blocked!)).toEqual(["blocked", "blocked", "local"]);
+    expect(shown(ids.bypassed!)).toEqual(["succeeded", "bypassed", "local"]);
+    expect(shown(ids.passed!)).toEqual(["succeeded", "passed", "local"]);
+    expect(shown(ids.none!)).toEqual(["succeeded", "none", "local"]);
+    expect(shown(ids.legacy!)).toEqual(["succeeded", "unknown", "local"]);
     expect(shown(ids.open!)).toEqual(["initialized", null, null]);
     expect(runs.get(ids.blocked!)!.attestationDigest).toMatch(/^sha256:/);
   });

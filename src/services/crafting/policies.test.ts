@@ -76,7 +76,7 @@ describe("policies in the crafting flow", () => {
     const run = s.app.repo.getRun(st.workflow.runId!)!;
     expect(run.state).toBe("blocked");
     expect(run.reason).toBe("blocked: 1 gated policy violation");
-    expect([run.policyStatus, run.pushedBy]).toEqual(["blocked", null]);
+    expect([run.policyStatus, run.pushedBy]).toEqual(["blocked", "local"]);
     expect(run.attestationDigest).toMatch(/^sha256:/);
     expect(s.app.state.exists()).toBe(false);
     const { describeRun } = await import("../control/runs.ts");

@@ -42,7 +42,7 @@ describe("recordAttestation", () => {
     expect(s.app.repo.getRun(id)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
     expect(listRuns(s.app, { status: "blocked" }).items.map((r) => [r.id, r.pushedBy])).toEqual([[id, "ci-token"]]);
     const local = await record();
-    expect(s.app.repo.getRun(local)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: null, reason: null });
+    expect(s.app.repo.getRun(local)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local", reason: null });
   });
 
   test("a blocked run takes no second attestation", async () => {

@@ -20,7 +20,7 @@ export interface AttestationToRecord {
   meta: Omit<AttestationMeta, "runId" | "createdAt">;
   /** The project version to mark released (a push of an `init --release` run). */
   releaseVersionId?: string;
-  /** Who pushed it to `cairn serve` (the token's name); absent for a local push. */
+  /** Who pushed it, when not the deps' actor (tests): by default `token:<name>` through cairn serve, `local` otherwise. */
   pushedBy?: string;
   now: string;
 }

@@ -52,7 +52,7 @@ describe("blocked runs through export and import", () => {
     const { b } = await into(tarPath);
     try {
       expect(b.app.repo.getRun(blocked)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
-      expect(b.app.repo.getRun(plain)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: null });
+      expect(b.app.repo.getRun(plain)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
     } finally {
       b.cleanup();
     }
