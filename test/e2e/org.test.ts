@@ -61,6 +61,14 @@ describe("organizations through the compiled binary", () => {
     expect(sb.run(["org", "api-token", "create", "--name", "x", "--project", "skynet", "--workflow", "nope"]).code).toBe(1);
     expect(sb.run(["org", "api-token", "create", "--name", "x", "--expiration", "soon"]).code).toBe(2);
     expect(sb.run(["org", "api-token", "create", "--name", "x", "--project", "skynet"], { CAIRN_ORG: "default" }).code).toBe(1);
+    // roles: one of four, and maintainers and admins only organization-wide; nothing is made by a refused create
+    const before = sb.json<{ items: unknown[] }>(["org", "api-token", "list", "--status", "all"]).items.length;
+    const unknownRole = sb.run(["org", "api-token", "create", "--name", "x", "--role", "root"]);
+    expect([unknownRole.code, unknownRole.stderr]).toEqual([2, expect.stringContaining("Allowed choices are viewer, attestor, maintainer, admin")]);
+    const narrowAdmin = sb.run(["org", "api-token", "create", "--name", "x", "--role", "admin", "--project", "skynet", "--workflow", "build"]);
+    expect([narrowAdmin.code, narrowAdmin.stderr]).toEqual([2, expect.stringContaining("ERR --role admin cannot be combined with --workflow: admins act on the whole organization")]);
+    expect(sb.run(["org", "api-token", "create", "--name", "x", "--role", "maintainer", "--project", "skynet"]).code).toBe(2);
+    expect(sb.json<{ items: unknown[] }>(["org", "api-token", "list", "--status", "all"]).items.length).toBe(before);
 
     const t0 = { CAIRN_FIXED_TIME: "2030-01-01T00:00:00Z" };
     const ci = sb.json<Token>(["org", "api-token", "create", "--name", "ci", "--project", "skynet", "--workflow", "build", "--expiration", "1h", "--description", "CI"], t0);

@@ -39,7 +39,7 @@ export function parseRole(text: string, flag = "--role"): Role {
 export function checkRoleScope(role: Role, scope: { project?: string; workflow?: string }): void {
   if (!ORGANIZATION_ROLES.includes(role) || (scope.project === undefined && scope.workflow === undefined)) return;
   const narrowed = scope.workflow !== undefined ? "--workflow" : "--project";
-  throw new CairnError("USAGE", `--role ${role} cannot be combined with ${narrowed}: a ${role} acts on the whole organization (its contracts are shared by every project)`, {
+  throw new CairnError("USAGE", `--role ${role} cannot be combined with ${narrowed}: ${role}s act on the whole organization (its contracts are shared by every project)`, {
     hint: "drop the scope for a maintainer or admin token, or use --role attestor or --role viewer for a project or workflow",
   });
 }
