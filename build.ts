@@ -2,7 +2,8 @@
 export {};
 
 const result = await Bun.build({
-  entrypoints: ["./src/main.ts"],
+  // The checkpoint worker is its own entrypoint: `cairn serve` starts it by URL (src/store/sqlite/checkpointer.ts).
+  entrypoints: ["./src/main.ts", "./src/store/sqlite/checkpoint-worker.ts"],
   compile: {
     outfile: "./dist/cairn",
     // A signing tool must not silently pick up a .env or bunfig from the directory a CI job runs it in.

@@ -10,6 +10,7 @@ import { createAppContext, type AppContext } from "../src/context.ts";
 import { buildStatement, serializeStatement } from "../src/crafter/statement.ts";
 import { addOrgKey } from "../src/services/control/org-keys.ts";
 import { createToken } from "../src/services/control/tokens.ts";
+import { uploadArtifact } from "../src/services/control/artifacts.ts";
 import { addMaterial } from "../src/services/crafting/add.ts";
 import { initAttestation } from "../src/services/crafting/init.ts";
 import { StateFile } from "../src/services/state-file.ts";
@@ -74,7 +75,7 @@ export async function benchServePush(work: string, n = Number(process.env.BENCH_
   if (stored !== WARMUP + n) throw new Error(`serve bench: the store holds ${stored} attestations after ${WARMUP + n} pushes answered 201`);
 }
 
-/** Per run: its own state file (so inits never replace each other), init, one ARTIFACT uploaded to the CAS, signed. */
+/** Per run: its own state file (so inits never replace each other), init, one ARTIFACT added and uploaded, signed. */
 async function prepare(app: AppContext, work: string, key: KeyPair, count: number): Promise<Prepared[]> {
   const dir = join(work, "serve-prep");
   mkdirSync(dir, { recursive: true });
@@ -86,6 +87,7 @@ async function prepare(app: AppContext, work: string, key: KeyPair, count: numbe
     const file = join(dir, `material-${i}.bin`);
     writeFileSync(file, `bench material ${i}\n`);
     const [m] = await addMaterial(deps, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
+    await uploadArtifact(deps, { path: file }); // a verified push cites only bytes its organization uploaded (CAS mappings)
     const st = buildStatement(deps.state.read(), { finishedAt: new Date().toISOString(), builderVersion: app.version, annotations: {} });
     out.push({ bundle: await signStatement(serializeStatement(st), key.privateKey), material: m!.digest });
     if ((i + 1) % 1000 === 0) console.error(`  prepared ${(i + 1).toLocaleString("en")}`);

@@ -19,14 +19,18 @@ import { SqliteCasMappingRepo } from "./store/sqlite/cas-mapping-repo.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
 import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
+import { startCheckpointer } from "./store/sqlite/checkpointer.ts";
 
 export interface AppContext extends ServiceDeps {
-  close(): void;
+  /** Stops the background checkpointer (when started) and closes the store. */
+  close(): Promise<void> | void;
 }
 
 export interface Overrides {
   clock?: Clock;
   reporter?: Reporter;
+  /** `cairn serve`: WAL checkpoints on a worker thread, never inside a request's commit (checkpointer.ts). */
+  backgroundCheckpoints?: boolean;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -34,13 +38,16 @@ export const systemClock: Clock = { now: () => new Date() };
 /** The one composition root: builds the store, CAS and state file from config for the CLI and the server alike. */
 export function createAppContext(config: Config, overrides: Overrides = {}): AppContext {
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
-  const db = openDatabase(join(config.home, "cairn.db"));
+  const dbPath = join(config.home, "cairn.db");
+  const db = openDatabase(dbPath);
   const orgs = new SqliteOrgRepo(db);
   config = withCurrentOrg(config, orgs.currentOrg()); // the `org set` choice lives in the store
   const casBackends = new SqliteCasBackendRepo(db);
   const local = new DiskBlobStore(join(config.home, "cas"));
   // The registry client is loaded, and its settings (credentials, plain http) resolved, when a registry is first used.
   const blobs = evidenceStore(local, casBackends.list(), async (host) => (await import("./oci/client.ts")).createOciClient(registryOptionsFor({ config, casBackends }, host)));
+  const reporter = overrides.reporter ?? { warn: () => {} };
+  const checkpointer = overrides.backgroundCheckpoints ? startCheckpointer(db, dbPath, (m) => reporter.warn(m)) : undefined;
   return {
     config,
     orgs,
@@ -57,9 +64,14 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),
     audit: new SqliteAuditRepo(db),
-    reporter: overrides.reporter ?? { warn: () => {} },
+    reporter,
     version: VERSION,
-    close: () => db.close(),
+    close: checkpointer
+      ? async () => {
+          await checkpointer.stop();
+          db.close();
+        }
+      : () => db.close(),
   };
 }
 

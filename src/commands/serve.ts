@@ -57,7 +57,7 @@ export function serveCommand(): Command {
       const { createAppContext } = await import("../context.ts");
       const { startServer } = await import("../server/server.ts");
       const { ensureAdminToken } = await import("../server/bootstrap.ts");
-      const app = createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) } });
+      const app = createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true });
       try {
         const admin = ensureAdminToken(app);
         if (admin) process.stderr.write(`cairn serve: admin token (organization default, name ${admin.name}; shown once, store it now): ${admin.token}\n`);
@@ -74,7 +74,7 @@ export function serveCommand(): Command {
         await server.stop(graceMs);
         process.stderr.write("cairn serve: stopped\n");
       } finally {
-        app.close();
+        await app.close();
       }
     });
 }

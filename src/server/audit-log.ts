@@ -1,22 +1,23 @@
 import { CairnError, httpStatusFor } from "../errors.ts";
 import { actorLabel } from "../services/control/roles.ts";
+import type { ServiceDeps } from "../services/deps.ts";
+import type { NewAuditEvent } from "../store/audit-port.ts";
 import type { RequestContext } from "./context.ts";
 import type { Route } from "./router.ts";
 
 const READS = new Set(["GET", "HEAD"]);
 
 /**
- * Appends the request's audit row: every state-changing request, whatever its outcome, and every read its role
- * refused. Written after the handler, outside its transaction, so a refusal that rolled everything back is still on
- * the record. `ok`, `refused: CODE` (4xx) or `error: CODE` (5xx).
+ * The request's audit row, if it gets one: every state-changing request, whatever its outcome, and every read its
+ * role refused. `ok`, `refused: CODE` (4xx) or `error: CODE` (5xx).
  */
-export function recordAudit(c: RequestContext, route: Route, outcome: { status: number } | { error: unknown }): void {
+export function auditRow(c: RequestContext, route: Route, outcome: { status: number } | { error: unknown }): NewAuditEvent | undefined {
   const error = "error" in outcome ? outcome.error : undefined;
   const code = error === undefined ? undefined : error instanceof CairnError ? error.code : "INTERNAL";
-  if ((READS.has(route.method) || route.safe) && code !== "FORBIDDEN") return;
+  if ((READS.has(route.method) || route.safe) && code !== "FORBIDDEN") return undefined;
   const status = "status" in outcome ? outcome.status : httpStatusFor(error);
   const p = c.principal;
-  c.app.audit.append({
+  return {
     orgId: p.orgId,
     at: c.app.clock.now().toISOString(),
     tokenId: p.tokenId,
@@ -26,7 +27,7 @@ export function recordAudit(c: RequestContext, route: Route, outcome: { status: 
     target: (c.audit.target ?? defaultTarget(route, c.params)).slice(0, 300),
     outcome: code === undefined ? "ok" : `${status >= 500 ? "error" : "refused"}: ${code}`,
     status,
-  });
+  };
 }
 
 /** `workflow p1/build` from action `workflow.update` and the path parameters; "" when the path names nothing. */
@@ -34,4 +35,34 @@ function defaultTarget(route: Route, params: Record<string, string>): string {
   const values = Object.values(params);
   if (values.length === 0) return "";
   return `${route.action.split(".")[0]} ${values.join("/")}`;
+}
+
+/**
+ * Group commit of audit rows: the rows of the requests that finish in the same turn of the event loop are written
+ * in one transaction, and each request answers only once its row is committed. Written after the handler, outside
+ * its transaction, so a refusal that rolled everything back is still on the record.
+ */
+export class AuditWriter {
+  private queue: { row: NewAuditEvent; done: (e?: unknown) => void }[] = [];
+
+  constructor(private readonly app: Pick<ServiceDeps, "repo" | "audit">) {}
+
+  write(row: NewAuditEvent): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.flush());
+      this.queue.push({ row, done: (e) => (e === undefined ? resolve() : reject(e)) });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queue;
+    this.queue = [];
+    try {
+      this.app.repo.transaction(() => batch.forEach((b) => this.app.audit.append(b.row)));
+    } catch (e) {
+      for (const b of batch) b.done(e);
+      return;
+    }
+    for (const b of batch) b.done();
+  }
 }

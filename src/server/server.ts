@@ -1,7 +1,7 @@
 import { CairnError } from "../errors.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import { authenticate, bearerToken, scopeOf, scopedDeps, webSession } from "./auth.ts";
-import { recordAudit } from "./audit-log.ts";
+import { auditRow, AuditWriter } from "./audit-log.ts";
 import { authorize } from "./authorize.ts";
 import type { Limits, RequestContext } from "./context.ts";
 import { errorResponse } from "./http.ts";
@@ -45,6 +45,7 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 export function startServer(opts: ServerOptions): RunningServer {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const router = apiRouter();
+  const auditWriter = new AuditWriter(opts.app);
   const inflight = new Set<Promise<Response>>();
 
   async function dispatch(req: Request): Promise<Response> {
@@ -67,18 +68,20 @@ export function startServer(opts: ServerOptions): RunningServer {
       authorize(m.route, c);
       res = await m.route.handler(c);
     } catch (e) {
-      audit(c, m.route, { error: e });
+      await audit(c, m.route, { error: e });
       throw e;
     }
-    audit(c, m.route, { status: res.status });
+    await audit(c, m.route, { status: res.status });
     for (const w of warnings) res.headers.append("Cairn-Warning", encodeURIComponent(w.slice(0, 500))); // decoded by src/remote/http-client.ts
     return res;
   }
 
-  /** The audit row; a store too broken to take it is logged, and the answer (already decided) stands. */
-  function audit(...args: Parameters<typeof recordAudit>): void {
+  /** The audit row, committed before the answer leaves; a store too broken to take it is logged, and the answer stands. */
+  async function audit(...args: Parameters<typeof auditRow>): Promise<void> {
+    const row = auditRow(...args);
+    if (!row) return;
     try {
-      recordAudit(...args);
+      await auditWriter.write(row);
     } catch (e) {
       log(`ERROR audit trail: ${e instanceof Error ? e.message : String(e)}`);
     }

@@ -18,14 +18,14 @@ let mint: (args: string[]) => string;
 const GATED = readFileSync(join(FIXTURES, "contracts/gated.yaml"), "utf8").replace("name: gated", "name: release");
 const WEAK = "apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: release\nspec:\n  materials:\n    - {name: note, type: STRING, optional: true}\n";
 
-const as = (sb: Sandbox, token: string) => ({ CAIRN_CONTROL_PLANE: srv.url, CAIRN_TOKEN: token, CAIRN_HOME: "" });
-const ops = (args: string[]) => secops.run(args, as(secops, tokens.secops));
-const job = (args: string[]) => ci.run(args, as(ci, tokens.ci));
+const as = (token: string) => ({ CAIRN_CONTROL_PLANE: srv.url, CAIRN_TOKEN: token, CAIRN_HOME: "" });
+const ops = (args: string[]) => secops.run(args, as(tokens.secops));
+const job = (args: string[]) => ci.run(args, as(tokens.ci));
 
 beforeAll(async () => {
   srv = await serve(server);
   const admin = /admin token \(.*\): (cairn_\S+)/.exec(srv.stderr())![1]!;
-  mint = (args: string[]) => JSON.parse(server.ok(["org", "api-token", "create", ...args, "-o", "json"], as(server, admin)).stdout).token as string;
+  mint = (args: string[]) => JSON.parse(server.ok(["org", "api-token", "create", ...args, "-o", "json"], as(admin)).stdout).token as string;
   tokens = { admin, secops: mint(["--name", "dyson", "--role", "maintainer"]), ci: "" };
   writeFileSync(secops.path("release.yaml"), GATED);
   writeFileSync(ci.path("weak.yaml"), WEAK);
@@ -81,7 +81,7 @@ describe("SecOps declares, CI proves, and CI cannot move the goalposts", () => {
     const c = JSON.parse(ops(["workflow", "contract", "describe", "--name", "release", "-o", "json"]).stdout);
     expect([c.latestRevision, c.body]).toEqual([1, GATED]);
     expect(JSON.parse(ops(["workflow", "describe", "--name", "build", "--project", "skynet", "-o", "json"]).stdout)).toMatchObject({ contractName: "release", createdBy: "token:dyson", implicit: false });
-    const tokensNow = JSON.parse(server.ok(["org", "api-token", "list", "-o", "json"], as(server, tokens.admin)).stdout).items.map((t: { name: string }) => t.name);
+    const tokensNow = JSON.parse(server.ok(["org", "api-token", "list", "-o", "json"], as(tokens.admin)).stdout).items.map((t: { name: string }) => t.name);
     expect(tokensNow.sort()).toEqual(["admin", "dyson", "skynet-ci"]);
     expect(JSON.parse(ops(["org", "key", "list", "-o", "json"]).stdout).items.map((k: { name: string }) => k.name)).toEqual(["skynet-ci"]);
   });
