@@ -30,8 +30,8 @@ export function orgKeyCommand(): Command {
       const page = await cp.keys.list({ status: opts.status, limit: opts.limit, next: opts.next });
       print(opts.output, page, () =>
         renderTable({
-          head: ["Name", "Algorithm", "Key ID", "Status", "Created At", "Removed At"],
-          rows: page.items.map((k) => [k.name, k.algorithm, k.keyId, k.status, k.createdAt, k.removedAt ?? ""]),
+          head: ["Name", "Algorithm", "Key ID", "Status", "Created At", "Created By", "Removed At"],
+          rows: page.items.map((k) => [k.name, k.algorithm, k.keyId, k.status, k.createdAt, k.createdBy ?? "unknown", k.removedAt ?? ""]),
         }),
       );
       printNext(opts.output, page.next);
@@ -58,6 +58,7 @@ function detailRows(k: OrgKeyView): string[][] {
     ["Key ID", k.keyId],
     ["Status", k.status],
     ["Created At", k.createdAt],
+    ["Created By", k.createdBy ?? "unknown"],
     ...(k.removedAt ? [["Removed At", k.removedAt]] : []),
   ];
 }
