@@ -4,7 +4,7 @@
  * are kept: numbers remember their source text (`1.10` must not become "1.1" when a string is wanted)
  * and every node remembers its position, for error messages.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document } from "yaml";
+import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from "yaml";
 import { CairnError } from "../../errors.ts";
 import { formatPath, type Path, type Segment } from "./path.ts";
 
@@ -35,7 +35,8 @@ const MAX_NODES = 100_000;
 const MAX_DEPTH = 64;
 
 interface State {
-  doc: Document;
+  /** Every alias's target, found in one pass (`Alias.resolve` walks the whole document per alias: quadratic). */
+  targets: Map<Alias, Node | undefined>;
   lines: LineCounter;
   positions: Map<string, Position>;
   nodes: number;
@@ -59,9 +60,20 @@ export function readTree(text: string, source: string): Tree {
       { hint: "Fix the YAML/JSON syntax at that line; JSON files must be a single valid JSON object.", details },
     );
   }
-  const state: State = { doc, lines, positions: new Map(), nodes: 0, source };
+  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, source };
   const root = convert(doc.contents, [], state, 0);
   return { root, positionOf: (path) => state.positions.get(formatPath(path)) };
+}
+
+/** In document order, each alias refers to the latest anchor of its name before it (YAML 1.2 §3.2.2.2). */
+function aliasTargets(doc: Parameters<typeof visit>[0]): Map<Alias, Node | undefined> {
+  const anchors = new Map<string, Node>();
+  const targets = new Map<Alias, Node | undefined>();
+  visit(doc, (_key, node) => {
+    if (isAlias(node)) targets.set(node, anchors.get(node.source));
+    else if (node && (node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node as Node);
+  });
+  return targets;
 }
 
 function tooComplex(state: State, why: string): CairnError {
@@ -74,7 +86,7 @@ function convert(node: unknown, path: Segment[], state: State, depth: number): V
   if (++state.nodes > MAX_NODES) throw tooComplex(state, `more than ${MAX_NODES} nodes (alias expansion?)`);
   if (depth > MAX_DEPTH) throw tooComplex(state, `nested deeper than ${MAX_DEPTH} levels`);
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convert(node.resolve(state.doc), path, state, depth + 1);
+  if (isAlias(node)) return convert(state.targets.get(node), path, state, depth + 1);
   const range = (node as { range?: [number, number, number] }).range;
   if (range) {
     const at = state.lines.linePos(range[0]);
@@ -104,7 +116,7 @@ function scalar(value: unknown, source: string | undefined): Value {
 }
 
 function keyText(key: unknown, path: Path, state: State): string {
-  const k = isAlias(key) ? key.resolve(state.doc) : key;
+  const k = isAlias(key) ? state.targets.get(key) : key;
   if (isScalar(k) && (k.value === null || typeof k.value !== "object")) {
     return k.source ?? String(k.value);
   }
