@@ -1,5 +1,5 @@
 import { CairnError, httpStatusFor } from "../errors.ts";
-import { actorLabel } from "../services/control/roles.ts";
+import { actorLabel, type Role } from "../services/control/roles.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import type { NewAuditEvent } from "../store/audit-port.ts";
 import type { RequestContext } from "./context.ts";
@@ -16,18 +16,22 @@ export function auditRow(c: RequestContext, route: Route, outcome: { status: num
   const code = error === undefined ? undefined : error instanceof CairnError ? error.code : "INTERNAL";
   if ((READS.has(route.method) || route.safe) && code !== "FORBIDDEN") return undefined;
   const status = "status" in outcome ? outcome.status : httpStatusFor(error);
-  const p = c.principal;
-  return {
-    orgId: p.orgId,
-    at: c.app.clock.now().toISOString(),
-    tokenId: p.tokenId,
-    actor: actorLabel({ tokenId: p.tokenId, tokenName: p.tokenName, role: p.role }),
-    role: p.role,
+  return tokenEvent(c.principal, c.app.clock.now(), {
     action: route.action,
     target: (c.audit.target ?? defaultTarget(route, c.params)).slice(0, 300),
     outcome: code === undefined ? "ok" : `${status >= 500 ? "error" : "refused"}: ${code}`,
     status,
-  };
+  });
+}
+
+/** An audit row of what a token did: who (organization, token, role) and when, around what, on what and how. */
+export function tokenEvent(
+  p: { orgId: string; tokenId: string; tokenName: string; role: Role },
+  now: Date,
+  what: Pick<NewAuditEvent, "action" | "target" | "outcome" | "status">,
+): NewAuditEvent {
+  const actor = actorLabel({ tokenId: p.tokenId, tokenName: p.tokenName, role: p.role });
+  return { orgId: p.orgId, at: now.toISOString(), tokenId: p.tokenId, actor, role: p.role, ...what };
 }
 
 /** `workflow p1/build` from action `workflow.update` and the path parameters; "" when the path names nothing. */

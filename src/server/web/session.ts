@@ -1,7 +1,7 @@
 import { isCairnError } from "../../errors.ts";
-import { actorLabel } from "../../services/control/roles.ts";
 import { authenticateToken } from "../../services/control/tokens.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
+import { tokenEvent } from "../audit-log.ts";
 import { SESSION_COOKIE } from "../web-seam.ts";
 import { html, type Html } from "./html.ts";
 import { htmlResponse, page, redirect } from "./layout.ts";
@@ -40,17 +40,7 @@ export async function login(req: Request, app: ServiceDeps): Promise<Response> {
   if (!token) return again(401, "Enter an API token.");
   try {
     const id = authenticateToken(app, token);
-    app.audit.append({
-      orgId: id.orgId,
-      at: app.clock.now().toISOString(),
-      tokenId: id.tokenId,
-      actor: actorLabel({ tokenId: id.tokenId, tokenName: id.tokenName, role: id.role }),
-      role: id.role,
-      action: "session.login",
-      target: "",
-      outcome: "ok",
-      status: 303,
-    });
+    app.audit.append(tokenEvent(id, app.clock.now(), { action: "session.login", target: "", outcome: "ok", status: 303 }));
   } catch (e) {
     if (!isCairnError(e, "UNAUTHENTICATED")) throw e;
     return again(401, `Not logged in: ${e.message}.`);

@@ -70,14 +70,15 @@ export function setCurrentOrg(deps: ServiceDeps, input: { name: string }): OrgSe
  * 413); null goes back to the server's --max-blob. Changed where the store lives: it is the operator's setting.
  */
 export function setMaxBlobBytes(deps: ServiceDeps, input: { name?: string; maxBlobBytes: number | null }): { name: string; maxBlobBytes: number | null } {
-  const name = checkName(input.name ?? deps.config.organization, "--name");
-  const org = name === "default" ? deps.repo.ensureOrg(name, deps.clock.now().toISOString()) : deps.orgs.getOrg(name);
-  if (!org) throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: "see `cairn org list`" });
-  if (input.maxBlobBytes !== null && (!Number.isSafeInteger(input.maxBlobBytes) || input.maxBlobBytes < 1)) {
+  return setBlobLimit(deps, orgNamed(deps, input.name), input.maxBlobBytes);
+}
+
+function setBlobLimit(deps: ServiceDeps, org: { id: string; name: string }, bytes: number | null): { name: string; maxBlobBytes: number | null } {
+  if (bytes !== null && (!Number.isSafeInteger(bytes) || bytes < 1)) {
     throw new CairnError("USAGE", "--max-blob must be a positive size", { hint: "e.g. --max-blob 100MiB, or --max-blob default" });
   }
-  deps.orgs.setMaxBlobBytes(org.id, input.maxBlobBytes);
-  return { name, maxBlobBytes: deps.orgs.maxBlobBytes(org.id) };
+  deps.orgs.setMaxBlobBytes(org.id, bytes);
+  return { name: org.name, maxBlobBytes: deps.orgs.maxBlobBytes(org.id) };
 }
 
 export interface OrgSettings {
@@ -97,11 +98,18 @@ export function updateOrgSettings(deps: ServiceDeps, input: { name?: string; imp
   if (input.implicitWorkflows === undefined && input.maxBlobBytes === undefined) {
     throw new CairnError("USAGE", "nothing to update: pass --implicit-workflows on|off and/or --max-blob SIZE", { hint: "e.g. `cairn org update --implicit-workflows off`" });
   }
-  const blob = input.maxBlobBytes === undefined ? undefined : setMaxBlobBytes(deps, { name, maxBlobBytes: input.maxBlobBytes });
-  const org = name === "default" ? deps.repo.ensureOrg(name, deps.clock.now().toISOString()) : deps.orgs.getOrg(name);
-  if (!org) throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: "see `cairn org list`" });
+  const org = orgNamed(deps, name);
+  const blob = input.maxBlobBytes === undefined ? undefined : setBlobLimit(deps, org, input.maxBlobBytes);
   if (input.implicitWorkflows !== undefined) deps.orgs.setImplicitWorkflows(org.id, input.implicitWorkflows);
   return { name: org.name, implicitWorkflows: deps.orgs.implicitWorkflows(org.id), ...(blob && { maxBlobBytes: blob.maxBlobBytes }) };
+}
+
+/** The organization `name` (default: the current one) for a settings change; `default` is made on first use, as every command does. */
+function orgNamed(deps: ServiceDeps, name = deps.config.organization): { id: string; name: string } {
+  const checked = checkName(name, "--name");
+  const org = checked === "default" ? deps.repo.ensureOrg(checked, deps.clock.now().toISOString()) : deps.orgs.getOrg(checked);
+  if (!org) throw new CairnError("NOT_FOUND", `organization ${checked} does not exist`, { hint: "see `cairn org list`" });
+  return org;
 }
 
 function nameCursor(next: string): string {

@@ -36,7 +36,7 @@ export interface RunSummary {
   contractRevisionLatest: number;
   attestationDigest: string | null;
   policyStatus: RunPolicyStatus | null;
-  /** The token name that pushed the attestation to `cairn serve`; null when pushed locally (or unknown). */
+  /** Who pushed the attestation: `token:<name>` through `cairn serve`, `local`; null without one (or before 011). */
   pushedBy: string | null;
   createdAt: string;
   finishedAt: string | null;
