@@ -30,6 +30,9 @@ export type ErrorCode =
   | "POLICY_INVALID" // a policy file is malformed: YAML, schema, CEL syntax/type error, unknown input
   | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
   | "NETWORK" // a registry or remote could not be reached, or kept failing, after retries
+  | "CREDENTIAL_INVALID" // an OIDC ID token or proof of possession that does not verify (keyless issuance)
+  | "NOT_CONFIGURED" // the server or home lacks what the request needs (no CA, no TSA): an operator's `cairn ca init`
+  | "UNSUPPORTED_MEDIA_TYPE" // a request body of a Content-Type the route does not take
   | "IO"; // other filesystem errors
 
 export interface ErrorOptions {
@@ -94,6 +97,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   POLICY_INVALID: 422,
   TOO_LARGE: 413,
   NETWORK: 502,
+  CREDENTIAL_INVALID: 401,
+  NOT_CONFIGURED: 501,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   IO: 500,
 };
 

@@ -11,6 +11,7 @@ interface ServeOpts {
   tlsCert?: string;
   tlsKey?: string;
   insecurePlaintext?: boolean;
+  publicUrl?: string;
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -35,6 +36,22 @@ export function parseListen(text: string): { hostname: string; port: number } {
   return { hostname: m[1]!.replace(/^\[|\]$/g, "") || "127.0.0.1", port };
 }
 
+/** `--public-url`: an http(s) URL without query, fragment or credentials; returned without a trailing slash. */
+export function checkPublicUrl(flag: string): string {
+  let u: URL | undefined;
+  try {
+    u = new URL(flag);
+  } catch {
+    u = undefined;
+  }
+  if (!u || (u.protocol !== "https:" && u.protocol !== "http:") || u.search || u.hash || u.username || u.password) {
+    throw new CairnError("USAGE", `--public-url ${JSON.stringify(flag)} is not an http(s) URL without query, fragment or credentials`, {
+      hint: "e.g. --public-url https://cairn.example.com",
+    });
+  }
+  return u.href.replace(/\/+$/, "");
+}
+
 /** `cairn serve`: the control plane over HTTP until SIGTERM/SIGINT, then a clean stop (exit 0). */
 export function serveCommand(): Command {
   return new Command("serve")
@@ -43,6 +60,7 @@ export function serveCommand(): Command {
     .option("--tls-cert <file>", "serve https with this PEM certificate (chain), with --tls-key (docs/tls.md)")
     .option("--tls-key <file>", "the unencrypted PEM private key of --tls-cert")
     .option("--insecure-plaintext", "allow plain http on a non-loopback address (only behind a TLS-terminating proxy)")
+    .option("--public-url <url>", "the URL clients reach this server at: OIDC issuer and certificate identities (default: the listen URL)")
     .option("--max-body <size>", "largest JSON/text request body", "1MiB")
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
@@ -67,7 +85,10 @@ export function serveCommand(): Command {
         const web = createWebHandler({ verificationKeys: (deps) => verificationKeys(deps).map((k) => k.key) });
         if (plaintextWarning) process.stderr.write(`WARN cairn serve: ${plaintextWarning}\n`);
         if (tls && tls.notAfter.getTime() < Date.now()) process.stderr.write(`WARN cairn serve: the --tls-cert certificate expired on ${tls.notAfter.toISOString()}; clients will refuse it\n`);
-        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
+        const { loadTrustServices } = await import("../server/trust.ts");
+        const publicUrl = opts.publicUrl === undefined ? undefined : checkPublicUrl(opts.publicUrl);
+        const trust = await loadTrustServices(app);
+        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");

@@ -25,31 +25,31 @@ export interface Route {
   handler: Handler;
 }
 
-export type Match =
-  | { kind: "found"; route: Route; params: Record<string, string> }
+export type Match<R = Route> =
+  | { kind: "found"; route: R; params: Record<string, string> }
   | { kind: "method"; allow: string[] }
   | { kind: "none" };
 
-interface Compiled {
-  route: Route;
+interface Compiled<R> {
+  route: R;
   parts: string[];
 }
 
 /** A list of routes matched segment by segment; a path matching only under other methods is 405 with Allow. */
-export class Router {
-  private readonly compiled: Compiled[] = [];
+export class Router<R extends { method: string; path: string } = Route> {
+  private readonly compiled: Compiled<R>[] = [];
 
-  add(...routes: Route[]): this {
+  add(...routes: R[]): this {
     for (const route of routes) this.compiled.push({ route, parts: route.path.split("/").slice(1) });
     return this;
   }
 
   /** Every route, in matching order (the authorization tests check each one). */
-  routes(): readonly Route[] {
+  routes(): readonly R[] {
     return this.compiled.map((c) => c.route);
   }
 
-  match(method: string, segments: string[]): Match {
+  match(method: string, segments: string[]): Match<R> {
     const allow: string[] = [];
     for (const c of this.compiled) {
       const params = matchParts(c.parts, segments);

@@ -7,6 +7,8 @@ import type { Limits, RequestContext } from "./context.ts";
 import { errorResponse } from "./http.ts";
 import { splitPath } from "./paths.ts";
 import { apiRouter } from "./routes.ts";
+import { anonymousOrgId, publicRouter, type PublicContext } from "./public-routes.ts";
+import type { TrustServices } from "./trust.ts";
 import type { WebHandler } from "./web-seam.ts";
 
 export interface ServerOptions {
@@ -19,6 +21,10 @@ export interface ServerOptions {
   web?: WebHandler;
   /** PEM certificate (chain) and key: https instead of http. */
   tls?: { cert: string; key: string };
+  /** The CA, TSA and OIDC services of the public routes (`loadTrustServices`); default: none but the public URL. */
+  trust?: TrustServices;
+  /** The URL clients reach this server at (`--public-url`); default the listen URL. */
+  publicUrl?: string;
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
 }
@@ -45,20 +51,20 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
 export function startServer(opts: ServerOptions): RunningServer {
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const router = apiRouter();
+  const publicRoutes = publicRouter();
   const auditWriter = new AuditWriter(opts.app);
   const inflight = new Set<Promise<Response>>();
 
   async function dispatch(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const segments = splitPath(url.pathname);
+    const pub = publicRoutes.match(req.method, segments);
+    if (pub.kind === "found") return pub.route.handler(publicContext(req, url, pub.params));
+    if (pub.kind === "method") return methodNotAllowed(req, url, pub.allow);
     if (segments[0] !== "api") return web(req);
     const m = router.match(req.method, segments);
     if (m.kind === "none") throw new CairnError("NOT_FOUND", `no route ${req.method} ${url.pathname.slice(0, 200)}`, { hint: "see docs/api.md for the routes" });
-    if (m.kind === "method") {
-      const e = new CairnError("USAGE", `${req.method} is not allowed on ${url.pathname.slice(0, 200)}`, { hint: `use ${m.allow.join(", ")}` });
-      const res = errorResponse(e);
-      return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), Allow: m.allow.join(", ") } });
-    }
+    if (m.kind === "method") return methodNotAllowed(req, url, m.allow);
     const principal = authenticate(opts.app, bearerToken(req));
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
@@ -74,6 +80,21 @@ export function startServer(opts: ServerOptions): RunningServer {
     await audit(c, m.route, { status: res.status });
     for (const w of warnings) res.headers.append("Cairn-Warning", encodeURIComponent(w.slice(0, 500))); // decoded by src/remote/http-client.ts
     return res;
+  }
+
+  function publicContext(req: Request, url: URL, params: Record<string, string>): PublicContext {
+    let orgId: string | undefined;
+    return {
+      req,
+      url,
+      params,
+      app: opts.app,
+      limits: opts.limits,
+      trust: opts.trust ?? {},
+      publicUrl,
+      audit: (row) => auditWriter.write(row).catch((e) => log(`ERROR audit trail: ${e instanceof Error ? e.message : String(e)}`)),
+      anonymousOrgId: () => (orgId ??= anonymousOrgId(opts.app)),
+    };
   }
 
   /** The audit row, committed before the answer leaves; a store too broken to take it is logged, and the answer stands. */
@@ -123,8 +144,11 @@ export function startServer(opts: ServerOptions): RunningServer {
     },
   });
 
+  const host = server.hostname!.includes(":") ? `[${server.hostname}]` : server.hostname;
+  const url = `${opts.tls ? "https" : "http"}://${host}:${server.port}`;
+  const publicUrl = (opts.publicUrl ?? url).replace(/\/+$/, "");
   return {
-    url: `${opts.tls ? "https" : "http"}://${server.hostname}:${server.port}`,
+    url,
     port: server.port!,
     async stop(graceMs = 10_000) {
       if (!(await within(server.stop(false), graceMs))) {
@@ -135,6 +159,12 @@ export function startServer(opts: ServerOptions): RunningServer {
       await within(Promise.allSettled([...inflight]), 2000);
     },
   };
+}
+
+function methodNotAllowed(req: Request, url: URL, allow: string[]): Response {
+  const e = new CairnError("USAGE", `${req.method} is not allowed on ${url.pathname.slice(0, 200)}`, { hint: `use ${allow.join(", ")}` });
+  const res = errorResponse(e);
+  return new Response(res.body, { status: 405, headers: { ...Object.fromEntries(res.headers), Allow: allow.join(", ") } });
 }
 
 /** The path only (a query may carry cursors or names, never logged), bounded and without control characters. */
