@@ -3,6 +3,7 @@ import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
 import type { GcReport } from "../services/control/gc.ts";
+import type { TrustPolicy } from "../trust/policy.ts";
 import { collectPairs, outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
 
 const LIST_MAX = 20;
@@ -11,14 +12,20 @@ const LIST_MAX = 20;
 export function storeCommand(): Command {
   const fsck = new Command("fsck")
     .description("re-hash every blob, find missing and orphaned blobs, re-check every stored bundle (exit 1 on any problem)")
-    .option("-k, --key <ref>", "public key: bundles must verify with one of these (repeatable)", collectPairs, [])
+    .option("-k, --key <ref>", "public key: bundles must verify with one of these or a trusted root of the home (repeatable)", collectPairs, [])
+    .option("--verify-signatures", "verify every bundle's signature even without --key (certificates against the home's CA and added trust roots)", false)
     .addOption(outputOption())
-    .action(async (opts: { key: string[]; output: OutputFormat }, c: Command) => {
+    .action(async (opts: { key: string[]; verifySignatures: boolean; output: OutputFormat }, c: Command) => {
       refuseRemote(c, "store fsck", "it reads the store's files, which only the server's machine has");
       await withApp(c, async (app) => {
         const { fsckStore } = await import("../services/control/fsck.ts");
-        const keys = opts.key.length > 0 ? await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key) : [];
-        const r = await fsckStore(app, { keys });
+        let trust: TrustPolicy | undefined;
+        if (opts.key.length > 0 || opts.verifySignatures) {
+          const keys = await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key);
+          const { homeRoots } = await import("../services/trust-roots.ts");
+          trust = { keys, roots: homeRoots(app.config.home, { publicGood: false }) };
+        }
+        const r = await fsckStore(app, { ...(trust && { trust }) });
         print(opts.output, r, () => renderFsck(r));
         if (!r.ok) {
           if (opts.output === "table") io.err(`ERR store has ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`);

@@ -1,4 +1,4 @@
-import type { KeyObject } from "node:crypto";
+import type { TrustPolicy } from "../trust/policy.ts";
 import type { Config } from "../config.ts";
 import type { ApplyResult } from "../services/control/apply.ts";
 import type { DownloadInput, DownloadResult, UploadResult } from "../services/control/artifacts.ts";
@@ -44,9 +44,9 @@ export interface ContractsPort {
 
 export interface RunsPort {
   list(input: RunListInput): Promise<Page<RunSummary>>;
-  /** With keys, the attestation's signature is verified here, on the bundle as stored. */
-  describe(ref: RunRef, keys?: KeyObject[]): Promise<RunDetail>;
-  attestation(ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation>;
+  /** With a trust policy, the attestation's signature is verified here, on the bundle as stored. */
+  describe(ref: RunRef, trust?: TrustPolicy): Promise<RunDetail>;
+  attestation(ref: RunRef, trust?: TrustPolicy): Promise<RunAttestation>;
   discover(input: DiscoverInput): Promise<DiscoverResult>;
 }
 

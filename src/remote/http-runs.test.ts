@@ -36,11 +36,11 @@ describe("runs and discover", () => {
 
   test("the bundle and the signature check are the client's, on the exact stored bytes", async () => {
     const ref = { id: api.runs.p1test.runId };
-    const keys = [api.s.key.publicKey];
+    const keys = { keys: [api.s.key.publicKey], roots: [] };
     const a = await same(p, (cp) => cp.runs.attestation(ref, keys));
     expect(a).toMatchObject({ ok: { digest: api.runs.p1test.digest, verification: { verified: true } } });
     await same(p, (cp) => cp.runs.describe(ref, keys));
-    const wrong = await same(p, (cp) => cp.runs.describe(ref, [generateKeyPair("ed25519").publicKey]));
+    const wrong = await same(p, (cp) => cp.runs.describe(ref, { keys: [generateKeyPair("ed25519").publicKey], roots: [] }));
     expect(wrong).toMatchObject({ error: { code: "VERIFY_FAILED" } });
   });
 

@@ -1,6 +1,7 @@
-import { createHash, type KeyObject } from "node:crypto";
+import { createHash } from "node:crypto";
 import { CairnError } from "../errors.ts";
-import type { RunAttestation, RunDetail, RunRef } from "../services/control/runs.ts";
+import { verifyRunBundle, type RunAttestation, type RunDetail, type RunRef } from "../services/control/runs.ts";
+import type { TrustPolicy } from "../trust/policy.ts";
 import type { RunsPort } from "./control-plane.ts";
 import { seg, type HttpDeps } from "./http-util.ts";
 import { storedEnvelope } from "../services/stored-bundle.ts";
@@ -31,28 +32,23 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
     return bundle;
   };
 
-  const attestation = async (ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation> => {
+  const attestation = async (ref: RunRef, trust?: TrustPolicy): Promise<RunAttestation> => {
     const { run } = await detail(ref);
     const bundle = await bundleOf(run.id, run.attestationDigest); // a run without one: the server's NOT_FOUND
     const { payloadType, payload } = storedEnvelope(bundle, run.attestationDigest!);
-    const verification = keys ? await verify(bundle, keys) : undefined;
+    const verification = trust ? await verifyRunBundle(bundle, trust) : undefined;
     return { run, digest: run.attestationDigest!, bundle, payloadType, payload, verification };
   };
 
   return {
     list: (i) => client.json("GET", "/api/v1/runs", { query: { workflow: i.workflow, project: i.project, status: i.status, policyStatus: i.policyStatus, limit: i.limit, next: i.next } }, warn),
-    describe: async (ref, keys) => {
+    describe: async (ref, trust) => {
       const d = await detail(ref);
-      if (!keys) return d;
+      if (!trust) return d;
       const bundle = await bundleOf(d.run.id, d.run.attestationDigest);
-      return { ...d, verification: await verify(bundle, keys) };
+      return { ...d, verification: await verifyRunBundle(bundle, trust) };
     },
     attestation,
     discover: (i) => client.json("GET", `/api/v1/discover/${seg(i.digest)}`, { query: { kind: i.kind, limit: i.limit, next: i.next } }, warn),
   };
-}
-
-async function verify(bundle: Uint8Array, keys: KeyObject[]): Promise<{ verified: true; keyId: string }> {
-  const { verifyBundle } = await import("../signing/verify.ts"); // sigstore libraries: loaded only to verify
-  return { verified: true, keyId: verifyBundle(bundle, keys).keyId };
 }

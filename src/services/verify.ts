@@ -3,16 +3,24 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { PREDICATE_TYPE } from "../crafter/statement.ts";
+import type { IdentityPolicy } from "../trust/policy.ts";
+import type { CheckedLogEntry, CheckedTimestamp, Signer } from "../trust/verifier.ts";
 import { sha256 } from "./materials/evaluate.ts";
 
 export interface VerifyInput {
   bundlePath: string;
   keys: KeyObject[];
-  /** Expected predicate type; cairn's own by default. */
+  /** --trusted-root files: when given, the only roots trusted (with the keys); else the home's set. */
+  trustedRoots: string[];
+  home: string;
+  identity?: IdentityPolicy;
+  /** sha256:HEX (already checked at the edge). */
+  digest?: string;
+  /** Expected predicate type; cairn's own by default; "any" accepts every one. */
   predicateType?: string;
   /** `NAME=sha256:…` pairs that must appear among the subjects. */
   subjects: { name: string; digest: string }[];
-  /** Files whose sha256 must be the digest of some subject. */
+  /** Files whose sha256 must be the digest of some subject (DSSE), or the signed file (message signature). */
   artifacts: string[];
   cwd: string;
 }
@@ -20,8 +28,18 @@ export interface VerifyInput {
 export interface VerifyResult {
   verified: true;
   bundleDigest: string;
-  keyId: string;
-  predicateType: string;
+  kind: "dsse" | "message";
+  signer: Signer;
+  /** The signer's key id, for key-signed bundles (as before certificates were verified). */
+  keyId?: string;
+  /** Certificate-signed bundle verified without an identity policy: anyone the CA certifies could have signed it. */
+  identityRequired: boolean;
+  /** Roots that were trusted for this verification. */
+  trustedRoots: string[];
+  timestamps: CheckedTimestamp[];
+  tlogEntries: CheckedLogEntry[];
+  predicateType?: string;
+  messageDigest?: string;
   subjects: { name?: string; digest: Record<string, string> }[];
   checked: string[];
 }
@@ -32,49 +50,71 @@ interface StatementShape {
   subject?: { name?: string; digest?: Record<string, string> }[];
 }
 
-/** Signature over the DSSE PAE (by a key we were given), then the statement type, predicate type and subjects. */
+/** The signature (verifyBundle), then for attestations the statement type, predicate type and subjects. */
 export async function verifyAttestation(input: VerifyInput): Promise<VerifyResult> {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(resolve(input.cwd, input.bundlePath));
-  } catch {
-    throw new CairnError("NOT_FOUND", `bundle ${input.bundlePath} does not exist`);
-  }
-  const { verifyBundle } = await import("../signing/verify.ts"); // sigstore libraries: loaded only to verify
-  const v = verifyBundle(bytes, input.keys);
+  const bytes = readInput(input.cwd, input.bundlePath, "bundle");
+  const artifacts = input.artifacts.map((p) => ({ path: p, bytes: readInput(input.cwd, p, "artifact") }));
+  const { homeRoots, rootFiles } = await import("./trust-roots.ts");
+  const roots = input.trustedRoots.length > 0 ? rootFiles(input.cwd, input.trustedRoots) : homeRoots(input.home, { publicGood: true });
+  const { verifyBundle } = await import("../trust/verifier.ts"); // sigstore libraries: loaded only to verify
+  const v = verifyBundle(bytes, {
+    keys: input.keys,
+    roots,
+    ...(input.identity && { identity: input.identity }),
+    ...(input.digest && { digest: input.digest }),
+    // A message signature is over the file itself; DSSE bundles ignore this.
+    ...(artifacts.length === 1 && { artifact: artifacts[0]!.bytes }),
+  });
   const fail = (reason: string): never => {
     throw new CairnError("VERIFY_FAILED", `${input.bundlePath}: ${reason}`);
   };
+  const base = {
+    verified: true as const,
+    bundleDigest: sha256(bytes),
+    kind: v.kind,
+    signer: v.signer,
+    ...(v.signer.kind === "key" && { keyId: v.signer.keyId }),
+    identityRequired: v.signer.kind === "certificate" && input.identity !== undefined,
+    trustedRoots: roots.map((r) => r.name),
+    timestamps: v.timestamps,
+    tlogEntries: v.tlogEntries,
+  };
+  const checked: string[] = input.digest ? [`digest ${input.digest}`] : [];
+  if (v.kind === "message") {
+    if (input.subjects.length > 0) fail("the bundle is a message signature over a file, not an attestation: --subject does not apply");
+    if (artifacts.length > 1) fail("a message signature signs one file: pass one --artifact");
+    return { ...base, messageDigest: v.messageDigest!, subjects: [], checked: [...checked, `artifact ${artifacts[0]!.path}`] };
+  }
   if (v.payloadType !== "application/vnd.in-toto+json") fail(`payload type is ${v.payloadType}, not an in-toto statement`);
-  const st = v.statement as StatementShape;
+  const st = (v.statement ?? {}) as StatementShape;
   if (st._type !== "https://in-toto.io/Statement/v1" && st._type !== "https://in-toto.io/Statement/v0.1") {
     fail(`payload is not an in-toto statement (_type ${JSON.stringify(st._type)})`);
   }
   const expected = input.predicateType ?? PREDICATE_TYPE;
-  if (st.predicateType !== expected) fail(`predicate type is ${String(st.predicateType)}, expected ${expected}`);
+  if (expected !== "any" && st.predicateType !== expected) fail(`predicate type is ${String(st.predicateType)}, expected ${expected}`);
   const subjects = Array.isArray(st.subject) ? st.subject : [];
-  const checked: string[] = [];
   for (const want of input.subjects) {
     const hex = want.digest.replace(/^sha256:/, "");
     if (!subjects.some((s) => s.name === want.name && s.digest?.sha256 === hex)) fail(`no subject ${want.name} with digest ${want.digest}`);
     checked.push(`subject ${want.name}`);
   }
-  for (const path of input.artifacts) {
-    let hex: string;
-    try {
-      hex = sha256(readFileSync(resolve(input.cwd, path))).slice(7);
-    } catch {
-      throw new CairnError("NOT_FOUND", `artifact ${path} does not exist`);
-    }
-    if (!subjects.some((s) => s.digest?.sha256 === hex)) fail(`artifact ${path} (sha256:${hex}) is not a subject of this attestation`);
-    checked.push(`artifact ${path}`);
+  for (const a of artifacts) {
+    const hex = sha256(a.bytes).slice(7);
+    if (!subjects.some((s) => s.digest?.sha256 === hex)) fail(`artifact ${a.path} (sha256:${hex}) is not a subject of this attestation`);
+    checked.push(`artifact ${a.path}`);
   }
   return {
-    verified: true,
-    bundleDigest: sha256(bytes),
-    keyId: v.keyId,
-    predicateType: expected,
+    ...base,
+    predicateType: String(st.predicateType),
     subjects: subjects.map((s) => ({ name: s.name, digest: s.digest ?? {} })),
     checked,
   };
+}
+
+function readInput(cwd: string, path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(resolve(cwd, path));
+  } catch {
+    throw new CairnError("NOT_FOUND", `${what} ${path} does not exist`);
+  }
 }

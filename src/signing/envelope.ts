@@ -44,7 +44,7 @@ export function verifyEnvelope(env: Record<string, unknown>, keys: KeyObject[]):
       if (checkSignature(signed, key, sig)) return { payload, payloadType, key };
     }
   }
-  return verifyFailed("DSSE envelope: no trusted key verified the signature", "check --key is the signer's public key");
+  return verifyFailed("signature mismatch: none of the given keys verifies the DSSE envelope signature", "check --key is the signer's public key");
 }
 
 function checkSignature(data: Uint8Array, key: KeyObject, sig: Uint8Array): boolean {

@@ -64,7 +64,7 @@ describe("export / import between two homes", () => {
     b.ok(["org", "list"]); // creates B's store, so "unchanged" compares real tables
     await refused("flipped.tar", (es) => es.map((e) => (e.header.name === blob() ? { ...e, body: flip(e.body) } : e)), new RegExp(`${blob()}: content hashes to`));
     await refused("missing.tar", (es) => es.filter((e) => e.header.name !== blob()), new RegExp(`${blob()}: is listed in manifest.json but missing`));
-    await refused("untrusted.tar", (es) => es, /attestations\/[0-9a-f]{64}\.json: no trusted key verified the bundle signature/, "other.pub");
+    await refused("untrusted.tar", (es) => es, /attestations\/[0-9a-f]{64}\.json: signature mismatch: none of the 1 given key\(s\) verifies the bundle signature/, "other.pub");
     await refused("dotdot.tar", (es) => [{ header: { name: "../../etc/cron.d/x", type: "file" }, body: Buffer.from("x") }, ...es], /"\.\.\/\.\.\/etc\/cron\.d\/x": the entry name contains `\.\.`/);
     expect(b.counts().workflow_runs).toBe(0);
   });

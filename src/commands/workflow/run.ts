@@ -4,6 +4,9 @@ import { renderTable } from "../../cli/table.ts";
 import { CairnError } from "../../errors.ts";
 import { POLICY_VERDICTS } from "../../crafter/policy/status.ts";
 import { RUN_STATES, type RunDetail, type RunSummary } from "../../services/control/runs.ts";
+import type { Config } from "../../config.ts";
+import { describeSigner } from "../../trust/signer.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
 import { addPageOptions, collectPairs, outputOption, print, printNext, withControlPlane, type OutputFormat } from "../shared.ts";
 
 interface ListOpts {
@@ -62,16 +65,15 @@ function describeCommand(): Command {
         .choices(["table", "json", "statement", "attestation", "payload-pae"])
         .default("table"),
     )
-    .option("--verify", "verify the attestation's signature with --key (exit 1 if it does not verify)")
+    .option("--verify", "verify the attestation's signature: with --key, or a certificate against the home's trusted roots (exit 1 if it does not verify)")
     .option("-k, --key <ref>", "public key PEM file or env://VAR for --verify (repeatable)", collectPairs, [])
     .action(async (opts: DescribeOpts, c: Command) => {
-      if (opts.verify && opts.key.length === 0) throw new CairnError("USAGE", "--verify needs --key", { hint: "pass the signer's public key: --key cosign.pub" });
       await withControlPlane(c, async (cp) => {
-        const keys = opts.verify ? await (await import("../../services/keys.ts")).verificationKeys(cp.config, opts.key) : undefined;
+        const keys = opts.verify ? await trustFor(cp.config, opts.key) : undefined;
         const ref = { id: opts.id, digest: opts.digest };
         if (opts.output === "attestation" || opts.output === "payload-pae") {
           const a = await cp.runs.attestation(ref, keys);
-          if (a.verification) io.info(`signature verified (key ${a.verification.keyId})`);
+          if (a.verification) io.info(`signature verified (${describeSigner(a.verification.signer)})`);
           const { pae } = await import("../../signing/pae.ts");
           process.stdout.write(opts.output === "attestation" ? a.bundle : pae(a.payloadType, a.payload));
           return;
@@ -79,13 +81,20 @@ function describeCommand(): Command {
         const d = await cp.runs.describe(ref, keys);
         if (opts.output === "statement") {
           if (!d.attestation) throw new CairnError("NOT_FOUND", `workflow run ${d.run.id} has no attestation (it is ${d.run.state})`);
-          if (d.verification) io.info(`signature verified (key ${d.verification.keyId})`);
+          if (d.verification) io.info(`signature verified (${describeSigner(d.verification.signer)})`);
           io.json(d.attestation.statement);
           return;
         }
         print(opts.output, d, () => describeTable(d));
       });
     });
+}
+
+/** --verify's trust: the given keys, and the home's trusted roots (public good, home CA, added roots). */
+async function trustFor(config: Config, keyRefs: string[]): Promise<TrustPolicy> {
+  const keys = await (await import("../../services/keys.ts")).verificationKeys(config, keyRefs);
+  const { homeRoots } = await import("../../services/trust-roots.ts");
+  return { keys, roots: homeRoots(config.home, { publicGood: true }) };
 }
 
 function revision(r: RunSummary): string {
@@ -113,7 +122,7 @@ function describeTable(d: RunDetail): string {
       ["Finished", r.finishedAt ?? ""],
       ["Attestation", r.attestationDigest ?? ""],
       ...(r.attestationDigest ? [["Pushed by", r.pushedBy ?? "local"]] : []),
-      ...(d.verification ? [["Signature", `verified (key ${d.verification.keyId})`]] : []),
+      ...(d.verification ? [["Signature", `verified (${describeSigner(d.verification.signer)})`], ...d.verification.timestamps.map((t) => ["Timestamp", `${new Date(t.time).toISOString()} ${t.source} ${t.authority}`])] : []),
     ],
   });
   if (!d.attestation) return run;

@@ -109,7 +109,7 @@ describe("the web handler behind the seam", () => {
     const good = createWebHandler({ verificationKeys: () => [publicKeyOf(s.key.privateKey)] });
     expect(await (await get(`/runs/${seeded.build.runId}`, good)).text()).toContain("Signature verified");
     const wrong = createWebHandler({ verificationKeys: async () => [generateKeyPair("ed25519").publicKey] });
-    expect(await (await get(`/runs/${seeded.build.runId}`, wrong)).text()).toContain("Verification failed:</strong> no trusted key verified");
+    expect(await (await get(`/runs/${seeded.build.runId}`, wrong)).text()).toContain("Verification failed:</strong> signature mismatch: none of the 1 given key(s) verifies");
   });
 
   test("a bug answers 500 with no details in the page, and its stack goes to the server's reporter", async () => {

@@ -6,6 +6,7 @@ import { discover } from "../../services/control/discover.ts";
 import { currentOrgId, describeRun, isAttested, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { Scope } from "../../store/ports.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
 import { scopeOf } from "../auth.ts";
 import type { Principal, WebContext, WebHandler } from "../web-seam.ts";
 import { auditPage } from "./audit-page.ts";
@@ -144,19 +145,22 @@ async function judgedRunPolicies(deps: ServiceDeps, report: ComplianceReport, sc
 async function runPage({ deps, scope }: View, id: string, opts: WebOptions) {
   const detail = await describeRun(deps, { id, scope });
   const keys = opts.verificationKeys ? await opts.verificationKeys(deps) : [];
+  // The server's trust, as for verified pushes: its own CA and added roots (not the public-good root).
+  const { homeRoots } = await import("../../services/trust-roots.ts");
+  const roots = detail.attestation ? homeRoots(deps.config.home, { publicGood: false }) : [];
   let verification: Verification;
   if (!detail.attestation) verification = { kind: "no-attestation" };
-  else if (keys.length === 0) verification = { kind: "no-keys" };
-  else verification = await verify(deps, id, scope, keys);
+  else if (keys.length === 0 && roots.length === 0) verification = { kind: "no-keys" };
+  else verification = await verify(deps, id, scope, { keys, roots });
   const orgId = currentOrgId(deps) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
   const downloadable = new Set(digests.filter((d) => deps.casMappings.holds(orgId, d, scope)));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 
-async function verify(deps: ServiceDeps, id: string, scope: Scope | undefined, keys: KeyObject[]): Promise<Verification> {
+async function verify(deps: ServiceDeps, id: string, scope: Scope | undefined, trust: TrustPolicy): Promise<Verification> {
   try {
-    return { kind: "verified", keyId: (await runAttestation(deps, { id, scope }, keys)).verification!.keyId };
+    return { kind: "verified", result: (await runAttestation(deps, { id, scope }, trust)).verification! };
   } catch (e) {
     if (!isCairnError(e, "VERIFY_FAILED")) throw e;
     return { kind: "failed", message: e.message };

@@ -1,11 +1,11 @@
-import type { MaterialView, RunDetail } from "../../services/control/runs.ts";
+import type { MaterialView, RunDetail, RunVerification } from "../../services/control/runs.ts";
 import { runBadge, when } from "./format.ts";
 import { externalLink, href, html, type Html } from "./html.ts";
 import { readPolicyStatus, renderPolicies } from "./policy-status.ts";
 
 /** What the run page says about the signature. */
 export type Verification =
-  | { kind: "verified"; keyId: string }
+  | { kind: "verified"; result: RunVerification }
   | { kind: "failed"; message: string }
   | { kind: "no-keys" }
   | { kind: "no-attestation" };
@@ -43,14 +43,22 @@ ${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">
 function renderVerification(v: Verification): Html {
   switch (v.kind) {
     case "verified":
-      return html`<section class="notice good" id="verification"><strong>Signature verified</strong> with the organization's key <code>${v.keyId}</code>.</section>`;
+      return html`<section class="notice good" id="verification"><strong>Signature verified</strong> ${signerLine(v.result)}</section>`;
     case "failed":
       return html`<section class="notice bad" id="verification"><strong>Verification failed:</strong> ${v.message}</section>`;
     case "no-keys":
-      return html`<section class="notice" id="verification"><strong>Not verified:</strong> no registered keys. Register the signing key with <code>cairn org key add</code>.</section>`;
+      return html`<section class="notice" id="verification"><strong>Not verified:</strong> no registered keys and no trusted roots. Register the signing key with <code>cairn org key add</code>, or create the server's CA with <code>cairn ca init</code>.</section>`;
     case "no-attestation":
       return html`<section class="notice" id="verification"><strong>Not verified:</strong> nothing to verify (no attestation).</section>`;
   }
+}
+
+/** Who signed: the organization's key, or a certificate identity with its issuer, CA and root; and every verified time. */
+function signerLine(r: RunVerification): Html {
+  const s = r.signer;
+  const times = r.timestamps.map((t) => html` <span class="muted">Timestamp ${t.time instanceof Date ? t.time.toISOString() : String(t.time)} from ${t.authority}.</span>`);
+  if (s.kind === "key") return html`with the organization's key <code>${s.keyId}</code>.${times}`;
+  return html`by <code id="signer-identity">${s.san || "(no SAN)"}</code> (OIDC issuer <code>${s.issuer ?? "none"}</code>), certificate from <code>${s.caSubject}</code> in trusted root <code>${s.root}</code>.${times}`;
 }
 
 function renderAttestation(a: NonNullable<RunDetail["attestation"]>, runId: string, downloadable: ReadonlySet<string>): Html {

@@ -30,14 +30,14 @@ describe("store fsck", () => {
     expect(r.counts).toMatchObject({ blobs: 4, attestations: 2, signaturesVerified: 0, corrupt: 0, missing: 0, orphans: 0 });
     const sizes = [a.bundle, a.material, b.bundle, b.material].map((d) => readFileSync(store.blobPath(d)).length);
     expect(r.counts.bytes).toBe(sizes.reduce((x, y) => x + y, 0));
-    const signed = await fsckStore(app, { keys: [store.key.publicKey] });
+    const signed = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
     expect([signed.ok, signed.counts.signaturesVerified]).toEqual([true, 2]);
   });
 
   test("a wrong key makes every bundle a bad signature", async () => {
     store = new TempStore();
     const { app, a, b } = await twoRuns(store);
-    const r = await fsckStore(app, { keys: [generateKeyPair("ed25519").publicKey] });
+    const r = await fsckStore(app, { trust: { keys: [generateKeyPair("ed25519").publicKey], roots: [] } });
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => [p.kind, p.digest]).sort()).toEqual([["bad-signature", a.bundle], ["bad-signature", b.bundle]].sort());
     expect(r.counts.badSignature).toBe(2);
@@ -51,7 +51,7 @@ describe("store fsck", () => {
     bytes[3]! ^= 0x01;
     writeFileSync(path, bytes);
     rmSync(store.blobPath(b.bundle));
-    const r = await fsckStore(app, { keys: [store.key.publicKey] });
+    const r = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([
       { kind: "corrupt", digest: a.material, actual: sha(bytes), path },
@@ -65,7 +65,7 @@ describe("store fsck", () => {
     const { app, a } = await twoRuns(store);
     const path = store.blobPath(a.bundle);
     writeFileSync(path, readFileSync(path, "utf8").replace("dsseEnvelope", "dsseEnvelopf"));
-    const r = await fsckStore(app, { keys: [store.key.publicKey] });
+    const r = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
     expect(r.problems.map((p) => [p.kind, p.digest])).toEqual([["corrupt", a.bundle]]);
     expect(r.counts.signaturesVerified).toBe(1);
   });

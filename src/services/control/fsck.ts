@@ -1,12 +1,12 @@
-import type { KeyObject } from "node:crypto";
+import type { TrustPolicy } from "../../trust/policy.ts";
 import { isCairnError } from "../../errors.ts";
 import type { BlobRefSource } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { blobPath, casRoot, fileExists, hashFile, tmpFiles, walkCas } from "./cas-scan.ts";
 
 export interface FsckInput {
-  /** Public keys: when given, every stored bundle's signature must verify with one of them. */
-  keys?: KeyObject[];
+  /** When given, every stored bundle's signature must verify under it (keys, and the home's trusted roots). */
+  trust?: TrustPolicy;
 }
 
 /** What makes fsck fail (exit 1). */
@@ -46,7 +46,7 @@ const TMP_AGE_MS = 3_600_000;
 
 /**
  * `store fsck`: re-hashes every blob in the local CAS (streamed), finds referenced blobs that are missing, and checks
- * every attestation's bundle: present and matching its digest (the walk re-hashed it), and signed by one of `keys`.
+ * every attestation's bundle: present and matching its digest (the walk re-hashed it), and signature verified under `trust` when given.
  */
 export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promise<FsckReport> {
   const root = casRoot(deps.config.home);
@@ -78,9 +78,9 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
   }
 
   const missing = new Map<string, Set<BlobRefSource>>();
-  const keys = input.keys ?? [];
+  const trust = input.trust;
   // The sigstore libraries cost start-up time: loaded only when there is a signature to check.
-  const verify = keys.length > 0 ? (await import("../../signing/verify.ts")).verifyBundle : undefined;
+  const verify = trust ? (await import("../../trust/verifier.ts")).verifyBundle : undefined;
   for (const { digest, source } of deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
     const path = blobPath(root, digest);
@@ -91,7 +91,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
     }
     if (source !== "attestation" || !verify || damaged.has(digest)) continue;
     try {
-      verify(await deps.blobs.read(digest), keys);
+      verify(await deps.blobs.read(digest), trust!);
       report.counts.signaturesVerified++;
     } catch (e) {
       if (!isCairnError(e)) throw e;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { generateKeyPair } from "../../signing/keys.ts";
+import { generateKeyPair, keyId } from "../../signing/keys.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { initAttestation } from "../crafting/init.ts";
 import { policySummary } from "../../crafter/policy/attach.ts";
@@ -28,7 +28,7 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     const bundle = await c.sign();
     const before = counts(app);
     const r = await ingestBundle(app, bundle);
-    expect(r).toEqual({ digest: sha(bundle), runId: c.runId, workflow: "build", project: "skynet", created: true });
+    expect(r).toEqual({ digest: sha(bundle), runId: c.runId, workflow: "build", project: "skynet", created: true, signer: { kind: "key", keyId: keyId(s.key.publicKey) } });
     expect(await app.blobs.read(r.digest)).toEqual(bundle);
     const run = app.repo.getRun(c.runId)!;
     expect([run.state, run.attestationDigest]).toEqual(["succeeded", r.digest]);
@@ -92,7 +92,7 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     const st = await initAttestation(app, { workflow: "build", project: "skynet", dryRun: false, replace: true });
     const local = await pushAttestation(app, { loadKey: async () => s.key.privateKey, annotations: {} });
     const bytes = await app.blobs.read(local.digest);
-    expect(await ingestBundle(app, bytes)).toEqual({ digest: local.digest, runId: st.workflow.runId!, workflow: "build", project: "skynet", created: false });
+    expect(await ingestBundle(app, bytes)).toEqual({ digest: local.digest, runId: st.workflow.runId!, workflow: "build", project: "skynet", created: false, signer: { kind: "key", keyId: keyId(s.key.publicKey) } });
   });
 
   test("ECDSA P-256 keys verify too; the unauthenticated hint only picks the key to try", async () => {

@@ -1,8 +1,10 @@
 // Verified ingest: what `cairn serve` does with a pushed bundle. Every check passes before anything is stored.
 import { createHash } from "node:crypto";
 import { CairnError } from "../../errors.ts";
-import { checkKeyBundle, parseJsonObject, parseKeyBundle, type KeyBundle } from "../../signing/verify.ts";
-import { verifyFailed, type VerifiedEnvelope } from "../../signing/envelope.ts";
+import { verifyFailed } from "../../signing/envelope.ts";
+import { parseBundle } from "../../trust/sigstore.ts";
+import { parseJsonObject, verifyBundle, type Signer } from "../../trust/verifier.ts";
+import { homeRoots } from "../trust-roots.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import { recordAttestation, runClosedReason } from "../crafting/record.ts";
@@ -28,6 +30,8 @@ export interface IngestResult {
   created: boolean;
   /** Where the bundle was also pushed as a referrer of its container images (OCI default CAS backend). */
   referrers?: ReferrerPush[];
+  /** Who signed it: an organization key, or a certificate identity from a root the server's home trusts. */
+  signer: Signer;
 }
 
 const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "application/vnd.dev.sigstore.bundle+json;version=0.3"];
@@ -39,14 +43,12 @@ const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "appli
  */
 export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-  const parsed = parseKeyBundle(parseJsonObject(bytes, "the pushed bundle"));
-  if (!V03_MEDIA_TYPES.includes(parsed.mediaType)) verifyFailed(`bundle media type is ${parsed.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
-  const signed = verifySignature(deps, parsed);
+  const signed = verifySignature(deps, bytes);
   const checked = checkStatement(signed.payloadType, signed.payload);
   const runId = pushedRunId(checked.metadata);
   expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
   const run = findRun(deps, runId, opts);
-  const result = { digest, runId, workflow: run.workflow, project: run.project };
+  const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
   assertOpen(run, digest);
   checkMetadata(deps, checked.metadata, run);
@@ -63,18 +65,42 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   return { ...result, created: true, ...(referrers.length > 0 && { referrers }) };
 }
 
-/** Tries the key the bundle's hint names when it is registered, else every live key (the hint is unauthenticated). */
-function verifySignature(deps: ServiceDeps, parsed: KeyBundle): VerifiedEnvelope {
+interface SignedPush {
+  payload: Uint8Array;
+  payloadType: string;
+  signer: Signer;
+}
+
+/**
+ * A v0.3 DSSE bundle, key-signed (the key the hint names when registered, else every live key: the hint is
+ * unauthenticated) or certificate-signed by a CA of a root the server's home trusts (its own CA and added roots, not
+ * the public-good root). Which certificate identities may push to which run is decided by the caller.
+ */
+function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
+  const bundle = parseBundle(parseJsonObject(bytes, "the pushed bundle"));
+  if (!V03_MEDIA_TYPES.includes(bundle.mediaType)) verifyFailed(`bundle media type is ${bundle.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
+  if (bundle.content.$case !== "dsseEnvelope") verifyFailed("the pushed bundle holds a message signature, not a DSSE attestation");
+  const roots = homeRoots(deps.config.home, { publicGood: false });
+  const material = bundle.verificationMaterial.content;
+  if (material.$case !== "publicKey") {
+    const v = verifyBundle(bytes, { keys: [], roots });
+    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
+  }
+  const hint = material.publicKey.hint;
   const keys = verificationKeys(deps);
-  const hinted = keys.filter((k) => k.keyId === parsed.hint);
-  const verified = checkKeyBundle(parsed, (hinted.length > 0 ? hinted : keys).map((k) => k.key));
-  if (verified) return verified;
+  const hinted = keys.filter((k) => k.keyId === hint);
   const org = deps.config.organization;
+  try {
+    const v = verifyBundle(bytes, { keys: (hinted.length > 0 ? hinted : keys).map((k) => k.key), roots });
+    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
+  } catch (e) {
+    if (!(e instanceof CairnError) || !/^signature mismatch|no public key was given/.test(e.message)) throw e;
+  }
   if (hinted.length > 0) {
     verifyFailed(`the bundle signature does not verify with key ${hinted[0]!.name} of organization ${org}: the payload or signature was altered`);
   }
   return verifyFailed(
-    `the bundle is signed by a key not registered in organization ${org}${parsed.hint ? ` (key id ${parsed.hint})` : ""}, or was altered after signing`,
+    `the bundle is signed by a key not registered in organization ${org}${hint ? ` (key id ${hint})` : ""}, or was altered after signing`,
     "register the signer's public key with `cairn org key add --name NAME --key cosign.pub`",
   );
 }

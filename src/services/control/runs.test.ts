@@ -105,10 +105,11 @@ describe("workflow runs", () => {
   });
 
   test("--verify: the signer's key verifies, another key fails", async () => {
-    const ok = await describeRun(s.app, { digest: build.digest }, [s.key.publicKey]);
-    expect(ok.verification).toEqual({ verified: true, keyId: keyId(s.key.publicKey) });
-    await expectCode(() => describeRun(s.app, { id: build.runId }, [generateKeyPair("ed25519").publicKey]), "VERIFY_FAILED");
-    await expectCode(() => runAttestation(s.app, { id: build.runId }, [generateKeyPair("ecdsa-p256").publicKey]), "VERIFY_FAILED");
+    const ok = await describeRun(s.app, { digest: build.digest }, { keys: [s.key.publicKey], roots: [] });
+    const id = keyId(s.key.publicKey);
+    expect(ok.verification).toEqual({ verified: true, signer: { kind: "key", keyId: id }, keyId: id, timestamps: [] });
+    await expectCode(() => describeRun(s.app, { id: build.runId }, { keys: [generateKeyPair("ed25519").publicKey], roots: [] }), "VERIFY_FAILED");
+    await expectCode(() => runAttestation(s.app, { id: build.runId }, { keys: [generateKeyPair("ecdsa-p256").publicKey], roots: [] }), "VERIFY_FAILED");
   });
 
   test("a run without attestation describes, but has no bundle to print or verify", async () => {
@@ -116,7 +117,7 @@ describe("workflow runs", () => {
     expect(d.attestation).toBeUndefined();
     expect(d.run.state).toBe("initialized");
     await expectCode(() => runAttestation(s.app, { id: openRun }), "NOT_FOUND");
-    await expectCode(() => describeRun(s.app, { id: openRun }, [s.key.publicKey]), "NOT_FOUND");
+    await expectCode(() => describeRun(s.app, { id: openRun }, { keys: [s.key.publicKey], roots: [] }), "NOT_FOUND");
   });
 
   test("unknown run or digest is NOT_FOUND; neither or both selectors, or a bad digest, is USAGE", async () => {

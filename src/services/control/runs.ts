@@ -1,4 +1,3 @@
-import type { KeyObject } from "node:crypto";
 import { POLICY_VERDICTS, type PolicyVerdict } from "../../crafter/policy/status.ts";
 import { CairnError } from "../../errors.ts";
 import type { RunState, Scope } from "../../store/ports.ts";
@@ -7,6 +6,8 @@ import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { expireStaleRuns } from "./expiry.ts";
 import { parseStoredJson, storedEnvelope } from "../stored-bundle.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
+import type { CheckedTimestamp, Signer } from "../../trust/verifier.ts";
 
 export const RUN_STATES: readonly RunState[] = ["initialized", "succeeded", "blocked", "failed", "cancelled", "expired"];
 
@@ -135,7 +136,15 @@ export interface RunDetail {
     subjects: { name?: string; digest: Record<string, string> }[];
     materials: MaterialView[];
   };
-  verification?: { verified: true; keyId: string };
+  verification?: RunVerification;
+}
+
+/** A verified signature: who signed (and, for a key, its id, as before certificates were verified) and when. */
+export interface RunVerification {
+  verified: true;
+  signer: Signer;
+  keyId?: string;
+  timestamps: CheckedTimestamp[];
 }
 
 /** The stored attestation of a run, as bytes (for `-o attestation|payload-pae`) and decoded. */
@@ -145,7 +154,14 @@ export interface RunAttestation {
   bundle: Uint8Array;
   payloadType: string;
   payload: Uint8Array;
-  verification?: { verified: true; keyId: string };
+  verification?: RunVerification;
+}
+
+/** The attestation bundle verified under `trust` (VERIFY_FAILED otherwise). */
+export async function verifyRunBundle(bundle: Uint8Array, trust: TrustPolicy): Promise<RunVerification> {
+  const { verifyBundle } = await import("../../trust/verifier.ts"); // sigstore libraries: loaded only to verify
+  const v = verifyBundle(bundle, trust);
+  return { verified: true, signer: v.signer, ...(v.signer.kind === "key" && { keyId: v.signer.keyId }), timestamps: v.timestamps };
 }
 
 /** Finds the run (expiring stale runs first); throws NOT_FOUND or USAGE. */
@@ -168,10 +184,10 @@ export function findRun(deps: ServiceDeps, ref: RunRef): RunSummary {
 }
 
 /**
- * The run's attestation bundle from the CAS (its digest re-checked by the read), and, given keys, its signature
- * verified over the DSSE PAE (VERIFY_FAILED otherwise).
+ * The run's attestation bundle from the CAS (its digest re-checked by the read), and, given a trust policy, its
+ * signature verified (VERIFY_FAILED otherwise).
  */
-export async function runAttestation(deps: ServiceDeps, ref: RunRef, keys?: KeyObject[]): Promise<RunAttestation> {
+export async function runAttestation(deps: ServiceDeps, ref: RunRef, trust?: TrustPolicy): Promise<RunAttestation> {
   const run = findRun(deps, ref);
   if (!run.attestationDigest) {
     throw new CairnError("NOT_FOUND", `workflow run ${run.id} has no attestation (it is ${run.state})`, {
@@ -182,21 +198,18 @@ export async function runAttestation(deps: ServiceDeps, ref: RunRef, keys?: KeyO
   const bundle = await deps.blobs.read(digest);
   const { payloadType, payload } = storedEnvelope(bundle, digest);
   let verification: RunAttestation["verification"];
-  if (keys) {
-    const { verifyBundle } = await import("../../signing/verify.ts"); // sigstore libraries: loaded only to verify
-    verification = { verified: true, keyId: verifyBundle(bundle, keys).keyId };
-  }
+  if (trust) verification = await verifyRunBundle(bundle, trust);
   return { run, digest, bundle, payloadType, payload, verification };
 }
 
 /** `workflow run describe`: the run, and when it has one, its attestation's statement, subjects and materials. */
-export async function describeRun(deps: ServiceDeps, ref: RunRef, keys?: KeyObject[]): Promise<RunDetail> {
+export async function describeRun(deps: ServiceDeps, ref: RunRef, trust?: TrustPolicy): Promise<RunDetail> {
   const run = findRun(deps, ref);
   if (!run.attestationDigest) {
-    if (keys) await runAttestation(deps, { id: run.id }, keys); // throws: nothing to verify
+    if (trust) await runAttestation(deps, { id: run.id }, trust); // throws: nothing to verify
     return { run };
   }
-  const a = await runAttestation(deps, { id: run.id }, keys);
+  const a = await runAttestation(deps, { id: run.id }, trust);
   const statement = parseStoredJson(a.payload, a.digest) as StatementShape;
   return {
     run,

@@ -1,9 +1,9 @@
 // Import's checks, all done before anything is stored: manifest ↔ entries, runs ↔ signed statements, signatures,
 // referenced blobs, contract revisions and run ids against what the store already holds.
-import type { KeyObject } from "node:crypto";
 import { CairnError, isCairnError } from "../../errors.ts";
 import { parseContractText, type LoadedContract } from "../contracts.ts";
-import { verifyBundle } from "../../signing/verify.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
+import { verifyBundle } from "../../trust/verifier.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
 import { attestedRunState } from "../../crafter/policy/status.ts";
@@ -26,13 +26,13 @@ export interface VerifiedImport {
   blobs: Map<string, string>;
 }
 
-export async function verifyImport(deps: ServiceDeps, read: ReadTar, keys: KeyObject[]): Promise<VerifiedImport> {
+export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: TrustPolicy): Promise<VerifiedImport> {
   const byName = new Map(read.entries.map((e) => [e.name, e]));
   checkAgainstManifest(read.entries);
   const runsEntry = byName.get("runs.json") ?? refuse("runs.json", "is missing");
   const runs = checkRuns(parseJsonEntry("runs.json", runsEntry.bytes!));
   const blobs = new Map(read.entries.filter((e) => e.kind.kind === "blob").map((e) => [e.digest, e.staged!]));
-  const verified = runs.map((run, i) => verifyRun(deps, run, i, byName, keys));
+  const verified = runs.map((run, i) => verifyRun(deps, run, i, byName, trust));
   checkNoStrays(read.entries, verified);
   await checkBlobs(deps, verified, blobs);
   return { runs: verified, contracts: checkContracts(deps, read.entries, runs), blobs };
@@ -54,12 +54,13 @@ function checkAgainstManifest(entries: ReadEntry[]): void {
   for (const name of listed.keys()) refuse(name, "is listed in manifest.json but missing from the tar");
 }
 
-function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, keys: KeyObject[]): VerifiedRun {
+function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy): VerifiedRun {
   const name = `attestations/${run.attestation.digest.slice(7)}.json`;
   const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it)`);
   const checked = prefixed(name, () => {
-    const v = verifyBundle(entry.bytes!, keys);
-    return checkStatement(v.payloadType, v.payload);
+    const v = verifyBundle(entry.bytes!, trust);
+    if (v.kind !== "dsse") refuse(name, "holds a message signature, not a DSSE attestation");
+    return checkStatement(v.payloadType!, v.payload!);
   });
   const m = checked.metadata;
   const expected: [string, unknown, unknown][] = [

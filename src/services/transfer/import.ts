@@ -9,6 +9,8 @@ import { CairnError } from "../../errors.ts";
 import { casRoot } from "../control/cas-scan.ts";
 import { verificationKeys } from "../control/org-keys.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { homeRoots } from "../trust-roots.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
 import { readExportTar, removeStaging } from "./tar-reader.ts";
 import { verifyImport, type VerifiedImport } from "./import-verify.ts";
 import { storeVerified } from "./import-store.ts";
@@ -37,12 +39,12 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
   const file = resolve(deps.config.cwd, input.file);
   const st = await stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new CairnError("NOT_FOUND", `${input.file}: no such file`, { hint: "pass the tar written by `cairn export -o FILE.tar`" });
-  const keys = trustKeys(deps, input.trustedKeys);
+  const trust = trustFor(deps, input.trustedKeys);
   const tmp = join(casRoot(deps.config.home), "tmp");
   await removeStaleStaging(tmp, Date.now()); // file times are wall-clock, whatever clock the deps carry
   const staging = join(tmp, `import-${crypto.randomUUID()}`);
   try {
-    const verified = await verifyImport(deps, await readExportTar(file, staging), keys);
+    const verified = await verifyImport(deps, await readExportTar(file, staging), trust);
     const blobs = await moveBlobs(deps, verified);
     const stored = await storeVerified(deps, verified);
     return {
@@ -58,16 +60,19 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
   }
 }
 
-/** The --trusted-key keys, else the organization's live keys; with neither nothing could be verified. */
-function trustKeys(deps: ServiceDeps, given: KeyObject[]): KeyObject[] {
-  if (given.length > 0) return given;
-  const keys = verificationKeys(deps).map((k) => k.key);
-  if (keys.length === 0) {
-    throw new CairnError("USAGE", `no key to verify the imported attestations with: organization ${deps.config.organization} has no registered key and no --trusted-key was given`, {
-      hint: "pass the signer's public key with --trusted-key cosign.pub, or register it with `cairn org key add`",
+/**
+ * The --trusted-key keys, else the organization's live keys; and the home's trusted roots (its CA and added roots,
+ * not the public-good root) for certificate-signed attestations. With none of them nothing could be verified.
+ */
+function trustFor(deps: ServiceDeps, given: KeyObject[]): TrustPolicy {
+  const keys = given.length > 0 ? given : verificationKeys(deps).map((k) => k.key);
+  const roots = homeRoots(deps.config.home, { publicGood: false });
+  if (keys.length === 0 && roots.length === 0) {
+    throw new CairnError("USAGE", `no key to verify the imported attestations with: organization ${deps.config.organization} has no registered key, no --trusted-key was given and the home trusts no CA`, {
+      hint: "pass the signer's public key with --trusted-key cosign.pub, register it with `cairn org key add`, or trust the exporting server's CA with `cairn trust-root add`",
     });
   }
-  return keys;
+  return { keys, roots };
 }
 
 /**

@@ -87,7 +87,7 @@ describe("import", () => {
     await bad("link.tar", (es) => [{ header: { name: "runs.json", type: "symlink", linkname: "/etc/passwd", size: 0 }, body: Buffer.alloc(0) }, ...es.slice(1)], /runs\.json: is a symlink/);
     await bad("dup.tar", (es) => [es[0]!, ...es], /runs\.json: appears twice/);
     await bad("stray.tar", (es) => [{ header: { name: "notes.txt", type: "file", size: 1 }, body: Buffer.from("x") }, ...es], /not part of the export layout/);
-    await bad("untrusted.tar", (es) => es, new RegExp(`attestations/[0-9a-f]{64}\\.json: no trusted key verified`), [generateKeyPair("ed25519").publicKey]);
+    await bad("untrusted.tar", (es) => es, new RegExp(`attestations/[0-9a-f]{64}\\.json: signature mismatch: none of the 1 given key`), [generateKeyPair("ed25519").publicKey]);
     await bad("runs-edited.tar", (es) => es.map((e) => (e.header.name === "runs.json" ? { ...e, body: Buffer.from(e.body.toString().replace('"build"', '"deploy"')) } : e)), /runs\.json: is \d+ bytes with sha256:.*but manifest\.json says/);
   });
 
