@@ -262,17 +262,18 @@ export interface BundleParts {
 /** A signed bundle as JSON bytes. */
 export async function makeBundle(p: BundleParts): Promise<Uint8Array> {
   const key = p.leaf?.key ?? p.key!;
+  const alg = key.asymmetricKeyType === "ed25519" ? null : "sha256";
   let content: Record<string, unknown>;
   let sig: Uint8Array;
   let signedDigest: Uint8Array;
   if (p.message) {
-    sig = nodeSign("sha256", p.message, key);
+    sig = nodeSign(alg, p.message, key);
     signedDigest = sha256(p.message);
     content = { messageSignature: { messageDigest: { algorithm: "SHA2_256", digest: b64(signedDigest) }, signature: b64(sig) } };
   } else {
     const payload = p.payload ?? Buffer.from(JSON.stringify(STATEMENT));
     const signed = pae(PAYLOAD_TYPE, payload);
-    sig = nodeSign("sha256", signed, key);
+    sig = nodeSign(alg, signed, key);
     signedDigest = sha256(signed);
     content = { dsseEnvelope: { payload: b64(payload), payloadType: PAYLOAD_TYPE, signatures: [{ sig: b64(sig), keyid: "" }] } };
   }

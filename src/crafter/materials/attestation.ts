@@ -1,5 +1,5 @@
 import { PREDICATE_TYPE } from "../statement.ts";
-import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
+import { ANN, SIGNATURE_ANNOTATIONS, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
 import { parseInToto, sniffInToto } from "./envelope.ts";
 import { invalid, result, setAnn, str } from "./json-doc.ts";
 import { isRecord } from "./json-sniff.ts";
@@ -17,8 +17,9 @@ export const attestationKind = {
   validates:
     "A DSSE envelope, or a Sigstore bundle v0.1–v0.3 holding one, whose payloadType is application/vnd.in-toto+json " +
     `and whose payload is an in-toto Statement v1 or v0.1 with predicateType ${ATTESTATION_PREDICATE_TYPES.join(" or ")}. ` +
-    "The signature is NOT verified here (the crafter has no keys or trust roots); verify the attestation separately.",
-  annotations: [`${A}.predicate_type`, `${A}.subject_count`, `${A}.workflow_name`, `${A}.container`],
+    "`att add` then checks the signature against the home's trusted roots (public-good, home CA, added roots): a verified signer is recorded in " +
+    "the signature annotations, an unknown signer (or a key) is a warning, a known signer whose check fails is refused.",
+  annotations: [`${A}.predicate_type`, `${A}.subject_count`, `${A}.workflow_name`, `${A}.container`, ...SIGNATURE_ANNOTATIONS],
   input: "file",
   autoDetect: true,
   example: "--value build.attestation.json",

@@ -63,3 +63,6 @@ export interface MaterialKind {
 
 /** Material annotation keys all live under this prefix. */
 export const ANN = "cairn.material";
+
+/** What `att add` records about an ATTESTATION or SLSA_PROVENANCE material's signature (services/materials/signature.ts). */
+export const SIGNATURE_ANNOTATIONS = [`${ANN}.signature.verified`, `${ANN}.signature.signer`, `${ANN}.signature.issuer`, `${ANN}.signature.trusted_root`] as const;

@@ -1,4 +1,4 @@
-import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
+import { ANN, SIGNATURE_ANNOTATIONS, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
 import { parseInToto, sniffInToto } from "./envelope.ts";
 import { invalid, result, setAnn, str } from "./json-doc.ts";
 import { isRecord } from "./json-sniff.ts";
@@ -15,8 +15,9 @@ export const slsaProvenanceKind = {
   validates:
     "A DSSE envelope, or a Sigstore bundle v0.1–v0.3 holding one, with an in-toto statement whose predicateType is " +
     `${SLSA_PREDICATE_TYPES.join(" or ")} and whose predicate names its builder. ` +
-    "The signature is NOT verified here (the crafter has no keys or trust roots).",
-  annotations: [`${A}.builder_id`, `${A}.build_type`, `${A}.predicate_type`, `${A}.subject_count`],
+    "`att add` then checks the signature against the home's trusted roots (public-good, home CA, added roots): a verified signer is recorded in " +
+    "the signature annotations, an unknown signer (or a key) is a warning, a known signer whose check fails is refused.",
+  annotations: [`${A}.builder_id`, `${A}.build_type`, `${A}.predicate_type`, `${A}.subject_count`, ...SIGNATURE_ANNOTATIONS],
   input: "file",
   autoDetect: true,
   example: "--value provenance.sigstore.json",

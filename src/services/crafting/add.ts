@@ -9,6 +9,8 @@ import { replaceMaterialEvaluations, violationLines } from "../../crafter/policy
 import type { PolicyEvaluation } from "../../crafter/state/types.ts";
 import { evaluateMaterialPolicies } from "./policies.ts";
 import { registryOptionsFn } from "../materials/registry-image.ts";
+import { checkMaterialSignature } from "../materials/signature.ts";
+import type { TrustPolicy } from "../../trust/policy.ts";
 
 export interface AddInput {
   name?: string;
@@ -31,6 +33,8 @@ const PROGRESS_THRESHOLD = 1024 * 1024;
  * Returns every material recorded. On any error the state is left as it was.
  */
 export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<RecordedMaterial[]> {
+  // ATTESTATION/SLSA_PROVENANCE signatures are checked against the home's roots (read only when one is added).
+  const trust = async (): Promise<TrustPolicy> => ({ keys: [], roots: (await import("../trust-roots.ts")).homeRoots(deps.config.home, { publicGood: true }) });
   const done = await deps.state.update(async (state) => {
     const target = resolveTarget(state, input.name, input.kind);
     const cwd = deps.config.cwd;
@@ -40,6 +44,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
       kind.explodesArchives && isArchiveFile(input.value, cwd)
         ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
         : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps) }) }];
+    for (const item of items) item.ev = await checkMaterialSignature(item.ev, trust);
     let next = state;
     const recorded: RecordedMaterial[] = [];
     const evaluations: PolicyEvaluation[] = [];
