@@ -10,7 +10,7 @@
 // Every TSA token and every ok leaf chain is self-checked with `openssl ts -verify` / `openssl verify` on the way.
 // test/vectors/vectors.test.ts then checks each vector's claim with @sigstore/verify itself.
 //
-// Regenerate: ./node_modules/.bin/bun scripts/gen-verify-vectors.ts   (needs openssl on PATH; ~10 s)
+// Regenerate: ./node_modules/.bin/bun scripts/gen-verify-vectors.ts [OUT_DIR]   (needs openssl on PATH; ~1 s)
 // What is deterministic: names, identities, statements, artifacts, CA validity (2025-01-01 .. 2125-01-01), the Rekor
 // v1 vectors' times (2026-01-15) and tree shapes. What is not: every key (fresh each run, private keys are never
 // written outside a scratch directory that is deleted), ECDSA signatures, and the TSA time, which is the clock at
@@ -28,7 +28,8 @@ import {
 import { OpenSsl } from "./verify-vectors/openssl.ts";
 import { makeAuthority } from "./verify-vectors/pki.ts";
 
-const OUT = join(import.meta.dir, "..", "test", "vectors");
+// Optional argument: another output directory (the test regenerates into a temporary one and compares).
+const OUT = process.argv[2] ?? join(import.meta.dir, "..", "test", "vectors");
 const GENERATED = ["bundles", "roots", "keys", "artifacts"];
 
 const scratch = mkdtempSync(join(tmpdir(), "cairn-vectors-"));
@@ -50,6 +51,7 @@ try {
   addJson(ctx, ROOT_REKOR_V2, trustedRoot([ctx.cairn], [ctx.rekorV2]));
   const vectors = [...okVectors(ctx), ...failVectors(ctx)];
 
+  mkdirSync(OUT, { recursive: true });
   for (const dir of GENERATED) rmSync(join(OUT, dir), { recursive: true, force: true });
   for (const [path, data] of ctx.files) {
     mkdirSync(dirname(join(OUT, path)), { recursive: true });
