@@ -1,9 +1,9 @@
 // Vectors that must fail, each for exactly one reason (the manifest's `reason`). Where the reason is a policy
 // (identity, issuer, digest) the vector reuses an ok vector's bundle, so nothing but the policy differs.
 import { generateKeyPairSync } from "node:crypto";
-import { bundle, IN_TOTO, MEDIA_V03, sha256 } from "./bundle.ts";
+import { sha256 } from "./bundle.ts";
 import {
-  addJson, ARTIFACT, ARTIFACT_BYTES, keylessDsse, keylessMessage, OTHER_ARTIFACT, OTHER_ARTIFACT_BYTES, publicPem,
+  addJson, ARTIFACT, ARTIFACT_BYTES, dsseBundle, keylessDsse, messageBundle, keylessMessage, OTHER_ARTIFACT, OTHER_ARTIFACT_BYTES, publicPem,
   ROOT_CAIRN, ROOT_REKOR_V1, ROOT_REKOR_V2, sha256Ref, tsaTimestamp, type Ctx, type Vector,
 } from "./common.ts";
 import { hashedRekordV2Body, v01Bundle } from "./cases-ok.ts";
@@ -13,10 +13,6 @@ import { rekorV2Entry } from "./rekor.ts";
 const cairnPolicy = { certificateIdentity: CAIRN_IDENTITY.san, certificateOidcIssuer: CAIRN_IDENTITY.issuer };
 const PAST = new Date("2025-06-01T12:00:00Z");
 const FUTURE = new Date("2124-01-01T12:00:00Z");
-
-type Dsse = ReturnType<typeof keylessDsse>;
-const dsseBundle = (d: Dsse, extra: { timestamps?: Buffer[]; tlogEntries?: Record<string, unknown>[] } = {}) =>
-  bundle({ mediaType: MEDIA_V03, material: { certificate: d.leaf.der }, content: { dsse: { payloadType: IN_TOTO, payload: d.payload, sig: d.sig } }, ...extra });
 
 export function failVectors(ctx: Ctx): Vector[] {
   const out: Vector[] = [];
@@ -89,7 +85,7 @@ export function failVectors(ctx: Ctx): Vector[] {
   ctx.files.set(OTHER_ARTIFACT, OTHER_ARTIFACT_BYTES);
   fail("fail-message-signature", "signature", "message signature over release-notes.txt whose messageDigest was replaced by other.txt's; the digest matches the policy, the signature does not",
     { artifact: OTHER_ARTIFACT, policy: { ...cairnPolicy, digest: sha256Ref(OTHER_ARTIFACT_BYTES) } },
-    bundle({ mediaType: MEDIA_V03, material: { certificate: m.leaf.der }, content: { message: { digest: sha256(OTHER_ARTIFACT_BYTES), signature: m.signature } }, timestamps: [tsaTimestamp(ctx, m.signature)] }));
+    messageBundle({ ...m, digest: sha256(OTHER_ARTIFACT_BYTES) }, { timestamps: [tsaTimestamp(ctx, m.signature)] }));
 
   ctx.files.set("keys/unrelated.pub.pem", publicPem(generateKeyPairSync("ec", { namedCurve: "P-256" }).privateKey));
   fail("fail-untrusted-key", "signature", "the ok-key-dsse bundle checked with an unrelated public key",

@@ -1,6 +1,6 @@
 // What every vector case shares: the generation context (PKI, logs, output files) and the signing steps.
 import { createPublicKey, generateKeyPairSync } from "node:crypto";
-import { IN_TOTO, pae, sha256, signBytes, statement } from "./bundle.ts";
+import { bundle, IN_TOTO, MEDIA_V03, pae, sha256, signBytes, statement } from "./bundle.ts";
 import type { Issued, OpenSsl } from "./openssl.ts";
 import { CAIRN_IDENTITY, issueLeaf, type Authority, type Identity } from "./pki.ts";
 import { ed25519LogId, spkiLogId, type Log } from "./rekor.ts";
@@ -81,6 +81,7 @@ export function keylessDsse(ctx: Ctx, name: string, opts: { ca?: Authority; iden
   const identity = opts.identity ?? CAIRN_IDENTITY;
   const start = opts.start ?? new Date(ctx.now.getTime() - 60_000);
   const leaf = issueLeaf(ctx.ssl, ca, name, identity, start);
+  checkChain(ctx, leaf, ca, new Date(start.getTime() + 60_000));
   const payload = statement(SUBJECT_NAME, SUBJECT_DIGEST, identity.san);
   const sig = signBytes(leaf.key, pae(IN_TOTO, payload));
   return { leaf, identity, payload, sig, pae: pae(IN_TOTO, payload) };
@@ -91,6 +92,7 @@ export function keylessMessage(ctx: Ctx, name: string, opts: { identity?: Identi
   const identity = opts.identity ?? CAIRN_IDENTITY;
   const start = opts.start ?? new Date(ctx.now.getTime() - 60_000);
   const leaf = issueLeaf(ctx.ssl, ctx.cairn, name, identity, start);
+  checkChain(ctx, leaf, ctx.cairn, new Date(start.getTime() + 60_000));
   const artifact = opts.artifact ?? ARTIFACT_BYTES;
   return { leaf, identity, digest: sha256(artifact), signature: signBytes(leaf.key, artifact) };
 }
@@ -102,7 +104,7 @@ export function tsaTimestamp(ctx: Ctx, sig: Buffer, ca: Authority = ctx.cairn, c
   return resp;
 }
 
-/** `openssl verify` agrees the leaf chains to its CA at `at` (a self-check of the generator). */
+/** `openssl verify` agrees the leaf chains to its CA at `at`, inside its window (a self-check of the generator). */
 export function checkChain(ctx: Ctx, leaf: Issued, ca: Authority, at: Date): void {
   ctx.ssl.verifyChain(leaf, ca.root, ca.intermediate, at);
 }
@@ -115,4 +117,18 @@ export const publicPem = (key: Issued["key"]): string =>
 export function addJson(ctx: Ctx, path: string, value: unknown): string {
   ctx.files.set(path, `${JSON.stringify(value, null, 2)}\n`);
   return path;
+}
+
+type Extra = { mediaType?: string; timestamps?: Buffer[]; tlogEntries?: Record<string, unknown>[] };
+
+/** A bundle (v0.3 unless told) with the keyless DSSE signature `d`, its leaf as `certificate`. */
+export function dsseBundle(d: ReturnType<typeof keylessDsse>, extra: Extra = {}): Record<string, unknown> {
+  const { mediaType = MEDIA_V03, ...rest } = extra;
+  return bundle({ mediaType, material: { certificate: d.leaf.der }, content: { dsse: { payloadType: IN_TOTO, payload: d.payload, sig: d.sig } }, ...rest });
+}
+
+/** A bundle (v0.3 unless told) with the keyless message signature `m`, its leaf as `certificate`. */
+export function messageBundle(m: ReturnType<typeof keylessMessage>, extra: Extra = {}): Record<string, unknown> {
+  const { mediaType = MEDIA_V03, ...rest } = extra;
+  return bundle({ mediaType, material: { certificate: m.leaf.der }, content: { message: m }, ...rest });
 }
