@@ -140,7 +140,7 @@ function storedAttestations(home: string): number {
   }
 }
 
-interface Serve {
+export interface Serve {
   url: string;
   stop(): Promise<void>;
 }
@@ -149,7 +149,7 @@ interface Serve {
  * dist/cairn serve on a free port of 127.0.0.1. Its stderr (one log line per request) is drained all along, or the
  * pipe would fill and stall the server; only the tail is kept for error messages.
  */
-async function startServe(home: string, cwd: string): Promise<Serve> {
+export async function startServe(home: string, cwd: string): Promise<Serve> {
   const bin = join(import.meta.dir, "..", "dist", "cairn");
   const proc = Bun.spawn([bin, "serve", "--listen", "127.0.0.1:0"], {
     cwd,

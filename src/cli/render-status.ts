@@ -9,7 +9,7 @@ function versionLabel(v: NonNullable<StatusView["workflow"]["projectVersion"]>):
 }
 
 /** The two tables of the guide: the attestation summary and the materials. --full adds values, env and git. */
-export function renderStatus(v: StatusView, full: boolean): string {
+export function renderStatus(v: StatusView & { signing?: string }, full: boolean): string {
   const w = v.workflow;
   const contract =
     w.contractRevision > 0
@@ -27,6 +27,7 @@ export function renderStatus(v: StatusView, full: boolean): string {
     ["Runner Type", v.runner.type],
     ...(v.runner.url ? [["Runner URL", v.runner.url]] : []),
     ...(v.dryRun ? [["Dry Run", "Yes (nothing is stored)"]] : []),
+    ...(v.signing ? [["Signing", v.signing]] : []),
   ];
   const head = ["NAME", "TYPE", "SET", "REQUIRED", "IS OUTPUT", ...(full ? ["VALUE", "DIGEST"] : [])];
   const rows = v.materials.map((m) => [

@@ -1,12 +1,15 @@
-// Signing an in-toto Statement into a key-based Sigstore bundle v0.3 (DSSE envelope, no Fulcio,
-// no Rekor, no TSA: offline by construction because the builder gets no witnesses).
-import { sign as cryptoSign, type KeyObject } from "node:crypto";
+// Signing an in-toto Statement into a Sigstore bundle v0.3 (DSSE envelope): with a local key, or keyless (an
+// ephemeral key certified by a CA, keyless.ts); RFC 3161 timestamps when a TSA is given. No Rekor: nothing here
+// touches the network unless an authority adapter does.
+import { KeyObject, sign as cryptoSign } from "node:crypto";
 import { bundleToJSON } from "@sigstore/bundle";
 import type { Signature, Signer } from "@sigstore/sign";
 // Deep import on purpose: the package root also loads the Fulcio/Rekor HTTP stack (make-fetch-happen, iconv-lite,
 // socks, ~1 MB) that an offline signer never uses, and every byte of the bundle costs start-up time.
 import { DSSEBundleBuilder } from "@sigstore/sign/dist/bundler/dsse.js";
 import { CairnError } from "../errors.ts";
+import type { CertificateIssuer, TimestampAuthority } from "./authorities.ts";
+import { EphemeralCertificateSigner, TimestampWitness } from "./keyless.ts";
 import { keyId, keyKind, publicKeyPem } from "./keys.ts";
 
 /** payloadType of every envelope cairn signs. */
@@ -39,13 +42,18 @@ export class LocalKeySigner implements Signer {
   }
 }
 
+/** How a statement is signed: a private key, or a CA certifying an ephemeral key; optionally timestamped. */
+export type SigningMethod = ({ key: KeyObject } | { issuer: CertificateIssuer }) & { tsa?: TimestampAuthority };
+
 /**
- * Signs `payload` (the serialized Statement; signed byte-for-byte) and returns the Sigstore bundle
- * JSON bytes. The bundle's publicKey.hint and the DSSE keyid are both keyId(privateKey).
- * Ed25519 output is deterministic for the same payload and key; ECDSA is randomized.
+ * Signs `payload` (the serialized Statement; signed byte-for-byte) and returns the Sigstore bundle JSON bytes.
+ * With a key, the bundle's publicKey.hint and the DSSE keyid are both keyId(key); Ed25519 output is deterministic
+ * for the same payload and key, ECDSA is randomized. Keyless, the bundle carries the leaf certificate.
  */
-export async function signStatement(payload: Uint8Array, privateKey: KeyObject): Promise<Uint8Array> {
-  const builder = new DSSEBundleBuilder({ signer: new LocalKeySigner(privateKey), witnesses: [] });
+export async function signStatement(payload: Uint8Array, method: KeyObject | SigningMethod): Promise<Uint8Array> {
+  const m: SigningMethod = method instanceof KeyObject ? { key: method } : method;
+  const signer = "key" in m ? new LocalKeySigner(m.key) : new EphemeralCertificateSigner(m.issuer);
+  const builder = new DSSEBundleBuilder({ signer, witnesses: m.tsa ? [new TimestampWitness(m.tsa)] : [] });
   const bundle = await builder.create({ data: Buffer.from(payload), type: IN_TOTO_PAYLOAD_TYPE });
   const json = bundleToJSON(bundle);
   // The bundle spec requires tlogEntries (empty for key-signed bundles); sigstore-js omits empty lists, Go readers expect it.

@@ -3,6 +3,10 @@ import { renderStatus } from "../../cli/render-status.ts";
 import { attestationStatus } from "../../services/crafting/status.ts";
 import { outputOption, print, type OutputFormat } from "../shared.ts";
 import { attestationIdOption, withCrafting } from "./remote.ts";
+import { chooseSigning, describeSigning } from "./signing.ts";
+import type { Config } from "../../config.ts";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 
 export function statusCommand(): Command {
   return new Command("status")
@@ -12,8 +16,17 @@ export function statusCommand(): Command {
     .addOption(outputOption())
     .action(async (opts: { full: boolean; output: OutputFormat }, cmd: Command) => {
       await withCrafting(cmd, async ({ deps }) => {
-        const view = await attestationStatus(deps);
+        const view = { ...(await attestationStatus(deps)), signing: signingLine(deps.config) };
         print(opts.output, view, () => renderStatus(view, opts.full));
       });
     });
+}
+
+/** How a push with no signing flags would sign here (flags of push itself can still change it). */
+function signingLine(config: Config): string {
+  try {
+    return describeSigning(chooseSigning({}, config));
+  } catch {
+    return existsSync(join(config.home, "ca")) ? "none by default: push with --key, or --keyless (the home has a CA)" : "none by default: push with --key (or `cairn ca init` and --keyless)";
+  }
 }
