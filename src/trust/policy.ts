@@ -75,9 +75,10 @@ export function compileFull(source: string, what: string, code: "USAGE" | "VERIF
 
 /** Checks a certificate's SAN and issuer against the policy; the one-line reason names expected vs actual. */
 export function checkIdentity(policy: IdentityPolicy, san: string, issuer: string | undefined): string | undefined {
-  if (policy.san !== undefined && san !== policy.san) return `identity mismatch: certificate SAN is ${san}, expected ${policy.san}`;
+  const shown = san || "(none)";
+  if (policy.san !== undefined && san !== policy.san) return `identity mismatch: certificate SAN is ${shown}, expected ${policy.san}`;
   if (policy.sanRegexp !== undefined && !compileFull(policy.sanRegexp, "identity regexp", "VERIFY_FAILED").test(san)) {
-    return `identity mismatch: certificate SAN ${san} does not match ${policy.sanRegexp} (whole value)`;
+    return `identity mismatch: certificate SAN ${shown} does not match ${policy.sanRegexp} (whole value)`;
   }
   const got = issuer ?? "(none)";
   if (policy.issuer !== undefined && issuer !== policy.issuer) return `issuer mismatch: certificate OIDC issuer is ${got}, expected ${policy.issuer}`;

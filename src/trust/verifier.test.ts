@@ -210,3 +210,15 @@ describe("key-signed bundles and envelopes", () => {
     expect(reason(() => verifyBundle(Buffer.from('{"mediaType":"x"}'), p))).toMatch(/^not a valid Sigstore bundle/);
   });
 });
+
+describe("identity policy parsing", () => {
+  test("flags become the policy once; bad values are USAGE errors naming the flag", async () => {
+    const { identityFromFlags, digestFromFlag } = await import("./policy.ts");
+    expect(identityFromFlags({})).toBeUndefined();
+    expect(identityFromFlags({ certificateIdentity: "a", certificateOidcIssuerRegexp: "https://.*" })).toEqual({ san: "a", issuerRegexp: "https://.*" });
+    expect(() => identityFromFlags({ certificateOidcIssuer: "a", certificateOidcIssuerRegexp: "b" })).toThrow("--certificate-oidc-issuer and --certificate-oidc-issuer-regexp are exclusive");
+    expect(() => identityFromFlags({ certificateIdentityRegexp: "(" })).toThrow("--certificate-identity-regexp \"(\" is not a valid regular expression");
+    expect(digestFromFlag(`SHA256:${"AB".repeat(32)}`)).toBe(`sha256:${"ab".repeat(32)}`);
+    expect(() => digestFromFlag("sha256:abc")).toThrow("--digest");
+  });
+});
