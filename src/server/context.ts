@@ -23,6 +23,8 @@ export interface RequestContext {
   /** Unscoped deps, for the admin's cross-organization operations (creating organizations and their tokens). */
   app: ServiceDeps;
   limits: Limits;
+  /** The server's public URL (`--public-url`, default the listen URL), no trailing slash: its OIDC issuer. */
+  publicUrl: string;
   /** What the audit row names as the target; handlers set it when the body names the thing (a token's name, a run). */
   audit: { target?: string };
 }

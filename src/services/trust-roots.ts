@@ -1,7 +1,7 @@
 // The trusted roots of a home: the Sigstore public-good root shipped in the binary, the home's own CA
 // (`<home>/ca/trusted_root.json`, written by `cairn ca init|import`), and those added with `cairn trust-root add`
 // (`<home>/trust-roots/<NAME>.json`). Also --trusted-root files, and `trust-root export`.
-import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { publicGoodRoot, PUBLIC_GOOD_NAME } from "../trust/public-good.ts";
@@ -121,10 +121,24 @@ function checkName(name: string): void {
 }
 
 /** A root file, parsed and checked now (a broken file is named, not a failure deep in a verification). */
+/** Parsed roots by path, kept while the file's size and mtime stay the same (a server reads them on every push). */
+const parsed = new Map<string, { stamp: string; root: NamedRoot }>();
+
 function readRoot(path: string, name: string, what = path): NamedRoot {
+  let stamp: string | undefined;
+  try {
+    const st = statSync(path);
+    stamp = `${st.size}:${st.mtimeMs}:${name}`;
+  } catch {
+    stamp = undefined;
+  }
+  const hit = stamp && parsed.get(path);
+  if (hit && hit.stamp === stamp) return hit.root;
   const json = parseJson(readBytes(path, what), what);
   parseTrustedRoot(json, name, what);
-  return { name, json: json as object };
+  const root = { name, json: json as object };
+  if (stamp) parsed.set(path, { stamp, root });
+  return root;
 }
 
 function readBytes(path: string, what: string): Uint8Array {

@@ -40,3 +40,8 @@ export interface VerifiedIdentity {
   /** How the audit trail names the caller: `token NAME (role)` for cairn, `oidc ISSUER SUB` for CI tokens. */
   actor: string;
 }
+
+/** The certificate identity (SAN URI, and OIDC `sub`) of a cairn workflow: `<issuer>/orgs/<org>/workflows/<project>/<name>`. */
+export function workflowIdentity(issuer: string, org: string, project: string, workflow: string): string {
+  return `${issuer}/orgs/${encodeURIComponent(org)}/workflows/${encodeURIComponent(project)}/${encodeURIComponent(workflow)}`;
+}

@@ -14,7 +14,7 @@ import { onlyFields } from "./fields.ts";
  */
 async function push(c: RequestContext): Promise<Response> {
   const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
-  const r = await ingestBundle(c.deps, bytes, { scope: c.scope });
+  const r = await ingestBundle(c.deps, bytes, { scope: c.scope, issuer: c.publicUrl });
   c.audit.target = `run ${r.runId} (${r.project}/${r.workflow}) attestation ${r.digest}`;
   c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
   return json(r.created ? 201 : 200, r);

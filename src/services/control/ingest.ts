@@ -5,6 +5,7 @@ import { verifyFailed } from "../../signing/envelope.ts";
 import { parseBundle } from "../../trust/sigstore.ts";
 import { parseJsonObject, verifyBundle, type Signer } from "../../trust/verifier.ts";
 import { homeRoots } from "../trust-roots.ts";
+import { checkPushIdentity } from "./push-identity.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import { recordAttestation, runClosedReason } from "../crafting/record.ts";
@@ -18,6 +19,8 @@ import { verificationKeys } from "./org-keys.ts";
 export interface IngestOptions {
   /** An API token's scope: a run outside it is treated as unknown, as everything out of scope is. */
   scope?: Scope;
+  /** The server's OIDC issuer (its public URL): a certificate-signed push must name the run's workflow under it. */
+  issuer?: string;
 }
 
 export interface IngestResult {
@@ -51,6 +54,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
   assertOpen(run, digest);
+  checkPushIdentity(signed.signer, run, deps.config.organization, opts.issuer);
   checkMetadata(deps, checked.metadata, run);
   await assertMaterialsStored(deps, checked, run, opts.scope);
   try {
@@ -80,8 +84,8 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
   const bundle = parseBundle(parseJsonObject(bytes, "the pushed bundle"));
   if (!V03_MEDIA_TYPES.includes(bundle.mediaType)) verifyFailed(`bundle media type is ${bundle.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
   if (bundle.content.$case !== "dsseEnvelope") verifyFailed("the pushed bundle holds a message signature, not a DSSE attestation");
-  const roots = homeRoots(deps.config.home, { publicGood: false });
   const material = bundle.verificationMaterial.content;
+  const roots = homeRoots(deps.config.home, { publicGood: false });
   if (material.$case !== "publicKey") {
     const v = verifyBundle(bytes, { keys: [], roots });
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
