@@ -67,7 +67,23 @@ async function toError(res: Response, base: string): Promise<CairnError> {
   if (err?.code && isErrorCode(err.code) && typeof err.message === "string") {
     return new CairnError(err.code, err.message, { hint: err.hint, details: err.details });
   }
+  const sigstore = sigstoreError(text);
+  if (sigstore) {
+    const code = res.status === 401 ? "CREDENTIAL_INVALID" : res.status === 501 ? "NOT_CONFIGURED" : res.status === 413 ? "TOO_LARGE" : res.status >= 500 ? "IO" : "USAGE";
+    return new CairnError(code, `${base} refused: ${sigstore.message}`);
+  }
   return new CairnError("IO", `the control plane at ${base} answered ${res.status} ${res.statusText}`, {
     hint: "check that --control-plane points at a `cairn serve`; its log has the details",
   });
+}
+
+/** The grpc-gateway / timestamp-authority error body of the Sigstore-compatible routes: `{"code": 400, "message": "…"}`. */
+function sigstoreError(text: string): { message: string } | undefined {
+  try {
+    const b = JSON.parse(text) as { code?: unknown; message?: unknown };
+    if (typeof b.code === "number" && typeof b.message === "string") return { message: b.message.slice(0, 500) };
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }

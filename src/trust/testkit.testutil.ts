@@ -6,9 +6,8 @@ import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { json } from "@sigstore/core";
 import { pae } from "../signing/pae.ts";
-import { installReflectShim } from "./reflect-shim.testutil.ts";
+import "reflect-metadata";
 
-installReflectShim(); // @peculiar/x509's DI container wants reflect-metadata, which cairn does not ship
 const x509 = await import("@peculiar/x509");
 
 const EC = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" } as const;
