@@ -6,9 +6,8 @@ import { CairnError } from "../errors.ts";
 import { encodePem } from "../signing/pem.ts";
 import { DEFAULT_TSA_POLICY, OID } from "./oids.ts";
 import { checkPolicy } from "./request-checks.ts";
-import { signingCertificateV2 } from "./ess.ts";
-import { grantedResponse, rejectionResponse } from "./status.ts";
-import { signToken, tstInfoDer, type Signer } from "./token.ts";
+import { rejectionResponse } from "./status.ts";
+import { grantedReply, makeSigner, tstInfoDer } from "./token.ts";
 import type { TimestampRequest, TsaFailure } from "./types.ts";
 
 export interface TimestamperOptions {
@@ -40,21 +39,13 @@ export function createTimestamper(opts: TimestamperOptions): Timestamper {
   if (leafDer === undefined) throw new CairnError("USAGE", "the TSA certificate chain is empty", { hint: "give the TSA leaf certificate first, then its issuers" });
   const leaf = parseLeaf(leafDer);
   const policy = opts.policy ?? DEFAULT_TSA_POLICY;
-  const signer: Signer = {
-    leaf,
-    key: opts.key,
-    hash: keyHash(opts.key, leaf),
-    policy,
-    essAttribute: signingCertificateV2(leafDer, leaf),
-    tsaName: new pkijs.GeneralName({ type: 4, value: leaf.subject }),
-  };
+  const signer = makeSigner(leafDer, opts.key, keyHash(opts.key, leaf), policy);
   const pem = opts.chainDer.map((der) => encodePem("CERTIFICATE", der)).join("");
   return {
     policy,
     async respond(req, now) {
       checkPolicy(req.policy, policy, "the request's policy");
-      const tst = tstInfoDer(signer, req, now);
-      return grantedResponse(await signToken(signer, tst, now, req.certReq));
+      return grantedReply(signer, tstInfoDer(signer, req, now), now, req.certReq);
     },
     reject: rejectionResponse,
     chainPem: () => pem,

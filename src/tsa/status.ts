@@ -1,12 +1,7 @@
-// TimeStampResp envelopes: granted (status 0 with the token) and rejection (status 2, text and PKIFailureInfo).
+// The rejection TimeStampResp: status 2 (rejection), a status string and the PKIFailureInfo bit.
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import { FAILURE_BITS, type TsaFailure } from "./types.ts";
-
-export function grantedResponse(token: pkijs.ContentInfo): Uint8Array {
-  const resp = new pkijs.TimeStampResp({ status: new pkijs.PKIStatusInfo({ status: pkijs.PKIStatus.granted }), timeStampToken: token });
-  return new Uint8Array(resp.toSchema().toBER());
-}
 
 export function rejectionResponse(failure: TsaFailure, text: string): Uint8Array {
   const status = new pkijs.PKIStatusInfo({
