@@ -73,7 +73,8 @@ function keyHash(key: CryptoKey, leaf: pkijs.Certificate): "SHA-256" | "SHA-384"
   const alg = key.algorithm as { name: string; namedCurve?: string };
   const curve = alg.name === "ECDSA" && alg.namedCurve !== undefined ? CURVES[alg.namedCurve] : undefined;
   if (!curve || key.type !== "private" || !key.usages.includes("sign")) {
-    throw new CairnError("KEY_INVALID", `the TSA key is ${alg.name} ${alg.namedCurve ?? ""} ${key.type}`.trimEnd() + "; it must be an ECDSA P-256 or P-384 private signing key", {
+    const what = [alg.name, alg.namedCurve, key.type].filter(Boolean).join(" ");
+    throw new CairnError("KEY_INVALID", `the TSA key is ${what}; it must be an ECDSA P-256 or P-384 private signing key`, {
       hint: "Sigstore verifiers map only ECDSA signature algorithms for timestamps",
     });
   }
