@@ -144,7 +144,7 @@ describe("rejections, chain, layout and limits", () => {
 
   test("a request for another policy is refused by respond() too", async () => {
     const req = { hashAlgorithm: "sha256" as const, digest: new Uint8Array(32), certReq: false, policy: "1.2.3.4", form: "der" as const };
-    expect(tsa.respond(req, new Date())).rejects.toMatchObject({ code: "USAGE", details: { failure: "unacceptedPolicy" } });
+    await expect(tsa.respond(req, new Date())).rejects.toMatchObject({ code: "USAGE", details: { failure: "unacceptedPolicy" } });
     const own = createTimestamper({ chainDer: [c.leafDer], key: c.key, policy: "1.2.3.4" });
     expect(replyText(await own.respond(req, new Date()))).toContain("Policy OID: 1.2.3.4");
   });
