@@ -134,7 +134,7 @@ describe("the same route answers sigstore-js", () => {
     const out = await witness.testify({ $case: "messageSignature", messageSignature: { signature: SIGNATURE, messageDigest: { algorithm: 1, digest: Buffer.alloc(32) as Buffer<ArrayBuffer> } } });
     expect(seen.at(-1)).toBe("POST /api/v1/timestamp application/json");
     const der = out.rfc3161Timestamps[0]!.signedTimestamp;
-    RFC3161Timestamp.parse(der).verify(SIGNATURE, new X509Certificate(Buffer.from(chain.leafDer)).publicKey);
+    RFC3161Timestamp.parse(der as Buffer<ArrayBuffer>).verify(SIGNATURE, new X509Certificate(Buffer.from(chain.leafDer)).publicKey);
     expect(parseReply(der).certificates).toBe(0);
   });
 });
