@@ -65,6 +65,7 @@ for (const curve of ["P-256", "P-384"] as const) {
         const files = { "q.tsq": q, "data.bin": DATA };
         expect(opensslVerify(c, reply, ["-queryfile", "q.tsq"], files)).toContain("Verification: OK");
         expect(opensslVerify(c, reply, ["-data", "data.bin"], files)).toContain("Verification: OK");
+        expect(opensslVerify(c, reply, ["-digest", hex(flagSets[i]![0]!.slice(1))])).toContain("Verification: OK");
         expect(tokenOf(reply).signed.certificates?.length ?? 0).toBe(flagSets[i]!.includes("-cert") ? 1 : 0);
       }
     });

@@ -39,7 +39,7 @@ export function createTimestamper(opts: TimestamperOptions): Timestamper {
   if (leafDer === undefined) throw new CairnError("USAGE", "the TSA certificate chain is empty", { hint: "give the TSA leaf certificate first, then its issuers" });
   const leaf = parseLeaf(leafDer);
   const policy = opts.policy ?? DEFAULT_TSA_POLICY;
-  const signer = makeSigner(leafDer, opts.key, keyHash(opts.key, leaf), policy);
+  const signer = makeSigner(leafDer, leaf, opts.key, keyHash(opts.key, leaf), policy);
   const pem = opts.chainDer.map((der) => encodePem("CERTIFICATE", der)).join("");
   return {
     policy,

@@ -36,8 +36,7 @@ export interface Signer {
   signedDataOid: Encoded;
 }
 
-export function makeSigner(leafDer: Uint8Array, key: CryptoKey, hash: Signer["hash"], policy: string): Signer {
-  const leaf = pkijs.Certificate.fromBER(leafDer);
+export function makeSigner(leafDer: Uint8Array, leaf: pkijs.Certificate, key: CryptoKey, hash: Signer["hash"], policy: string): Signer {
   const digestAlg = algorithm(HASHES[hash === "SHA-256" ? "sha256" : "sha384"].oid, true);
   const enc = (n: asn1js.AsnType) => new Encoded(n);
   return {
