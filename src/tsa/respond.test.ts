@@ -44,6 +44,7 @@ for (const curve of ["P-256", "P-384"] as const) {
     test("a JSON request's reply verifies in openssl; -text shows policy, nonce and TSA name", async () => {
       const reply = await tsa.respond(parseTimestampRequest(jsonQuery("987654321987654321987"), "application/json"), new Date());
       expect(opensslVerify(c, reply, ["-digest", hex("sha256")])).toContain("Verification: OK");
+      expect(opensslVerify(c, reply, ["-digest", "00".repeat(32)])).toContain("Verification: FAILED");
       const text = replyText(reply);
       expect(text).toContain("Status: Granted.");
       expect(text).toContain("Policy OID: 1.3.6.1.4.1.57264.2");
