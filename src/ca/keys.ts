@@ -14,7 +14,13 @@ export interface KeyAlgorithm {
   sign: SignParams;
   /** The digest a signature by this key uses (pkijs wants it by name); undefined for Ed25519. */
   hash: "SHA-256" | "SHA-384" | "SHA-512" | undefined;
+  /** The X.509 signatureAlgorithm of a certificate this key signs (RFC 5758, RFC 4055, RFC 8410); RSA's takes NULL parameters. */
+  signatureOid: string;
 }
+
+const ECDSA_WITH: Record<"SHA-256" | "SHA-384" | "SHA-512", string> = { "SHA-256": "1.2.840.10045.4.3.2", "SHA-384": "1.2.840.10045.4.3.3", "SHA-512": "1.2.840.10045.4.3.4" };
+export const RSA_SHA256_OID = "1.2.840.113549.1.1.11";
+const ED25519_OID = "1.3.101.112";
 
 const CURVES: Record<string, { name: "P-256" | "P-384" | "P-521"; hash: "SHA-256" | "SHA-384" | "SHA-512" }> = {
   prime256v1: { name: "P-256", hash: "SHA-256" },
@@ -33,14 +39,14 @@ export function keyAlgorithm(key: KeyObject): KeyAlgorithm | undefined {
   if (type === "ec") {
     const curve = CURVES[key.asymmetricKeyDetails?.namedCurve ?? ""];
     if (!curve) return undefined;
-    return { label: `ECDSA ${curve.name}`, importParams: { name: "ECDSA", namedCurve: curve.name }, sign: { name: "ECDSA", hash: curve.hash }, hash: curve.hash };
+    return { label: `ECDSA ${curve.name}`, importParams: { name: "ECDSA", namedCurve: curve.name }, sign: { name: "ECDSA", hash: curve.hash }, hash: curve.hash, signatureOid: ECDSA_WITH[curve.hash] };
   }
   if (type === "rsa") {
     const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
     if (bits < RSA_MIN || bits > RSA_MAX) return undefined;
-    return { label: `RSA ${bits}`, importParams: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, sign: { name: "RSASSA-PKCS1-v1_5" }, hash: "SHA-256" };
+    return { label: `RSA ${bits}`, importParams: { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, sign: { name: "RSASSA-PKCS1-v1_5" }, hash: "SHA-256", signatureOid: RSA_SHA256_OID };
   }
-  if (type === "ed25519") return { label: "Ed25519", importParams: { name: "Ed25519" }, sign: { name: "Ed25519" }, hash: undefined };
+  if (type === "ed25519") return { label: "Ed25519", importParams: { name: "Ed25519" }, sign: { name: "Ed25519" }, hash: undefined, signatureOid: ED25519_OID };
   return undefined;
 }
 
@@ -113,4 +119,13 @@ export function parseSubjectKey(spki: Uint8Array, field: string): { key: KeyObje
   const alg = keyAlgorithm(key);
   if (!alg) throw new CairnError("USAGE", `${field} is a ${describeKey(key)} key, which cairn's CA does not certify`, { hint: `use ${SUPPORTED_KEYS}` });
   return { key, alg };
+}
+
+/** The subjectPublicKey BIT STRING's content of a public key (what a subject key identifier hashes), from node:crypto. */
+export function publicKeyBits(key: KeyObject): Uint8Array {
+  if (key.asymmetricKeyType === "rsa") return new Uint8Array(key.export({ type: "pkcs1", format: "der" }));
+  const jwk = key.export({ format: "jwk" });
+  const x = Buffer.from(jwk.x ?? "", "base64url");
+  if (key.asymmetricKeyType === "ed25519") return new Uint8Array(x);
+  return new Uint8Array(Buffer.concat([Buffer.from([4]), x, Buffer.from(jwk.y ?? "", "base64url")]));
 }

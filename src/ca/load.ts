@@ -3,7 +3,7 @@
 import type { KeyObject } from "node:crypto";
 import { CairnError } from "../errors.ts";
 import { certPem, der, type Cert } from "./certs.ts";
-import { keyAlgorithm, readPrivateKey, spkiOf, toSigningKey, type SignParams } from "./keys.ts";
+import { keyAlgorithm, readPrivateKey, spkiOf, toSigningKey, type KeyAlgorithm } from "./keys.ts";
 import { caDir, caPath, CA_PASSWORD_ENV, type CaFile } from "./layout.ts";
 import { caExists } from "./store.ts";
 import { readCaCerts, readCaFile } from "./summary.ts";
@@ -17,9 +17,9 @@ export interface LoadedCa {
   caChain: Cert[];
   caChainDer: Uint8Array[];
   caChainPem: string[];
-  /** The intermediate's private key and the algorithm it signs with (ECDSA P-384 → SHA-384 for a CA from `ca init`). */
+  /** The intermediate's private key and the algorithm it signs with (ECDSA P-384 with SHA-384 for a CA from `ca init`). */
   intermediateKey: CryptoKey;
-  signingAlgorithm: SignParams;
+  intermediateAlgorithm: KeyAlgorithm;
   /** The TSA leaf, its chain [leaf, …, root] parsed and DER, its private key and the digest its signatures use. */
   tsa: Cert;
   tsaChain: Cert[];
@@ -67,7 +67,7 @@ export async function loadCa(home: string, o: LoadCaOptions = {}): Promise<Loade
     caChainDer: caChain.map(der),
     caChainPem: caChain.map(certPem),
     intermediateKey: await toSigningKey(interKey, interAlg),
-    signingAlgorithm: interAlg.sign,
+    intermediateAlgorithm: interAlg,
     tsa,
     tsaChain,
     tsaChainDer: tsaChain.map(der),
