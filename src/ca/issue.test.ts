@@ -14,7 +14,7 @@ import { initCa } from "./init.ts";
 import { issueCertificate } from "./issue.ts";
 import { caPath } from "./layout.ts";
 import { loadCa, type LoadedCa } from "./load.ts";
-import { orgChain } from "./org-chain.testutil.ts";
+import { orgCert, orgChain, pem } from "./org-chain.testutil.ts";
 
 const home = mkdtempSync(join(tmpdir(), "cairn-ca-issue-"));
 afterAll(() => rmSync(home, { recursive: true, force: true }));
@@ -124,6 +124,35 @@ describe("issueCertificate: Fulcio's profile", () => {
       const out = await issueCertificate(imported, { publicKeySpki: spki(p256().publicKey), identity, now: new Date() });
       expect(opensslVerify(out.chainPem[0]!, homeFiles(h))).toBe("OK");
       expect(new x509.X509Certificate(out.chainPem[0]!).signatureAlgorithm).toMatchObject({ name: "ECDSA", hash: { name: "SHA-256" } });
+    } finally {
+      rmSync(h, { recursive: true, force: true });
+    }
+  });
+
+  test("an RSA intermediate signs with sha256WithRSAEncryption (NULL parameters); openssl accepts the leaf", async () => {
+    const root = await orgCert({ subject: "CN=RSA Root", curve: "rsa" });
+    const inter = await orgCert({ subject: "CN=RSA Issuing", issuer: root, pathLength: 0, curve: "rsa" });
+    const h = mkdtempSync(join(tmpdir(), "cairn-ca-issue-rsa-"));
+    try {
+      await importCa(h, { chainPem: pem(inter, root), keyPem: inter.key.export({ type: "pkcs1", format: "pem" }).toString(), now: new Date() });
+      const out = await issueCertificate((await loadCa(h))!, { publicKeySpki: spki(p256().publicKey), identity, now: new Date() });
+      expect(opensslVerify(out.chainPem[0]!, homeFiles(h))).toBe("OK");
+      expect(Bun.spawnSync(["openssl", "x509", "-noout", "-text"], { stdin: Buffer.from(out.chainPem[0]!) }).stdout.toString()).toContain("Signature Algorithm: sha256WithRSAEncryption");
+    } finally {
+      rmSync(h, { recursive: true, force: true });
+    }
+  });
+
+  test("from 2050 the validity is GeneralizedTime", async () => {
+    const h = mkdtempSync(join(tmpdir(), "cairn-ca-issue-2050-"));
+    try {
+      await initCa(h, { now: new Date("2049-06-01T00:00:00Z") });
+      const at = new Date("2050-01-01T00:00:00Z");
+      const out = await issueCertificate((await loadCa(h))!, { publicKeySpki: spki(p256().publicKey), identity, now: at });
+      const asn = Bun.spawnSync(["openssl", "asn1parse"], { stdin: Buffer.from(out.chainPem[0]!) }).stdout.toString();
+      expect(asn).toContain("GENERALIZEDTIME   :20500101000000Z");
+      expect(asn).toContain("GENERALIZEDTIME   :20500101001000Z");
+      expect(new X509Certificate(out.chainPem[0]!).validFromDate.toISOString()).toBe(at.toISOString());
     } finally {
       rmSync(h, { recursive: true, force: true });
     }

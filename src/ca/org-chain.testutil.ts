@@ -18,15 +18,19 @@ export interface OrgCertOptions {
   eku?: string[];
   notBefore?: Date;
   notAfter?: Date;
-  curve?: "P-256" | "P-384";
+  curve?: "P-256" | "P-384" | "rsa";
 }
+
+const importParams = (k: KeyObject) =>
+  k.asymmetricKeyType === "rsa" ? { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" } : { name: "ECDSA", namedCurve: k.asymmetricKeyDetails?.namedCurve === "secp384r1" ? "P-384" : "P-256" };
+const signParams = (k: KeyObject) =>
+  k.asymmetricKeyType === "rsa" ? { name: "RSASSA-PKCS1-v1_5" } : { name: "ECDSA", hash: k.asymmetricKeyDetails?.namedCurve === "secp384r1" ? "SHA-384" : "SHA-256" };
 
 export async function orgCert(o: OrgCertOptions): Promise<OrgCert> {
   const curve = o.curve ?? "P-256";
-  const key = generateKeyPairSync("ec", { namedCurve: curve }).privateKey;
+  const key = curve === "rsa" ? generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey : generateKeyPairSync("ec", { namedCurve: curve }).privateKey;
   const signer = o.issuer?.key ?? key;
-  const signerCurve = signer.asymmetricKeyDetails?.namedCurve === "secp384r1" ? "P-384" : "P-256";
-  const signingKey = await crypto.subtle.importKey("pkcs8", signer.export({ type: "pkcs8", format: "der" }), { name: "ECDSA", namedCurve: signerCurve }, false, ["sign"]);
+  const signingKey = await crypto.subtle.importKey("pkcs8", signer.export({ type: "pkcs8", format: "der" }), importParams(signer), false, ["sign"]);
   const spki = createPublicKey(key).export({ type: "spki", format: "der" });
   const ext: InstanceType<typeof x509.Extension>[] = [];
   if (o.ca !== false) {
@@ -43,7 +47,7 @@ export async function orgCert(o: OrgCertOptions): Promise<OrgCert> {
     notAfter: o.notAfter ?? new Date(Date.now() + 365 * DAY),
     publicKey: spki,
     signingKey,
-    signingAlgorithm: { name: "ECDSA", hash: signerCurve === "P-384" ? "SHA-384" : "SHA-256" },
+    signingAlgorithm: signParams(signer),
     extensions: [...ext, await x509.SubjectKeyIdentifierExtension.create(spki)],
   });
   return { cert, key };
