@@ -26,7 +26,7 @@ beforeAll(async () => {
 
 const ISSUER = "https://cairn.example.com";
 const SAN = "https://cairn.example.com/orgs/acme/workflows/app/build";
-const identity: CertIdentity = { san: { type: "uri", value: SAN }, issuer: ISSUER, extensions: { 9: SAN, 24: SAN, 20: "push" } };
+const identity: CertIdentity = { san: { type: "uri", value: SAN }, issuer: ISSUER, extensions: { 9: SAN, 24: SAN, 20: "push", 3: "0123abcd" } };
 const spki = (k: KeyObject) => new Uint8Array(k.export({ type: "spki", format: "der" }));
 const p256 = () => generateKeyPairSync("ec", { namedCurve: "P-256" });
 
@@ -84,7 +84,8 @@ describe("issueCertificate: Fulcio's profile", () => {
     expect(utf8("1.3.6.1.4.1.57264.1.9")).toBe(SAN);
     expect(utf8("1.3.6.1.4.1.57264.1.20")).toBe("push");
     expect(utf8("1.3.6.1.4.1.57264.1.24")).toBe(SAN);
-    expect(cert.extensions.map((e) => e.type).filter((t) => t.startsWith("1.3.6.1.4.1.57264."))).toHaveLength(5);
+    expect(Buffer.from(ext("1.3.6.1.4.1.57264.1.3")!.value).toString()).toBe("0123abcd"); // deprecated .2–.6: raw like .1
+    expect(cert.extensions.map((e) => e.type).filter((t) => t.startsWith("1.3.6.1.4.1.57264."))).toHaveLength(6);
   });
 
   test("an email SAN", async () => {

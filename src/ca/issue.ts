@@ -1,6 +1,7 @@
 // Issuing a signing certificate in Fulcio's profile (docs/certificate-specification.md): v3, random 160-bit serial,
 // empty subject, 10 minutes, KU digitalSignature (critical), EKU codeSigning, exactly one critical SAN, SKI/AKI, and
-// the OIDC issuer as OID .1 (raw bytes) and .8 (UTF8String) plus the identity's further .N extensions. The parts a CA
+// the OIDC issuer as OID .1 (raw bytes) and .8 (UTF8String) plus the identity's further .N extensions (UTF8String;
+// the deprecated .2–.6 raw, as Fulcio writes them). The parts a CA
 // shares are encoded once; each certificate encodes only what is its own (see der.ts), which keeps it well under 2 ms.
 import { createHash } from "node:crypto";
 import * as asn1js from "asn1js";
@@ -81,7 +82,9 @@ function identityExtensions(id: CertIdentity): Encoded[] {
     if (!Number.isInteger(arc) || arc < 2 || arc === 7 || arc === 8) {
       throw new CairnError("USAGE", `certificate extension ${FULCIO_OID_ARC}.${n} cannot be set from an identity`, { hint: ".1 and .8 are the issuer, .7 is the username SAN type" });
     }
-    if (value !== undefined) out.push(extension(`${FULCIO_OID_ARC}.${arc}`, false, utf8String(value)));
+    if (value === undefined) continue;
+    // .2–.6 (GitHub trigger, SHA, workflow, repository, ref) are deprecated and, like .1, raw bytes; from .9 on UTF8String.
+    out.push(extension(`${FULCIO_OID_ARC}.${arc}`, false, arc <= 6 ? new TextEncoder().encode(value) : utf8String(value)));
   }
   return out;
 }
