@@ -3,6 +3,7 @@ import { applyCommand } from "../commands/apply.ts";
 import { attestationCommand } from "../commands/attestation/index.ts";
 import { artifactCommand } from "../commands/artifact.ts";
 import { auditCommand } from "../commands/audit.ts";
+import { caCommand } from "../commands/ca.ts";
 import { casBackendCommand } from "../commands/cas-backend.ts";
 import { checkCommand } from "../commands/check.ts";
 import { discoverCommand } from "../commands/discover.ts";
@@ -37,7 +38,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand()]) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.
