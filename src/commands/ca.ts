@@ -1,3 +1,4 @@
+import { caOidcCommand } from "./ca-oidc.ts";
 import { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -63,7 +64,8 @@ export function caCommand(): Command {
     .description("the certificate and timestamp authority `cairn serve` issues signing certificates and timestamps with")
     .addCommand(init)
     .addCommand(importCmd)
-    .addCommand(show);
+    .addCommand(show)
+    .addCommand(caOidcCommand());
 }
 
 function report(format: OutputFormat, s: CaSummary, verb: string, encrypted: boolean): void {

@@ -1,5 +1,6 @@
 import type { ServiceDeps } from "../services/deps.ts";
 import type { Scope } from "../store/ports.ts";
+import type { TrustServices } from "./trust.ts";
 import type { Principal } from "./web-seam.ts";
 
 /** Server limits (flags of `cairn serve`). */
@@ -25,6 +26,8 @@ export interface RequestContext {
   limits: Limits;
   /** The server's public URL (`--public-url`, default the listen URL), no trailing slash: its OIDC issuer. */
   publicUrl: string;
+  /** The CA, TSA and OIDC issuer of this server (absent parts: not configured). */
+  trust: TrustServices;
   /** What the audit row names as the target; handlers set it when the body names the thing (a token's name, a run). */
   audit: { target?: string };
 }

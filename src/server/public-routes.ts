@@ -2,6 +2,10 @@ import type { ServiceDeps } from "../services/deps.ts";
 import type { NewAuditEvent } from "../store/audit-port.ts";
 import { ADMIN_ORG } from "./bootstrap.ts";
 import type { Limits } from "./context.ts";
+import { configuration, trustBundle, trustedRoot } from "./public/ca-info.ts";
+import { discovery, jwks } from "./public/oidc.ts";
+import { signingCert } from "./public/signing-cert.ts";
+import { timestamp, timestampChain } from "./public/timestamp.ts";
 import { Router } from "./router.ts";
 import type { TrustServices } from "./trust.ts";
 
@@ -33,7 +37,16 @@ export interface PublicRoute {
 
 /** Every route without an API token (documented in docs/api.md); tried before the token-authenticated /api/v1 table. */
 export function publicRouter(): Router<PublicRoute> {
-  return new Router<PublicRoute>().add();
+  return new Router<PublicRoute>().add(
+    { method: "POST", path: "/api/v2/signingCert", handler: signingCert },
+    { method: "GET", path: "/api/v2/trustBundle", handler: trustBundle },
+    { method: "GET", path: "/api/v2/configuration", handler: configuration },
+    { method: "GET", path: "/api/v1/trusted-root", handler: trustedRoot },
+    { method: "POST", path: "/api/v1/timestamp", handler: timestamp },
+    { method: "GET", path: "/api/v1/timestamp/certchain", handler: timestampChain },
+    { method: "GET", path: "/.well-known/openid-configuration", handler: discovery },
+    { method: "GET", path: "/.well-known/jwks.json", handler: jwks },
+  );
 }
 
 /** The instance admin's organization id (created on first use, as bootstrap does). */

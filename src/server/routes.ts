@@ -4,6 +4,7 @@ import { auditRoutes } from "./handlers/audit.ts";
 import { blobRoutes } from "./handlers/blobs.ts";
 import { contractRoutes } from "./handlers/contracts.ts";
 import { craftingRoutes } from "./handlers/crafting.ts";
+import { identityTokenRoutes } from "./handlers/identity-token.ts";
 import { policyRoutes } from "./handlers/policies.ts";
 import { runRoutes } from "./handlers/runs.ts";
 import { tokenRoutes } from "./handlers/tokens.ts";
@@ -11,5 +12,5 @@ import { workflowRoutes } from "./handlers/workflows.ts";
 
 /** Every /api/v1 route (documented in docs/api.md). */
 export function apiRouter(): Router {
-  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes);
+  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes, ...identityTokenRoutes);
 }

@@ -1,13 +1,51 @@
+// The trust services `cairn serve` offers on its public routes, loaded from the server's home at start: the CA and
+// its TSA (`cairn ca init|import`; absent until then, and their routes answer NOT_CONFIGURED) and the OIDC issuer of
+// identity tokens (its key is created on first start). Registered CI issuers are re-read when their file changes,
+// so `cairn ca oidc add` takes effect without a restart.
+import { statSync } from "node:fs";
+import { join } from "node:path";
+import { loadCa, type LoadedCa } from "../ca/load.ts";
+import { listExternalIssuers, type ExternalIssuer } from "../oidc/issuers.ts";
+import { loadOrCreateOidcKey, type OidcKey } from "../oidc/signing-key.ts";
 import type { ServiceDeps } from "../services/deps.ts";
+import { createTimestamper, type Timestamper } from "../tsa/respond.ts";
 
-/**
- * The trust services `cairn serve` offers on its public routes: each is loaded from the server's home at start and
- * absent when the home has none (its routes then answer NOT_CONFIGURED). One field per service.
- */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface TrustServices {}
+export interface OidcService {
+  key: OidcKey;
+  /** The registered CI issuers, as of the last change of `<home>/oidc/issuers.json`. */
+  external(): ExternalIssuer[];
+}
 
-/** Loads every trust service of the home; one line per service. */
-export async function loadTrustServices(_app: ServiceDeps): Promise<TrustServices> {
-  return {};
+export interface TrustServices {
+  ca?: LoadedCa;
+  timestamper?: Timestamper;
+  oidc?: OidcService;
+}
+
+export async function loadTrustServices(app: ServiceDeps): Promise<TrustServices> {
+  const home = app.config.home;
+  const ca = await loadCa(home, { password: app.config.env.CAIRN_CA_PASSWORD || undefined });
+  const timestamper = ca ? createTimestamper({ chainDer: ca.tsaChainDer, key: ca.tsaKey }) : undefined;
+  const oidc = { key: await loadOrCreateOidcKey(home), external: cachedIssuers(home) };
+  return { ...(ca && { ca }), ...(timestamper && { timestamper }), oidc };
+}
+
+function cachedIssuers(home: string): () => ExternalIssuer[] {
+  const file = join(home, "oidc", "issuers.json");
+  let seen = "";
+  let issuers: ExternalIssuer[] = [];
+  return () => {
+    let stamp = "absent";
+    try {
+      const s = statSync(file);
+      stamp = `${s.size}:${s.mtimeMs}`;
+    } catch {
+      stamp = "absent";
+    }
+    if (stamp !== seen) {
+      issuers = stamp === "absent" ? [] : listExternalIssuers(home);
+      seen = stamp;
+    }
+    return issuers;
+  };
 }

@@ -58,6 +58,7 @@ const TABLE: Record<string, Row> = {
   "POST /api/v1/blobs":                            [403,  201,   201,  201,  201, 403,   201,  201,   201, 201],
   "GET /api/v1/blobs/:digest":                     [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "POST /api/v1/attestations":                     [403,  422,   422,  422,  422, 403,   422,  422,   422, 422],
+  "POST /api/v1/identity-token":                   [403,  200,   200,  200,  200, 403,   200,  200,   404, 404],
   "GET /api/v1/keys":                              [403,  403,   200,  200,  200, 404,   404,  404,   404, 200],
   "POST /api/v1/keys":                             [403,  403,   201,  201,  201, 404,   404,  404,   404, 201],
   "DELETE /api/v1/keys/:name":                     [403,  403,   200,  200,  200, 404,   404,  404,   404, 404],
@@ -190,6 +191,7 @@ const CALLS: Record<string, Build> = {
   "POST /api/v1/blobs": () => ({ method: "POST", path: "/api/v1/blobs", body: "uploaded\n" }),
   "GET /api/v1/blobs/:digest": (t) => ({ method: "GET", path: `/api/v1/blobs/${t.blob}` }),
   "POST /api/v1/attestations": () => ({ method: "POST", path: "/api/v1/attestations", body: "{}" }),
+  "POST /api/v1/identity-token": (t) => ({ method: "POST", path: "/api/v1/identity-token", body: j({ workflow: `${t.project}/${t.workflow}` }) }),
   "GET /api/v1/keys": () => ({ method: "GET", path: "/api/v1/keys" }),
   "POST /api/v1/keys": (_t, ok) => {
     const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();

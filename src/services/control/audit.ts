@@ -21,7 +21,7 @@ export interface AuditListInput {
 }
 
 const OUTCOMES = ["ok", "refused"] as const;
-const ACTION = /^[a-z][a-z.]{0,63}\*?$/;
+const ACTION = /^[a-z][a-z.-]{0,63}\*?$/;
 
 /** `audit list`: the organization's audit trail, newest first, filtered, keyset-paginated by id. */
 export function listAudit(deps: ServiceDeps, input: AuditListInput): Page<AuditView> {
@@ -33,7 +33,7 @@ export function listAudit(deps: ServiceDeps, input: AuditListInput): Page<AuditV
   if (input.action !== undefined && !ACTION.test(input.action)) {
     throw new CairnError("USAGE", `--action ${JSON.stringify(input.action.slice(0, 70))} is not an action`, { hint: "e.g. --action contract.update, or --action 'contract.*'" });
   }
-  const actor = input.actor === undefined || input.actor === "local" || input.actor.startsWith("token:") ? input.actor : `token:${input.actor}`;
+  const actor = input.actor === undefined || input.actor === "local" || input.actor === "anonymous" || /^(token|oidc):/.test(input.actor) ? input.actor : `token:${input.actor}`;
   const beforeId = input.next === undefined ? undefined : idCursor(input.next);
   const orgId = currentOrgId(deps);
   if (!orgId) return { items: [] };
