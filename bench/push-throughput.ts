@@ -15,13 +15,13 @@ export async function benchPushThroughput(work: string, n = Number(process.env.B
   const config = loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false);
   const app = createAppContext(config);
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
-  const loadKey = async () => privateKey;
+  const loadSigning = async () => ({ key: privateKey });
   try {
     const t0 = performance.now();
     for (let i = 0; i < n; i++) {
       await initAttestation(app, { workflow: `wf-${i % 10}`, project: "bench", dryRun: false, replace: true });
       await addMaterial(app, { name: "build-ref", value: `ref-${i}`, kind: "STRING", annotations: {}, strict: true });
-      await pushAttestation(app, { loadKey, annotations: {} });
+      await pushAttestation(app, { loadSigning, annotations: {} });
     }
     const s = (performance.now() - t0) / 1000;
     record("local push throughput (init+add+push, fsync'd)", `${(n / s).toFixed(0)} attestations/s (${((s / n) * 1000).toFixed(1)} ms each)`);

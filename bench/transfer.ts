@@ -67,7 +67,7 @@ async function seed(work: string, home: string, pubPath: string, each: number): 
       writeMaterial(file, chunk, each, i);
       await initAttestation(app, { workflow: `wf-${i % 10}`, project: "bench", dryRun: false, replace: true });
       await addMaterial(app, { name: "binary", value: file, kind: "ARTIFACT", annotations: {}, strict: false });
-      await pushAttestation(app, { loadKey: async () => keys.privateKey, annotations: {} });
+      await pushAttestation(app, { loadSigning: async () => ({ key: keys.privateKey }), annotations: {} });
       if ((i + 1) % (N / 10) === 0) console.error(`  seeded ${i + 1}`);
     }
   } finally {

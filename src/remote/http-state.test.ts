@@ -114,7 +114,7 @@ describe("remote crafting through the same services", () => {
     const view = await attestationStatus(remoteDeps(id));
     expect(view.materials.map((m) => m.name)).toEqual(["a", "b", "c", "d"]);
 
-    const r = await pushWith(remoteDeps(id), httpCrafting(client(), { warn: () => {} }).push, { loadKey: async () => api.s.key.privateKey, annotations: {} });
+    const r = await pushWith(remoteDeps(id), httpCrafting(client(), { warn: () => {} }).push, { loadSigning: async () => ({ key: api.s.key.privateKey }), annotations: {} });
     expect(r.storedAt).toBe(`${api.url}/api/v1/runs/${id}/attestation`);
     expect(api.s.app.repo.getRun(id)).toMatchObject({ state: "succeeded", attestationDigest: r.digest });
     expect(api.s.app.states.get(api.s.app.repo.findOrg("default")!.id, id)).toBeUndefined();
@@ -125,7 +125,7 @@ describe("remote crafting through the same services", () => {
     const deps = remoteDeps(undefined);
     const cp = httpCrafting(client(), { warn: () => {} });
     const state = await initRemote(deps, cp, { workflow: "build", project: "p1", dryRun: false, replace: true, remoteState: false });
-    const push = () => pushWith(deps, cp.push, { loadKey: async () => api.s.key.privateKey, annotations: {} });
+    const push = () => pushWith(deps, cp.push, { loadSigning: async () => ({ key: api.s.key.privateKey }), annotations: {} });
     const first = await push();
     await deps.state.write(state); // as if the process died between the server's answer and clearing the state
     const again = await push();
@@ -142,7 +142,7 @@ describe("remote crafting through the same services", () => {
     writeFileSync(join(dir, "banned.cdx.json"), readFileSync(join(import.meta.dir, "../../fixtures/policies/sbom/banned.cdx.json")));
     await addMaterial(deps, { name: "sbom", value: "banned.cdx.json", annotations: {}, strict: true });
     const ready = await deps.state.read();
-    const push = () => pushWith(deps, cp.push, { loadKey: async () => api.s.key.privateKey, annotations: {} });
+    const push = () => pushWith(deps, cp.push, { loadSigning: async () => ({ key: api.s.key.privateKey }), annotations: {} });
     const first = await expectCode(push, "POLICY_GATE");
     const run = api.s.app.repo.getRun(state.workflow.runId!)!;
     expect(run).toMatchObject({ state: "blocked", policyStatus: "blocked" });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { bundleFromJSON, bundleToJSON } from "@sigstore/bundle";
 import { DSSEBundleBuilder, FulcioSigner, TSAWitness } from "@sigstore/sign";
+import { TrustedRoot } from "@sigstore/protobuf-specs";
 import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
 import { X509Certificate } from "node:crypto";
 import { Sandbox } from "./harness.ts";
@@ -23,13 +24,18 @@ async function api<T>(method: string, path: string, token: string, body?: unknow
   return { status: res.status, body: (await res.json()) as T };
 }
 
-async function trustedRoot(): Promise<Parameters<typeof toTrustMaterial>[0]> {
-  const res = await fetch(`${served.url}/api/v1/trusted-root`);
-  expect(res.status).toBe(200);
-  return (await res.json()) as Parameters<typeof toTrustMaterial>[0];
+interface RootJson {
+  certificateAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[];
+  timestampAuthorities: { certChain: { certificates: { rawBytes: string }[] } }[];
 }
 
-const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n")}\n-----END ${label}-----\n`;
+async function trustedRoot(): Promise<RootJson> {
+  const res = await fetch(`${served.url}/api/v1/trusted-root`);
+  expect(res.status).toBe(200);
+  return (await res.json()) as RootJson;
+}
+
+const pem = (der: Uint8Array, label: string) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END ${label}-----\n`;
 
 beforeAll(async () => {
   sb.ok(["ca", "init"]);
@@ -40,6 +46,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await served?.stop();
+  sb.cleanup();
 });
 
 describe("sigstore-js against cairn serve", () => {
@@ -53,7 +60,7 @@ describe("sigstore-js against cairn serve", () => {
     const json = bundleToJSON(bundle);
     expect(json.verificationMaterial.timestampVerificationData?.rfc3161Timestamps?.length).toBe(1);
 
-    const trust = toTrustMaterial(await trustedRoot());
+    const trust = toTrustMaterial(TrustedRoot.fromJSON(await trustedRoot()));
     const verifier = new Verifier(trust, { ctlogThreshold: 0, tlogThreshold: 0, timestampThreshold: 1 });
     const entity = toSignedEntity(bundleFromJSON(json));
     const subject = exchanged.body.subject;
@@ -75,7 +82,7 @@ describe("a cairn keyless bundle, checked by openssl", () => {
     const bundle = JSON.parse(await Bun.file(sb.path("keyless.json")).text());
     const leafDer = Buffer.from(bundle.verificationMaterial.certificate.rawBytes, "base64");
     const root = await trustedRoot();
-    const ca = root.certificateAuthorities[0]!.certChain!.certificates.map((c) => Buffer.from(c.rawBytes as unknown as string, "base64"));
+    const ca = root.certificateAuthorities[0]!.certChain.certificates.map((c) => Buffer.from(c.rawBytes, "base64"));
     writeFileSync(sb.path("leaf.pem"), pem(leafDer, "CERTIFICATE"));
     writeFileSync(sb.path("intermediates.pem"), ca.slice(0, -1).map((d) => pem(d, "CERTIFICATE")).join(""));
     writeFileSync(sb.path("root.pem"), pem(ca.at(-1)!, "CERTIFICATE"));
@@ -84,7 +91,7 @@ describe("a cairn keyless bundle, checked by openssl", () => {
     const v = Bun.spawnSync(["openssl", "verify", "-attime", String(at), "-purpose", "any", "-CAfile", sb.path("root.pem"), "-untrusted", sb.path("intermediates.pem"), sb.path("leaf.pem")]);
     expect(v.stdout.toString() + v.stderr.toString()).toContain("leaf.pem: OK");
 
-    const tsa = root.timestampAuthorities[0]!.certChain!.certificates.map((c) => Buffer.from(c.rawBytes as unknown as string, "base64"));
+    const tsa = root.timestampAuthorities[0]!.certChain.certificates.map((c) => Buffer.from(c.rawBytes, "base64"));
     writeFileSync(sb.path("tsa-root.pem"), pem(tsa.at(-1)!, "CERTIFICATE"));
     writeFileSync(sb.path("tsa-chain.pem"), tsa.slice(0, -1).map((d) => pem(d, "CERTIFICATE")).join(""));
     writeFileSync(sb.path("reply.tsr"), Buffer.from(bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps[0].signedTimestamp, "base64"));
@@ -92,7 +99,8 @@ describe("a cairn keyless bundle, checked by openssl", () => {
     const ts = Bun.spawnSync(["openssl", "ts", "-verify", "-data", sb.path("sig.bin"), "-in", sb.path("reply.tsr"), "-CAfile", sb.path("tsa-root.pem"), "-untrusted", sb.path("tsa-chain.pem")]);
     expect(ts.stdout.toString() + ts.stderr.toString()).toContain("Verification: OK");
 
-    const verified = sb.json<{ signer: { identity?: string } }>(["att", "verify", "keyless.json", "--trusted-root", "served-root.json", "--certificate-identity", `${served.url}/orgs/default/workflows/app/build`, "--certificate-oidc-issuer", served.url], {});
+    writeFileSync(sb.path("served-root.json"), JSON.stringify(root));
+    const verified = sb.json<{ signer: { identity?: string } }>(["att", "verify", "--bundle", "keyless.json", "--trusted-root", "served-root.json", "--certificate-identity", `${served.url}/orgs/default/workflows/app/build`, "--certificate-oidc-issuer", served.url], {});
     expect(JSON.stringify(verified)).toContain(`${served.url}/orgs/default/workflows/app/build`);
   });
 });

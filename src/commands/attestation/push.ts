@@ -1,12 +1,15 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
-import { CairnError } from "../../errors.ts";
+import type { CraftingState } from "../../crafter/state/types.ts";
 import { collectPairs, outputOption, print, toRecord, type OutputFormat } from "../shared.ts";
 import { attestationIdOption, withCrafting } from "./remote.ts";
+import { chooseSigning, describeSigning, signingMethod } from "./signing.ts";
 
 interface PushOpts {
   key?: string;
+  keyless: boolean;
+  timestampServer?: string;
   annotation: string[];
   bundle?: string;
   exceptionBypassPolicyCheck: boolean;
@@ -17,6 +20,8 @@ export function pushCommand(): Command {
   return new Command("push")
     .description("check the attestation is complete, sign it (DSSE in a Sigstore bundle) and store it")
     .option("-k, --key <ref>", "signing key: cosign key file, PKCS#8 PEM, or env://VAR (env CAIRN_SIGNING_KEY)")
+    .option("--keyless", "sign with an ephemeral key certified by the home's CA (`cairn ca init`); the default against a control plane", false)
+    .option("--timestamp-server <url>", "RFC 3161 timestamp authority to countersign the signature (default against a control plane: its own)")
     .option("--annotation <key=value>", "attestation annotation (repeatable)", collectPairs, [])
     .option("--bundle <file>", "also write the Sigstore bundle JSON to this file")
     .option("--exception-bypass-policy-check", "a violated policy gate only warns (exit 0) instead of exit 4; the bypass is recorded in the attestation", false)
@@ -24,12 +29,11 @@ export function pushCommand(): Command {
     .addOption(outputOption())
     .action(async (opts: PushOpts, cmd: Command) => {
       await withCrafting(cmd, async (c) => {
-        const ref = opts.key ?? c.deps.config.env.CAIRN_SIGNING_KEY;
-        if (!ref) throw new CairnError("USAGE", "push needs a signing key", { hint: "pass --key cosign.key (create one with `cairn keys generate`)" });
+        const choice = chooseSigning({ key: opts.key, keyless: opts.keyless, timestampServer: opts.timestampServer }, c.deps.config);
         const { pushAttestation, pushWith } = await import("../../services/crafting/push.ts");
-        const { signingKey } = await import("../../services/keys.ts");
         const input = {
-          loadKey: () => signingKey(c.deps.config, ref),
+          loadSigning: (state: CraftingState) => signingMethod(choice, c.deps.config, state.workflow),
+          signing: describeSigning(choice),
           annotations: toRecord(opts.annotation, "--annotation"),
           bundlePath: opts.bundle,
           bypassPolicyCheck: opts.exceptionBypassPolicyCheck,
@@ -45,6 +49,7 @@ export function pushCommand(): Command {
               ...(r.storedAt ? [["Stored At", r.storedAt]] : []),
               ...(r.bundlePath ? [["Bundle", r.bundlePath]] : []),
               ...(r.referrers ?? []).map((x) => ["Referrer", `${x.digest} of ${x.image} (${x.mode})`]),
+              ["Signing", r.signing?.identity ? `${r.signing.method}: ${r.signing.identity}` : (r.signing?.method ?? "")],
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
           }),

@@ -1,5 +1,9 @@
 import type { Config } from "../../config.ts";
+import { clockFromEnv, systemClock } from "../../context.ts";
 import { CairnError } from "../../errors.ts";
+import type { TimestampAuthority } from "../../signing/authorities.ts";
+import type { SigningMethod } from "../../signing/sign.ts";
+import { workflowIdentity } from "../../trust/identity.ts";
 
 /** How `att push` will sign, decided once from the flags, the environment and the mode. */
 export type SigningChoice =
@@ -50,4 +54,42 @@ function checkUrl(text: string): string {
     throw new CairnError("USAGE", `--timestamp-server ${JSON.stringify(text)} is not an http(s) URL`, { hint: "e.g. --timestamp-server https://tsa.example.com/api/v1/timestamp" });
   }
   return u.href;
+}
+
+/** The workflow a run belongs to, as the crafting state names it. */
+export interface RunWorkflow {
+  organization?: string;
+  project: string;
+  name: string;
+}
+
+/** The certificate identity issuer of `--keyless` pushes signed by the home's own CA (no server, no OIDC). */
+export const LOCAL_ISSUER = "cairn://local";
+
+/**
+ * The adapters behind a choice: the key; the control plane as Fulcio (identity token exchange) and TSA; or the
+ * home's CA and TSA in process. Loaded only once the attestation is known to be complete.
+ */
+export async function signingMethod(choice: SigningChoice, config: Config, run: RunWorkflow): Promise<SigningMethod> {
+  const tsa = choice.timestampServer ? await httpTsa(choice.timestampServer, config) : undefined;
+  if (choice.kind === "key") {
+    const { signingKey } = await import("../../services/keys.ts");
+    return { key: await signingKey(config, choice.ref), ...(tsa && { tsa }) };
+  }
+  if (choice.via === "control-plane") {
+    const { RemoteClient } = await import("../../remote/http-client.ts");
+    const { controlPlaneIssuer } = await import("../../remote/fulcio-client.ts");
+    const client = new RemoteClient(config.remote!);
+    return { issuer: controlPlaneIssuer(client, `${run.project}/${run.name}`), tsa: tsa ?? (await httpTsa(`${choice.url}/api/v1/timestamp`, config)) };
+  }
+  const { homeCaAuthorities } = await import("../../services/crafting/home-keyless.ts");
+  const home = await homeCaAuthorities(config, clockFromEnv(config) ?? systemClock, workflowIdentity(LOCAL_ISSUER, run.organization ?? config.organization, run.project, run.name), LOCAL_ISSUER);
+  return { issuer: home.issuer, tsa: tsa ?? home.tsa };
+}
+
+async function httpTsa(url: string, config: Config): Promise<TimestampAuthority> {
+  const { httpTimestampAuthority } = await import("../../tsa/client.ts");
+  const sameServer = config.remote && url.startsWith(`${config.remote.url}/`);
+  const { caPem } = await import("../../remote/tls.ts");
+  return httpTimestampAuthority(url, sameServer && config.remote?.ca ? { ca: caPem(config.remote.ca) } : {});
 }

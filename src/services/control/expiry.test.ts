@@ -37,7 +37,7 @@ describe("run expiry", () => {
     const runId = await startRun(s, "build", "p");
     await addMaterial(s.app, { name: "a", kind: "ARTIFACT", value: "a.txt", annotations: {}, strict: true });
     s.advance(2 * 60 * 60_000);
-    await expectCode(() => pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} }), "STATE_INVALID");
+    await expectCode(() => pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} }), "STATE_INVALID");
     const run = s.app.repo.getRun(runId)!;
     expect(run.state).toBe("expired");
     expect(run.attestationDigest).toBeNull();

@@ -90,7 +90,7 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
 
   test("a bundle pushed locally is the same attestation when pushed again to the server", async () => {
     const st = await initAttestation(app, { workflow: "build", project: "skynet", dryRun: false, replace: true });
-    const local = await pushAttestation(app, { loadKey: async () => s.key.privateKey, annotations: {} });
+    const local = await pushAttestation(app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     const bytes = await app.blobs.read(local.digest);
     expect(await ingestBundle(app, bytes)).toEqual({ digest: local.digest, runId: st.workflow.runId!, workflow: "build", project: "skynet", created: false, signer: { kind: "key", keyId: keyId(s.key.publicKey) } });
   });

@@ -51,7 +51,7 @@ export interface MaterialSpec {
 export async function pushRun(s: TestStore, workflow: string, project: string, materials: MaterialSpec[]): Promise<PushResult> {
   await startRun(s, workflow, project);
   for (const m of materials) await addMaterial(s.app, { name: m.name, kind: m.kind, value: m.value, annotations: {}, strict: true });
-  const r = await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} });
+  const r = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
   s.advance(1000);
   return r;
 }
@@ -90,7 +90,7 @@ export async function pushGated(s: TestStore, workflow: string, project: string,
   const st = await initAttestation(s.app, { workflow, project, contract: "gated.yaml", dryRun: false, replace: true });
   await addMaterial(s.app, { name: "sbom", value: `${sbom}.cdx.json`, annotations: {}, strict: true });
   try {
-    await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {}, bypassPolicyCheck: bypass });
+    await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {}, bypassPolicyCheck: bypass });
   } catch (e) {
     if (!isCairnError(e, "POLICY_GATE")) throw e;
   }

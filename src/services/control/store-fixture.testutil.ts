@@ -41,7 +41,7 @@ export class TempStore {
     const file = join(this.dir, `${workflow}-${Date.now()}-${Math.random()}.bin`);
     writeFileSync(file, content);
     const [m] = await addMaterial(app, { name: "binary", value: file, kind: "ARTIFACT", annotations: {}, strict: false });
-    const r = await pushAttestation(app, { loadKey: async () => this.key.privateKey, annotations: {} });
+    const r = await pushAttestation(app, { loadSigning: async () => ({ key: this.key.privateKey }), annotations: {} });
     return { bundle: r.digest, material: m!.digest };
   }
 

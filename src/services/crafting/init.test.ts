@@ -86,11 +86,11 @@ describe("init --version and --release", () => {
     const first = await init({ version: "v1.0.0" });
     expect(first.workflow.projectVersion).toMatchObject({ version: "v1.0.0", prerelease: true, markAsReleased: false });
     expect(s.app.repo.getRun(first.workflow.runId!)!.projectVersionId).toBe(first.workflow.projectVersion!.id!);
-    const pushed = await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} });
+    const pushed = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(pushed.statement.predicate.metadata).toMatchObject({ projectVersion: "v1.0.0", projectVersionPrerelease: true });
 
     await init({ version: "v1.0.0", release: true });
-    const released = await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} });
+    const released = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(released.statement.predicate.metadata).toMatchObject({ projectVersion: "v1.0.0", projectVersionPrerelease: false });
     const org = s.app.repo.findOrg("default")!;
     expect(s.app.repo.findProjectVersion(org.id, "skynet", "v1.0.0")).toMatchObject({ prerelease: false, releasedAt: expect.any(String) });
@@ -105,7 +105,7 @@ describe("init --version and --release", () => {
   test("without --version the predicate has no version fields", async () => {
     s = testStore();
     await init({});
-    const r = await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} });
+    const r = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(Object.keys(JSON.parse(JSON.stringify(r.statement.predicate.metadata)))).not.toContain("projectVersion");
   });
 });

@@ -39,7 +39,7 @@ function setup(contract = CONTRACT): void {
 
 const init = () => initAttestation(s.app, { workflow: "build", project: "skynet", contract: "contract.yaml", dryRun: false, replace: true });
 const add = (name: string, value: string) => addMaterial(s.app, { name, value, annotations: {}, strict: true });
-const push = (bypass = false) => pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {}, bypassPolicyCheck: bypass });
+const push = (bypass = false) => pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {}, bypassPolicyCheck: bypass });
 
 describe("policies in the crafting flow", () => {
   test("policy groups are parsed but not evaluated, and init says so", async () => {

@@ -40,7 +40,7 @@ async function craft(host: string, value: string, o: CraftOptions): Promise<{ s:
   await initAttestation(s.app, { workflow: "build", project: "p", contract: s.file("contract.yaml", CONTRACT), dryRun: false, replace: true });
   await addMaterial(s.app, { name: "app-image", value, annotations: {}, strict: true });
   await o.beforePush?.();
-  const r = await pushAttestation(s.app, { loadKey: async () => s.key.privateKey, annotations: {} });
+  const r = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
   return { s, r, warnings };
 }
 

@@ -1,4 +1,5 @@
-import type { KeyObject } from "node:crypto";
+import { X509Certificate } from "node:crypto";
+import type { SigningMethod } from "../../signing/sign.ts";
 import { CairnError } from "../../errors.ts";
 import { buildStatement, serializeStatement, type RenderOptions, type Statement } from "../../crafter/statement.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
@@ -16,8 +17,10 @@ import { evidenceTag } from "../../store/oci/oci-blob-store.ts";
 import { storedStatement } from "../stored-bundle.ts";
 
 export interface PushInput {
-  /** Loads the signing key; called only once the attestation is known to be complete. */
-  loadKey: () => Promise<KeyObject>;
+  /** Loads the signing key or the keyless authorities; called only once the attestation is known to be complete. */
+  loadSigning: (state: CraftingState) => Promise<SigningMethod>;
+  /** How it signs, for the result: `key (--key)`, `keyless (certificate from …)`. */
+  signing?: string;
   annotations: Record<string, string>;
   bundlePath?: string;
   /** `--exception-bypass-policy-check`: a violated gate is recorded as bypassed and only warned about. */
@@ -34,6 +37,8 @@ export interface PushResult {
   storedAt?: string;
   /** Where the bundle was also pushed as a referrer of container images (OCI default CAS backend; push-referrers.ts). */
   referrers?: ReferrerPush[];
+  /** How the bundle was signed; for keyless, the identity its certificate names. */
+  signing?: { method: string; identity?: string };
 }
 
 /** A signed attestation, ready to be stored. */
@@ -86,19 +91,29 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   }
   const now = deps.clock.now().toISOString();
   const statement = renderWithPolicies(deps, state, { finishedAt: now, builderVersion: deps.version, annotations, bypassPolicyCheck: input.bypassPolicyCheck });
-  const key = await input.loadKey();
+  const method = await input.loadSigning(state);
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
-  const bundle = await signStatement(serializeStatement(statement), key);
+  const bundle = await signStatement(serializeStatement(statement), method);
+  const signing = input.signing ? { method: input.signing, ...("issuer" in method && { identity: certificateIdentity(bundle) }) } : undefined;
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
 
   const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle, now });
   const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
   await deps.state.remove();
-  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt, ...(stored?.referrers?.length && { referrers: stored.referrers }) };
+  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt, ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }) };
   enforceGate(deps.reporter, result);
   return result;
+}
+
+/** The SAN of a keyless bundle's leaf certificate. */
+function certificateIdentity(bundle: Uint8Array): string | undefined {
+  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { certificate?: { rawBytes?: string } } };
+  const raw = b.verificationMaterial?.certificate?.rawBytes;
+  if (!raw) return undefined;
+  const san = new X509Certificate(Buffer.from(raw, "base64")).subjectAltName ?? "";
+  return san.replace(/^(URI|email):/, "") || undefined;
 }
 
 /** The statement with the attestation policies' verdicts: they run on the statement rendered without them. */
