@@ -1,46 +1,63 @@
 import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
+import type { IssuerView } from "../oidc/issuers.ts";
 import { configFor, outputOption, print, refuseRemote, type OutputFormat } from "./shared.ts";
 
-/** `cairn ca oidc add|list|remove`: the CI OIDC issuers whose ID tokens buy certificates, verified offline. */
+type Out = { output: OutputFormat };
+const WHY = "OIDC issuers are registered in the local home of the server";
+
+/** `cairn ca oidc add|list|remove`: the external CI issuers (GitHub Actions, GitLab CI, …) whose tokens the CA accepts. */
 export function caOidcCommand(): Command {
   const add = new Command("add")
-    .description("trust a CI provider's OIDC ID tokens (GitHub Actions, GitLab CI, …), checked offline against the JWKS file given")
-    .requiredOption("--issuer <url>", "the tokens' iss, exactly (e.g. https://token.actions.githubusercontent.com)")
-    .requiredOption("--jwks <file>", "the issuer's JWKS document (saved from its jwks_uri; never fetched)")
-    .requiredOption("--audience <aud>", "the aud the tokens must carry (sigstore, by convention)")
-    .option("--org <name>", "the organization whose audit trail records what these tokens do")
+    .description("accept identity tokens of a CI issuer, checked against the JWKS given (stored in <home>/oidc/issuers.json; never fetched)")
+    .requiredOption("--issuer <url>", "the issuer exactly as its tokens' iss claim spells it (https)")
+    .requiredOption("--jwks <file>", "the issuer's public JWKS (the document its jwks_uri serves)")
+    .requiredOption("--audience <aud>", "the aud its tokens must carry for this CA (e.g. sigstore)")
+    .option("--org <name>", "the organization whose audit trail records what its identities do (default: the instance admin's)")
     .addOption(outputOption())
-    .action(async (opts: { issuer: string; jwks: string; audience: string; org?: string; output: OutputFormat }, c: Command) => {
-      refuseRemote(c, "ca oidc add", "the CA's trusted issuers live in the server's home");
+    .action(async (opts: Out & { issuer: string; jwks: string; audience: string; org?: string }, c: Command) => {
+      refuseRemote(c, "ca oidc add", WHY);
       const config = configFor(c);
-      const { addExternalIssuer } = await import("../oidc/issuers.ts");
-      const e = await addExternalIssuer(config.home, config.cwd, { issuer: opts.issuer, jwksFile: opts.jwks, audience: opts.audience, org: opts.org }, new Date());
-      if (opts.output === "table") io.info(`OIDC issuer ${e.issuer} trusted (${e.jwks.keys.length} key${e.jwks.keys.length === 1 ? "" : "s"}); a running cairn serve picks it up`);
-      print(opts.output, summary(e), () => renderTable({ rows: Object.entries(summary(e)).map(([k, v]) => [k, String(v)]) }));
+      const { addExternalIssuer, issuerView } = await import("../oidc/issuers.ts");
+      const r = issuerView(await addExternalIssuer(config.home, config.cwd, { issuer: opts.issuer, jwksFile: opts.jwks, audience: opts.audience, org: opts.org }, new Date()));
+      if (opts.output === "table") io.info(`OIDC issuer ${r.issuer} registered`);
+      print(opts.output, r, () => renderTable({ rows: detailRows(r) }));
     });
   const list = new Command("list")
-    .description("list the trusted CI OIDC issuers")
+    .description("list the registered CI issuers")
     .addOption(outputOption())
-    .action(async (opts: { output: OutputFormat }, c: Command) => {
-      refuseRemote(c, "ca oidc list", "the CA's trusted issuers live in the server's home");
-      const { listExternalIssuers } = await import("../oidc/issuers.ts");
-      const rows = listExternalIssuers(configFor(c).home).map(summary);
-      print(opts.output, rows, () => renderTable({ head: ["Issuer", "Audience", "Organization", "Keys", "Added At"], rows: rows.map((r) => [r.issuer, r.audience, r.org ?? "", String(r.keys), r.addedAt]) }));
+    .action(async (opts: Out, c: Command) => {
+      refuseRemote(c, "ca oidc list", WHY);
+      const { listExternalIssuers, issuerView } = await import("../oidc/issuers.ts");
+      const rows = listExternalIssuers(configFor(c).home).map(issuerView);
+      print(opts.output, rows, () =>
+        renderTable({ head: ["Issuer", "Audience", "Org", "Keys", "Added"], rows: rows.map((r) => [r.issuer, r.audience, r.org ?? "", r.keys.join(", "), r.addedAt]) }),
+      );
     });
   const remove = new Command("remove")
-    .description("stop trusting a CI OIDC issuer")
-    .requiredOption("--issuer <url>", "the issuer, as listed")
+    .description("stop accepting a CI issuer's tokens")
+    .requiredOption("--issuer <url>", "the registered issuer, as `ca oidc list` shows it")
     .action(async (opts: { issuer: string }, c: Command) => {
-      refuseRemote(c, "ca oidc remove", "the CA's trusted issuers live in the server's home");
+      refuseRemote(c, "ca oidc remove", WHY);
       const { removeExternalIssuer } = await import("../oidc/issuers.ts");
       removeExternalIssuer(configFor(c).home, opts.issuer);
-      io.info(`OIDC issuer ${opts.issuer} no longer trusted`);
+      io.info(`OIDC issuer ${opts.issuer} removed`);
     });
-  return new Command("oidc").description("CI OIDC issuers whose ID tokens the CA accepts").addCommand(add).addCommand(list).addCommand(remove);
+  return new Command("oidc")
+    .description("external OIDC issuers (CI systems) whose identity tokens the CA exchanges for certificates")
+    .addCommand(add)
+    .addCommand(list)
+    .addCommand(remove);
 }
 
-function summary(e: { issuer: string; audience: string; org?: string; jwks: { keys: unknown[] }; addedAt: string }) {
-  return { issuer: e.issuer, audience: e.audience, org: e.org, keys: e.jwks.keys.length, addedAt: e.addedAt };
+function detailRows(r: IssuerView): string[][] {
+  return [
+    ["Issuer", r.issuer],
+    ["Audience", r.audience],
+    ["Org", r.org ?? "(instance admin)"],
+    ["Keys", r.keys.join(", ")],
+    ["JWKS File", r.jwksFile],
+    ["Added", r.addedAt],
+  ];
 }

@@ -88,13 +88,13 @@ export function serveCommand(): Command {
         const { loadTrustServices } = await import("../server/trust.ts");
         const publicUrl = opts.publicUrl === undefined ? undefined : checkPublicUrl(opts.publicUrl);
         const trust = await loadTrustServices(app);
-        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
-        process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         process.stderr.write(
           trust.ca
-            ? `cairn serve: keyless signing on: certificates from the home's CA (${trust.ca.intermediate.subject}), timestamps, identity tokens for ${publicUrl ?? server.url}\n`
+            ? `cairn serve: keyless signing on: certificates from the home's CA (${trust.ca.intermediate.subject}), timestamps, OIDC issuer ${publicUrl ?? "= the listen URL (set --public-url if clients reach this server by another)"}\n`
             : "cairn serve: keyless signing off: this home has no CA (run `cairn ca init`, then restart); pushes must be key-signed\n",
         );
+        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
+        process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");
         await server.stop(graceMs);

@@ -1,22 +1,33 @@
-// OIDC discovery for cairn's issuer: what go-oidc (Fulcio) and jose's remote JWKS need to check its identity tokens.
+// OpenID discovery and JWKS documents of cairn's own issuer (`<issuer>/.well-known/openid-configuration` and
+// `<issuer>/.well-known/jwks.json`). go-oidc requires `issuer` to equal the configured URL byte for byte and keeps only
+// the asymmetric algorithms listed in id_token_signing_alg_values_supported.
 import type { JWK } from "jose";
 import type { OidcKey } from "./signing-key.ts";
+import { REGISTERED_CLAIMS } from "./tokens.ts";
 
-export const TOKEN_CLAIMS = ["iss", "sub", "aud", "exp", "iat", "nbf", "jti", "org", "project", "workflow", "token_id", "token_name", "role"] as const;
+export interface OpenIdConfiguration {
+  issuer: string;
+  jwks_uri: string;
+  response_types_supported: string[];
+  subject_types_supported: string[];
+  id_token_signing_alg_values_supported: string[];
+  claims_supported: string[];
+  scopes_supported: string[];
+}
 
-/** `issuer` must be byte for byte the `iss` of the tokens (go-oidc compares them exactly). */
-export function openidConfiguration(issuer: string): Record<string, unknown> {
+/** `issuer` is the server's public URL exactly as tokens carry it in `iss`; `claims` are those minted beyond the registered ones. */
+export function openidConfiguration(issuer: string, claims: readonly string[] = []): OpenIdConfiguration {
   return {
     issuer,
-    jwks_uri: `${issuer}/.well-known/jwks.json`,
+    jwks_uri: `${issuer.replace(/\/+$/, "")}/.well-known/jwks.json`,
     response_types_supported: ["id_token"],
     subject_types_supported: ["public"],
     id_token_signing_alg_values_supported: ["ES256"],
+    claims_supported: [...new Set([...REGISTERED_CLAIMS, ...claims])],
     scopes_supported: ["openid"],
-    claims_supported: [...TOKEN_CLAIMS],
   };
 }
 
 export function jwksDocument(key: OidcKey): { keys: JWK[] } {
-  return { keys: [key.publicJwk] };
+  return { keys: [{ ...key.publicJwk }] };
 }

@@ -1,19 +1,32 @@
-// CI OIDC issuers an admin registers (`cairn ca oidc add`): issuer URL, the audience its tokens must carry, the
-// organization whose audit trail records what they do, and their JWKS — copied in, never fetched, so verification
-// stays offline. Kept in <home>/oidc/issuers.json.
-import { existsSync, readFileSync } from "node:fs";
+// External CI issuers (GitHub Actions, GitLab CI, …) whose identity tokens the CA accepts, registered by the admin
+// with their JWKS. Kept in <home>/oidc/issuers.json, `{ version: 1, issuers: [...] }`, written atomically. The JWKS is
+// stored inside the file: cairn never fetches an issuer's keys, so rotating them is another `remove` + `add`.
+import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { importJWK, type JWK } from "jose";
 import { CairnError } from "../errors.ts";
 import { writeFileAtomic } from "../services/atomic-file.ts";
+import { checkName } from "../services/control/orgs.ts";
+import { checkJwks, type Jwks } from "./jwks.ts";
+import { oidcDir } from "./signing-key.ts";
 
 export interface ExternalIssuer {
+  /** Exactly as tokens carry it in `iss` (compared byte for byte, so a trailing slash matters). */
   issuer: string;
+  /** The `aud` its tokens must carry (Fulcio's client-id; `sigstore` by convention). */
   audience: string;
-  /** Organization name; refusals and issuances are audited there (else in the instance admin's). */
+  /** The organization whose audit trail records what its identities do; absent: the instance admin's. */
   org?: string;
-  jwks: { keys: JWK[] };
+  jwks: Jwks;
+  /** The file the JWKS was read from, as an absolute path (informational). */
+  jwksFile: string;
   addedAt: string;
+}
+
+export interface AddIssuerInput {
+  issuer: string;
+  jwksFile: string;
+  audience: string;
+  org?: string;
 }
 
 interface IssuersFile {
@@ -21,96 +34,131 @@ interface IssuersFile {
   issuers: ExternalIssuer[];
 }
 
-const PRIVATE_MEMBERS = ["d", "p", "q", "dp", "dq", "qi", "k"];
-export const issuersPath = (home: string) => join(home, "oidc", "issuers.json");
+const MAX_JWKS_BYTES = 1 << 20;
+export const issuersPath = (home: string): string => join(oidcDir(home), "issuers.json");
 
-export interface AddIssuer {
-  issuer: string;
-  jwksFile: string;
-  audience: string;
-  org?: string;
-}
-
-export async function addExternalIssuer(home: string, cwd: string, a: AddIssuer, now: Date): Promise<ExternalIssuer> {
-  const issuer = checkIssuer(a.issuer);
-  if (!/^[\x21-\x7e]{1,200}$/.test(a.audience)) throw new CairnError("USAGE", "--audience must be 1-200 printable characters", { hint: "Sigstore's convention is `sigstore`" });
-  const file = readIssuers(home);
-  if (file.issuers.some((i) => i.issuer === issuer)) {
-    throw new CairnError("ALREADY_EXISTS", `OIDC issuer ${issuer} is already registered`, { hint: `to replace its JWKS: \`cairn ca oidc remove --issuer ${issuer}\`, then add it again` });
+/** `cairn ca oidc add`: checks the URL, audience, org and the JWKS file, then records the issuer. */
+export async function addExternalIssuer(home: string, cwd: string, input: AddIssuerInput, now: Date): Promise<ExternalIssuer> {
+  const issuer = checkIssuerUrl(input.issuer);
+  const audience = input.audience;
+  if (typeof audience !== "string" || audience.trim() === "" || audience !== audience.trim()) {
+    throw new CairnError("USAGE", `--audience ${JSON.stringify(audience)} is not valid`, { hint: "pass the aud the issuer's tokens carry for this CA, e.g. --audience sigstore" });
   }
-  const jwks = await readJwks(resolve(cwd, a.jwksFile), a.jwksFile);
-  const entry: ExternalIssuer = { issuer, audience: a.audience, ...(a.org && { org: a.org }), jwks, addedAt: now.toISOString() };
-  write(home, { version: 1, issuers: [...file.issuers, entry] });
+  const org = input.org === undefined ? undefined : checkName(input.org, "--org");
+  const jwksFile = resolve(cwd, input.jwksFile);
+  const jwks = await checkJwks(readJson(jwksFile, input.jwksFile), input.jwksFile);
+  const file = readIssuersFile(home);
+  if (file.issuers.some((r) => r.issuer === issuer)) {
+    throw new CairnError("ALREADY_EXISTS", `OIDC issuer ${issuer} is already registered`, {
+      hint: `to replace its keys or audience, run \`cairn ca oidc remove --issuer ${issuer}\` first`,
+    });
+  }
+  const entry: ExternalIssuer = { issuer, audience, ...(org !== undefined && { org }), jwks, jwksFile, addedAt: now.toISOString() };
+  writeIssuersFile(home, { version: 1, issuers: [...file.issuers, entry].sort((a, b) => a.issuer.localeCompare(b.issuer)) });
   return entry;
 }
 
 export function listExternalIssuers(home: string): ExternalIssuer[] {
-  return readIssuers(home).issuers;
+  return readIssuersFile(home).issuers;
 }
 
-export function removeExternalIssuer(home: string, issuer: string): void {
-  const file = readIssuers(home);
-  const kept = file.issuers.filter((i) => i.issuer !== issuer);
-  if (kept.length === file.issuers.length) throw new CairnError("NOT_FOUND", `OIDC issuer ${issuer} is not registered`, { hint: "list them with `cairn ca oidc list`" });
-  write(home, { version: 1, issuers: kept });
+export function removeExternalIssuer(home: string, issuer: string): ExternalIssuer {
+  const file = readIssuersFile(home);
+  const found = file.issuers.find((r) => r.issuer === issuer);
+  if (!found) {
+    const near = file.issuers.find((r) => r.issuer.replace(/\/+$/, "") === issuer.replace(/\/+$/, ""));
+    throw new CairnError("NOT_FOUND", `OIDC issuer ${issuer} is not registered`, {
+      hint: near ? `did you mean ${near.issuer}? issuers are compared byte for byte, trailing slash included` : "list them with `cairn ca oidc list`",
+    });
+  }
+  writeIssuersFile(home, { version: 1, issuers: file.issuers.filter((r) => r !== found) });
+  return found;
 }
 
-function checkIssuer(text: string): string {
-  let u: URL | undefined;
+/** An https URL without query, fragment or credentials; kept exactly as given (OIDC compares `iss` byte for byte). */
+export function checkIssuerUrl(issuer: string): string {
+  const bad = (why: string) =>
+    new CairnError("USAGE", `--issuer ${JSON.stringify(issuer)} ${why}`, { hint: "pass the issuer exactly as its tokens' iss claim spells it, e.g. --issuer https://token.actions.githubusercontent.com" });
+  let url: URL;
   try {
-    u = new URL(text);
+    url = new URL(issuer);
   } catch {
-    u = undefined;
+    throw bad("is not a URL");
   }
-  const loopback = u && u.protocol === "http:" && ["localhost", "127.0.0.1", "[::1]"].includes(u.hostname);
-  if (!u || (u.protocol !== "https:" && !loopback) || u.search || u.hash) {
-    throw new CairnError("USAGE", `--issuer ${JSON.stringify(text)} is not an https URL`, { hint: "give the `iss` of the CI's tokens exactly, e.g. https://token.actions.githubusercontent.com" });
-  }
-  return text;
+  if (url.protocol !== "https:") throw bad("is not an https URL");
+  if (url.username || url.password) throw bad("must not contain credentials");
+  if (url.search || url.hash || issuer.includes("?") || issuer.includes("#")) throw bad("must not have a query or fragment");
+  if (/\s/.test(issuer)) throw bad("contains whitespace");
+  return issuer;
 }
 
-async function readJwks(path: string, shown: string): Promise<{ keys: JWK[] }> {
-  let doc: unknown;
+function readJson(path: string, what: string): unknown {
+  let bytes: Buffer;
   try {
-    doc = JSON.parse(readFileSync(path, "utf8"));
+    if (statSync(path).size > MAX_JWKS_BYTES) throw new CairnError("TOO_LARGE", `${what} is larger than ${MAX_JWKS_BYTES} bytes`, { hint: "pass the issuer's JWKS document" });
+    bytes = readFileSync(path);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : "is not JSON";
-    throw new CairnError("USAGE", `--jwks ${shown} ${why}`, { hint: "save the issuer's JWKS document (its jwks_uri, e.g. https://token.actions.githubusercontent.com/.well-known/jwks) to a file" });
+    if (e instanceof CairnError) throw e;
+    throw new CairnError("NOT_FOUND", `${what} does not exist or cannot be read`, { hint: "save the issuer's JWKS (its jwks_uri document) to a file and pass it with --jwks" });
   }
-  const keys = (doc as { keys?: unknown }).keys;
-  if (!Array.isArray(keys) || keys.length === 0) throw new CairnError("USAGE", `--jwks ${shown} has no "keys" array`, { hint: "a JWKS document is {\"keys\": [ {...}, ... ]}" });
-  for (const [i, k] of keys.entries()) {
-    if (typeof k !== "object" || k === null) throw new CairnError("USAGE", `--jwks ${shown}: keys[${i}] is not an object`);
-    const priv = PRIVATE_MEMBERS.find((m) => m in k);
-    if (priv) throw new CairnError("USAGE", `--jwks ${shown}: keys[${i}] holds private key material ("${priv}")`, { hint: "register the issuer's public JWKS only" });
-    try {
-      await importJWK(k as JWK, (k as JWK).alg ?? algFor(k as JWK));
-    } catch (e) {
-      throw new CairnError("USAGE", `--jwks ${shown}: keys[${i}] is not a usable public key (${(e as Error).message})`);
-    }
-  }
-  return { keys: keys as JWK[] };
-}
-
-/** An algorithm to import a JWK that names none: the usual one for its key type. */
-export function algFor(k: JWK): string {
-  if (k.kty === "RSA") return "RS256";
-  if (k.kty === "OKP") return "EdDSA";
-  return k.crv === "P-384" ? "ES384" : k.crv === "P-521" ? "ES512" : "ES256";
-}
-
-function readIssuers(home: string): IssuersFile {
-  const path = issuersPath(home);
-  if (!existsSync(path)) return { version: 1, issuers: [] };
   try {
-    const f = JSON.parse(readFileSync(path, "utf8")) as IssuersFile;
-    if (f.version === 1 && Array.isArray(f.issuers)) return f;
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    // reported below
+    throw new CairnError("USAGE", `${what} is not valid JSON`, { hint: "pass the issuer's JWKS document: {\"keys\":[…]}" });
   }
-  throw new CairnError("STORE_INVALID", `${path} is damaged`, { hint: `restore it from a backup, or delete it and register the issuers again with \`cairn ca oidc add\`` });
 }
 
-function write(home: string, f: IssuersFile): void {
-  writeFileAtomic(issuersPath(home), `${JSON.stringify(f, null, 2)}\n`, 0o644);
+function readIssuersFile(home: string): IssuersFile {
+  const path = issuersPath(home);
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, issuers: [] };
+    throw new CairnError("IO", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
+  }
+  const damaged = (why: string) =>
+    new CairnError("STORE_INVALID", `${path} is damaged: ${why}`, { hint: `restore it from a backup, or delete it and register the issuers again with \`cairn ca oidc add\`` });
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw damaged("it is not valid JSON");
+  }
+  const f = json as Partial<IssuersFile> | null;
+  if (typeof f !== "object" || f === null || typeof f.version !== "number") throw damaged("it has no version");
+  if (f.version !== 1) {
+    throw new CairnError("STORE_INVALID", `${path} has version ${f.version}, written by a newer cairn`, { hint: "upgrade cairn to use this home" });
+  }
+  if (!Array.isArray(f.issuers)) throw damaged("it has no issuers array");
+  for (const [i, r] of f.issuers.entries()) {
+    const ok = typeof r === "object" && r !== null && typeof r.issuer === "string" && typeof r.audience === "string" && Array.isArray(r.jwks?.keys);
+    if (!ok) throw damaged(`issuer entry ${i} lacks issuer, audience or jwks.keys`);
+  }
+  return { version: 1, issuers: f.issuers };
+}
+
+function writeIssuersFile(home: string, file: IssuersFile): void {
+  writeFileAtomic(issuersPath(home), `${JSON.stringify(file, null, 2)}\n`, 0o644);
+}
+
+/** What `ca oidc list` shows of a registration: the JWKS summarized as its key ids (kid, else kty/alg). */
+export interface IssuerView {
+  issuer: string;
+  audience: string;
+  org: string | null;
+  keys: string[];
+  jwksFile: string;
+  addedAt: string;
+}
+
+export function issuerView(r: ExternalIssuer): IssuerView {
+  return {
+    issuer: r.issuer,
+    audience: r.audience,
+    org: r.org ?? null,
+    keys: r.jwks.keys.map((k) => k.kid ?? `(${[k.kty, k.alg ?? k.crv].filter(Boolean).join(" ")}, no kid)`),
+    jwksFile: r.jwksFile,
+    addedAt: r.addedAt,
+  };
 }
