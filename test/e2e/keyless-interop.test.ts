@@ -71,7 +71,7 @@ describe("sigstore-js against cairn serve", () => {
   });
 });
 
-describe("a cairn keyless bundle, checked by openssl", () => {
+describe("a cairn keyless bundle, checked by openssl and @sigstore/verify", () => {
   test("att push with no key against the server: openssl verify accepts the leaf chain, openssl ts -verify the timestamp", async () => {
     const env = { CAIRN_CONTROL_PLANE: served.url, CAIRN_TOKEN: attestor };
     writeFileSync(sb.path("app.bin"), "app\n");
@@ -99,6 +99,14 @@ describe("a cairn keyless bundle, checked by openssl", () => {
     const ts = Bun.spawnSync(["openssl", "ts", "-verify", "-data", sb.path("sig.bin"), "-in", sb.path("reply.tsr"), "-CAfile", sb.path("tsa-root.pem"), "-untrusted", sb.path("tsa-chain.pem")]);
     expect(ts.stdout.toString() + ts.stderr.toString()).toContain("Verification: OK");
 
+    // @sigstore/verify, given only the served trusted root: the SAN cairn issued passes, another SAN fails.
+    const sigstoreVerifier = new Verifier(toTrustMaterial(TrustedRoot.fromJSON(root)), { ctlogThreshold: 0, tlogThreshold: 0, timestampThreshold: 1 });
+    const entity = toSignedEntity(bundleFromJSON(bundle));
+    const issued = `${served.url}/orgs/default/workflows/app/build`;
+    const exact = (text: string) => new RegExp(`^${text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}$`);
+    expect(sigstoreVerifier.verify(entity, { subjectAlternativeName: exact(issued), extensions: { issuer: served.url } }).identity?.subjectAlternativeName).toBe(issued);
+    expect(() => sigstoreVerifier.verify(entity, { subjectAlternativeName: exact(`${served.url}/orgs/default/workflows/app/deploy`) })).toThrow();
+    expect(() => sigstoreVerifier.verify(entity, { subjectAlternativeName: exact(issued), extensions: { issuer: "https://elsewhere.example" } })).toThrow();
     writeFileSync(sb.path("served-root.json"), JSON.stringify(root));
     const verified = sb.json<{ signer: { identity?: string } }>(["att", "verify", "--bundle", "keyless.json", "--trusted-root", "served-root.json", "--certificate-identity", `${served.url}/orgs/default/workflows/app/build`, "--certificate-oidc-issuer", served.url], {});
     expect(JSON.stringify(verified)).toContain(`${served.url}/orgs/default/workflows/app/build`);
