@@ -26,6 +26,7 @@ export async function benchKeyless(work: string): Promise<void> {
   };
   out(["ca", "init"]);
   out(["keys", "generate", "--output-prefix", join(work, "bench")]);
+  out(["org", "key", "add", "--name", "bench", "--key", join(work, "bench.pub")]); // verified push: the key must be the organization's
   out(["att", "init", "--workflow", "build", "--project", "bench"]);
   out(["att", "reset"]);
   const token = (JSON.parse(out(["org", "api-token", "create", "--name", "bench-ci", "--project", "bench", "--workflow", "build", "-o", "json"])) as { token: string }).token;
