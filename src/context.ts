@@ -19,6 +19,7 @@ import { SqliteCasMappingRepo } from "./store/sqlite/cas-mapping-repo.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
 import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
+import { SqliteTlogRepo } from "./store/sqlite/tlog-repo.ts";
 import { startCheckpointer } from "./store/sqlite/checkpointer.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -64,6 +65,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),
     audit: new SqliteAuditRepo(db),
+    tlog: new SqliteTlogRepo(db),
     reporter,
     version: VERSION,
     close: checkpointer

@@ -9,6 +9,7 @@ import type { PolicyRepo } from "../store/policy-port.ts";
 import type { CasBackendRepo } from "../store/cas-backend-port.ts";
 import type { AuditRepo } from "../store/audit-port.ts";
 import type { CasMappingRepo } from "../store/cas-mapping-port.ts";
+import type { TlogRepo } from "../store/tlog-port.ts";
 import type { StateFile } from "./state-file.ts";
 import type { Actor } from "./control/roles.ts";
 
@@ -45,6 +46,8 @@ export interface ServiceDeps {
   audit: AuditRepo;
   /** Which organization / project / workflow may read which blob: the one authority for downloads and cited uploads. */
   casMappings: CasMappingRepo;
+  /** The transparency log of `cairn serve` (entries, tiles, checkpoints); empty until the first logged signature. */
+  tlog: TlogRepo;
   reporter: Reporter;
   version: string;
   /** Who a `cairn serve` request speaks for; absent for local commands (one person's machine: roles do not apply). */

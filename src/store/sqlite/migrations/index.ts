@@ -11,6 +11,7 @@ import { casBackends } from "./009-cas-backends.ts";
 import { rolesAudit } from "./010-roles-audit.ts";
 import { runPolicyStatus } from "./011-run-policy-status.ts";
 import { casMappings } from "./012-cas-mappings.ts";
+import { tlog } from "./013-tlog.ts";
 
 export interface Migration {
   name: string;
@@ -31,4 +32,5 @@ export const MIGRATIONS: readonly Migration[] = [
   rolesAudit,
   runPolicyStatus,
   casMappings,
+  tlog,
 ];
