@@ -25,6 +25,7 @@ try {
   if (!only || only === "control-plane") await benchControlPlane(work);
   if (!only || only === "serve") await benchServePush(work);
   if (!only || only === "keyless") await (await import("./keyless.ts")).benchKeyless(work);
+  if (!only || only === "tlog") await (await import("./tlog.ts")).benchTlog(work);
   if (!only || only === "oci") await benchOci(work);
   if (!only || only === "transfer") await (await import("./transfer.ts")).benchTransfer(work);
 } finally {

@@ -23,7 +23,7 @@ const CLIENTS = 16;
 const WARMUP = 64;
 const TARGET_PER_S = 1000;
 
-interface Prepared {
+export interface Prepared {
   bundle: Uint8Array;
   material: string;
 }
@@ -76,7 +76,7 @@ export async function benchServePush(work: string, n = Number(process.env.BENCH_
 }
 
 /** Per run: its own state file (so inits never replace each other), init, one ARTIFACT added and uploaded, signed. */
-async function prepare(app: AppContext, work: string, key: KeyPair, count: number): Promise<Prepared[]> {
+export async function prepare(app: AppContext, work: string, key: KeyPair, count: number): Promise<Prepared[]> {
   const dir = join(work, "serve-prep");
   mkdirSync(dir, { recursive: true });
   const out: Prepared[] = [];
@@ -96,7 +96,7 @@ async function prepare(app: AppContext, work: string, key: KeyPair, count: numbe
 }
 
 /** `clients` workers take the next bundle in turn; every push must answer 201. Returns each push's latency (ms). */
-async function pushAll(url: string, token: string, items: Prepared[], clients: number): Promise<number[]> {
+export async function pushAll(url: string, token: string, items: Prepared[], clients: number): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
   const worker = async () => {

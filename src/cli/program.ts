@@ -4,6 +4,7 @@ import { attestationCommand } from "../commands/attestation/index.ts";
 import { artifactCommand } from "../commands/artifact.ts";
 import { auditCommand } from "../commands/audit.ts";
 import { caCommand } from "../commands/ca.ts";
+import { logCommand } from "../commands/log.ts";
 import { casBackendCommand } from "../commands/cas-backend.ts";
 import { checkCommand } from "../commands/check.ts";
 import { discoverCommand } from "../commands/discover.ts";
@@ -38,7 +39,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand(), logCommand()]) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.

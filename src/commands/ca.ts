@@ -24,6 +24,7 @@ export function caCommand(): Command {
       const password = config.env.CAIRN_CA_PASSWORD || undefined;
       const { initCa } = await import("../ca/init.ts");
       const s = await initCa(config.home, { now: new Date(), name: opts.name, force: opts.force, password });
+      await ensureLogKey(config.home, password);
       report(opts.output, s, "created in", password !== undefined);
     });
   const importCmd = new Command("import")
@@ -49,6 +50,7 @@ export function caCommand(): Command {
         chainSource: `--chain ${opts.chain}`,
         keySource: `--key ${opts.key}`,
       });
+      await ensureLogKey(config.home, password);
       report(opts.output, s, "imported into", password !== undefined);
     });
   const show = new Command("show")
@@ -66,6 +68,12 @@ export function caCommand(): Command {
     .addCommand(importCmd)
     .addCommand(show)
     .addCommand(caOidcCommand());
+}
+
+/** The transparency log's key comes with the CA (its origin is fixed when `cairn serve` first publishes it). */
+async function ensureLogKey(home: string, password: string | undefined): Promise<void> {
+  const { hasLogKey, initLogKey } = await import("../services/tlog/identity.ts");
+  if (!hasLogKey(home)) initLogKey(home, { now: new Date(), password });
 }
 
 function report(format: OutputFormat, s: CaSummary, verb: string, encrypted: boolean): void {

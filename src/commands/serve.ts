@@ -85,7 +85,7 @@ export function serveCommand(): Command {
         const web = createWebHandler({ verificationKeys: (deps) => verificationKeys(deps).map((k) => k.key) });
         if (plaintextWarning) process.stderr.write(`WARN cairn serve: ${plaintextWarning}\n`);
         if (tls && tls.notAfter.getTime() < Date.now()) process.stderr.write(`WARN cairn serve: the --tls-cert certificate expired on ${tls.notAfter.toISOString()}; clients will refuse it\n`);
-        const { loadTrustServices } = await import("../server/trust.ts");
+        const { attachLog, loadTrustServices } = await import("../server/trust.ts");
         const publicUrl = opts.publicUrl === undefined ? undefined : checkPublicUrl(opts.publicUrl);
         const trust = await loadTrustServices(app);
         process.stderr.write(
@@ -94,6 +94,13 @@ export function serveCommand(): Command {
             : "cairn serve: keyless signing off: this home has no CA (run `cairn ca init`, then restart); pushes must be key-signed\n",
         );
         const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
+        try {
+          attachLog(trust, app, publicUrl ?? server.url);
+        } catch (e) {
+          await server.stop(0);
+          throw e;
+        }
+        if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");

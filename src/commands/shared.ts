@@ -60,6 +60,11 @@ export function refuseRemote(cmd: Command, what: string, why: string): void {
   });
 }
 
+/** A repeatable option whose values are kept whole (paths may contain commas). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 /** Repeatable `--annotation k=v` (also `k=v,k2=v2`, as Chainloop accepts). */
 export function collectPairs(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(",").filter((s) => s !== "")];

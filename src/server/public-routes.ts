@@ -6,6 +6,8 @@ import { configuration, trustBundle, trustedRoot } from "./public/ca-info.ts";
 import { discovery, jwks } from "./public/oidc.ts";
 import { signingCert } from "./public/signing-cert.ts";
 import { timestamp, timestampChain } from "./public/timestamp.ts";
+import { checkpoint, tile } from "./public/tlog-read.ts";
+import { createEntry } from "./public/tlog-write.ts";
 import { Router } from "./router.ts";
 import type { TrustServices } from "./trust.ts";
 
@@ -46,6 +48,9 @@ export function publicRouter(): Router<PublicRoute> {
     { method: "GET", path: "/api/v1/timestamp/certchain", handler: timestampChain },
     { method: "GET", path: "/.well-known/openid-configuration", handler: discovery },
     { method: "GET", path: "/.well-known/jwks.json", handler: jwks },
+    { method: "POST", path: "/api/v2/log/entries", handler: createEntry },
+    { method: "GET", path: "/api/v1/log/checkpoint", handler: checkpoint },
+    { method: "GET", path: "/api/v1/log/tile/*rest", handler: tile },
   );
 }
 

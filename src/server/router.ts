@@ -6,7 +6,7 @@ export type Need = Role | "instance-admin";
 
 export interface Route {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
-  /** "/api/v1/workflows/:project/:name": `:x` matches one decoded segment. */
+  /** "/api/v1/workflows/:project/:name": `:x` matches one decoded segment; a final `*x` one or more (joined by "/"). */
   path: string;
   need: Need;
   /**
@@ -62,6 +62,13 @@ export class Router<R extends { method: string; path: string } = Route> {
 }
 
 function matchParts(parts: string[], segments: string[]): Record<string, string> | undefined {
+  const rest = parts.at(-1)?.startsWith("*") ? parts.at(-1)!.slice(1) : undefined;
+  if (rest !== undefined) {
+    // "/a/*rest": one or more further segments, joined with "/" into params.rest (each already decoded)
+    if (segments.length < parts.length) return undefined;
+    const head = matchParts(parts.slice(0, -1), segments.slice(0, parts.length - 1));
+    return head && { ...head, [rest]: segments.slice(parts.length - 1).join("/") };
+  }
   if (parts.length !== segments.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < parts.length; i++) {

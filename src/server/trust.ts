@@ -8,6 +8,8 @@ import { loadCa, type LoadedCa } from "../ca/load.ts";
 import { listExternalIssuers, type ExternalIssuer } from "../oidc/issuers.ts";
 import { loadOrCreateOidcKey, type OidcKey } from "../oidc/signing-key.ts";
 import type { ServiceDeps } from "../services/deps.ts";
+import { LogAppender } from "../services/tlog/appender.ts";
+import { hasLogKey, initLogKey, serveLogIdentity } from "../services/tlog/identity.ts";
 import { createTimestamper, type Timestamper } from "../tsa/respond.ts";
 
 export interface OidcService {
@@ -20,6 +22,23 @@ export interface TrustServices {
   ca?: LoadedCa;
   timestamper?: Timestamper;
   oidc?: OidcService;
+  /** The transparency log; attached once the server knows its public URL (attachLog). */
+  log?: LogAppender;
+}
+
+/**
+ * Opens the home's transparency log as served at `publicUrl` (its hostname is the log's origin) and attaches it:
+ * a CA without a log key gets one now. The stored tree is checked against its newest checkpoint first.
+ */
+export function attachLog(trust: TrustServices, app: ServiceDeps, publicUrl: string): void {
+  const home = app.config.home;
+  const password = app.config.env.CAIRN_CA_PASSWORD || undefined;
+  if (!trust.ca && !hasLogKey(home)) return;
+  if (!hasLogKey(home)) initLogKey(home, { now: app.clock.now(), password });
+  const identity = serveLogIdentity(home, publicUrl, password)!;
+  const log = new LogAppender(app.tlog, identity, app.clock);
+  log.open();
+  trust.log = log;
 }
 
 export async function loadTrustServices(app: ServiceDeps): Promise<TrustServices> {

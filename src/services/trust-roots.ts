@@ -7,6 +7,7 @@ import { CairnError } from "../errors.ts";
 import { publicGoodRoot, PUBLIC_GOOD_NAME } from "../trust/public-good.ts";
 import { parseTrustedRoot, summarizeRoot, type NamedRoot, type RootSummary } from "../trust/trusted-root.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { servedLogRootEntry } from "./tlog/identity.ts";
 
 /** The name under which the home's own CA is trusted. */
 export const HOME_CA_NAME = "home-ca";
@@ -30,9 +31,27 @@ export interface HomeRootOptions {
 /** The home's trusted roots, in the order they are tried: public good, home CA, then added roots by name. */
 export function homeRoots(home: string, opts: HomeRootOptions): NamedRoot[] {
   const roots: NamedRoot[] = opts.publicGood ? [publicGoodRoot()] : [];
-  if (existsSync(homeCaPath(home))) roots.push(readRoot(homeCaPath(home), HOME_CA_NAME));
+  if (existsSync(homeCaPath(home))) roots.push(homeCaRoot(home));
   for (const name of addedNames(home)) roots.push(readRoot(join(rootsDir(home), `${name}.json`), name));
   return roots;
+}
+
+const withLog = new WeakMap<NamedRoot, { stamp: string; root: NamedRoot }>();
+
+/**
+ * The home CA's root, with the home's transparency log under `tlogs` once it has been served (its origin and baseUrl
+ * are then fixed in <home>/log/log.json): a certificate-signed bundle then needs an entry in that log to verify.
+ */
+function homeCaRoot(home: string): NamedRoot {
+  const ca = readRoot(homeCaPath(home), HOME_CA_NAME);
+  const entry = servedLogRootEntry(home);
+  if (!entry) return ca;
+  const stamp = JSON.stringify(entry);
+  const hit = withLog.get(ca);
+  if (hit && hit.stamp === stamp) return hit.root;
+  const root = { name: ca.name, json: { ...(ca.json as Record<string, unknown>), tlogs: [entry] } };
+  withLog.set(ca, { stamp, root });
+  return root;
 }
 
 /** --trusted-root files, each named by the path as given. */
@@ -78,9 +97,9 @@ export function homeCaTrustedRoot(home: string): string {
   if (!existsSync(homeCaPath(home))) {
     throw new CairnError("NOT_CONFIGURED", `this home (${home}) has no CA`, { hint: "create one with `cairn ca init`, or pass --control-plane URL to fetch a server's" });
   }
-  const text = readFileSync(homeCaPath(home), "utf8");
-  readRoot(homeCaPath(home), HOME_CA_NAME); // a damaged file is an error here, not a bad export
-  return text;
+  // a damaged file is an error here, not a bad export; the log, once served, is part of the home's root
+  const root = homeCaRoot(home);
+  return servedLogRootEntry(home) ? `${JSON.stringify(root.json, null, 2)}\n` : readFileSync(homeCaPath(home), "utf8");
 }
 
 /** A server's trusted root (`GET /api/v1/trusted-root`, a public route), checked before it is handed back. */

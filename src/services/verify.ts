@@ -14,6 +14,7 @@ export interface VerifyInput {
   trustedRoots: string[];
   home: string;
   identity?: IdentityPolicy;
+  requireTlog?: boolean;
   /** sha256:HEX (already checked at the edge). */
   digest?: string;
   /** Expected predicate type; cairn's own by default; "any" accepts every one. */
@@ -61,6 +62,7 @@ export async function verifyAttestation(input: VerifyInput): Promise<VerifyResul
     keys: input.keys,
     roots,
     ...(input.identity && { identity: input.identity }),
+    ...(input.requireTlog && { requireTlog: true }),
     ...(input.digest && { digest: input.digest }),
     // A message signature is over the file itself; DSSE bundles ignore this.
     ...(artifacts.length === 1 && { artifact: artifacts[0]!.bytes }),

@@ -25,6 +25,8 @@ export interface TrustPolicy {
   digest?: string;
   /** The signed bytes of a message signature (needed to check it: Node's crypto cannot verify a bare digest). */
   artifact?: Uint8Array;
+  /** At least one entry of a trusted transparency log must verify (`--require-tlog`; a server with a log, on push). */
+  requireTlog?: boolean;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -68,6 +68,9 @@ export function verifyBundle(bytes: Uint8Array, policy: TrustPolicy): VerifiedBu
     if (mismatch) verifyFailed(mismatch);
   }
   if (policy.digest) checkDigest(out, policy.digest);
+  if (policy.requireTlog && out.tlogEntries.length === 0) {
+    verifyFailed("the bundle has no entry in a trusted transparency log", "push it through a `cairn serve` with a log (its trusted root lists the log), or drop --require-tlog");
+  }
   return out;
 }
 

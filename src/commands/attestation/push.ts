@@ -50,6 +50,7 @@ export function pushCommand(): Command {
               ...(r.bundlePath ? [["Bundle", r.bundlePath]] : []),
               ...(r.referrers ?? []).map((x) => ["Referrer", `${x.digest} of ${x.image} (${x.mode})`]),
               ["Signing", r.signing?.identity ? `${r.signing.method}: ${r.signing.identity}` : (r.signing?.method ?? "")],
+              ...(r.signing?.logIndex !== undefined ? [["Transparency Log", `entry ${r.signing.logIndex}`]] : []),
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
           }),

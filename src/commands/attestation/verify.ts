@@ -18,6 +18,7 @@ interface VerifyOpts {
   subject: string[];
   artifact: string[];
   predicateType?: string;
+  requireTlog: boolean;
   output: OutputFormat;
 }
 
@@ -36,6 +37,7 @@ export function verifyCommand(): Command {
     .option("--digest <sha256:hex>", "require this digest: a subject's (DSSE) or the signed message's (message signature)")
     .option("--subject <name=sha256:hex>", "require this subject (repeatable)", collectPairs, [])
     .option("--artifact <file>", "require this file's sha256 among the subjects (repeatable); for a message signature, the signed file", collectPairs, [])
+    .option("--require-tlog", "fail unless the bundle has a verified entry in a trusted transparency log", false)
     .option("--predicate-type <uri>", "expected predicate type, or `any` (default: cairn's)")
     .addOption(outputOption())
     .action(async (opts: VerifyOpts, cmd: Command) => {
@@ -56,7 +58,7 @@ export function verifyCommand(): Command {
       const r = await verifyAttestation({
         bundlePath: opts.bundle, keys, trustedRoots: opts.trustedRoot, home: config.home,
         ...(identity && { identity }), ...(digest && { digest }),
-        subjects, artifacts: opts.artifact, predicateType: opts.predicateType, cwd: config.cwd,
+        subjects, artifacts: opts.artifact, predicateType: opts.predicateType, cwd: config.cwd, requireTlog: opts.requireTlog,
       });
       if (r.signer.kind === "certificate" && !r.identityRequired) {
         io.err(`WRN no identity was required: any identity certified by a CA of trusted root ${r.signer.root} verifies; this one is ${r.signer.san} (issuer ${r.signer.issuer ?? "none"})`);

@@ -1,6 +1,7 @@
 // The read-only faces of the CA: Fulcio's GET /api/v2/trustBundle and /api/v2/configuration, and the Sigstore
 // trusted_root.json (GET /api/v1/trusted-root) that verifiers need — CA chain and TSA chain, no CT log.
 import { CairnError } from "../../errors.ts";
+import { tlogEntryJson } from "../../services/tlog/identity.ts";
 import { json } from "../http.ts";
 import type { PublicContext } from "../public-routes.ts";
 import { sigstoreError } from "./answer.ts";
@@ -25,12 +26,14 @@ export function configuration(c: PublicContext): Response {
   return json(200, { issuers });
 }
 
-/** The trusted root, its CA and TSA entries pointing at this server's public URL. */
+/** The trusted root, its CA and TSA entries pointing at this server's public URL, and its transparency log. */
 export function trustedRoot(c: PublicContext): Response {
   const ca = c.trust.ca;
   if (!ca) return sigstoreError(noCa());
-  const root = JSON.parse(ca.trustedRootJson) as { certificateAuthorities?: { uri?: string }[]; timestampAuthorities?: { uri?: string }[] };
+  const root = JSON.parse(ca.trustedRootJson) as { certificateAuthorities?: { uri?: string }[]; timestampAuthorities?: { uri?: string }[]; tlogs?: unknown[] };
   for (const a of root.certificateAuthorities ?? []) a.uri = c.publicUrl;
   for (const a of root.timestampAuthorities ?? []) a.uri = `${c.publicUrl}/api/v1/timestamp`;
+  const log = c.trust.log?.identity;
+  if (log) root.tlogs = [tlogEntryJson(log.origin, c.publicUrl, log.publicKeySpki, log.createdAt)];
   return json(200, root);
 }

@@ -4,6 +4,7 @@ import { CairnError } from "../../errors.ts";
 import { verifyFailed } from "../../signing/envelope.ts";
 import { parseBundle } from "../../trust/sigstore.ts";
 import { parseJsonObject, verifyBundle, type Signer } from "../../trust/verifier.ts";
+import { servedLogRootEntry } from "../tlog/identity.ts";
 import { homeRoots } from "../trust-roots.ts";
 import { checkPushIdentity } from "./push-identity.ts";
 import type { Scope } from "../../store/ports.ts";
@@ -86,8 +87,10 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
   if (bundle.content.$case !== "dsseEnvelope") verifyFailed("the pushed bundle holds a message signature, not a DSSE attestation");
   const material = bundle.verificationMaterial.content;
   const roots = homeRoots(deps.config.home, { publicGood: false });
+  // A server with a transparency log takes only pushes on its record: the bundle must carry a verified entry.
+  const requireTlog = servedLogRootEntry(deps.config.home) !== undefined;
   if (material.$case !== "publicKey") {
-    const v = verifyBundle(bytes, { keys: [], roots });
+    const v = verifyBundle(bytes, { keys: [], roots, requireTlog });
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
   }
   const hint = material.publicKey.hint;
@@ -95,7 +98,7 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
   const hinted = keys.filter((k) => k.keyId === hint);
   const org = deps.config.organization;
   try {
-    const v = verifyBundle(bytes, { keys: (hinted.length > 0 ? hinted : keys).map((k) => k.key), roots });
+    const v = verifyBundle(bytes, { keys: (hinted.length > 0 ? hinted : keys).map((k) => k.key), roots, requireTlog });
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
   } catch (e) {
     if (!(e instanceof CairnError) || !/^signature mismatch|no public key was given/.test(e.message)) throw e;

@@ -37,8 +37,8 @@ export interface PushResult {
   storedAt?: string;
   /** Where the bundle was also pushed as a referrer of container images (OCI default CAS backend; push-referrers.ts). */
   referrers?: ReferrerPush[];
-  /** How the bundle was signed; for keyless, the identity its certificate names. */
-  signing?: { method: string; identity?: string };
+  /** How the bundle was signed; for keyless, the identity its certificate names; its transparency-log index. */
+  signing?: { method: string; identity?: string; logIndex?: number };
 }
 
 /** A signed attestation, ready to be stored. */
@@ -95,7 +95,8 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
   const bundle = await signStatement(serializeStatement(statement), method);
-  const signing = input.signing ? { method: input.signing, ...("issuer" in method && { identity: certificateIdentity(bundle) }) } : undefined;
+  const logIndex = loggedIndex(bundle);
+  const signing = input.signing ? { method: input.signing, ...("issuer" in method && { identity: certificateIdentity(bundle) }), ...(logIndex !== undefined && { logIndex }) } : undefined;
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
 
   const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle, now });
@@ -105,6 +106,13 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt, ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }) };
   enforceGate(deps.reporter, result);
   return result;
+}
+
+/** The index of the bundle's transparency-log entry, when it was logged. */
+function loggedIndex(bundle: Uint8Array): number | undefined {
+  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { tlogEntries?: { logIndex?: string }[] } };
+  const index = b.verificationMaterial?.tlogEntries?.[0]?.logIndex;
+  return index === undefined ? undefined : Number(index);
 }
 
 /** The SAN of a keyless bundle's leaf certificate. */

@@ -1,0 +1,130 @@
+// Appending to the transparency log: requests that arrive together share one transaction — entries, the tiles they
+// change, and one checkpoint signature — and each caller gets its inclusion proof against that checkpoint. The
+// answer leaves only after the transaction committed, so an acknowledged entry is durable, and no checkpoint is
+// ever published for a tree that is not stored.
+import { createHash } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import type { TileWrite, TlogRepo } from "../../store/tlog-port.ts";
+import { formatCheckpoint, parseCheckpoint } from "../../tlog/checkpoint.ts";
+import { leafHash } from "../../tlog/hash.ts";
+import { inclusionProof, treeRoot } from "../../tlog/merkle.ts";
+import { appendLeaves, type TileReader } from "../../tlog/tiles.ts";
+import type { Clock } from "../deps.ts";
+import type { LogIdentity } from "./identity.ts";
+
+export interface LoggedEntry {
+  index: number;
+  body: Uint8Array;
+  treeSize: number;
+  rootHash: Uint8Array;
+  /** RFC 6962 inclusion proof of `index` in the tree of `treeSize`, leaf → root. */
+  proof: Uint8Array[];
+  /** The signed checkpoint for `treeSize`. */
+  checkpoint: string;
+}
+
+interface Pending {
+  body: Uint8Array;
+  bodyHash: Uint8Array;
+  resolve: (e: LoggedEntry) => void;
+  reject: (e: unknown) => void;
+}
+
+const sha256 = (b: Uint8Array) => new Uint8Array(createHash("sha256").update(b).digest());
+const key = (level: number, index: number) => `${level}/${index}`;
+
+export class LogAppender {
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly repo: TlogRepo,
+    readonly identity: LogIdentity,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Checks the stored tree against its newest checkpoint, and publishes the empty checkpoint of a new log. */
+  open(): void {
+    const latest = this.repo.latestCheckpoint();
+    const size = this.repo.size();
+    if (!latest) {
+      if (size !== 0) throw damaged(`it holds ${size} entries but no checkpoint`);
+      this.commit(0, [], [], new Map());
+      return;
+    }
+    const cp = parseCheckpoint(latest.note.slice(0, latest.note.indexOf("\n\n") + 1));
+    if (cp.origin !== this.identity.origin) throw damaged(`its checkpoints name origin ${cp.origin}, not ${this.identity.origin}`);
+    if (latest.size !== size) throw damaged(`its newest checkpoint is for ${latest.size} entries, but it holds ${size}`);
+    let root: Uint8Array;
+    try {
+      root = treeRoot(size, (l, i) => this.repo.tile(l, i));
+    } catch (e) {
+      throw damaged((e as Error).message);
+    }
+    if (!Buffer.from(root).equals(Buffer.from(latest.root))) throw damaged(`its tiles do not hash to the root of its newest checkpoint (size ${size})`);
+  }
+
+  append(body: Uint8Array): Promise<LoggedEntry> {
+    const bodyHash = sha256(body);
+    const existing = this.repo.indexOfBody(bodyHash);
+    if (existing !== undefined) return Promise.resolve(this.proveIndex(existing, body));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ body, bodyHash, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  /** A fresh inclusion proof of an entry against the newest checkpoint. */
+  proveIndex(index: number, body?: Uint8Array): LoggedEntry {
+    const latest = this.repo.latestCheckpoint()!;
+    const read: TileReader = (l, i) => this.repo.tile(l, i);
+    return { index, body: body ?? this.repo.bodies(index, index + 1)[0]!, treeSize: latest.size, rootHash: latest.root, proof: inclusionProof(index, latest.size, read), checkpoint: latest.note };
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.pending.splice(0);
+    if (batch.length === 0) return;
+    // Identical bodies inside one batch are one entry.
+    const first = new Map<string, number>();
+    const unique: Pending[] = [];
+    for (const p of batch) {
+      const h = Buffer.from(p.bodyHash).toString("hex");
+      if (!first.has(h)) first.set(h, unique.push(p) - 1);
+    }
+    try {
+      const size = this.repo.size();
+      const leaves = unique.map((p) => leafHash(p.body));
+      const base: TileReader = (l, i) => this.repo.tile(l, i);
+      const writes = appendLeaves(size, leaves, base);
+      const overlay = new Map(writes.map((w) => [key(w.level, w.index), w.data]));
+      const read: TileReader = (l, i) => overlay.get(key(l, i)) ?? base(l, i);
+      const newSize = size + unique.length;
+      const { note, root } = this.commit(size, unique, writes, overlay);
+      for (const p of batch) {
+        const index = size + first.get(Buffer.from(p.bodyHash).toString("hex"))!;
+        p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, read), checkpoint: note });
+      }
+    } catch (e) {
+      for (const p of batch) p.reject(e instanceof CairnError ? e : new CairnError("IO", `the transparency log could not be written: ${(e as Error).message}`));
+    }
+  }
+
+  private commit(size: number, entries: Pending[], writes: TileWrite[], overlay: Map<string, Uint8Array>): { note: string; root: Uint8Array } {
+    const newSize = size + entries.length;
+    const root = treeRoot(newSize, (l, i) => overlay.get(key(l, i)) ?? this.repo.tile(l, i));
+    const note = this.identity.signer.sign(formatCheckpoint({ origin: this.identity.origin, size: newSize, root }));
+    const now = this.clock.now().toISOString();
+    this.repo.append(size, { bodies: entries.map((p) => p.body), bodyHashes: entries.map((p) => p.bodyHash), tiles: writes, checkpoint: { size: newSize, root, note, createdAt: now } }, now);
+    return { note, root };
+  }
+}
+
+function damaged(why: string): CairnError {
+  return new CairnError("STORE_INVALID", `the transparency log in this store is damaged: ${why}`, {
+    hint: "run `cairn log monitor` to find the first bad entry; restore the store from a backup. The server signs no checkpoint over a damaged tree",
+  });
+}
