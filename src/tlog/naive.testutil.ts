@@ -7,27 +7,47 @@ export function makeLeaves(n: number, seed = 0): Uint8Array[] {
   return Array.from({ length: n }, (_, i) => leafHash(new TextEncoder().encode(`entry ${seed}:${i}`)));
 }
 
-export function mth(d: Uint8Array[]): Uint8Array {
-  if (d.length === 0) return EMPTY_ROOT;
-  if (d.length === 1) return d[0]!;
-  const k = largestPowerOfTwoBelow(d.length);
-  return nodeHash(mth(d.slice(0, k)), mth(d.slice(k)));
+// MTH(D[a:b]) memoized per leaf array: the recursions stay the RFC's, the repeated subtrees are computed once.
+const memo = new WeakMap<Uint8Array[], Map<number, Uint8Array>>();
+function mthRange(d: Uint8Array[], a: number, b: number): Uint8Array {
+  if (b === a) return EMPTY_ROOT;
+  if (b - a === 1) return d[a]!;
+  let m = memo.get(d);
+  if (!m) memo.set(d, (m = new Map()));
+  const key = a * 2 ** 26 + b;
+  const hit = m.get(key);
+  if (hit) return hit;
+  const k = largestPowerOfTwoBelow(b - a);
+  const h = nodeHash(mthRange(d, a, a + k), mthRange(d, a + k, b));
+  m.set(key, h);
+  return h;
 }
 
-export function path(m: number, d: Uint8Array[]): Uint8Array[] {
-  if (d.length <= 1) return [];
-  const k = largestPowerOfTwoBelow(d.length);
-  return m < k ? [...path(m, d.slice(0, k)), mth(d.slice(k))] : [...path(m - k, d.slice(k)), mth(d.slice(0, k))];
+/** MTH(D[0:n]) (n defaults to all of d). */
+export function mth(d: Uint8Array[], n = d.length): Uint8Array {
+  return mthRange(d, 0, n);
 }
 
-function subproof(m: number, d: Uint8Array[], b: boolean): Uint8Array[] {
-  if (m === d.length) return b ? [] : [mth(d)];
-  const k = largestPowerOfTwoBelow(d.length);
-  return m <= k ? [...subproof(m, d.slice(0, k), b), mth(d.slice(k))] : [...subproof(m - k, d.slice(k), false), mth(d.slice(0, k))];
+function pathRange(m: number, d: Uint8Array[], a: number, b: number): Uint8Array[] {
+  if (b - a <= 1) return [];
+  const k = largestPowerOfTwoBelow(b - a);
+  return m < a + k ? [...pathRange(m, d, a, a + k), mthRange(d, a + k, b)] : [...pathRange(m, d, a + k, b), mthRange(d, a, a + k)];
 }
 
-export function proof(m: number, d: Uint8Array[]): Uint8Array[] {
-  return m === d.length ? [] : subproof(m, d, true);
+/** RFC 6962 PATH(m, D[0:n]). */
+export function path(m: number, d: Uint8Array[], n = d.length): Uint8Array[] {
+  return pathRange(m, d, 0, n);
+}
+
+function subproof(m: number, d: Uint8Array[], a: number, b: number, flag: boolean): Uint8Array[] {
+  if (m === b - a) return flag ? [] : [mthRange(d, a, b)];
+  const k = largestPowerOfTwoBelow(b - a);
+  return m <= k ? [...subproof(m, d, a, a + k, flag), mthRange(d, a + k, b)] : [...subproof(m - k, d, a + k, b, false), mthRange(d, a, a + k)];
+}
+
+/** RFC 6962 PROOF(m, D[0:n]) ([] when m = n). */
+export function proof(m: number, d: Uint8Array[], n = d.length): Uint8Array[] {
+  return m === n ? [] : subproof(m, d, 0, n, true);
 }
 
 /** Tiles built from scratch: hash j of level l = MTH of the j-th block of 256^l leaves, grouped 256 per tile. */
@@ -41,7 +61,7 @@ export function naiveTiles(d: Uint8Array[]): Map<string, Uint8Array> {
       const data = new Uint8Array(w * HASH_SIZE);
       for (let i = 0; i < w; i++) {
         const j = t * TILE_WIDTH + i;
-        data.set(mth(d.slice(j * span, (j + 1) * span)), i * HASH_SIZE);
+        data.set(mthRange(d, j * span, (j + 1) * span), i * HASH_SIZE);
       }
       tiles.set(`${level}/${t}`, data);
     }

@@ -73,9 +73,8 @@ export function tilesChanged(oldSize: number, newSize: number): { level: number;
   return out;
 }
 
-/** Reads the first `width` hashes of a tile, throwing an Error naming the tile if it is missing or short. */
-export function readTileHashes(read: TileReader, level: number, index: number, width: number): Uint8Array {
-  const data = read(level, index);
+/** The first `width` hashes of a tile's bytes, throwing an Error naming the tile if it is missing or short. */
+export function tileHashes(data: Uint8Array | undefined, level: number, index: number, width: number): Uint8Array {
   const path = `${tilePath(level, index)} (level ${level}, index ${index})`;
   if (data === undefined) throw new Error(`${path} is missing (needed ${width} hashes)`);
   if (data.length < width * HASH_SIZE) {
@@ -107,7 +106,7 @@ export function appendLeaves(treeSize: number, leaves: Uint8Array[], read: TileR
       const have = pos % TILE_WIDTH;
       const take = Math.min(TILE_WIDTH - have, hashes.length - i);
       const data = new Uint8Array((have + take) * HASH_SIZE);
-      if (have > 0) data.set(readTileHashes(read, level, index, have));
+      if (have > 0) data.set(tileHashes(read(level, index), level, index, have));
       for (let j = 0; j < take; j++) data.set(hashes[i + j]!, (have + j) * HASH_SIZE);
       writes.push({ level, index, data });
       if (have + take === TILE_WIDTH) parents.push(hashRun(data, 0, TILE_WIDTH));
