@@ -35,6 +35,8 @@ describe("tile widths", () => {
     expect(levelWidth(63, 2 ** 53 - 1)).toBe(0);
     expect(tilesAt(0)).toEqual([]);
     expect(() => levelWidth(0, -1)).toThrow("tree size");
+    expect(() => levelWidth(64, 1)).toThrow("level");
+    expect(() => tileWidthAt(0, -1, 1)).toThrow("index");
   });
 
   test("tilesChanged names exactly the tiles whose content differs", () => {

@@ -29,11 +29,13 @@ function checkSize(treeSize: number, what = "tree size"): void {
 /** How many hashes level `level` holds at `treeSize`: floor(treeSize / 256^level). */
 export function levelWidth(level: number, treeSize: number): number {
   checkSize(treeSize);
+  if (!Number.isInteger(level) || level < 0 || level > MAX_TILE_LEVEL) throw new RangeError(`tile level must be 0..${MAX_TILE_LEVEL} (got ${level})`);
   return Math.floor(treeSize / 2 ** (TILE_HEIGHT * level));
 }
 
 /** How many hashes tile (level, index) holds at `treeSize` (0..256; 1..255 is a partial tile). */
 export function tileWidthAt(level: number, index: number, treeSize: number): number {
+  if (!Number.isSafeInteger(index) || index < 0) throw new RangeError(`tile index must be a non-negative integer (got ${index})`);
   const w = levelWidth(level, treeSize) - index * TILE_WIDTH;
   return Math.max(0, Math.min(TILE_WIDTH, w));
 }
