@@ -53,11 +53,12 @@ export function noteSigner(name: string, privateKey: KeyObject): NoteSigner {
   const publicKeyRaw = rawEd25519(privateKey);
   const logId = keyHash(name, publicKeyRaw);
   const keyId = logId.slice(0, 4);
+  // the closures keep their own copies: callers may do what they like with the exposed arrays
   return {
     name,
-    keyId,
-    logId,
-    publicKeyRaw,
+    keyId: keyId.slice(),
+    logId: logId.slice(),
+    publicKeyRaw: publicKeyRaw.slice(),
     sign(text: string): string {
       if (typeof text !== "string" || !text.endsWith("\n")) throw new RangeError("note text must end with a newline");
       const p = textProblem(text);
@@ -79,8 +80,8 @@ export function noteVerifier(name: string, publicKey: KeyObject): NoteVerifier {
   const pub = publicKey.type === "private" ? createPublicKey(publicKey) : publicKey;
   return {
     name,
-    keyId,
-    logId,
+    keyId: keyId.slice(),
+    logId: logId.slice(),
     verify(note: string | Uint8Array): string {
       const { text, sigs } = parseNote(note);
       const data = Buffer.from(text, "utf8");
