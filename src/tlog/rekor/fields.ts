@@ -19,7 +19,7 @@ export function object(value: unknown, path: string, known: readonly string[]): 
     const name = known.find((n) => n === k || snake(n) === k);
     if (name === undefined) usage(`${path}.${k} is not a known field (expected ${known.join(", ")})`);
     if (name in out) usage(`${path}.${name} is given twice (as ${name} and ${snake(name)})`);
-    if (v !== null) out[name] = v;
+    if (v !== null && v !== undefined) out[name] = v;
   }
   return out;
 }
