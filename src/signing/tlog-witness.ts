@@ -4,6 +4,8 @@
 import { createPublicKey, X509Certificate } from "node:crypto";
 import { TransparencyLogEntry } from "@sigstore/protobuf-specs";
 import type { SignatureBundle, VerificationMaterial, Witness } from "@sigstore/sign/dist/witness/witness.js";
+
+type TlogEntry = NonNullable<VerificationMaterial["tlogEntries"]>[number];
 import { hashedRekordRequestFor } from "../tlog/rekor/client-request.ts";
 import type { TransparencyLogWriter } from "./authorities.ts";
 
@@ -12,7 +14,8 @@ export class TransparencyLogWitness implements Witness {
 
   async testify(content: SignatureBundle, publicKey: string): Promise<VerificationMaterial> {
     const tle = await this.log.append(logRequest(content, publicKey));
-    return tle ? { tlogEntries: [TransparencyLogEntry.fromJSON(tle)] } : {};
+    // fromJSON leaves logId and kindVersion optional; the log always sends both (checked by the verifier of every bundle).
+    return tle ? { tlogEntries: [TransparencyLogEntry.fromJSON(tle) as TlogEntry] } : {};
   }
 }
 

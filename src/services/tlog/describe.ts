@@ -1,7 +1,7 @@
 // One line per log entry for monitors and `log prove`: who signed what. The entry is a hashedrekord: its verifier
 // is a certificate (the identity it names) or a public key (its SHA-256).
 import { createHash, X509Certificate } from "node:crypto";
-import type { HashedRekord } from "../../tlog/rekor/verify.ts";
+import type { HashedRekord } from "../../tlog/rekor/body.ts";
 
 export interface EntrySummary {
   index: number;
