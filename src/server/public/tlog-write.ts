@@ -22,11 +22,12 @@ import { outcomeOf, sigstoreError } from "./answer.ts";
 export const MAX_LOG_REQUEST = 4 * 1024 * 1024;
 
 export async function createEntry(c: PublicContext): Promise<Response> {
+  const log = c.trust.log;
+  // Not a refusal: clients ask, and push unlogged to a server that keeps no log (it then requires none).
+  if (!log) return sigstoreError(new CairnError("NOT_CONFIGURED", "this server keeps no transparency log", { hint: "on the server: `cairn ca init` (or `cairn log init`), then restart `cairn serve`" }));
   let principal: Principal | undefined;
   try {
     principal = c.req.headers.has("authorization") ? authenticate(c.app, bearerToken(c.req)) : undefined;
-    const log = c.trust.log;
-    if (!log) throw new CairnError("NOT_CONFIGURED", "this server keeps no transparency log", { hint: "on the server: `cairn ca init` (or `cairn log init`), then restart `cairn serve`" });
     if (principal && !roleAtLeast(principal.role, "attestor")) throw new CairnError("FORBIDDEN", `writing to the transparency log needs role attestor; this token is ${principal.role}`);
     if (!/^application\/json\b/i.test(c.req.headers.get("content-type") ?? "")) throw new CairnError("UNSUPPORTED_MEDIA_TYPE", "log entries are application/json CreateEntryRequests", { hint: "send Rekor v2's {hashedRekordRequestV002: …} or {dsseRequestV002: …}" });
     const text = new TextDecoder().decode(await readBytes(c.req, Math.min(MAX_LOG_REQUEST, c.limits.maxBodyBytes)));
