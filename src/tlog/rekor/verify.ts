@@ -11,6 +11,9 @@ import { canonicalBody, type HashedRekord } from "./body.ts";
 import { verifierKey, verifiesOverDigest, verifiesOverMessage } from "./keys.ts";
 import type { EntryRequest } from "./request.ts";
 
+export type { HashedRekord } from "./body.ts";
+export type { EntryRequest, Verifier } from "./request.ts";
+
 /** An entry-bundle record holds the body behind a uint16 length (C2SP tlog-tiles). */
 export const MAX_BODY_BYTES = 65_535;
 
