@@ -88,6 +88,13 @@ describe("hashedrekord", () => {
   });
 });
 
+test("an entry body over the 65,535 bytes an entry bundle record holds: TOO_LARGE", () => {
+  const { req } = hashedFor("P-256", "sha256", "PKIX_ECDSA_P256_SHA_256");
+  if (req.kind !== "hashedrekord") throw new Error("unreachable");
+  expect(failure({ ...req, signature: new Uint8Array(49_000) }, "TOO_LARGE")).toMatch(/^the entry body would be 65\d{3} bytes; a log entry is at most 65535$/);
+  expect(toLoggedEntry({ ...req }).signature).toEqual(req.signature);
+});
+
 describe("DSSE, normalised into a hashedrekord over the PAE", () => {
   const signed = pae(TYPE, PAYLOAD);
   const dsseReq = (signatures: Uint8Array[], verifiers: Verifier[], payload = PAYLOAD): EntryRequest => ({ kind: "dsse", payload, payloadType: TYPE, signatures, verifiers });

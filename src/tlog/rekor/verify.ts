@@ -11,20 +11,28 @@ import { canonicalBody, type HashedRekord } from "./body.ts";
 import { verifierKey, verifiesOverDigest, verifiesOverMessage } from "./keys.ts";
 import type { EntryRequest } from "./request.ts";
 
+export type { HashedRekord } from "./body.ts";
+export type { EntryRequest, Verifier } from "./request.ts";
+
 /** An entry-bundle record holds the body behind a uint16 length (C2SP tlog-tiles). */
 export const MAX_BODY_BYTES = 65_535;
 
 export function toLoggedEntry(req: EntryRequest): HashedRekord {
-  const h = req.kind === "hashedrekord" ? hashedRekord(req) : dsse(req);
+  return checkSize(req.kind === "hashedrekord" ? hashedRekord(req) : dsse(req));
+}
+
+function checkSize(h: HashedRekord): HashedRekord {
   const size = canonicalBody(h).length;
   if (size > MAX_BODY_BYTES) {
-    throw new CairnError("TOO_LARGE", `the entry body would be ${size} bytes; a log entry is at most ${MAX_BODY_BYTES}`, { hint: "use a shorter certificate" });
+    throw new CairnError("TOO_LARGE", `the entry body would be ${size} bytes; a log entry is at most ${MAX_BODY_BYTES}`, { hint: "log a shorter signature and certificate" });
   }
   return h;
 }
 
 function hashedRekord(req: Extract<EntryRequest, { kind: "hashedrekord" }>): HashedRekord {
   const k = verifierKey(req.verifier, "hashedRekordRequestV002.signature.verifier");
+  // Cheap checks before the signature check.
+  checkSize({ digest: req.digest, algorithm: k.detail.hash, signature: req.signature, verifier: req.verifier });
   if (!verifiesOverDigest(k, req.digest, req.signature)) {
     throw new CairnError("VERIFY_FAILED", `the signature does not verify over the ${k.detail.hash} digest with the verifier's ${describe(req.verifier)}`, {
       hint: "hashedRekordRequestV002.digest must be the digest the signature was made over, and signature.content a DER ECDSA signature",
