@@ -3,7 +3,7 @@
 /** Longest entry name accepted (contract names are DNS-1123, ≤ 63 chars; blobs are 64 hex digits). */
 export const MAX_ENTRY_NAME = 200;
 
-export type EntryKind = "manifest" | "runs" | "attestation" | "contract" | "blob";
+export type EntryKind = "manifest" | "runs" | "attestation" | "contract" | "blob" | "log";
 
 export interface EntryName {
   kind: EntryKind;
@@ -19,6 +19,7 @@ const HEX = "([0-9a-f]{64})";
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => EntryName][] = [
   [/^manifest\.json$/, () => ({ kind: "manifest" })],
   [/^runs\.json$/, () => ({ kind: "runs" })],
+  [/^log\.json$/, () => ({ kind: "log" })],
   [new RegExp(`^attestations/${HEX}\\.json$`), (m) => ({ kind: "attestation", digest: `sha256:${m[1]}` })],
   [new RegExp(`^blobs/sha256/${HEX}$`), (m) => ({ kind: "blob", digest: `sha256:${m[1]}` })],
   [
@@ -41,7 +42,7 @@ export function classifyEntryName(name: string): EntryName | { refused: string }
     const m = name.match(re);
     if (m) return make(m);
   }
-  return { refused: "the entry name is not part of the export layout (manifest.json, runs.json, attestations/, contracts/, blobs/sha256/)" };
+  return { refused: "the entry name is not part of the export layout (manifest.json, runs.json, log.json, attestations/, contracts/, blobs/sha256/)" };
 }
 
 /** The entry names export writes. */

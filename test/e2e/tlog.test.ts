@@ -172,3 +172,35 @@ describe("cairn log over HTTP", () => {
     expect(m2.appended[0]!.signer).toBe(`${served.url}/orgs/default/workflows/app/build`);
   });
 });
+
+describe("across an air gap", () => {
+  test("export carries the checkpoint and each bundle's proof; import verifies and records them, and refuses a rolled-back log", async () => {
+    const digestOf = async (f: string) => `sha256:${createHash("sha256").update(new Uint8Array(await Bun.file(sb.path(f)).arrayBuffer())).digest("hex")}`;
+    sb.ok(["export", "-o", "a.tar", "--digest", await digestOf("logged.json")]);
+    sb.ok(["att", "init", "--workflow", "build", "--project", "app"], env);
+    sb.ok(["att", "add", "--name", "bin", "--kind", "ARTIFACT", "--value", "app.bin"], env);
+    sb.ok(["att", "push", "--bundle", "final.json"], env);
+    sb.ok(["export", "-o", "b.tar", "--digest", await digestOf("final.json")]);
+
+    const rcv = new Sandbox();
+    try {
+      rcv.ok(["trust-root", "add", "server", sb.path("root.json")]);
+      const b = rcv.json<{ log?: { origin: string; size: number } }>(["import", sb.path("b.tar")]);
+      expect(b.log?.origin).toBe("127.0.0.1");
+      const a = rcv.run(["import", sb.path("a.tar")]);
+      expect(a.code).toBe(1);
+      expect(a.stderr).toContain("the log was rolled back");
+      // A receiving home that does not trust the log's root refuses the checkpoint.
+      const other = new Sandbox();
+      try {
+        other.ok(["ca", "init"]);
+        const r = other.run(["import", sb.path("b.tar")]);
+        expect(r.code).toBe(1);
+      } finally {
+        other.cleanup();
+      }
+    } finally {
+      rcv.cleanup();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
 import { FORMAT, FORMAT_VERSION, type ExportedRun, type Manifest, type ManifestEntry } from "./layout.ts";
+import { exportLogProofs, LOG_ENTRY } from "./log-proofs.ts";
 import { TarWriter } from "./tar-writer.ts";
 import { storedEnvelope } from "../stored-bundle.ts";
 
@@ -61,8 +62,15 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
         contractRevisions++;
       }
     }
-    for (const run of exported) entries.push(await tar.addBytes(entryNames.attestation(run.attestation.digest), await deps.blobs.read(run.attestation.digest)));
+    const bundles: { digest: string; bytes: Uint8Array }[] = [];
+    for (const run of exported) {
+      const bytes = await deps.blobs.read(run.attestation.digest);
+      bundles.push({ digest: run.attestation.digest, bytes });
+      entries.push(await tar.addBytes(entryNames.attestation(run.attestation.digest), bytes));
+    }
     for (const digest of [...blobs].sort()) entries.push(await addBlob(deps, tar, digest));
+    const log = exportLogProofs(deps, bundles);
+    if (log) entries.push(await tar.addBytes(LOG_ENTRY, log));
     const manifest: Manifest = { format: FORMAT, version: FORMAT_VERSION, createdAt: deps.clock.now().toISOString(), organization: org.name, entries };
     await tar.addBytes("manifest.json", json(manifest));
     await tar.finish();

@@ -4,6 +4,8 @@ import { CairnError, isCairnError } from "../../errors.ts";
 import { parseContractText, type LoadedContract } from "../contracts.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
 import { verifyBundle } from "../../trust/verifier.ts";
+import type { VerifiedCheckpoint } from "../tlog/verify-log.ts";
+import { checkAgainstReceived, LOG_ENTRY, verifyLogProofs } from "./log-proofs.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement } from "../control/ingest-statement.ts";
 import { attestedRunState } from "../../crafter/policy/status.ts";
@@ -24,6 +26,8 @@ export interface VerifiedImport {
   contracts: Map<string, { revision: number; loaded: LoadedContract; entry: string }[]>;
   /** Staged blob files by digest. */
   blobs: Map<string, string>;
+  /** The exporting log's checkpoint, every carried proof verified against it (log.json). */
+  logCheckpoint?: VerifiedCheckpoint;
 }
 
 export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: TrustPolicy): Promise<VerifiedImport> {
@@ -35,7 +39,11 @@ export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: Trus
   const verified = runs.map((run, i) => verifyRun(deps, run, i, byName, trust));
   checkNoStrays(read.entries, verified);
   await checkBlobs(deps, verified, blobs);
-  return { runs: verified, contracts: checkContracts(deps, read.entries, runs), blobs };
+  const logEntry = byName.get(LOG_ENTRY);
+  const bundles = new Map(read.entries.filter((e) => e.kind.kind === "attestation").map((e) => [e.digest, e.bytes!]));
+  const logCheckpoint = logEntry ? verifyLogProofs(logEntry.bytes!, bundles, trust.roots) : undefined;
+  if (logCheckpoint) checkAgainstReceived(deps.config.home, logCheckpoint);
+  return { runs: verified, contracts: checkContracts(deps, read.entries, runs), blobs, ...(logCheckpoint && { logCheckpoint }) };
 }
 
 /** Every entry but the manifest is listed with its digest and size, and the manifest lists nothing else. */

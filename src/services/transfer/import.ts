@@ -9,6 +9,7 @@ import { CairnError } from "../../errors.ts";
 import { casRoot } from "../control/cas-scan.ts";
 import { verificationKeys } from "../control/org-keys.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { recordReceived } from "./log-proofs.ts";
 import { homeRoots } from "../trust-roots.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
 import { readExportTar, removeStaging } from "./tar-reader.ts";
@@ -30,6 +31,8 @@ export interface ImportResult {
   blobs: { imported: number; alreadyPresent: number };
   /** Where the signature trust came from. */
   trustedKeys: "given" | "organization";
+  /** The transparency-log checkpoint the export carried, verified with its proofs and recorded. */
+  log?: { origin: string; size: number };
 }
 
 /** Staging directories older than this are leftovers of an import that was killed. */
@@ -47,7 +50,10 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
     const verified = await verifyImport(deps, await readExportTar(file, staging), trust);
     const blobs = await moveBlobs(deps, verified);
     const stored = await storeVerified(deps, verified);
+    const cp = verified.logCheckpoint;
+    if (cp) recordReceived(deps.config.home, cp, deps.clock.now());
     return {
+      ...(cp && { log: { origin: cp.origin, size: cp.size } }),
       file: input.file,
       organization: deps.config.organization,
       runs: stored.runs,
