@@ -11,7 +11,7 @@ import { servedLogRootEntry } from "./tlog/identity.ts";
 
 /** The name under which the home's own CA is trusted. */
 export const HOME_CA_NAME = "home-ca";
-const RESERVED = [PUBLIC_GOOD_NAME, HOME_CA_NAME];
+const RESERVED = [PUBLIC_GOOD_NAME, HOME_CA_NAME, "home-log"];
 const NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
 export interface RootListing extends RootSummary {
@@ -32,8 +32,23 @@ export interface HomeRootOptions {
 export function homeRoots(home: string, opts: HomeRootOptions): NamedRoot[] {
   const roots: NamedRoot[] = opts.publicGood ? [publicGoodRoot()] : [];
   if (existsSync(homeCaPath(home))) roots.push(homeCaRoot(home));
+  else if (servedLogRootEntry(home)) roots.push(homeLogRoot(home));
   for (const name of addedNames(home)) roots.push(readRoot(join(rootsDir(home), `${name}.json`), name));
   return roots;
+}
+
+/** The name under which the home's transparency log is trusted when the home has no CA (`cairn log init` alone). */
+export const HOME_LOG_NAME = "home-log";
+let logOnly: { stamp: string; root: NamedRoot } | undefined;
+
+function homeLogRoot(home: string): NamedRoot {
+  const entry = servedLogRootEntry(home)!;
+  const stamp = `${home}:${JSON.stringify(entry)}`;
+  if (logOnly?.stamp !== stamp) {
+    const json = { mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [entry], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+    logOnly = { stamp, root: { name: HOME_LOG_NAME, json } };
+  }
+  return logOnly.root;
 }
 
 const withLog = new WeakMap<NamedRoot, { stamp: string; root: NamedRoot }>();

@@ -19,11 +19,3 @@ export interface TimestampAuthority {
   timestamp(signature: Uint8Array): Promise<Uint8Array>;
 }
 
-/**
- * Logs a signature: a Rekor v2 CreateEntryRequest (proto JSON) in, the TransparencyLogEntry (proto JSON) out;
- * undefined when the server keeps no log (the signature then goes unlogged, and such a server does not require it).
- */
-export interface TransparencyLogWriter {
-  readonly name: string;
-  append(request: Record<string, unknown>): Promise<Record<string, unknown> | undefined>;
-}

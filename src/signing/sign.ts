@@ -1,6 +1,7 @@
 // Signing an in-toto Statement into a Sigstore bundle v0.3 (DSSE envelope): with a local key, or keyless (an
-// ephemeral key certified by a CA, keyless.ts); RFC 3161 timestamps when a TSA is given, a transparency-log entry
-// when a log is given. Nothing here touches the network unless an authority adapter does.
+// ephemeral key certified by a CA, keyless.ts); RFC 3161 timestamps when a TSA is given. A control plane with a
+// transparency log adds the entry when the bundle is pushed. Nothing here touches the network unless an authority
+// adapter does.
 import { KeyObject, sign as cryptoSign } from "node:crypto";
 import { bundleToJSON } from "@sigstore/bundle";
 import type { Signature, Signer } from "@sigstore/sign";
@@ -8,10 +9,9 @@ import type { Signature, Signer } from "@sigstore/sign";
 // socks, ~1 MB) that an offline signer never uses, and every byte of the bundle costs start-up time.
 import { DSSEBundleBuilder } from "@sigstore/sign/dist/bundler/dsse.js";
 import { CairnError } from "../errors.ts";
-import type { CertificateIssuer, TimestampAuthority, TransparencyLogWriter } from "./authorities.ts";
+import type { CertificateIssuer, TimestampAuthority } from "./authorities.ts";
 import { EphemeralCertificateSigner, TimestampWitness } from "./keyless.ts";
 import { keyId, keyKind, publicKeyPem } from "./keys.ts";
-import { TransparencyLogWitness } from "./tlog-witness.ts";
 
 /** payloadType of every envelope cairn signs. */
 export const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
@@ -44,7 +44,7 @@ export class LocalKeySigner implements Signer {
 }
 
 /** How a statement is signed: a private key, or a CA certifying an ephemeral key; optionally timestamped. */
-export type SigningMethod = ({ key: KeyObject } | { issuer: CertificateIssuer }) & { tsa?: TimestampAuthority; log?: TransparencyLogWriter };
+export type SigningMethod = ({ key: KeyObject } | { issuer: CertificateIssuer }) & { tsa?: TimestampAuthority };
 
 /**
  * Signs `payload` (the serialized Statement; signed byte-for-byte) and returns the Sigstore bundle JSON bytes.
@@ -54,8 +54,7 @@ export type SigningMethod = ({ key: KeyObject } | { issuer: CertificateIssuer })
 export async function signStatement(payload: Uint8Array, method: KeyObject | SigningMethod): Promise<Uint8Array> {
   const m: SigningMethod = method instanceof KeyObject ? { key: method } : method;
   const signer = "key" in m ? new LocalKeySigner(m.key) : new EphemeralCertificateSigner(m.issuer);
-  const witnesses = [...(m.tsa ? [new TimestampWitness(m.tsa)] : []), ...(m.log ? [new TransparencyLogWitness(m.log)] : [])];
-  const builder = new DSSEBundleBuilder({ signer, witnesses });
+  const builder = new DSSEBundleBuilder({ signer, witnesses: m.tsa ? [new TimestampWitness(m.tsa)] : [] });
   const bundle = await builder.create({ data: Buffer.from(payload), type: IN_TOTO_PAYLOAD_TYPE });
   const json = bundleToJSON(bundle);
   // The bundle spec requires tlogEntries (empty for key-signed bundles); sigstore-js omits empty lists, Go readers expect it.

@@ -27,6 +27,8 @@ export interface TrustPolicy {
   artifact?: Uint8Array;
   /** At least one entry of a trusted transparency log must verify (`--require-tlog`; a server with a log, on push). */
   requireTlog?: boolean;
+  /** A root that lists a log does not make its entry mandatory (the caller logs the signature: a server on push). */
+  tlogOptional?: boolean;
 }
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;

@@ -63,8 +63,11 @@ export function verifyKeySigned(bundle: Bundle, entity: SignedEntity, keys: KeyO
   return fail(last, ctx);
 }
 
-/** Certificate-signed: the leaf must chain to a CA of a trusted root, with a verified time inside its validity. */
-export function verifyCertSigned(bundle: Bundle, entity: SignedEntity, roots: ParsedRoot[]): VerifiedSignature {
+/**
+ * Certificate-signed: the leaf must chain to a CA of a trusted root, with a verified time inside its validity; and an
+ * entry of the root's log when it lists one, unless `tlogOptional` (the caller logs it: a server on push).
+ */
+export function verifyCertSigned(bundle: Bundle, entity: SignedEntity, roots: ParsedRoot[], tlogOptional = false): VerifiedSignature {
   const leaf = parseLeaf(leafDer(bundle));
   const candidates = roots.map((root) => ({ root, ca: issuingCa(leaf, root) })).filter((c) => c.ca !== undefined);
   if (candidates.length === 0) {
@@ -75,7 +78,7 @@ export function verifyCertSigned(bundle: Bundle, entity: SignedEntity, roots: Pa
   let first: { e: unknown; ctx: FailureContext } | undefined;
   for (const { root, ca } of candidates) {
     const n = safeNarrow(entity, rootAuthorities(root));
-    const options = { ctlogThreshold: root.root.ctlogs.length > 0 ? 1 : 0, tlogThreshold: root.root.tlogs.length > 0 ? 1 : 0, timestampThreshold: 1 };
+    const options = { ctlogThreshold: root.root.ctlogs.length > 0 ? 1 : 0, tlogThreshold: root.root.tlogs.length > 0 && !tlogOptional ? 1 : 0, timestampThreshold: 1 };
     try {
       const s = new Verifier(root.material, options).verify(n.entity);
       const issuer = s.identity?.extensions?.issuer;

@@ -42,7 +42,7 @@ export function verifyBundle(bytes: Uint8Array, policy: TrustPolicy): VerifiedBu
     const bundle = parseBundle(obj);
     const entity = signedEntity(bundle, policy.artifact);
     const keySigned = bundle.verificationMaterial.content.$case === "publicKey";
-    const v: VerifiedSignature = keySigned ? verifyKeySigned(bundle, entity, policy.keys, roots) : verifyCertSigned(bundle, entity, roots);
+    const v: VerifiedSignature = keySigned ? verifyKeySigned(bundle, entity, policy.keys, roots) : verifyCertSigned(bundle, entity, roots, policy.tlogOptional);
     const base = { container: bundle.mediaType, signer: v.signer, timestamps: v.timestamps, tlogEntries: v.tlogEntries };
     if (bundle.content.$case === "dsseEnvelope") {
       const env = bundle.content.dsseEnvelope;

@@ -59,7 +59,7 @@ describe("att push keyless against cairn serve", () => {
     expect(sb.ok(["att", "status"], env).stdout).toContain(`keyless (certificate from ${served.url}, timestamp from ${served.url})`);
     const pushed = sb.json<{ digest: string; runId: string; signing: { method: string; identity: string } }>(["att", "push", "--bundle", "remote.json"], env);
     const identity = `${served.url}/orgs/default/workflows/app/build`;
-    expect(pushed.signing).toEqual({ method: `keyless (certificate from ${served.url}, timestamp from ${served.url})`, identity });
+    expect(pushed.signing).toMatchObject({ method: `keyless (certificate from ${served.url}, timestamp from ${served.url})`, identity, logIndex: 0 });
     const bundle = JSON.parse(await Bun.file(sb.path("remote.json")).text());
     expect(bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
     const leaf = new X509Certificate(Buffer.from(bundle.verificationMaterial.certificate.rawBytes, "base64"));

@@ -90,7 +90,7 @@ describe("a keyless att push is on the record", () => {
     }
   });
 
-  test("a key-signed push to a server with a log is logged too; a bundle without an entry is refused on verified push", async () => {
+  test("a key-signed push to a server with a log is logged by the server; a re-push is recognised; a bad entry is refused", async () => {
     sb.ok(["keys", "generate", "--output-prefix", "k"]);
     sb.ok(["org", "key", "add", "--name", "k", "--key", "k.pub"]);
     sb.ok(["att", "init", "--workflow", "build", "--project", "app"], env);
@@ -98,11 +98,18 @@ describe("a keyless att push is on the record", () => {
     sb.ok(["att", "push", "--key", "k.key", "--bundle", "keyed.json"], env);
     const keyed = JSON.parse(await Bun.file(sb.path("keyed.json")).text());
     expect(keyed.verificationMaterial.tlogEntries).toHaveLength(1);
-    // The same bundle without its log entry is refused before anything else is looked at.
+    // Re-pushed as the client signed it (without the entry the server added): the same push, answered with the stored bundle.
     const unlogged = { ...keyed, verificationMaterial: { ...keyed.verificationMaterial, tlogEntries: [] } };
-    const res = await fetch(`${served.url}/api/v1/attestations`, { method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, body: JSON.stringify(unlogged) });
-    expect(res.status).toBe(422);
-    expect(await res.text()).toContain("transparency log");
+    const headers = { Authorization: `Bearer ${token}`, "Content-Type": "application/json" };
+    const again = await fetch(`${served.url}/api/v1/attestations`, { method: "POST", headers, body: JSON.stringify(unlogged) });
+    const body = (await again.json()) as { created: boolean; digest: string; bundle: string };
+    expect([again.status, body.created]).toEqual([200, false]);
+    expect(body.digest).toBe(`sha256:${createHash("sha256").update(new Uint8Array(await Bun.file(sb.path("keyed.json")).arrayBuffer())).digest("hex")}`);
+    // An entry that does not verify is refused, whatever else the bundle holds.
+    const forged = structuredClone(keyed);
+    forged.verificationMaterial.tlogEntries[0].canonicalizedBody = Buffer.from("{}").toString("base64");
+    const refused = await fetch(`${served.url}/api/v1/attestations`, { method: "POST", headers, body: JSON.stringify(forged) });
+    expect(refused.status).toBe(422);
   });
 });
 

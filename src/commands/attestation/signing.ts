@@ -72,27 +72,19 @@ export const LOCAL_ISSUER = "cairn://local";
  */
 export async function signingMethod(choice: SigningChoice, config: Config, run: RunWorkflow): Promise<SigningMethod> {
   const tsa = choice.timestampServer ? await httpTsa(choice.timestampServer, config) : undefined;
-  // Against a control plane every push goes on its transparency log (when it keeps one), key-signed or keyless.
-  const log = config.remote ? await controlPlaneLogWriter(config) : undefined;
   if (choice.kind === "key") {
     const { signingKey } = await import("../../services/keys.ts");
-    return { key: await signingKey(config, choice.ref), ...(tsa && { tsa }), ...(log && { log }) };
+    return { key: await signingKey(config, choice.ref), ...(tsa && { tsa }) };
   }
   if (choice.via === "control-plane") {
     const { RemoteClient } = await import("../../remote/http-client.ts");
     const { controlPlaneIssuer } = await import("../../remote/fulcio-client.ts");
     const client = new RemoteClient(config.remote!);
-    return { issuer: controlPlaneIssuer(client, `${run.project}/${run.name}`), tsa: tsa ?? (await httpTsa(`${choice.url}/api/v1/timestamp`, config)), ...(log && { log }) };
+    return { issuer: controlPlaneIssuer(client, `${run.project}/${run.name}`), tsa: tsa ?? (await httpTsa(`${choice.url}/api/v1/timestamp`, config)) };
   }
   const { homeCaAuthorities } = await import("../../services/crafting/home-keyless.ts");
   const home = await homeCaAuthorities(config, clockFromEnv(config) ?? systemClock, workflowIdentity(LOCAL_ISSUER, run.organization ?? config.organization, run.project, run.name), LOCAL_ISSUER);
   return { issuer: home.issuer, tsa: tsa ?? home.tsa };
-}
-
-async function controlPlaneLogWriter(config: Config) {
-  const { RemoteClient } = await import("../../remote/http-client.ts");
-  const { controlPlaneLog } = await import("../../remote/tlog-client.ts");
-  return controlPlaneLog(new RemoteClient(config.remote!));
 }
 
 async function httpTsa(url: string, config: Config): Promise<TimestampAuthority> {

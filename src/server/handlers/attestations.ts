@@ -1,6 +1,7 @@
 import { ingestBundle } from "../../services/control/ingest.ts";
 import { addOrgKey, listOrgKeys, removeOrgKey } from "../../services/control/org-keys.ts";
 import type { RequestContext } from "../context.ts";
+import { appendEntry } from "../public/tlog-write.ts";
 import { field, json, numberParam, readBytes, readJsonObject, stringParam } from "../http.ts";
 import type { Route } from "../router.ts";
 import { onlyFields } from "./fields.ts";
@@ -9,12 +10,14 @@ import { onlyFields } from "./fields.ts";
 
 /**
  * `POST /api/v1/attestations`: the body is a signed Sigstore bundle, exactly as `att push --bundle` writes it. It is
- * verified (registered key, statement, open run in the caller's scope, uploaded materials present) and stored;
- * 201 when stored, 200 for an identical re-push.
+ * verified (registered key, statement, open run in the caller's scope, uploaded materials present), logged on the
+ * server's transparency log when it has one (the answer then carries the stored bundle), and stored; 201 when
+ * stored, 200 for an identical re-push.
  */
 async function push(c: RequestContext): Promise<Response> {
   const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
-  const r = await ingestBundle(c.deps, bytes, { scope: c.scope, issuer: c.publicUrl });
+  const log = c.trust.log;
+  const r = await ingestBundle(c.deps, bytes, { scope: c.scope, issuer: c.publicUrl, ...(log && { log: (entry) => appendEntry(log, entry) }) });
   c.audit.target = `run ${r.runId} (${r.project}/${r.workflow}) attestation ${r.digest}`;
   c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
   return json(r.created ? 201 : 200, r);

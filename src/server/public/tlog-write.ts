@@ -6,7 +6,8 @@
 import { X509Certificate } from "node:crypto";
 import { CairnError } from "../../errors.ts";
 import { roleAtLeast } from "../../services/control/roles.ts";
-import { canonicalBody } from "../../tlog/rekor/body.ts";
+import type { LogAppender } from "../../services/tlog/appender.ts";
+import { canonicalBody, type HashedRekord } from "../../tlog/rekor/body.ts";
 import { transparencyLogEntry } from "../../tlog/rekor/entry.ts";
 import { parseCreateEntryRequest } from "../../tlog/rekor/request.ts";
 import { toLoggedEntry } from "../../tlog/rekor/verify.ts";
@@ -39,15 +40,19 @@ export async function createEntry(c: PublicContext): Promise<Response> {
     }
     const req = parseCreateEntryRequest(json);
     if (!principal) requireOwnCertificate(c, req.kind === "hashedrekord" ? [req.verifier] : req.verifiers);
-    const entry = toLoggedEntry(req);
-    const logged = await log.append(canonicalBody(entry));
-    const tle = transparencyLogEntry({ index: logged.index, logId: log.identity.signer.logId, body: logged.body, proof: logged.proof, treeSize: logged.treeSize, rootHash: logged.rootHash, checkpoint: logged.checkpoint });
+    const tle = await appendEntry(log, toLoggedEntry(req));
     return new Response(`${JSON.stringify(tle)}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
   } catch (e) {
     const what = { action: "tlog.append", target: "log entry", ...outcomeOf(e) };
     await c.audit(principal ? tokenEvent(principal, c.app.clock.now(), what) : anonymousEvent(c, what));
     return sigstoreError(e);
   }
+}
+
+/** Appends a verified entry (batched with concurrent ones); its TransparencyLogEntry once the batch committed. */
+export async function appendEntry(log: LogAppender, entry: HashedRekord): Promise<Record<string, unknown>> {
+  const logged = await log.append(canonicalBody(entry));
+  return transparencyLogEntry({ index: logged.index, logId: log.identity.signer.logId, body: logged.body, proof: logged.proof, treeSize: logged.treeSize, rootHash: logged.rootHash, checkpoint: logged.checkpoint });
 }
 
 /** Without a token, the signing certificate must be one this server's CA issued and still valid. */

@@ -1,5 +1,6 @@
 // Verified ingest: what `cairn serve` does with a pushed bundle. Every check passes before anything is stored.
-import { createHash } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
+import { keyId } from "../../signing/keys.ts";
 import { CairnError } from "../../errors.ts";
 import { verifyFailed } from "../../signing/envelope.ts";
 import { parseBundle } from "../../trust/sigstore.ts";
@@ -7,6 +8,7 @@ import { parseJsonObject, verifyBundle, type Signer } from "../../trust/verifier
 import { servedLogRootEntry } from "../tlog/identity.ts";
 import { homeRoots } from "../trust-roots.ts";
 import { checkPushIdentity } from "./push-identity.ts";
+import { envelopeSignature, hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import { recordAttestation, runClosedReason } from "../crafting/record.ts";
@@ -22,11 +24,15 @@ export interface IngestOptions {
   scope?: Scope;
   /** The server's OIDC issuer (its public URL): a certificate-signed push must name the run's workflow under it. */
   issuer?: string;
+  /** The server's transparency log: a bundle without an entry of it is logged, and stored with the entry. */
+  log?: LogSignature;
 }
 
 export interface IngestResult {
-  /** sha256 of the exact bytes received. */
+  /** sha256 of the stored bytes: those received, or with the server's log entry added (then in `bundle`). */
   digest: string;
+  /** The stored bundle (base64) when it differs from the one received: the server logged it. */
+  bundle?: string;
   runId: string;
   workflow: string;
   project: string;
@@ -47,26 +53,32 @@ const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "appli
  */
 export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-  const signed = verifySignature(deps, bytes);
+  const signed = verifySignature(deps, bytes, opts.log === undefined);
   const checked = checkStatement(signed.payloadType, signed.payload);
   const runId = pushedRunId(checked.metadata);
   expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
   const run = findRun(deps, runId, opts);
   const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
+  const again = await loggedRepush(deps, run, bytes, opts);
+  if (again) return { ...result, ...again, created: false };
   assertOpen(run, digest);
   checkPushIdentity(signed.signer, run, deps.config.organization, opts.issuer);
   checkMetadata(deps, checked.metadata, run);
   await assertMaterialsStored(deps, checked, run, opts.scope);
+  const logged = opts.log && !hasLogEntry(bytes) ? await logPushedBundle(bytes, signed.key, opts.log) : undefined;
+  const stored = logged ?? bytes;
+  const storedDigest = logged ? `sha256:${createHash("sha256").update(logged).digest("hex")}` : digest;
+  if (logged) Object.assign(result, { digest: storedDigest, bundle: Buffer.from(logged).toString("base64") });
   try {
-    await store(deps, checked, bytes, run);
+    await store(deps, checked, stored, run);
   } catch (e) {
     // A concurrent push of the same bundle won the transaction: that is the idempotent case, not a failure.
-    if (deps.repo.getRun(runId)?.attestationDigest === digest) return { ...result, created: false };
+    if (deps.repo.getRun(runId)?.attestationDigest === storedDigest) return { ...result, created: false };
     throw e;
   }
   // Stored: from here on a registry failure only warns (push-referrers.ts), as it does for a local push.
-  const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: bytes, now: deps.clock.now().toISOString(), digest });
+  const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: stored, now: deps.clock.now().toISOString(), digest: storedDigest });
   return { ...result, created: true, ...(referrers.length > 0 && { referrers }) };
 }
 
@@ -74,6 +86,8 @@ interface SignedPush {
   payload: Uint8Array;
   payloadType: string;
   signer: Signer;
+  /** The organization key that verified a key-signed bundle. */
+  key?: KeyObject;
 }
 
 /**
@@ -81,16 +95,18 @@ interface SignedPush {
  * unauthenticated) or certificate-signed by a CA of a root the server's home trusts (its own CA and added roots, not
  * the public-good root). Which certificate identities may push to which run is decided by the caller.
  */
-function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
+function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: boolean): SignedPush {
   const bundle = parseBundle(parseJsonObject(bytes, "the pushed bundle"));
   if (!V03_MEDIA_TYPES.includes(bundle.mediaType)) verifyFailed(`bundle media type is ${bundle.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
   if (bundle.content.$case !== "dsseEnvelope") verifyFailed("the pushed bundle holds a message signature, not a DSSE attestation");
   const material = bundle.verificationMaterial.content;
   const roots = homeRoots(deps.config.home, { publicGood: false });
-  // A server with a transparency log takes only pushes on its record: the bundle must carry a verified entry.
-  const requireTlog = servedLogRootEntry(deps.config.home) !== undefined;
+  // A home with a transparency log takes only pushes on its record: an entry the bundle carries is always verified;
+  // without one, the caller must log it (the server does, on push) or the push is refused.
+  const requireTlog = entryRequired && servedLogRootEntry(deps.config.home) !== undefined;
+  const tlogOptional = !entryRequired;
   if (material.$case !== "publicKey") {
-    const v = verifyBundle(bytes, { keys: [], roots, requireTlog });
+    const v = verifyBundle(bytes, { keys: [], roots, requireTlog, tlogOptional });
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
   }
   const hint = material.publicKey.hint;
@@ -98,8 +114,10 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array): SignedPush {
   const hinted = keys.filter((k) => k.keyId === hint);
   const org = deps.config.organization;
   try {
-    const v = verifyBundle(bytes, { keys: (hinted.length > 0 ? hinted : keys).map((k) => k.key), roots, requireTlog });
-    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
+    const candidates = (hinted.length > 0 ? hinted : keys).map((k) => k.key);
+    const v = verifyBundle(bytes, { keys: candidates, roots, requireTlog, tlogOptional });
+    const key = v.signer.kind === "key" ? candidates.find((k) => keyId(k) === (v.signer as { keyId: string }).keyId) : undefined;
+    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, ...(key && { key }) };
   } catch (e) {
     if (!(e instanceof CairnError) || !/^signature mismatch|no public key was given/.test(e.message)) throw e;
   }
@@ -128,6 +146,17 @@ function findRun(deps: ServiceDeps, runId: string, opts: IngestOptions): RunView
     });
   }
   return run;
+}
+
+/**
+ * A re-push of a bundle the server stored with its own log entry added (the client's first push was cut off before
+ * it saved the answer): the same envelope signature is the same push, answered with the stored bundle.
+ */
+async function loggedRepush(deps: ServiceDeps, run: RunView, bytes: Uint8Array, opts: IngestOptions): Promise<{ digest: string; bundle: string } | undefined> {
+  if (!opts.log || !isAttested(run.state) || !run.attestationDigest || hasLogEntry(bytes)) return undefined;
+  const stored = await deps.blobs.read(run.attestationDigest);
+  if (envelopeSignature(stored) !== envelopeSignature(bytes)) return undefined;
+  return { digest: run.attestationDigest, bundle: Buffer.from(stored).toString("base64") };
 }
 
 /** The shared rule of local push: only an initialized run takes an attestation, once. */

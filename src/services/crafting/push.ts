@@ -53,7 +53,8 @@ export interface SignedPush {
 export interface PushTarget {
   /** Before signing: the result of an earlier push of this run that was cut off after storing, or a refusal. */
   before?(state: CraftingState, bundlePath?: string): Promise<PushResult | undefined>;
-  record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[] }>;
+  /** `bundle`: what was stored, when the target changed it (a server adds its transparency-log entry). */
+  record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[]; bundle?: Uint8Array }>;
 }
 
 /**
@@ -94,12 +95,12 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const method = await input.loadSigning(state);
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
-  const bundle = await signStatement(serializeStatement(statement), method);
+  const signedBundle = await signStatement(serializeStatement(statement), method);
+  const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle: signedBundle, now });
+  const bundle = stored?.bundle ?? signedBundle;
   const logIndex = loggedIndex(bundle);
   const signing = input.signing ? { method: input.signing, ...("issuer" in method && { identity: certificateIdentity(bundle) }), ...(logIndex !== undefined && { logIndex }) } : undefined;
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
-
-  const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle, now });
   const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
   await deps.state.remove();

@@ -98,12 +98,18 @@ export class LogAppender {
     try {
       const size = this.repo.size();
       const leaves = unique.map((p) => leafHash(p.body));
-      const base: TileReader = (l, i) => this.repo.tile(l, i);
+      // One read per tile for the whole batch: the appends and every waiter's proof touch the same few tiles.
+      const cache = new Map<string, Uint8Array | undefined>();
+      const base: TileReader = (l, i) => {
+        const k = key(l, i);
+        if (!cache.has(k)) cache.set(k, this.repo.tile(l, i));
+        return cache.get(k);
+      };
       const writes = appendLeaves(size, leaves, base);
       const overlay = new Map(writes.map((w) => [key(w.level, w.index), w.data]));
       const read: TileReader = (l, i) => overlay.get(key(l, i)) ?? base(l, i);
       const newSize = size + unique.length;
-      const { note, root } = this.commit(size, unique, writes, overlay);
+      const { note, root } = this.commit(size, unique, writes, overlay, base);
       for (const p of batch) {
         const index = size + first.get(Buffer.from(p.bodyHash).toString("hex"))!;
         p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, read), checkpoint: note });
@@ -113,9 +119,9 @@ export class LogAppender {
     }
   }
 
-  private commit(size: number, entries: Pending[], writes: TileWrite[], overlay: Map<string, Uint8Array>): { note: string; root: Uint8Array } {
+  private commit(size: number, entries: Pending[], writes: TileWrite[], overlay: Map<string, Uint8Array>, base: TileReader = (l, i) => this.repo.tile(l, i)): { note: string; root: Uint8Array } {
     const newSize = size + entries.length;
-    const root = treeRoot(newSize, (l, i) => overlay.get(key(l, i)) ?? this.repo.tile(l, i));
+    const root = treeRoot(newSize, (l, i) => overlay.get(key(l, i)) ?? base(l, i));
     const note = this.identity.signer.sign(formatCheckpoint({ origin: this.identity.origin, size: newSize, root }));
     const now = this.clock.now().toISOString();
     this.repo.append(size, { bodies: entries.map((p) => p.body), bodyHashes: entries.map((p) => p.bodyHash), tiles: writes, checkpoint: { size: newSize, root, note, createdAt: now } }, now);

@@ -5,7 +5,7 @@
 // origin, so the origin is fixed the first time the log is served and a later server under another hostname refuses
 // to start rather than publish a second identity for the same tree.
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { privateKeyPem, readPrivateKey } from "../../ca/keys.ts";
 import { CairnError } from "../../errors.ts";
@@ -76,13 +76,33 @@ export function servedLogIdentity(home: string, password: string | undefined): L
   return identity(home, meta.origin, meta.baseUrl, meta.createdAt, password);
 }
 
-/** The log's entry of a trusted_root.json (`tlogs[]`), without touching its private key. */
+const rootEntries = new Map<string, { stamp: string; entry: Record<string, unknown> | undefined }>();
+
+/**
+ * The log's entry of a trusted_root.json (`tlogs[]`), without touching its private key; undefined before the log
+ * was first served. Kept while log.json and log.pub are unchanged (a server asks on every push).
+ */
 export function servedLogRootEntry(home: string): Record<string, unknown> | undefined {
-  if (!hasLogKey(home)) return undefined;
-  const meta = readMeta(home);
-  if (!meta.origin || !meta.baseUrl) return undefined;
-  const spki = new Uint8Array(createPublicKey(readFileSync(pubPath(home), "utf8")).export({ type: "spki", format: "der" }));
-  return tlogEntryJson(meta.origin, meta.baseUrl, spki, meta.createdAt);
+  const stamp = [metaPath(home), pubPath(home)].map((p) => {
+    try {
+      const st = statSync(p);
+      return `${st.size}:${st.mtimeMs}`;
+    } catch {
+      return "absent";
+    }
+  }).join("|");
+  const hit = rootEntries.get(home);
+  if (hit && hit.stamp === stamp) return hit.entry;
+  let entry: Record<string, unknown> | undefined;
+  if (hasLogKey(home)) {
+    const meta = readMeta(home);
+    if (meta.origin && meta.baseUrl) {
+      const spki = new Uint8Array(createPublicKey(readFileSync(pubPath(home), "utf8")).export({ type: "spki", format: "der" }));
+      entry = tlogEntryJson(meta.origin, meta.baseUrl, spki, meta.createdAt);
+    }
+  }
+  rootEntries.set(home, { stamp, entry });
+  return entry;
 }
 
 export function tlogEntryJson(origin: string, baseUrl: string, spki: Uint8Array, createdAt: string): Record<string, unknown> {
