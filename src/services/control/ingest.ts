@@ -66,7 +66,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   checkPushIdentity(signed.signer, run, deps.config.organization, opts.issuer);
   checkMetadata(deps, checked.metadata, run);
   await assertMaterialsStored(deps, checked, run, opts.scope);
-  const logged = opts.log && !hasLogEntry(bytes) ? await logPushedBundle(bytes, signed.key, opts.log) : undefined;
+  const logged = opts.log && !hasLogEntry(signed.json) ? await logPushedBundle(signed.json, signed.key, opts.log) : undefined;
   const stored = logged ?? bytes;
   const storedDigest = logged ? `sha256:${createHash("sha256").update(logged).digest("hex")}` : digest;
   if (logged) Object.assign(result, { digest: storedDigest, bundle: Buffer.from(logged).toString("base64") });
@@ -88,6 +88,8 @@ interface SignedPush {
   signer: Signer;
   /** The organization key that verified a key-signed bundle. */
   key?: KeyObject;
+  /** The bundle as parsed (once): the server's log entry is added to it. */
+  json: Record<string, unknown>;
 }
 
 /**
@@ -96,7 +98,8 @@ interface SignedPush {
  * the public-good root). Which certificate identities may push to which run is decided by the caller.
  */
 function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: boolean): SignedPush {
-  const bundle = parseBundle(parseJsonObject(bytes, "the pushed bundle"));
+  const json = parseJsonObject(bytes, "the pushed bundle");
+  const bundle = parseBundle(json);
   if (!V03_MEDIA_TYPES.includes(bundle.mediaType)) verifyFailed(`bundle media type is ${bundle.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
   if (bundle.content.$case !== "dsseEnvelope") verifyFailed("the pushed bundle holds a message signature, not a DSSE attestation");
   const material = bundle.verificationMaterial.content;
@@ -107,7 +110,7 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: bo
   const tlogOptional = !entryRequired;
   if (material.$case !== "publicKey") {
     const v = verifyBundle(bytes, { keys: [], roots, requireTlog, tlogOptional });
-    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer };
+    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, json };
   }
   const hint = material.publicKey.hint;
   const keys = verificationKeys(deps);
@@ -117,7 +120,7 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: bo
     const candidates = (hinted.length > 0 ? hinted : keys).map((k) => k.key);
     const v = verifyBundle(bytes, { keys: candidates, roots, requireTlog, tlogOptional });
     const key = v.signer.kind === "key" ? candidates.find((k) => keyId(k) === (v.signer as { keyId: string }).keyId) : undefined;
-    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, ...(key && { key }) };
+    return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, json, ...(key && { key }) };
   } catch (e) {
     if (!(e instanceof CairnError) || !/^signature mismatch|no public key was given/.test(e.message)) throw e;
   }

@@ -15,8 +15,9 @@ interface BundleJson {
   verificationMaterial: { certificate?: { rawBytes: string }; x509CertificateChain?: { certificates: { rawBytes: string }[] }; tlogEntries?: unknown[] };
 }
 
-export function hasLogEntry(bytes: Uint8Array): boolean {
-  return ((JSON.parse(new TextDecoder().decode(bytes)) as BundleJson).verificationMaterial.tlogEntries ?? []).length > 0;
+export function hasLogEntry(bundle: Record<string, unknown> | Uint8Array): boolean {
+  const b = (bundle instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(bundle)) : bundle) as BundleJson;
+  return (b.verificationMaterial?.tlogEntries ?? []).length > 0;
 }
 
 /** The first envelope signature, for recognising a re-push of a bundle the server stored with its entry added. */
@@ -24,9 +25,9 @@ export function envelopeSignature(bytes: Uint8Array): string | undefined {
   return (JSON.parse(new TextDecoder().decode(bytes)) as Partial<BundleJson>).dsseEnvelope?.signatures[0]?.sig;
 }
 
-/** Logs a verified DSSE bundle; returns the bytes to store: the bundle with the entry in tlogEntries. */
-export async function logPushedBundle(bytes: Uint8Array, key: KeyObject | undefined, log: LogSignature): Promise<Uint8Array> {
-  const b = JSON.parse(new TextDecoder().decode(bytes)) as BundleJson;
+/** Logs a verified DSSE bundle (its parsed JSON, which it extends); returns the bytes to store: the bundle with the entry. */
+export async function logPushedBundle(json: Record<string, unknown>, key: KeyObject | undefined, log: LogSignature): Promise<Uint8Array> {
+  const b = json as unknown as BundleJson;
   const certB64 = b.verificationMaterial.certificate?.rawBytes ?? b.verificationMaterial.x509CertificateChain?.certificates[0]?.rawBytes;
   const certDer = certB64 ? new Uint8Array(Buffer.from(certB64, "base64")) : undefined;
   const publicKey = certDer ? new X509Certificate(Buffer.from(certDer)).publicKey : key!;
