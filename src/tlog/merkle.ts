@@ -16,17 +16,24 @@ function checkSize(n: number, what: string): void {
 }
 
 /** MTH of the first `size` leaves (EMPTY_ROOT for 0). */
-export function treeRoot(size: number, read: TileReader): Uint8Array {
+export function treeRoot(size: number, read: TileReader | TileCache): Uint8Array {
   checkSize(size, "tree size");
-  return size === 0 ? EMPTY_ROOT.slice() : subtreeHash(0, size, new TileCache(read));
+  return size === 0 ? EMPTY_ROOT.slice() : subtreeHash(0, size, cacheOf(read));
 }
 
+/** A reader, or a cache shared by several computations over the same tree size (see TileCache). */
+function cacheOf(read: TileReader | TileCache): TileCache {
+  return read instanceof TileCache ? read : new TileCache(read);
+}
+
+export { TileCache } from "./subtree.ts";
+
 /** RFC 6962 PATH(index, D[0:size]), ordered leaf→root ([] for a tree of one leaf). */
-export function inclusionProof(index: number, size: number, read: TileReader): Uint8Array[] {
+export function inclusionProof(index: number, size: number, read: TileReader | TileCache): Uint8Array[] {
   checkSize(size, "tree size");
   checkSize(index, "leaf index");
   if (index >= size) throw new RangeError(`leaf index ${index} is not in a tree of ${size} leaves`);
-  const tiles = new TileCache(read);
+  const tiles = cacheOf(read);
   const out: Uint8Array[] = [];
   // walk down from the root, then emit siblings bottom-up
   const siblings: [number, number][] = [];

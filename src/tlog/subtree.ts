@@ -6,9 +6,14 @@
 import { hashRun, largestPowerOfTwoBelow, nodeHash } from "./hash.ts";
 import { TILE_HEIGHT, TILE_WIDTH, tileHashes, type TileReader } from "./tiles.ts";
 
-/** Reads each tile at most once per proof (tile reads may hit a database). */
+/**
+ * Reads each tile at most once (tile reads may hit a database) and computes each subtree hash once: one cache
+ * shared by the proofs of a batch of appends makes their common subtrees free after the first.
+ */
 export class TileCache {
   private readonly tiles = new Map<string, Uint8Array>();
+  /** Subtree hashes by `start:end`, valid for as long as the tiles are (one tree size). */
+  readonly subtrees = new Map<string, Uint8Array>();
 
   constructor(private readonly read: TileReader) {}
 
@@ -41,6 +46,15 @@ function exactLog2(n: number): number {
  * the tiles describe.
  */
 export function subtreeHash(start: number, end: number, tiles: TileCache): Uint8Array {
+  const memo = `${start}:${end}`;
+  const known = tiles.subtrees.get(memo);
+  if (known) return known;
+  const h = computeSubtree(start, end, tiles);
+  tiles.subtrees.set(memo, h);
+  return h;
+}
+
+function computeSubtree(start: number, end: number, tiles: TileCache): Uint8Array {
   const n = end - start;
   if (n < 1) throw new RangeError(`empty subtree [${start}, ${end})`);
   const h = exactLog2(n);

@@ -7,7 +7,7 @@ import { CairnError } from "../../errors.ts";
 import type { TileWrite, TlogRepo } from "../../store/tlog-port.ts";
 import { formatCheckpoint, parseCheckpoint } from "../../tlog/checkpoint.ts";
 import { leafHash } from "../../tlog/hash.ts";
-import { inclusionProof, treeRoot } from "../../tlog/merkle.ts";
+import { inclusionProof, TileCache, treeRoot } from "../../tlog/merkle.ts";
 import { appendLeaves, type TileReader } from "../../tlog/tiles.ts";
 import type { Clock } from "../deps.ts";
 import type { LogIdentity } from "./identity.ts";
@@ -54,7 +54,7 @@ export class LogAppender {
     const size = this.repo.size();
     if (!latest) {
       if (size !== 0) throw damaged(`it holds ${size} entries but no checkpoint`);
-      this.commit(0, [], [], new Map());
+      this.commit(0, [], [], () => undefined);
       return;
     }
     const cp = parseCheckpoint(latest.note.slice(0, latest.note.indexOf("\n\n") + 1));
@@ -112,21 +112,22 @@ export class LogAppender {
       };
       const writes = appendLeaves(size, leaves, base);
       const overlay = new Map(writes.map((w) => [key(w.level, w.index), w.data]));
-      const read: TileReader = (l, i) => overlay.get(key(l, i)) ?? base(l, i);
+      // One cache for the new tree: the batch's proofs share their large left subtrees.
+      const tree = new TileCache((l, i) => overlay.get(key(l, i)) ?? base(l, i));
       const newSize = size + unique.length;
-      const { note, root } = this.commit(size, unique, writes, overlay, base);
+      const { note, root } = this.commit(size, unique, writes, tree);
       for (const p of batch) {
         const index = size + first.get(Buffer.from(p.bodyHash).toString("hex"))!;
-        p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, read), checkpoint: note });
+        p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, tree), checkpoint: note });
       }
     } catch (e) {
       for (const p of batch) p.reject(e instanceof CairnError ? e : new CairnError("IO", `the transparency log could not be written: ${(e as Error).message}`));
     }
   }
 
-  private commit(size: number, entries: Pending[], writes: TileWrite[], overlay: Map<string, Uint8Array>, base: TileReader = (l, i) => this.repo.tile(l, i)): { note: string; root: Uint8Array } {
+  private commit(size: number, entries: Pending[], writes: TileWrite[], tree: TileCache | TileReader): { note: string; root: Uint8Array } {
     const newSize = size + entries.length;
-    const root = treeRoot(newSize, (l, i) => overlay.get(key(l, i)) ?? base(l, i));
+    const root = treeRoot(newSize, tree);
     const note = this.identity.signer.sign(formatCheckpoint({ origin: this.identity.origin, size: newSize, root }));
     const now = this.clock.now().toISOString();
     this.repo.append(size, { bodies: entries.map((p) => p.body), bodyHashes: entries.map((p) => p.bodyHash), tiles: writes, checkpoint: { size: newSize, root, note, createdAt: now } }, now);
