@@ -87,7 +87,8 @@ export function addTrustRoot(home: string, cwd: string, name: string, file: stri
 
 export function listTrustRoots(home: string): RootListing[] {
   const out: RootListing[] = [listing(publicGoodRoot(), "embedded (@sigstore/tuf seeds.json)")];
-  if (existsSync(homeCaPath(home))) out.push(listing(readRoot(homeCaPath(home), HOME_CA_NAME), homeCaPath(home)));
+  if (existsSync(homeCaPath(home))) out.push(listing(homeCaRoot(home), homeCaPath(home)));
+  else if (servedLogRootEntry(home)) out.push(listing(homeLogRoot(home), join(home, "log", "log.json")));
   for (const name of addedNames(home)) {
     const path = join(rootsDir(home), `${name}.json`);
     out.push(listing(readRoot(path, name), path));
