@@ -4,11 +4,11 @@ import { isatty } from "node:tty";
 import { resolve } from "node:path";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import { caSource, loadConfig, readEnv, type Config } from "../config.ts";
+import { loadConfig, readEnv, type Config } from "../config.ts";
 import { CairnError } from "../errors.ts";
 import type { LogSource } from "../services/tlog/source.ts";
 import type { NamedRoot } from "../trust/trusted-root.ts";
-import { collect, outputOption, print, type OutputFormat } from "./shared.ts";
+import { collect, outputOption, print, publicControlPlane, type OutputFormat } from "./shared.ts";
 
 type Out = { output: OutputFormat; trustedRoot: string[] };
 
@@ -17,19 +17,11 @@ type Out = { output: OutputFormat; trustedRoot: string[] };
  * (a server's home, running or stopped), with the trusted roots checkpoints are checked against.
  */
 async function withLog<T>(c: Command, trustedRoot: string[], fn: (source: LogSource, roots: NamedRoot[], config: Config) => Promise<T>): Promise<T> {
-  const g = c.optsWithGlobals() as { home?: string; controlPlane?: string; controlPlaneCa?: string };
-  const env = readEnv();
-  const url = g.controlPlane ?? env.CAIRN_CONTROL_PLANE;
-  const config = loadConfig({ ...env, CAIRN_CONTROL_PLANE: undefined, CAIRN_TOKEN: undefined, CAIRN_CONTROL_PLANE_CA: undefined }, { home: g.home }, process.cwd(), isatty(2));
+  const { config, url, tls } = await publicControlPlane(c);
   const { homeRoots, rootFiles } = await import("../services/trust-roots.ts");
   const roots = trustedRoot.length > 0 ? rootFiles(config.cwd, trustedRoot) : homeRoots(config.home, { publicGood: false });
   const { httpSource, storeSource } = await import("../services/tlog/source.ts");
-  if (url) {
-    if (!/^https?:\/\//.test(url)) throw new CairnError("USAGE", `--control-plane ${JSON.stringify(url)} is not an http(s) URL`);
-    const ca = caSource(g.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, config.cwd);
-    const { caPem } = await import("../remote/tls.ts");
-    return fn(httpSource(url, ca ? { ca: caPem(ca) } : {}), roots, config);
-  }
+  if (url) return fn(httpSource(url, tls ?? {}), roots, config);
   if (!existsSync(resolve(config.home, "cairn.db"))) throw new CairnError("NOT_FOUND", `no store at ${config.home}`, { hint: "pass --home (the server's home) or --control-plane URL" });
   const { createAppContext } = await import("../context.ts");
   const app = createAppContext(config);

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { isatty } from "node:tty";
-import { loadConfig, readEnv, type Config } from "../config.ts";
+import { caSource, loadConfig, readEnv, type Config } from "../config.ts";
 import { createAppContext, type AppContext } from "../context.ts";
 import { CairnError } from "../errors.ts";
 import { cliReporter, io } from "../cli/io.ts";
@@ -93,4 +93,21 @@ export function addPageOptions(cmd: Command): Command {
 /** Prints the cursor of the next page (table output) so a person can ask for it. */
 export function printNext(format: OutputFormat, next: string | undefined): void {
   if (format === "table" && next) io.err(`more: --next ${next}`);
+}
+
+/**
+ * For commands that read a control plane's public routes (trusted root, transparency log): no token is needed or
+ * sent, so the global remote settings are not loaded as a session. The local config, and --control-plane URL with
+ * the TLS CA to reach it, when one is given.
+ */
+export async function publicControlPlane(cmd: Command): Promise<{ config: Config; url?: string; tls?: { ca: string } }> {
+  const g = cmd.optsWithGlobals() as { home?: string; controlPlane?: string; controlPlaneCa?: string };
+  const env = readEnv();
+  const url = g.controlPlane ?? env.CAIRN_CONTROL_PLANE;
+  const config = loadConfig({ ...env, CAIRN_CONTROL_PLANE: undefined, CAIRN_TOKEN: undefined, CAIRN_CONTROL_PLANE_CA: undefined }, { home: g.home }, process.cwd(), isatty(2));
+  if (!url) return { config };
+  if (!/^https?:\/\//.test(url)) throw new CairnError("USAGE", `--control-plane ${JSON.stringify(url)} is not an http(s) URL`);
+  const ca = caSource(g.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, config.cwd);
+  const { caPem } = await import("../remote/tls.ts");
+  return { config, url, ...(ca && { tls: { ca: caPem(ca) } }) };
 }

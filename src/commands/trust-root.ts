@@ -1,12 +1,9 @@
 import { Command } from "commander";
-import { isatty } from "node:tty";
 import { resolve } from "node:path";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import { caSource, loadConfig, readEnv } from "../config.ts";
-import { CairnError } from "../errors.ts";
 import type { RootListing } from "../services/trust-roots.ts";
-import { configFor, outputOption, print, refuseRemote, type OutputFormat } from "./shared.ts";
+import { configFor, outputOption, print, publicControlPlane, refuseRemote, type OutputFormat } from "./shared.ts";
 
 type Out = { output: OutputFormat };
 
@@ -52,22 +49,9 @@ export function trustRootCommand(): Command {
     .description("write the home CA's trusted_root.json, or with --control-plane URL a server's (GET /api/v1/trusted-root, no token needed)")
     .option("-o, --output <file>", "write to this file (default: stdout)")
     .action(async (opts: { output?: string }, c: Command) => {
-      const g = c.optsWithGlobals() as { home?: string; controlPlane?: string; controlPlaneCa?: string };
-      // A public route: no token is needed or sent, so the global remote settings are not loaded as a session.
-      const env = readEnv();
-      const url = g.controlPlane ?? env.CAIRN_CONTROL_PLANE;
-      const config = loadConfig({ ...env, CAIRN_CONTROL_PLANE: undefined, CAIRN_TOKEN: undefined, CAIRN_CONTROL_PLANE_CA: undefined }, { home: g.home }, process.cwd(), isatty(2));
+      const { config, url, tls } = await publicControlPlane(c);
       const svc = await import("../services/trust-roots.ts");
-      let text: string;
-      if (url) {
-        if (!/^https?:\/\//.test(url)) throw new CairnError("USAGE", `--control-plane ${JSON.stringify(url)} is not an http(s) URL`);
-        const ca = caSource(g.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, config.cwd);
-        const { caPem } = await import("../remote/tls.ts");
-        const tls = ca ? { ca: caPem(ca) } : undefined;
-        text = await svc.fetchTrustedRoot(url, fetch, tls);
-      } else {
-        text = svc.homeCaTrustedRoot(config.home);
-      }
+      const text = url ? await svc.fetchTrustedRoot(url, fetch, tls) : svc.homeCaTrustedRoot(config.home);
       if (!opts.output) {
         process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
         return;

@@ -15,13 +15,14 @@ export function auditRow(c: RequestContext, route: Route, outcome: { status: num
   const error = "error" in outcome ? outcome.error : undefined;
   const code = error === undefined ? undefined : error instanceof CairnError ? error.code : "INTERNAL";
   if ((READS.has(route.method) || route.safe) && code !== "FORBIDDEN") return undefined;
-  const status = "status" in outcome ? outcome.status : httpStatusFor(error);
-  return tokenEvent(c.principal, c.app.clock.now(), {
-    action: route.action,
-    target: (c.audit.target ?? defaultTarget(route, c.params)).slice(0, 300),
-    outcome: code === undefined ? "ok" : `${status >= 500 ? "error" : "refused"}: ${code}`,
-    status,
-  });
+  const what = "status" in outcome ? { outcome: "ok", status: outcome.status } : errorOutcome(error);
+  return tokenEvent(c.principal, c.app.clock.now(), { action: route.action, target: (c.audit.target ?? defaultTarget(route, c.params)).slice(0, 300), ...what });
+}
+
+/** The outcome of a request that failed: `refused: CODE` (4xx) or `error: CODE` (5xx, the server's own failures). */
+export function errorOutcome(e: unknown): { outcome: string; status: number } {
+  const status = httpStatusFor(e);
+  return { outcome: `${status >= 500 ? "error" : "refused"}: ${e instanceof CairnError ? e.code : "INTERNAL"}`, status };
 }
 
 /** An audit row of what a token did: who (organization, token, role) and when, around what, on what and how. */

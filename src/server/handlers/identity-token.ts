@@ -5,6 +5,7 @@
 import { CairnError } from "../../errors.ts";
 import { mintIdentityToken } from "../../oidc/tokens.ts";
 import { workflowIdentity } from "../../trust/identity.ts";
+import { findWorkflow } from "../../services/control/workflows.ts";
 import type { WorkflowRecord } from "../../store/workflow-port.ts";
 import type { RequestContext } from "../context.ts";
 import { field, json, readJsonObject } from "../http.ts";
@@ -50,14 +51,7 @@ function scopedWorkflow(c: RequestContext, named: string | undefined): WorkflowR
   }
   const slash = named.indexOf("/");
   if (slash <= 0 || slash === named.length - 1) throw new CairnError("USAGE", `workflow ${JSON.stringify(named.slice(0, 200))} is not PROJECT/NAME`, { hint: 'e.g. {"workflow": "app/build"}' });
-  const project = named.slice(0, slash);
-  const name = named.slice(slash + 1);
-  const wf = c.app.workflows.getWorkflow(orgId, project, name);
-  const inScope = wf && (c.scope?.projectId === undefined || wf.projectId === c.scope.projectId) && (c.scope?.workflowId === undefined || wf.id === c.scope.workflowId);
-  if (!wf || !inScope) {
-    throw new CairnError("NOT_FOUND", `workflow ${name} does not exist in project ${project} (organization ${c.principal.orgName})`, { hint: "see `cairn workflow list`" });
-  }
-  return wf;
+  return findWorkflow(c.deps, named.slice(slash + 1), named.slice(0, slash), c.scope);
 }
 
 export const identityTokenRoutes: Route[] = [{ method: "POST", path: "/api/v1/identity-token", need: "attestor", action: "identity-token.create", handler: create }];

@@ -11,10 +11,3 @@ export function sigstoreError(e: unknown): Response {
   const error = ce ? { code: ce.code, message: ce.message, ...(ce.hint !== undefined && { hint: ce.hint }) } : { code: "INTERNAL", message };
   return new Response(`${JSON.stringify({ code: status, message, error })}\n`, { status, headers: { "Content-Type": "application/json" } });
 }
-
-/** `outcome` of an audit row for an error: `refused: CODE`, `error: CODE` for the server's own failures. */
-export function outcomeOf(e: unknown): { outcome: string; status: number } {
-  const status = httpStatusFor(e);
-  const code = e instanceof CairnError ? e.code : "INTERNAL";
-  return { outcome: `${status >= 500 ? "error" : "refused"}: ${code}`, status };
-}

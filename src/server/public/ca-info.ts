@@ -7,12 +7,11 @@ import type { PublicContext } from "../public-routes.ts";
 import { sigstoreError } from "./answer.ts";
 
 const noCa = () => new CairnError("NOT_CONFIGURED", "this server has no certificate authority", { hint: "on the server: `cairn ca init` (or `cairn ca import`), then restart `cairn serve`" });
-const pem = (der: Uint8Array) => `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString("base64").replace(/.{64}/g, "$&\n").replace(/\n$/, "")}\n-----END CERTIFICATE-----\n`;
 
 export function trustBundle(c: PublicContext): Response {
   const ca = c.trust.ca;
   if (!ca) return sigstoreError(noCa());
-  return json(200, { chains: [{ certificates: ca.caChainDer.map(pem) }] });
+  return json(200, { chains: [{ certificates: ca.caChainPem }] });
 }
 
 /** Which OIDC issuers this CA takes (Fulcio's configuration): its own, and each registered CI issuer. */

@@ -4,6 +4,7 @@ import { CairnError } from "../../errors.ts";
 import { ciCertIdentity } from "../../oidc/ci-identity.ts";
 import { verifyIdentityToken } from "../../oidc/verify.ts";
 import { roleAtLeast, isRole } from "../../services/control/roles.ts";
+import { inScope } from "../../services/control/workflows.ts";
 import { workflowIdentity, type VerifiedIdentity } from "../../trust/identity.ts";
 import type { PublicContext } from "../public-routes.ts";
 
@@ -55,7 +56,7 @@ export function assertStillAllowed(c: PublicContext, who: VerifiedIdentity): voi
   if (t.expiresAt !== null && t.expiresAt <= c.app.clock.now().toISOString()) throw refused(`stands for API token ${t.name}, which expired at ${t.expiresAt}`);
   if (!isRole(t.role) || !roleAtLeast(t.role, "attestor")) throw refused(`stands for API token ${t.name}, whose role ${t.role} may not sign`);
   const wf = c.app.workflows.getWorkflow(id.orgId, id.project, id.workflow);
-  if (!wf || (t.projectId !== null && wf.projectId !== t.projectId) || (t.workflowId !== null && wf.id !== t.workflowId)) {
+  if (!wf || !inScope(wf, { ...(t.projectId !== null && { projectId: t.projectId }), ...(t.workflowId !== null && { workflowId: t.workflowId }) })) {
     throw refused(`names workflow ${id.project}/${id.workflow}, which does not exist in the API token's scope`);
   }
 }

@@ -8,7 +8,8 @@ import type { VerifiedIdentity } from "../../trust/identity.ts";
 import { readBytes } from "../http.ts";
 import { assertStillAllowed, verifiedIdentity } from "./identity.ts";
 import { anonymousEvent, type PublicContext } from "../public-routes.ts";
-import { outcomeOf, sigstoreError } from "./answer.ts";
+import { errorOutcome } from "../audit-log.ts";
+import { sigstoreError } from "./answer.ts";
 
 /** A signing-cert request is a token and a key: a few KiB. */
 export const MAX_SIGNING_CERT_REQUEST = 64 * 1024;
@@ -38,11 +39,12 @@ export async function signingCert(c: PublicContext): Promise<Response> {
     return new Response(`${JSON.stringify(signingCertResponse(issued.chainPem))}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
   } catch (e) {
     const target = who ? `certificate for ${who.cert.san.value}`.slice(0, 300) : "certificate";
-    await c.audit(event(c, who, { action: "certificate.issue", target, ...outcomeOf(e) }));
+    await c.audit(event(c, who, { action: "certificate.issue", target, ...errorOutcome(e) }));
     return sigstoreError(e);
   }
 }
 
+/** The OIDC token in `Authorization: Bearer` (what sigstore-go sends); auth.ts's bearerToken speaks of API tokens. */
 function bearer(req: Request): string | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get("authorization") ?? "");
   return m?.[1];

@@ -6,7 +6,8 @@ import { CairnError } from "../../errors.ts";
 import { MAX_TIMESTAMP_REQUEST_BYTES, parseTimestampRequest } from "../../tsa/request.ts";
 import { readBytes } from "../http.ts";
 import { anonymousEvent, type PublicContext } from "../public-routes.ts";
-import { outcomeOf, sigstoreError } from "./answer.ts";
+import { errorOutcome } from "../audit-log.ts";
+import { sigstoreError } from "./answer.ts";
 
 const noTsa = () => new CairnError("NOT_CONFIGURED", "this server has no timestamp authority", { hint: "on the server: `cairn ca init` creates one with the CA; then restart `cairn serve`" });
 
@@ -19,7 +20,7 @@ export async function timestamp(c: PublicContext): Promise<Response> {
     const reply = await tsa.respond(req, c.app.clock.now());
     return new Response(reply, { status: 200, headers: { "Content-Type": "application/timestamp-reply" } });
   } catch (e) {
-    await c.audit(anonymousEvent(c, { action: "timestamp.create", target: "timestamp", ...outcomeOf(e) }));
+    await c.audit(anonymousEvent(c, { action: "timestamp.create", target: "timestamp", ...errorOutcome(e) }));
     return sigstoreError(e);
   }
 }

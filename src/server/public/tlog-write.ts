@@ -13,11 +13,11 @@ import { parseCreateEntryRequest } from "../../tlog/rekor/request.ts";
 import { toLoggedEntry } from "../../tlog/rekor/verify.ts";
 import type { Verifier } from "../../tlog/rekor/request.ts";
 import { authenticate, bearerToken } from "../auth.ts";
-import { tokenEvent } from "../audit-log.ts";
 import { readBytes } from "../http.ts";
 import { anonymousEvent, type PublicContext } from "../public-routes.ts";
 import type { Principal } from "../web-seam.ts";
-import { outcomeOf, sigstoreError } from "./answer.ts";
+import { errorOutcome, tokenEvent } from "../audit-log.ts";
+import { sigstoreError } from "./answer.ts";
 
 /** Rekor v2's request limit. */
 export const MAX_LOG_REQUEST = 4 * 1024 * 1024;
@@ -43,7 +43,7 @@ export async function createEntry(c: PublicContext): Promise<Response> {
     const tle = await appendEntry(log, toLoggedEntry(req));
     return new Response(`${JSON.stringify(tle)}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
   } catch (e) {
-    const what = { action: "tlog.append", target: "log entry", ...outcomeOf(e) };
+    const what = { action: "tlog.append", target: "log entry", ...errorOutcome(e) };
     await c.audit(principal ? tokenEvent(principal, c.app.clock.now(), what) : anonymousEvent(c, what));
     return sigstoreError(e);
   }

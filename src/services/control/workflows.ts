@@ -205,7 +205,8 @@ export function findWorkflow(deps: ServiceDeps, name: string, project: string, s
   return wf;
 }
 
-function inScope(wf: WorkflowRecord, scope: Scope | undefined): boolean {
+/** Whether a workflow lies inside an API token's project/workflow scope (no scope: the whole organization). */
+export function inScope(wf: { id: string; projectId: string }, scope: Scope | undefined): boolean {
   if (scope?.projectId !== undefined && wf.projectId !== scope.projectId) return false;
   return scope?.workflowId === undefined || wf.id === scope.workflowId;
 }

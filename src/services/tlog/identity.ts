@@ -9,7 +9,7 @@ import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { privateKeyPem, readPrivateKey } from "../../ca/keys.ts";
 import { CairnError } from "../../errors.ts";
-import { noteSigner, type NoteSigner } from "../../tlog/note.ts";
+import { noteSigner, noteVerifier, type NoteSigner } from "../../tlog/note.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 
 export const logDir = (home: string) => join(home, "log");
@@ -106,8 +106,7 @@ export function servedLogRootEntry(home: string): Record<string, unknown> | unde
 }
 
 export function tlogEntryJson(origin: string, baseUrl: string, spki: Uint8Array, createdAt: string): Record<string, unknown> {
-  const raw = spki.subarray(spki.length - 32);
-  const logId = new Bun.CryptoHasher("sha256").update(Buffer.concat([Buffer.from(`${origin}\n`), Buffer.from([1]), raw])).digest();
+  const { logId } = noteVerifier(origin, createPublicKey({ key: Buffer.from(spki), format: "der", type: "spki" }));
   return {
     baseUrl,
     hashAlgorithm: "SHA2_256",
