@@ -2,12 +2,12 @@
 // its TSA (`cairn ca init|import`; absent until then, and their routes answer NOT_CONFIGURED) and the OIDC issuer of
 // identity tokens (its key is created on first start). Registered CI issuers are re-read when their file changes,
 // so `cairn ca oidc add` takes effect without a restart.
-import { statSync } from "node:fs";
 import { join } from "node:path";
 import { loadCa, type LoadedCa } from "../ca/load.ts";
 import { listExternalIssuers, type ExternalIssuer } from "../oidc/issuers.ts";
 import { loadOrCreateOidcKey, type OidcKey } from "../oidc/signing-key.ts";
 import type { ServiceDeps } from "../services/deps.ts";
+import { fileStamp } from "../services/file-stamp.ts";
 import { LogAppender } from "../services/tlog/appender.ts";
 import { hasLogKey, initLogKey, serveLogIdentity } from "../services/tlog/identity.ts";
 import { createTimestamper, type Timestamper } from "../tsa/respond.ts";
@@ -54,13 +54,7 @@ function cachedIssuers(home: string): () => ExternalIssuer[] {
   let seen = "";
   let issuers: ExternalIssuer[] = [];
   return () => {
-    let stamp = "absent";
-    try {
-      const s = statSync(file);
-      stamp = `${s.size}:${s.mtimeMs}`;
-    } catch {
-      stamp = "absent";
-    }
+    const stamp = fileStamp(file);
     if (stamp !== seen) {
       issuers = stamp === "absent" ? [] : listExternalIssuers(home);
       seen = stamp;

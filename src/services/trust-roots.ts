@@ -1,12 +1,13 @@
 // The trusted roots of a home: the Sigstore public-good root shipped in the binary, the home's own CA
 // (`<home>/ca/trusted_root.json`, written by `cairn ca init|import`), and those added with `cairn trust-root add`
 // (`<home>/trust-roots/<NAME>.json`). Also --trusted-root files, and `trust-root export`.
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { publicGoodRoot, PUBLIC_GOOD_NAME } from "../trust/public-good.ts";
 import { parseTrustedRoot, summarizeRoot, type NamedRoot, type RootSummary } from "../trust/trusted-root.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
+import { fileStamp } from "./file-stamp.ts";
 import { servedLogRootEntry } from "./tlog/identity.ts";
 
 /** The name under which the home's own CA is trusted. */
@@ -155,18 +156,13 @@ function checkName(name: string): void {
   }
 }
 
-/** A root file, parsed and checked now (a broken file is named, not a failure deep in a verification). */
 /** Parsed roots by path, kept while the file's size and mtime stay the same (a server reads them on every push). */
 const parsed = new Map<string, { stamp: string; root: NamedRoot }>();
 
+/** A root file, parsed and checked now (a broken file is named, not a failure deep in a verification). */
 function readRoot(path: string, name: string, what = path): NamedRoot {
-  let stamp: string | undefined;
-  try {
-    const st = statSync(path);
-    stamp = `${st.size}:${st.mtimeMs}:${name}`;
-  } catch {
-    stamp = undefined;
-  }
+  const file = fileStamp(path);
+  const stamp = file === "absent" ? undefined : `${file}:${name}`;
   const hit = stamp && parsed.get(path);
   if (hit && hit.stamp === stamp) return hit.root;
   const json = parseJson(readBytes(path, what), what);

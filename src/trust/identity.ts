@@ -1,6 +1,7 @@
 // What a certificate says about its subject, and what an OIDC ID token verified into. Shared by the CA (which issues
 // from a VerifiedIdentity), the OIDC issuer/verifier (which produces one) and the verifier (which reads CertIdentity
 // back out of a leaf certificate).
+import { X509Certificate } from "node:crypto";
 
 /** Fulcio's OID arc for certificate extensions: 1.3.6.1.4.1.57264.1.<n>. */
 export const FULCIO_OID_ARC = "1.3.6.1.4.1.57264.1";
@@ -44,4 +45,9 @@ export interface VerifiedIdentity {
 /** The certificate identity (SAN URI, and OIDC `sub`) of a cairn workflow: `<issuer>/orgs/<org>/workflows/<project>/<name>`. */
 export function workflowIdentity(issuer: string, org: string, project: string, workflow: string): string {
   return `${issuer}/orgs/${encodeURIComponent(org)}/workflows/${encodeURIComponent(project)}/${encodeURIComponent(workflow)}`;
+}
+
+/** The identity a leaf certificate names: its one SAN without the `URI:`/`email:` prefix; undefined when it has none. */
+export function certificateSan(der: Uint8Array): string | undefined {
+  return (new X509Certificate(der).subjectAltName ?? "").replace(/^(URI|email):/, "") || undefined;
 }

@@ -60,7 +60,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   const run = findRun(deps, runId, opts);
   const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
-  const again = await loggedRepush(deps, run, bytes, opts);
+  const again = await loggedRepush(deps, run, signed.json, opts);
   if (again) return { ...result, ...again, created: false };
   assertOpen(run, digest);
   checkPushIdentity(signed.signer, run, deps.config.organization, opts.issuer);
@@ -68,18 +68,17 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   await assertMaterialsStored(deps, checked, run, opts.scope);
   const logged = opts.log && !hasLogEntry(signed.json) ? await logPushedBundle(signed.json, signed.key, opts.log) : undefined;
   const stored = logged ?? bytes;
-  const storedDigest = logged ? `sha256:${createHash("sha256").update(logged).digest("hex")}` : digest;
-  if (logged) Object.assign(result, { digest: storedDigest, bundle: Buffer.from(logged).toString("base64") });
+  const answer = logged ? { ...result, digest: `sha256:${createHash("sha256").update(logged).digest("hex")}`, bundle: Buffer.from(logged).toString("base64") } : result;
   try {
     await store(deps, checked, stored, run);
   } catch (e) {
     // A concurrent push of the same bundle won the transaction: that is the idempotent case, not a failure.
-    if (deps.repo.getRun(runId)?.attestationDigest === storedDigest) return { ...result, created: false };
+    if (deps.repo.getRun(runId)?.attestationDigest === answer.digest) return { ...answer, created: false };
     throw e;
   }
   // Stored: from here on a registry failure only warns (push-referrers.ts), as it does for a local push.
-  const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: stored, now: deps.clock.now().toISOString(), digest: storedDigest });
-  return { ...result, created: true, ...(referrers.length > 0 && { referrers }) };
+  const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: stored, now: deps.clock.now().toISOString(), digest: answer.digest });
+  return { ...answer, created: true, ...(referrers.length > 0 && { referrers }) };
 }
 
 interface SignedPush {
@@ -119,7 +118,8 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: bo
   try {
     const candidates = (hinted.length > 0 ? hinted : keys).map((k) => k.key);
     const v = verifyBundle(bytes, { keys: candidates, roots, requireTlog, tlogOptional });
-    const key = v.signer.kind === "key" ? candidates.find((k) => keyId(k) === (v.signer as { keyId: string }).keyId) : undefined;
+    const signerKey = v.signer.kind === "key" ? v.signer.keyId : undefined;
+    const key = signerKey ? candidates.find((k) => keyId(k) === signerKey) : undefined;
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, json, ...(key && { key }) };
   } catch (e) {
     if (!(e instanceof CairnError) || !/^signature mismatch|no public key was given/.test(e.message)) throw e;
@@ -155,10 +155,10 @@ function findRun(deps: ServiceDeps, runId: string, opts: IngestOptions): RunView
  * A re-push of a bundle the server stored with its own log entry added (the client's first push was cut off before
  * it saved the answer): the same envelope signature is the same push, answered with the stored bundle.
  */
-async function loggedRepush(deps: ServiceDeps, run: RunView, bytes: Uint8Array, opts: IngestOptions): Promise<{ digest: string; bundle: string } | undefined> {
-  if (!opts.log || !isAttested(run.state) || !run.attestationDigest || hasLogEntry(bytes)) return undefined;
+async function loggedRepush(deps: ServiceDeps, run: RunView, pushed: Record<string, unknown>, opts: IngestOptions): Promise<{ digest: string; bundle: string } | undefined> {
+  if (!opts.log || !isAttested(run.state) || !run.attestationDigest || hasLogEntry(pushed)) return undefined;
   const stored = await deps.blobs.read(run.attestationDigest);
-  if (envelopeSignature(stored) !== envelopeSignature(bytes)) return undefined;
+  if (envelopeSignature(JSON.parse(new TextDecoder().decode(stored))) !== envelopeSignature(pushed)) return undefined;
   return { digest: run.attestationDigest, bundle: Buffer.from(stored).toString("base64") };
 }
 

@@ -15,14 +15,14 @@ interface BundleJson {
   verificationMaterial: { certificate?: { rawBytes: string }; x509CertificateChain?: { certificates: { rawBytes: string }[] }; tlogEntries?: unknown[] };
 }
 
-export function hasLogEntry(bundle: Record<string, unknown> | Uint8Array): boolean {
-  const b = (bundle instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(bundle)) : bundle) as BundleJson;
-  return (b.verificationMaterial?.tlogEntries ?? []).length > 0;
+/** Whether a (parsed) bundle carries a transparency-log entry. */
+export function hasLogEntry(bundle: Record<string, unknown>): boolean {
+  return ((bundle as Partial<BundleJson>).verificationMaterial?.tlogEntries ?? []).length > 0;
 }
 
-/** The first envelope signature, for recognising a re-push of a bundle the server stored with its entry added. */
-export function envelopeSignature(bytes: Uint8Array): string | undefined {
-  return (JSON.parse(new TextDecoder().decode(bytes)) as Partial<BundleJson>).dsseEnvelope?.signatures[0]?.sig;
+/** The first envelope signature of a (parsed) bundle, to recognise a re-push of one stored with its entry added. */
+export function envelopeSignature(bundle: Record<string, unknown>): string | undefined {
+  return (bundle as Partial<BundleJson>).dsseEnvelope?.signatures[0]?.sig;
 }
 
 /** Logs a verified DSSE bundle (its parsed JSON, which it extends); returns the bytes to store: the bundle with the entry. */

@@ -1,5 +1,5 @@
-import { X509Certificate } from "node:crypto";
 import type { SigningMethod } from "../../signing/sign.ts";
+import { certificateSan } from "../../trust/identity.ts";
 import { CairnError } from "../../errors.ts";
 import { buildStatement, serializeStatement, type RenderOptions, type Statement } from "../../crafter/statement.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
@@ -98,8 +98,7 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const signedBundle = await signStatement(serializeStatement(statement), method);
   const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle: signedBundle, now });
   const bundle = stored?.bundle ?? signedBundle;
-  const logIndex = loggedIndex(bundle);
-  const signing = input.signing ? { method: input.signing, ...("issuer" in method && { identity: certificateIdentity(bundle) }), ...(logIndex !== undefined && { logIndex }) } : undefined;
+  const signing = input.signing ? { method: input.signing, ...signedFacts(bundle) } : undefined;
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
   const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
@@ -109,20 +108,13 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   return result;
 }
 
-/** The index of the bundle's transparency-log entry, when it was logged. */
-function loggedIndex(bundle: Uint8Array): number | undefined {
-  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { tlogEntries?: { logIndex?: string }[] } };
-  const index = b.verificationMaterial?.tlogEntries?.[0]?.logIndex;
-  return index === undefined ? undefined : Number(index);
-}
-
-/** The SAN of a keyless bundle's leaf certificate. */
-function certificateIdentity(bundle: Uint8Array): string | undefined {
-  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { certificate?: { rawBytes?: string } } };
+/** What the signed bundle says of its signing: the identity its certificate names (keyless), its log index. */
+function signedFacts(bundle: Uint8Array): { identity?: string; logIndex?: number } {
+  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { certificate?: { rawBytes?: string }; tlogEntries?: { logIndex?: string }[] } };
   const raw = b.verificationMaterial?.certificate?.rawBytes;
-  if (!raw) return undefined;
-  const san = new X509Certificate(Buffer.from(raw, "base64")).subjectAltName ?? "";
-  return san.replace(/^(URI|email):/, "") || undefined;
+  const identity = raw ? certificateSan(Buffer.from(raw, "base64")) : undefined;
+  const index = b.verificationMaterial?.tlogEntries?.[0]?.logIndex;
+  return { ...(identity && { identity }), ...(index !== undefined && { logIndex: Number(index) }) };
 }
 
 /** The statement with the attestation policies' verdicts: they run on the statement rendered without them. */

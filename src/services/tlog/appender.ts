@@ -93,13 +93,14 @@ export class LogAppender {
     this.scheduled = false;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
-    // Identical bodies inside one batch are one entry.
+    // Identical bodies inside one batch are one entry: slot[i] is batch[i]'s position among the unique ones.
     const first = new Map<string, number>();
     const unique: Pending[] = [];
-    for (const p of batch) {
+    const slot = batch.map((p) => {
       const h = Buffer.from(p.bodyHash).toString("hex");
       if (!first.has(h)) first.set(h, unique.push(p) - 1);
-    }
+      return first.get(h)!;
+    });
     try {
       const size = this.repo.size();
       const leaves = unique.map((p) => leafHash(p.body));
@@ -116,8 +117,8 @@ export class LogAppender {
       const tree = new TileCache((l, i) => overlay.get(key(l, i)) ?? base(l, i));
       const newSize = size + unique.length;
       const { note, root } = this.commit(size, unique, writes, tree);
-      for (const p of batch) {
-        const index = size + first.get(Buffer.from(p.bodyHash).toString("hex"))!;
+      for (const [i, p] of batch.entries()) {
+        const index = size + slot[i]!;
         p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, tree), checkpoint: note });
       }
     } catch (e) {

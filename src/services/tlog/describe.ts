@@ -1,7 +1,8 @@
 // One line per log entry for monitors and `log prove`: who signed what. The entry is a hashedrekord: its verifier
 // is a certificate (the identity it names) or a public key (its SHA-256).
-import { createHash, X509Certificate } from "node:crypto";
-import type { HashedRekord } from "../../tlog/rekor/body.ts";
+import { createHash } from "node:crypto";
+import { parseBody, type HashedRekord } from "../../tlog/rekor/body.ts";
+import { certificateSan } from "../../trust/identity.ts";
 
 export interface EntrySummary {
   index: number;
@@ -12,10 +13,10 @@ export interface EntrySummary {
   digest: string;
 }
 
-export function describeEntry(index: number, body: Uint8Array, parse: (b: Uint8Array) => HashedRekord): EntrySummary {
+export function describeEntry(index: number, body: Uint8Array): EntrySummary {
   let h: HashedRekord;
   try {
-    h = parse(body);
+    h = parseBody(body);
   } catch {
     return { index, kind: "unknown", signer: "(unreadable body)", digest: "" };
   }
@@ -23,7 +24,7 @@ export function describeEntry(index: number, body: Uint8Array, parse: (b: Uint8A
   if (h.verifier.x509Certificate) {
     let san = "(unreadable certificate)";
     try {
-      san = (new X509Certificate(h.verifier.x509Certificate).subjectAltName ?? "(no SAN)").replace(/^(URI|email):/, "");
+      san = certificateSan(h.verifier.x509Certificate) ?? "(no SAN)";
     } catch {
       // kept as unreadable
     }

@@ -5,12 +5,13 @@
 // origin, so the origin is fixed the first time the log is served and a later server under another hostname refuses
 // to start rather than publish a second identity for the same tree.
 import { createPublicKey, generateKeyPairSync, type KeyObject } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { privateKeyPem, readPrivateKey } from "../../ca/keys.ts";
 import { CairnError } from "../../errors.ts";
 import { noteSigner, noteVerifier, type NoteSigner } from "../../tlog/note.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
+import { fileStamp } from "../file-stamp.ts";
 
 export const logDir = (home: string) => join(home, "log");
 const keyPath = (home: string) => join(logDir(home), "log.key");
@@ -83,14 +84,7 @@ const rootEntries = new Map<string, { stamp: string; entry: Record<string, unkno
  * was first served. Kept while log.json and log.pub are unchanged (a server asks on every push).
  */
 export function servedLogRootEntry(home: string): Record<string, unknown> | undefined {
-  const stamp = [metaPath(home), pubPath(home)].map((p) => {
-    try {
-      const st = statSync(p);
-      return `${st.size}:${st.mtimeMs}`;
-    } catch {
-      return "absent";
-    }
-  }).join("|");
+  const stamp = fileStamp(metaPath(home), pubPath(home));
   const hit = rootEntries.get(home);
   if (hit && hit.stamp === stamp) return hit.entry;
   let entry: Record<string, unknown> | undefined;

@@ -6,7 +6,6 @@
 import { CairnError } from "../../errors.ts";
 import { bytesEqual, leafHash } from "../../tlog/hash.ts";
 import { CompactRange } from "../../tlog/merkle.ts";
-import { parseBody } from "../../tlog/rekor/body.ts";
 import type { NamedRoot } from "../../trust/trusted-root.ts";
 import { describeEntry, type EntrySummary } from "./describe.ts";
 import type { LogSource } from "./source.ts";
@@ -65,7 +64,7 @@ export async function monitorLog(source: LogSource, previous: MonitorState | und
       if (range.size === oldSize && previous && b64(range.root()) !== previous.root) {
         throw fail(`the first ${oldSize} entries no longer hash to the checkpoint verified at ${previous.verifiedAt}: the log forked or was rewritten at or before index ${oldSize - 1}`, { firstBadIndex: oldSize - 1 });
       }
-      if (i >= oldSize) appended.push(describeEntry(i, body, parseBody));
+      if (i >= oldSize) appended.push(describeEntry(i, body));
     }
   }
   if (!bytesEqual(range.root(), cp.root)) throw fail(`the ${cp.size} entries do not hash to the checkpoint's root: the tiles were altered`);

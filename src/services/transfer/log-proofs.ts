@@ -34,8 +34,10 @@ const refuse = (why: string, hint?: string): never => {
   throw new CairnError("VERIFY_FAILED", `${LOG_ENTRY}: ${why}`, { hint: hint ?? "the export was altered, or its log is not the one you trust; nothing was imported" });
 };
 
+type BundleJson = { verificationMaterial?: { tlogEntries?: { canonicalizedBody?: string }[] } };
+
 function entryBody(bundle: Uint8Array): Uint8Array | undefined {
-  const b = JSON.parse(new TextDecoder().decode(bundle)) as { verificationMaterial?: { tlogEntries?: { canonicalizedBody?: string }[] } };
+  const b = JSON.parse(new TextDecoder().decode(bundle)) as BundleJson;
   const body = b.verificationMaterial?.tlogEntries?.[0]?.canonicalizedBody;
   return body ? new Uint8Array(Buffer.from(body, "base64")) : undefined;
 }
@@ -67,11 +69,11 @@ export function verifyLogProofs(bytes: Uint8Array, bundles: Map<string, Uint8Arr
   const cp = verifyCheckpoint(doc.checkpoint, logKeyFromRoots(claimedOrigin(doc.checkpoint), roots), `${LOG_ENTRY}'s checkpoint`);
   for (const [i, p] of doc.proofs.entries()) {
     const bundle = bundles.get(p.attestation) ?? refuse(`proofs[${i}] names attestation ${String(p.attestation).slice(0, 80)}, which the export does not hold`);
-    const body = entryBody(bundle) ?? refuse(`proofs[${i}]: attestation ${p.attestation} carries no log entry`);
-    const entry = parseTransparencyLogEntry(JSON.parse(new TextDecoder().decode(bundle)).verificationMaterial.tlogEntries[0]);
+    const tle = (JSON.parse(new TextDecoder().decode(bundle)) as BundleJson).verificationMaterial?.tlogEntries?.[0] ?? refuse(`proofs[${i}]: attestation ${p.attestation} carries no log entry`);
+    const entry = parseTransparencyLogEntry(tle);
     if (!Number.isSafeInteger(p.index) || p.index !== entry.index || !Array.isArray(p.hashes)) refuse(`proofs[${i}] is not the proof of the bundle's entry ${entry.index}`);
     const hashes = p.hashes.map((h) => new Uint8Array(Buffer.from(String(h), "base64")));
-    if (!verifyInclusion(p.index, cp.size, leafHash(body), hashes, cp.root)) refuse(`attestation ${p.attestation}'s log entry ${p.index} is not in the tree of the export's checkpoint (${cp.size} entries)`);
+    if (!verifyInclusion(p.index, cp.size, leafHash(entry.body), hashes, cp.root)) refuse(`attestation ${p.attestation}'s log entry ${p.index} is not in the tree of the export's checkpoint (${cp.size} entries)`);
   }
   return cp;
 }
