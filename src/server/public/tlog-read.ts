@@ -7,7 +7,7 @@ import { sigstoreError } from "./answer.ts";
 
 const FULL = 256;
 const IMMUTABLE = { "Content-Type": "application/octet-stream", "Cache-Control": "public, max-age=31536000, immutable" };
-const noLog = () => new CairnError("NOT_CONFIGURED", "this server keeps no transparency log", { hint: "on the server: `cairn ca init` (or `cairn log init`), then restart `cairn serve`" });
+export const noLog = () => new CairnError("NOT_CONFIGURED", "this server keeps no transparency log", { hint: "on the server: `cairn ca init` (or `cairn log init`), then restart `cairn serve`" });
 const noTile = (path: string) => new CairnError("NOT_FOUND", `no tile ${path.slice(0, 200)}`, { hint: "tiles exist up to the current checkpoint's size (GET /api/v1/log/checkpoint); see C2SP tlog-tiles for the paths" });
 
 export function checkpoint(c: PublicContext): Response {

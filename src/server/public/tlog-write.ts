@@ -18,6 +18,7 @@ import { anonymousEvent, type PublicContext } from "../public-routes.ts";
 import type { Principal } from "../web-seam.ts";
 import { errorOutcome, tokenEvent } from "../audit-log.ts";
 import { sigstoreError } from "./answer.ts";
+import { noLog } from "./tlog-read.ts";
 
 /** Rekor v2's request limit. */
 export const MAX_LOG_REQUEST = 4 * 1024 * 1024;
@@ -25,7 +26,7 @@ export const MAX_LOG_REQUEST = 4 * 1024 * 1024;
 export async function createEntry(c: PublicContext): Promise<Response> {
   const log = c.trust.log;
   // Not a refusal: clients ask, and push unlogged to a server that keeps no log (it then requires none).
-  if (!log) return sigstoreError(new CairnError("NOT_CONFIGURED", "this server keeps no transparency log", { hint: "on the server: `cairn ca init` (or `cairn log init`), then restart `cairn serve`" }));
+  if (!log) return sigstoreError(noLog());
   let principal: Principal | undefined;
   try {
     principal = c.req.headers.has("authorization") ? authenticate(c.app, bearerToken(c.req)) : undefined;
