@@ -14,7 +14,8 @@ import { BUILTIN_PREFIX, builtinNames } from "../crafter/policy/library.ts";
 import { didYouMean } from "../crafter/contract/suggest.ts";
 import type { VerificationPolicySpec } from "../slsa/verification-policy.ts";
 import { compileFull } from "../trust/policy.ts";
-import { matchesImage, parseImagePattern, type ImagePattern } from "./exempt.ts";
+import { matchesImage, parseImagePattern } from "./exempt.ts";
+import { NAMESPACE_NAME } from "./review.ts";
 
 export interface AdmissionConfig {
   /** Namespace name → its policy. */
@@ -33,7 +34,6 @@ const POLICY_KEYS = [
 ] as const;
 const STRING_KEYS = ["sourceRef", "certificateIdentity", "certificateOidcIssuer"] as const;
 const REGEXP_KEYS = [["certificateIdentity", "certificateIdentityRegexp"], ["certificateOidcIssuer", "certificateOidcIssuerRegexp"]] as const;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MAX_ENTRIES = 1000;
 
 /** Parses the configuration; `source` (the file's path) starts every error message. */
@@ -61,7 +61,10 @@ export function policyForNamespace(c: AdmissionConfig, ns: string): Verification
 
 /** Whether an image (as written in the Pod spec) matches one of exemptImages. */
 export function isExempt(c: AdmissionConfig, image: string): boolean {
-  return c.exemptImages.some((s) => matchesImage(parseImagePattern(s) as ImagePattern, image));
+  return c.exemptImages.some((s) => {
+    const p = parseImagePattern(s);
+    return typeof p !== "string" && matchesImage(p, image);
+  });
 }
 
 function readNamespaces(r: Reader, v: Value, config: AdmissionConfig): void {
@@ -70,7 +73,7 @@ function readNamespaces(r: Reader, v: Value, config: AdmissionConfig): void {
   if (v.size > MAX_ENTRIES) return r.add(["namespaces"], `lists ${v.size} namespaces, more than ${MAX_ENTRIES}`);
   for (const [ns, body] of v) {
     const path = ["namespaces", ns];
-    if (ns !== FALLBACK_NAMESPACE && !NAMESPACE.test(ns)) {
+    if (ns !== FALLBACK_NAMESPACE && !NAMESPACE_NAME.test(ns)) {
       r.add(path, `${JSON.stringify(ns)} is not a namespace name (DNS-1123 label) or "*"`);
       continue;
     }
@@ -116,7 +119,10 @@ function readPolicy(r: Reader, v: Value, path: Path): VerificationPolicySpec | u
 function readMaxAge(r: Reader, f: Fields, path: Path): number | undefined {
   const v = f.get("maxAge");
   if (v === undefined) return undefined;
-  if (typeof v !== "string") return void r.add(path, "must be a duration with a unit, e.g. 30d, 12h, 90m", "Write the unit: a bare number is ambiguous.");
+  if (typeof v !== "string") {
+    r.add(path, "must be a duration with a unit, e.g. 30d, 12h, 90m", "Write the unit: a bare number is ambiguous.");
+    return undefined;
+  }
   try {
     const ms = parseDuration(v, "");
     if (ms > 0) return ms;

@@ -2,7 +2,7 @@
 // A pattern names a registry host exactly and a repository and tag by glob, and matches images after the same
 // normalization as image references (docker.io/busybox = registry-1.docker.io/library/busybox), so that spelling
 // an image differently can neither escape a pattern nor widen one.
-import { parseImageRef } from "../oci/reference.ts";
+import { DIGEST, DOCKER_HUB, HOST, isRegistryHost, parseImageRef, PATH_COMPONENT } from "../oci/reference.ts";
 
 export interface ImagePattern {
   /** As written in the configuration. */
@@ -16,10 +16,7 @@ export interface ImagePattern {
   digest?: string;
 }
 
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*(?::[0-9]+)?$/;
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG_GLOB = /^[A-Za-z0-9_.*-]{1,128}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
 
 /** Parses one pattern; returns a problem (for the field's error) instead of throwing. */
 export function parseImagePattern(source: string): ImagePattern | string {
@@ -41,14 +38,14 @@ export function parseImagePattern(source: string): ImagePattern | string {
   if (tag === undefined && digest === undefined) return "names no tag or digest: add :* to exempt every tag, or :TAG or @sha256:…";
   const parts = rest.split("/");
   const host = (parts.shift() ?? "").toLowerCase();
-  if (parts.length === 0 || !HOST.test(host) || !(host.includes(".") || host.includes(":") || host === "localhost")) {
+  if (parts.length === 0 || !HOST.test(host) || !isRegistryHost(host)) {
     return "must start with a registry host, without wildcards (docker.io/library/busybox:*, registry.k8s.io/pause:*)";
   }
   // A `*` stands for letters here only to check the component's shape; in matching it is any run of non-`/`.
   const bad = parts.find((p) => !PATH_COMPONENT.test(p.replaceAll("*", "a")));
   if (bad !== undefined) return `the repository component "${bad}" is not valid (lowercase letters, digits, . _ - and *)`;
-  const registry = host === "docker.io" || host === "index.docker.io" ? "registry-1.docker.io" : host;
-  if (registry === "registry-1.docker.io" && parts.length === 1) parts.unshift("library");
+  const registry = host === "docker.io" || host === "index.docker.io" ? DOCKER_HUB : host;
+  if (registry === DOCKER_HUB && parts.length === 1) parts.unshift("library");
   return {
     source,
     registry,

@@ -28,7 +28,8 @@ export interface AdmissionRequestInfo {
 
 const OPERATIONS = ["CREATE", "UPDATE", "DELETE", "CONNECT"];
 const UID = /^[\x21-\x7e]{1,128}$/;
-const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** A namespace name: a DNS-1123 label. */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const MAX_NAME = 253;
 const KIND = /^[A-Za-z][A-Za-z0-9]{0,62}$/;
 const GROUP = /^[a-z0-9.-]{0,253}$/;
@@ -54,7 +55,7 @@ export function parseAdmissionReview(body: unknown): AdmissionRequestInfo {
     throw malformed("request.operation", `must be one of ${OPERATIONS.join(", ")}, got ${describe(operation)}`);
   }
   const namespace = optionalString(request, "namespace");
-  if (namespace !== undefined && !NAMESPACE.test(namespace)) throw malformed("request.namespace", `must be a namespace name, got ${describe(namespace)}`);
+  if (namespace !== undefined && !NAMESPACE_NAME.test(namespace)) throw malformed("request.namespace", `must be a namespace name, got ${describe(namespace)}`);
   if (namespace === undefined && runsPods(group, objectKind)) throw malformed("request.namespace", `is required for a ${objectKind}`);
   const name = optionalString(request, "name");
   if (name !== undefined && name.length > MAX_NAME) throw malformed("request.name", `must be at most ${MAX_NAME} characters`);

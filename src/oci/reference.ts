@@ -5,14 +5,14 @@
 import { CairnError } from "../errors.ts";
 import type { ImageRef } from "./types.ts";
 
-const DOCKER_HUB = "registry-1.docker.io";
-const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+export const DOCKER_HUB = "registry-1.docker.io";
+export const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
+export const DIGEST = /^sha256:[a-f0-9]{64}$/;
+export const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*(?::[0-9]+)?$|^\[[0-9a-fA-F:]+\](?::[0-9]+)?$/;
 
 /** A first component is a registry host when it has a `.` or `:` or is `localhost` (docker's rule). */
-function isRegistryHost(component: string): boolean {
+export function isRegistryHost(component: string): boolean {
   return component.includes(".") || component.includes(":") || component === "localhost";
 }
 
