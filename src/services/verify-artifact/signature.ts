@@ -17,7 +17,8 @@ export interface SignatureTrust {
 
 export type SignatureCheck =
   | { ok: true; verified: VerifiedBundle; facts: SignedFacts; signer: string }
-  | { ok: false; reason: string; signer?: string };
+  /** `signed`: the signature verified (`signer` set), but the payload is not a statement naming the artifact. */
+  | { ok: false; reason: string; signer?: string; signed?: true };
 
 /** sha256:HEX of bytes. */
 export function sha256(bytes: Uint8Array): string {
@@ -35,11 +36,11 @@ export function checkSignature(bytes: Uint8Array, bundleDigest: string, artifact
     throw e;
   }
   const signer = verified.signer.kind === "key" ? describeSigner(verified.signer) : verified.signer.san || "(no SAN)";
-  if (verified.kind !== "dsse" || verified.payloadType !== "application/vnd.in-toto+json") return { ok: false, reason: "not an in-toto attestation (DSSE)", signer };
+  if (verified.kind !== "dsse" || verified.payloadType !== "application/vnd.in-toto+json") return { ok: false, reason: "not an in-toto attestation (DSSE)", signer, signed: true };
   const st = verified.statement as { _type?: unknown } | undefined;
-  if (!STATEMENT_TYPES.includes(String(st?._type))) return { ok: false, reason: "payload is not an in-toto statement", signer };
+  if (!STATEMENT_TYPES.includes(String(st?._type))) return { ok: false, reason: "payload is not an in-toto statement", signer, signed: true };
   const facts = signedFacts(verified.statement, artifact);
-  if (!facts.role) return { ok: false, reason: `the signed statement does not name ${artifact}`, signer };
+  if (!facts.role) return { ok: false, reason: `the signed statement does not name ${artifact}`, signer, signed: true };
   return { ok: true, verified, facts, signer };
 }
 
