@@ -24,19 +24,35 @@ export interface VerifyImageInput extends Omit<VerifyDigestInput, "digest" | "re
 const MAX_REFERRERS = 50;
 const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
 
-export async function verifyImage(deps: ServiceDeps, ref: string, input: VerifyImageInput): Promise<ArtifactVerdict> {
+/** Where an image reference points: its manifest digest, the resource URI verdicts name, and its registry if any. */
+export interface ResolvedImage {
+  digest: string;
+  resourceUri: string;
+  registry?: { host: string; repository: string };
+}
+
+/** Resolves REF with the code `att add` uses: an OCI layout directory (`dir[@sha256:…]`), else a registry reference. */
+export async function resolveImage(deps: Pick<ServiceDeps, "config"> & { casBackends?: ServiceDeps["casBackends"] }, ref: string, client?: VerifyImageInput["client"]): Promise<ResolvedImage> {
   const cwd = deps.config.cwd;
   const layout = existsSync(resolve(cwd, ref)) || existsSync(resolve(cwd, splitImageValue(ref).dir));
   if (imageSource(ref, layout) === "layout") {
     const img = readLayoutImage(ref, cwd);
-    return verifyArtifactDigest(deps, { ...input, digest: img.digest, resourceUri: `oci-layout:${resolve(cwd, splitImageValue(ref).dir)}@${img.digest}` });
+    return { digest: img.digest, resourceUri: `oci-layout:${resolve(cwd, splitImageValue(ref).dir)}@${img.digest}` };
   }
-  const registry = registryOptionsFn(deps);
-  const img = await resolveRegistryImage(ref, { registry, ...(input.client && { client: input.client }) });
+  const img = await resolveRegistryImage(ref, { registry: registryOptionsFn(deps), ...(client && { client }) });
   const parsed = parseImageRef(ref);
-  const create = input.client ?? (await import("../../oci/client.ts")).createOciClient;
-  const extra = await referrerBundles(deps, create(registry(parsed.registry)), parsed.repository, img.digest);
-  return verifyArtifactDigest(deps, { ...input, digest: img.digest, resourceUri: `${img.name}@${img.digest}` }, extra);
+  return { digest: img.digest, resourceUri: `${img.name}@${img.digest}`, registry: { host: parsed.registry, repository: parsed.repository } };
+}
+
+export async function verifyImage(deps: ServiceDeps, ref: string, input: VerifyImageInput): Promise<ArtifactVerdict> {
+  const img = await resolveImage(deps, ref, input.client);
+  let extra: ExtraBundle[] = [];
+  if (img.registry) {
+    const create = input.client ?? (await import("../../oci/client.ts")).createOciClient;
+    extra = await referrerBundles(deps, create(registryOptionsFn(deps)(img.registry.host)), img.registry.repository, img.digest);
+  }
+  const { client: _c, ...rest } = input;
+  return verifyArtifactDigest(deps, { ...rest, digest: img.digest, resourceUri: img.resourceUri }, extra);
 }
 
 /** The Sigstore bundles attached to `digest` (cosign's bundle layout: one layer of the bundle media type). */
