@@ -43,14 +43,16 @@ export interface Judged {
 /** Judges one candidate (see the file comment); never throws for a bad attestation, only for a broken store. */
 export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   const { deps } = ctx;
-  const record = deps.repo.findAttestation(c.digest);
-  const stored = record !== undefined && record.orgId === ctx.orgId;
+  const found = deps.repo.findAttestation(c.digest);
+  const record = found && found.orgId === ctx.orgId ? found : undefined;
+  const run = record ? deps.runs.get(ctx.orgId, record.runId, ctx.scope) : undefined;
+  // Out of the caller's scope, a stored attestation is as unknown as any other bundle (nothing about its run leaks).
+  const stored = record !== undefined && (run !== undefined || ctx.scope === undefined);
   const considered: ConsideredAttestation = { digest: c.digest, predicateType: stored ? record.predicateType : "", accepted: false, reasons: [], tlog: false, source: c.source };
-  const run = stored ? deps.runs.get(ctx.orgId, record.runId, ctx.scope) : undefined;
   if (stored) {
     considered.runId = record.runId;
     if (!(ACCEPTED_PREDICATES as readonly string[]).includes(record.predicateType)) considered.reasons.push(`predicate type ${record.predicateType} is not accepted`);
-    if (!run) considered.reasons.push(`run ${record.runId} is not in the store${ctx.scope ? " (or not in the token's scope)" : ""}`);
+    if (!run) considered.reasons.push(`run ${record.runId} is not in the store`);
     else if (run.workflowId !== record.workflowId) considered.reasons.push(`run ${run.id} belongs to another workflow than the attestation`);
     else considered.reasons.push(...runReasons(deps, run, ctx.policy));
     if (run) Object.assign(considered, { workflow: run.workflow, project: run.project });
