@@ -4,7 +4,8 @@ import { join } from "node:path";
 import { generateKeyPair } from "../../signing/keys.ts";
 import { pushGated, testStore, type TestStore } from "../control/runs.testutil.ts";
 import { updateContract } from "../control/contracts.ts";
-import { policyDigest } from "./digest.ts";
+import { expectCode } from "../../test-helpers.ts";
+import { policyDigest, verifyArtifactDigest } from "./digest.ts";
 import { FIXTURES, pushArtifact, verify } from "./verify.testutil.ts";
 
 let s: TestStore;
@@ -141,5 +142,23 @@ describe("verifyArtifactDigest", () => {
     const v = await verify(s, artifact);
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true });
     expect(v.considered[0]!.reasons).toEqual(["bundle in the CAS does not match its digest (tampered)"]);
+  });
+
+  test("a token's scope: attestations of other workflows are not considered", async () => {
+    s = testStore();
+    const { artifact, pushed } = await pushArtifact(s, "a", "one");
+    const orgId = s.app.repo.findOrg("default")!.id;
+    const mine = { workflowId: s.app.repo.findWorkflow(orgId, "skynet", "a")!.id };
+    const input = { digest: artifact, resourceUri: "x", policy: {}, trust: { keys: [s.key.publicKey], roots: [] } };
+    expect((await verifyArtifactDigest(s.app, { ...input, scope: mine })).acceptedDigests).toEqual([pushed.digest]);
+    const other = await verifyArtifactDigest(s.app, { ...input, scope: { workflowId: "someone-else" } });
+    expect(other).toMatchObject({ result: "FAILED", noValidAttestation: true, considered: [] });
+  });
+
+  test("a server refuses --policy files (only builtin:NAME and stored names)", async () => {
+    s = testStore();
+    const { artifact } = await pushArtifact(s, "a", "one");
+    const input = { digest: artifact, resourceUri: "x", policy: { policies: ["/etc/passwd.yaml"] }, trust: { keys: [], roots: [] }, policySources: "served" as const };
+    await expectCode(() => verifyArtifactDigest(s.app, input), "USAGE");
   });
 });
