@@ -56,7 +56,7 @@ export function checkVsa(statement: unknown): string[] {
   const out: string[] = [];
   if (statement._type !== STATEMENT_TYPE) out.push(`_type: must be ${STATEMENT_TYPE}`);
   if (!Array.isArray(statement.subject) || statement.subject.length === 0) out.push("subject: must be a non-empty list");
-  else statement.subject.forEach((s, i) => out.push(...digestSet(isObj(s) ? s.digest : undefined, `subject[${i}].digest`, true)));
+  else statement.subject.forEach((s, i) => out.push(...digestSet(isObj(s) ? s.digest : undefined, `subject[${i}].digest`)));
   if (statement.predicateType !== SLSA_VSA_V1) out.push(`predicateType: must be ${SLSA_VSA_V1}`);
   const p = statement.predicate;
   if (!isObj(p)) return [...out, "predicate: must be an object"];
@@ -68,10 +68,10 @@ export function checkVsa(statement: unknown): string[] {
   if (p.timeVerified !== undefined && !(typeof p.timeVerified === "string" && RFC3339_UTC.test(p.timeVerified))) out.push("predicate.timeVerified: must be RFC 3339 in UTC (…Z)");
   if (!nonEmpty(p.resourceUri)) out.push("predicate.resourceUri: required (a URI)");
   if (!isObj(p.policy) || !nonEmpty(p.policy.uri)) out.push("predicate.policy.uri: required");
-  else if (p.policy.digest !== undefined) out.push(...digestSet(p.policy.digest, "predicate.policy.digest", true));
+  else if (p.policy.digest !== undefined) out.push(...digestSet(p.policy.digest, "predicate.policy.digest"));
   if (p.inputAttestations !== undefined) {
     if (!Array.isArray(p.inputAttestations)) out.push("predicate.inputAttestations: must be a list");
-    else p.inputAttestations.forEach((a, i) => out.push(...digestSet(isObj(a) ? a.digest : undefined, `predicate.inputAttestations[${i}].digest`, true)));
+    else p.inputAttestations.forEach((a, i) => out.push(...digestSet(isObj(a) ? a.digest : undefined, `predicate.inputAttestations[${i}].digest`)));
   }
   if (p.verificationResult !== "PASSED" && p.verificationResult !== "FAILED") out.push("predicate.verificationResult: must be PASSED or FAILED");
   out.push(...levels(p.verifiedLevels, p.verificationResult));
@@ -82,8 +82,8 @@ export function checkVsa(statement: unknown): string[] {
   return out;
 }
 
-function digestSet(d: unknown, path: string, required: boolean): string[] {
-  if (d === undefined) return required ? [`${path}: required`] : [];
+function digestSet(d: unknown, path: string): string[] {
+  if (d === undefined) return [`${path}: required`];
   if (!isObj(d) || Object.keys(d).length === 0) return [`${path}: must be a non-empty digest set`];
   const out: string[] = [];
   for (const [alg, v] of Object.entries(d)) {

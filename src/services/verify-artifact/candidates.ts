@@ -4,7 +4,10 @@
 import type { Scope, StoredReferrer } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
 
-/** Attestations read per graph query, and at most this many considered (newest graph nodes first are not needed). */
+/**
+ * Nodes read per graph query, and at most this many attestations considered (in graph order, oldest first: later
+ * pushes cannot crowd out an earlier attestation).
+ */
 const PAGE = 200;
 export const MAX_CONSIDERED = 1000;
 

@@ -60,12 +60,13 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   const judged: Judged = { considered };
   if (considered.reasons.length > 0) return judged; // cheap rejection: the signature is checked only if the exit code needs it
   const bytes = c.bytes ?? (await readBundle(deps, c.digest));
-  if (typeof bytes === "string") return reject(judged, bytes, false);
+  if (typeof bytes === "string") return reject(judged, bytes);
   judged.bytes = bytes;
   const sig = checkSignature(bytes, c.digest, ctx.artifact, ctx.trust);
   applySignature(judged, sig);
   if (!sig.ok) return judged;
   const { facts, verified } = sig;
+  considered.role = facts.role;
   const reasons = considered.reasons;
   if (stored && facts.predicateType !== record.predicateType) reasons.push(`signed predicate type ${facts.predicateType} is not the recorded ${record.predicateType}`);
   if (!stored) {
@@ -96,7 +97,7 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
 export async function checkDeferredSignature(ctx: JudgeContext, j: Judged): Promise<void> {
   if (j.valid !== undefined) return;
   const bytes = await readBundle(ctx.deps, j.considered.digest);
-  if (typeof bytes === "string") return void reject(j, bytes, false);
+  if (typeof bytes === "string") return void reject(j, bytes);
   applySignature(j, checkSignature(bytes, j.considered.digest, ctx.artifact, ctx.trust));
 }
 
@@ -116,8 +117,9 @@ function applySignature(j: Judged, sig: SignatureCheck): void {
   else j.considered.reasons.push(sig.reason);
 }
 
-function reject(j: Judged, reason: string, valid: boolean): Judged {
-  j.valid = valid;
+/** A bundle that cannot be read is no valid attestation. */
+function reject(j: Judged, reason: string): Judged {
+  j.valid = false;
   j.considered.reasons.push(reason);
   return j;
 }

@@ -25,6 +25,8 @@ export interface ConsideredAttestation {
   tlog: boolean;
   /** Who signed it (`key <id>` or the certificate SAN), once its signature verified. */
   signer?: string;
+  /** How the signed statement names the artifact: as a subject (an output) or a material (an input). */
+  role?: "subject" | "material";
   /** Where it came from: the store's referrer graph, or (verify image) the registry's OCI referrers only. */
   source?: "store" | "registry";
 }
