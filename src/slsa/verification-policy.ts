@@ -16,6 +16,8 @@ export interface VerificationPolicySpec {
   maxAgeMs?: number;
   /** `--policy FILE|builtin:NAME` (repeatable): evaluated on the attested materials, fetched by digest and re-hashed. */
   policies?: string[];
+  /** `--policy-input NAME=VALUE` (repeatable): inputs of the `policies`, each policy taking the ones it declares. */
+  policyInputs?: Record<string, string>;
   /** `--source-ref refs/heads/main`: the git ref the run was built from. */
   sourceRef?: string;
   /** Keyless identity pins, as `att verify`'s flags (whole-value regexps are given as source strings). */

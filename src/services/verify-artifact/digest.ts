@@ -1,0 +1,87 @@
+// `cairn verify`: is this artifact (a digest) backed by an attestation the policy accepts? The service behind the
+// command, `POST /api/v1/verify` and admission. See docs/verify.md for the rules; judge.ts for one attestation.
+import { createHash } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import { canonicalJson } from "../../crafter/canonical-json.ts";
+import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
+import type { IdentityPolicy } from "../../trust/policy.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { currentOrgId } from "../control/runs.ts";
+import { verificationKeys } from "../control/org-keys.ts";
+import { attestationsReferencing } from "./candidates.ts";
+import { checkDeferredSignature, judge, type Candidate, type JudgeContext, type Judged } from "./judge.ts";
+import { loadPolicies } from "./policies.ts";
+import { sha256 } from "./signature.ts";
+import type { ArtifactVerdict, ExtraBundle, VerifyDigestInput } from "./types.ts";
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+
+/** Verifies the artifact `input.digest` against the policy, from the store's attestations (plus `extra` bundles). */
+export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDigestInput, extra: ExtraBundle[] = []): Promise<ArtifactVerdict> {
+  if (!DIGEST.test(input.digest)) throw new CairnError("USAGE", `digest ${JSON.stringify(input.digest)} is not sha256:<64 lowercase hex digits>`);
+  const orgId = currentOrgId(deps) ?? "";
+  const ctx: JudgeContext = {
+    deps,
+    orgId,
+    artifact: input.digest,
+    policy: input.policy,
+    ...withIdentity(input.policy),
+    trust: { keys: [...input.trust.keys, ...verificationKeys(deps).map((k) => k.key)], roots: input.trust.roots },
+    policies: loadPolicies(deps, input.policy.policies ?? [], input.policy.policyInputs ?? {}, input.policySources ?? "local"),
+    ...(input.scope && { scope: input.scope }),
+  };
+  const candidates: Candidate[] = attestationsReferencing(deps, orgId, input.digest, input.scope).map((digest) => ({ digest, source: "store" }));
+  const seen = new Set(candidates.map((c) => c.digest));
+  for (const b of extra) {
+    const digest = sha256(b.bytes);
+    if (!seen.has(digest)) candidates.push({ digest, source: "registry", bytes: b.bytes });
+    seen.add(digest);
+  }
+  const judged: Judged[] = [];
+  for (const c of candidates) judged.push(await judge(ctx, c));
+  const accepted = judged.filter((j) => j.considered.accepted);
+  // Exit 1 (no valid attestation) vs 4 (policy failed): only then are the cheaply rejected ones' signatures checked.
+  if (accepted.length === 0) {
+    for (const j of judged) {
+      if (judged.some((x) => x.valid)) break;
+      await checkDeferredSignature(ctx, j);
+    }
+  }
+  const result = accepted.length > 0 ? "PASSED" : "FAILED";
+  return {
+    subject: input.digest,
+    resourceUri: input.resourceUri,
+    result,
+    noValidAttestation: !judged.some((j) => j.valid),
+    considered: judged.map((j) => j.considered),
+    policyDigest: policyDigest(input.policy),
+    acceptedDigests: accepted.map((j) => j.considered.digest),
+    verifiedLevels: verifiedLevels(result, accepted),
+  };
+}
+
+/** sha256 of the canonical JSON of the policy spec: what a VSA's policy.digest names. */
+export function policyDigest(policy: VerificationPolicySpec): string {
+  return `sha256:${createHash("sha256").update(canonicalJson(policy)).digest("hex")}`;
+}
+
+/**
+ * docs/slsa.md: a PASSED verdict with a key-signed accepted attestation is SLSA_BUILD_LEVEL_1, with a certificate-signed
+ * one whose identity the policy pinned SLSA_BUILD_LEVEL_2 (the highest applies), else SLSA_BUILD_LEVEL_UNEVALUATED.
+ */
+export function verifiedLevels(result: "PASSED" | "FAILED", accepted: readonly Pick<Judged, "signedBy">[]): string[] {
+  if (result === "FAILED") return ["FAILED"];
+  if (accepted.some((j) => j.signedBy === "pinned-certificate")) return ["SLSA_BUILD_LEVEL_2"];
+  if (accepted.some((j) => j.signedBy === "key")) return ["SLSA_BUILD_LEVEL_1"];
+  return ["SLSA_BUILD_LEVEL_UNEVALUATED"];
+}
+
+function withIdentity(p: VerificationPolicySpec): { identity?: IdentityPolicy } {
+  const id: IdentityPolicy = {
+    ...(p.certificateIdentity !== undefined && { san: p.certificateIdentity }),
+    ...(p.certificateIdentityRegexp !== undefined && { sanRegexp: p.certificateIdentityRegexp }),
+    ...(p.certificateOidcIssuer !== undefined && { issuer: p.certificateOidcIssuer }),
+    ...(p.certificateOidcIssuerRegexp !== undefined && { issuerRegexp: p.certificateOidcIssuerRegexp }),
+  };
+  return Object.keys(id).length > 0 ? { identity: id } : {};
+}

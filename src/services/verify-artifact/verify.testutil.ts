@@ -1,0 +1,55 @@
+// Test support for the verify-artifact service: a real store filled by real pushes, and one call to verify a digest.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { initCa } from "../../ca/init.ts";
+import { signingMethod } from "../../commands/attestation/signing.ts";
+import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
+import type { NamedRoot } from "../../trust/policy.ts";
+import { addMaterial } from "../crafting/add.ts";
+import { initAttestation } from "../crafting/init.ts";
+import { pushAttestation, type PushResult } from "../crafting/push.ts";
+import type { TestStore } from "../control/runs.testutil.ts";
+import { verifyArtifactDigest } from "./digest.ts";
+import type { ArtifactTrust, ArtifactVerdict } from "./types.ts";
+
+export const FIXTURES = join(import.meta.dir, "../../../fixtures/policies");
+
+/** Verifies `digest` in the store with the policy; the test key is trusted unless `trust` says otherwise. */
+export function verify(s: TestStore, digest: string, policy: VerificationPolicySpec = {}, trust?: Partial<ArtifactTrust>): Promise<ArtifactVerdict> {
+  return verifyArtifactDigest(s.app, {
+    digest,
+    resourceUri: `file://${digest}`,
+    policy,
+    trust: { keys: trust?.keys ?? [s.key.publicKey], roots: trust?.roots ?? [] },
+  });
+}
+
+/** init → add one ARTIFACT (content given) and optionally a JUnit report → push with the test key. */
+export async function pushArtifact(s: TestStore, workflow: string, content: string, junit?: "pass" | "fail"): Promise<{ pushed: PushResult; artifact: string; junit?: string }> {
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true });
+  const file = s.file(`${workflow}-${content}.bin`, content);
+  const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
+  let j: string | undefined;
+  if (junit) {
+    s.file(`${junit}.xml`, readFileSync(join(FIXTURES, "junit", `${junit}.xml`)));
+    j = (await addMaterial(s.app, { name: "tests", kind: "JUNIT_XML", value: `${junit}.xml`, annotations: {}, strict: true }))[0]!.digest;
+  }
+  const pushed = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
+  s.advance(1000);
+  return { pushed, artifact: m!.digest, ...(j && { junit: j }) };
+}
+
+/** `cairn ca init` in the store's home, then a keyless push signed through the home's CA. */
+export async function pushKeyless(s: TestStore, workflow: string, content: string): Promise<string> {
+  await initCa(s.app.config.home, { now: new Date(Date.now() - 3_600_000) });
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true });
+  const file = s.file(`${workflow}-${content}.bin`, content);
+  const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
+  await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {} });
+  s.advance(1000);
+  return m!.digest;
+}
+
+export function homeRoot(s: TestStore): NamedRoot {
+  return { name: "home-ca", json: JSON.parse(readFileSync(join(s.app.config.home, "ca", "trusted_root.json"), "utf8")) as object };
+}
