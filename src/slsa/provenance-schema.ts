@@ -84,12 +84,14 @@ export function checkGithubBuildType(predicate: unknown): string[] {
   onlyKeys(ext, ["workflow"], `${p}.externalParameters`, errors);
   onlyKeys(workflow, ["ref", "repository", "path"], `${p}.externalParameters.workflow`, errors);
   const w = (k: string) => (typeof workflow?.[k] === "string" && workflow[k] !== "" ? (workflow[k] as string) : undefined);
-  const [ref, repository, path] = [w("ref"), w("repository"), w("path")];
+  // Only well-formed values are cross-checked below, so one bad field is one error.
+  const ref = w("ref")?.startsWith("refs/") ? w("ref") : undefined;
+  const repo = w("repository");
+  const repository = repo !== undefined && /^https:\/\/[^\s]+$/.test(repo) && !repo.endsWith(".git") ? repo : undefined;
+  const path = w("path");
   if (workflow !== undefined) {
-    if (ref === undefined || !ref.startsWith("refs/")) errors.push(`${p}.externalParameters.workflow.ref: must be a git ref (refs/...)`);
-    if (repository === undefined || !/^https:\/\/[^\s]+$/.test(repository) || repository.endsWith(".git")) {
-      errors.push(`${p}.externalParameters.workflow.repository: must be an https:// URL without .git`);
-    }
+    if (ref === undefined) errors.push(`${p}.externalParameters.workflow.ref: must be a git ref (refs/...)`);
+    if (repository === undefined) errors.push(`${p}.externalParameters.workflow.repository: must be an https:// URL without .git`);
     if (path === undefined || path.startsWith("/")) errors.push(`${p}.externalParameters.workflow.path: must be the workflow file's path in the repository`);
   }
   checkGithubInternal(def.internalParameters, `${p}.internalParameters`, errors);
