@@ -36,7 +36,7 @@ export function buildProvenance(input: ProvenanceInput): Statement | undefined {
   }
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/.test(input.finishedOn) || Number.isNaN(Date.parse(input.finishedOn))) {
     throw new CairnError("USAGE", `finishedOn ${JSON.stringify(input.finishedOn)} is not an RFC 3339 UTC timestamp`, {
-      hint: "pass new Date().toISOString()",
+      hint: "e.g. 2026-11-02T10:10:00.000Z (UTC, with Z)",
     });
   }
   const materials = Object.values(state.materials).sort((a, b) => compare(a.name, b.name));
