@@ -1,8 +1,8 @@
 // GitLab's build type for a CI/CD job, as the GitLab Runner documents it (its PROVENANCE.md, one URI per runner
 // release; fields in GitLab's "SLSA provenance specification" page): externalParameters {source, entryPoint,
 // variables}, internalParameters {name, executor, architecture, job}. Filled from the variables the GitLab runner spec
-// records (src/crafter/runners/gitlab.ts); used only when the job, project, commit and a release runner version are
-// known, otherwise the provenance falls back to the cairn build type. docs/slsa.md says where cairn's values differ.
+// records (src/crafter/runners/gitlab.ts); used only when the job, project, commit, runner ID and a release runner
+// version are known, otherwise the provenance falls back to the cairn build type. docs/slsa.md says where cairn's values differ.
 import type { CraftingState } from "../crafter/state/types.ts";
 import type { BuildDefinitionParts } from "./build-types.ts";
 
@@ -19,6 +19,7 @@ export function gitlabBuildDefinition(state: CraftingState): BuildDefinitionPart
   const buildType = gitlabBuildType(env.CI_RUNNER_VERSION);
   const { CI_PROJECT_URL: source, CI_JOB_NAME: entryPoint, CI_COMMIT_SHA: sha } = env;
   if (buildType === undefined || source === undefined || entryPoint === undefined || sha === undefined) return undefined;
+  if (gitlabBuilderId(env) === undefined) return undefined; // the build type's builder.id is the runner
   if (!/^([0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)) return undefined;
   // The runner records every variable of the job; cairn has only the ones it records (runner spec + envAllowList).
   const variables: Record<string, string> = {};

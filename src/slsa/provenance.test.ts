@@ -125,6 +125,10 @@ describe("build types", () => {
     expect(def.resolvedDependencies[0]).toEqual({ uri: "https://gitlab.example.com/cyberdyne/skynet", digest: { gitCommit: COMMIT } });
     const dev = { ...gitlabState, env: { ...gitlabState.env, CI_RUNNER_VERSION: "17.6.0~pre.12.g1234abcd" } };
     expect(predicateOf(dev).buildDefinition.buildType).toBe(CAIRN_BUILD_TYPE);
+    const { CI_RUNNER_ID: _r, ...noRunner } = gitlabState.env;
+    const p = predicateOf({ ...gitlabState, env: noRunner });
+    expect(p.buildDefinition.buildType).toBe(CAIRN_BUILD_TYPE);
+    expect(p.runDetails.builder.id).toBe("https://gitlab.example.com");
   });
 
   test("cairn: workflow and contract as external, runner and attestation as internal; dryRun only when true", () => {
@@ -156,14 +160,24 @@ describe("runDetails", () => {
     ]);
   });
 
-  test("builder.id rule: control plane, platform id, run URL origin, cairn://runner/<TYPE>, cairn://local", () => {
-    expect(builderId(githubState, "https://cairn.example/")).toBe("https://cairn.example");
-    expect(builderId(gitlabState)).toBe("https://gitlab.example.com/cyberdyne/skynet/-/runners/33");
+  test("builder.id rule: platform build type's id, control plane, platform id, run URL origin, cairn://runner/<TYPE>, cairn://local", () => {
+    const cp = "https://cairn.example/";
+    // GitHub's and GitLab's build types keep their own builder.id, also when crafting through a control plane.
+    expect(predicateOf(githubState, { controlPlane: cp }).runDetails.builder.id).toBe(
+      "https://github.com/cyberdyne/skynet/.github/workflows/release.yml@refs/heads/main",
+    );
+    expect(checkGithubBuildType(predicateOf(githubState, { controlPlane: cp }))).toEqual([]);
+    expect(builderId(gitlabState, "https://gitlab.com/gitlab-org/gitlab-runner/-/blob/v17.5.0/PROVENANCE.md", cp))
+      .toBe("https://gitlab.example.com/cyberdyne/skynet/-/runners/33");
+    // Under cairn's build type the control plane comes first, then the platform's id.
+    expect(builderId(githubState, CAIRN_BUILD_TYPE, cp)).toBe("https://cairn.example");
+    expect(builderId(genericState, CAIRN_BUILD_TYPE, cp)).toBe("https://cairn.example");
+    expect(builderId(githubState, CAIRN_BUILD_TYPE)).toBe("https://github.com/cyberdyne/skynet/.github/workflows/release.yml@refs/heads/main");
     const jenkins = { ...genericState, runner: { type: "JENKINS_JOB" as const, url: "https://ci.example:8443/job/api/5/" } };
-    expect(builderId(jenkins)).toBe("https://ci.example:8443");
+    expect(builderId(jenkins, CAIRN_BUILD_TYPE)).toBe("https://ci.example:8443");
     const tekton = { ...genericState, runner: { type: "TEKTON_PIPELINE" as const, url: "tekton://ci/taskruns/tr" } };
-    expect(builderId(tekton)).toBe("cairn://runner/TEKTON_PIPELINE");
-    expect(builderId(genericState)).toBe(LOCAL_BUILDER_ID);
+    expect(builderId(tekton, CAIRN_BUILD_TYPE)).toBe("cairn://runner/TEKTON_PIPELINE");
+    expect(builderId(genericState, CAIRN_BUILD_TYPE)).toBe(LOCAL_BUILDER_ID);
     expect(predicateOf(genericState).runDetails.metadata).toEqual({ startedOn: genericState.initializedAt, finishedOn: "2026-11-02T10:10:00.000Z" });
   });
 

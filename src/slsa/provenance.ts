@@ -4,7 +4,7 @@
 import { CairnError } from "../errors.ts";
 import { STATEMENT_TYPE, type ResourceDescriptor, type Statement } from "../crafter/statement.ts";
 import type { CraftingState, RecordedMaterial } from "../crafter/state/types.ts";
-import { buildDefinitionFor } from "./build-types.ts";
+import { buildDefinitionFor, CAIRN_BUILD_TYPE } from "./build-types.ts";
 import { gitHeadDescriptor } from "./git-source.ts";
 import { githubBuilderId, githubInvocationId } from "./github.ts";
 import { gitlabBuilderId } from "./gitlab.ts";
@@ -61,7 +61,7 @@ export function buildProvenance(input: ProvenanceInput): Statement | undefined {
       resolvedDependencies,
     },
     runDetails: {
-      builder: { id: builderId(state, input.controlPlane), version: { cairn: input.builderVersion } },
+      builder: { id: builderId(state, def.buildType, input.controlPlane), version: { cairn: input.builderVersion } },
       metadata,
       byproducts: [{ name: "cairn-attestation", digest: { sha256: attestationHex }, mediaType: SIGSTORE_BUNDLE_V03 }],
     },
@@ -70,19 +70,22 @@ export function buildProvenance(input: ProvenanceInput): Statement | undefined {
 }
 
 /**
- * builder.id, first that applies: the control plane (remote crafting); on GitHub `<server>/<GITHUB_WORKFLOW_REF>`;
- * on GitLab `<project>/-/runners/<id>`; the origin of an http(s) run URL; `cairn://runner/<TYPE>` for a CI without
- * one; `cairn://local` outside CI.
+ * builder.id, first that applies: under GitHub's or GitLab's build type, the id that type defines (the workflow, the
+ * runner); the control plane (remote crafting); on GitHub `<server>/<GITHUB_WORKFLOW_REF>`, on GitLab
+ * `<project>/-/runners/<id>`; the origin of an http(s) run URL; `cairn://runner/<TYPE>` for a CI without one;
+ * `cairn://local` outside CI.
  */
-export function builderId(state: CraftingState, controlPlane?: string): string {
+export function builderId(state: CraftingState, buildType: string, controlPlane?: string): string {
+  const platform = state.runner.type === "GITHUB_ACTION" ? githubBuilderId(state.env)
+    : state.runner.type === "GITLAB_PIPELINE" ? gitlabBuilderId(state.env) : undefined;
+  // A platform's build type fixes its builder.id; claiming the type with another id would break it.
+  if (buildType !== CAIRN_BUILD_TYPE && platform !== undefined) return platform;
   if (controlPlane !== undefined) {
     if (!/^https?:\/\/[^\s/]+/.test(controlPlane)) {
       throw new CairnError("USAGE", `controlPlane ${JSON.stringify(controlPlane)} is not an http(s) URL`);
     }
     return controlPlane.replace(/\/+$/, "");
   }
-  const platform = state.runner.type === "GITHUB_ACTION" ? githubBuilderId(state.env)
-    : state.runner.type === "GITLAB_PIPELINE" ? gitlabBuilderId(state.env) : undefined;
   if (platform !== undefined) return platform;
   const origin = httpOrigin(state.runner.url);
   if (origin !== undefined) return origin;
