@@ -11,8 +11,11 @@ export const BUILD_TYPE = "https://cairn.dev/workflowrun/v0.1";
 
 export interface ResourceDescriptor {
   name?: string;
+  /** in-toto ResourceURI (SLSA provenance: e.g. `git+https://host/repo@ref`); cairn statements leave it out. */
+  uri?: string;
   digest: Record<string, string>;
   content?: string;
+  mediaType?: string;
   annotations?: Record<string, string>;
 }
 

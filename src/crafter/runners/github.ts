@@ -19,7 +19,17 @@ export const githubAction: RunnerSpec = {
     "RUNNER_NAME",
     "RUNNER_OS",
   ],
-  optional: [...GITHUB_PR_VARS, "GITHUB_SERVER_URL"],
+  // The last five feed SLSA provenance (src/slsa): the GitHub build type's workflow path, invocation ID and
+  // numeric repository/owner IDs, and whether the runner is GitHub-hosted.
+  optional: [
+    ...GITHUB_PR_VARS,
+    "GITHUB_SERVER_URL",
+    "GITHUB_WORKFLOW_REF",
+    "GITHUB_RUN_ATTEMPT",
+    "GITHUB_REPOSITORY_ID",
+    "GITHUB_REPOSITORY_OWNER_ID",
+    "RUNNER_ENVIRONMENT",
+  ],
   urlRule: "<GITHUB_SERVER_URL or https://github.com>/<GITHUB_REPOSITORY>/actions/runs/<GITHUB_RUN_ID>",
   url(env) {
     const repo = get(env, "GITHUB_REPOSITORY");

@@ -18,7 +18,16 @@ export const gitlabPipeline: RunnerSpec = {
     "CI_COMMIT_REF_NAME",
     "CI_PROJECT_PATH",
   ],
-  optional: ["CI_RUNNER_DESCRIPTION", ...GITLAB_MR_VARS],
+  // CI_JOB_NAME and the CI_RUNNER_ ones feed SLSA provenance (src/slsa): GitLab's build type names the job, the
+  // runner (builder.id) and the runner binary's architecture.
+  optional: [
+    "CI_RUNNER_DESCRIPTION",
+    ...GITLAB_MR_VARS,
+    "CI_JOB_ID",
+    "CI_JOB_NAME",
+    "CI_RUNNER_ID",
+    "CI_RUNNER_EXECUTABLE_ARCH",
+  ],
   urlRule: "CI_JOB_URL",
   url: (env) => get(env, "CI_JOB_URL"),
 };

@@ -70,6 +70,22 @@ describe("collected env and missing vars", () => {
     expect(ctx.missing).toEqual(["GITHUB_ACTOR", "GITHUB_REF", "GITHUB_REPOSITORY_OWNER", "RUNNER_NAME", "RUNNER_OS"]);
   });
 
+  test("GitHub and GitLab record the variables SLSA provenance needs, never reported missing", () => {
+    const gh = {
+      CI: "true", GITHUB_REPOSITORY: "acme/api", GITHUB_RUN_ID: "42", GITHUB_WORKFLOW_REF: "acme/api/.github/workflows/release.yml@refs/heads/main", GITHUB_RUN_ATTEMPT: "2",
+      GITHUB_REPOSITORY_ID: "1296269", GITHUB_REPOSITORY_OWNER_ID: "583231", RUNNER_ENVIRONMENT: "github-hosted",
+    };
+    const ghCtx = detectRunner(gh, NO_PROBE);
+    const { CI: _detectOnly, ...ghRecorded } = gh;
+    expect(ghCtx.env).toEqual(ghRecorded);
+    expect(ghCtx.missing).not.toContain("GITHUB_WORKFLOW_REF");
+    const gl = { GITLAB_CI: "true", CI_JOB_URL: "https://gitlab.example/acme/api/-/jobs/7", CI_JOB_ID: "7", CI_JOB_NAME: "build", CI_RUNNER_ID: "33", CI_RUNNER_EXECUTABLE_ARCH: "linux/amd64" };
+    const glCtx = detectRunner(gl, NO_PROBE);
+    const { GITLAB_CI: _ci, ...recorded } = gl;
+    expect(glCtx.env).toEqual(recorded);
+    expect(glCtx.missing).not.toContain("CI_RUNNER_ID");
+  });
+
   test("a complete Jenkins env has nothing missing", () => {
     const env = { ...MINIMAL.JENKINS_JOB, JOB_NAME: "api", WORKSPACE: "/w", NODE_NAME: "n1", GIT_COMMIT: "abc" };
     const ctx = detectRunner(env, NO_PROBE);
