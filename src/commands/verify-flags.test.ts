@@ -3,7 +3,7 @@ import { expectCode } from "../test-helpers.ts";
 import { checkCombinations, policyFromFlags, vsaSigner, type VerifyFlags } from "./verify-flags.ts";
 
 const flags = (f: Partial<VerifyFlags> = {}): VerifyFlags => ({
-  allowBehind: false, requireTlog: false, policy: [], policyInput: [], key: [], trustedRoot: [], vsaKeyless: false, vsaPublicKey: [], output: "table", ...f,
+  allowBehind: false, includeInputs: false, requireTlog: false, policy: [], policyInput: [], key: [], trustedRoot: [], vsaKeyless: false, vsaPublicKey: [], output: "table", ...f,
 });
 
 describe("verify flags → VerificationPolicySpec", () => {

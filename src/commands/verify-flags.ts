@@ -12,6 +12,7 @@ export interface VerifyFlags {
   workflow?: string;
   project?: string;
   allowBehind: boolean;
+  includeInputs: boolean;
   requireTlog: boolean;
   maxAge?: string;
   policy: string[];
@@ -43,6 +44,7 @@ export function addVerifyOptions(cmd: Command): Command {
     .option("--workflow <name>", "the workflow that must have produced it")
     .option("--project <name>", "the project whose workflow must have produced it")
     .option("--allow-behind", "accept runs whose contract revision is older than the latest", false)
+    .option("--include-inputs", "also accept attestations naming the artifact only as an input material (default: it must be an output, a subject)", false)
     .option("--require-tlog", "each accepted attestation must have a verified transparency-log entry", false)
     .option("--max-age <duration>", "the run must have finished at most this long ago (90s, 15m, 2h, 30d)")
     .option("--policy <ref>", "policy evaluated on the attested materials: a file, builtin:NAME or a stored policy (repeatable)", collect, [])
@@ -87,6 +89,7 @@ export function policyFromFlags(f: VerifyFlags): VerificationPolicySpec {
     ...(nonEmpty(f.workflow, "--workflow") !== undefined && { workflow: f.workflow }),
     ...(nonEmpty(f.project, "--project") !== undefined && { project: f.project }),
     ...(f.allowBehind && { allowBehind: true }),
+    ...(f.includeInputs && { includeInputs: true }),
     ...(f.requireTlog && { requireTlog: true }),
     ...(f.maxAge !== undefined && { maxAgeMs: parseDuration(f.maxAge, "--max-age") }),
     ...(f.policy.length > 0 && { policies: f.policy }),

@@ -58,6 +58,11 @@ export function attestationGraph(statement: Statement, bundleDigest: string, met
       createdAt: meta.createdAt,
     },
   };
+  return { attestation, references: statementReferences(statement) };
+}
+
+/** What a cairn statement references (see attestationGraph), deduplicated and sorted. */
+export function statementReferences(statement: Statement): ReferrerNode[] {
   const nodes = new Map<string, ReferrerNode>();
   const materials = (statement.predicate.materials ?? []) as Descriptor[];
   for (const m of materials) {
@@ -79,6 +84,23 @@ export function attestationGraph(statement: Statement, bundleDigest: string, met
       nodes.set(`${node.digest} ${node.kind}`, node);
     }
   }
-  const references = [...nodes.values()].sort((a, b) => (a.digest + a.kind < b.digest + b.kind ? -1 : 1));
-  return { attestation, references };
+  return [...nodes.values()].sort((a, b) => (a.digest + a.kind < b.digest + b.kind ? -1 : 1));
+}
+
+/**
+ * The graph of a statement that accompanies a cairn attestation (SLSA provenance): its own ATTESTATION node, with the
+ * cairn attestation's names and its own predicate type, referencing the cairn attestation and those of the cairn
+ * attestation's references that are its subjects (so an artifact's node leads to both). `back` links the cairn
+ * attestation to it, so each is reachable from the other.
+ */
+export function companionGraph(statement: Statement, digest: string, cairn: AttestationGraph, createdAt: string): { graph: AttestationGraph; back: AttestationGraph } {
+  const subjects = new Set(statement.subject.map((s) => s.digest.sha256).filter((h): h is string => h !== undefined).map((h) => `sha256:${h}`));
+  const node: ReferrerNode = {
+    digest,
+    kind: "ATTESTATION",
+    downloadable: true,
+    metadata: { ...cairn.attestation.metadata, predicateType: statement.predicateType, createdAt },
+  };
+  const references = [cairn.attestation, ...cairn.references.filter((n) => subjects.has(n.digest))];
+  return { graph: { attestation: node, references }, back: { attestation: cairn.attestation, references: [node] } };
 }

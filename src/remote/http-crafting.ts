@@ -1,3 +1,4 @@
+import { CairnError } from "../errors.ts";
 import type { Contract } from "../crafter/contract/types.ts";
 import type { CraftingState } from "../crafter/state/types.ts";
 import { writeFileAtomic } from "../services/atomic-file.ts";
@@ -44,6 +45,27 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
           // The server logged the signature and stored the bundle with its entry: that bundle is the attestation now.
           ...(r.bundle && { bundle: new Uint8Array(Buffer.from(r.bundle, "base64")) }),
         };
+      },
+      controlPlane: client.config.url,
+      provenance: {
+        // Stored beside the run's attestation; fetched as a blob (mapped to the run's workflow).
+        async stored(runId) {
+          const d = await client.json<{ provenance?: { digest: string } }>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
+          if (!d.provenance) return undefined;
+          const bundle = new Uint8Array(await (await client.send("GET", `/api/v1/blobs/${d.provenance.digest}`)).arrayBuffer());
+          const got = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
+          if (got !== d.provenance.digest) throw new CairnError("VERIFY_FAILED", `the control plane answered provenance ${d.provenance.digest} with bytes of digest ${got}`);
+          return { digest: d.provenance.digest, bundle, storedAt: `${client.config.url}/api/v1/blobs/${d.provenance.digest}` };
+        },
+        // The same verified push route: the server recognises the provenance predicate and the attestation it names.
+        async record({ bundle }) {
+          const r = await client.json<{ digest: string; referrers?: ReferrerPush[]; bundle?: string }>("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
+          return {
+            storedAt: `${client.config.url}/api/v1/blobs/${r.digest}`,
+            ...(r.referrers && { referrers: r.referrers }),
+            ...(r.bundle && { bundle: new Uint8Array(Buffer.from(r.bundle, "base64")) }),
+          };
+        },
       },
     },
   };

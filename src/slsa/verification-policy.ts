@@ -10,6 +10,11 @@ export interface VerificationPolicySpec {
   project?: string;
   /** `--allow-behind`: accept runs whose contract revision is older than the latest. Default false. */
   allowBehind?: boolean;
+  /**
+   * `--include-inputs`: also accept attestations that name the artifact only as an input material. By default the
+   * artifact must be a subject (an output the contract declares), as "which workflow produced it" requires.
+   */
+  includeInputs?: boolean;
   /** `--require-tlog`: each accepted attestation must have a verified transparency-log entry. Default false. */
   requireTlog?: boolean;
   /** `--max-age 30d`: the run must have finished at most this long ago (milliseconds). */

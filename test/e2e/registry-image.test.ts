@@ -44,12 +44,13 @@ test("an image reference is auto-detected without the network, resolved on add, 
   expect(m.annotations["cairn.material.signature.provider"]).toBe("cosign");
   expect(m.annotations["cairn.material.signature.digest"]).toBe(sig);
 
-  const pushed = sb.json<{ digest: string; storedAt: string; referrers: { image: string; digest: string; mode: string }[] }>(["att", "push", "--key", "cosign.key"], env);
+  const pushed = sb.json<{ digest: string; storedAt: string; referrers: { image: string; digest: string; mode: string }[]; provenance: { referrers: { digest: string }[] } }>(["att", "push", "--key", "cosign.key"], env);
   expect(pushed.storedAt).toBe(`${reg.host}/evidence:sha256-${pushed.digest.slice(7)}.cairn`);
   expect(pushed.referrers).toEqual([{ image: `${reg.host}/team/app@${image.digest}`, digest: expect.any(String), mode: "tag-fallback" }]);
 
+  // The attestation and its SLSA provenance, both next to the image.
   const found = await client.referrers("team/app", image.digest, MEDIA.sigstoreBundle);
-  expect(found.map((d) => d.digest)).toEqual([pushed.referrers[0]!.digest]);
+  expect(found.map((d) => d.digest).sort()).toEqual([pushed.referrers[0]!.digest, pushed.provenance.referrers[0]!.digest].sort());
   const manifest = JSON.parse(new TextDecoder().decode((await client.getManifest("team/app", found[0]!.digest)).bytes)) as { layers: { digest: string }[] };
   const layer = await client.readBlob("team/app", manifest.layers[0]!.digest);
   const described = sb.ok(["workflow", "run", "describe", "--digest", pushed.digest, "-o", "attestation"], env).stdout;
@@ -94,10 +95,10 @@ test("crafted against `cairn serve`: the server, whose default CAS backend is th
     writeFileSync(ci.path("contract.yaml"), "schemaVersion: v1\nmaterials:\n  - name: app-image\n    type: CONTAINER_IMAGE\n    output: true\n");
     ci.ok(["att", "init", "--workflow", "img", "--project", "p", "--contract", "contract.yaml"], remote);
     ci.ok(["att", "add", "--name", "app-image", "--value", `${reg.host}/team/remote:2.0`], remote);
-    const pushed = ci.json<{ referrers: { image: string; digest: string; mode: string }[] }>(["att", "push", "--key", server.path("cosign.key")], remote);
+    const pushed = ci.json<{ referrers: { image: string; digest: string; mode: string }[]; provenance: { referrers: { digest: string }[] } }>(["att", "push", "--key", server.path("cosign.key")], remote);
     expect(pushed.referrers).toEqual([{ image: `${reg.host}/team/remote@${remoteImage.digest}`, digest: expect.any(String), mode: "tag-fallback" }]);
     const found = await client.referrers("team/remote", remoteImage.digest, MEDIA.sigstoreBundle);
-    expect(found.map((d) => d.digest)).toEqual([pushed.referrers[0]!.digest]);
+    expect(found.map((d) => d.digest).sort()).toEqual([pushed.referrers[0]!.digest, pushed.provenance.referrers[0]!.digest].sort());
   } finally {
     expect(await srv.stop()).toBe(0);
     server.cleanup();

@@ -26,7 +26,7 @@ interface ImportSummary {
 describe("export / import between two homes", () => {
   const a = new Sandbox();
   const b = new Sandbox();
-  let pushed: { digest: string; runId: string };
+  let pushed: { digest: string; runId: string; provenance?: { digest: string } };
   const tar = () => b.path("evidence.tar");
 
   beforeAll(() => {
@@ -77,7 +77,8 @@ describe("export / import between two homes", () => {
     ]);
     const node = b.json<{ kind: string; run: { id: string; state: string }; references: { kind: string; digest: string }[] }>(["discover", pushed.digest]);
     expect([node.kind, node.run.id, node.run.state]).toEqual(["ATTESTATION", pushed.runId, "succeeded"]);
-    expect(node.references.map((n) => [n.kind, n.digest])).toEqual([["ARTIFACT", sha(APP)]]);
+    // The artifact, and the SLSA provenance that came with the run (its output is the artifact).
+    expect(node.references.map((n) => [n.kind, n.digest]).sort()).toEqual([["ARTIFACT", sha(APP)], ["ATTESTATION", pushed.provenance!.digest]].sort());
     b.ok(["artifact", "download", "--digest", sha(APP), "--output", "downloaded.bin"]);
     expect(readFileSync(b.path("downloaded.bin"), "utf8")).toBe(APP);
     expect(b.runStates()).toEqual(["succeeded"]);

@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
+import { CairnError } from "../../errors.ts";
 import { renderTable } from "../../cli/table.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
 import { collectPairs, outputOption, print, toRecord, type OutputFormat } from "../shared.ts";
@@ -13,6 +14,8 @@ interface PushOpts {
   annotation: string[];
   bundle?: string;
   exceptionBypassPolicyCheck: boolean;
+  provenance: string;
+  provenanceBundle?: string;
   output: OutputFormat;
 }
 
@@ -24,11 +27,17 @@ export function pushCommand(): Command {
     .option("--timestamp-server <url>", "RFC 3161 timestamp authority to countersign the signature (default against a control plane: its own)")
     .option("--annotation <key=value>", "attestation annotation (repeatable)", collectPairs, [])
     .option("--bundle <file>", "also write the Sigstore bundle JSON to this file")
+    .option("--provenance <format>", "also sign SLSA provenance of the output materials: slsa-v1, or none (docs/slsa.md)", "slsa-v1")
+    .option("--provenance-bundle <file>", "also write the SLSA provenance's Sigstore bundle JSON to this file")
     .option("--exception-bypass-policy-check", "a violated policy gate only warns (exit 0) instead of exit 4; the bypass is recorded in the attestation", false)
     .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: PushOpts, cmd: Command) => {
       await withCrafting(cmd, async (c) => {
+        if (opts.provenance !== "slsa-v1" && opts.provenance !== "none") {
+          throw new CairnError("USAGE", `--provenance ${JSON.stringify(opts.provenance)} is not slsa-v1 or none`);
+        }
+        if (opts.provenance === "none" && opts.provenanceBundle) throw new CairnError("USAGE", "--provenance-bundle needs provenance: drop --provenance none");
         const choice = chooseSigning({ key: opts.key, keyless: opts.keyless, timestampServer: opts.timestampServer }, c.deps.config);
         const { pushAttestation, pushWith } = await import("../../services/crafting/push.ts");
         const input = {
@@ -37,6 +46,7 @@ export function pushCommand(): Command {
           annotations: toRecord(opts.annotation, "--annotation"),
           bundlePath: opts.bundle,
           bypassPolicyCheck: opts.exceptionBypassPolicyCheck,
+          provenance: { enabled: opts.provenance === "slsa-v1", ...(opts.provenanceBundle && { bundlePath: opts.provenanceBundle }) },
         };
         const r = c.mode === "local" ? await pushAttestation(c.deps, input) : await pushWith(c.deps, c.controlPlane.push, input);
         const { statement: _s, ...summary } = r;
@@ -51,6 +61,7 @@ export function pushCommand(): Command {
               ...(r.referrers ?? []).map((x) => ["Referrer", `${x.digest} of ${x.image} (${x.mode})`]),
               ["Signing", r.signing?.identity ? `${r.signing.method}: ${r.signing.identity}` : (r.signing?.method ?? "")],
               ...(r.signing?.logIndex !== undefined ? [["Transparency Log", `entry ${r.signing.logIndex}`]] : []),
+              ...(r.provenance ? [["SLSA Provenance", r.provenance.digest], ...(r.provenance.bundlePath ? [["Provenance Bundle", r.provenance.bundlePath]] : [])] : []),
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
           }),

@@ -7,7 +7,7 @@ import type { Fields, Reader } from "./reader.ts";
 import { closest } from "./suggest.ts";
 import type { Value } from "./tree.ts";
 
-export const SPEC_KEYS = ["materials", "envAllowList", "runner", "annotations", "policies", "policyGroups"] as const;
+export const SPEC_KEYS = ["materials", "envAllowList", "runner", "annotations", "policies", "policyGroups", "provenance"] as const;
 
 export type Spec = Pick<Contract, (typeof SPEC_KEYS)[number]>;
 
@@ -27,7 +27,17 @@ export function readSpec(r: Reader, f: Fields, base: Path, knownKinds: readonly 
   };
   const runner = readRunner(r, f.get("runner"), at("runner"));
   if (runner !== undefined) spec.runner = runner;
+  const provenance = readProvenance(r, f.get("provenance"), at("provenance"));
+  if (provenance !== undefined) spec.provenance = provenance;
   return spec;
+}
+
+/** cairn's `provenance: {required: true}`: every push must also sign SLSA provenance (docs/slsa.md). */
+function readProvenance(r: Reader, v: Value | undefined, path: Path): { required: boolean } | undefined {
+  if (v === undefined) return undefined;
+  const f = r.fields(v, path, ["required"]);
+  if (!f) return undefined;
+  return { required: r.boolean(f.get("required"), [...path, "required"]) ?? false };
 }
 
 /** Names of variables that must be set at init. Repeats are harmless and dropped (first one kept). */

@@ -76,6 +76,8 @@ export interface Contract {
   annotations: ContractAnnotation[];
   policies: { materials: PolicyAttachment[]; attestation: PolicyAttachment[] };
   policyGroups: PolicyGroupAttachment[];
+  /** cairn's extension `provenance.required`: pushes must sign SLSA provenance too (absent = optional). */
+  provenance?: { required: boolean };
 }
 
 /** The contract used when a workflow has none: no required materials, anything contract-free may be added. */

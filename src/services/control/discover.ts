@@ -94,10 +94,16 @@ function pickNode(nodes: StoredReferrer[], digest: string, kind: string | undefi
   return matching[0]!;
 }
 
-/** Attestation nodes gain their run (one query for the whole page, via workflow_runs.attestation_digest). */
+/** Attestation nodes gain their run (one query for the page via workflow_runs.attestation_digest; provenance by its row). */
 function withRuns(deps: ServiceDeps, orgId: string, scope: Scope | undefined, nodes: StoredReferrer[]): (n: StoredReferrer) => DiscoverNode {
   const digests = [...new Set(nodes.filter((n) => n.kind === "ATTESTATION").map((n) => n.digest))];
   const runs = new Map(deps.runs.byAttestation(orgId, digests, scope).map((r) => [r.attestationDigest!, r]));
+  // An attestation that accompanies a run's own (its SLSA provenance) belongs to that run too.
+  for (const d of digests.filter((x) => !runs.has(x))) {
+    const a = deps.repo.findAttestation(d);
+    const r = a && a.orgId === orgId ? deps.runs.get(orgId, a.runId, scope) : undefined;
+    if (r) runs.set(d, r);
+  }
   return (n) => {
     const r = n.kind === "ATTESTATION" ? runs.get(n.digest) : undefined;
     const base: DiscoverNode = { digest: n.digest, kind: n.kind, downloadable: n.downloadable, metadata: n.metadata, createdAt: n.createdAt };

@@ -71,7 +71,9 @@ describe("ingest refuses, with its reason, and stores nothing", () => {
 
   test("a wrong predicate type, a predicate that breaks the schema, a statement without subjects", async () => {
     const c = await craft(s, app, { binary: "p\n" });
-    await refused(await c.sign(undefined, (st) => void (st.predicateType = "https://slsa.dev/provenance/v1")), "VERIFY_FAILED", /predicate type is "https:\/\/slsa\.dev\/provenance\/v1", expected https:\/\/cairn\.dev\/attestation\/v0\.1/);
+    await refused(await c.sign(undefined, (st) => void (st.predicateType = "https://example.com/other/v1")), "VERIFY_FAILED", /predicate type is "https:\/\/example\.com\/other\/v1", expected https:\/\/cairn\.dev\/attestation\/v0\.1/);
+    // A SLSA predicate is taken as provenance beside a stored attestation, and must be valid SLSA v1 first.
+    await refused(await c.sign(undefined, (st) => void (st.predicateType = "https://slsa.dev/provenance/v1")), "VERIFY_FAILED", /^the pushed SLSA provenance is not valid: predicate\.buildDefinition: required/);
     await refused(await c.sign(undefined, (st) => void delete st.predicate.builder), "VERIFY_FAILED", /does not match the cairn attestation schema: predicate must have required property 'builder'/);
     await refused(
       await c.sign(undefined, (st) => void ((st.predicate.metadata as Record<string, unknown>).finishedAt = "yesterday")),

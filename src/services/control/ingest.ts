@@ -8,6 +8,8 @@ import { parseJsonObject, verifyBundle, type Signer } from "../../trust/verifier
 import { servedLogRootEntry } from "../tlog/identity.ts";
 import { homeRoots } from "../trust-roots.ts";
 import { checkPushIdentity } from "./push-identity.ts";
+import { ingestProvenance } from "./ingest-provenance.ts";
+import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { envelopeSignature, hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
@@ -18,6 +20,8 @@ import { expireStaleRuns } from "./expiry.ts";
 import { isAttested } from "./runs.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement, type PredicateMetadata } from "./ingest-statement.ts";
 import { verificationKeys } from "./org-keys.ts";
+
+const IN_TOTO_PAYLOAD_TYPE = "application/vnd.in-toto+json";
 
 export interface IngestOptions {
   /** An API token's scope: a run outside it is treated as unknown, as everything out of scope is. */
@@ -54,6 +58,8 @@ const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "appli
 export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
   const signed = verifySignature(deps, bytes, opts.log === undefined);
+  const provenance = slsaProvenance(signed.payloadType, signed.payload);
+  if (provenance) return ingestProvenance(deps, bytes, { ...signed, statement: provenance }, opts);
   const checked = checkStatement(signed.payloadType, signed.payload);
   const runId = pushedRunId(checked.metadata);
   expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
@@ -79,6 +85,18 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   // Stored: from here on a registry failure only warns (push-referrers.ts), as it does for a local push.
   const referrers = await pushReferrers(deps, { statement: checked.statement, bundle: stored, now: deps.clock.now().toISOString(), digest: answer.digest });
   return { ...answer, created: true, ...(referrers.length > 0 && { referrers }) };
+}
+
+/** The statement when the payload is an in-toto statement of SLSA provenance (it accompanies a stored attestation). */
+function slsaProvenance(payloadType: string, payload: Uint8Array): unknown {
+  if (payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  let st: unknown;
+  try {
+    st = JSON.parse(new TextDecoder().decode(payload));
+  } catch {
+    return undefined; // checkStatement names the problem
+  }
+  return (st as { predicateType?: unknown })?.predicateType === SLSA_PROVENANCE_V1 ? st : undefined;
 }
 
 interface SignedPush {

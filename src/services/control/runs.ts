@@ -1,4 +1,5 @@
 import { POLICY_VERDICTS, type PolicyVerdict } from "../../crafter/policy/status.ts";
+import { runProvenance } from "../crafting/record-provenance.ts";
 import { CairnError } from "../../errors.ts";
 import type { RunState, Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
@@ -136,6 +137,8 @@ export interface RunDetail {
     subjects: { name?: string; digest: Record<string, string> }[];
     materials: MaterialView[];
   };
+  /** The SLSA provenance stored beside the attestation (docs/slsa.md), when the push signed one. */
+  provenance?: { digest: string; createdAt: string };
   verification?: RunVerification;
 }
 
@@ -211,6 +214,7 @@ export async function describeRun(deps: ServiceDeps, ref: RunRef, trust?: TrustP
   }
   const a = await runAttestation(deps, { id: run.id }, trust);
   const statement = parseStoredJson(a.payload, a.digest) as StatementShape;
+  const provenance = runProvenance(deps, run.id);
   return {
     run,
     attestation: {
@@ -221,6 +225,7 @@ export async function describeRun(deps: ServiceDeps, ref: RunRef, trust?: TrustP
       subjects: (statement.subject ?? []).map((s) => ({ name: s.name, digest: s.digest ?? {} })),
       materials: (statement.predicate?.materials ?? []).map(materialView),
     },
+    ...(provenance && { provenance: { digest: provenance.digest, createdAt: provenance.createdAt } }),
     ...(a.verification ? { verification: a.verification } : {}),
   };
 }

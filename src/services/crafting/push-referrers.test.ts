@@ -112,7 +112,8 @@ describe("attestation push with an OCI default backend pushes the bundle as a re
     } finally {
       await reg.stop().catch(() => {});
     }
-  });
+    // Two bundles (the attestation and its SLSA provenance) each wait out the client's retries against the dead registry.
+  }, 20_000);
 });
 
 test("only container-image subjects resolved from a registry are referrer subjects", () => {

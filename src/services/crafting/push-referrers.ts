@@ -32,6 +32,8 @@ export interface ReferrerInput {
   now: string;
   /** The bundle's digest, to name it in the retry hint. */
   digest: string;
+  /** The predicate type the bundle signs (annotation); cairn's by default. `statement` still names the images. */
+  predicateType?: string;
   /** Tests: another client factory. */
   client?: (opts: RegistryOptions) => OciClient;
 }
@@ -77,7 +79,7 @@ export async function pushReferrers(deps: ReferrerDeps, input: ReferrerInput): P
         files: [{ mediaType: MEDIA.sigstoreBundle, source: { size: input.bundle.length, chunks: oneChunk(input.bundle) } }],
         annotations: {
           "dev.sigstore.bundle.content": "dsse-envelope",
-          "dev.sigstore.bundle.predicateType": PREDICATE_TYPE,
+          "dev.sigstore.bundle.predicateType": input.predicateType ?? PREDICATE_TYPE,
           "org.opencontainers.image.created": input.now,
         },
         subject: img.subject,

@@ -15,6 +15,8 @@ import { evaluateAttestationPolicies } from "./policies.ts";
 import { pushReferrers, type ReferrerPush } from "./push-referrers.ts";
 import { evidenceTag } from "../../store/oci/oci-blob-store.ts";
 import { storedStatement } from "../stored-bundle.ts";
+import { checkProvenanceChoice, pushProvenance, type ProvenanceChoice, type ProvenanceResult, type ProvenanceTarget } from "./push-provenance.ts";
+import { recordProvenance, runProvenance } from "./record-provenance.ts";
 
 export interface PushInput {
   /** Loads the signing key or the keyless authorities; called only once the attestation is known to be complete. */
@@ -25,6 +27,8 @@ export interface PushInput {
   bundlePath?: string;
   /** `--exception-bypass-policy-check`: a violated gate is recorded as bypassed and only warned about. */
   bypassPolicyCheck?: boolean;
+  /** SLSA provenance beside the attestation (push-provenance.ts); on unless `--provenance none`. */
+  provenance?: ProvenanceChoice;
 }
 
 export interface PushResult {
@@ -39,6 +43,8 @@ export interface PushResult {
   referrers?: ReferrerPush[];
   /** How the bundle was signed; for keyless, the identity its certificate names; its transparency-log index. */
   signing?: { method: string; identity?: string; logIndex?: number };
+  /** The SLSA provenance signed and stored beside it (absent: off, or no output materials). */
+  provenance?: ProvenanceResult;
 }
 
 /** A signed attestation, ready to be stored. */
@@ -55,6 +61,10 @@ export interface PushTarget {
   before?(state: CraftingState, bundlePath?: string): Promise<PushResult | undefined>;
   /** `bundle`: what was stored, when the target changed it (a server adds its transparency-log entry). */
   record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[]; bundle?: Uint8Array }>;
+  /** Where the SLSA provenance goes; absent: it is only signed (and written with --provenance-bundle). */
+  provenance?: ProvenanceTarget;
+  /** The control plane's URL when the target is one: the provenance's builder. */
+  controlPlane?: string;
 }
 
 /**
@@ -64,7 +74,7 @@ export interface PushTarget {
  * A violated policy gate raises POLICY_GATE (exit 4) only after all that (gate.ts): the attestation is kept, marked blocked.
  */
 export function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<PushResult> {
-  return pushWith(deps, localTarget(deps), input);
+  return pushWith(deps, localPushTarget(deps), input);
 }
 
 /** The push steps of the CI machine, whatever stores the result: completeness, signing, --bundle, clearing the state. */
@@ -82,28 +92,40 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
     });
   }
   const annotations = mergeAnnotations("the attestation", state.contract.annotations, input.annotations);
+  const choice = input.provenance ?? { enabled: true };
+  checkProvenanceChoice(state, choice);
+  let loaded: Promise<SigningMethod> | undefined;
+  const method = () => (loaded ??= input.loadSigning(state));
+  const provenanceOf = (attestationDigest: string, attestation: Statement) =>
+    pushProvenance(deps, { state, attestationDigest, attestation, method, choice, ...(target.provenance && { target: target.provenance }), ...(target.controlPlane && { controlPlane: target.controlPlane }) });
   if (!state.dryRun) {
     const done = await target.before?.(state, input.bundlePath);
     if (done) {
+      // Cut off after the attestation was stored: its provenance is stored now if it was not yet.
+      const provenance = await provenanceOf(done.digest, done.statement);
       await deps.state.remove();
-      enforceGate(deps.reporter, done);
-      return done;
+      const result = { ...done, ...(provenance && { provenance }) };
+      enforceGate(deps.reporter, result);
+      return result;
     }
   }
   const now = deps.clock.now().toISOString();
   const statement = renderWithPolicies(deps, state, { finishedAt: now, builderVersion: deps.version, annotations, bypassPolicyCheck: input.bypassPolicyCheck });
-  const method = await input.loadSigning(state);
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
-  const signedBundle = await signStatement(serializeStatement(statement), method);
+  const signedBundle = await signStatement(serializeStatement(statement), await method());
   const stored = state.dryRun ? undefined : await target.record({ state, statement, bundle: signedBundle, now });
   const bundle = stored?.bundle ?? signedBundle;
   const signing = input.signing ? { method: input.signing, ...signedFacts(bundle) } : undefined;
   const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
   const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
+  const provenance = await provenanceOf(digest, statement);
   await deps.state.remove();
-  const result = { digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt, ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }) };
+  const result = {
+    digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt,
+    ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }), ...(provenance && { provenance }),
+  };
   enforceGate(deps.reporter, result);
   return result;
 }
@@ -126,7 +148,7 @@ function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts: Rend
 }
 
 /** The local store: the attestation and the finished run in one transaction (record.ts). */
-function localTarget(deps: ServiceDeps): PushTarget {
+export function localPushTarget(deps: ServiceDeps): PushTarget {
   return {
     before: async (state, bundlePath) => {
       expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
@@ -154,6 +176,17 @@ function localTarget(deps: ServiceDeps): PushTarget {
       // Stored: from here on a registry failure only warns (push-referrers.ts).
       const referrers = await pushReferrers(deps, { statement, bundle, now, digest: ref.digest });
       return { storedAt: storedAt(deps, ref.digest), referrers };
+    },
+    provenance: {
+      stored: async (runId) => {
+        const a = runProvenance(deps, runId);
+        return a && { digest: a.digest, bundle: await deps.blobs.read(a.digest), storedAt: storedAt(deps, a.digest) };
+      },
+      record: async ({ state, statement, bundle, attestationDigest, attestation, now }) => {
+        const ref = await recordProvenance(deps, { statement, bundle, runId: state.workflow.runId!, attestationDigest, attestation, now });
+        const referrers = await pushReferrers(deps, { statement: attestation, bundle, now, digest: ref.digest, predicateType: statement.predicateType });
+        return { storedAt: storedAt(deps, ref.digest), referrers };
+      },
     },
   };
 }

@@ -9,6 +9,7 @@ import { FORMAT, FORMAT_VERSION, type ExportedRun, type Manifest, type ManifestE
 import { exportLogProofs, LOG_ENTRY } from "./log-proofs.ts";
 import { TarWriter } from "./tar-writer.ts";
 import { storedEnvelope } from "../stored-bundle.ts";
+import { runProvenance } from "../crafting/record-provenance.ts";
 
 export interface ExportInput {
   /** The tar to write (relative to the working directory). */
@@ -64,9 +65,12 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
     }
     const bundles: { digest: string; bytes: Uint8Array }[] = [];
     for (const run of exported) {
-      const bytes = await deps.blobs.read(run.attestation.digest);
-      bundles.push({ digest: run.attestation.digest, bytes });
-      entries.push(await tar.addBytes(entryNames.attestation(run.attestation.digest), bytes));
+      // The attestation, then the SLSA provenance stored beside it: both bundles byte for byte.
+      for (const digest of [run.attestation.digest, ...(run.provenance ? [run.provenance.digest] : [])]) {
+        const bytes = await deps.blobs.read(digest);
+        bundles.push({ digest, bytes });
+        entries.push(await tar.addBytes(entryNames.attestation(digest), bytes));
+      }
     }
     for (const digest of [...blobs].sort()) entries.push(await addBlob(deps, tar, digest));
     const log = exportLogProofs(deps, bundles);
@@ -79,7 +83,8 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
     throw e;
   }
   const bytes = entries.reduce((n, e) => n + e.size, 0);
-  return { path, runs: exported.length, attestations: exported.length, contractRevisions, blobs: blobs.size, bytes };
+  const attestations = exported.reduce((n, r) => n + (r.provenance ? 2 : 1), 0);
+  return { path, runs: exported.length, attestations, contractRevisions, blobs: blobs.size, bytes };
 }
 
 /** Streams a blob from the CAS into the tar; a blob that does not hash to its digest aborts the export. */
@@ -141,6 +146,7 @@ function statementOf(digest: string, bytes: Uint8Array): CheckedStatement {
 function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement): ExportedRun {
   const att = deps.repo.findAttestation(run.attestationDigest!)!;
   const wf = deps.workflows.getWorkflow(run.orgId, run.project, run.workflow);
+  const provenance = runProvenance(deps, run.id);
   return {
     id: run.id,
     workflow: run.workflow,
@@ -158,6 +164,7 @@ function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement):
     createdAt: run.createdAt,
     finishedAt: run.finishedAt,
     attestation: { digest: att.digest, predicateType: att.predicateType, createdAt: att.createdAt },
+    ...(provenance && { provenance: { digest: provenance.digest, createdAt: provenance.createdAt } }),
   };
 }
 

@@ -3,7 +3,8 @@
 import { attestedRunState, statementVerdict } from "../../crafter/policy/status.ts";
 import { attestationGraph } from "../../crafter/referrers.ts";
 import { CairnError } from "../../errors.ts";
-import type { Organization } from "../../store/ports.ts";
+import type { BlobRef, Organization } from "../../store/ports.ts";
+import { indexProvenance } from "../crafting/record-provenance.ts";
 import { mapAttestation } from "../cas-mappings.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { VerifiedImport, VerifiedRun } from "./import-verify.ts";
@@ -15,14 +16,25 @@ export interface StoredCounts {
 
 export async function storeVerified(deps: ServiceDeps, v: VerifiedImport): Promise<StoredCounts> {
   const fresh = v.runs.filter((r) => r.isNew);
-  for (const r of fresh) await deps.blobs.putBytes(r.bundle);
+  const provenanceRefs = new Map<string, BlobRef>();
+  for (const r of fresh) {
+    await deps.blobs.putBytes(r.bundle);
+    if (r.provenance) provenanceRefs.set(r.run.id, await deps.blobs.putBytes(r.provenance.bundle));
+  }
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
     const contractRevisions = storeContracts(deps, org, v, now);
     // Re-checked inside the transaction: a concurrent import may have stored a run since verification.
     const todo = fresh.filter((r) => !deps.repo.getRun(r.run.id));
-    for (const r of todo) storeRun(deps, org, r, now);
+    for (const r of todo) {
+      const workflowId = storeRun(deps, org, r, now);
+      const ref = provenanceRefs.get(r.run.id);
+      if (r.provenance && ref) {
+        const createdAt = r.run.provenance!.createdAt;
+        indexProvenance(deps, { orgId: org.id, runId: r.run.id, workflowId, statement: r.provenance.statement, ref, cairn: r.checked.statement, attestationDigest: r.run.attestation.digest, now: createdAt, source: "import" });
+      }
+    }
     return { runs: { imported: todo.length, alreadyPresent: v.runs.length - todo.length }, contractRevisions };
   });
 }
@@ -57,7 +69,7 @@ function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport,
  * The run with its id, times and reason as exported, its attestation row and its referrer graph. Its state and policy
  * status are the signed statement's (a blocked run stays blocked, also from an export that called it succeeded).
  */
-function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): void {
+function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): string {
   const { run, checked } = v;
   const m = checked.metadata;
   const project = deps.repo.ensureProject(org.id, run.project, now);
@@ -106,4 +118,5 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
   mapAttestation(deps, org.id, graph, workflow.id, "import", now);
   const attested = { policyStatus: statementVerdict(checked.statement), pushedBy: run.pushedBy ?? null };
   deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, run.reason, digest, attested);
+  return workflow.id;
 }

@@ -11,11 +11,17 @@ import { checkStatement, uploadedDigests, type CheckedStatement } from "../contr
 import { attestedRunState } from "../../crafter/policy/status.ts";
 import { checkManifest, checkRuns, parseJsonEntry, type ExportedRun } from "./layout.ts";
 import { refuse, type ReadEntry, type ReadTar } from "./tar-reader.ts";
+import type { Statement } from "../../crafter/statement.ts";
+import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
+import { checkProvenance } from "../../slsa/provenance-schema.ts";
+import { companionMismatch } from "../control/ingest-provenance.ts";
 
 export interface VerifiedRun {
   run: ExportedRun;
   bundle: Uint8Array;
   checked: CheckedStatement;
+  /** The SLSA provenance carried beside the attestation, verified to accompany it. */
+  provenance?: { bundle: Uint8Array; statement: Statement };
   /** False when a run with this id (and this attestation) is already stored. */
   isNew: boolean;
 }
@@ -96,7 +102,30 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
     });
   }
   if (!existing) checkWorkflowContract(deps, run, i);
-  return { run, bundle: entry.bytes!, checked, isNew: !existing };
+  const provenance = run.provenance && verifyProvenance(run, i, byName, trust, checked);
+  return { run, bundle: entry.bytes!, checked, isNew: !existing, ...(provenance && { provenance }) };
+}
+
+/**
+ * The provenance a run carries: verified under the same trust as its attestation, valid SLSA v1, naming the run's
+ * attestation as its byproduct, for subjects of that attestation.
+ */
+function verifyProvenance(run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy, checked: CheckedStatement): { bundle: Uint8Array; statement: Statement } {
+  const digest = run.provenance!.digest;
+  const name = `attestations/${digest.slice(7)}.json`;
+  const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it as its provenance)`);
+  const statement = prefixed(name, () => {
+    const v = verifyBundle(entry.bytes!, trust);
+    if (v.kind !== "dsse" || v.payloadType !== "application/vnd.in-toto+json") refuse(name, "is not a DSSE in-toto attestation");
+    const st = v.statement as Statement;
+    if (st?.predicateType !== SLSA_PROVENANCE_V1) refuse(name, `predicate type is ${JSON.stringify(st?.predicateType)}, not SLSA provenance`);
+    const problems = checkProvenance(st);
+    if (problems.length > 0) refuse(name, `is not valid SLSA provenance: ${problems.slice(0, 3).join("; ")}`);
+    return st;
+  });
+  const mismatch = companionMismatch(statement, run.attestation.digest, checked.statement);
+  if (mismatch) refuse(name, mismatch);
+  return { bundle: entry.bytes!, statement };
 }
 
 /** A workflow that already exists here must use the contract the run used (its runs are listed under it). */
@@ -122,9 +151,9 @@ function prefixed<T>(entry: string, fn: () => T): T {
 
 /** An attestation or blob no run needs is refused: the tar holds exactly the selection. */
 function checkNoStrays(entries: ReadEntry[], runs: VerifiedRun[]): void {
-  const bundles = new Set(runs.map((r) => r.run.attestation.digest));
+  const bundles = new Set(runs.flatMap((r) => [r.run.attestation.digest, ...(r.run.provenance ? [r.run.provenance.digest] : [])]));
   const referenced = new Set(runs.flatMap((r) => uploadedDigests(r.checked.materials)));
-  if (bundles.size !== runs.length) refuse("runs.json", "names one attestation for two runs");
+  if (bundles.size !== runs.reduce((n, r) => n + (r.run.provenance ? 2 : 1), 0)) refuse("runs.json", "names one attestation for two runs");
   for (const e of entries) {
     if (e.kind.kind === "attestation" && !bundles.has(e.digest)) refuse(e.name, "belongs to no run in runs.json");
     if (e.kind.kind === "blob" && !referenced.has(e.digest)) refuse(e.name, "is referenced by no attestation in the tar");

@@ -54,6 +54,8 @@ export interface ExportedRun {
   createdAt: string;
   finishedAt: string | null;
   attestation: { digest: string; predicateType: string; createdAt: string };
+  /** The SLSA provenance stored beside the attestation (absent in older exports and when none was signed). */
+  provenance?: { digest: string; createdAt: string };
 }
 
 const bad = (entry: string, why: string): never => {
@@ -98,6 +100,8 @@ export function checkRuns(doc: unknown): ExportedRun[] {
     for (const t of [r.createdAt, r.finishedAt, isObj(r.attestation) ? r.attestation.createdAt : null]) if (isStr(t) && Number.isNaN(Date.parse(t))) bad(at, `${JSON.stringify(t)} is not a time`);
     const a = r.attestation;
     if (!isObj(a) || !isStr(a.digest) || !DIGEST.test(a.digest) || !isStr(a.predicateType) || !isStr(a.createdAt)) bad(at, "attestation must be {digest, predicateType, createdAt}");
+    const p = r.provenance;
+    if (p !== undefined && (!isObj(p) || !isStr(p.digest) || !DIGEST.test(p.digest) || !isStr(p.createdAt) || Number.isNaN(Date.parse(p.createdAt)))) bad(at, "provenance must be {digest, createdAt}");
   });
   return doc as ExportedRun[];
 }

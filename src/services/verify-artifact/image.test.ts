@@ -22,7 +22,7 @@ function store(host: string): TestStore {
 }
 
 /** A registry holding team/app:1.0, and a store whose push attached its attestation to it as an OCI referrer. */
-async function attestedImage(): Promise<{ reg: FakeRegistry; s: TestStore; ref: string; image: string; bundle: string }> {
+async function attestedImage(): Promise<{ reg: FakeRegistry; s: TestStore; ref: string; image: string; bundle: string; provenance: string }> {
   const reg = await startFakeRegistry();
   cleanup.push(() => reg.stop());
   const image = await pushTestImage(createOciClient({ registry: reg.host, insecureHttp: true, retries: 0 }), "team/app", "1.0");
@@ -34,29 +34,34 @@ async function attestedImage(): Promise<{ reg: FakeRegistry; s: TestStore; ref: 
   await addMaterial(s.app, { name: "app-image", value: ref, annotations: {}, strict: true });
   const r = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
   expect(r.referrers).toHaveLength(1);
-  return { reg, s, ref, image: image.digest, bundle: r.digest };
+  // The SLSA provenance went next to the image too.
+  expect(r.provenance?.referrers).toHaveLength(1);
+  return { reg, s, ref, image: image.digest, bundle: r.digest, provenance: r.provenance!.digest };
 }
 
 describe("verifyImage", () => {
   test("a registry reference resolves to its manifest digest; the store's attestation and its referrer copy count once", async () => {
-    const { s, ref, image, bundle } = await attestedImage();
+    const { s, ref, image, bundle, provenance } = await attestedImage();
     const v = await verifyImage(s.app, ref, { policy: { workflow: "build" }, trust: { keys: [s.key.publicKey], roots: [] } });
-    expect(v).toMatchObject({ subject: image, result: "PASSED", acceptedDigests: [bundle] });
+    expect(v).toMatchObject({ subject: image, result: "PASSED" });
+    expect(v.acceptedDigests.sort()).toEqual([bundle, provenance].sort());
     expect(v.resourceUri).toBe(`${ref.replace(":1.0", "")}@${image}`);
-    expect(v.considered.map((c) => [c.digest, c.source])).toEqual([[bundle, "store"]]);
+    expect(v.considered.map((c) => [c.digest, c.source]).sort()).toEqual([[bundle, "store"], [provenance, "store"]].sort());
   });
 
   test("a store that does not hold the referrer bundle: its run is unknown, so it passes only a policy needing no run facts", async () => {
-    const { reg, s, ref, image, bundle } = await attestedImage();
+    const { reg, s, ref, image, bundle, provenance } = await attestedImage();
     const elsewhere = store(reg.host);
     const trust = { keys: [s.key.publicKey], roots: [] };
     const strict = await verifyImage(elsewhere.app, ref, { policy: { workflow: "build" }, trust });
     expect(strict).toMatchObject({ subject: image, result: "FAILED", noValidAttestation: false });
-    expect(strict.considered).toEqual([
+    expect(strict.considered.find((c) => c.digest === bundle)).toEqual(
       expect.objectContaining({ digest: bundle, source: "registry", workflow: "build", reasons: ["its run is not in the store, so --workflow, the contract revision check (--allow-behind skips it) cannot be checked"] }),
-    ]);
+    );
+    expect(strict.considered.find((c) => c.digest === provenance)).toEqual(expect.objectContaining({ source: "registry", accepted: false }));
     const lenient = await verifyImage(elsewhere.app, ref, { policy: { allowBehind: true }, trust });
-    expect(lenient).toMatchObject({ result: "PASSED", acceptedDigests: [bundle] });
+    expect(lenient).toMatchObject({ result: "PASSED" });
+    expect(lenient.acceptedDigests).toContain(bundle);
     const forged = await verifyImage(elsewhere.app, ref, { policy: { allowBehind: true }, trust: { keys: [], roots: [] } });
     expect(forged).toMatchObject({ result: "FAILED", noValidAttestation: true });
   });

@@ -68,6 +68,7 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   const { facts, verified } = sig;
   considered.role = facts.role;
   const reasons = considered.reasons;
+  if (facts.role !== "subject" && !ctx.policy.includeInputs) reasons.push("names the artifact only as an input material, not as an output of its workflow (--include-inputs accepts that)");
   if (stored && facts.predicateType !== record.predicateType) reasons.push(`signed predicate type ${facts.predicateType} is not the recorded ${record.predicateType}`);
   if (!stored) {
     considered.predicateType = facts.predicateType;

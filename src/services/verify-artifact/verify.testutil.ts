@@ -24,9 +24,15 @@ export function verify(s: TestStore, digest: string, policy: VerificationPolicyS
   });
 }
 
-/** init → add one ARTIFACT (content given) and optionally a JUnit report → push with the test key. */
-export async function pushArtifact(s: TestStore, workflow: string, content: string, junit?: "pass" | "fail"): Promise<{ pushed: PushResult; artifact: string; junit?: string }> {
-  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true });
+/** The contract of the test workflows: the binary is their output (a subject), the JUnit report an input. */
+export const OUTPUT_CONTRACT = "schemaVersion: v1\nmaterials:\n  - {name: binary, type: ARTIFACT, output: true}\n  - {name: tests, type: JUNIT_XML, optional: true}\n";
+
+/**
+ * init (the workflow on OUTPUT_CONTRACT when it is new) → add the binary (content given) and optionally a JUnit report
+ * → push with the test key; SLSA provenance only when asked (so each push is one attestation unless a test wants two).
+ */
+export async function pushArtifact(s: TestStore, workflow: string, content: string, junit?: "pass" | "fail", provenance = false): Promise<{ pushed: PushResult; artifact: string; junit?: string }> {
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...contractFor(s, workflow) });
   const file = s.file(`${workflow}-${content}.bin`, content);
   const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
   let j: string | undefined;
@@ -34,18 +40,24 @@ export async function pushArtifact(s: TestStore, workflow: string, content: stri
     s.file(`${junit}.xml`, readFileSync(join(FIXTURES, "junit", `${junit}.xml`)));
     j = (await addMaterial(s.app, { name: "tests", kind: "JUNIT_XML", value: `${junit}.xml`, annotations: {}, strict: true }))[0]!.digest;
   }
-  const pushed = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
+  const pushed = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {}, provenance: { enabled: provenance } });
   s.advance(1000);
   return { pushed, artifact: m!.digest, ...(j && { junit: j }) };
+}
+
+/** `--contract` for a workflow's first run only: later runs keep (and may be behind) the workflow's contract. */
+function contractFor(s: TestStore, workflow: string): { contract?: string } {
+  const org = s.app.repo.findOrg(s.app.config.organization);
+  return org && s.app.repo.findWorkflow(org.id, "skynet", workflow) ? {} : { contract: s.file("output-contract.yaml", OUTPUT_CONTRACT) };
 }
 
 /** `cairn ca init` in the store's home, then a keyless push signed through the home's CA. */
 export async function pushKeyless(s: TestStore, workflow: string, content: string): Promise<string> {
   await initCa(s.app.config.home, { now: new Date(Date.now() - 3_600_000) });
-  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true });
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...contractFor(s, workflow) });
   const file = s.file(`${workflow}-${content}.bin`, content);
   const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
-  await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {} });
+  await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {}, provenance: { enabled: false } });
   s.advance(1000);
   return m!.digest;
 }

@@ -22,17 +22,18 @@ const toNode = (r: Row): StoredReferrer => ({
 
 /**
  * A scope's visibility of node `n`: it is the node of an attestation whose run is in the scope, or such an
- * attestation references it. Both probes use indexes (workflow_runs_by_digest, referrer_edges_to).
+ * attestation references it. Both probes use indexes (the attestations primary key, referrer_edges_to).
  */
 function visibleIn(n: string, scope: Scope | undefined): { sql: string; params: string[] } {
   if (!scope) return { sql: "", params: [] };
   const conds: string[] = [];
   const params: string[] = [];
   if (scope.projectId !== undefined) conds.push("sw.project_id = ?"), params.push(scope.projectId);
-  if (scope.workflowId !== undefined) conds.push("sr.workflow_id = ?"), params.push(scope.workflowId);
+  if (scope.workflowId !== undefined) conds.push("sa.workflow_id = ?"), params.push(scope.workflowId);
   const inScope = conds.map((c) => ` AND ${c}`).join("");
+  // Any attestation stored for a run of the scope: its cairn attestation and what accompanies it (SLSA provenance).
   const runOf = (a: string) =>
-    `SELECT 1 FROM workflow_runs sr JOIN workflows sw ON sw.id = sr.workflow_id WHERE sr.attestation_digest = ${a}.digest AND sr.org_id = ${a}.org_id${inScope}`;
+    `SELECT 1 FROM attestations sa JOIN workflows sw ON sw.id = sa.workflow_id WHERE sa.digest = ${a}.digest AND sa.org_id = ${a}.org_id${inScope}`;
   const sql = ` AND ((${n}.kind = 'ATTESTATION' AND EXISTS (${runOf(n)}))
     OR EXISTS (SELECT 1 FROM referrer_edges se JOIN referrers a ON a.id = se.from_id WHERE se.to_id = ${n}.id AND a.kind = 'ATTESTATION' AND EXISTS (${runOf("a")})))`;
   return { sql, params: [...params, ...params] };

@@ -155,4 +155,13 @@ export class SqliteRepo implements ControlPlaneRepo {
       .get(digest);
     return (row as AttestationRecord | null) ?? undefined;
   }
+
+  runAttestations(runId: string): AttestationRecord[] {
+    return this.db
+      .query(
+        `SELECT digest, org_id AS orgId, run_id AS runId, workflow_id AS workflowId, predicate_type AS predicateType,
+           size, created_at AS createdAt FROM attestations WHERE run_id = ? ORDER BY created_at, rowid`,
+      )
+      .all(runId) as AttestationRecord[];
+  }
 }

@@ -1,0 +1,82 @@
+// Verified ingest of SLSA provenance: `cairn serve` takes a provenance only beside an attestation it already stored,
+// signed with the same authority, for subjects that attestation records as outputs.
+import { createHash } from "node:crypto";
+import { CairnError } from "../../errors.ts";
+import type { Statement } from "../../crafter/statement.ts";
+import { verifyFailed } from "../../signing/envelope.ts";
+import { checkProvenance } from "../../slsa/provenance-schema.ts";
+import type { Signer } from "../../trust/verifier.ts";
+import type { Scope } from "../../store/ports.ts";
+import { pushReferrers } from "../crafting/push-referrers.ts";
+import { recordProvenance, runProvenance } from "../crafting/record-provenance.ts";
+import type { ServiceDeps } from "../deps.ts";
+import { storedStatement } from "../stored-bundle.ts";
+import { checkPushIdentity } from "./push-identity.ts";
+import { hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
+import { isAttested } from "./runs.ts";
+import type { IngestResult } from "./ingest.ts";
+import type { KeyObject } from "node:crypto";
+
+export interface SignedProvenance {
+  statement: unknown;
+  signer: Signer;
+  key?: KeyObject;
+  json: Record<string, unknown>;
+}
+
+/** The cairn attestation a provenance names as its byproduct `cairn-attestation`. */
+export function provenanceAttestation(statement: Statement): string | undefined {
+  const byproducts = ((statement.predicate.runDetails as { byproducts?: unknown } | undefined)?.byproducts ?? []) as { name?: unknown; digest?: { sha256?: unknown } }[];
+  const b = Array.isArray(byproducts) ? byproducts.find((x) => x?.name === "cairn-attestation") : undefined;
+  return typeof b?.digest?.sha256 === "string" && /^[0-9a-f]{64}$/.test(b.digest.sha256) ? `sha256:${b.digest.sha256}` : undefined;
+}
+
+/**
+ * Why a verified provenance cannot accompany the cairn attestation `digest` (whose statement is `cairn`), or
+ * undefined: it must name that attestation as its byproduct, and each of its subjects must be one of the attestation's.
+ */
+export function companionMismatch(statement: Statement, digest: string, cairn: Statement): string | undefined {
+  const named = provenanceAttestation(statement);
+  if (named !== digest) return `the SLSA provenance names attestation ${named ?? "(none)"} as its byproduct, not ${digest}`;
+  const outputs = new Set(cairn.subject.map((s) => s.digest.sha256));
+  const foreign = statement.subject.find((s) => !outputs.has(s.digest?.sha256));
+  return foreign ? `SLSA provenance subject ${foreign.name ?? ""} (sha256:${foreign.digest?.sha256}) is not a subject of attestation ${digest}` : undefined;
+}
+
+/**
+ * Stores a pushed, signature-verified provenance beside the run of the attestation it names: that attestation must be
+ * stored in this organization (and the token's scope) as the run's, the signer must be allowed to push for the run
+ * (and, for a key, be the attestation's key), and every subject must be one of the attestation's subjects.
+ */
+export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: SignedProvenance, opts: { scope?: Scope; issuer?: string; log?: LogSignature }): Promise<IngestResult> {
+  const problems = checkProvenance(p.statement);
+  if (problems.length > 0) verifyFailed(`the pushed SLSA provenance is not valid: ${problems.slice(0, 3).join("; ")}`);
+  const statement = p.statement as Statement;
+  const attestation = provenanceAttestation(statement);
+  if (!attestation) verifyFailed("the SLSA provenance names no cairn attestation (runDetails.byproducts `cairn-attestation` with a sha256 digest)", "push it with `att push`, which signs it beside the attestation");
+  const org = deps.repo.findOrg(deps.config.organization);
+  const row = deps.repo.findAttestation(attestation!);
+  const run = org && row && row.orgId === org.id ? deps.runs.get(org.id, row.runId, opts.scope) : undefined;
+  if (!run || !isAttested(run.state) || run.attestationDigest !== attestation) {
+    throw new CairnError("NOT_FOUND", `attestation ${attestation}, named by the SLSA provenance, is not stored in organization ${deps.config.organization}`, { hint: "push the attestation first" });
+  }
+  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const result = { digest, runId: run.id, workflow: run.workflow, project: run.project, signer: p.signer };
+  const existing = runProvenance(deps, run.id);
+  if (existing?.digest === digest) return { ...result, created: false };
+  checkPushIdentity(p.signer, run, deps.config.organization, opts.issuer);
+  const cairn = storedStatement(await deps.blobs.read(attestation!), attestation!);
+  if (p.signer.kind === "key") {
+    const hint = (JSON.parse(new TextDecoder().decode(await deps.blobs.read(attestation!))) as { verificationMaterial?: { publicKey?: { hint?: string } } }).verificationMaterial?.publicKey?.hint;
+    if (hint !== p.signer.keyId) verifyFailed(`the SLSA provenance is signed by key ${p.signer.keyId}, but attestation ${attestation} by ${hint ?? "a certificate"}: sign both the same way`);
+  }
+  const mismatch = companionMismatch(statement, attestation!, cairn);
+  if (mismatch) verifyFailed(mismatch);
+  if (existing) throw new CairnError("STATE_INVALID", `workflow run ${run.id} already has SLSA provenance ${existing.digest}`, { details: { provenance: existing.digest } });
+  const logged = opts.log && !hasLogEntry(p.json) ? await logPushedBundle(p.json, p.key, opts.log) : undefined;
+  const stored = logged ?? bytes;
+  const now = deps.clock.now().toISOString();
+  const ref = await recordProvenance(deps, { statement, bundle: stored, runId: run.id, attestationDigest: attestation!, now });
+  const referrers = await pushReferrers(deps, { statement: cairn, bundle: stored, now, digest: ref.digest, predicateType: statement.predicateType });
+  return { ...result, digest: ref.digest, ...(logged && { bundle: Buffer.from(logged).toString("base64") }), created: true, ...(referrers.length > 0 && { referrers }) };
+}
