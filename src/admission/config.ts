@@ -24,12 +24,17 @@ export interface AdmissionConfig {
   fallback?: VerificationPolicySpec;
   /** Image patterns admitted without a check (see exempt.ts), as written. */
   exemptImages: string[];
+  /**
+   * `resolveTags: true`: an image given by tag is resolved to its digest at its registry. Off by default: the server
+   * then contacts no registry a Pod spec names (a review is attacker-shaped input), and tag-only images are denied.
+   */
+  resolveTags: boolean;
 }
 
 export const FALLBACK_NAMESPACE = "*";
-const TOP_KEYS = ["namespaces", "exemptImages"] as const;
+const TOP_KEYS = ["namespaces", "exemptImages", "resolveTags"] as const;
 const POLICY_KEYS = [
-  "workflow", "project", "allowBehind", "includeInputs", "requireTlog", "maxAge", "policies", "sourceRef",
+  "workflow", "project", "allowBehind", "includeInputs", "requireTlog", "maxAge", "policies", "policyInputs", "sourceRef",
   "certificateIdentity", "certificateIdentityRegexp", "certificateOidcIssuer", "certificateOidcIssuerRegexp",
 ] as const;
 const STRING_KEYS = ["sourceRef", "certificateIdentity", "certificateOidcIssuer"] as const;
@@ -41,7 +46,7 @@ export function parseAdmissionConfig(text: string, source: string): AdmissionCon
   const tree = configTree(text, source);
   const r = new Reader(tree);
   const top = r.fields(tree.root ?? new Map(), [], TOP_KEYS);
-  const config: AdmissionConfig = { namespaces: new Map(), exemptImages: [] };
+  const config: AdmissionConfig = { namespaces: new Map(), exemptImages: [], resolveTags: r.boolean(top?.get("resolveTags"), ["resolveTags"]) ?? false };
   const namespaces = top?.get("namespaces");
   if (top && namespaces === undefined) r.add(["namespaces"], "is required: the policy of each namespace to check", `e.g. namespaces: {prod: {workflow: build-image, project: skynet}}`);
   else if (namespaces !== undefined) readNamespaces(r, namespaces, config);
@@ -52,6 +57,19 @@ export function parseAdmissionConfig(text: string, source: string): AdmissionCon
   const problems = r.sorted();
   if (problems.length > 0) throw invalidConfig(source, problems);
   return config;
+}
+
+/**
+ * One verification policy written as a document of its own (the `policy` of a `POST /api/v1/verify` body, as JSON
+ * text): the same fields and checks as a namespace's. `source` names it in errors (`the request's policy`).
+ */
+export function parseVerificationPolicy(text: string, source: string): VerificationPolicySpec {
+  const tree = configTree(text, source);
+  const r = new Reader(tree);
+  const spec = readPolicy(r, tree.root ?? new Map(), []);
+  const problems = r.sorted();
+  if (problems.length > 0) throw invalidConfig(source, problems);
+  return spec ?? {};
 }
 
 /** The namespace's own policy, else the `"*"` policy; undefined = the namespace is not checked. */
@@ -101,6 +119,8 @@ function readPolicy(r: Reader, v: Value, path: Path): VerificationPolicySpec | u
   if (maxAge !== undefined) spec.maxAgeMs = maxAge;
   const policies = r.strings(f.get("policies"), [...path, "policies"], policyProblem);
   if (policies.length > 0) spec.policies = policies;
+  const inputs = f.get("policyInputs") === undefined ? {} : r.stringMap(f.get("policyInputs"), [...path, "policyInputs"]);
+  if (Object.keys(inputs).length > 0) spec.policyInputs = inputs;
   for (const key of STRING_KEYS) {
     const s = r.string(f.get(key), [...path, key]);
     if (s === "") r.add([...path, key], "is empty: remove it or give a value");

@@ -12,6 +12,7 @@ interface ServeOpts {
   tlsKey?: string;
   insecurePlaintext?: boolean;
   publicUrl?: string;
+  admissionConfig?: string;
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -64,6 +65,7 @@ export function serveCommand(): Command {
     .option("--max-body <size>", "largest JSON/text request body", "1MiB")
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
+    .option("--admission-config <file>", "Kubernetes admission webhook (POST /api/v1/admission): a verification policy per namespace (docs/admission.md)")
     .action(async (opts: ServeOpts, c: Command) => {
       refuseRemote(c, "serve", "it serves the local store; --control-plane points at a server already");
       const { parseDuration } = await import("../config.ts");
@@ -72,6 +74,8 @@ export function serveCommand(): Command {
       const plaintextWarning = checkPlaintext(listen.hostname, tls !== undefined, opts.insecurePlaintext === true);
       const limits = { maxBodyBytes: parseSize(opts.maxBody, "--max-body"), maxBlobBytes: parseSize(opts.maxBlob, "--max-blob") };
       const graceMs = parseDuration(opts.shutdownGrace, "--shutdown-grace");
+      // Read and checked before anything starts: a bad file stops the server instead of admitting (or denying) Pods later.
+      const admission = opts.admissionConfig === undefined ? undefined : (await import("../services/admission-config.ts")).readAdmissionConfig(opts.admissionConfig, configFor(c).cwd);
       const { createAppContext } = await import("../context.ts");
       const { startServer } = await import("../server/server.ts");
       const { ensureAdminToken } = await import("../server/bootstrap.ts");
@@ -93,7 +97,7 @@ export function serveCommand(): Command {
             ? `cairn serve: keyless signing on: certificates from the home's CA (${trust.ca.intermediate.subject}), timestamps, OIDC issuer ${publicUrl ?? "= the listen URL (set --public-url if clients reach this server by another)"}\n`
             : "cairn serve: keyless signing off: this home has no CA (run `cairn ca init`, then restart); pushes must be key-signed\n",
         );
-        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
+        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(admission && { admission }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         try {
           attachLog(trust, app, publicUrl ?? server.url);
         } catch (e) {

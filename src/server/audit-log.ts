@@ -15,7 +15,7 @@ export function auditRow(c: RequestContext, route: Route, outcome: { status: num
   const error = "error" in outcome ? outcome.error : undefined;
   const code = error === undefined ? undefined : error instanceof CairnError ? error.code : "INTERNAL";
   if ((READS.has(route.method) || route.safe) && code !== "FORBIDDEN") return undefined;
-  const what = "status" in outcome ? { outcome: "ok", status: outcome.status } : errorOutcome(error);
+  const what = "status" in outcome ? { outcome: c.audit.outcome ?? "ok", status: outcome.status } : errorOutcome(error);
   return tokenEvent(c.principal, c.app.clock.now(), { action: route.action, target: (c.audit.target ?? defaultTarget(route, c.params)).slice(0, 300), ...what });
 }
 

@@ -1,3 +1,4 @@
+import type { AdmissionConfig } from "../admission/config.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import type { Scope } from "../store/ports.ts";
 import type { TrustServices } from "./trust.ts";
@@ -28,8 +29,13 @@ export interface RequestContext {
   publicUrl: string;
   /** The CA, TSA and OIDC issuer of this server (absent parts: not configured). */
   trust: TrustServices;
-  /** What the audit row names as the target; handlers set it when the body names the thing (a token's name, a run). */
-  audit: { target?: string };
+  /** `cairn serve --admission-config`: the admission webhook's policies (absent: the route answers NOT_CONFIGURED). */
+  admission?: AdmissionConfig;
+  /**
+   * What the audit row names as the target; handlers set it when the body names the thing (a token's name, a run).
+   * `outcome`: a decision that is answered 200 but is a refusal (an admission denial), as `refused: CODE`.
+   */
+  audit: { target?: string; outcome?: string };
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Response> | Response;

@@ -9,8 +9,10 @@ import { policyRoutes } from "./handlers/policies.ts";
 import { runRoutes } from "./handlers/runs.ts";
 import { tokenRoutes } from "./handlers/tokens.ts";
 import { workflowRoutes } from "./handlers/workflows.ts";
+import { verifyRoutes } from "./handlers/verify.ts";
+import { admissionRoutes } from "./handlers/admission.ts";
 
 /** Every /api/v1 route (documented in docs/api.md). */
 export function apiRouter(): Router {
-  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes, ...identityTokenRoutes);
+  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes, ...identityTokenRoutes, ...verifyRoutes, ...admissionRoutes);
 }

@@ -9,6 +9,7 @@ import { splitPath } from "./paths.ts";
 import { apiRouter } from "./routes.ts";
 import { anonymousOrgId, publicRouter, type PublicContext } from "./public-routes.ts";
 import type { TrustServices } from "./trust.ts";
+import type { AdmissionConfig } from "../admission/config.ts";
 import type { WebHandler } from "./web-seam.ts";
 
 export interface ServerOptions {
@@ -25,6 +26,8 @@ export interface ServerOptions {
   trust?: TrustServices;
   /** The URL clients reach this server at (`--public-url`); default the listen URL. */
   publicUrl?: string;
+  /** The admission webhook's configuration (`--admission-config`). */
+  admission?: AdmissionConfig;
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
 }
@@ -68,7 +71,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     const principal = authenticate(opts.app, bearerToken(req));
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
-    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, trust: opts.trust ?? {}, audit: {} };
+    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {} };
     let res: Response;
     try {
       authorize(m.route, c);

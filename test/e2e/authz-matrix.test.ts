@@ -59,6 +59,9 @@ const TABLE: Record<string, Row> = {
   "GET /api/v1/blobs/:digest":                     [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "POST /api/v1/attestations":                     [403,  422,   422,  422,  422, 403,   422,  422,   422, 422],
   "POST /api/v1/identity-token":                   [403,  200,   200,  200,  200, 403,   200,  200,   404, 404],
+  // a decision for everyone who may read: a verdict (of only the token's scope), an admission review
+  "POST /api/v1/verify":                           [200,  200,   200,  200,  200, 200,   200,  200,   200, 200],
+  "POST /api/v1/admission":                        [200,  200,   200,  200,  200, 200,   200,  200,   200, 200],
   "GET /api/v1/keys":                              [403,  403,   200,  200,  200, 404,   404,  404,   404, 200],
   "POST /api/v1/keys":                             [403,  403,   201,  201,  201, 404,   404,  404,   404, 201],
   "DELETE /api/v1/keys/:name":                     [403,  403,   200,  200,  200, 404,   404,  404,   404, 404],
@@ -192,6 +195,13 @@ const CALLS: Record<string, Build> = {
   "GET /api/v1/blobs/:digest": (t) => ({ method: "GET", path: `/api/v1/blobs/${t.blob}` }),
   "POST /api/v1/attestations": () => ({ method: "POST", path: "/api/v1/attestations", body: "{}" }),
   "POST /api/v1/identity-token": (t) => ({ method: "POST", path: "/api/v1/identity-token", body: j({ workflow: `${t.project}/${t.workflow}` }) }),
+  "POST /api/v1/verify": (t) => ({ method: "POST", path: "/api/v1/verify", body: j({ digest: t.blob, policy: { workflow: t.workflow } }) }),
+  // A Pod in a namespace the admission configuration does not check (the checks themselves: admission.test.ts).
+  "POST /api/v1/admission": () => ({
+    method: "POST",
+    path: "/api/v1/admission",
+    body: j({ apiVersion: "admission.k8s.io/v1", kind: "AdmissionReview", request: { uid: "u1", kind: { group: "", version: "v1", kind: "Pod" }, operation: "CREATE", namespace: "dev", object: { spec: { containers: [{ name: "app", image: "registry.example/app:1" }] } } } }),
+  }),
   "GET /api/v1/keys": () => ({ method: "GET", path: "/api/v1/keys" }),
   "POST /api/v1/keys": (_t, ok) => {
     const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
@@ -229,7 +239,8 @@ beforeAll(async () => {
   data = await seed(sb);
   const mk = (name: string, extra: string[]) => sb.json<{ token: string }>(["org", "api-token", "create", "--name", name, ...extra]).token;
   const extra = { viewer: mk("auditor", ["--role", "viewer"]), attestor: mk("org-ci", []), maintainer: mk("secops", ["--role", "maintainer"]), p1viewer: mk("p1viewer", ["--project", "p1", "--role", "viewer"]) };
-  srv = await serve(sb);
+  await Bun.write(sb.path("admission.yaml"), "namespaces:\n  prod: {workflow: build}\n");
+  srv = await serve(sb, ["--admission-config", "admission.yaml"]);
   const rootToken = /admin token \(.*\): (cairn_\S+)/.exec(srv.stderr())![1]!;
   tokens = { ...extra, admin: data.tokens.org, root: rootToken, p1: data.tokens.p1, p1build: data.tokens.p1build, p2: data.tokens.p2, other: data.tokens.other };
   names = { viewer: "auditor", attestor: "org-ci", maintainer: "secops", admin: "ci", root: "admin", p1viewer: "p1viewer", p1: "p1", p1build: "p1build", p2: "p2", other: "o" };
