@@ -140,3 +140,18 @@ describe("POST /api/v1/admission", () => {
     expect(rows.some((r) => r.outcome === "refused: USAGE")).toBe(true);
   });
 });
+
+describe("resolveTags: true", () => {
+  test("a tag is resolved at its registry, checked as its digest, and the answer warns to pin it", async () => {
+    await served.stop();
+    writeFileSync(sb.path("tags.yaml"), "namespaces:\n  prod: {workflow: build-image, project: shop}\nresolveTags: true\n");
+    sb.env.CAIRN_INSECURE_REGISTRIES = reg.host; // the test registry speaks plain http
+    served = await serve(sb, ["--admission-config", "tags.yaml"]);
+    const img = `${reg.host}/shop/web:1.0`;
+    const r = await post("/api/v1/admission", review("prod", "Pod", pod(img)));
+    expect(r.body.response.allowed).toBe(true);
+    expect(r.body.response.warnings).toEqual([`${img} was checked as ${built.digest}; pin it by digest, the tag may move before the pull`]);
+    const denied = await post("/api/v1/admission", review("prod", "Pod", pod(`${reg.host}/shop/worker:2.0`)));
+    expect(denied.body.response.allowed).toBe(false);
+  });
+});

@@ -18,6 +18,8 @@ interface ImageDecision {
   use: ImageUse;
   problem?: string;
   noValidAttestation?: boolean;
+  /** Noticed without denying (a tag resolved to a digest): an AdmissionReview warning. */
+  warning?: string;
 }
 
 async function admission(c: RequestContext): Promise<Response> {
@@ -35,12 +37,13 @@ async function admission(c: RequestContext): Promise<Response> {
   const decisions: ImageDecision[] = [];
   for (const use of info.images) decisions.push(await decide(c, config, policy, use));
   const denied = decisions.filter((d) => d.problem !== undefined);
+  const warnings = decisions.flatMap((d) => (d.warning ? [d.warning] : []));
   if (denied.length === 0) {
     const exempt = decisions.filter((d) => isExempt(config, d.use.image)).length;
-    return json(200, admissionResponse(info.uid, true, `cairn: ${info.images.length - exempt} image(s) verified${exempt ? `, ${exempt} exempt` : ""}`));
+    return json(200, admissionResponse(info.uid, true, `cairn: ${info.images.length - exempt} image(s) verified${exempt ? `, ${exempt} exempt` : ""}`, { warnings }));
   }
   c.audit.outcome = `refused: ${denied.every((d) => d.noValidAttestation) ? "VERIFY_FAILED" : "POLICY_GATE"}`;
-  return json(200, admissionResponse(info.uid, false, denialMessage(info, denied)));
+  return json(200, admissionResponse(info.uid, false, denialMessage(info, denied), { warnings }));
 }
 
 async function decide(c: RequestContext, config: AdmissionConfig, policy: VerificationPolicySpec, use: ImageUse): Promise<ImageDecision> {
@@ -54,10 +57,11 @@ async function decide(c: RequestContext, config: AdmissionConfig, policy: Verifi
   }
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");
   const v = await verifyArtifactDigest(c.deps, { digest, resourceUri: use.image, policy, trust: serverTrust(c), ...(c.scope && { scope: c.scope }), policySources: "local" });
-  if (v.result === "PASSED") return { use };
+  const warning = parseImageRef(use.image).digest ? undefined : `${use.image} was checked as ${digest}; pin it by digest, the tag may move before the pull`;
+  if (v.result === "PASSED") return { use, ...(warning && { warning }) };
   const reasons = [...new Set(v.considered.flatMap((a) => a.reasons))];
   const problem = v.considered.length === 0 ? `no attestation of ${digest}` : `${v.noValidAttestation ? "no valid attestation" : "no attestation passes the namespace's policy"} (${reasons.slice(0, 3).join("; ")})`;
-  return { use, problem, noValidAttestation: v.noValidAttestation };
+  return { use, problem, noValidAttestation: v.noValidAttestation, ...(warning && { warning }) };
 }
 
 /**

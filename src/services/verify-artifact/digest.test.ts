@@ -16,17 +16,28 @@ const DAY = 86_400_000;
 describe("verifyArtifactDigest", () => {
   test("workflow A's artifact passes --workflow A and fails --workflow B (a policy failure, not a missing attestation)", async () => {
     s = testStore();
-    const { artifact, pushed } = await pushArtifact(s, "a", "one");
+    const { artifact, pushed } = await pushArtifact(s, "a", "one", undefined, true);
     const ok = await verify(s, artifact, { workflow: "a", project: "skynet" });
-    expect(ok).toMatchObject({ result: "PASSED", noValidAttestation: false, acceptedDigests: [pushed.digest], verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
-    expect(ok.considered).toEqual([
+    // The attestation and its key-signed SLSA provenance: Build L1 (docs/slsa.md).
+    expect(ok).toMatchObject({ result: "PASSED", noValidAttestation: false, verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
+    expect(ok.acceptedDigests.sort()).toEqual([pushed.digest, pushed.provenance!.digest].sort());
+    expect(ok.considered).toContainEqual(
       expect.objectContaining({ digest: pushed.digest, predicateType: "https://cairn.dev/attestation/v0.1", workflow: "a", project: "skynet", accepted: true, reasons: [], tlog: false }),
-    ]);
+    );
+    expect(ok.considered).toContainEqual(
+      expect.objectContaining({ digest: pushed.provenance!.digest, predicateType: "https://slsa.dev/provenance/v1", workflow: "a", project: "skynet", accepted: true, reasons: [], role: "subject" }),
+    );
     const bad = await verify(s, artifact, { workflow: "b" });
     expect(bad).toMatchObject({ result: "FAILED", noValidAttestation: false, acceptedDigests: [], verifiedLevels: ["FAILED"] });
     expect(bad.considered[0]!.reasons).toEqual(["workflow is a, not b"]);
     expect(bad.policyDigest).toBe(policyDigest({ workflow: "b" }));
     expect(bad.policyDigest).not.toBe(ok.policyDigest);
+  });
+
+  test("Build levels are claims about provenance: a pass without SLSA provenance is UNEVALUATED", async () => {
+    s = testStore();
+    const { artifact } = await pushArtifact(s, "a", "bare");
+    expect(await verify(s, artifact, { workflow: "a" })).toMatchObject({ result: "PASSED", verifiedLevels: ["SLSA_BUILD_LEVEL_UNEVALUATED"] });
   });
 
   test("an artifact nobody attested: no valid attestation", async () => {

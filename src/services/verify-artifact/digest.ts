@@ -12,6 +12,7 @@ import { attestationsReferencing } from "./candidates.ts";
 import { checkDeferredSignature, judge, type Candidate, type JudgeContext, type Judged } from "./judge.ts";
 import { loadPolicies } from "./policies.ts";
 import { sha256 } from "./signature.ts";
+import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import type { ArtifactVerdict, ExtraBundle, VerifyDigestInput } from "./types.ts";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -66,13 +67,15 @@ export function policyDigest(policy: VerificationPolicySpec): string {
 }
 
 /**
- * docs/slsa.md: a PASSED verdict with a key-signed accepted attestation is SLSA_BUILD_LEVEL_1, with a certificate-signed
- * one whose identity the policy pinned SLSA_BUILD_LEVEL_2 (the highest applies), else SLSA_BUILD_LEVEL_UNEVALUATED.
+ * docs/slsa.md: SLSA Build levels are claims about provenance, so only accepted SLSA provenance counts. A PASSED
+ * verdict with accepted provenance certificate-signed under a pinned identity is SLSA_BUILD_LEVEL_2, with key-signed
+ * provenance SLSA_BUILD_LEVEL_1 (the highest applies); without accepted provenance SLSA_BUILD_LEVEL_UNEVALUATED.
  */
-export function verifiedLevels(result: "PASSED" | "FAILED", accepted: readonly Pick<Judged, "signedBy">[]): string[] {
+export function verifiedLevels(result: "PASSED" | "FAILED", accepted: readonly Pick<Judged, "signedBy" | "considered">[]): string[] {
   if (result === "FAILED") return ["FAILED"];
-  if (accepted.some((j) => j.signedBy === "pinned-certificate")) return ["SLSA_BUILD_LEVEL_2"];
-  if (accepted.some((j) => j.signedBy === "key")) return ["SLSA_BUILD_LEVEL_1"];
+  const provenance = accepted.filter((j) => j.considered.predicateType === SLSA_PROVENANCE_V1);
+  if (provenance.some((j) => j.signedBy === "pinned-certificate")) return ["SLSA_BUILD_LEVEL_2"];
+  if (provenance.some((j) => j.signedBy === "key")) return ["SLSA_BUILD_LEVEL_1"];
   return ["SLSA_BUILD_LEVEL_UNEVALUATED"];
 }
 

@@ -2,8 +2,9 @@
 // artifact plays in it, the run it names, the git ref it was built from, and its attested materials.
 import { ANN } from "../../crafter/materials/kind.ts";
 import { PREDICATE_TYPE } from "../../crafter/statement.ts";
+import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 
-export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
+export { SLSA_PROVENANCE_V1 };
 /** Predicate types `cairn verify` accepts; any other attestation referencing the artifact is reported, not accepted. */
 export const ACCEPTED_PREDICATES = [PREDICATE_TYPE, SLSA_PROVENANCE_V1] as const;
 

@@ -51,13 +51,13 @@ function contractFor(s: TestStore, workflow: string): { contract?: string } {
   return org && s.app.repo.findWorkflow(org.id, "skynet", workflow) ? {} : { contract: s.file("output-contract.yaml", OUTPUT_CONTRACT) };
 }
 
-/** `cairn ca init` in the store's home, then a keyless push signed through the home's CA. */
+/** `cairn ca init` in the store's home, then a keyless push (with its SLSA provenance) signed through the home's CA. */
 export async function pushKeyless(s: TestStore, workflow: string, content: string): Promise<string> {
   await initCa(s.app.config.home, { now: new Date(Date.now() - 3_600_000) });
   await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...contractFor(s, workflow) });
   const file = s.file(`${workflow}-${content}.bin`, content);
   const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
-  await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {}, provenance: { enabled: false } });
+  await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {} });
   s.advance(1000);
   return m!.digest;
 }

@@ -11,7 +11,7 @@ afterEach(() => s?.cleanup());
 const verifierKey = generateKeyPair("ecdsa-p256");
 
 async function issued(policy = { workflow: "w" }) {
-  const { artifact, pushed } = await pushArtifact(s, "w", "one");
+  const { artifact, pushed } = await pushArtifact(s, "w", "one", undefined, true);
   const verdict = await verify(s, artifact, policy);
   const bytes = await issueVsa({ verdict, policy, subjectName: "one.bin", method: { key: verifierKey.privateKey }, verifierVersion: "test", now: s.app.clock.now() });
   return { artifact, pushed, verdict, bytes };
@@ -25,7 +25,9 @@ describe("VSA round trip", () => {
     expect(v).toMatchObject({ result: "PASSED", noValidAttestation: false, verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
     expect(v.considered[0]).toMatchObject({ predicateType: "https://slsa.dev/verification_summary/v1", accepted: true, reasons: [] });
     const statement = JSON.parse(Buffer.from(JSON.parse(new TextDecoder().decode(bytes)).dsseEnvelope.payload, "base64").toString()) as { predicate: { inputAttestations: unknown } };
-    expect(statement.predicate.inputAttestations).toEqual([{ digest: { sha256: pushed.digest.slice(7) } }]);
+    // Both inputs: the attestation and its SLSA provenance.
+    const inputs = (statement.predicate.inputAttestations as { digest: { sha256: string } }[]).map((a) => `sha256:${a.digest.sha256}`);
+    expect(inputs.sort()).toEqual([pushed.digest, pushed.provenance!.digest].sort());
   });
 
   test("a VSA from an untrusted verifier is refused as no valid attestation", async () => {
