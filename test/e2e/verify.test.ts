@@ -17,7 +17,7 @@ interface Verdict {
 
 describe("cairn verify through the binary", () => {
   const sb = new Sandbox();
-  let pushed: { digest: string; runId: string };
+  let pushed: { digest: string; runId: string; provenance: { digest: string } };
   const app = "the app\n";
 
   beforeAll(() => {
@@ -27,8 +27,8 @@ describe("cairn verify through the binary", () => {
     writeFileSync(sb.path("build.yaml"), "schemaVersion: v1\nmaterials:\n  - {name: binary, type: ARTIFACT, output: true}\n");
     sb.ok(["att", "init", "--workflow", "build", "--project", "skynet", "--contract", "build.yaml"]);
     sb.ok(["att", "add", "--name", "binary", "--value", "app.bin"]);
-    // Without SLSA provenance: one attestation per push here (provenance is verified in provenance.test.ts).
-    pushed = sb.json(["att", "push", "--key", "cosign.key", "--provenance", "none"]);
+    // The attestation and its SLSA provenance: both name app.bin as their subject.
+    pushed = sb.json(["att", "push", "--key", "cosign.key"]);
   });
   afterAll(() => sb.cleanup());
 
@@ -37,12 +37,14 @@ describe("cairn verify through the binary", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("ACCEPTED");
     expect(r.stdout).toContain(pushed.digest.slice(0, 19));
-    expect(r.stdout).toContain(`PASSED ${sha(app)} (app.bin): 1 of 1 attestation accepted; SLSA_BUILD_LEVEL_1`);
+    expect(r.stdout).toContain(pushed.provenance.digest.slice(0, 19));
+    expect(r.stdout).toContain(`PASSED ${sha(app)} (app.bin): 2 of 2 attestations accepted; SLSA_BUILD_LEVEL_1`);
   });
 
   test("-o json: the verdict, also for a digest argument", () => {
     const v = sb.json<Verdict>(["verify", "artifact", sha(app), "--key", "cosign.pub"]);
-    expect(v).toMatchObject({ subject: sha(app), result: "PASSED", noValidAttestation: false, acceptedDigests: [pushed.digest], verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
+    expect(v).toMatchObject({ subject: sha(app), result: "PASSED", noValidAttestation: false, verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
+    expect(v.acceptedDigests.sort()).toEqual([pushed.digest, pushed.provenance.digest].sort());
     expect(v.considered[0]).toMatchObject({ digest: pushed.digest, accepted: true, workflow: "build" });
   });
 
@@ -86,5 +88,16 @@ describe("cairn verify through the binary", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("the VSA is not from a trusted verifier");
     expect(sb.run(["verify", "artifact", "app.bin", "--vsa-from", "app.vsa.json"]).code).toBe(2);
+  });
+
+  test("an attestation naming the file only as an input proves nothing about who built it, unless --include-inputs", () => {
+    sb.ok(["att", "init", "--workflow", "ship", "--project", "skynet"]);
+    sb.ok(["att", "add", "--name", "consumed", "--value", "app.bin", "--kind", "ARTIFACT"]); // contract-free: an input
+    sb.ok(["att", "push", "--key", "cosign.key"]);
+    const r = sb.run(["verify", "artifact", "app.bin", "--key", "cosign.pub", "--workflow", "ship", "-o", "json"]);
+    expect(r.code).toBe(4);
+    const v = JSON.parse(r.stdout) as Verdict;
+    expect(v.considered.find((c) => c.workflow === "ship")!.reasons).toContain("names the artifact only as an input material, not as an output of its workflow (--include-inputs accepts that)");
+    expect(sb.run(["verify", "artifact", "app.bin", "--key", "cosign.pub", "--workflow", "ship", "--include-inputs"]).code).toBe(0);
   });
 });
