@@ -38,8 +38,9 @@ export function provenanceAttestation(statement: Statement): string | undefined 
 export function companionMismatch(statement: Statement, digest: string, cairn: Statement): string | undefined {
   const named = provenanceAttestation(statement);
   if (named !== digest) return `the SLSA provenance names attestation ${named ?? "(none)"} as its byproduct, not ${digest}`;
-  const outputs = new Set(cairn.subject.map((s) => s.digest.sha256));
-  const foreign = statement.subject.find((s) => !outputs.has(s.digest?.sha256));
+  // Only sha256 subjects: a git subject has none, and must not let a subject without one through as "undefined".
+  const outputs = new Set(cairn.subject.map((s) => s.digest?.sha256).filter((d) => typeof d === "string"));
+  const foreign = statement.subject.find((s) => typeof s.digest?.sha256 !== "string" || !outputs.has(s.digest.sha256));
   return foreign ? `SLSA provenance subject ${foreign.name ?? ""} (sha256:${foreign.digest?.sha256}) is not a subject of attestation ${digest}` : undefined;
 }
 
