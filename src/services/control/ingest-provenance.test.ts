@@ -4,15 +4,18 @@ import { serializeStatement, type Statement } from "../../crafter/statement.ts";
 import { policySummary } from "../../crafter/policy/attach.ts";
 import type { ErrorCode } from "../../errors.ts";
 import { generateKeyPair, keyId } from "../../signing/keys.ts";
-import { signStatement } from "../../signing/sign.ts";
+import { signStatement, type SigningMethod } from "../../signing/sign.ts";
 import { buildProvenance, SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { runProvenance } from "../crafting/record-provenance.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { discover } from "./discover.ts";
 import { ingestBundle, type IngestOptions, type IngestResult } from "./ingest.ts";
-import { counts, craft, register } from "./ingest.testutil.ts";
+import { counts, craft, editBundle, register, type BundleJson } from "./ingest.testutil.ts";
 import { describeRun } from "./runs.ts";
+import { initCa } from "../../ca/init.ts";
+import { workflowIdentity } from "../../trust/identity.ts";
+import { homeCaAuthorities } from "../crafting/home-keyless.ts";
 import { testStore } from "./runs.testutil.ts";
 
 const s = testStore();
@@ -36,15 +39,16 @@ interface Attested {
   /** The run's output material (the provenance's subject). */
   binary: string;
   /** A signed provenance of the run (the stored attestation unless `attestationDigest`), after `mutate`. */
-  provenance(o?: { key?: KeyObject; finishedOn?: string; attestationDigest?: string; mutate?: (st: Statement) => void }): Promise<Uint8Array>;
+  provenance(o?: { key?: KeyObject | SigningMethod; finishedOn?: string; attestationDigest?: string; mutate?: (st: Statement) => void }): Promise<Uint8Array>;
 }
 
-/** A run with an output material, its attestation signed with the test key (after `mutate`) and stored in `deps`. */
-async function attested(deps: ServiceDeps, content: string, mutate?: (st: Statement) => void): Promise<Attested> {
+/** A run with an output material, its attestation signed (the test key by default; after `mutate`) and stored in `deps`. */
+async function attested(deps: ServiceDeps, content: string, mutate?: (st: Statement) => void, sign?: { key?: KeyObject | SigningMethod; edit?: (j: BundleJson) => void; opts?: IngestOptions }): Promise<Attested> {
   const c = await craft(s, deps, { binary: content }, { contract: s.file("c.yaml", CONTRACT) }, true);
   const state = deps.state.read();
   deps.state.remove();
-  const attestation = await ingestBundle(deps, await c.sign(undefined, mutate));
+  const bundle = await c.sign(sign?.key, mutate);
+  const attestation = await ingestBundle(deps, sign?.edit ? editBundle(bundle, sign.edit) : bundle, sign?.opts);
   return {
     runId: c.runId,
     attestation,
@@ -157,5 +161,36 @@ describe("ingest refuses a provenance, storing nothing", () => {
     await refused(await a.provenance({ key: generateKeyPair("ed25519").privateKey }), "VERIFY_FAILED", /signed by a key not registered in organization default/);
     expect(runProvenance(app, a.runId)).toBeUndefined();
     expect((await ingestBundle(app, await a.provenance())).created).toBe(true); // the attestation's own key is fine
+  });
+
+  test("the stored key hint is not proof: a key that did not sign the attestation is refused though the hint names it", async () => {
+    const third = generateKeyPair("ed25519");
+    // Signed by the test key with a hint naming a key not yet registered: every live key is tried, the test key verifies.
+    const a = await attested(app, "app hint\n", undefined, { edit: (j) => void (j.verificationMaterial.publicKey.hint = keyId(third.publicKey)) });
+    register(app, "third", third.publicKey);
+    await refused(await a.provenance({ key: third.privateKey }), "VERIFY_FAILED", `the SLSA provenance is signed by key ${keyId(third.publicKey)}, but attestation ${a.attestation.digest} by ${keyId(third.publicKey)}: sign both the same way`);
+    expect((await ingestBundle(app, await a.provenance())).created).toBe(true); // its real signer is fine
+  });
+});
+
+describe("ingest: a certificate-signed provenance (the home CA, the run's workflow identity)", () => {
+  const issuer = "https://cairn.test";
+  const opts = { issuer };
+  const keyless = async (): Promise<SigningMethod> =>
+    homeCaAuthorities(app.config, { now: () => new Date() }, workflowIdentity(issuer, "default", "skynet", "build"), issuer);
+  beforeAll(() => initCa(app.config.home, { now: new Date(Date.now() - 3_600_000) }));
+
+  test("beside a certificate-signed attestation it is stored; a key-signed provenance is refused", async () => {
+    const a = await attested(app, "app keyless\n", undefined, { key: await keyless(), opts });
+    expect(a.attestation.signer.kind).toBe("certificate");
+    await refused(await a.provenance(), "VERIFY_FAILED", `the SLSA provenance is signed by key ${keyId(s.key.publicKey)}, but attestation ${a.attestation.digest} by a certificate: sign both the same way`, opts);
+    const r = await ingestBundle(app, await a.provenance({ key: await keyless() }), opts);
+    expect([r.created, r.signer.kind]).toEqual([true, "certificate"]);
+  });
+
+  test("beside a key-signed attestation it is refused, though its identity may push to the run", async () => {
+    const a = await attested(app, "app keyed\n");
+    await refused(await a.provenance({ key: await keyless() }), "VERIFY_FAILED", `the SLSA provenance is signed by a certificate, but attestation ${a.attestation.digest} by ${keyId(s.key.publicKey)}: sign both the same way`, opts);
+    expect(runProvenance(app, a.runId)).toBeUndefined();
   });
 });
