@@ -31,7 +31,6 @@ beforeAll(() => {
 
 const CONTRACT = "schemaVersion: v1\nmaterials:\n  - {name: binary, type: ARTIFACT, output: true}\n";
 const sha = (b: Uint8Array) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const hex = (d: string) => d.replace(/^sha256:/, "");
 
 interface Attested {
   runId: string;
