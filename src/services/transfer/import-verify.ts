@@ -16,6 +16,7 @@ import type { Statement } from "../../crafter/statement.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { checkProvenance } from "../../slsa/provenance-schema.ts";
 import { companionMismatch } from "../control/ingest-provenance.ts";
+import { runProvenance } from "../crafting/record-provenance.ts";
 
 export interface VerifiedRun {
   run: ExportedRun;
@@ -102,6 +103,12 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
     });
   }
   if (!existing) checkWorkflowContract(deps, run, i);
+  const held = existing && run.provenance ? runProvenance(deps, run.id) : undefined;
+  if (held && held.digest !== run.provenance!.digest) {
+    throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow run ${run.id} already has SLSA provenance ${held.digest} here, not ${run.provenance!.digest}; nothing was imported`, {
+      hint: "a run takes one provenance; the two stores diverged",
+    });
+  }
   const provenance = run.provenance && verifyProvenance(run, i, byName, trust, checked, v.signer);
   return { run, bundle: entry.bytes!, checked, isNew: !existing, ...(provenance && { provenance }) };
 }

@@ -126,6 +126,27 @@ describe("export and import carry the SLSA provenance", () => {
     expect((await importEvidence(b.app, { file: old, trustedKeys: [a.key.publicKey] })).runs.imported).toBe(2);
     expect(b.app.repo.getRun(build.runId!)).toMatchObject({ state: "succeeded", attestationDigest: build.digest });
     expect(runProvenance(b.app, build.runId!)).toBeUndefined();
+    // Importing the current export then adds the provenance to the runs already here, once.
+    const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    expect(r.runs).toEqual({ imported: 0, alreadyPresent: 2 });
+    expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);
+    expect(discover(b.app, { digest: build.digest }).references.map((n) => n.digest)).toContain(build.provenance!.digest);
+    const after = counts(b.app);
+    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    expect(counts(b.app)).toEqual(after);
+  });
+
+  test("a run here with another provenance than the tar's is a conflict, nothing stored", async () => {
+    const b = fresh();
+    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    const path = join(a.dir, "prov-diverged.tar");
+    const entries = await resigned((st) => void ((st.predicate.runDetails as { metadata: { finishedOn: string } }).metadata.finishedOn = "2025-06-01T00:00:00.000Z"))(await readTar(tarPath));
+    await rewriteTar(tarPath, path, () => entries);
+    const before = counts(b.app);
+    const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: [a.key.publicKey] }), "ALREADY_EXISTS");
+    expect(e.message).toMatch(new RegExp(`^runs\\.json \\[0\\]: workflow run ${build.runId} already has SLSA provenance ${build.provenance!.digest} here, not sha256:[0-9a-f]{64}; nothing was imported$`));
+    expect(counts(b.app)).toEqual(before);
+    expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);
   });
 });
 
