@@ -129,8 +129,11 @@ describe("ingest refuses a provenance, storing nothing", () => {
     expect([foreign.hint, foreign.details]).toEqual([e.hint, e.details]);
     const scoped = await refused(await a.provenance(), "NOT_FOUND", notStored(a.attestation.digest), { scope: { workflowId: "someone-else" } });
     expect([scoped.hint, scoped.details]).toEqual([e.hint, e.details]);
-    // A provenance is not an attestation a second provenance can accompany.
-    const stored = await ingestBundle(app, await a.provenance());
+    // A token scoped to the run's workflow may push it; a provenance is not an attestation another can accompany.
+    const workflowId = app.repo.getRun(a.runId)!.workflowId;
+    await refused(await a.provenance(), "NOT_FOUND", notStored(a.attestation.digest), { scope: { projectId: "someone-else" } });
+    const stored = await ingestBundle(app, await a.provenance(), { scope: { workflowId } });
+    expect(stored.created).toBe(true);
     await refused(await a.provenance({ attestationDigest: stored.digest }), "NOT_FOUND", notStored(stored.digest));
   });
 
