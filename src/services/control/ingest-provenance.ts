@@ -90,8 +90,9 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
 function signerMismatch(p: SignedProvenance, stored: Uint8Array, digest: string): string | undefined {
   const json = JSON.parse(new TextDecoder().decode(stored)) as { verificationMaterial?: { publicKey?: { hint?: string } }; dsseEnvelope?: Record<string, unknown> };
   const publicKey = json.verificationMaterial?.publicKey;
-  const by = publicKey ? (publicKey.hint ?? "another key") : "a certificate";
   const signed = p.signer.kind === "key" ? `key ${p.signer.keyId}` : "a certificate";
+  // A hint naming the provenance's own key, which did not sign the attestation, is not repeated as its signer.
+  const by = !publicKey ? "a certificate" : publicKey.hint && `key ${publicKey.hint}` !== signed ? publicKey.hint : "another key";
   const same = p.signer.kind === "key" ? publicKey !== undefined && p.key !== undefined && verifiesWith(json.dsseEnvelope, p.key) : publicKey === undefined;
   return same ? undefined : `the SLSA provenance is signed by ${signed}, but attestation ${digest} by ${by}: sign both the same way`;
 }
