@@ -3,7 +3,7 @@
 import { createHash } from "node:crypto";
 import { CairnError } from "../../errors.ts";
 import type { Statement } from "../../crafter/statement.ts";
-import { verifyFailed } from "../../signing/envelope.ts";
+import { verifyEnvelope, verifyFailed } from "../../signing/envelope.ts";
 import { checkProvenance } from "../../slsa/provenance-schema.ts";
 import type { Signer } from "../../trust/verifier.ts";
 import type { Scope } from "../../store/ports.ts";
@@ -38,8 +38,9 @@ export function provenanceAttestation(statement: Statement): string | undefined 
 export function companionMismatch(statement: Statement, digest: string, cairn: Statement): string | undefined {
   const named = provenanceAttestation(statement);
   if (named !== digest) return `the SLSA provenance names attestation ${named ?? "(none)"} as its byproduct, not ${digest}`;
-  const outputs = new Set(cairn.subject.map((s) => s.digest.sha256));
-  const foreign = statement.subject.find((s) => !outputs.has(s.digest?.sha256));
+  // Only sha256 subjects: a git subject has none, and must not let a subject without one through as "undefined".
+  const outputs = new Set(cairn.subject.map((s) => s.digest?.sha256).filter((d) => typeof d === "string"));
+  const foreign = statement.subject.find((s) => typeof s.digest?.sha256 !== "string" || !outputs.has(s.digest.sha256));
   return foreign ? `SLSA provenance subject ${foreign.name ?? ""} (sha256:${foreign.digest?.sha256}) is not a subject of attestation ${digest}` : undefined;
 }
 
@@ -65,11 +66,10 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   const existing = runProvenance(deps, run.id);
   if (existing?.digest === digest) return { ...result, created: false };
   checkPushIdentity(p.signer, run, deps.config.organization, opts.issuer);
-  const cairn = storedStatement(await deps.blobs.read(attestation!), attestation!);
-  if (p.signer.kind === "key") {
-    const hint = (JSON.parse(new TextDecoder().decode(await deps.blobs.read(attestation!))) as { verificationMaterial?: { publicKey?: { hint?: string } } }).verificationMaterial?.publicKey?.hint;
-    if (hint !== p.signer.keyId) verifyFailed(`the SLSA provenance is signed by key ${p.signer.keyId}, but attestation ${attestation} by ${hint ?? "a certificate"}: sign both the same way`);
-  }
+  const storedBundle = await deps.blobs.read(attestation!);
+  const cairn = storedStatement(storedBundle, attestation!);
+  const otherSigner = signerMismatch(p, storedBundle, attestation!);
+  if (otherSigner) verifyFailed(otherSigner);
   const mismatch = companionMismatch(statement, attestation!, cairn);
   if (mismatch) verifyFailed(mismatch);
   if (existing) throw new CairnError("STATE_INVALID", `workflow run ${run.id} already has SLSA provenance ${existing.digest}`, { details: { provenance: existing.digest } });
@@ -79,4 +79,28 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   const ref = await recordProvenance(deps, { statement, bundle: stored, runId: run.id, attestationDigest: attestation!, now });
   const referrers = await pushReferrers(deps, { statement: cairn, bundle: stored, now, digest: ref.digest, predicateType: statement.predicateType });
   return { ...result, digest: ref.digest, ...(logged && { bundle: Buffer.from(logged).toString("base64") }), created: true, ...(referrers.length > 0 && { referrers }) };
+}
+
+/**
+ * Why the provenance's signer is not the stored attestation's, or undefined. A key-signed attestation takes only a
+ * provenance signed by the same key, proven by its envelope verifying under the key that verified the provenance (the
+ * stored hint is unauthenticated); a certificate-signed one only a certificate-signed one (its identity, the run's
+ * workflow, is checked by checkPushIdentity).
+ */
+function signerMismatch(p: SignedProvenance, stored: Uint8Array, digest: string): string | undefined {
+  const json = JSON.parse(new TextDecoder().decode(stored)) as { verificationMaterial?: { publicKey?: { hint?: string } }; dsseEnvelope?: Record<string, unknown> };
+  const publicKey = json.verificationMaterial?.publicKey;
+  const signed = p.signer.kind === "key" ? `key ${p.signer.keyId}` : "a certificate";
+  // A hint naming the provenance's own key, which did not sign the attestation, is not repeated as its signer.
+  const by = !publicKey ? "a certificate" : publicKey.hint && `key ${publicKey.hint}` !== signed ? publicKey.hint : "another key";
+  const same = p.signer.kind === "key" ? publicKey !== undefined && p.key !== undefined && verifiesWith(json.dsseEnvelope, p.key) : publicKey === undefined;
+  return same ? undefined : `the SLSA provenance is signed by ${signed}, but attestation ${digest} by ${by}: sign both the same way`;
+}
+
+function verifiesWith(envelope: Record<string, unknown> | undefined, key: KeyObject): boolean {
+  try {
+    return envelope !== undefined && verifyEnvelope(envelope, [key]) !== undefined;
+  } catch {
+    return false;
+  }
 }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildStatement, serializeStatement, type Statement } from "../../crafter/statement.ts";
 import { publicKeyPem } from "../../signing/keys.ts";
-import { signStatement } from "../../signing/sign.ts";
+import { signStatement, type SigningMethod } from "../../signing/sign.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { uploadStream } from "./artifacts.ts";
@@ -16,8 +16,8 @@ import type { TestStore } from "./runs.testutil.ts";
 
 export interface Crafted {
   runId: string;
-  /** A fresh signed bundle of the run's statement (after `mutate`), each call one signature. */
-  sign(key?: KeyObject, mutate?: (st: Statement) => void): Promise<Uint8Array>;
+  /** A fresh signed bundle of the run's statement (after `mutate`), each call one signature (a key, or a certificate). */
+  sign(key?: KeyObject | SigningMethod, mutate?: (st: Statement) => void): Promise<Uint8Array>;
   /** Digests of the materials added. */
   materials: string[];
 }

@@ -4,7 +4,7 @@ import { attestedRunState, statementVerdict } from "../../crafter/policy/status.
 import { attestationGraph } from "../../crafter/referrers.ts";
 import { CairnError } from "../../errors.ts";
 import type { BlobRef, Organization } from "../../store/ports.ts";
-import { indexProvenance } from "../crafting/record-provenance.ts";
+import { indexProvenance, runProvenance } from "../crafting/record-provenance.ts";
 import { mapAttestation } from "../cas-mappings.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { VerifiedImport, VerifiedRun } from "./import-verify.ts";
@@ -16,27 +16,31 @@ export interface StoredCounts {
 
 export async function storeVerified(deps: ServiceDeps, v: VerifiedImport): Promise<StoredCounts> {
   const fresh = v.runs.filter((r) => r.isNew);
+  // A run already here without its provenance (imported from an older export, or exported before its provenance was
+  // stored) gains it: the provenance was verified to accompany the same attestation.
+  const late = v.runs.filter((r) => !r.isNew && r.provenance && !runProvenance(deps, r.run.id));
   const provenanceRefs = new Map<string, BlobRef>();
-  for (const r of fresh) {
-    await deps.blobs.putBytes(r.bundle);
-    if (r.provenance) provenanceRefs.set(r.run.id, await deps.blobs.putBytes(r.provenance.bundle));
-  }
+  for (const r of fresh) await deps.blobs.putBytes(r.bundle);
+  for (const r of [...fresh, ...late]) if (r.provenance) provenanceRefs.set(r.run.id, await deps.blobs.putBytes(r.provenance.bundle));
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const org = deps.repo.ensureOrg(deps.config.organization, now);
     const contractRevisions = storeContracts(deps, org, v, now);
     // Re-checked inside the transaction: a concurrent import may have stored a run since verification.
     const todo = fresh.filter((r) => !deps.repo.getRun(r.run.id));
-    for (const r of todo) {
-      const workflowId = storeRun(deps, org, r, now);
-      const ref = provenanceRefs.get(r.run.id);
-      if (r.provenance && ref) {
-        const createdAt = r.run.provenance!.createdAt;
-        indexProvenance(deps, { orgId: org.id, runId: r.run.id, workflowId, statement: r.provenance.statement, ref, cairn: r.checked.statement, attestationDigest: r.run.attestation.digest, now: createdAt, source: "import" });
-      }
+    for (const r of todo) storeProvenance(deps, org, r, storeRun(deps, org, r, now), provenanceRefs.get(r.run.id));
+    for (const r of late) {
+      const run = deps.repo.getRun(r.run.id);
+      if (run && !runProvenance(deps, r.run.id)) storeProvenance(deps, org, r, run.workflowId, provenanceRefs.get(r.run.id));
     }
     return { runs: { imported: todo.length, alreadyPresent: v.runs.length - todo.length }, contractRevisions };
   });
+}
+
+function storeProvenance(deps: ServiceDeps, org: Organization, r: VerifiedRun, workflowId: string, ref: BlobRef | undefined): void {
+  if (!r.provenance || !ref) return;
+  const createdAt = r.run.provenance!.createdAt;
+  indexProvenance(deps, { orgId: org.id, runId: r.run.id, workflowId, statement: r.provenance.statement, ref, cairn: r.checked.statement, attestationDigest: r.run.attestation.digest, now: createdAt, source: "import" });
 }
 
 /** What `created_by` says of revisions and workflows `cairn import` stored: a local command, from an export. */

@@ -3,7 +3,8 @@
 import { CairnError, isCairnError } from "../../errors.ts";
 import { parseContractText, type LoadedContract } from "../contracts.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
-import { verifyBundle } from "../../trust/verifier.ts";
+import { verifyBundle, type Signer } from "../../trust/verifier.ts";
+import { describeSigner } from "../../trust/signer.ts";
 import type { VerifiedCheckpoint } from "../tlog/verify-log.ts";
 import { checkAgainstReceived, LOG_ENTRY, verifyLogProofs } from "./log-proofs.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -15,6 +16,7 @@ import type { Statement } from "../../crafter/statement.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { checkProvenance } from "../../slsa/provenance-schema.ts";
 import { companionMismatch } from "../control/ingest-provenance.ts";
+import { runProvenance } from "../crafting/record-provenance.ts";
 
 export interface VerifiedRun {
   run: ExportedRun;
@@ -71,11 +73,10 @@ function checkAgainstManifest(entries: ReadEntry[]): void {
 function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy): VerifiedRun {
   const name = `attestations/${run.attestation.digest.slice(7)}.json`;
   const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it)`);
-  const checked = prefixed(name, () => {
-    const v = verifyBundle(entry.bytes!, trust);
-    if (v.kind !== "dsse") refuse(name, "holds a message signature, not a DSSE attestation");
-    return checkStatement(v.payloadType!, v.payload!);
-  });
+  // Refusals stay outside `prefixed`, which would name the entry a second time.
+  const v = prefixed(name, () => verifyBundle(entry.bytes!, trust));
+  if (v.kind !== "dsse") refuse(name, "holds a message signature, not a DSSE attestation");
+  const checked = prefixed(name, () => checkStatement(v.payloadType!, v.payload!));
   const m = checked.metadata;
   const expected: [string, unknown, unknown][] = [
     ["workflowRunID", m.workflowRunID, run.id],
@@ -102,27 +103,32 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
     });
   }
   if (!existing) checkWorkflowContract(deps, run, i);
-  const provenance = run.provenance && verifyProvenance(run, i, byName, trust, checked);
+  const held = existing && run.provenance ? runProvenance(deps, run.id) : undefined;
+  if (held && held.digest !== run.provenance!.digest) {
+    throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow run ${run.id} already has SLSA provenance ${held.digest} here, not ${run.provenance!.digest}; nothing was imported`, {
+      hint: "a run takes one provenance; the two stores diverged",
+    });
+  }
+  const provenance = run.provenance && verifyProvenance(run, i, byName, trust, checked, v.signer);
   return { run, bundle: entry.bytes!, checked, isNew: !existing, ...(provenance && { provenance }) };
 }
 
 /**
- * The provenance a run carries: verified under the same trust as its attestation, valid SLSA v1, naming the run's
- * attestation as its byproduct, for subjects of that attestation.
+ * The provenance a run carries: verified under the same trust as its attestation and signed by the same signer (any
+ * trusted key is not enough), valid SLSA v1, naming the run's attestation as its byproduct, for subjects of that
+ * attestation.
  */
-function verifyProvenance(run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy, checked: CheckedStatement): { bundle: Uint8Array; statement: Statement } {
+function verifyProvenance(run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy, checked: CheckedStatement, signer: Signer): { bundle: Uint8Array; statement: Statement } {
   const digest = run.provenance!.digest;
   const name = `attestations/${digest.slice(7)}.json`;
   const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it as its provenance)`);
-  const statement = prefixed(name, () => {
-    const v = verifyBundle(entry.bytes!, trust);
-    if (v.kind !== "dsse" || v.payloadType !== "application/vnd.in-toto+json") refuse(name, "is not a DSSE in-toto attestation");
-    const st = v.statement as Statement;
-    if (st?.predicateType !== SLSA_PROVENANCE_V1) refuse(name, `predicate type is ${JSON.stringify(st?.predicateType)}, not SLSA provenance`);
-    const problems = checkProvenance(st);
-    if (problems.length > 0) refuse(name, `is not valid SLSA provenance: ${problems.slice(0, 3).join("; ")}`);
-    return st;
-  });
+  const v = prefixed(name, () => verifyBundle(entry.bytes!, trust));
+  if (v.kind !== "dsse" || v.payloadType !== "application/vnd.in-toto+json") refuse(name, "is not a DSSE in-toto attestation");
+  if (describeSigner(v.signer) !== describeSigner(signer)) refuse(name, `signed by ${describeSigner(v.signer)}, but attestation ${run.attestation.digest} by ${describeSigner(signer)}: sign both the same way`);
+  const statement = v.statement as Statement;
+  if (statement?.predicateType !== SLSA_PROVENANCE_V1) refuse(name, `predicate type is ${JSON.stringify(statement?.predicateType)}, not SLSA provenance`);
+  const problems = checkProvenance(statement);
+  if (problems.length > 0) refuse(name, `is not valid SLSA provenance: ${problems.slice(0, 3).join("; ")}`);
   const mismatch = companionMismatch(statement, run.attestation.digest, checked.statement);
   if (mismatch) refuse(name, mismatch);
   return { bundle: entry.bytes!, statement };
