@@ -87,30 +87,49 @@ async function generate(dir: string, total: number): Promise<Omit<VerifyStore, "
     const artifact = join(dir, "app.bin");
     writeFileSync(artifact, "the artifact every app/build run attests\n".repeat(1000));
     const workflows = rowWorkflows(app);
-    const perChunk = total / CHUNKS;
-    const t0 = performance.now();
-    let pushMs = 0;
-    const rows = new RowWriter(join(home, "cairn.db"));
-    try {
-    for (let c = 0; c < CHUNKS; c++) {
-      const p0 = performance.now();
-      for (let slot = c * perChunk + 500; slot < (c + 1) * perChunk; slot += 1000) {
-        await realPush(app, artifact, key, (ms) => (now = T0 + slot * STEP_MS + ms));
-      }
-      pushMs += performance.now() - p0;
-      rows.insert({ workflows, from: c * perChunk, to: (c + 1) * perChunk, t0: T0, stepMs: STEP_MS });
-      console.error(`  verify store: ${((c + 1) * perChunk).toLocaleString("en")} attestations (${((performance.now() - t0) / 1000).toFixed(0)} s, real pushes ${(pushMs / 1000).toFixed(1)} s)`);
-    }
-    } finally {
-      rows.close();
-    }
+    const pushS = await fill(app, { home, artifact, key, workflows, total, setNow: (t) => (now = t) });
     const target = `sha256:${new Bun.CryptoHasher("sha256").update(readFileSync(artifact)).digest("hex")}`;
     await checkVerifyStore(app, { target, total, targetReferrers, workflows: workflows.length + 1, projects: PROJECTS + 1 });
-    return { home, target, viewerToken, publicKeyPem: publicKeyPem(key.publicKey), total, targetReferrers, pushS: pushMs / 1000 };
+    return { home, target, viewerToken, publicKeyPem: publicKeyPem(key.publicKey), total, targetReferrers, pushS };
   } finally {
     await app.close();
     rmSync(cwd, { recursive: true, force: true });
   }
+}
+
+interface FillInput {
+  home: string;
+  artifact: string;
+  key: KeyPair;
+  workflows: RowWorkflow[];
+  total: number;
+  setNow: (t: number) => void;
+}
+
+/**
+ * CHUNKS rounds of: this chunk's real pushes (one per 1,000 slots, at their slots' times), then its rows in one
+ * transaction. Returns the seconds the real pushes took.
+ */
+async function fill(app: AppContext, x: FillInput): Promise<number> {
+  const perChunk = x.total / CHUNKS;
+  const t0 = performance.now();
+  let pushMs = 0;
+  const rows = new RowWriter(join(x.home, "cairn.db"));
+  try {
+    for (let c = 0; c < CHUNKS; c++) {
+      const p0 = performance.now();
+      for (let slot = c * perChunk + 500; slot < (c + 1) * perChunk; slot += 1000) {
+        await realPush(app, x.artifact, x.key, (ms) => x.setNow(T0 + slot * STEP_MS + ms));
+      }
+      pushMs += performance.now() - p0;
+      rows.insert({ workflows: x.workflows, from: c * perChunk, to: (c + 1) * perChunk, t0: T0, stepMs: STEP_MS });
+      const took = `${((performance.now() - t0) / 1000).toFixed(0)} s, real pushes ${(pushMs / 1000).toFixed(1)} s`;
+      console.error(`  verify store: ${((c + 1) * perChunk).toLocaleString("en")} attestations (${took})`);
+    }
+  } finally {
+    rows.close();
+  }
+  return pushMs / 1000;
 }
 
 /** init → add the artifact (uploaded to the CAS) → push signed with the key, as the CLI does; `at` sets the clock. */
