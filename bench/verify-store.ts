@@ -1,6 +1,7 @@
-// The store the verify bench measures: 1,000,000 attestations (BENCH_VERIFY_TOTAL), 1,000 of which (real pushes of app/build, signed
-// bundles in the CAS) reference one artifact, the target. The other 999,000 are rows only (verify-rows.ts), spread
-// over 1,000 workflows in 50 projects, each referencing a material of its own. Cached under
+// The store the verify bench measures: 1,000,000 attestations (BENCH_VERIFY_TOTAL), 1,000 of which (real pushes of
+// app/build, signed bundles in the CAS) reference one artifact, the target, as a material and a subject. The other
+// 999,000 are rows only (verify-rows.ts), spread over 1,000 workflows in 50 projects, each referencing a material of
+// its own. Cached under
 // .bench/verify-store-<version>/ (git-ignored); BENCH_VERIFY_REGEN=1 or a missing manifest regenerates it.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -19,7 +20,7 @@ import { checkVerifyStore } from "./verify-check.ts";
 import { RowWriter, type RowWorkflow } from "./verify-rows.ts";
 
 /** Bump GENERATOR when the store's shape changes; the schema version regenerates it when migrations are added. */
-const GENERATOR = 1;
+const GENERATOR = 2;
 export const STORE_VERSION = `g${GENERATOR}-s${MIGRATIONS.length}`;
 
 const PROJECTS = 50;
@@ -86,6 +87,9 @@ async function generate(dir: string, total: number): Promise<Omit<VerifyStore, "
     const viewerToken = createToken(app, { name: "bench-viewer", role: "viewer" }).token;
     const artifact = join(dir, "app.bin");
     writeFileSync(artifact, "the artifact every app/build run attests\n".repeat(1000));
+    // app/build's contract declares the artifact an output: each statement names it as a material and a subject.
+    writeFileSync(join(cwd, "build.yaml"), "schemaVersion: v1\nmaterials:\n  - {type: ARTIFACT, name: binary, output: true}\n");
+    createWorkflow(app, { name: "build", project: "app", contract: "build.yaml" });
     const workflows = rowWorkflows(app);
     const pushS = await fill(app, { home, artifact, key, workflows, total, setNow: (t) => (now = t) });
     const target = `sha256:${new Bun.CryptoHasher("sha256").update(readFileSync(artifact)).digest("hex")}`;
@@ -132,7 +136,7 @@ async function fill(app: AppContext, x: FillInput): Promise<number> {
   return pushMs / 1000;
 }
 
-/** init → add the artifact (uploaded to the CAS) → push signed with the key, as the CLI does; `at` sets the clock. */
+/** init → add the artifact (the contract's `binary`, uploaded to the CAS) → push signed with the key, as the CLI does; `at` sets the clock. */
 async function realPush(app: AppContext, artifact: string, key: KeyPair, at: (ms: number) => void): Promise<void> {
   at(0);
   await initAttestation(app, { workflow: "build", project: "app", dryRun: false, replace: false });
