@@ -1,9 +1,9 @@
 // The store the verify bench measures: 1,000,000 attestations (BENCH_VERIFY_TOTAL), 1,000 of which (real pushes of
 // app/build, signed bundles in the CAS) reference one artifact, the target, as a material and a subject. The other
 // 999,000 are rows only (verify-rows.ts), spread over 1,000 workflows in 50 projects, each referencing a material of
-// its own. Cached under
-// .bench/verify-store-<version>/ (git-ignored); BENCH_VERIFY_REGEN=1 or a missing manifest regenerates it.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// its own. Cached under .bench/verify-store-<version>/ (git-ignored); BENCH_VERIFY_REGEN=1 or a missing manifest
+// regenerates it.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
@@ -65,6 +65,7 @@ export async function verifyStore(opts: StoreOptions = {}): Promise<VerifyStore>
   const manifest = join(dir, "manifest.json");
   if (!(opts.regen ?? process.env.BENCH_VERIFY_REGEN === "1") && existsSync(manifest)) return { ...(JSON.parse(readFileSync(manifest, "utf8")) as VerifyStore), home: join(dir, "home"), cached: true };
   rmSync(dir, { recursive: true, force: true });
+  removeStale(root);
   mkdirSync(dir, { recursive: true });
   const t0 = performance.now();
   const store = await generate(dir, total);
@@ -72,6 +73,15 @@ export async function verifyStore(opts: StoreOptions = {}): Promise<VerifyStore>
   const { home, ...kept } = { ...store, generatedS };
   writeFileSync(manifest, JSON.stringify(kept, null, 2)); // written last: its presence marks a complete store
   return { ...kept, home, cached: false };
+}
+
+/** Stores of other generator or schema versions (3.5 GB each at 1,000,000) are never read again. */
+function removeStale(root: string): void {
+  if (!existsSync(root)) return;
+  for (const name of readdirSync(root)) {
+    const m = /^verify-store-(g\d+-s\d+)(-\d+)?$/.exec(name);
+    if (m && m[1] !== STORE_VERSION) rmSync(join(root, name), { recursive: true, force: true });
+  }
 }
 
 async function generate(dir: string, total: number): Promise<Omit<VerifyStore, "generatedS" | "cached">> {
