@@ -28,6 +28,7 @@ try {
   if (!only || only === "tlog") await (await import("./tlog.ts")).benchTlog(work);
   if (!only || only === "oci") await benchOci(work);
   if (!only || only === "transfer") await (await import("./transfer.ts")).benchTransfer(work);
+  if (!only || only === "verify") await (await import("./verify.ts")).benchVerify(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
