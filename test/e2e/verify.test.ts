@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { writeFileSync } from "node:fs";
+import { createPublicKey } from "node:crypto";
+import { bundleFromJSON } from "@sigstore/bundle";
+import { toSignedEntity, toTrustMaterial, Verifier } from "@sigstore/verify";
+import { checkVsa } from "../../src/slsa/vsa.ts";
 import { Sandbox } from "./harness.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
@@ -88,6 +92,22 @@ describe("cairn verify through the binary", () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain("the VSA is not from a trusted verifier");
     expect(sb.run(["verify", "artifact", "app.bin", "--vsa-from", "app.vsa.json"]).code).toBe(2);
+  });
+
+  test("the VSA verifies in @sigstore/verify (an implementation we did not write) and has every VSA v1 field", async () => {
+    const bundle = JSON.parse(await Bun.file(sb.path("app.vsa.json")).text());
+    const root = { mediaType: "application/vnd.dev.sigstore.trustedroot+json;version=0.1", tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] };
+    const pub = createPublicKey(await Bun.file(sb.path("cosign.pub")).text());
+    const trust = toTrustMaterial(root as never, () => ({ publicKey: pub, validFor: () => true }));
+    new Verifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle)));
+    const st = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString());
+    expect(checkVsa(st)).toEqual([]);
+    expect(st).toMatchObject({ predicateType: "https://slsa.dev/verification_summary/v1", subject: [{ digest: { sha256: sha(app).slice(7) } }] });
+    expect(st.predicate).toMatchObject({ verifier: { id: "https://cairn.dev/verify" }, verificationResult: "PASSED", verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
+    expect(st.predicate.inputAttestations.map((a: { digest: { sha256: string } }) => `sha256:${a.digest.sha256}`).sort()).toEqual([pushed.digest, pushed.provenance.digest].sort());
+    // Tampered: @sigstore/verify refuses it too.
+    bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify({ ...st, predicate: { ...st.predicate, verificationResult: "FAILED" } })).toString("base64");
+    expect(() => new Verifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(bundle)))).toThrow();
   });
 
   test("an attestation naming the file only as an input proves nothing about who built it, unless --include-inputs", () => {
