@@ -63,10 +63,10 @@ export function parseAdmissionConfig(text: string, source: string): AdmissionCon
  * One verification policy written as a document of its own (the `policy` of a `POST /api/v1/verify` body, as JSON
  * text): the same fields and checks as a namespace's. `source` names it in errors (`the request's policy`).
  */
-export function parseVerificationPolicy(text: string, source: string): VerificationPolicySpec {
+export function parseVerificationPolicy(text: string, source: string, opts: { regexps: boolean } = { regexps: true }): VerificationPolicySpec {
   const tree = configTree(text, source);
   const r = new Reader(tree);
-  const spec = readPolicy(r, tree.root ?? new Map(), []);
+  const spec = readPolicy(r, tree.root ?? new Map(), [], opts.regexps);
   const problems = r.sorted();
   if (problems.length > 0) throw invalidConfig(source, problems);
   return spec ?? {};
@@ -103,7 +103,14 @@ function readNamespaces(r: Reader, v: Value, config: AdmissionConfig): void {
   }
 }
 
-function readPolicy(r: Reader, v: Value, path: Path): VerificationPolicySpec | undefined {
+/** Longest string a policy field takes: values are echoed in reasons, once per attestation considered. */
+const MAX_VALUE = 1024;
+
+/**
+ * `regexps: false` (a policy sent by an API caller): the *Regexp fields are refused, since one request's pattern runs
+ * on the server's single thread against every certificate (catastrophic backtracking); exact values only.
+ */
+function readPolicy(r: Reader, v: Value, path: Path, regexps = true): VerificationPolicySpec | undefined {
   const f = r.fields(v, path, POLICY_KEYS);
   if (!f) return undefined;
   const spec: VerificationPolicySpec = {};
@@ -124,12 +131,15 @@ function readPolicy(r: Reader, v: Value, path: Path): VerificationPolicySpec | u
   for (const key of STRING_KEYS) {
     const s = r.string(f.get(key), [...path, key]);
     if (s === "") r.add([...path, key], "is empty: remove it or give a value");
+    else if (s !== undefined && s.length > MAX_VALUE) r.add([...path, key], `is longer than ${MAX_VALUE} characters`);
     else if (s !== undefined) spec[key] = s;
   }
   for (const [exact, re] of REGEXP_KEYS) {
     const s = r.string(f.get(re), [...path, re]);
     if (s === undefined) continue;
-    if (f.has(exact)) r.add([...path, re], `and ${exact} are exclusive: keep one`);
+    if (!regexps) r.add([...path, re], "is not accepted here: give the exact value", `use ${exact}`);
+    else if (s.length > MAX_VALUE) r.add([...path, re], `is longer than ${MAX_VALUE} characters`);
+    else if (f.has(exact)) r.add([...path, re], `and ${exact} are exclusive: keep one`);
     else if (regexpProblem(s) !== undefined) r.add([...path, re], regexpProblem(s)!);
     else spec[re] = s;
   }

@@ -30,6 +30,7 @@ export interface VerifyFlags {
   vsaSigner?: string;
   vsaVerifierId?: string;
   vsaFrom?: string;
+  vsaMaxAge?: string;
   vsaPublicKey: string[];
   vsaIdentity?: string;
   vsaIdentityRegexp?: string;
@@ -61,7 +62,8 @@ export function addVerifyOptions(cmd: Command): Command {
     .option("--vsa-keyless", "sign the VSA keyless: the control plane's CA with --control-plane, else the home's CA", false)
     .option("--vsa-signer <project/workflow>", "keyless VSAs: the workflow whose identity signs them")
     .option("--vsa-verifier-id <uri>", "the VSA's verifier.id (default https://cairn.dev/verify); with --vsa-from, the one required")
-    .option("--vsa-from <file>", "decide from this VSA (a Sigstore bundle) instead of the store's attestations")
+    .option("--vsa-from <file>", "decide from this VSA (a Sigstore bundle) instead of the store's attestations; pass the policy flags the verifier used")
+    .option("--vsa-max-age <duration>", "--vsa-from: the VSA must have been issued at most this long ago (e.g. 7d)")
     .option("--vsa-public-key <ref>", "--vsa-from: a public key of the trusted verifier (repeatable)", collectPairs, [])
     .option("--vsa-identity <san>", "--vsa-from: the trusted verifier's certificate SAN, exactly")
     .option("--vsa-identity-regexp <re>", "--vsa-from: the trusted verifier's certificate SAN, as a regexp (whole value)")

@@ -89,7 +89,11 @@ async function fromVsa(config: Config, opts: VerifyFlags, policy: VerificationPo
     throw new CairnError("NOT_FOUND", `--vsa-from ${opts.vsaFrom}: the file does not exist or cannot be read`);
   }
   const { verifyVsa } = await import("../services/verify-artifact/vsa.ts");
-  return verifyVsa({ bytes, digest: t.digest, resourceUri: t.resourceUri, policy, trust });
+  const { parseDuration } = await import("../config.ts");
+  const maxAgeMs = opts.vsaMaxAge === undefined ? undefined : parseDuration(opts.vsaMaxAge, "--vsa-max-age");
+  const { clockFromEnv, systemClock } = await import("../context.ts");
+  const now = (clockFromEnv(config) ?? systemClock).now();
+  return verifyVsa({ bytes, digest: t.digest, resourceUri: t.resourceUri, policy, trust, now, ...(maxAgeMs !== undefined && { maxAgeMs }) });
 }
 
 async function remote(config: Config, opts: VerifyFlags, policy: VerificationPolicySpec, t: { digest: string; resourceUri: string }): Promise<ArtifactVerdict> {

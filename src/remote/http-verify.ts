@@ -12,7 +12,7 @@ export interface RemoteVerifyInput {
 }
 
 export async function remoteVerify(client: RemoteClient, input: RemoteVerifyInput, warn?: (m: string) => void): Promise<ArtifactVerdict> {
-  const v = await client.json<unknown>("POST", "/api/v1/verify", { body: input }, warn);
+  const v = await client.json<unknown>("POST", "/api/v1/verify", { body: { ...input, policy: wirePolicy(input.policy) } }, warn);
   return checkVerdict(v, input.digest);
 }
 
@@ -30,4 +30,10 @@ export function checkVerdict(v: unknown, digest: string): ArtifactVerdict {
     (o.result === "FAILED" || o.acceptedDigests.length > 0);
   if (!ok) throw new CairnError("IO", `the control plane answered POST /api/v1/verify with something that is not a verdict for ${digest}`, { hint: "check that the server runs a cairn with `cairn verify` support" });
   return o as ArtifactVerdict;
+}
+
+/** The policy as the route reads it (docs/api.md): the fields of a verification policy document, `maxAge` as a duration. */
+export function wirePolicy(policy: VerificationPolicySpec): Record<string, unknown> {
+  const { maxAgeMs, ...rest } = policy;
+  return { ...rest, ...(maxAgeMs !== undefined && { maxAge: `${Math.max(1, Math.ceil(maxAgeMs / 1000))}s` }) };
 }

@@ -164,6 +164,8 @@ export interface ControlPlaneRepo {
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void;
   insertAttestation(a: AttestationRecord): void;
   findAttestation(digest: string): AttestationRecord | undefined;
+  /** The stored ones of these digests, in one query (any order). */
+  findAttestations(digests: readonly string[]): AttestationRecord[];
   /** Every attestation stored for a run (its cairn attestation and what accompanies it, e.g. SLSA provenance), oldest first. */
   runAttestations(runId: string): AttestationRecord[];
 }

@@ -78,6 +78,15 @@ describe("POST /api/v1/verify", () => {
     expect(sb.run(["verify", "artifact", built.digest, "--workflow", "build-image"], remote).code).toBe(0);
     expect(sb.run(["verify", "artifact", built.digest, "--workflow", "nightly"], remote).code).toBe(4);
     expect(sb.run(["verify", "artifact", stray.digest], remote).code).toBe(1);
+    // Every policy flag travels: --max-age as a duration.
+    expect(sb.run(["verify", "artifact", built.digest, "--workflow", "build-image", "--max-age", "30d"], remote).code).toBe(0);
+  });
+
+  test("identity regexps are refused from API callers (a pattern would run on the server's thread)", async () => {
+    const r = await post("/api/v1/verify", { digest: built.digest, policy: { certificateIdentityRegexp: "(.*)*x" } });
+    expect(r.status).toBe(400);
+    expect(JSON.stringify(r.body)).toContain("certificateIdentityRegexp: is not accepted here");
+    expect((await post("/api/v1/verify", { digest: built.digest, policy: { sourceRef: "r".repeat(2000) } })).status).toBe(400);
   });
 
   test("bad bodies are 400 naming the field; policy files on the server's disk are refused", async () => {

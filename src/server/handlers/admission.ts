@@ -8,6 +8,7 @@ import { isExempt, policyForNamespace, type AdmissionConfig } from "../../admiss
 import { CairnError, isCairnError } from "../../errors.ts";
 import { parseImageRef } from "../../oci/reference.ts";
 import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
+import type { ArtifactVerdict } from "../../services/verify-artifact/index.ts";
 import type { RequestContext } from "../context.ts";
 import { json, readJsonObject } from "../http.ts";
 import type { Route } from "../router.ts";
@@ -35,7 +36,8 @@ async function admission(c: RequestContext): Promise<Response> {
     return json(200, admissionResponse(info.uid, true, `cairn: ${why}`));
   }
   const decisions: ImageDecision[] = [];
-  for (const use of info.images) decisions.push(await decide(c, config, policy, use));
+  const verdicts = new Map<string, Promise<ArtifactVerdict>>(); // one verification per digest, however many containers
+  for (const use of info.images) decisions.push(await decide(c, config, policy, use, verdicts));
   const denied = decisions.filter((d) => d.problem !== undefined);
   const warnings = decisions.flatMap((d) => (d.warning ? [d.warning] : []));
   if (denied.length === 0) {
@@ -46,7 +48,7 @@ async function admission(c: RequestContext): Promise<Response> {
   return json(200, admissionResponse(info.uid, false, denialMessage(info, denied), { warnings }));
 }
 
-async function decide(c: RequestContext, config: AdmissionConfig, policy: VerificationPolicySpec, use: ImageUse): Promise<ImageDecision> {
+async function decide(c: RequestContext, config: AdmissionConfig, policy: VerificationPolicySpec, use: ImageUse, verdicts: Map<string, Promise<ArtifactVerdict>>): Promise<ImageDecision> {
   if (isExempt(config, use.image)) return { use };
   let digest: string;
   try {
@@ -56,7 +58,8 @@ async function decide(c: RequestContext, config: AdmissionConfig, policy: Verifi
     return { use, problem: e.message, noValidAttestation: true };
   }
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");
-  const v = await verifyArtifactDigest(c.deps, { digest, resourceUri: use.image, policy, trust: serverTrust(c), ...(c.scope && { scope: c.scope }), policySources: "local" });
+  if (!verdicts.has(digest)) verdicts.set(digest, verifyArtifactDigest(c.deps, { digest, resourceUri: use.image, policy, trust: serverTrust(c), ...(c.scope && { scope: c.scope }), policySources: "local" }));
+  const v = await verdicts.get(digest)!;
   const warning = parseImageRef(use.image).digest ? undefined : `${use.image} was checked as ${digest}; pin it by digest, the tag may move before the pull`;
   if (v.result === "PASSED") return { use, ...(warning && { warning }) };
   const reasons = [...new Set(v.considered.flatMap((a) => a.reasons))];

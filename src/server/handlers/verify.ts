@@ -1,6 +1,7 @@
 // `POST /api/v1/verify`: `cairn verify artifact`'s decision for deploy scripts — the same inputs and the same answer
 // (an ArtifactVerdict, 200 whether it PASSED or FAILED; the caller decides). `viewer` suffices; a scoped token sees
-// only its scope's attestations. Policies are builtin:NAME or names of the policy store, never server files.
+// only its scope's attestations. Policies are builtin:NAME or names of the policy store, never server files; identity
+// pins are exact values (no regexps: a caller's pattern would run on the server's one thread).
 import { parseVerificationPolicy } from "../../admission/config.ts";
 import { CairnError } from "../../errors.ts";
 import { homeRoots } from "../../services/trust-roots.ts";
@@ -29,7 +30,7 @@ async function verify(c: RequestContext): Promise<Response> {
   if (b.policy !== undefined && (typeof b.policy !== "object" || b.policy === null || Array.isArray(b.policy))) {
     throw new CairnError("USAGE", "field policy must be an object (the fields of a verification policy, docs/verify.md)");
   }
-  const policy = parseVerificationPolicy(JSON.stringify(b.policy ?? {}), "the request's policy");
+  const policy = parseVerificationPolicy(JSON.stringify(b.policy ?? {}), "the request's policy", { regexps: false });
   c.audit.target = `artifact ${b.digest}`;
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");
   const verdict = await verifyArtifactDigest(c.deps, {

@@ -10,6 +10,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { isAttested } from "../control/runs.ts";
 import { storedStatement } from "../stored-bundle.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
+import { companionMismatch } from "../../slsa/companion.ts";
 
 export interface ProvenanceToRecord {
   /** The provenance statement inside `bundle`. */
@@ -35,6 +36,9 @@ export function runProvenance(deps: Pick<ServiceDeps, "repo">, runId: string): A
  */
 export async function recordProvenance(deps: ServiceDeps, p: ProvenanceToRecord): Promise<BlobRef> {
   const cairn = p.attestation ?? storedStatement(await deps.blobs.read(p.attestationDigest), p.attestationDigest);
+  // The same rule as the server's ingest and import: it names this attestation, for that attestation's subjects.
+  const mismatch = companionMismatch(p.statement, p.attestationDigest, cairn);
+  if (mismatch) throw new CairnError("VERIFY_FAILED", mismatch, { hint: "start a new run: the crafting state changed since the attestation was stored" });
   const ref = await deps.blobs.putBytes(p.bundle);
   deps.repo.transaction(() => {
     const run = deps.repo.getRun(p.runId);

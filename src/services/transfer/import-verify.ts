@@ -15,7 +15,7 @@ import { refuse, type ReadEntry, type ReadTar } from "./tar-reader.ts";
 import type { Statement } from "../../crafter/statement.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { checkProvenance } from "../../slsa/provenance-schema.ts";
-import { companionMismatch } from "../control/ingest-provenance.ts";
+import { companionMismatch } from "../../slsa/companion.ts";
 import { runProvenance } from "../crafting/record-provenance.ts";
 
 export interface VerifiedRun {

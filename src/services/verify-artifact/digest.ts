@@ -11,6 +11,8 @@ import { verificationKeys } from "../control/org-keys.ts";
 import { attestationsReferencing } from "./candidates.ts";
 import { checkDeferredSignature, judge, type Candidate, type JudgeContext, type Judged } from "./judge.ts";
 import { loadPolicies } from "./policies.ts";
+import { ContractFacts } from "./run-checks.ts";
+import { keyId } from "../../signing/keys.ts";
 import { sha256 } from "./signature.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import type { ArtifactVerdict, ExtraBundle, VerifyDigestInput } from "./types.ts";
@@ -30,6 +32,8 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     trust: { keys: [...input.trust.keys, ...verificationKeys(deps).map((k) => k.key)], roots: input.trust.roots },
     policies: loadPolicies(deps, input.policy.policies ?? [], input.policy.policyInputs ?? {}, input.policySources ?? "local"),
     ...(input.scope && { scope: input.scope }),
+    contracts: new ContractFacts(deps),
+    explicitKeys: new Set(input.trust.keys.map((k) => keyId(k))),
   };
   const candidates: Candidate[] = attestationsReferencing(deps, orgId, input.digest, input.scope).map((digest) => ({ digest, source: "store" }));
   const seen = new Set(candidates.map((c) => c.digest));
@@ -38,8 +42,42 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     if (!seen.has(digest)) candidates.push({ digest, source: "registry", bytes: b.bytes });
     seen.add(digest);
   }
+  // Newest first: the latest run is the likeliest to pass (its contract revision is not behind). Once an attestation
+  // of a predicate type is accepted, further stored ones of that type cannot change the verdict or its level: they
+  // are listed as not examined, unless `exhaustive` (--all).
+  const types = new Map(deps.repo.findAttestations(candidates.filter((c) => c.source === "store").map((c) => c.digest)).map((a) => [a.digest, a.orgId === orgId ? a.predicateType : undefined]));
   const judged: Judged[] = [];
-  for (const c of candidates) judged.push(await judge(ctx, c));
+  const byDigest = new Map<string, Judged>();
+  const judgeOnce = async (c: Candidate): Promise<Judged> => {
+    const done = byDigest.get(c.digest);
+    if (done) return done;
+    const j = await judge(ctx, c);
+    byDigest.set(c.digest, j);
+    judged.push(j);
+    return j;
+  };
+  const candidateOf = new Map(candidates.map((c) => [c.digest, c]));
+  const notExamined: string[] = [];
+  const decided = new Set<string>();
+  for (const c of [...candidates].reverse()) {
+    if (byDigest.has(c.digest)) continue;
+    const type = c.source === "store" ? types.get(c.digest) : undefined;
+    if (!input.exhaustive && type !== undefined && decided.has(type)) {
+      notExamined.push(c.digest);
+      continue;
+    }
+    const j = await judgeOnce(c);
+    if (j.considered.accepted && j.companion !== undefined) {
+      // SLSA provenance passes only beside its run's own attestation, judged under the same policy.
+      const companion = await judgeOnce(candidateOf.get(j.companion) ?? { digest: j.companion, source: "store" });
+      if (!companion.considered.accepted) {
+        j.considered.accepted = false;
+        j.considered.reasons.push(`its attestation ${j.companion} is not accepted${companion.considered.reasons[0] ? ` (${companion.considered.reasons[0]})` : ""}`);
+      }
+    }
+    if (j.considered.accepted) decided.add(j.considered.predicateType);
+  }
+  for (const d of notExamined.filter((x) => byDigest.has(x))) notExamined.splice(notExamined.indexOf(d), 1);
   const accepted = judged.filter((j) => j.considered.accepted);
   // Exit 1 (no valid attestation) vs 4 (policy failed): only then are the cheaply rejected ones' signatures checked.
   if (accepted.length === 0) {
@@ -55,6 +93,7 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     result,
     noValidAttestation: !judged.some((j) => j.valid),
     considered: judged.map((j) => j.considered),
+    ...(notExamined.length > 0 && { notExamined }),
     policyDigest: policyDigest(input.policy),
     acceptedDigests: accepted.map((j) => j.considered.digest),
     verifiedLevels: verifiedLevels(result, accepted),

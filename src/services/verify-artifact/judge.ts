@@ -7,7 +7,7 @@ import { workflowIdentity } from "../../trust/identity.ts";
 import type { IdentityPolicy } from "../../trust/policy.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { policyReasons, type LoadedPolicy } from "./policies.ts";
-import { requiredMaterialReasons, runReasons, signedRunReasons, sourceRefReasons } from "./run-checks.ts";
+import { type ContractFacts, requiredMaterialReasons, runReasons, signedRunReasons, sourceRefReasons } from "./run-checks.ts";
 import { checkSignature, signerReasons, type SignatureCheck, type SignatureTrust } from "./signature.ts";
 import { ACCEPTED_PREDICATES, SLSA_PROVENANCE_V1 } from "./statement.ts";
 import type { ConsideredAttestation } from "./types.ts";
@@ -22,6 +22,10 @@ export interface JudgeContext {
   trust: SignatureTrust;
   policies: LoadedPolicy[];
   scope?: Scope;
+  /** The store's contract facts, read once per verification. */
+  contracts: ContractFacts;
+  /** Key ids of the keys the caller passed itself (`--key`), as opposed to the organization's registered ones. */
+  explicitKeys: Set<string>;
 }
 
 /** An attestation to judge: from the store (its bytes in the CAS) or found elsewhere (bytes given). */
@@ -38,6 +42,8 @@ export interface Judged {
   /** Accepted and certificate-signed under an identity the policy pinned (SLSA Build L2), or key-signed (L1). */
   signedBy?: "key" | "pinned-certificate" | "certificate";
   bytes?: Uint8Array;
+  /** SLSA provenance: the cairn attestation it accompanies, which must be accepted for it to be. */
+  companion?: string;
 }
 
 /** Judges one candidate (see the file comment); never throws for a bad attestation, only for a broken store. */
@@ -49,12 +55,14 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   // Out of the caller's scope, a stored attestation is as unknown as any other bundle (nothing about its run leaks).
   const stored = record !== undefined && (run !== undefined || ctx.scope === undefined);
   const considered: ConsideredAttestation = { digest: c.digest, predicateType: stored ? record.predicateType : "", accepted: false, reasons: [], tlog: false, source: c.source };
+  // Stored, but its run is outside the caller's scope: nothing about it is read, and it is never accepted.
+  if (record !== undefined && !stored) return { considered: { ...considered, reasons: ["outside this token's scope"] }, valid: false };
   if (stored) {
     considered.runId = record.runId;
     if (!(ACCEPTED_PREDICATES as readonly string[]).includes(record.predicateType)) considered.reasons.push(`predicate type ${record.predicateType} is not accepted`);
     if (!run) considered.reasons.push(`run ${record.runId} is not in the store`);
     else if (run.workflowId !== record.workflowId) considered.reasons.push(`run ${run.id} belongs to another workflow than the attestation`);
-    else considered.reasons.push(...runReasons(deps, run, ctx.policy));
+    else considered.reasons.push(...runReasons(deps, run, ctx.policy, ctx.contracts));
     if (run) Object.assign(considered, { workflow: run.workflow, project: run.project });
   }
   const judged: Judged = { considered };
@@ -75,22 +83,37 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
     Object.assign(considered, { workflow: facts.workflow, project: facts.project, runId: facts.runId });
     if (!(ACCEPTED_PREDICATES as readonly string[]).includes(facts.predicateType)) reasons.push(`predicate type ${facts.predicateType} is not accepted`);
     reasons.push(...unknownRunReasons(ctx, facts.organization));
+    // Without a run row, the signed statement is all there is: a blocked or dry-run attestation is never accepted.
+    if (facts.blocked) reasons.push("signed as blocked by a policy gate");
+    if (facts.dryRun) reasons.push("signed as a dry run");
   }
   reasons.push(...signerReasons(verified, ctx.identity, ctx.policy.requireTlog));
-  if (verified.signer.kind === "certificate" && !ctx.identity) {
+  const sanPinned = ctx.identity?.san !== undefined || ctx.identity?.sanRegexp !== undefined;
+  // A pinned certificate identity is the signer the caller asked for: an organization key is not that signer.
+  if (ctx.identity && verified.signer.kind === "key" && !ctx.explicitKeys.has(verified.signer.keyId)) {
+    reasons.push("key-signed, but the policy pins a certificate identity (pass the key with --key to accept it)");
+  }
+  if (verified.signer.kind === "certificate" && !sanPinned) {
     // No pin: the certificate must name the run's own cairn workflow, or anyone a trusted CA certifies would pass.
     const who = run ?? (facts.workflow && facts.project ? { project: facts.project, workflow: facts.workflow } : undefined);
     const want = who && workflowIdentity(verified.signer.issuer ?? "", deps.config.organization, who.project, who.workflow);
     if (!want || verified.signer.san !== want) reasons.push(`certificate identity ${verified.signer.san || "(none)"} is not the run's workflow (pin --certificate-identity to accept another signer)`);
   }
+  if (facts.predicateType === SLSA_PROVENANCE_V1) {
+    // A provenance stands only beside its run's own attestation, which must pass too (digest.ts checks that).
+    if (!facts.companion) reasons.push("the provenance names no cairn attestation (runDetails.byproducts cairn-attestation)");
+    else if (run && run.attestationDigest !== facts.companion) reasons.push(`the provenance names attestation ${facts.companion}, not its run's ${run.attestationDigest ?? "(none)"}`);
+    else judged.companion = facts.companion;
+  }
   if (run && facts.predicateType !== SLSA_PROVENANCE_V1) {
     reasons.push(...signedRunReasons(facts, run, deps.config.organization));
-    reasons.push(...requiredMaterialReasons(deps, run, facts));
+    reasons.push(...requiredMaterialReasons(deps, run, facts, ctx.contracts));
   }
   reasons.push(...sourceRefReasons(facts, ctx.policy.sourceRef));
   if (reasons.length === 0) reasons.push(...(await policyReasons(deps, ctx.policies, verified.statement, facts.materials)));
   considered.accepted = reasons.length === 0;
-  judged.signedBy = verified.signer.kind === "key" ? "key" : ctx.identity ? "pinned-certificate" : "certificate";
+  // Build L2 needs the signer's identity pinned (an issuer alone admits every identity it certifies).
+  judged.signedBy = verified.signer.kind === "key" ? "key" : sanPinned ? "pinned-certificate" : "certificate";
   return judged;
 }
 

@@ -1,21 +1,57 @@
 // The run behind an attestation, judged against the policy: the cheap checks, done before any signature work.
 import { parseContractText } from "../contracts.ts";
 import { missingFrom } from "../../crafter/state/transitions.ts";
+import type { ContractMaterial } from "../../crafter/contract/types.ts";
 import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
 import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SignedFacts } from "./statement.ts";
 
+/**
+ * The store's contract facts of one verification, read once: many attestations of one artifact share a workflow and
+ * a contract revision, so its latest revision and required materials are looked up (and parsed) once each.
+ */
+export class ContractFacts {
+  private readonly contracts = new Map<string, string | undefined>();
+  private readonly latest = new Map<string, number | undefined>();
+  private readonly required = new Map<string, ContractMaterial[] | undefined>();
+  constructor(private readonly deps: ServiceDeps) {}
+
+  /** The contract of the run's (live) workflow; undefined when the workflow was deleted (or replaced by a namesake). */
+  contractId(run: RunView): string | undefined {
+    if (!this.contracts.has(run.workflowId)) {
+      const wf = this.deps.repo.findWorkflow(run.orgId, run.project, run.workflow);
+      this.contracts.set(run.workflowId, wf && wf.id === run.workflowId ? wf.contractId : undefined);
+    }
+    return this.contracts.get(run.workflowId);
+  }
+
+  latestRevision(contractId: string): number | undefined {
+    if (!this.latest.has(contractId)) this.latest.set(contractId, this.deps.repo.latestRevision(contractId)?.revision);
+    return this.latest.get(contractId);
+  }
+
+  /** The materials of a stored revision; undefined when it is not stored. */
+  materials(contractId: string, revision: number): ContractMaterial[] | undefined {
+    const key = `${contractId}@${revision}`;
+    if (!this.required.has(key)) {
+      const rev = this.deps.repo.getRevision(contractId, revision);
+      this.required.set(key, rev && parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract.materials);
+    }
+    return this.required.get(key);
+  }
+}
+
 /** Why the run does not satisfy the policy (state, workflow, project, contract revision, age); [] when it does. */
-export function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec): string[] {
+export function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec, facts = new ContractFacts(deps)): string[] {
   const reasons: string[] = [];
   if (run.state === "blocked") reasons.push("run blocked by policy gate");
   else if (run.state !== "succeeded") reasons.push(`run ${run.state}${run.reason ? ` (${run.reason})` : ""}`);
   if (policy.workflow !== undefined && run.workflow !== policy.workflow) reasons.push(`workflow is ${run.workflow}, not ${policy.workflow}`);
   if (policy.project !== undefined && run.project !== policy.project) reasons.push(`project is ${run.project}, not ${policy.project}`);
   if (!policy.allowBehind) {
-    const contractId = runContractId(deps, run);
-    const latest = contractId === undefined ? undefined : deps.repo.latestRevision(contractId)?.revision;
+    const contractId = facts.contractId(run);
+    const latest = contractId === undefined ? undefined : facts.latestRevision(contractId);
     if (latest === undefined) reasons.push("the run's workflow or contract is no longer in the store");
     else if (run.contractRevisionUsed < latest) reasons.push(`contract revision ${run.contractRevisionUsed} is behind the latest ${latest} (--allow-behind accepts it)`);
   }
@@ -41,22 +77,16 @@ export function signedRunReasons(facts: SignedFacts, run: RunView, organization:
 }
 
 /** The materials the run's contract revision required must be in the signed statement. */
-export function requiredMaterialReasons(deps: ServiceDeps, run: RunView, facts: SignedFacts): string[] {
-  const contractId = runContractId(deps, run);
+export function requiredMaterialReasons(deps: ServiceDeps, run: RunView, facts: SignedFacts, contracts = new ContractFacts(deps)): string[] {
+  const contractId = contracts.contractId(run);
   if (contractId === undefined) return ["the run's workflow or contract is not in the store"];
-  const rev = deps.repo.getRevision(contractId, run.contractRevisionUsed);
-  if (!rev) return [`contract revision ${run.contractRevisionUsed} is not in the store`];
+  const materials = contracts.materials(contractId, run.contractRevisionUsed);
+  if (!materials) return [`contract revision ${run.contractRevisionUsed} is not in the store`];
   if (facts.contractRevision !== undefined && facts.contractRevision !== run.contractRevisionUsed) {
     return [`signed contract revision ${facts.contractRevision} is not the run's ${run.contractRevisionUsed}`];
   }
-  const missing = missingFrom(parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract.materials, (n) => facts.materialNames.has(n));
+  const missing = missingFrom(materials, (n) => facts.materialNames.has(n));
   return [...missing.materials.map((m) => `required material ${m} is not in the statement`), ...missing.groups.map((g) => `no material of group ${g} in the statement`)];
-}
-
-/** The contract of the run's (live) workflow; undefined when the workflow was deleted (or replaced by a namesake). */
-function runContractId(deps: ServiceDeps, run: RunView): string | undefined {
-  const wf = deps.repo.findWorkflow(run.orgId, run.project, run.workflow);
-  return wf && wf.id === run.workflowId ? wf.contractId : undefined;
 }
 
 /** `--source-ref`: the signed git ref must be the one asked for. */

@@ -49,19 +49,25 @@ describe("who signed", () => {
     expect(untrusted.considered[0]!.reasons[0]).toStartWith("signature: ");
   });
 
-  test("SLSA provenance stored for a run is judged by that run; another predicate type is reported, not accepted", async () => {
+  test("SLSA provenance passes only beside its run's own attestation; another predicate type is reported, not accepted", async () => {
     s = testStore();
-    const { artifact, pushed } = await pushArtifact(s, "w", "one");
-    const runId = pushed.runId!;
-    const provenance = await store(s, runId, SLSA_PROVENANCE_V1, artifact, { buildDefinition: { buildType: "https://cairn.dev/workflowrun/v0.1", externalParameters: { workflow: { ref: "refs/heads/main" } } }, runDetails: { builder: { id: "cairn" } } });
-    const other = await store(s, runId, "https://example.com/other/v1", artifact, {});
-    const v = await verify(s, artifact, { workflow: "w", sourceRef: "refs/heads/main" });
+    const { artifact, pushed } = await pushArtifact(s, "w", "one", undefined, true);
+    const other = await store(s, pushed.runId!, "https://example.com/other/v1", artifact, {});
+    const v = await verify(s, artifact, { workflow: "w" }, undefined, true);
     const by = Object.fromEntries(v.considered.map((c) => [c.digest, c]));
-    expect(by[provenance]).toMatchObject({ predicateType: SLSA_PROVENANCE_V1, accepted: true, workflow: "w", runId });
+    expect(by[pushed.provenance!.digest]).toMatchObject({ predicateType: SLSA_PROVENANCE_V1, accepted: true, workflow: "w", runId: pushed.runId });
     expect(by[other]!.reasons).toEqual(["predicate type https://example.com/other/v1 is not accepted"]);
-    expect(by[pushed.digest]!.reasons[0]).toStartWith("the attestation records no git ref"); // the cairn one has no GITHUB_REF
-    expect(v.acceptedDigests).toEqual([provenance]);
-    expect((await verify(s, artifact, { workflow: "x" })).acceptedDigests).toEqual([]);
+    expect(v.acceptedDigests.sort()).toEqual([pushed.digest, pushed.provenance!.digest].sort());
+    // The cairn attestation fails the policy (it records no git ref): its provenance cannot pass on its own claim.
+    const ref = await verify(s, artifact, { workflow: "w", sourceRef: "refs/heads/main" }, undefined, true);
+    expect(ref.result).toBe("FAILED");
+    const prov = ref.considered.find((c) => c.digest === pushed.provenance!.digest)!;
+    expect(prov.accepted).toBe(false);
+    // A provenance that names no attestation (as one a CI job could sign for itself) is not accepted either.
+    const orphan = await store(s, pushed.runId!, SLSA_PROVENANCE_V1, artifact, { buildDefinition: { buildType: "x", externalParameters: { workflow: { ref: "refs/heads/main" } } }, runDetails: { builder: { id: "cairn" } } });
+    const o = (await verify(s, artifact, { workflow: "w", sourceRef: "refs/heads/main" }, undefined, true)).considered.find((c) => c.digest === orphan)!;
+    expect(o).toMatchObject({ accepted: false });
+    expect(o.reasons).toContain("the provenance names no cairn attestation (runDetails.byproducts cairn-attestation)");
   });
 
   test("a stored attestation whose signed statement does not name the artifact is not valid for it", async () => {

@@ -31,6 +31,11 @@ export interface SignedFacts {
   materials: Descriptor[];
   /** Material names (the `cairn.material.name` annotation) present in the statement. */
   materialNames: Set<string>;
+  /** SLSA provenance: the cairn attestation it accompanies (its signed byproduct `cairn-attestation`). */
+  companion?: string;
+  /** cairn statements: the signed policy gate verdict and dry-run flag. */
+  blocked?: boolean;
+  dryRun?: boolean;
 }
 
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
@@ -50,7 +55,11 @@ export function signedFacts(statement: unknown, digest: string): SignedFacts {
     const deps = [...list(build.resolvedDependencies), ...list(obj(predicate.runDetails).byproducts)];
     const ref = str(obj(obj(build.externalParameters).workflow).ref);
     const materials = [...subjects, ...deps];
-    return { predicateType, role: names(subjects) ? "subject" : names(deps) ? "material" : undefined, gitRef: ref, materials, materialNames: materialNames(materials) };
+    const companion = list(obj(predicate.runDetails).byproducts).find((b) => b.name === "cairn-attestation")?.digest?.sha256;
+    return {
+      predicateType, role: names(subjects) ? "subject" : names(deps) ? "material" : undefined, gitRef: ref, materials, materialNames: materialNames(materials),
+      ...(typeof companion === "string" && /^[0-9a-f]{64}$/.test(companion) && { companion: `sha256:${companion}` }),
+    };
   }
   const meta = obj(predicate.metadata);
   const materials = list(predicate.materials);
@@ -66,6 +75,8 @@ export function signedFacts(statement: unknown, digest: string): SignedFacts {
     gitRef: envRef(obj(predicate.env)),
     materials,
     materialNames: materialNames(materials),
+    blocked: predicate.policyBlocked === true,
+    dryRun: meta.dryRun === true,
   };
 }
 

@@ -39,6 +39,11 @@ export interface ArtifactVerdict {
   /** No considered attestation has a valid signature naming the artifact (exit 1, not the policy's 4). */
   noValidAttestation: boolean;
   considered: ConsideredAttestation[];
+  /**
+   * Stored attestations not examined: one of the same predicate type was already accepted, so they could change
+   * neither the result nor the levels (`--all` / `exhaustive` examines every one). Absent when there are none.
+   */
+  notExamined?: string[];
   /** sha256 of the canonical policy spec. */
   policyDigest: string;
   acceptedDigests: string[];
@@ -58,6 +63,8 @@ export interface VerifyDigestInput {
    * deciding for a caller: builtin:NAME and stored names only, never a path on the server's disk).
    */
   policySources?: "local" | "served";
+  /** `--all`: examine every attestation, also after the verdict is decided. */
+  exhaustive?: boolean;
 }
 
 /** A bundle found outside the store (an image's OCI referrers), to be judged with the store's ones. */

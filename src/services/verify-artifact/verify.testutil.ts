@@ -15,12 +15,13 @@ import type { ArtifactTrust, ArtifactVerdict } from "./types.ts";
 export const FIXTURES = join(import.meta.dir, "../../../fixtures/policies");
 
 /** Verifies `digest` in the store with the policy; the test key is trusted unless `trust` says otherwise. */
-export function verify(s: TestStore, digest: string, policy: VerificationPolicySpec = {}, trust?: Partial<ArtifactTrust>): Promise<ArtifactVerdict> {
+export function verify(s: TestStore, digest: string, policy: VerificationPolicySpec = {}, trust?: Partial<ArtifactTrust>, exhaustive = false): Promise<ArtifactVerdict> {
   return verifyArtifactDigest(s.app, {
     digest,
     resourceUri: `file://${digest}`,
     policy,
     trust: { keys: trust?.keys ?? [s.key.publicKey], roots: trust?.roots ?? [] },
+    ...(exhaustive && { exhaustive }),
   });
 }
 

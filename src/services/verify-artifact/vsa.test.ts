@@ -21,7 +21,7 @@ describe("VSA round trip", () => {
   test("issued for a PASSED verdict, then accepted with --vsa-from under the verifier's key", async () => {
     s = testStore();
     const { artifact, pushed, bytes } = await issued();
-    const v = verifyVsa({ bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "w" }, trust: { keys: [verifierKey.publicKey], roots: [] } });
+    const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "w" }, trust: { keys: [verifierKey.publicKey], roots: [] } });
     expect(v).toMatchObject({ result: "PASSED", noValidAttestation: false, verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
     expect(v.considered[0]).toMatchObject({ predicateType: "https://slsa.dev/verification_summary/v1", accepted: true, reasons: [] });
     const statement = JSON.parse(Buffer.from(JSON.parse(new TextDecoder().decode(bytes)).dsseEnvelope.payload, "base64").toString()) as { predicate: { inputAttestations: unknown } };
@@ -33,7 +33,7 @@ describe("VSA round trip", () => {
   test("a VSA from an untrusted verifier is refused as no valid attestation", async () => {
     s = testStore();
     const { artifact, bytes } = await issued();
-    const v = verifyVsa({ bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, trust: { keys: [generateKeyPair("ed25519").publicKey], roots: [] } });
+    const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, trust: { keys: [generateKeyPair("ed25519").publicKey], roots: [] } });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true });
     expect(v.considered[0]!.reasons[0]).toStartWith("the VSA is not from a trusted verifier: signature: ");
   });
@@ -43,17 +43,25 @@ describe("VSA round trip", () => {
     const { artifact, bytes } = await issued();
     const trust = { keys: [verifierKey.publicKey], roots: [] };
     const other = `sha256:${"e".repeat(64)}`;
-    expect(verifyVsa({ bytes, digest: other, resourceUri: `file://${artifact}`, policy: {}, trust }).considered[0]!.reasons).toEqual([`the VSA: the signed statement does not name ${other}`]);
-    expect(verifyVsa({ bytes, digest: artifact, resourceUri: "elsewhere", policy: {}, trust }).considered[0]!.reasons).toEqual([`resourceUri is file://${artifact}, not elsewhere`]);
-    const stricter = verifyVsa({ bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "w", requireTlog: true }, trust });
+    const policy = { workflow: "w" }; // the policy it was issued under
+    expect(verifyVsa({ now: s.app.clock.now(), bytes, digest: other, resourceUri: `file://${artifact}`, policy, trust }).considered[0]!.reasons).toEqual([`the VSA: the signed statement does not name ${other}`]);
+    expect(verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: "elsewhere", policy, trust }).considered[0]!.reasons).toEqual([`resourceUri is file://${artifact}, not elsewhere`]);
+    const otherPolicy = "the VSA was issued under another policy than the one given (pass the same policy flags as the verifier did)";
+    const stricter = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "w", requireTlog: true }, trust });
     expect(stricter).toMatchObject({ result: "FAILED", noValidAttestation: false });
-    expect(stricter.considered[0]!.reasons).toEqual(["the VSA was issued under another policy than the one given"]);
+    expect(stricter.considered[0]!.reasons).toEqual([otherPolicy]);
+    // {} is a policy too (outputs only, latest contract revision), not "any": a VSA of another policy does not pass it.
+    expect(verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, trust }).considered[0]!.reasons).toEqual([otherPolicy]);
+    // --vsa-max-age: an old VSA is refused.
+    const later = new Date(s.app.clock.now().getTime() + 8 * 86_400_000);
+    const stale = verifyVsa({ now: later, maxAgeMs: 7 * 86_400_000, bytes, digest: artifact, resourceUri: `file://${artifact}`, policy, trust });
+    expect(stale.considered[0]!.reasons[0]).toMatch(/^timeVerified \S+ is older than --vsa-max-age$/);
   });
 
   test("a FAILED VSA does not pass", async () => {
     s = testStore();
     const { artifact, bytes } = await issued({ workflow: "nope" });
-    const v = verifyVsa({ bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, trust: { keys: [verifierKey.publicKey], roots: [] } });
+    const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "nope" }, trust: { keys: [verifierKey.publicKey], roots: [] } });
     expect(v.result).toBe("FAILED");
     expect(v.considered[0]!.reasons).toEqual(["verificationResult is FAILED"]);
   });
@@ -65,7 +73,7 @@ describe("VSA round trip", () => {
     const verdict = await verify(s, artifact, {}, { roots });
     const method = await signingMethod({ kind: "keyless", via: "home" }, s.app.config, { project: "verifiers", name: "gate" });
     const bytes = await issueVsa({ verdict, policy: {}, subjectName: "one.bin", method, verifierVersion: "test", now: s.app.clock.now() });
-    const base = { bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {} };
+    const base = { bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, now: s.app.clock.now() };
     const open = verifyVsa({ ...base, trust: { keys: [], roots } });
     expect(open).toMatchObject({ noValidAttestation: true });
     expect(open.considered[0]!.reasons).toEqual(["the VSA is not from a trusted verifier: a certificate-signed VSA needs --vsa-identity (or its regexp) to name the trusted verifier"]);

@@ -57,9 +57,12 @@ export interface VerifyVsaInput {
   bytes: Uint8Array;
   digest: string;
   resourceUri: string;
-  /** The caller's policy: when it sets anything, the VSA must have been issued under the same policy. */
+  /** The caller's policy: the VSA must have been issued under the same policy (the same policy.digest). */
   policy: VerificationPolicySpec;
   trust: VsaTrust;
+  /** `--vsa-max-age`: the VSA's timeVerified must be at most this old at `now`. */
+  maxAgeMs?: number;
+  now: Date;
 }
 
 interface VsaPredicate {
@@ -68,6 +71,7 @@ interface VsaPredicate {
   policy?: { digest?: { sha256?: string } };
   verificationResult?: string;
   verifiedLevels?: string[];
+  timeVerified?: string;
   inputAttestations?: { digest?: { sha256?: string } }[];
 }
 
@@ -99,7 +103,13 @@ export function verifyVsa(input: VerifyVsaInput): ArtifactVerdict {
   if (input.trust.verifierId !== undefined && p.verifier?.id !== input.trust.verifierId) c.reasons.push(`verifier.id is ${p.verifier?.id ?? "(none)"}, not ${input.trust.verifierId}`);
   if (p.resourceUri !== input.resourceUri) c.reasons.push(`resourceUri is ${p.resourceUri ?? "(none)"}, not ${input.resourceUri}`);
   if (p.verificationResult !== "PASSED") c.reasons.push(`verificationResult is ${p.verificationResult ?? "(none)"}`);
-  if (Object.keys(input.policy).length > 0 && `sha256:${p.policy?.digest?.sha256}` !== policyDigest(input.policy)) c.reasons.push("the VSA was issued under another policy than the one given");
+  // Always the same policy: {} is not "any policy" (it still means outputs only, on the latest contract revision),
+  // so a VSA issued under a laxer one must not pass for it.
+  if (`sha256:${p.policy?.digest?.sha256}` !== policyDigest(input.policy)) c.reasons.push("the VSA was issued under another policy than the one given (pass the same policy flags as the verifier did)");
+  if (input.maxAgeMs !== undefined) {
+    const t = Date.parse(String(p.timeVerified ?? ""));
+    if (Number.isNaN(t) || input.now.getTime() - t > input.maxAgeMs) c.reasons.push(`timeVerified ${String(p.timeVerified ?? "(none)")} is older than --vsa-max-age`);
+  }
   c.accepted = c.reasons.length === 0;
   return verdict(Array.isArray(p.verifiedLevels) ? p.verifiedLevels : undefined);
 }

@@ -156,6 +156,18 @@ export class SqliteRepo implements ControlPlaneRepo {
     return (row as AttestationRecord | null) ?? undefined;
   }
 
+  findAttestations(digests: readonly string[]): AttestationRecord[] {
+    const out: AttestationRecord[] = [];
+    // In chunks well below SQLite's 32,766 bound parameters.
+    for (let i = 0; i < digests.length; i += 5000) {
+      const chunk = digests.slice(i, i + 5000);
+      const sql = `SELECT digest, org_id AS orgId, run_id AS runId, workflow_id AS workflowId, predicate_type AS predicateType,
+           size, created_at AS createdAt FROM attestations WHERE digest IN (${chunk.map(() => "?").join(",")})`;
+      out.push(...(this.db.query(sql).all(...chunk) as AttestationRecord[]));
+    }
+    return out;
+  }
+
   runAttestations(runId: string): AttestationRecord[] {
     return this.db
       .query(
