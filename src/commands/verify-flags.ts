@@ -31,6 +31,7 @@ export interface VerifyFlags {
   vsaVerifierId?: string;
   vsaFrom?: string;
   vsaMaxAge?: string;
+  all?: boolean;
   vsaPublicKey: string[];
   vsaIdentity?: string;
   vsaIdentityRegexp?: string;
@@ -57,6 +58,7 @@ export function addVerifyOptions(cmd: Command): Command {
     .option("--certificate-oidc-issuer-regexp <re>", "certificate-signed attestations: the OIDC issuer must match this regexp (whole value)")
     .option("-k, --key <ref>", "public key PEM file or env://VAR trusted to sign attestations, besides the organization's keys (repeatable)", collectPairs, [])
     .option("--trusted-root <file>", "Sigstore trusted_root.json to trust (repeatable); when given, only these roots are trusted", collect, [])
+    .option("--all", "examine every attestation, also once one of each kind has passed (the verdict is the same)", false)
     .option("--vsa <file>", "write a signed SLSA verification summary (VSA) of the verdict to this file")
     .option("--vsa-key <ref>", "sign the VSA with this private key (cosign key file, PKCS#8 PEM or env://VAR)")
     .option("--vsa-keyless", "sign the VSA keyless: the control plane's CA with --control-plane, else the home's CA", false)

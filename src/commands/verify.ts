@@ -63,8 +63,9 @@ async function run(cmd: Command, opts: VerifyFlags, target: Target): Promise<voi
     const trust = await trustFromFlags(config, opts);
     verdict = await withApp(cmd, async (app) => {
       const svc = await import("../services/verify-artifact/index.ts");
-      if (target.image) return svc.verifyImage(app, target.image, { policy, trust });
-      return svc.verifyArtifactDigest(app, { digest: target.digest!, resourceUri: target.resourceUri!, policy, trust });
+      const exhaustive = opts.all === true ? { exhaustive: true } : {};
+      if (target.image) return svc.verifyImage(app, target.image, { policy, trust, ...exhaustive });
+      return svc.verifyArtifactDigest(app, { digest: target.digest!, resourceUri: target.resourceUri!, policy, trust, ...exhaustive });
     });
   }
   const vsa = opts.vsa ? await writeVsa(config, opts, policy, verdict, target.name) : undefined;
