@@ -12,7 +12,7 @@ const SHORT_PREDICATES: Record<string, string> = {
 export function verdictTable(v: ArtifactVerdict): string {
   const rows = v.considered.map(row);
   const table = rows.length > 0 ? `${renderTable({ head: ["Attestation", "Predicate", "Workflow", "Run", "Verdict", "Reasons"], rows })}\n` : "";
-  const skipped = v.notExamined?.length ? `${v.notExamined.length} more attestation(s) of the kinds already accepted were not examined (--all examines them)\n` : "";
+  const skipped = v.notExamined ? `${v.notExamined} more attestation(s) of the kinds already accepted were not examined (--all examines them)\n` : "";
   return `${table}${skipped}${resultLine(v)}`;
 }
 
@@ -22,7 +22,7 @@ function row(c: ConsideredAttestation): string[] {
 }
 
 export function resultLine(v: ArtifactVerdict): string {
-  const n = v.considered.length + (v.notExamined?.length ?? 0);
+  const n = v.considered.length + (v.notExamined ?? 0);
   if (v.result === "PASSED") return `PASSED ${v.subject} (${v.resourceUri}): ${v.acceptedDigests.length} of ${n} attestation${n === 1 ? "" : "s"} accepted; ${v.verifiedLevels.join(", ")}`;
   if (n === 0) return `FAILED ${v.subject} (${v.resourceUri}): no attestation references it`;
   return `FAILED ${v.subject} (${v.resourceUri}): ${v.noValidAttestation ? "no valid attestation" : "no attestation satisfies the policy"} (${n} considered)`;

@@ -164,8 +164,11 @@ export interface ControlPlaneRepo {
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void;
   insertAttestation(a: AttestationRecord): void;
   findAttestation(digest: string): AttestationRecord | undefined;
-  /** The stored ones of these digests, in one query (any order). */
-  findAttestations(digests: readonly string[]): AttestationRecord[];
+  /**
+   * Grows with every attestation stored (its rowid): what the referrer graph says of any digest can change only when
+   * it does, since every indexing stores an attestation row. A cache key, not a count.
+   */
+  attestationGeneration(): number;
   /** Every attestation stored for a run (its cairn attestation and what accompanies it, e.g. SLSA provenance), oldest first. */
   runAttestations(runId: string): AttestationRecord[];
 }
@@ -185,4 +188,9 @@ export interface ReferrerRepo {
   /** With a scope: only nodes of the scope's attestations (their own node and what they reference). */
   find(orgId: string, digest: string, scope?: Scope): StoredReferrer[];
   neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number, scope?: Scope): StoredReferrer[];
+  /**
+   * The attestations referencing `digest` (any kind of node with that digest), oldest first, at most `limit`, each
+   * with the predicate type it was indexed with: one query, for `cairn verify`.
+   */
+  attestationsReferencing(orgId: string, digest: string, limit: number, scope?: Scope): { digest: string; predicateType: string }[];
 }

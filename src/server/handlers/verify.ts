@@ -4,6 +4,7 @@
 // pins are exact values (no regexps: a caller's pattern would run on the server's one thread).
 import { parseVerificationPolicy } from "../../admission/config.ts";
 import { CairnError } from "../../errors.ts";
+import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
 import { homeRoots } from "../../services/trust-roots.ts";
 import type { ArtifactTrust } from "../../services/verify-artifact/index.ts";
 import type { RequestContext } from "../context.ts";
@@ -18,6 +19,18 @@ export function serverTrust(c: RequestContext): ArtifactTrust {
   return { keys: [], roots: homeRoots(c.deps.config.home, { publicGood: false }) };
 }
 
+/** Parsed policies by their text: deploy scripts send the same few policies with every request. */
+const policies = new Map<string, VerificationPolicySpec>();
+function servedPolicy(text: string): VerificationPolicySpec {
+  let p = policies.get(text);
+  if (!p) {
+    p = parseVerificationPolicy(text, "the request's policy", { regexps: false });
+    if (policies.size >= 256) policies.delete(policies.keys().next().value!);
+    policies.set(text, p);
+  }
+  return structuredClone(p);
+}
+
 async function verify(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["digest", "resourceUri", "policy"]);
@@ -30,7 +43,7 @@ async function verify(c: RequestContext): Promise<Response> {
   if (b.policy !== undefined && (typeof b.policy !== "object" || b.policy === null || Array.isArray(b.policy))) {
     throw new CairnError("USAGE", "field policy must be an object (the fields of a verification policy, docs/verify.md)");
   }
-  const policy = parseVerificationPolicy(JSON.stringify(b.policy ?? {}), "the request's policy", { regexps: false });
+  const policy = servedPolicy(JSON.stringify(b.policy ?? {}));
   c.audit.target = `artifact ${b.digest}`;
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");
   const verdict = await verifyArtifactDigest(c.deps, {

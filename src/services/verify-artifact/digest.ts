@@ -35,17 +35,20 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     contracts: new ContractFacts(deps),
     explicitKeys: new Set(input.trust.keys.map((k) => keyId(k))),
   };
-  const candidates: Candidate[] = attestationsReferencing(deps, orgId, input.digest, input.scope).map((digest) => ({ digest, source: "store" }));
-  const seen = new Set(candidates.map((c) => c.digest));
-  for (const b of extra) {
-    const digest = sha256(b.bytes);
-    if (!seen.has(digest)) candidates.push({ digest, source: "registry", bytes: b.bytes });
-    seen.add(digest);
+  const referencing = attestationsReferencing(deps, orgId, input.digest, input.scope);
+  // Each candidate with the predicate type it was indexed with (registry bundles: unknown until read).
+  const candidates: (Candidate & { indexedType?: string })[] = referencing.map((a) => ({ digest: a.digest, source: "store", indexedType: a.predicateType }));
+  if (extra.length > 0) {
+    const seen = new Set(candidates.map((c) => c.digest));
+    for (const b of extra) {
+      const digest = sha256(b.bytes);
+      if (!seen.has(digest)) candidates.push({ digest, source: "registry", bytes: b.bytes });
+      seen.add(digest);
+    }
   }
   // Newest first: the latest run is the likeliest to pass (its contract revision is not behind). Once an attestation
   // of a predicate type is accepted, further stored ones of that type cannot change the verdict or its level: they
   // are listed as not examined, unless `exhaustive` (--all).
-  const types = new Map(deps.repo.findAttestations(candidates.filter((c) => c.source === "store").map((c) => c.digest)).map((a) => [a.digest, a.orgId === orgId ? a.predicateType : undefined]));
   const judged: Judged[] = [];
   const byDigest = new Map<string, Judged>();
   const judgeOnce = async (c: Candidate): Promise<Judged> => {
@@ -56,20 +59,20 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     judged.push(j);
     return j;
   };
-  const candidateOf = new Map(candidates.map((c) => [c.digest, c]));
-  const notExamined: string[] = [];
+  let notExamined: string[] = [];
   const decided = new Set<string>();
-  for (const c of [...candidates].reverse()) {
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const c = candidates[i]!;
     if (byDigest.has(c.digest)) continue;
-    const type = c.source === "store" ? types.get(c.digest) : undefined;
-    if (!input.exhaustive && type !== undefined && decided.has(type)) {
+    // The indexed type decides only what is skipped; each judged one is checked against its row and statement.
+    if (!input.exhaustive && c.indexedType !== undefined && decided.has(c.indexedType)) {
       notExamined.push(c.digest);
       continue;
     }
     const j = await judgeOnce(c);
     if (j.considered.accepted && j.companion !== undefined) {
       // SLSA provenance passes only beside its run's own attestation, judged under the same policy.
-      const companion = await judgeOnce(candidateOf.get(j.companion) ?? { digest: j.companion, source: "store" });
+      const companion = await judgeOnce(candidates.find((x) => x.digest === j.companion) ?? { digest: j.companion, source: "store" });
       if (!companion.considered.accepted) {
         j.considered.accepted = false;
         j.considered.reasons.push(`its attestation ${j.companion} is not accepted${companion.considered.reasons[0] ? ` (${companion.considered.reasons[0]})` : ""}`);
@@ -77,7 +80,7 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     }
     if (j.considered.accepted) decided.add(j.considered.predicateType);
   }
-  for (const d of notExamined.filter((x) => byDigest.has(x))) notExamined.splice(notExamined.indexOf(d), 1);
+  if (byDigest.size > 0) notExamined = notExamined.filter((x) => !byDigest.has(x)); // a companion judged on demand was examined after all
   const accepted = judged.filter((j) => j.considered.accepted);
   // Exit 1 (no valid attestation) vs 4 (policy failed): only then are the cheaply rejected ones' signatures checked.
   if (accepted.length === 0) {
@@ -93,7 +96,7 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     result,
     noValidAttestation: !judged.some((j) => j.valid),
     considered: judged.map((j) => j.considered),
-    ...(notExamined.length > 0 && { notExamined }),
+    ...(notExamined.length > 0 && { notExamined: notExamined.length }),
     policyDigest: policyDigest(input.policy),
     acceptedDigests: accepted.map((j) => j.considered.digest),
     verifiedLevels: verifiedLevels(result, accepted),

@@ -36,10 +36,21 @@ export class ContractFacts {
     const key = `${contractId}@${revision}`;
     if (!this.required.has(key)) {
       const rev = this.deps.repo.getRevision(contractId, revision);
-      this.required.set(key, rev && parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract.materials);
+      this.required.set(key, rev && parsedMaterials(rev.digest, () => parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract.materials));
     }
     return this.required.get(key);
   }
+}
+
+/** Parsed revisions by their content digest (a revision never changes): a server parses each one once. */
+const parsed = new Map<string, ContractMaterial[]>();
+function parsedMaterials(digest: string, parse: () => ContractMaterial[]): ContractMaterial[] {
+  let m = parsed.get(digest);
+  if (!m) {
+    if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
+    parsed.set(digest, (m = parse()));
+  }
+  return m;
 }
 
 /** Why the run does not satisfy the policy (state, workflow, project, contract revision, age); [] when it does. */

@@ -40,10 +40,10 @@ export interface ArtifactVerdict {
   noValidAttestation: boolean;
   considered: ConsideredAttestation[];
   /**
-   * Stored attestations not examined: one of the same predicate type was already accepted, so they could change
+   * How many stored attestations were not examined: one of the same predicate type was already accepted, so they could change
    * neither the result nor the levels (`--all` / `exhaustive` examines every one). Absent when there are none.
    */
-  notExamined?: string[];
+  notExamined?: number;
   /** sha256 of the canonical policy spec. */
   policyDigest: string;
   acceptedDigests: string[];

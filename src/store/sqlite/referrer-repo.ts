@@ -67,6 +67,14 @@ export class SqliteReferrerRepo implements ReferrerRepo {
     return (this.db.query(sql).all(nodeId, afterId, ...v.params, limit) as Row[]).map(toNode);
   }
 
+  attestationsReferencing(orgId: string, digest: string, limit: number, scope?: Scope): { digest: string; predicateType: string }[] {
+    const v = visibleIn("a", scope);
+    const sql = `SELECT DISTINCT a.id, a.digest, coalesce(json_extract(a.metadata, '$.predicateType'), '') AS predicateType
+      FROM referrers n JOIN referrer_edges e ON e.to_id = n.id JOIN referrers a ON a.id = e.from_id
+      WHERE n.org_id = ? AND n.digest = ? AND a.kind = 'ATTESTATION'${v.sql} ORDER BY a.id LIMIT ?`;
+    return (this.db.query(sql).all(orgId, digest, ...v.params, limit) as { digest: string; predicateType: string }[]).map((r) => ({ digest: r.digest, predicateType: r.predicateType }));
+  }
+
   private upsert(orgId: string, n: ReferrerNode, now: string, authoritative: boolean): number {
     // An attestation's own node carries its metadata; a node first seen as a reference gains it when indexed itself.
     const row = this.db

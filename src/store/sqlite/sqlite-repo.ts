@@ -68,7 +68,8 @@ export class SqliteRepo implements ControlPlaneRepo {
   }
 
   findWorkflow(orgId: string, project: string, name: string): Workflow | undefined {
-    const row = this.db.query(`${WORKFLOW_SELECT} WHERE w.org_id = ? AND p.name = ? AND w.name = ? AND ${LIVE}`).get(orgId, project, name);
+    // By the project (org_id, name) and then workflows_live_name: filtering on w.org_id makes SQLite scan the org's workflows.
+    const row = this.db.query(`${WORKFLOW_SELECT} WHERE p.org_id = ? AND p.name = ? AND w.name = ? AND ${LIVE}`).get(orgId, project, name);
     return (row as Workflow | null) ?? undefined;
   }
 
@@ -156,16 +157,8 @@ export class SqliteRepo implements ControlPlaneRepo {
     return (row as AttestationRecord | null) ?? undefined;
   }
 
-  findAttestations(digests: readonly string[]): AttestationRecord[] {
-    const out: AttestationRecord[] = [];
-    // In chunks well below SQLite's 32,766 bound parameters.
-    for (let i = 0; i < digests.length; i += 5000) {
-      const chunk = digests.slice(i, i + 5000);
-      const sql = `SELECT digest, org_id AS orgId, run_id AS runId, workflow_id AS workflowId, predicate_type AS predicateType,
-           size, created_at AS createdAt FROM attestations WHERE digest IN (${chunk.map(() => "?").join(",")})`;
-      out.push(...(this.db.query(sql).all(...chunk) as AttestationRecord[]));
-    }
-    return out;
+  attestationGeneration(): number {
+    return (this.db.query("SELECT coalesce(max(rowid), 0) AS g FROM attestations").get() as { g: number }).g;
   }
 
   runAttestations(runId: string): AttestationRecord[] {
