@@ -38,7 +38,7 @@ export function orgKeyCommand(): Command {
     });
   });
   const remove = new Command("remove")
-    .description("remove a key: bundles pushed later no longer verify with it (it stays listed with --status removed)")
+    .description("revoke a key: no bundle it signed, earlier ones included, verifies against the organization's keys any more (it stays listed with --status removed)")
     .requiredOption("--name <name>", "a registered key")
     .addOption(outputOption())
     .action(async (opts: Out & { name: string }, c: Command) => {

@@ -93,4 +93,16 @@ describe("cairn verify artifact: trust and the transparency log", () => {
     expect(v.code).toBe(0);
     expect(cairnOf(v.considered)).toMatchObject({ accepted: true, tlog: true, reasons: [] });
   });
+
+  test("a home whose server logs refuses a local --keyless push (it could never verify), before storing anything", () => {
+    writeFileSync(sb.path("late.bin"), "late\n");
+    sb.ok(["att", "init", "--workflow", "build", "--project", "app", "--replace"]);
+    sb.ok(["att", "add", "--name", "binary", "--value", "late.bin"]);
+    const before = sb.counts().attestations;
+    const r = sb.run(["att", "push", "--keyless"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("lists the transparency log of the `cairn serve` that ran on it");
+    expect(sb.counts().attestations).toBe(before);
+    sb.ok(["att", "push", "--key", "cosign.key"]); // the state is kept: another signing method works
+  });
 });

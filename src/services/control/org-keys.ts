@@ -127,7 +127,7 @@ function keyCursor(next: string): { name: string; id: string } {
   return { name, id };
 }
 
-/** `org key remove`: soft removal; bundles pushed later no longer verify with it. */
+/** `org key remove`: soft removal (revocation): nothing it signed verifies against the organization's keys any more. */
 export function removeOrgKey(deps: ServiceDeps, input: { name: string }): OrgKeyView {
   const org = deps.repo.findOrg(deps.config.organization);
   const now = deps.clock.now().toISOString();
