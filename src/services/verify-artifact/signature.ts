@@ -6,6 +6,7 @@ import { isCairnError } from "../../errors.ts";
 import { checkIdentity, type IdentityPolicy, type NamedRoot } from "../../trust/policy.ts";
 import { verifyBundle, type VerifiedBundle } from "../../trust/verifier.ts";
 import { describeSigner } from "../../trust/signer.ts";
+import { keyId } from "../../signing/keys.ts";
 import { signedFacts, type SignedFacts } from "./statement.ts";
 
 const STATEMENT_TYPES = ["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"];
@@ -30,7 +31,7 @@ export function checkSignature(bytes: Uint8Array, bundleDigest: string, artifact
   if (sha256(bytes) !== bundleDigest) return { ok: false, reason: `bundle bytes do not hash to ${bundleDigest} (tampered)` };
   let verified: VerifiedBundle;
   try {
-    verified = verifyBundle(bytes, { keys: trust.keys, roots: trust.roots });
+    verified = verifiedOnce(bytes, bundleDigest, trust);
   } catch (e) {
     if (isCairnError(e, "VERIFY_FAILED")) return { ok: false, reason: `signature: ${e.message}` };
     throw e;
@@ -42,6 +43,32 @@ export function checkSignature(bytes: Uint8Array, bundleDigest: string, artifact
   const facts = signedFacts(verified.statement, artifact);
   if (!facts.role) return { ok: false, reason: `the signed statement does not name ${artifact}`, signer, signed: true };
   return { ok: true, verified, facts, signer };
+}
+
+/**
+ * verifyBundle is a pure function of the bytes, the keys and the roots (certificate validity is judged at the signed
+ * time, not now), so a server answering the same artifact again reuses a success: keyed by the bundle digest (the
+ * bytes were just re-hashed), the trusted key ids and the roots' identities. Revoking a key or changing a root file
+ * changes the key, so a revoked key's bundles are verified again (and fail). Failures are never cached.
+ */
+const successes = new Map<string, VerifiedBundle>();
+const SUCCESSES = 2048;
+const rootIds = new WeakMap<object, number>();
+let nextRootId = 1;
+
+function verifiedOnce(bytes: Uint8Array, bundleDigest: string, trust: SignatureTrust): VerifiedBundle {
+  const roots = trust.roots.map((r) => {
+    let id = rootIds.get(r.json);
+    if (id === undefined) rootIds.set(r.json, (id = nextRootId++));
+    return `${r.name}#${id}`;
+  });
+  const key = `${bundleDigest}|${trust.keys.map((k) => keyId(k)).sort().join(",")}|${roots.join(",")}`;
+  const hit = successes.get(key);
+  if (hit) return hit;
+  const verified = verifyBundle(bytes, { keys: trust.keys, roots: trust.roots });
+  if (successes.size >= SUCCESSES) successes.delete(successes.keys().next().value!);
+  successes.set(key, verified);
+  return verified;
 }
 
 /** Identity pins (certificates only: a key is trusted as given) and --require-tlog, on a verified bundle. */
