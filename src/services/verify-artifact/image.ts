@@ -5,7 +5,7 @@
 // (no --workflow, --project or --max-age, and --allow-behind).
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
-import { isCairnError } from "../../errors.ts";
+import { CairnError, isCairnError } from "../../errors.ts";
 import { imageSource, splitImageValue } from "../../crafter/materials/container-image.ts";
 import { parseImageRef } from "../../oci/reference.ts";
 import { MEDIA, type OciClient, type RegistryOptions } from "../../oci/types.ts";
@@ -13,6 +13,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { readLayoutImage } from "../materials/oci-layout.ts";
 import { registryOptionsFn, resolveRegistryImage } from "../materials/registry-image.ts";
 import { verifyArtifactDigest } from "./digest.ts";
+import { sha256 } from "./signature.ts";
 import type { ArtifactVerdict, ExtraBundle, VerifyDigestInput } from "./types.ts";
 
 export interface VerifyImageInput extends Omit<VerifyDigestInput, "digest" | "resourceUri"> {
@@ -23,6 +24,22 @@ export interface VerifyImageInput extends Omit<VerifyDigestInput, "digest" | "re
 /** Referrer bundles read per image, and the largest one read. */
 const MAX_REFERRERS = 50;
 const MAX_BUNDLE_BYTES = 4 * 1024 * 1024;
+const MAX_LAYERS = 4;
+
+/** A blob of at most `max` bytes, streamed and stopped past it (whatever the registry declared), then digest-checked. */
+async function readBounded(client: OciClient, repository: string, digest: string, max: number): Promise<Uint8Array> {
+  const blob = await client.openBlob(repository, digest);
+  const parts: Uint8Array[] = [];
+  let n = 0;
+  for await (const c of blob.chunks) {
+    n += c.length;
+    if (n > max) throw new CairnError("TOO_LARGE", `referrer blob ${digest} of ${repository} is over ${max} bytes`);
+    parts.push(c);
+  }
+  const bytes = new Uint8Array(Buffer.concat(parts));
+  if (sha256(bytes) !== digest) throw new CairnError("INTEGRITY", `referrer blob ${digest} of ${repository} hashes to ${sha256(bytes)}`);
+  return bytes;
+}
 
 /** Where an image reference points: its manifest digest, the resource URI verdicts name, and its registry if any. */
 export interface ResolvedImage {
@@ -70,9 +87,10 @@ async function referrerBundles(deps: ServiceDeps, client: OciClient, repository:
     try {
       const manifest = await client.getManifest(repository, d.digest);
       const layers = (JSON.parse(new TextDecoder().decode(manifest.bytes ?? new Uint8Array())) as { layers?: { mediaType?: string; digest?: string; size?: number }[] }).layers ?? [];
-      for (const l of layers) {
+      // A bundle artifact has one layer; a registry's claims (sizes, counts) are bounded, not trusted.
+      for (const l of layers.slice(0, MAX_LAYERS)) {
         if (l.mediaType !== MEDIA.sigstoreBundle || typeof l.digest !== "string" || !(Number(l.size) <= MAX_BUNDLE_BYTES)) continue;
-        out.push({ bytes: await client.readBlob(repository, l.digest), origin: `${repository} referrer ${d.digest}` });
+        out.push({ bytes: await readBounded(client, repository, l.digest, MAX_BUNDLE_BYTES), origin: `${repository} referrer ${d.digest}` });
       }
     } catch (e) {
       if (!isCairnError(e) && !(e instanceof SyntaxError)) throw e;
