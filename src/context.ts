@@ -20,6 +20,7 @@ import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
 import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
 import { SqliteTlogRepo } from "./store/sqlite/tlog-repo.ts";
+import { SqliteWebhookRepo } from "./store/sqlite/webhook-repo.ts";
 import { startCheckpointer } from "./store/sqlite/checkpointer.ts";
 
 export interface AppContext extends ServiceDeps {
@@ -66,6 +67,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     policies: new SqlitePolicyRepo(db),
     audit: new SqliteAuditRepo(db),
     tlog: new SqliteTlogRepo(db),
+    webhooks: new SqliteWebhookRepo(db),
     reporter,
     version: VERSION,
     close: checkpointer

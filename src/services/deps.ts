@@ -10,6 +10,7 @@ import type { CasBackendRepo } from "../store/cas-backend-port.ts";
 import type { AuditRepo } from "../store/audit-port.ts";
 import type { CasMappingRepo } from "../store/cas-mapping-port.ts";
 import type { TlogRepo } from "../store/tlog-port.ts";
+import type { WebhookRepo } from "../store/webhook-port.ts";
 import type { StateFile } from "./state-file.ts";
 import type { Actor } from "./control/roles.ts";
 
@@ -48,6 +49,8 @@ export interface ServiceDeps {
   casMappings: CasMappingRepo;
   /** The transparency log of `cairn serve` (entries, tiles, checkpoints); empty until the first logged signature. */
   tlog: TlogRepo;
+  /** Webhooks of `cairn serve` and their delivery outbox (docs/webhooks.md). */
+  webhooks: WebhookRepo;
   reporter: Reporter;
   version: string;
   /** Who a `cairn serve` request speaks for; absent for local commands (one person's machine: roles do not apply). */

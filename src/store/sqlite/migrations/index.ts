@@ -12,6 +12,7 @@ import { rolesAudit } from "./010-roles-audit.ts";
 import { runPolicyStatus } from "./011-run-policy-status.ts";
 import { casMappings } from "./012-cas-mappings.ts";
 import { tlog } from "./013-tlog.ts";
+import { webhooks } from "./014-webhooks.ts";
 
 export interface Migration {
   name: string;
@@ -33,4 +34,5 @@ export const MIGRATIONS: readonly Migration[] = [
   runPolicyStatus,
   casMappings,
   tlog,
+  webhooks,
 ];
