@@ -147,5 +147,16 @@ export function removeOrgKey(deps: ServiceDeps, input: { name: string }): OrgKey
 export function verificationKeys(deps: ServiceDeps): VerificationKey[] {
   const org = deps.repo.findOrg(deps.config.organization);
   if (!org) return [];
-  return deps.orgKeys.liveKeys(org.id).map((k) => ({ name: k.name, keyId: k.keyId, key: createPublicKey(k.publicKeyPem) }));
+  return deps.orgKeys.liveKeys(org.id).map((k) => ({ name: k.name, keyId: k.keyId, key: parsedKey(k.publicKeyPem) }));
+}
+
+/** Parsed public keys by their PEM (a pure function of it): a server verifying every request parses each key once. */
+const parsed = new Map<string, KeyObject>();
+function parsedKey(pem: string): KeyObject {
+  let k = parsed.get(pem);
+  if (!k) {
+    if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value!);
+    parsed.set(pem, (k = createPublicKey(pem)));
+  }
+  return k;
 }
