@@ -167,6 +167,14 @@ describe("keyless through cairn serve: the provenance is verified, logged and st
     const post = (body: string) => fetch(`${served.url}/api/v1/attestations`, { method: "POST", headers: { Authorization: `Bearer ${env.CAIRN_TOKEN}`, "Content-Type": "application/json" }, body });
     // Re-posting the stored provenance is idempotent.
     expect((await post(JSON.stringify(forged))).status).toBe(200);
+    // So is re-posting it as the client first signed it, without the server's log entry (a push cut off before it
+    // saved the answer): the same signature, answered with the stored bundle.
+    const unlogged = { ...forged, verificationMaterial: { ...forged.verificationMaterial, tlogEntries: [] } };
+    const again = await post(JSON.stringify(unlogged));
+    expect(again.status).toBe(200);
+    const answer = (await again.json()) as { created: boolean; bundle: string };
+    expect(answer.created).toBe(false);
+    expect(Buffer.from(answer.bundle, "base64").toString()).toBe(await Bun.file(sb.path("remote-prov.json")).text());
     // Any change to the signed payload breaks the signature before anything else is looked at.
     const st = await statementOf(sb.path("remote-prov.json"));
     st.subject[0]!.digest.sha256 = "0".repeat(64);

@@ -13,7 +13,7 @@ import { recordProvenance, runProvenance } from "../crafting/record-provenance.t
 import type { ServiceDeps } from "../deps.ts";
 import { storedStatement } from "../stored-bundle.ts";
 import { checkPushIdentity } from "./push-identity.ts";
-import { hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
+import { envelopeSignature, hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
 import { isAttested } from "./runs.ts";
 import type { IngestResult } from "./ingest.ts";
 import type { KeyObject } from "node:crypto";
@@ -53,7 +53,14 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   if (otherSigner) verifyFailed(otherSigner);
   const mismatch = companionMismatch(statement, attestation!, cairn);
   if (mismatch) verifyFailed(mismatch);
-  if (existing) throw new CairnError("STATE_INVALID", `workflow run ${run.id} already has SLSA provenance ${existing.digest}`, { details: { provenance: existing.digest } });
+  if (existing) {
+    // The same signature, stored with the server's log entry added (the client's first push was cut off): idempotent.
+    const stored = await deps.blobs.read(existing.digest);
+    if (!hasLogEntry(p.json) && envelopeSignature(JSON.parse(new TextDecoder().decode(stored))) === envelopeSignature(p.json)) {
+      return { ...result, digest: existing.digest, bundle: Buffer.from(stored).toString("base64"), created: false };
+    }
+    throw new CairnError("STATE_INVALID", `workflow run ${run.id} already has SLSA provenance ${existing.digest}`, { details: { provenance: existing.digest } });
+  }
   const logged = opts.log && !hasLogEntry(p.json) ? await logPushedBundle(p.json, p.key, opts.log) : undefined;
   const stored = logged ?? bytes;
   const now = deps.clock.now().toISOString();
