@@ -34,7 +34,7 @@ export interface AdmissionConfig {
 export const FALLBACK_NAMESPACE = "*";
 const TOP_KEYS = ["namespaces", "exemptImages", "resolveTags"] as const;
 const POLICY_KEYS = [
-  "workflow", "project", "allowBehind", "includeInputs", "requireTlog", "maxAge", "policies", "policyInputs", "sourceRef",
+  "workflow", "project", "allowBehind", "includeInputs", "requireProvenance", "requireTlog", "maxAge", "policies", "policyInputs", "sourceRef",
   "certificateIdentity", "certificateIdentityRegexp", "certificateOidcIssuer", "certificateOidcIssuerRegexp",
 ] as const;
 const STRING_KEYS = ["sourceRef", "certificateIdentity", "certificateOidcIssuer"] as const;
@@ -118,7 +118,7 @@ function readPolicy(r: Reader, v: Value, path: Path, regexps = true): Verificati
     const name = r.matching(f.get(key), [...path, key], DNS_1123, DNS_1123_PROBLEM);
     if (name !== undefined) spec[key] = name;
   }
-  for (const key of ["allowBehind", "includeInputs", "requireTlog"] as const) {
+  for (const key of ["allowBehind", "includeInputs", "requireProvenance", "requireTlog"] as const) {
     const b = r.boolean(f.get(key), [...path, key]);
     if (b !== undefined) spec[key] = b;
   }

@@ -13,6 +13,7 @@ export interface VerifyFlags {
   project?: string;
   allowBehind: boolean;
   includeInputs: boolean;
+  requireProvenance?: boolean;
   requireTlog: boolean;
   maxAge?: string;
   policy: string[];
@@ -48,6 +49,7 @@ export function addVerifyOptions(cmd: Command): Command {
     .option("--allow-behind", "accept runs whose contract revision is older than the latest", false)
     .option("--include-inputs", "also accept attestations naming the artifact only as an input material (default: it must be an output, a subject)", false)
     .option("--require-tlog", "each accepted attestation must have a verified transparency-log entry", false)
+    .option("--require-provenance", "an accepted SLSA provenance of the artifact is required (beside its run's attestation)", false)
     .option("--max-age <duration>", "the run must have finished at most this long ago (90s, 15m, 2h, 30d)")
     .option("--policy <ref>", "policy evaluated on the attested materials: a file, builtin:NAME or a stored policy (repeatable)", collect, [])
     .option("--policy-input <name=value>", "input of the --policy policies, each taking the ones it declares (repeatable; commas stay in the value)", collect, [])
@@ -94,6 +96,7 @@ export function policyFromFlags(f: VerifyFlags): VerificationPolicySpec {
     ...(nonEmpty(f.project, "--project") !== undefined && { project: f.project }),
     ...(f.allowBehind && { allowBehind: true }),
     ...(f.includeInputs && { includeInputs: true }),
+    ...(f.requireProvenance && { requireProvenance: true }),
     ...(f.requireTlog && { requireTlog: true }),
     ...(f.maxAge !== undefined && { maxAgeMs: parseDuration(f.maxAge, "--max-age") }),
     ...(f.policy.length > 0 && { policies: f.policy }),

@@ -15,6 +15,8 @@ export interface VerificationPolicySpec {
    * artifact must be a subject (an output the contract declares), as "which workflow produced it" requires.
    */
   includeInputs?: boolean;
+  /** `--require-provenance`: an accepted SLSA provenance of the artifact is required (docs/slsa.md). Default false. */
+  requireProvenance?: boolean;
   /** `--require-tlog`: each accepted attestation must have a verified transparency-log entry. Default false. */
   requireTlog?: boolean;
   /** `--max-age 30d`: the run must have finished at most this long ago (milliseconds). */

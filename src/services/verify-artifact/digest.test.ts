@@ -40,6 +40,16 @@ describe("verifyArtifactDigest", () => {
     expect(await verify(s, artifact, { workflow: "a" })).toMatchObject({ result: "PASSED", verifiedLevels: ["SLSA_BUILD_LEVEL_UNEVALUATED"] });
   });
 
+  test("--require-provenance: a pass needs an accepted SLSA provenance beside the attestation", async () => {
+    s = testStore();
+    const bare = await pushArtifact(s, "a", "bare");
+    const v = await verify(s, bare.artifact, { requireProvenance: true });
+    expect(v).toMatchObject({ result: "FAILED", noValidAttestation: false });
+    expect(v.considered[0]!.reasons).toEqual(["no SLSA provenance of the artifact is accepted (--require-provenance)"]);
+    const withProv = await pushArtifact(s, "a", "built", undefined, true);
+    expect(await verify(s, withProv.artifact, { requireProvenance: true })).toMatchObject({ result: "PASSED", verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
+  });
+
   test("an artifact nobody attested: no valid attestation", async () => {
     s = testStore();
     await pushArtifact(s, "a", "one");

@@ -81,6 +81,13 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     if (j.considered.accepted) decided.add(j.considered.predicateType);
   }
   if (byDigest.size > 0) notExamined = notExamined.filter((x) => !byDigest.has(x)); // a companion judged on demand was examined after all
+  // --require-provenance: without an accepted SLSA provenance, no attestation of the artifact passes.
+  if (input.policy.requireProvenance && !judged.some((j) => j.considered.accepted && j.considered.predicateType === SLSA_PROVENANCE_V1)) {
+    for (const j of judged.filter((x) => x.considered.accepted)) {
+      j.considered.accepted = false;
+      j.considered.reasons.push("no SLSA provenance of the artifact is accepted (--require-provenance)");
+    }
+  }
   const accepted = judged.filter((j) => j.considered.accepted);
   // Exit 1 (no valid attestation) vs 4 (policy failed): only then are the cheaply rejected ones' signatures checked.
   if (accepted.length === 0) {
