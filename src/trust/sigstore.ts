@@ -78,7 +78,7 @@ export function verifyCertSigned(bundle: Bundle, entity: SignedEntity, roots: Pa
   let first: { e: unknown; ctx: FailureContext } | undefined;
   for (const { root, ca } of candidates) {
     const n = safeNarrow(entity, rootAuthorities(root));
-    const options = { ctlogThreshold: root.root.ctlogs.length > 0 ? 1 : 0, tlogThreshold: root.root.tlogs.length > 0 && !tlogOptional ? 1 : 0, timestampThreshold: 1 };
+    const options = { ctlogThreshold: root.root.ctlogs.length > 0 ? 1 : 0, tlogThreshold: logsBy(root, validity.notAfter) > 0 && !tlogOptional ? 1 : 0, timestampThreshold: 1 };
     try {
       const s = new Verifier(root.material, options).verify(n.entity);
       const issuer = s.identity?.extensions?.issuer;
@@ -96,6 +96,18 @@ export function verifyCertSigned(bundle: Bundle, entity: SignedEntity, roots: Pa
     }
   }
   return fail(first!.e, first!.ctx);
+}
+
+/**
+ * The root's logs that already existed while the certificate was valid (their key's validFor starts before its
+ * notAfter): a signature made before a log began cannot be on it, so that log is no reason to refuse it. A home CA's
+ * bundles from before its first `cairn serve` keep verifying once the root lists the server's log.
+ */
+function logsBy(root: ParsedRoot, notAfter: Date): number {
+  return root.root.tlogs.filter((t) => {
+    const start = t.publicKey?.validFor?.start;
+    return start === undefined || new Date(start).getTime() <= notAfter.getTime();
+  }).length;
 }
 
 function parseLeaf(der: Buffer): X509Certificate {

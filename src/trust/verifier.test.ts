@@ -138,6 +138,16 @@ describe("transparency logs", () => {
     expect(reason(() => verifyBundle(bytes, { keys: [], roots: [withLog] }))).toMatch(/^no transparency-log entry from a log of trusted root acme\+log/);
   });
 
+  test("a log that began after the certificate expired is no reason to refuse an unlogged signature (a home's pre-serve bundles)", async () => {
+    const leaf = await issueLeaf(ca);
+    const bytes = await makeBundle({ leaf, witness: tsaWitness(new Date()) });
+    const root = trustedRoot({ cas: [ca], tsas: [tsa], logs: [log] }) as { tlogs: { publicKey: { validFor: { start: string } } }[] };
+    // The log's key is valid from a day after now: the certificate (10 minutes) was long expired when it began.
+    root.tlogs[0]!.publicKey.validFor = { start: new Date(Date.now() + 86_400_000).toISOString() }; // its own object: validFor is shared
+    const later: NamedRoot = { name: "acme+later-log", json: root };
+    expect(verifyBundle(bytes, { keys: [], roots: [later] }).tlogEntries).toEqual([]);
+  });
+
   test("a forged checkpoint signature and a tampered inclusion proof are named", async () => {
     const withLog: NamedRoot = { name: "acme+log", json: trustedRoot({ cas: [ca], tsas: [tsa], logs: [log] }) };
     const leaf = await issueLeaf(ca);
