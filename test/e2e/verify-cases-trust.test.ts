@@ -1,7 +1,8 @@
 // `cairn verify artifact` on who signed and what logged it, through the compiled binary: a keyless push under the
 // home's CA passes, and fails (exit 1) when only another home's CA is trusted; --require-tlog fails (exit 4) on a
 // local push, which no log records, and passes on a push through `cairn serve`, which logs it. The keyless home never
-// runs `cairn serve`: once it has, the home's root lists the log and an unlogged local keyless push no longer verifies.
+// runs `cairn serve`: once it has, the home's root lists the log, and a local keyless push whose certificate was still
+// valid when the log began (10 minutes) does not verify without an entry (and new ones are refused at push).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { Sandbox } from "./harness.ts";
