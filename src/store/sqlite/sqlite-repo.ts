@@ -134,7 +134,7 @@ export class SqliteRepo implements ControlPlaneRepo {
 
   lastFinishedRun(workflowId: string): WorkflowRun | undefined {
     const row = this.db
-      .query("SELECT * FROM workflow_runs WHERE workflow_id = ? AND state IN ('succeeded', 'blocked', 'failed') ORDER BY finished_at DESC, created_at DESC LIMIT 1")
+      .query("SELECT * FROM workflow_runs WHERE workflow_id = ? AND state IN ('succeeded', 'blocked', 'failed') ORDER BY finished_at DESC, created_at DESC, rowid DESC LIMIT 1")
       .get(workflowId);
     return row ? toRun(row as RunRow) : undefined;
   }
