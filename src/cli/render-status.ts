@@ -1,3 +1,4 @@
+import { noticeLines } from "../services/crafting/init-notice.ts";
 import type { StatusView } from "../services/crafting/status.ts";
 import { renderTable } from "./table.ts";
 
@@ -8,7 +9,10 @@ function versionLabel(v: NonNullable<StatusView["workflow"]["projectVersion"]>):
   return `${v.version}${v.prerelease ? " (prerelease)" : " (released)"}`;
 }
 
-/** The two tables of the guide: the attestation summary and the materials. --full adds values, env and git. */
+/**
+ * The two tables of the guide: the attestation summary and the materials, with init's contract change notice between
+ * them. --full adds values, env and git.
+ */
 export function renderStatus(v: StatusView & { signing?: string }, full: boolean): string {
   const w = v.workflow;
   const contract =
@@ -38,7 +42,8 @@ export function renderStatus(v: StatusView & { signing?: string }, full: boolean
     m.output ? "x" : "",
     ...(full ? [m.value ?? "", m.digest ?? ""] : []),
   ]);
-  const parts = [renderTable({ rows: summary }), renderTable({ title: "Materials", head, rows })];
+  const notice = v.contractChanges ? [noticeLines(v.contractChanges).join("\n")] : [];
+  const parts = [renderTable({ rows: summary }), ...notice, renderTable({ title: "Materials", head, rows })];
   if (full && Object.keys(v.env).length > 0) {
     parts.push(renderTable({ title: "Environment Variables", head: ["NAME", "VALUE"], rows: Object.entries(v.env).sort() }));
   }

@@ -160,6 +160,8 @@ export interface ControlPlaneRepo {
   addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): ContractRevision;
   createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): WorkflowRun;
   getRun(id: string): WorkflowRun | undefined;
+  /** The workflow's run that finished last with a push or a failure (succeeded, blocked, failed); cancelled and expired runs are skipped. */
+  lastFinishedRun(workflowId: string): WorkflowRun | undefined;
   /** `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void;
   insertAttestation(a: AttestationRecord): void;

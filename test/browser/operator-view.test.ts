@@ -145,6 +145,7 @@ describe.skipIf(SKIP !== undefined)("operator view in chromium", () => {
     await page.click(`tr[data-revision="2"] a:has-text("diff with 1")`);
     await page.waitForURL(/from=1&to=2/);
     expect(await page.textContent("#diff .add")).toContain("name: sbom");
+    expect(await page.textContent("#changes li.add")).toBe("material sbom (ARTIFACT), required");
   }, 30_000);
 
   test("log out ends the session; no page broke the content security policy", async () => {

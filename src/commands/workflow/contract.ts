@@ -91,7 +91,27 @@ export function contractCommand(): Command {
         else io.info(`contract ${r.name} deleted`);
       });
     });
-  return new Command("contract").description("workflow contracts and their revisions").addCommand(create).addCommand(update).addCommand(describe).addCommand(list).addCommand(del);
+  const diff = new Command("diff")
+    .description("what changed between two revisions (default: the previous and the latest): materials, policies, gates, env, runner, annotations")
+    .requiredOption("--name <name>", NAME)
+    .option("--from <n>", "the older revision (default: the one before --to)", (v) => Number(v))
+    .option("--to <n>", "the newer revision (default: the latest)", (v) => Number(v))
+    .addOption(outputOption())
+    .action(async (opts: Named & { from?: number; to?: number }, c: Command) => {
+      await withControlPlane(c, async (cp) => {
+        const { diffContractRevisions, renderContractDiff } = await import("../../services/control/contract-diff.ts");
+        const d = await diffContractRevisions((i) => cp.contracts.describe(i), opts);
+        print(opts.output, d, () => renderContractDiff(d).join("\n"));
+      });
+    });
+  return new Command("contract")
+    .description("workflow contracts and their revisions")
+    .addCommand(create)
+    .addCommand(update)
+    .addCommand(describe)
+    .addCommand(diff)
+    .addCommand(list)
+    .addCommand(del);
 }
 
 function summaryRows(r: ContractSummary): string[][] {

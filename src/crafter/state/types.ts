@@ -1,3 +1,4 @@
+import type { ContractChanges } from "../contract/diff.ts";
 import type { Contract, RunnerType } from "../contract/types.ts";
 
 /** Bumped when the state file layout changes incompatibly; older cairns refuse newer files. */
@@ -78,6 +79,20 @@ export interface PolicyEvaluation {
   gate: boolean;
 }
 
+/**
+ * The contract revision this run uses differs from the one the workflow's last finished run used: what changed and
+ * who made the revision in force. Shown by init and status until a run on the new revision finishes.
+ */
+export interface ContractNotice {
+  contractName: string;
+  fromRevision: number;
+  toRevision: number;
+  /** Of the revision in force: `token:<name>` or `local`; null for revisions older than roles. */
+  createdBy: string | null;
+  createdAt: string;
+  changes: ContractChanges;
+}
+
 /** Everything between `attestation init` and `push`/`reset`. Serialized as JSON to the state file. */
 export interface CraftingState {
   version: typeof STATE_VERSION;
@@ -93,4 +108,6 @@ export interface CraftingState {
   materials: Record<string, RecordedMaterial>;
   /** Material policy verdicts (optional: states written before policies have none; STATE_VERSION unchanged). */
   policyEvaluations?: PolicyEvaluation[];
+  /** Set by init when the contract changed since the last finished run (optional: STATE_VERSION unchanged). */
+  contractChanges?: ContractNotice;
 }

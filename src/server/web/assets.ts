@@ -68,6 +68,13 @@ ul.graph li { margin: .35rem 0; }
 .diff .add::before { content: "+ "; color: var(--pass); }
 .diff .del::before { content: "- "; color: var(--fail); }
 .diff .same::before { content: "  "; }
+.diff-pair { display: grid; grid-template-columns: minmax(16rem, 1fr) 2fr; gap: 1rem; align-items: start; }
+@media (max-width: 50rem) { .diff-pair { grid-template-columns: 1fr; } }
+.changes { list-style: none; padding: 0; margin: 0; }
+.changes li { padding: .2rem .5rem; border-radius: 4px; margin-bottom: .2rem; }
+.changes .add { background: #e6f6ea; } .changes .add::before { content: "+ "; color: var(--pass); }
+.changes .del { background: #fdebea; } .changes .del::before { content: "- "; color: var(--fail); }
+.changes .mod { background: #fff6e0; } .changes .mod::before { content: "~ "; }
 `;
 
 /** Three stacked stones: the tab icon (served as a file, since the CSP allows no data: URLs). */

@@ -1,6 +1,8 @@
 import { diffLines } from "diff";
+import { changeLine, diffContracts, type ContractChanges } from "../../crafter/contract/diff.ts";
 import { CairnError } from "../../errors.ts";
 import type { ContractDetail } from "../../services/control/contracts.ts";
+import { parseContractText } from "../../services/contracts.ts";
 import { when } from "./format.ts";
 import { href, html, type Html } from "./html.ts";
 
@@ -18,9 +20,17 @@ export interface ContractPageData {
   shown: ContractDetail;
   /** With `?from=A&to=B`: revision A, diffed against `shown` (B). */
   from?: ContractDetail;
+  /** With `from`: what changed from it to `shown`, as `semanticChanges` finds. */
+  changes?: ContractChanges;
 }
 
-export function renderContract({ shown, from }: ContractPageData, now: Date): Html {
+/** The semantic diff of two stored revisions (their bodies parse: they were validated when stored). */
+export function semanticChanges(a: ContractDetail, b: ContractDetail): ContractChanges {
+  const parse = (d: ContractDetail) => parseContractText(d.body, `contract ${d.name} revision ${d.revision}`).contract;
+  return diffContracts(parse(a), parse(b));
+}
+
+export function renderContract({ shown, from, changes }: ContractPageData, now: Date): Html {
   const c = shown;
   const history = [...c.revisions].reverse().map(
     (r) => html`<tr data-revision="${r.revision}"><td><a href="${href(["contracts", c.name], { revision: r.revision })}">revision ${r.revision}</a>${r.revision === c.latestRevision ? html` <span class="badge s-passing">latest</span>` : ""}</td>
@@ -38,17 +48,23 @@ export function renderContract({ shown, from }: ContractPageData, now: Date): Ht
 <dt>Used by</dt><dd>${used.length ? html`<ul>${used}</ul>` : html`<span class="muted">no live workflow</span>`}</dd></dl></section>
 <section><h2>Revision history</h2><table><thead><tr><th>Revision</th><th>Created</th><th>By</th><th>Digest</th><th></th></tr></thead><tbody>${history}</tbody></table>
 <h3>Compare revisions</h3>${compare}</section>
-${from ? renderDiff(from, c) : html`<section><h2>Revision ${c.revision} <span class="muted">(${c.format})</span></h2><pre id="contract-body">${c.body}</pre></section>`}`;
+${from ? renderDiff(from, c, changes ?? []) : html`<section><h2>Revision ${c.revision} <span class="muted">(${c.format})</span></h2><pre id="contract-body">${c.body}</pre></section>`}`;
 }
 
-/** A line diff of the stored bodies (as written, comments included), old revision first. */
-function renderDiff(a: ContractDetail, b: ContractDetail): Html {
+/** What changed for the workflows (semantic), beside a line diff of the stored bodies (as written, comments included). */
+function renderDiff(a: ContractDetail, b: ContractDetail, changes: ContractChanges): Html {
   const parts = diffLines(a.body, b.body);
   const lines = parts.flatMap((p) => {
     const cls = p.added ? "add" : p.removed ? "del" : "same";
     return p.value.replace(/\n$/, "").split("\n").map((line) => html`<div class="${cls}">${line}</div>`);
   });
   const changed = parts.some((p) => p.added || p.removed);
-  return html`<section><h2>Diff: revision ${a.revision} → ${b.revision}</h2>
-${changed ? html`<div class="diff" id="diff">${lines}</div>` : html`<p class="muted" id="diff">The two revisions have the same text.</p>`}</section>`;
+  const semantic = changes.map((ch) => {
+    const line = changeLine(ch);
+    return html`<li class="${line.startsWith("+") ? "add" : line.startsWith("-") ? "del" : "mod"}" data-change="${ch.change}">${line.slice(2)}</li>`;
+  });
+  return html`<section><h2>Diff: revision ${a.revision} → ${b.revision}</h2><div class="diff-pair">
+<div><h3>What changed</h3>${semantic.length ? html`<ul class="changes" id="changes">${semantic}</ul>` : html`<p class="muted" id="changes">No change for the workflows using it.</p>`}
+<p class="muted">Revision ${b.revision}: ${b.createdBy ?? "unknown"}, ${b.createdAt}</p></div>
+<div><h3>Text</h3>${changed ? html`<div class="diff" id="diff">${lines}</div>` : html`<p class="muted" id="diff">The two revisions have the same text.</p>`}</div></div></section>`;
 }

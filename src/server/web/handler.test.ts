@@ -165,6 +165,8 @@ describe("the web handler behind the seam", () => {
     const diff = await (await get("/contracts/release?from=1&to=2")).text();
     expect(diff).toContain(`<div class="add">    - {type: ARTIFACT, name: sbom}</div>`);
     expect(diff).toContain("Diff: revision 1 → 2");
+    expect(diff).toContain(`<ul class="changes" id="changes"><li class="add" data-change="material-added">material sbom (ARTIFACT), required</li></ul>`);
+    expect(diff).toContain("Revision 2: local, ");
     expect((await get("/contracts/release?from=1")).status).toBe(400);
     expect((await get("/contracts/release?from=x&to=2")).status).toBe(400);
     expect((await get("/contracts/release?revision=9")).status).toBe(404);

@@ -11,7 +11,7 @@ import { scopeOf } from "../auth.ts";
 import type { Principal, WebContext, WebHandler } from "../web-seam.ts";
 import { auditPage } from "./audit-page.ts";
 import { ICON, STYLESHEET } from "./assets.ts";
-import { parseRevision, renderContract } from "./contract-page.ts";
+import { parseRevision, renderContract, semanticChanges } from "./contract-page.ts";
 import { parseStateFilter, renderDashboard, type RunPolicies } from "./dashboard.ts";
 import { readPolicyStatus, type PolicyStatus } from "./policy-status.ts";
 import type { ComplianceReport } from "../../services/control/compliance.ts";
@@ -193,5 +193,5 @@ async function contractPage({ deps, scope }: View, url: URL, name: string) {
   }
   const shown = describeContract(deps, { name, revision: to ?? revision, scope });
   const before = from === undefined ? undefined : describeContract(deps, { name, revision: from, scope });
-  return { title: `Contract ${name}`, body: renderContract({ shown, from: before }, deps.clock.now()) };
+  return { title: `Contract ${name}`, body: renderContract({ shown, from: before, ...(before && { changes: semanticChanges(before, shown) }) }, deps.clock.now()) };
 }

@@ -111,6 +111,15 @@ describe("renderers keep stored text inert", () => {
     expect(diff).toContain(`<div class="del">old</div>`);
     expect(diff).toContain(`<div class="add">new &lt;script&gt;`);
     expect(diff).toContain(`<div class="same">same</div>`);
+    expect(diff).toContain(`<p class="muted" id="changes">No change for the workflows using it.</p>`);
+    const changes = renderContract({
+      shown: rev(2, "b"), from: rev(1, "a"),
+      changes: [{ change: "material-added", material: EVIL, kind: "ARTIFACT", required: true, output: false }, { change: "env-removed", name: EVIL }, { change: "provenance-required", required: true }],
+    }, NOW).value;
+    expectInert(changes);
+    expect(changes).toContain(`<li class="add" data-change="material-added">material &lt;script&gt;`);
+    expect(changes).toContain(`<li class="del" data-change="env-removed">env &lt;script&gt;`);
+    expect(changes).toContain(`<li class="mod" data-change="provenance-required">SLSA provenance is now required</li>`);
   });
 });
 

@@ -1,6 +1,6 @@
 import { CairnError } from "../../errors.ts";
 import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
-import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
+import { STATE_VERSION, type ContractNotice, type CraftingState } from "../../crafter/state/types.ts";
 import type { ContractRevision, Workflow } from "../../store/ports.ts";
 import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -10,6 +10,7 @@ import { checkVersion, dryRunVersion, recordVersion } from "./init-version.ts";
 import { checkImplicitWorkflow, createsImplicitly } from "./init-authority.ts";
 import { actorLabel } from "../control/roles.ts";
 import { compileAttachedPolicies } from "./policies.ts";
+import { contractNotice } from "./init-notice.ts";
 
 export interface InitInput {
   workflow: string;
@@ -79,7 +80,7 @@ export function commitInit(deps: ServiceDeps, input: RunRequest, prepared: Prepa
       repo.finishRun(opts.replaceRunId, "cancelled", now, "replaced by a new attestation (init --replace)", null);
     }
     const state = input.dryRun
-      ? dryRunState(deps, input, prepared.contract, prepared.choice, prepared.preview?.revision?.revision)
+      ? dryRunState(deps, input, prepared.contract, prepared.choice, prepared.preview?.revision)
       : recordRun(deps, input, prepared.choice, seen.runner.type, seen.runner.url, now);
     const full: CraftingState = { ...state, runner: seen.runner, env: seen.env, git: seen.git, initializedAt: now };
     opts.persist?.(full);
@@ -150,11 +151,13 @@ function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice,
     },
     contract: choice.file?.contract ?? revisionContract(revision),
     materials: {},
+    ...withNotice(contractNotice(deps, workflow, revision)),
   };
 }
 
-function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, choice: ContractChoice, revision: number | undefined): PartialState {
+function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, choice: ContractChoice, stored: ContractRevision | undefined): PartialState {
   const projectVersion = dryRunVersion(deps, input);
+  const revision = stored?.revision;
   return {
     version: STATE_VERSION,
     attestationId: crypto.randomUUID(),
@@ -171,7 +174,12 @@ function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, c
     },
     contract,
     materials: {},
+    ...withNotice(contractNotice(deps, existingWorkflow(deps, input), stored)),
   };
+}
+
+function withNotice(notice: ContractNotice | undefined): { contractChanges?: ContractNotice } {
+  return notice ? { contractChanges: notice } : {};
 }
 
 /** The workflow as stored, read-only (for checks and dry-runs). */

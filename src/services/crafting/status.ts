@@ -1,5 +1,5 @@
 import { missingMaterials, type Missing } from "../../crafter/state/transitions.ts";
-import type { CraftingState, PolicyEvaluation } from "../../crafter/state/types.ts";
+import type { ContractNotice, CraftingState, PolicyEvaluation } from "../../crafter/state/types.ts";
 import { orderedEvaluations } from "../../crafter/policy/attach.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
 
@@ -30,6 +30,8 @@ export interface StatusView {
   readyToPush: boolean;
   /** Material policy verdicts so far (attestation policies run at push). */
   policyEvaluations: PolicyEvaluation[];
+  /** What the contract changed since the workflow's last finished run, when it did (set by init). */
+  contractChanges?: ContractNotice;
 }
 
 /** Contract materials in contract order, then contract-free ones by name. */
@@ -56,6 +58,7 @@ export function statusView(state: CraftingState): StatusView {
     requiredAnnotations: state.contract.annotations.filter((a) => a.value === "").map((a) => a.name),
     readyToPush: missing.materials.length === 0 && missing.groups.length === 0,
     policyEvaluations: orderedEvaluations(state.policyEvaluations ?? []),
+    ...(state.contractChanges && { contractChanges: state.contractChanges }),
   };
 }
 

@@ -132,6 +132,13 @@ export class SqliteRepo implements ControlPlaneRepo {
     return row ? toRun(row as RunRow) : undefined;
   }
 
+  lastFinishedRun(workflowId: string): WorkflowRun | undefined {
+    const row = this.db
+      .query("SELECT * FROM workflow_runs WHERE workflow_id = ? AND state IN ('succeeded', 'blocked', 'failed') ORDER BY finished_at DESC, created_at DESC, rowid DESC LIMIT 1")
+      .get(workflowId);
+    return row ? toRun(row as RunRow) : undefined;
+  }
+
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void {
     this.db
       .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ?, policy_status = ?, pushed_by = ? WHERE id = ?")
