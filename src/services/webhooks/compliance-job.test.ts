@@ -24,17 +24,16 @@ describe("ComplianceJob", () => {
     const job = new ComplianceJob(s.app, { intervalMs: 0, firstDelayMs: 0, staleDays: 7 });
     expect(await job.runOnce()).toBe(3);
     const got = bodies(both);
-    expect(got.map((d) => [d.event, d.body.workflow.name])).toEqual([
+    expect(got.map((d) => [d.event, d.body.workflow])).toEqual([
       ["workflow.stale", "nightly"],
       ["workflow.behind", "docs"],
     ]);
     const behind = got[1]!.body;
-    expect(behind).toMatchObject({ type: "workflow.behind", organization: "default", state: "behind", reason: "the last run used contract revision 1 of 2", path: "/workflows/skynet/docs" });
-    expect(behind.workflow).toEqual({ project: "skynet", name: "docs", team: "web" });
-    expect(behind.contract).toEqual({ name: "docs", latestRevision: 2 });
-    expect(behind.lastRun).toMatchObject({ state: "succeeded", contractRevisionUsed: 1 });
+    expect(behind).toMatchObject({ type: "workflow.behind", organization: "default", project: "skynet", workflow: "docs", path: "/workflows/skynet/docs" });
+    expect(behind.contract).toEqual({ name: "docs", revision: 2 });
+    expect(behind.run.state).toBe("succeeded");
     expect(behind.id).toBe(s.app.webhooks.deliveries(both.id, 1)[0]!.id);
-    expect(bodies(staleOnly).map((d) => d.body.workflow.name)).toEqual(["nightly"]);
+    expect(bodies(staleOnly).map((d) => d.body.workflow)).toEqual(["nightly"]);
   });
 
   test("every run reports them again (once per run, not once ever)", async () => {

@@ -1,5 +1,6 @@
 import { complianceReport, type WorkflowCompliance } from "../control/compliance.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { enqueueEvent } from "./events.ts";
 
 /** Organizations read per store query. */
 const PAGE = 100;
@@ -49,9 +50,8 @@ export class ComplianceJob {
       for (const org of orgs) {
         const deps: ServiceDeps = { ...this.app, config: { ...this.app.config, organization: org.name } };
         const report = await complianceReport(deps, { staleDays: this.o.staleDays });
-        const now = deps.clock.now().toISOString();
         for (const w of report.groups.flatMap((g) => g.workflows)) {
-          if (w.state === "behind" || w.state === "stale") enqueued += enqueueCompliance(deps, org, w, now);
+          if (w.state === "behind" || w.state === "stale") enqueued += enqueueCompliance(deps, org, w);
         }
       }
       if (orgs.length < PAGE) break;
@@ -71,21 +71,14 @@ export class ComplianceJob {
   }
 }
 
-/** One `workflow.behind` / `workflow.stale` event to the organization's subscribed webhooks. */
-function enqueueCompliance(deps: ServiceDeps, org: { id: string; name: string }, w: WorkflowCompliance, now: string): number {
-  const event = w.state === "behind" ? "workflow.behind" : "workflow.stale";
-  const fields = {
-    workflow: { project: w.project, name: w.name, team: w.team },
-    contract: { name: w.contractName, latestRevision: w.contractLatestRevision },
-    state: w.state,
-    reason: w.reason,
-    lastRun: w.judgedRun && { id: w.judgedRun.id, state: w.judgedRun.state, finishedAt: w.judgedRun.finishedAt, contractRevisionUsed: w.judgedRun.contractRevisionUsed },
-  };
-  const path = `/workflows/${encodeURIComponent(w.project)}/${encodeURIComponent(w.name)}`;
-  return deps.webhooks.enqueue({
-    orgId: org.id,
-    event,
-    now,
-    body: (id) => JSON.stringify({ id, type: event, createdAt: now, organization: org.name, ...fields, path }),
+/** One `workflow.behind` / `workflow.stale` event to the organization's subscribed webhooks; it links to the workflow's page. */
+function enqueueCompliance(deps: ServiceDeps, org: { id: string; name: string }, w: WorkflowCompliance): number {
+  return enqueueEvent(deps, org.id, w.state === "behind" ? "workflow.behind" : "workflow.stale", {
+    organization: org.name,
+    project: w.project,
+    workflow: w.name,
+    ...(w.judgedRun && { run: { id: w.judgedRun.id, state: w.judgedRun.state } }),
+    contract: { name: w.contractName, revision: w.contractLatestRevision },
+    path: `/workflows/${encodeURIComponent(w.project)}/${encodeURIComponent(w.name)}`,
   });
 }
