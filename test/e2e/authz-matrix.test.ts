@@ -80,6 +80,7 @@ const TABLE: Record<string, Row> = {
   "GET /contracts/:name":                          [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "GET /workflows/:project/:name":                 [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "GET /audit":                                    [403,  403,   200,  200,  200, 403,   403,  403,   403, 200],
+  "GET /webhooks":                                 [403,  403,   200,  200,  200, 403,   403,  403,   403, 200],
   "POST /login":                                   [303,  303,   303,  303,  303, 303,   303,  303,   303, 303],
   "POST /logout":                                  [303,  303,   303,  303,  303, 303,   303,  303,   303, 303],
 };
@@ -231,6 +232,7 @@ const CALLS: Record<string, Build> = {
   "GET /contracts/:name": (t) => ({ method: "GET", path: `/contracts/${t.contract}`, web: true }),
   "GET /workflows/:project/:name": (t) => ({ method: "GET", path: `/workflows/${t.project}/${t.workflow}`, web: true }),
   "GET /audit": () => ({ method: "GET", path: "/audit", web: true }),
+  "GET /webhooks": () => ({ method: "GET", path: "/webhooks", web: true }),
   "POST /login": () => ({ method: "POST", path: "/login", headers: form, web: true }),
   "POST /logout": () => ({ method: "POST", path: "/logout", headers: form, web: true }),
 };
