@@ -87,6 +87,14 @@ describe("webhook deliveries under faults (compiled binary)", () => {
     );
     expect(r.at("/slow").length).toBeGreaterThanOrEqual(1); // it was being delivered to all along
     expect(b / a).toBeLessThanOrEqual(1.5);
+    // SIGTERM with a delivery in flight: the worker's grace (at most 5 s), then a clean exit; it stays pending.
+    h.addHook("slow", r.url("/slow"), ["attestation.pushed"]);
+    await h.push(999);
+    await until("a delivery in flight", () => r.at("/slow").length > 0 && h.deliveries("slow").length === 1 && r.arrivals.at(-1)!.headers["cairn-delivery"] === h.deliveries("slow")[0]!.id);
+    const stopping = performance.now();
+    expect(await h.srv.stop()).toBe(0);
+    expect(performance.now() - stopping).toBeLessThan(8000);
+    expect(h.deliveries("slow")[0]).toMatchObject({ state: "pending", attempts: 0 });
   }, 240_000);
 
   test("kill -9 with undelivered events: after restart every one arrives, with the same ids (at least once)", async () => {
