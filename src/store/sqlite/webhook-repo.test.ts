@@ -81,7 +81,7 @@ describe("SqliteWebhookRepo", () => {
     expect(repo.enqueue({ orgId: o, event: "run.failed", now: T0, body: () => String(++rendered) })).toBe(0);
     expect(rendered).toBe(0);
     const plan = db
-      .query("EXPLAIN QUERY PLAN SELECT id FROM webhooks WHERE org_id = ? AND removed_at IS NULL ORDER BY name")
+      .query("EXPLAIN QUERY PLAN SELECT 1 FROM webhooks WHERE org_id = ? AND removed_at IS NULL LIMIT 1")
       .all(o) as { detail: string }[];
     expect(plan.map((p) => p.detail).join("\n")).toContain("USING INDEX webhooks_live_name");
   });
