@@ -3,6 +3,7 @@ import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import { addPageOptions, outputOption, print, printNext, refuseRemote, withApp, withControlPlane, type OutputFormat } from "./shared.ts";
 import { orgKeyCommand } from "./org-key.ts";
+import { orgWebhookCommand } from "./org-webhook.ts";
 import { tokenCommand } from "./org-token.ts";
 
 type Out = { output: OutputFormat };
@@ -69,11 +70,12 @@ export function orgCommand(): Command {
     });
   return new Command("org")
     .alias("organization")
-    .description("organizations (the current one scopes every command), their API tokens and signing keys")
+    .description("organizations (the current one scopes every command), their API tokens, signing keys and webhooks")
     .addCommand(create)
     .addCommand(list)
     .addCommand(set)
     .addCommand(update)
     .addCommand(tokenCommand())
-    .addCommand(orgKeyCommand());
+    .addCommand(orgKeyCommand())
+    .addCommand(orgWebhookCommand());
 }

@@ -13,6 +13,10 @@ interface ServeOpts {
   insecurePlaintext?: boolean;
   publicUrl?: string;
   admissionConfig?: string;
+  webhookAttempts: string;
+  webhookTimeout: string;
+  webhookBackoff: string;
+  complianceInterval: string;
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -66,6 +70,10 @@ export function serveCommand(): Command {
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
     .option("--admission-config <file>", "Kubernetes admission webhook (POST /api/v1/admission): a verification policy per namespace (docs/admission.md)")
+    .option("--webhook-attempts <n>", "attempts of a webhook delivery before it is marked failed (docs/webhooks.md)", "8")
+    .option("--webhook-timeout <duration>", "how long a webhook endpoint may take to answer one delivery", "10s")
+    .option("--webhook-backoff <duration>", "the first retry's delay ceiling; it doubles each attempt (full jitter), up to 10m", "1s")
+    .option("--compliance-interval <duration>", "how often workflow.behind / workflow.stale events are enqueued (0: never)", "24h")
     .action(async (opts: ServeOpts, c: Command) => {
       refuseRemote(c, "serve", "it serves the local store; --control-plane points at a server already");
       const { parseDuration } = await import("../config.ts");
@@ -74,6 +82,8 @@ export function serveCommand(): Command {
       const plaintextWarning = checkPlaintext(listen.hostname, tls !== undefined, opts.insecurePlaintext === true);
       const limits = { maxBodyBytes: parseSize(opts.maxBody, "--max-body"), maxBlobBytes: parseSize(opts.maxBlob, "--max-blob") };
       const graceMs = parseDuration(opts.shutdownGrace, "--shutdown-grace");
+      const { startWebhooks, webhookSettings } = await import("./serve-webhooks.ts");
+      const hookSettings = webhookSettings(opts, configFor(c).env);
       // Read and checked before anything starts: a bad file stops the server instead of admitting (or denying) Pods later.
       const admission = opts.admissionConfig === undefined ? undefined : (await import("../services/admission-config.ts")).readAdmissionConfig(opts.admissionConfig, configFor(c).cwd);
       const { createAppContext } = await import("../context.ts");
@@ -97,7 +107,9 @@ export function serveCommand(): Command {
             ? `cairn serve: keyless signing on: certificates from the home's CA (${trust.ca.intermediate.subject}), timestamps, OIDC issuer ${publicUrl ?? "= the listen URL (set --public-url if clients reach this server by another)"}\n`
             : "cairn serve: keyless signing off: this home has no CA (run `cairn ca init`, then restart); pushes must be key-signed\n",
         );
-        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, ...(publicUrl && { publicUrl }), ...(admission && { admission }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
+        let webhooks: { wake(): void } | undefined;
+        const afterWrite = () => webhooks?.wake();
+        const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, afterWrite, ...(publicUrl && { publicUrl }), ...(admission && { admission }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         try {
           attachLog(trust, app, publicUrl ?? server.url);
         } catch (e) {
@@ -105,10 +117,11 @@ export function serveCommand(): Command {
           throw e;
         }
         if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
+        const hooks = (webhooks = startWebhooks(app, hookSettings, publicUrl ?? server.url, (line) => process.stderr.write(`${line}\n`)));
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");
-        await server.stop(graceMs);
+        await Promise.all([server.stop(graceMs), hooks.stop(Math.min(graceMs, 5000))]);
         process.stderr.write("cairn serve: stopped\n");
       } finally {
         await app.close();

@@ -11,6 +11,7 @@ import type { RunAttestation, RunDetail, RunListInput, RunRef, RunSummary } from
 import type { CreatedToken, TokenCreateInput, TokenView } from "../services/control/tokens.ts";
 import type { WorkflowCreateInput, WorkflowDetail, WorkflowUpdateInput, WorkflowView } from "../services/control/workflows.ts";
 import type { Reporter } from "../services/deps.ts";
+import type { DeliveryView, WebhookAddInput, WebhookView } from "../services/webhooks/registry.ts";
 import type { Page } from "../services/pagination.ts";
 
 /**
@@ -81,6 +82,14 @@ export interface OrgKeysPort {
   remove(input: { name: string }): Promise<OrgKeyView>;
 }
 
+export interface WebhooksPort {
+  /** Validated where the deliveries are sent from (remotely: on the server, its DNS and its environment). */
+  add(input: WebhookAddInput): Promise<WebhookView>;
+  list(): Promise<Page<WebhookView>>;
+  remove(input: { name: string }): Promise<WebhookView>;
+  deliveries(input: PageInput & { name: string }): Promise<Page<DeliveryView>>;
+}
+
 export interface ControlPlane {
   config: Config;
   reporter: Reporter;
@@ -94,5 +103,6 @@ export interface ControlPlane {
   tokens: TokensPort;
   keys: OrgKeysPort;
   audit: AuditPort;
+  webhooks: WebhooksPort;
   close(): void;
 }

@@ -3,7 +3,7 @@ import type { Reporter } from "../services/deps.ts";
 import type { ControlPlane } from "./control-plane.ts";
 import { httpArtifacts } from "./http-artifacts.ts";
 import { RemoteClient } from "./http-client.ts";
-import { httpAudit, httpOrgKeys, httpOrgs, httpTokens } from "./http-orgs.ts";
+import { httpAudit, httpOrgKeys, httpOrgs, httpTokens, httpWebhooks } from "./http-orgs.ts";
 import { httpRuns } from "./http-runs.ts";
 import type { HttpDeps } from "./http-util.ts";
 import { httpContracts, httpWorkflows } from "./http-workflows.ts";
@@ -26,6 +26,7 @@ export function httpControlPlane(config: Config & { remote: RemoteConfig }, repo
     tokens: httpTokens(deps),
     keys: httpOrgKeys(deps),
     audit: httpAudit(deps),
+    webhooks: httpWebhooks(deps),
     close: () => {},
   };
 }

@@ -1,9 +1,9 @@
 import type { ServiceDeps } from "../services/deps.ts";
 import type { CreatedToken } from "../services/control/tokens.ts";
-import type { AuditPort, OrgKeysPort, OrgsPort, TokensPort } from "./control-plane.ts";
+import type { AuditPort, OrgKeysPort, OrgsPort, TokensPort, WebhooksPort } from "./control-plane.ts";
 import { renamingSource, seg, type HttpDeps } from "./http-util.ts";
 
-/** Organizations (/api/v1/orgs), API tokens (/api/v1/tokens) and signing keys (/api/v1/keys). */
+/** Organizations (/api/v1/orgs), API tokens (/api/v1/tokens), signing keys (/api/v1/keys) and webhooks (/api/v1/webhooks). */
 
 export function httpOrgs({ client, reporter }: HttpDeps, organization: () => Promise<string>): OrgsPort {
   const warn = (m: string) => reporter.warn(m);
@@ -46,5 +46,15 @@ export function httpOrgKeys({ client, reporter, cwd }: HttpDeps): OrgKeysPort {
     },
     list: (i) => client.json("GET", "/api/v1/keys", { query: { status: i.status, limit: i.limit, next: i.next } }, warn),
     remove: (i) => client.json("DELETE", `/api/v1/keys/${seg(i.name)}`, {}, warn),
+  };
+}
+
+export function httpWebhooks({ client, reporter }: HttpDeps): WebhooksPort {
+  const warn = (m: string) => reporter.warn(m);
+  return {
+    add: (i) => client.json("POST", "/api/v1/webhooks", { body: { name: i.name, url: i.url, events: i.events, secretEnv: i.secretEnv } }, warn),
+    list: () => client.json("GET", "/api/v1/webhooks", {}, warn),
+    remove: (i) => client.json("DELETE", `/api/v1/webhooks/${seg(i.name)}`, {}, warn),
+    deliveries: (i) => client.json("GET", `/api/v1/webhooks/${seg(i.name)}/deliveries`, { query: { limit: i.limit, next: i.next } }, warn),
   };
 }

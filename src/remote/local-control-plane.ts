@@ -13,6 +13,7 @@ export function localControlPlane(app: AppContext): ControlPlane {
   const orgs = () => import("../services/control/orgs.ts");
   const tokens = () => import("../services/control/tokens.ts");
   const keys = () => import("../services/control/org-keys.ts");
+  const webhooks = () => import("../services/webhooks/registry.ts");
   return {
     config: app.config,
     reporter: app.reporter,
@@ -61,6 +62,12 @@ export function localControlPlane(app: AppContext): ControlPlane {
       remove: async (i) => (await keys()).removeOrgKey(app, i),
     },
     audit: { list: async (i) => (await import("../services/control/audit.ts")).listAudit(app, i) },
+    webhooks: {
+      add: async (i) => (await webhooks()).addWebhook(app, i),
+      list: async () => (await webhooks()).listWebhooks(app),
+      remove: async (i) => (await webhooks()).removeWebhook(app, i),
+      deliveries: async (i) => (await webhooks()).listDeliveries(app, i),
+    },
     close: () => app.close(),
   };
 }

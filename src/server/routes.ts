@@ -11,8 +11,9 @@ import { tokenRoutes } from "./handlers/tokens.ts";
 import { workflowRoutes } from "./handlers/workflows.ts";
 import { verifyRoutes } from "./handlers/verify.ts";
 import { admissionRoutes } from "./handlers/admission.ts";
+import { webhookRoutes } from "./handlers/webhooks.ts";
 
 /** Every /api/v1 route (documented in docs/api.md). */
 export function apiRouter(): Router {
-  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes, ...identityTokenRoutes, ...verifyRoutes, ...admissionRoutes);
+  return new Router().add(...workflowRoutes, ...contractRoutes, ...runRoutes, ...tokenRoutes, ...blobRoutes, ...attestationRoutes, ...craftingRoutes, ...policyRoutes, ...auditRoutes, ...identityTokenRoutes, ...verifyRoutes, ...admissionRoutes, ...webhookRoutes);
 }

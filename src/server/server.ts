@@ -28,6 +28,8 @@ export interface ServerOptions {
   publicUrl?: string;
   /** The admission webhook's configuration (`--admission-config`). */
   admission?: AdmissionConfig;
+  /** Called after the answer to every state-changing request (not GET, HEAD, OPTIONS): the webhook worker's wake. Must not block. */
+  afterWrite?: () => void;
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
 }
@@ -126,6 +128,7 @@ export function startServer(opts: ServerOptions): RunningServer {
       res = errorResponse(e);
     }
     log(`${req.method} ${logPath(req)} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);
+    if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS") opts.afterWrite?.();
     return res;
   }
 

@@ -6,7 +6,9 @@ import { canonicalJson } from "../crafter/canonical-json.ts";
 import { parseContract } from "../crafter/contract/parse.ts";
 import type { Contract } from "../crafter/contract/types.ts";
 import { kindNames } from "../crafter/materials/registry.ts";
-import type { ContractRevision, ControlPlaneRepo } from "../store/ports.ts";
+import type { ContractRevision } from "../store/ports.ts";
+import type { ServiceDeps } from "./deps.ts";
+import { enqueueEvent } from "./webhooks/events.ts";
 
 export interface LoadedContract {
   contract: Contract;
@@ -47,24 +49,44 @@ export function emptyContract(name: string): LoadedContract {
  * The contract a workflow gets without --contract: `name` (by convention `<project>-<workflow>`) as stored — a
  * workflow deleted and created again finds its old contract unchanged — or a new empty one.
  */
-export function defaultContractRevision(repo: ControlPlaneRepo, orgId: string, name: string, now: string, createdBy: string): ContractRevision {
-  const existing = repo.findContractByName(orgId, name);
-  return (existing && repo.latestRevision(existing.id)) ?? registerRevision(repo, orgId, name, emptyContract(name), now, createdBy);
+export function defaultContractRevision(deps: RevisionDeps, orgId: string, name: string, now: string, createdBy: string): ContractRevision {
+  const existing = deps.repo.findContractByName(orgId, name);
+  return (existing && deps.repo.latestRevision(existing.id)) ?? registerRevision(deps, orgId, name, emptyContract(name), now, createdBy);
+}
+
+/** What adding a revision needs: the store, and the webhooks told of it. */
+export type RevisionDeps = Pick<ServiceDeps, "repo" | "webhooks" | "clock" | "config">;
+
+/**
+ * Adds a revision and, in the same transaction, enqueues `contract.revised` for the organization's webhooks. Every
+ * revision is an event, revision 1 of a new contract too (previousRevision null): a contract appearing is news to
+ * whoever watches contracts, and the rule stays one line. Every path adding a revision goes through here.
+ */
+export function addRevision(deps: RevisionDeps, orgId: string, contractId: string, loaded: LoadedContract, now: string, createdBy: string): ContractRevision {
+  return deps.repo.transaction(() => {
+    const rev = deps.repo.addRevision(contractId, loaded.body, loaded.bodyFormat, loaded.digest, now, createdBy);
+    enqueueEvent(deps, orgId, "contract.revised", {
+      organization: deps.config.organization,
+      contract: { name: rev.contractName, revision: rev.revision, previousRevision: rev.revision > 1 ? rev.revision - 1 : null, createdBy },
+    });
+    return rev;
+  });
 }
 
 /** Finds or creates the named contract and adds a revision (made by `createdBy`) when the content differs from the latest one. */
 export function registerRevision(
-  repo: ControlPlaneRepo,
+  deps: RevisionDeps,
   orgId: string,
   name: string,
   loaded: LoadedContract,
   now: string,
   createdBy: string,
 ): ContractRevision {
+  const { repo } = deps;
   const existing = repo.findContractByName(orgId, name) ?? repo.createContract(orgId, name, loaded.contract.description ?? null, now);
   const latest = repo.latestRevision(existing.id);
   if (latest && latest.digest === loaded.digest) return latest;
-  return repo.addRevision(existing.id, loaded.body, loaded.bodyFormat, loaded.digest, now, createdBy);
+  return addRevision(deps, orgId, existing.id, loaded, now, createdBy);
 }
 
 /** Parses a stored revision back into a contract. */

@@ -72,6 +72,10 @@ const TABLE: Record<string, Row> = {
   "DELETE /api/v1/attestations/:id/state":         [403,  204,   204,  204,  204, 403,   204,  204,   404, 404],
   "DELETE /api/v1/attestations/:id":               [403,  200,   200,  200,  200, 403,   200,  200,   404, 404],
   "GET /api/v1/audit":                             [403,  403,   200,  200,  200, 404,   404,  404,   404, 200],
+  "GET /api/v1/webhooks":                          [403,  403,   200,  200,  200, 404,   404,  404,   404, 200],
+  "POST /api/v1/webhooks":                         [403,  403,   201,  201,  201, 404,   404,  404,   404, 201],
+  "DELETE /api/v1/webhooks/:name":                 [403,  403,   200,  200,  200, 404,   404,  404,   404, 404],
+  "GET /api/v1/webhooks/:name/deliveries":         [403,  403,   200,  200,  200, 404,   404,  404,   404, 404],
   // the web view (session cookie); pages answer 404 pages outside the scope, and its forms
   "GET /":                                         [200,  200,   200,  200,  200, 200,   200,  200,   200, 200],
   "GET /runs/:id":                                 [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
@@ -80,6 +84,7 @@ const TABLE: Record<string, Row> = {
   "GET /contracts/:name":                          [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "GET /workflows/:project/:name":                 [200,  200,   200,  200,  200, 200,   200,  200,   404, 404],
   "GET /audit":                                    [403,  403,   200,  200,  200, 403,   403,  403,   403, 200],
+  "GET /webhooks":                                 [403,  403,   200,  200,  200, 403,   403,  403,   403, 200],
   "POST /login":                                   [303,  303,   303,  303,  303, 303,   303,  303,   303, 303],
   "POST /logout":                                  [303,  303,   303,  303,  303, 303,   303,  303,   303, 303],
 };
@@ -98,6 +103,7 @@ interface Target {
   key: string;
   state: string;
   policy: string;
+  webhook: string;
 }
 interface Req {
   method: string;
@@ -127,6 +133,7 @@ const ABSENT: Target = {
   key: "kz",
   state: "00000000-0000-4000-8000-0000000000aa",
   policy: "polz",
+  webhook: "nohook",
 };
 
 async function send(r: Req, token: string | null): Promise<{ status: number; text: string }> {
@@ -158,8 +165,11 @@ const fresh = {
   /** A remote crafting state of p1/build: its id (= run id) and the state at version 1. */
   state: async () => (await root<{ state: { attestationId: string } }>("POST", "/api/v1/attestations/init", { workflow: "build", project: "p1", observations: OBSERVED, remoteState: true })).state,
   run: async () => (await root<{ state: { attestationId: string } }>("POST", "/api/v1/attestations/init", { workflow: "build", project: "p1", observations: OBSERVED })).state.attestationId,
+  webhook: async () => (await root<{ name: string }>("POST", "/api/v1/webhooks", { name: uniq("h"), url: HOOK_URL })).name,
 };
 
+/** Loopback: it resolves, and http there is not warned about. */
+const HOOK_URL = "http://127.0.0.1:9/hook";
 const policyText = (name: string) => `apiVersion: cairn.dev/v1\nkind: Policy\nmetadata: {name: ${name}}\nspec:\n  rules: [{name: r, kinds: [ARTIFACT], violations: '[]'}]\n`;
 const form = { "Content-Type": "application/x-www-form-urlencoded" };
 
@@ -224,6 +234,10 @@ const CALLS: Record<string, Build> = {
   "DELETE /api/v1/attestations/:id/state": async (t, ok) => ({ method: "DELETE", path: `/api/v1/attestations/${ok ? (await fresh.state()).attestationId : t.state}/state` }),
   "DELETE /api/v1/attestations/:id": async (t, ok) => ({ method: "DELETE", path: `/api/v1/attestations/${ok ? await fresh.run() : t.run}?trigger=cancellation` }),
   "GET /api/v1/audit": () => ({ method: "GET", path: "/api/v1/audit" }),
+  "GET /api/v1/webhooks": () => ({ method: "GET", path: "/api/v1/webhooks" }),
+  "POST /api/v1/webhooks": (_t, ok) => ({ method: "POST", path: "/api/v1/webhooks", body: j({ name: ok ? uniq("made") : "fresh", url: HOOK_URL }) }),
+  "DELETE /api/v1/webhooks/:name": async (t, ok) => ({ method: "DELETE", path: `/api/v1/webhooks/${ok ? await fresh.webhook() : t.webhook}` }),
+  "GET /api/v1/webhooks/:name/deliveries": (t) => ({ method: "GET", path: `/api/v1/webhooks/${t.webhook}/deliveries` }),
   "GET /": () => ({ method: "GET", path: "/", web: true }),
   "GET /runs/:id": (t) => ({ method: "GET", path: `/runs/${t.run}`, web: true }),
   "GET /download/:digest": (t) => ({ method: "GET", path: `/download/${t.blob}?run=${t.run}`, web: true }),
@@ -231,6 +245,7 @@ const CALLS: Record<string, Build> = {
   "GET /contracts/:name": (t) => ({ method: "GET", path: `/contracts/${t.contract}`, web: true }),
   "GET /workflows/:project/:name": (t) => ({ method: "GET", path: `/workflows/${t.project}/${t.workflow}`, web: true }),
   "GET /audit": () => ({ method: "GET", path: "/audit", web: true }),
+  "GET /webhooks": () => ({ method: "GET", path: "/webhooks", web: true }),
   "POST /login": () => ({ method: "POST", path: "/login", headers: form, web: true }),
   "POST /logout": () => ({ method: "POST", path: "/logout", headers: form, web: true }),
 };
@@ -247,6 +262,7 @@ beforeAll(async () => {
   await root("POST", "/api/v1/policies", { text: policyText("pol") });
   const pem = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
   await root("POST", "/api/v1/keys", { name: "kept", publicKey: pem });
+  await root("POST", "/api/v1/webhooks", { name: "hooked", url: HOOK_URL });
   const state = await fresh.state();
   fixture = {
     project: "p1",
@@ -259,6 +275,7 @@ beforeAll(async () => {
     key: "kept",
     state: state.attestationId,
     policy: "pol",
+    webhook: "hooked",
   };
 }, 60_000);
 afterAll(async () => {
@@ -280,13 +297,14 @@ async function unchanged(): Promise<void> {
   const contract = await get("/api/v1/contracts/p1-build");
   expect([contract.description, contract.latestRevision]).toEqual([null, 1]);
   expect((await get("/api/v1/keys")).items.map((k: { name: string }) => k.name)).toContain("kept");
+  expect((await get("/api/v1/webhooks")).items.map((w: { name: string }) => w.name)).toContain("hooked");
   expect((await get("/api/v1/tokens")).items.map((t: { name: string }) => t.name)).toContain("ci");
   expect((await get(`/api/v1/attestations/${fixture.state}/state`)).attestationId).toBe(fixture.state);
   expect((await get(`/api/v1/runs/${fixture.run}`)).run.state).toBe("succeeded");
   expect((await get("/api/v1/orgs")).items.map((o: { name: string }) => o.name).filter((o: string) => !/^org\d+$/.test(o))).toEqual(["default", "other"]);
   // what the refused calls would have made does not exist
   const listed = async (path: string) => ((await get(path)).items as { name: string }[]).map((x) => x.name);
-  for (const path of ["/api/v1/workflows?limit=1000", "/api/v1/contracts?limit=1000", "/api/v1/tokens?limit=1000", "/api/v1/keys?limit=1000", "/api/v1/policies?limit=1000"]) {
+  for (const path of ["/api/v1/workflows?limit=1000", "/api/v1/contracts?limit=1000", "/api/v1/tokens?limit=1000", "/api/v1/keys?limit=1000", "/api/v1/policies?limit=1000", "/api/v1/webhooks"]) {
     expect([path, await listed(path)]).toEqual([path, expect.not.arrayContaining(["fresh", "applied"])]);
   }
 }

@@ -21,6 +21,7 @@ import { html, type Html } from "./html.ts";
 import { assetResponse, errorPage, htmlResponse, ICON_PATH, page, redirect, STYLESHEET_PATH, type Chrome } from "./layout.ts";
 import { renderRun, type Verification } from "./run-page.ts";
 import { login, loginPage, logout, sameOrigin } from "./session.ts";
+import { webhooksPage } from "./webhooks-page.ts";
 import { workflowPage } from "./workflow-page.ts";
 
 export interface WebOptions {
@@ -113,6 +114,7 @@ function pageRoutes(opts: WebOptions): Route[] {
     { path: "/discover", handle: (v, url) => discoverPage(v, url) },
     { path: "/contracts/:name", handle: (v, url, [name]) => contractPage(v, url, name!) },
     { path: "/audit", handle: (v, url) => auditPage(v, url) },
+    { path: "/webhooks", handle: (v, url) => webhooksPage(v, url) },
     { path: "/workflows/:project/:name", handle: async (v, url, [project, name]) => workflowPage(v.deps, url, project!, name!, v.scope) },
   ];
 }

@@ -28,7 +28,7 @@ export interface Chrome {
 }
 
 export function page(title: string, body: Part, chrome?: Chrome): Html {
-  const audit = chrome && roleAtLeast(chrome.role, "maintainer") ? html`<a href="/audit">Audit</a>` : "";
+  const audit = chrome && roleAtLeast(chrome.role, "maintainer") ? html`<a href="/audit">Audit</a><a href="/webhooks">Webhooks</a>` : "";
   const header = chrome
     ? html`<header><span class="brand">cairn</span><span class="org">organization <strong>${chrome.org}</strong></span>
 <span class="who" id="session-role">${chrome.role} · ${chrome.scope}</span>

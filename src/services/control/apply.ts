@@ -71,7 +71,7 @@ function plan(deps: ServiceDeps, d: ApplyDoc): ApplyItem {
 
 function applyDoc(deps: ServiceDeps, orgId: string, d: ApplyDoc, now: string): ApplyItem {
   const before = plan(deps, d);
-  const rev = registerRevision(deps.repo, orgId, d.name, d.loaded, now, actorLabel(deps.actor));
+  const rev = registerRevision(deps, orgId, d.name, d.loaded, now, actorLabel(deps.actor));
   const description = d.loaded.contract.description;
   if (before.action === "updated" && description !== undefined) deps.workflows.setContractDescription(rev.contractId, description, now);
   return { ...before, revision: rev.revision };

@@ -1,7 +1,7 @@
 import { CairnError } from "../../errors.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { ContractRecord, RevisionInfo } from "../../store/workflow-port.ts";
-import { emptyContract, loadContractFile, parseContractText, registerRevision, type LoadedContract } from "../contracts.ts";
+import { addRevision, emptyContract, loadContractFile, parseContractText, registerRevision, type LoadedContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
@@ -101,7 +101,7 @@ export function createContract(deps: ServiceDeps, input: ContractInput): Contrac
       });
     }
     const c = deps.repo.createContract(org.id, name, input.description ?? loaded.contract.description ?? null, now);
-    deps.repo.addRevision(c.id, loaded.body, loaded.bodyFormat, loaded.digest, now, actorLabel(deps.actor));
+    addRevision(deps, org.id, c.id, loaded, now, actorLabel(deps.actor));
     return summary(deps.workflows.getContract(org.id, name)!);
   });
 }
@@ -120,7 +120,7 @@ export function updateContract(deps: ServiceDeps, input: ContractInput): Contrac
   const now = deps.clock.now().toISOString();
   return deps.repo.transaction(() => {
     const c = findContract(deps, name);
-    const rev = loaded ? registerRevision(deps.repo, c.orgId, name, loaded, now, actorLabel(deps.actor)) : undefined;
+    const rev = loaded ? registerRevision(deps, c.orgId, name, loaded, now, actorLabel(deps.actor)) : undefined;
     const changed = rev !== undefined && rev.revision !== c.latestRevision;
     // A new revision brings its metadata.description along, unless --description says otherwise.
     const description = input.description ?? (changed ? loaded!.contract.description : undefined);

@@ -93,13 +93,13 @@ export function contractIdFor(
   const by = actorLabel(deps.actor);
   if (remote?.contractText !== undefined) return registerText(deps, orgId, remote.contractText, defaultName, now, remote.scope);
   if (value === undefined) {
-    return defaultContractRevision(repo, orgId, defaultName, now, by).contractId;
+    return defaultContractRevision(deps, orgId, defaultName, now, by).contractId;
   }
   if (remote) return remoteContractId(deps, orgId, value, remote.scope);
   const ref = contractRef(value, deps.config.cwd);
   if ("file" in ref) {
     const loaded = loadContractFile(ref.file, deps.config.cwd, "--contract");
-    return registerRevision(repo, orgId, loaded.contract.name ?? defaultName, loaded, now, by).contractId;
+    return registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, by).contractId;
   }
   const c = repo.findContractByName(orgId, ref.name);
   if (!c) {
@@ -121,7 +121,7 @@ function registerText(deps: ServiceDeps, orgId: string, text: string, defaultNam
     });
   }
   const loaded = parseContractText(text, "contractText");
-  return registerRevision(deps.repo, orgId, loaded.contract.name ?? defaultName, loaded, now, actorLabel(deps.actor)).contractId;
+  return registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, actorLabel(deps.actor)).contractId;
 }
 
 /** Over HTTP a contract is named, never read from the server's disk; a scoped token sees only its contracts. */

@@ -90,7 +90,7 @@ export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow |
   const by = actorLabel(deps.actor);
   if (choice.file) {
     checkContractChange(deps, orgId, wf, choice, defaultName); // again inside the transaction: the contract may have changed
-    return registerRevision(repo, orgId, wf?.contractName ?? choice.file.contract.name ?? defaultName, choice.file, now, by);
+    return registerRevision(deps, orgId, wf?.contractName ?? choice.file.contract.name ?? defaultName, choice.file, now, by);
   }
   if (choice.name) {
     const c = repo.findContractByName(orgId, choice.name);
@@ -98,7 +98,7 @@ export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow |
     return pick(deps, c.id, choice.revision);
   }
   if (wf) return pick(deps, wf.contractId, choice.revision);
-  return defaultContractRevision(repo, orgId, defaultName, now, by);
+  return defaultContractRevision(deps, orgId, defaultName, now, by);
 }
 
 function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined, warn = false): ContractRevision {

@@ -16,7 +16,7 @@ const init = (extra: Partial<InitInput>) => initAttestation(s.app, { workflow: "
 /** Registers `name` with one revision per material name given, as `contract update` would. */
 function revisions(name: string, ...materials: string[]): void {
   const org = s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
-  for (const m of materials) registerRevision(s.app.repo, org.id, name, parseContractText(contract(name, m), "test"), "2025-01-01T00:00:00Z", "local");
+  for (const m of materials) registerRevision(s.app, org.id, name, parseContractText(contract(name, m), "test"), "2025-01-01T00:00:00Z", "local");
 }
 
 describe("init --contract NAME|FILE and --contract-revision", () => {

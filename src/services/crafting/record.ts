@@ -7,6 +7,7 @@ import type { BlobRef, WorkflowRun } from "../../store/ports.ts";
 import { mapAttestation } from "../cas-mappings.ts";
 import { actorLabel } from "../control/roles.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { enqueueEvent, type EventFields } from "../webhooks/events.ts";
 import { policyRunReason } from "./gate.ts";
 
 export interface AttestationToRecord {
@@ -62,8 +63,19 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
     mapAttestation(deps, run.orgId, graph, a.workflowId, "attestation", a.now);
     // A blocked attestation is stored like any other; the run is `blocked`, its reason says why (or that a gate was bypassed).
     const attested = { policyStatus: statementVerdict(a.statement), pushedBy: a.pushedBy ?? actorLabel(deps.actor) };
-    deps.repo.finishRun(a.runId, attestedRunState(a.statement), a.now, policyRunReason(a.statement), ref.digest, attested);
+    const state = attestedRunState(a.statement);
+    deps.repo.finishRun(a.runId, state, a.now, policyRunReason(a.statement), ref.digest, attested);
     if (a.releaseVersionId) deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);
+    // Webhooks: in this transaction, so a delivery exists exactly when the attestation was stored.
+    const fields: EventFields = {
+      organization: a.meta.organization,
+      project: a.meta.project,
+      workflow: a.meta.workflow,
+      run: { id: a.runId, state, policyStatus: attested.policyStatus },
+      digests: { attestation: ref.digest },
+    };
+    enqueueEvent(deps, run.orgId, "attestation.pushed", fields);
+    if (state === "blocked") enqueueEvent(deps, run.orgId, "run.blocked", fields);
   });
   return ref;
 }

@@ -1,4 +1,5 @@
 import type { ServiceDeps } from "../deps.ts";
+import { enqueueEvent } from "../webhooks/events.ts";
 
 export interface ResetInput {
   trigger: "failure" | "cancellation";
@@ -26,10 +27,20 @@ export function resetAttestation(deps: ServiceDeps, input: ResetInput): ResetRes
 
 /**
  * The rule local reset and the server's `DELETE /api/v1/attestations/{id}` share: an initialized run is finished
- * in the given state; a run already finished stays as it is. False when the run does not exist.
+ * in the given state (a failed one enqueues `run.failed` for webhooks, in the same transaction); a run already
+ * finished stays as it is. False when the run does not exist.
  */
 export function closeRun(deps: ServiceDeps, runId: string, runState: ResetResult["state"], reason: string | undefined): boolean {
-  const run = deps.repo.getRun(runId);
-  if (run?.state === "initialized") deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
-  return run !== undefined;
+  return deps.repo.transaction(() => {
+    const run = deps.repo.getRun(runId);
+    if (run?.state !== "initialized") return run !== undefined;
+    deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
+    if (runState === "failed") {
+      enqueueEvent(deps, run.orgId, "run.failed", () => {
+        const v = deps.runs.get(run.orgId, runId);
+        return { organization: deps.config.organization, project: v?.project, workflow: v?.workflow, run: { id: runId, state: runState } };
+      });
+    }
+    return true;
+  });
 }

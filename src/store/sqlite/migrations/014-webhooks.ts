@@ -35,6 +35,7 @@ export const webhooks: Migration = {
         delivered_at TEXT
       );
       CREATE INDEX webhook_deliveries_queue ON webhook_deliveries (webhook_id, state, seq);
+      CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (webhook_id, seq);
       CREATE INDEX webhook_deliveries_pending ON webhook_deliveries (state, next_attempt_at) WHERE state = 'pending';
     `);
   },

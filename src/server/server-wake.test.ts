@@ -1,0 +1,60 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { testStore } from "../services/control/runs.testutil.ts";
+import { currentOrgId } from "../services/control/runs.ts";
+import { createToken } from "../services/control/tokens.ts";
+import { DeliveryWorker } from "../services/webhooks/deliver.ts";
+import { Receiver } from "../services/webhooks/receiver.testutil.ts";
+import { startServer } from "./server.ts";
+
+// The real clock: the worker compares next attempts with it.
+const s = testStore();
+s.advance(Date.now() - s.app.clock.now().getTime());
+const token = createToken(s.app, { name: "ops", role: "maintainer" }).token;
+const receiver = new Receiver();
+const worker = new DeliveryWorker({ repo: s.app.webhooks, publicUrl: "https://cairn.example", version: "1", env: {}, clock: { now: () => new Date() } });
+let writes = 0;
+const server = startServer({
+  app: s.app,
+  hostname: "127.0.0.1",
+  port: 0,
+  limits: { maxBodyBytes: 1 << 20, maxBlobBytes: 1 << 20 },
+  log: () => {},
+  afterWrite: () => {
+    writes++;
+    worker.wake();
+  },
+});
+afterAll(async () => {
+  await worker.stop(0);
+  await server.stop(500);
+  receiver.stop();
+  s.cleanup();
+});
+
+const api = (method: string, path: string, body?: unknown) =>
+  fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, ...(body !== undefined && { body: JSON.stringify(body) }) });
+
+describe("the server wakes the webhook worker", () => {
+  test("after every state-changing request, not after reads", async () => {
+    await api("GET", "/api/v1/contracts");
+    await api("HEAD", "/api/v1/contracts");
+    expect(writes).toBe(0);
+    await api("POST", "/api/v1/contracts", { name: "nope" }); // refused or not, it may have changed something
+    await api("DELETE", "/api/v1/contracts/absent");
+    expect(writes).toBe(2);
+  });
+
+  test("an event a request enqueued goes out at once, not at the worker's next poll", async () => {
+    const now = s.app.clock.now().toISOString();
+    const orgId = s.app.repo.ensureOrg("default", now).id;
+    expect(orgId).toBe(currentOrgId(s.app)!);
+    s.app.webhooks.add({ orgId, name: "ci", url: receiver.url("/ci"), events: ["contract.revised"], secretEnv: null, createdAt: now, createdBy: "local" });
+    worker.start();
+    await Bun.sleep(50); // the loop is asleep (its idle poll is 5 s)
+    const started = performance.now();
+    expect((await api("POST", "/api/v1/contracts", { name: "demo" })).status).toBe(201);
+    while (receiver.at("/ci").length === 0 && performance.now() - started < 3000) await Bun.sleep(5);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(JSON.parse(receiver.at("/ci")[0]!.body)).toMatchObject({ type: "contract.revised", contract: { name: "demo", revision: 1 }, link: "https://cairn.example/contracts/demo" });
+  });
+});
