@@ -12,7 +12,7 @@ afterEach(() => s?.cleanup());
 
 function revisions(): void {
   const org = s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
-  const add = (text: string, at: string, by: string) => registerRevision(s.app.repo, org.id, "build", parseContractText(text, "test"), at, by);
+  const add = (text: string, at: string, by: string) => registerRevision(s.app, org.id, "build", parseContractText(text, "test"), at, by);
   add(body("    - { name: bin, type: ARTIFACT }\n"), "2025-01-01T00:00:00Z", "local");
   add(body("    - { name: bin, type: ARTIFACT }\n    - { name: sbom, type: SBOM_CYCLONEDX_JSON }\n"), "2025-01-02T00:00:00Z", "token:secops");
   add(body("    - { name: bin, type: ARTIFACT, optional: true }\n    - { name: sbom, type: SBOM_CYCLONEDX_JSON }\n"), "2025-01-03T00:00:00Z", "token:secops");

@@ -21,7 +21,7 @@ const push = () => pushAttestation(s.app, { loadSigning: async () => ({ key: s.k
 
 function revise(text: string, by: string): void {
   const org = s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
-  registerRevision(s.app.repo, org.id, "build", parseContractText(text, "test"), s.app.clock.now().toISOString(), by);
+  registerRevision(s.app, org.id, "build", parseContractText(text, "test"), s.app.clock.now().toISOString(), by);
 }
 
 const EXPECTED: ContractNotice = {
