@@ -86,7 +86,9 @@ describe("webhook deliveries under faults (compiled binary)", () => {
         `server-side POST /api/v1/attestations p99: ${p99(samples.servedWithout)} ms / ${p99(samples.servedWith)} ms`,
     );
     expect(r.at("/slow").length).toBeGreaterThanOrEqual(1); // it was being delivered to all along
-    expect(b / a).toBeLessThanOrEqual(1.5);
+    // Within 1.5× — or, on a loaded 2-core CI machine where one spike moves a p99 of 30, within 500 ms: a request that
+    // waited on the 10 s endpoint would cost seconds, not milliseconds.
+    expect(b).toBeLessThanOrEqual(Math.max(1.5 * a, a + 500));
     // SIGTERM with a delivery in flight: the worker's grace (at most 5 s), then a clean exit; it stays pending.
     h.addHook("slow", r.url("/slow"), ["attestation.pushed"]);
     await h.push(999);
