@@ -1,5 +1,6 @@
 // `npm start`: a complete offline run of the compiled binary in a temporary home — key generation, init against
-// the demo contract, adds, status, push, verify, then workflow/run lists and discover — printing each command and where the bundle landed.
+// the demo contract, adds, status, push (with its SLSA provenance), verify, then workflow/run lists, discover and
+// `cairn verify artifact` — printing each command and where the bundle landed.
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -42,6 +43,8 @@ run("workflow", "list");
 run("workflow", "run", "list");
 const binary = `sha256:${new Bun.CryptoHasher("sha256").update(await Bun.file(join(work, "app.bin")).arrayBuffer()).digest("hex")}`;
 run("discover", binary);
+// At the point of use (a deploy, a release): is the binary backed by an attestation of the workflow that built it?
+run("verify", "artifact", "app.bin", "--key", "cosign.pub", "--workflow", "build-and-test", "--project", "skynet", "--require-provenance");
 console.log(`\nDone. Attestation ${pushed.digest}`);
 console.log(`  bundle:        ${join(work, "attestation.sigstore.json")}`);
 console.log(`  stored in CAS: ${pushed.storedAt ?? "(not stored)"}`);
