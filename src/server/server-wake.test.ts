@@ -35,13 +35,15 @@ const api = (method: string, path: string, body?: unknown) =>
   fetch(`${server.url}${path}`, { method, headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" }, ...(body !== undefined && { body: JSON.stringify(body) }) });
 
 describe("the server wakes the webhook worker", () => {
-  test("after every state-changing request, not after reads", async () => {
+  test("after every state-changing request that succeeded; not after reads, verifications or refusals", async () => {
     await api("GET", "/api/v1/contracts");
     await api("HEAD", "/api/v1/contracts");
-    expect(writes).toBe(0);
-    await api("POST", "/api/v1/contracts", { name: "nope" }); // refused or not, it may have changed something
+    await api("POST", "/api/v1/verify", { digest: `sha256:${"0".repeat(64)}` }); // a POST that changes nothing
+    expect((await api("POST", "/api/v1/contracts", { name: "Not A Name!" })).status).toBe(400); // refused: nothing committed
     await api("DELETE", "/api/v1/contracts/absent");
-    expect(writes).toBe(2);
+    expect(writes).toBe(0);
+    expect((await api("POST", "/api/v1/contracts", { name: "woken" })).status).toBe(201);
+    expect(writes).toBe(1);
   });
 
   test("an event a request enqueued goes out at once, not at the worker's next poll", async () => {

@@ -28,7 +28,7 @@ export interface ServerOptions {
   publicUrl?: string;
   /** The admission webhook's configuration (`--admission-config`). */
   admission?: AdmissionConfig;
-  /** Called after the answer to every state-changing request (not GET, HEAD, OPTIONS): the webhook worker's wake. Must not block. */
+  /** Called after every successful state-changing API request (not GET, not `safe`): the webhook worker's wake. Must not block. */
   afterWrite?: () => void;
   /** One line per request and every unexpected error; default stderr. */
   log?: (line: string) => void;
@@ -83,6 +83,8 @@ export function startServer(opts: ServerOptions): RunningServer {
       throw e;
     }
     await audit(c, m.route, { status: res.status });
+    // A state-changing API route may have enqueued webhook deliveries (verifications and previews never do).
+    if (!m.route.safe && m.route.method !== "GET") opts.afterWrite?.();
     for (const w of warnings) res.headers.append("Cairn-Warning", encodeURIComponent(w.slice(0, 500))); // decoded by src/remote/http-client.ts
     return res;
   }
@@ -128,7 +130,6 @@ export function startServer(opts: ServerOptions): RunningServer {
       res = errorResponse(e);
     }
     log(`${req.method} ${logPath(req)} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);
-    if (req.method !== "GET" && req.method !== "HEAD" && req.method !== "OPTIONS") opts.afterWrite?.();
     return res;
   }
 
