@@ -7,17 +7,8 @@ import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, encodeCursor, type Page } from "../pagination.ts";
 import { checkEvents, checkSecretEnv, checkWebhookUrl, dnsResolver, type Resolver } from "./validate.ts";
 
-/** A webhook as `org webhook list` and the server show it. */
-export interface WebhookView {
-  name: string;
-  url: string;
-  events: WebhookEvent[];
-  /** The server's environment variable holding the signing secret (never the secret). */
-  secretEnv: string | null;
-  createdAt: string;
-  createdBy: string;
-  removedAt: string | null;
-}
+/** A webhook as `org webhook list` and the server show it: the record without its internal ids. */
+export type WebhookView = Omit<WebhookRecord, "id" | "orgId">;
 
 /** One delivery, newest first in `org webhook deliveries`. */
 export interface DeliveryView {
