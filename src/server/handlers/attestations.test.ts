@@ -74,7 +74,7 @@ describe("POST /api/v1/attestations on a server with the web view", () => {
       expect(stored.status).toBe(201);
       expect(stored.body.runUrl).toBe(`${web.url}/runs/${next.runId}`);
     } finally {
-      web.cleanup();
+      await web.cleanup();
     }
   });
 });
