@@ -38,9 +38,11 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
       },
       // The server verifies the bundle against the organization's registered keys, stores it, and drops a remote state.
       async record({ bundle, state }) {
-        const r = await client.json<{ referrers?: ReferrerPush[]; bundle?: string }>("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
+        const r = await client.json<{ referrers?: ReferrerPush[]; bundle?: string; runUrl?: unknown }>("POST", "/api/v1/attestations", { raw: bundle, headers: { "Content-Type": "application/json" } }, warn);
         return {
           storedAt: `${client.config.url}/api/v1/runs/${state.workflow.runId}/attestation`,
+          // The server's web view names the run's page (its public URL); only an http(s) URL is repeated to the user.
+          ...(typeof r.runUrl === "string" && /^https?:\/\//.test(r.runUrl) && { runUrl: r.runUrl }),
           ...(r.referrers && { referrers: r.referrers }),
           // The server logged the signature and stored the bundle with its entry: that bundle is the attestation now.
           ...(r.bundle && { bundle: new Uint8Array(Buffer.from(r.bundle, "base64")) }),

@@ -27,6 +27,8 @@ export interface RequestContext {
   limits: Limits;
   /** The server's public URL (`--public-url`, default the listen URL), no trailing slash: its OIDC issuer. */
   publicUrl: string;
+  /** The web operator view's base URL (the public URL) when the server has one: push answers name the run's page. */
+  webUrl?: string;
   /** The CA, TSA and OIDC issuer of this server (absent parts: not configured). */
   trust: TrustServices;
   /** `cairn serve --admission-config`: the admission webhook's policies (absent: the route answers NOT_CONFIGURED). */

@@ -73,7 +73,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     const principal = authenticate(opts.app, bearerToken(req));
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
-    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {} };
+    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, ...(opts.web && { webUrl: publicUrl }), trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {} };
     let res: Response;
     try {
       authorize(m.route, c);

@@ -6,6 +6,9 @@ import type { CraftingState } from "../../crafter/state/types.ts";
 import { collectPairs, outputOption, print, toRecord, type OutputFormat } from "../shared.ts";
 import { attestationIdOption, withCrafting } from "./remote.ts";
 import { chooseSigning, describeSigning, signingMethod } from "./signing.ts";
+import { pushSummary } from "../../cli/summary.ts";
+import type { PushResult } from "../../services/crafting/push.ts";
+import { summaryOption, summaryWriter, withRunUrl } from "./summary.ts";
 
 interface PushOpts {
   key?: string;
@@ -16,6 +19,7 @@ interface PushOpts {
   exceptionBypassPolicyCheck: boolean;
   provenance: string;
   provenanceBundle?: string;
+  summary?: string;
   output: OutputFormat;
 }
 
@@ -30,6 +34,7 @@ export function pushCommand(): Command {
     .option("--provenance <format>", "also sign SLSA provenance of the output materials: slsa-v1, or none (docs/slsa.md)", "slsa-v1")
     .option("--provenance-bundle <file>", "also write the SLSA provenance's Sigstore bundle JSON to this file")
     .option("--exception-bypass-policy-check", "a violated policy gate only warns (exit 0) instead of exit 4; the bypass is recorded in the attestation", false)
+    .addOption(summaryOption())
     .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: PushOpts, cmd: Command) => {
@@ -47,12 +52,13 @@ export function pushCommand(): Command {
           bundlePath: opts.bundle,
           bypassPolicyCheck: opts.exceptionBypassPolicyCheck,
           provenance: { enabled: opts.provenance === "slsa-v1", ...(opts.provenanceBundle && { bundlePath: opts.provenanceBundle }) },
+          onPushed: summaryWriter(opts.summary, c.deps, (r: PushResult, state: CraftingState) => pushSummary(r, state)),
         };
         const r = c.mode === "local" ? await pushAttestation(c.deps, input) : await pushWith(c.deps, c.controlPlane.push, input);
         const { statement: _s, ...summary } = r;
         if (opts.output === "table") io.info(r.dryRun ? "dry-run: attestation signed, nothing stored" : "attestation pushed");
         print(opts.output, { ...summary, subjects: r.statement.subject }, () =>
-          renderTable({
+          withRunUrl(r.runUrl, renderTable({
             rows: [
               ["Digest", r.digest],
               ...(r.runId ? [["Workflow Run", r.runId]] : []),
@@ -64,7 +70,7 @@ export function pushCommand(): Command {
               ...(r.provenance ? [["SLSA Provenance", r.provenance.digest], ...(r.provenance.bundlePath ? [["Provenance Bundle", r.provenance.bundlePath]] : [])] : []),
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
-          }),
+          })),
         );
       });
     });

@@ -7,16 +7,20 @@ import { chooseSigning, describeSigning } from "./signing.ts";
 import type { Config } from "../../config.ts";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { statusSummary } from "../../cli/summary.ts";
+import { summaryOption, summaryWriter } from "./summary.ts";
 
 export function statusCommand(): Command {
   return new Command("status")
     .description("show the attestation in progress: workflow, contract and which materials are set")
     .option("--full", "also show recorded values, digests, env variables and git HEAD", false)
+    .addOption(summaryOption())
     .addOption(attestationIdOption())
     .addOption(outputOption())
-    .action(async (opts: { full: boolean; output: OutputFormat }, cmd: Command) => {
+    .action(async (opts: { full: boolean; summary?: string; output: OutputFormat }, cmd: Command) => {
       await withCrafting(cmd, async ({ deps }) => {
         const view = { ...(await attestationStatus(deps)), signing: signingLine(deps.config) };
+        summaryWriter(opts.summary, deps, statusSummary)?.(view);
         print(opts.output, view, () => renderStatus(view, opts.full));
       });
     });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { generateKeyPair, publicKeyPem } from "../../signing/keys.ts";
 import { craft, type Crafted } from "../../services/control/ingest.testutil.ts";
 import { apiFixture, sha, type Api } from "../api.testutil.ts";
+import { webHandler } from "../web/index.ts";
 
 let api: Api;
 let run: Crafted;
@@ -27,6 +28,7 @@ describe("POST /api/v1/attestations", () => {
 
     const stored = await push(bundle);
     expect([stored.status, stored.body.digest, stored.body.created]).toEqual([201, sha(bundle), true]);
+    expect(stored.body.runUrl).toBeUndefined(); // no web view on this server: no page to name
     expect((await api.req("GET", `/api/v1/runs/${run.runId}`)).body.run.state).toBe("succeeded");
     const again = await push(bundle);
     expect([again.status, again.body.created]).toEqual([200, false]);
@@ -59,5 +61,20 @@ describe("POST /api/v1/attestations", () => {
     expect((await api.req("DELETE", "/api/v1/keys/ci")).body.status).toBe("removed");
     const next = await craft(api.s, api.s.app, { binary: "fourth build\n" }, { workflow: "build", project: "p1" });
     expect((await push(await next.sign())).status).toBe(422);
+  });
+});
+
+describe("POST /api/v1/attestations on a server with the web view", () => {
+  test("the answer names the run's page under the public URL", async () => {
+    const web = await apiFixture({ web: webHandler });
+    try {
+      const next = await craft(web.s, web.s.app, { binary: "web build\n" }, { workflow: "build", project: "p1" });
+      await web.req("POST", "/api/v1/keys", { body: { name: "ci", publicKey: publicKeyPem(web.s.key.publicKey) } });
+      const stored = await web.req("POST", "/api/v1/attestations", { raw: await next.sign() });
+      expect(stored.status).toBe(201);
+      expect(stored.body.runUrl).toBe(`${web.url}/runs/${next.runId}`);
+    } finally {
+      await web.cleanup();
+    }
   });
 });

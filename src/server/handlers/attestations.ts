@@ -12,7 +12,7 @@ import { onlyFields } from "./fields.ts";
  * `POST /api/v1/attestations`: the body is a signed Sigstore bundle, exactly as `att push --bundle` writes it. It is
  * verified (registered key, statement, open run in the caller's scope, uploaded materials present), logged on the
  * server's transparency log when it has one (the answer then carries the stored bundle), and stored; 201 when
- * stored, 200 for an identical re-push.
+ * stored, 200 for an identical re-push. With the web view on, `runUrl` names the run's page there.
  */
 async function push(c: RequestContext): Promise<Response> {
   const bytes = await readBytes(c.req, c.limits.maxBodyBytes);
@@ -20,7 +20,7 @@ async function push(c: RequestContext): Promise<Response> {
   const r = await ingestBundle(c.deps, bytes, { scope: c.scope, issuer: c.publicUrl, ...(log && { log: (entry) => appendEntry(log, entry) }) });
   c.audit.target = `run ${r.runId} (${r.project}/${r.workflow}) attestation ${r.digest}`;
   c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
-  return json(r.created ? 201 : 200, r);
+  return json(r.created ? 201 : 200, { ...r, ...(c.webUrl && { runUrl: `${c.webUrl}/runs/${encodeURIComponent(r.runId)}` }) });
 }
 
 async function addKey(c: RequestContext): Promise<Response> {

@@ -29,6 +29,8 @@ export interface PushInput {
   bypassPolicyCheck?: boolean;
   /** SLSA provenance beside the attestation (push-provenance.ts); on unless `--provenance none`. */
   provenance?: ProvenanceChoice;
+  /** Called with the result before the policy gate may raise POLICY_GATE: a blocked push is reported too (CI summary). */
+  onPushed?: (result: PushResult, state: CraftingState) => void;
 }
 
 export interface PushResult {
@@ -45,6 +47,8 @@ export interface PushResult {
   signing?: { method: string; identity?: string; logIndex?: number };
   /** The SLSA provenance signed and stored beside it (absent: off, or no output materials). */
   provenance?: ProvenanceResult;
+  /** The run's page on the control plane's web view, when the server names it. */
+  runUrl?: string;
 }
 
 /** A signed attestation, ready to be stored. */
@@ -60,7 +64,7 @@ export interface PushTarget {
   /** Before signing: the result of an earlier push of this run that was cut off after storing, or a refusal. */
   before?(state: CraftingState, bundlePath?: string): Promise<PushResult | undefined>;
   /** `bundle`: what was stored, when the target changed it (a server adds its transparency-log entry). */
-  record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[]; bundle?: Uint8Array }>;
+  record(p: SignedPush): Promise<{ storedAt?: string; referrers?: ReferrerPush[]; bundle?: Uint8Array; runUrl?: string }>;
   /** Where the SLSA provenance goes; absent: it is only signed (and written with --provenance-bundle). */
   provenance?: ProvenanceTarget;
   /** The control plane's URL when the target is one: the provenance's builder. */
@@ -105,6 +109,7 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
       const provenance = await provenanceOf(done.digest, done.statement);
       await deps.state.remove();
       const result = { ...done, ...(provenance && { provenance }) };
+      input.onPushed?.(result, state);
       enforceGate(deps.reporter, result);
       return result;
     }
@@ -125,7 +130,9 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const result = {
     digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt,
     ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }), ...(provenance && { provenance }),
+    ...(stored?.runUrl && { runUrl: stored.runUrl }),
   };
+  input.onPushed?.(result, state);
   enforceGate(deps.reporter, result);
   return result;
 }
