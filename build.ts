@@ -1,6 +1,21 @@
 // Builds the single binary dist/cairn. `bun build` never type-checks: `npm run typecheck` is its own step.
 export {};
 
+/** The short commit of HEAD, "unknown" outside git (a source tarball) or without git installed. */
+function gitCommit(): string {
+  try {
+    const p = Bun.spawnSync(["git", "rev-parse", "--short", "HEAD"], { stdout: "pipe", stderr: "ignore" });
+    const out = p.stdout.toString().trim();
+    return p.exitCode === 0 && out !== "" ? out : "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+// SOURCE_DATE_EPOCH (reproducible builds) wins over the clock.
+const sourceDate = process.env.SOURCE_DATE_EPOCH;
+const buildDate = (sourceDate && /^\d+$/.test(sourceDate) ? new Date(Number(sourceDate) * 1000) : new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
+
 const result = await Bun.build({
   // The checkpoint worker is its own entrypoint: `cairn serve` starts it by URL (src/store/sqlite/checkpointer.ts).
   entrypoints: ["./src/main.ts", "./src/store/sqlite/checkpoint-worker.ts"],
@@ -12,6 +27,8 @@ const result = await Bun.build({
     autoloadTsconfig: false,
     autoloadPackageJson: false,
   },
+  // `cairn version` reports these (src/version.ts).
+  define: { CAIRN_BUILD_COMMIT: JSON.stringify(gitCommit()), CAIRN_BUILD_DATE: JSON.stringify(buildDate) },
   minify: true,
   bytecode: true,
   format: "esm",

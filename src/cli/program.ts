@@ -18,6 +18,7 @@ import { serveCommand } from "../commands/serve.ts";
 import { storeCommand } from "../commands/store.ts";
 import { trustRootCommand } from "../commands/trust-root.ts";
 import { verifyCommand } from "../commands/verify.ts";
+import { versionCommand } from "../commands/version.ts";
 import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
 import { io } from "./io.ts";
@@ -40,7 +41,7 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand(), logCommand(), verifyCommand()]) program.addCommand(cmd);
+  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand(), logCommand(), verifyCommand(), versionCommand()]) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.

@@ -152,10 +152,11 @@ describe("client against the fake registry", () => {
     expect(await c.readBlob("a/b", pushed.digest)).toEqual(data);
   });
 
-  test("connection refused: NETWORK with the --insecure-http hint", async () => {
+  test("connection refused: NETWORK with the plain-http hint (CAIRN_INSECURE_REGISTRIES, or a CAS backend's --insecure-http)", async () => {
     const err = await createOciClient({ registry: "127.0.0.1:1", retries: 1, backoffMs: 1 }).ping().catch((e) => e);
     expect(err.code).toBe("NETWORK");
-    expect(err.hint).toContain("--insecure-http");
+    expect(err.hint).toContain("CAIRN_INSECURE_REGISTRIES=127.0.0.1:1");
+    expect(err.hint).toContain("cairn cas-backend add --insecure-http");
   });
 
   test("blob redirects to another origin are followed without credentials", async () => {

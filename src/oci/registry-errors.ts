@@ -53,6 +53,6 @@ export function connectionError(c: ErrorContext, cause: unknown): CairnError {
   const why = cause instanceof Error ? cause.message : String(cause);
   const hint = c.insecureHttp
     ? `is ${c.registry} reachable from here and serving plain http?`
-    : `is ${c.registry} reachable? for plain http add --insecure-http`;
+    : `is ${c.registry} reachable? for a plain-http registry set CAIRN_INSECURE_REGISTRIES=${c.registry} (for a CAS backend: \`cairn cas-backend add --insecure-http\`)`;
   return new CairnError("NETWORK", `${where(c)}: ${c.method} ${c.what} could not connect: ${why}`, { hint, cause });
 }

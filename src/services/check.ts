@@ -52,7 +52,7 @@ export async function checkMaterials(deps: Pick<ServiceDeps, "config"> & { clock
       continue;
     }
     try {
-      const ev = await evaluateMaterial(m.value, declared.type, { cwd: deps.config.cwd, strict: input.strict, registry: registryOptionsFn(deps) });
+      const ev = await evaluateMaterial(m.value, declared.type, { cwd: deps.config.cwd, strict: input.strict, registry: registryOptionsFn(deps), materialName: m.name });
       const verdicts = evaluateMaterialPolicies(policyDeps, contract, contractName, { name: m.name, ev, annotations: {} });
       evaluations.push(...verdicts);
       const n = verdicts.reduce((k, e) => k + e.violations.length, 0);

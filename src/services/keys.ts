@@ -40,7 +40,7 @@ export async function generateKeys(config: Config, kind: KeyKind, prefix: string
   for (const p of [privateKeyPath, publicKeyPath]) {
     if (existsSync(p)) throw new CairnError("USAGE", `${p} already exists`, { hint: "remove it or choose another --output-prefix" });
   }
-  const password = await resolvePassword(config.env, prompt);
+  const password = await resolvePassword(config.env, prompt, "generate");
   const pair = generateKeyPair(kind);
   const pem = await encryptPrivateKey(pair.privateKey, password);
   writeFileAtomic(privateKeyPath, pem, 0o600);

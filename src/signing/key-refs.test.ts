@@ -99,4 +99,12 @@ describe("resolvePassword", () => {
     const err = await expectCode(() => resolvePassword({}, prompt(false)), "KEY_PASSWORD");
     expect(err.hint).toBeDefined();
   });
+
+  test("for a new key the error names both variables, the empty-password convention and the TTY", async () => {
+    const err = await expectCode(() => resolvePassword({}, prompt(false), "generate"), "KEY_PASSWORD");
+    expect(err.message).toContain("generating a key needs a password");
+    expect(err.message).toContain("CAIRN_SIGNING_PASSWORD or COSIGN_PASSWORD");
+    expect(err.hint).toContain("an empty value means no password");
+    expect(err.hint).toContain("terminal");
+  });
 });

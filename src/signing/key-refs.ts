@@ -39,18 +39,26 @@ export async function loadPublicKey(ref: string, deps: Pick<KeyDeps, "readFile" 
 /**
  * The password for an encrypted key: CAIRN_SIGNING_PASSWORD, then COSIGN_PASSWORD (set-but-empty
  * counts, as in cosign: it means "no password"), then a no-echo prompt if stdin is a TTY.
+ * `purpose` only words the error: decrypting an existing key, or encrypting a new one (`keys generate`).
  */
 export async function resolvePassword(
   env: Record<string, string | undefined>,
   prompt: PasswordPrompt,
+  purpose: "decrypt" | "generate" = "decrypt",
 ): Promise<string> {
   for (const name of PASSWORD_ENV_VARS) {
     const value = env[name];
     if (value !== undefined) return value;
   }
-  if (prompt.interactive) return prompt.ask("Enter password for private key: ");
+  if (prompt.interactive) return prompt.ask(purpose === "generate" ? "Enter password for the new private key: " : "Enter password for private key: ");
+  const vars = PASSWORD_ENV_VARS.join(" or ");
+  if (purpose === "generate") {
+    throw new CairnError("KEY_PASSWORD", `generating a key needs a password: ${vars} is not set and there is no TTY to prompt on`, {
+      hint: `set ${vars} (an empty value means no password, as in cosign), or run on a terminal to be prompted`,
+    });
+  }
   throw new CairnError("KEY_PASSWORD", "the private key is encrypted and no password was provided", {
-    hint: `set ${PASSWORD_ENV_VARS.join(" or ")} (non-interactive runs cannot prompt)`,
+    hint: `set ${vars} (non-interactive runs cannot prompt)`,
   });
 }
 

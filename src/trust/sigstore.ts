@@ -41,10 +41,15 @@ export function signedEntity(bundle: Bundle, artifact: Uint8Array | undefined): 
   }
 }
 
+/** Names both ways to verify: a key-signed bundle needs --key; keyless ones are checked by identity and root. */
+const KEY_SIGNED_HINT =
+  "pass the signer's public key with --key cosign.pub; a keyless (certificate-signed) bundle is checked with " +
+  "--certificate-identity and --certificate-oidc-issuer instead, against the home's roots or --trusted-root";
+
 /** Key-signed: every key is tried (the hint never selects); logs and TSAs known to a root are verified too. */
 export function verifyKeySigned(bundle: Bundle, entity: SignedEntity, keys: KeyObject[], roots: ParsedRoot[]): VerifiedSignature {
   const hint = bundle.verificationMaterial.content.$case === "publicKey" ? bundle.verificationMaterial.content.publicKey.hint : "";
-  if (keys.length === 0) verifyFailed(`the bundle is key-signed${hint ? ` (key hint ${hint})` : ""} and no public key was given`, "pass the signer's public key with --key");
+  if (keys.length === 0) verifyFailed(`the bundle is key-signed${hint ? ` (key hint ${hint})` : ""} and no public key was given`, KEY_SIGNED_HINT);
   const auth = authoritiesOf(roots);
   const n = safeNarrow(entity, auth);
   const ctx: FailureContext = { root: roots.map((r) => r.name).join(", ") || "(none)", timestamps: n.timestamps, ignored: n.ignored, keyCount: keys.length };

@@ -34,7 +34,12 @@ export function addCommand(): Command {
           strict: opts.strictValidation,
         });
         if (opts.output === "table") {
-          for (const m of added) if (m.size !== undefined) io.err(`${m.value}@${m.digest} ... done! [${m.size}B]`);
+          // Only stored files say done; a dry run (or the contract's skipUpload) keeps the file out of the CAS.
+          const held = added.some((m) => m.size !== undefined && !m.uploaded);
+          const why = held && (await deps.state.read()).dryRun ? "dry run" : "skipUpload in the contract";
+          for (const m of added) {
+            if (m.size !== undefined) io.err(`${m.value}@${m.digest} ... ${m.uploaded ? "done!" : `not stored (${why})`} [${m.size}B]`);
+          }
           io.info(added.length > 1 ? `${added.length} materials added to attestation (archive exploded)` : "material added to attestation");
         }
         // One material prints as an object (as before); an exploded archive as the list.

@@ -76,6 +76,14 @@ describe("ATTESTATION details", () => {
     await expectCode(() => attestationKind.validate(raw, ctx), "MATERIAL_INVALID");
   });
 
+  test("an in-toto link (no envelope fields, no bundle mediaType) is named as not a DSSE envelope or Sigstore bundle", async () => {
+    const link = enc.encode(JSON.stringify({ _type: "link", name: "build", materials: {}, products: {} }));
+    const err = await expectCode(() => attestationKind.validate(link, ctx), "MATERIAL_INVALID");
+    expect(err.message).toContain('is not a DSSE envelope or Sigstore bundle (its _type is "link")');
+    expect(err.message).not.toContain("payloadType undefined");
+    expect(err.hint).toContain("EVIDENCE");
+  });
+
   test("the policy input is the decoded statement", () => {
     const st = attestationKind.project(fixtureBytes("ATTESTATION", "valid-chainloop-bundle-v0.3.json")) as Record<string, unknown>;
     expect(st["predicateType"]).toBe("chainloop.dev/attestation/v0.2");

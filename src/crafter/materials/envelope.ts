@@ -66,6 +66,14 @@ export function parseInToto(bytes: Uint8Array, ctx: ValidateContext): InTotoDocu
   return { container, statement, predicateType, subjects, predicate, warnings };
 }
 
+/** A JSON object with neither a bundle's mediaType nor a DSSE envelope's fields (an in-toto link, a bare statement). */
+function notAnEnvelope(doc: Record<string, unknown>, ctx: ValidateContext): Error {
+  const type = typeof doc["_type"] === "string" ? ` (its _type is ${JSON.stringify(doc["_type"])})` : "";
+  return invalid(ctx, `is not a DSSE envelope or Sigstore bundle${type}: it has no payloadType, payload and signatures, nor a bundle mediaType`, {
+    hint: "pass the signed envelope or bundle that wraps the statement; an unsigned in-toto file (a link, a bare statement) can be added as EVIDENCE",
+  });
+}
+
 interface Unwrapped {
   envelope: Record<string, unknown>;
   container: InTotoDocument["container"];
@@ -73,7 +81,10 @@ interface Unwrapped {
 }
 
 function unwrap(doc: Record<string, unknown>, ctx: ValidateContext): Unwrapped {
-  if (doc["mediaType"] === undefined) return { envelope: doc, container: "dsse", warnings: [] };
+  if (doc["mediaType"] === undefined) {
+    if (doc["payloadType"] === undefined && doc["payload"] === undefined && doc["signatures"] === undefined) throw notAnEnvelope(doc, ctx);
+    return { envelope: doc, container: "dsse", warnings: [] };
+  }
   const m = typeof doc["mediaType"] === "string" ? BUNDLE_MEDIA_TYPE.exec(doc["mediaType"]) : null;
   if (m === null) throw invalid(ctx, `mediaType ${JSON.stringify(doc["mediaType"])} is not a Sigstore bundle v0.1–v0.3`);
   const version = (m[1] ?? m[2]) as "0.1" | "0.2" | "0.3";

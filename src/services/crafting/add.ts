@@ -43,7 +43,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
     const items =
       kind.explodesArchives && isArchiveFile(input.value, cwd)
         ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
-        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps) }) }];
+        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps), materialName: name }) }];
     for (const item of items) item.ev = await checkMaterialSignature(item.ev, trust);
     let next = state;
     const recorded: RecordedMaterial[] = [];

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { existsSync, openSync, readSync, closeSync, statSync, type Stats } from "node:fs";
 import { basename, resolve } from "node:path";
-import { CairnError } from "../../errors.ts";
-import { detectKind } from "../../crafter/materials/detect.ts";
-import { SNIFF_BYTES, type MaterialKind, type Sample } from "../../crafter/materials/kind.ts";
+import { CairnError, isCairnError } from "../../errors.ts";
+import { detectKind, sampleOf } from "../../crafter/materials/detect.ts";
+import { SNIFF_BYTES, type MaterialKind, type Sample, type Validated } from "../../crafter/materials/kind.ts";
 import { findKind, kindNames } from "../../crafter/materials/registry.ts";
 import { readLayoutImage } from "./oci-layout.ts";
 import { imageSource, splitImageValue } from "../../crafter/materials/container-image.ts";
@@ -17,6 +17,8 @@ export interface EvaluateOptions {
   strict: boolean;
   /** Registry settings per host for CONTAINER_IMAGE references (absent: https, anonymous). */
   registry?: RegistryOptionsFn;
+  /** The contract material being added, to name it when the file is of another kind. */
+  materialName?: string;
 }
 
 /** A material checked and hashed, ready to be stored. */
@@ -59,8 +61,29 @@ export async function evaluateMaterial(value: string, kindName: string | undefin
     });
   }
   const bytes = new Uint8Array(await Bun.file(path).arrayBuffer());
-  const v = await kind.validate(bytes, { fileName: basename(path), strict: opts.strict });
+  let v: Validated;
+  try {
+    v = await kind.validate(bytes, { fileName: basename(path), strict: opts.strict });
+  } catch (e) {
+    throw kindMismatch(e, kind, bytes, basename(path), opts.materialName);
+  }
   return { kind, value: basename(path), path, bytes, digest: sha256(bytes), size: bytes.length, annotations: v.annotations, warnings: v.warnings };
+}
+
+/**
+ * A file that fails its expected kind's validation but sniffs as another known kind is named as such
+ * ("material tests expects JUNIT_XML, but the file looks like SBOM_CYCLONEDX_JSON"); other errors pass through.
+ */
+function kindMismatch(e: unknown, kind: MaterialKind, bytes: Uint8Array, fileName: string, materialName?: string): unknown {
+  if (!isCairnError(e, "MATERIAL_INVALID")) return e;
+  const detected = detectKind(sampleOf(bytes, fileName), fileName).kind;
+  if (detected === kind.kind || detected === "ARTIFACT" || detected === "STRING") return e;
+  const what = materialName === undefined ? `expected ${kind.kind}` : `material ${materialName} expects ${kind.kind}`;
+  return new CairnError("MATERIAL_INVALID", `${what}, but the file ${fileName} looks like ${detected}`, {
+    hint: `pass a ${kind.kind} file${materialName === undefined ? "" : ` for ${materialName}`}, or add this one as a material of kind ${detected} (--kind ${detected}); validating it as ${kind.kind} said: ${e.message}`,
+    details: e.details,
+    cause: e,
+  });
 }
 
 export function requireKind(name: string): MaterialKind {
