@@ -65,7 +65,7 @@ export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput):
       details: { maxBytes: input.maxBytes },
     });
   }
-  const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes });
+  const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes, ...(name !== null && { name }) });
   recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString(), input.scope);
   return { digest: ref.digest, size: ref.size, name };
 }

@@ -24,8 +24,8 @@ export class ChainedBlobStore implements BlobStore {
     return this.writer.ingestFile(path, opts);
   }
 
-  putBytes(bytes: Uint8Array): Promise<BlobRef> {
-    return this.writer.putBytes(bytes);
+  putBytes(bytes: Uint8Array, opts?: IngestOptions): Promise<BlobRef> {
+    return this.writer.putBytes(bytes, opts);
   }
 
   ingestStream(chunks: AsyncIterable<Uint8Array>, opts?: StreamIngestOptions): Promise<BlobRef> {
