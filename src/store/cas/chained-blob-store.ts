@@ -9,6 +9,11 @@ import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions
  */
 export class ChainedBlobStore implements BlobStore {
   private readonly readers: BlobStore[];
+
+  /** Every store of the chain, the default first (fsck --remote checks each backend's copies). */
+  get members(): readonly BlobStore[] {
+    return this.readers;
+  }
   /** Only when the default is the local disk CAS (an import's staged file is moved in, not copied). */
   readonly adoptFile?: (path: string, digest: string) => Promise<BlobRef>;
 
