@@ -129,6 +129,7 @@ describe("cas-backend with a real registry", () => {
       const r = await runAsync(t, ["artifact", "download", "--digest", material, "--output", "t.bin"]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`blob ${material} is corrupt`);
+      expect(r.stderr).toContain("run `cairn store fsck --remote --deep` to find every damaged blob"); // the check that reads the registry's copy
       expect(existsSync(t.path("t.bin"))).toBe(false);
     } finally {
       await proxy.stop(true);

@@ -17,6 +17,12 @@ const FILES = [
   { name: "tests", kind: "JUNIT_XML", file: "junit.xml", from: join(FIXTURES, "materials", "JUNIT_XML", "valid-testsuites.xml") },
 ];
 
+interface Fsck {
+  ok: boolean;
+  counts: Record<string, number>;
+  problems: { kind: string; digest: string; [field: string]: unknown }[];
+}
+
 interface Material {
   name: string;
   digest: string;
@@ -50,5 +56,48 @@ describe("evidence in a real registry", () => {
       const m = JSON.parse(new TextDecoder().decode(await skopeoInspectRaw(registry.host, `${REPO}:${tag(digest)}`)));
       expect(m.layers).toEqual([{ mediaType: "application/octet-stream", digest, size: expect.any(Number), annotations: { [TITLE]: f.file } }]);
     }
+  });
+
+  test("store fsck --remote --deep finds every blob in the registry and re-hashes it", () => {
+    sb.ok(["org", "key", "add", "--name", "ci", "--key", "cosign.pub"]);
+    const r = sb.json<Fsck>(["store", "fsck", "--remote", "--deep"]);
+    expect(r).toMatchObject({ ok: true, problems: [], counts: { blobs: 0, remoteChecked: 4, signaturesVerified: 1 } });
+  });
+
+  test("a blob deleted from the registry (its tag left dangling) is found by --remote only, naming the backend", async () => {
+    const sbom = digests.get("sbom")!;
+    const res = await fetch(`http://${registry.host}/v2/${REPO}/blobs/${sbom}`, { method: "DELETE" });
+    expect(res.status).toBe(202);
+    expect(sb.json<Fsck>(["store", "fsck"]).ok).toBe(true); // the tag alone still answers
+    const r = sb.run(["store", "fsck", "--remote", "-o", "json"]);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as Fsck).problems).toEqual([
+      { kind: "remote-missing", digest: sbom, backend: `reg (${registry.host}/${REPO})`, reason: "its tag is there but the registry has no such blob" },
+    ]);
+    const table = sb.run(["store", "fsck", "--remote"]);
+    expect(table.stdout).toContain(sbom);
+    expect(table.stderr).toContain("ERR store has 1 problem");
+  });
+
+  test("an artifact whose manifest (and so tag) is gone from the registry is missing", async () => {
+    const junit = digests.get("tests")!;
+    const head = await fetch(`http://${registry.host}/v2/${REPO}/manifests/${tag(junit)}`, { method: "HEAD", headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
+    const manifest = head.headers.get("docker-content-digest")!;
+    expect((await fetch(`http://${registry.host}/v2/${REPO}/manifests/${manifest}`, { method: "DELETE" })).status).toBe(202);
+    const r = sb.run(["store", "fsck", "--remote", "--deep", "-o", "json"]);
+    expect(r.code).toBe(1);
+    const problems = (JSON.parse(r.stdout) as Fsck).problems.map((p) => [p.kind, p.digest]);
+    expect(problems).toContainEqual(["missing", junit]);
+    expect(sb.run(["store", "fsck"]).code).toBe(1); // the default check asks for the tag too
+  });
+
+  test("pointed at an empty repository, every registry-held blob is missing", () => {
+    sb.ok(["cas-backend", "add", "oci", "--name", "empty", "--repo", `${registry.host}/team/empty`, "--insecure-http", "--default"]);
+    sb.ok(["cas-backend", "remove", "reg"]);
+    const r = sb.run(["store", "fsck", "--remote", "-o", "json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Fsck;
+    expect(report.counts.missing).toBe(4);
+    expect(report.counts.remoteChecked).toBe(0);
   });
 });

@@ -4,6 +4,7 @@ import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
 import type { BlobStream, Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { withFsckAdvice } from "../../store/fsck-advice.ts";
 import { copyVerified, writeVerifiedFile } from "../verified-download.ts";
 import { currentOrgId } from "./runs.ts";
 
@@ -105,12 +106,14 @@ export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput):
   const name = artifactName(deps, input.digest, hex);
   const blob = await deps.blobs.openRead(input.digest);
   const onProgress = progress(deps, `download ${name}`, blob.size);
-  if (input.sink) {
-    const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
-    return { digest: input.digest, size, name };
-  }
-  const { path, size } = await writeVerifiedFile(deps.config.cwd, input.output, name, input.digest, blob.chunks, onProgress);
-  return { digest: input.digest, size, name, path };
+  return withFsckAdvice(deps.blobs, "nothing was kept; ", async () => {
+    if (input.sink) {
+      const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
+      return { digest: input.digest, size, name };
+    }
+    const { path, size } = await writeVerifiedFile(deps.config.cwd, input.output, name, input.digest, blob.chunks, onProgress);
+    return { digest: input.digest, size, name, path };
+  });
 }
 
 /**
