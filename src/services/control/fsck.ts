@@ -97,7 +97,9 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
   for (const { digest, source, runId, orgId } of deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
     const path = blobPath(root, digest);
-    if (path && !held.has(digest) && !missing.has(digest) && !(await fileExists(path))) held.set(digest, await elsewhere(deps, backends, digest, input.deep ?? false, report, damaged));
+    if (path && !held.has(digest) && !missing.has(digest) && !(await fileExists(path))) {
+      held.set(digest, await elsewhere(deps, backends, digest, input.deep ?? false, report, damaged));
+    }
     if (missing.has(digest) || !path || held.get(digest) === false) {
       if (!missing.has(digest)) missing.set(digest, new Set());
       missing.get(digest)!.add(source);
@@ -106,7 +108,8 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
     if (source !== "attestation" || damaged.has(digest)) continue;
     const r = await check(digest, orgId);
     if (r.ok) report.counts.signaturesVerified++;
-    else problems.push(r.signature ? { kind: "bad-signature", digest, ...(runId && { runId }), reason: r.reason } : { kind: "unreadable", digest, path, reason: r.reason });
+    else if (r.signature) problems.push({ kind: "bad-signature", digest, ...(runId && { runId }), reason: r.reason });
+    else problems.push({ kind: "unreadable", digest, path, reason: r.reason });
   }
   for (const [digest, sources] of missing) problems.push({ kind: "missing", digest, referencedBy: [...sources].sort() });
 
