@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { io } from "../cli/io.ts";
+import { CairnError } from "../errors.ts";
 import { renderTable } from "../cli/table.ts";
 import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
 import type { GcReport } from "../services/control/gc.ts";
-import type { TrustPolicy } from "../trust/policy.ts";
 import { collectPairs, outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
 
 const LIST_MAX = 20;
@@ -11,21 +11,20 @@ const LIST_MAX = 20;
 /** `cairn store fsck|gc`: maintenance of the local store (SQLite + CAS). */
 export function storeCommand(): Command {
   const fsck = new Command("fsck")
-    .description("re-hash every blob, find missing and orphaned blobs, re-check every stored bundle (exit 1 on any problem)")
-    .option("-k, --key <ref>", "public key: bundles must verify with one of these or a trusted root of the home (repeatable)", collectPairs, [])
-    .option("--verify-signatures", "verify every bundle's signature even without --key (certificates against the home's CA and added trust roots)", false)
+    .description(
+      "re-hash every blob, find missing and orphaned blobs, verify every stored bundle's signature with the organization's registered keys and the home's trust roots (exit 1 on any problem)",
+    )
+    .option("-k, --key <ref>", "an extra public key bundles may verify with, besides the registered keys (repeatable)", collectPairs, [])
+    .option("--remote", "with OCI CAS backends: check every blob they hold is really there (HEAD), not only its tag", false)
+    .option("--deep", "with --remote: download every blob the backends hold and re-hash it", false)
     .addOption(outputOption())
-    .action(async (opts: { key: string[]; verifySignatures: boolean; output: OutputFormat }, c: Command) => {
+    .action(async (opts: { key: string[]; remote: boolean; deep: boolean; output: OutputFormat }, c: Command) => {
       refuseRemote(c, "store fsck", "it reads the store's files, which only the server's machine has");
+      if (opts.deep && !opts.remote) throw new CairnError("USAGE", "--deep re-hashes the blobs CAS backends hold: it needs --remote", { hint: "run `cairn store fsck --remote --deep`" });
       await withApp(c, async (app) => {
         const { fsckStore } = await import("../services/control/fsck.ts");
-        let trust: TrustPolicy | undefined;
-        if (opts.key.length > 0 || opts.verifySignatures) {
-          const keys = await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key);
-          const { homeRoots } = await import("../services/trust-roots.ts");
-          trust = { keys, roots: homeRoots(app.config.home, { publicGood: false }) };
-        }
-        const r = await fsckStore(app, { ...(trust && { trust }) });
+        const keys = opts.key.length > 0 ? await (await import("../services/keys.ts")).verificationKeys(app.config, opts.key) : [];
+        const r = await fsckStore(app, { keys, remote: opts.remote, deep: opts.deep });
         print(opts.output, r, () => renderFsck(r));
         if (!r.ok) {
           if (opts.output === "table") io.err(`ERR store has ${r.problems.length} problem${r.problems.length === 1 ? "" : "s"}`);
@@ -62,6 +61,9 @@ function renderFsck(r: FsckReport): string {
         ["Unreadable", String(c.unreadable)],
         ["Missing", String(c.missing)],
         ["Bad Signature", String(c.badSignature)],
+        ...(c.remoteChecked || c.remoteMissing || c.remoteCorrupt
+          ? [["Checked In Backends", String(c.remoteChecked)], ["Missing In Backend", String(c.remoteMissing)], ["Corrupt In Backend", String(c.remoteCorrupt)]]
+          : []),
         ["Orphans (info)", String(c.orphans)],
         ["Tmp Leftovers (info)", String(c.tmpLeftovers)],
         ...(c.stray ? [["Stray Files (info)", String(c.stray)]] : []),
@@ -88,7 +90,11 @@ function detail(p: FsckProblem): string {
     case "missing":
       return `referenced by ${p.referencedBy.join(", ")}`;
     case "bad-signature":
-      return p.reason;
+      return p.runId ? `run ${p.runId}: verifies under no registered key, --key or trusted root: ${p.reason}` : p.reason;
+    case "remote-missing":
+      return `${p.backend}: ${p.reason}`;
+    case "remote-corrupt":
+      return `${p.backend}: content hashes to ${p.actual}`;
   }
 }
 

@@ -22,7 +22,7 @@ export async function readBlob(http: RegistryHttp, repository: string, digest: s
   const got = sha256Digest(bytes);
   if (got !== digest) {
     throw new CairnError("INTEGRITY", `registry ${http.opts.registry}, repository ${repository}: blob ${digest} hashes to ${got}`, {
-      hint: "the registry (or something between) served altered bytes; do not use them",
+      hint: "the registry (or something between) served altered bytes; do not use them. `cairn store fsck --remote --deep` finds every damaged blob a CAS backend holds",
       details: { expected: digest, actual: got },
     });
   }

@@ -21,20 +21,21 @@ export class HttpBlobStore implements BlobStore {
     const key = `${path}\0${st.size}\0${st.mtimeMs}`;
     const known = this.sent.get(key);
     if (known) return known;
-    const ref = await this.upload(Bun.file(path).stream(), opts, basename(path));
+    const ref = await this.upload(Bun.file(path).stream(), { ...opts, name: opts.name ?? basename(path) });
     this.sent.set(key, ref);
     return ref;
   }
 
-  putBytes(bytes: Uint8Array): Promise<BlobRef> {
-    return this.upload([bytes], {});
+  putBytes(bytes: Uint8Array, opts: IngestOptions = {}): Promise<BlobRef> {
+    return this.upload([bytes], opts);
   }
 
   ingestStream(chunks: AsyncIterable<Uint8Array>, opts: StreamIngestOptions = {}): Promise<BlobRef> {
     return this.upload(chunks, opts);
   }
 
-  private async upload(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: StreamIngestOptions, name?: string): Promise<BlobRef> {
+  private async upload(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: StreamIngestOptions): Promise<BlobRef> {
+    const name = opts.name;
     const hash = createHash("sha256");
     let size = 0;
     let refused: CairnError | undefined;

@@ -65,6 +65,14 @@ export interface TokenQuery {
 /** Where a stored blob is referenced from; any one of them keeps it from gc. */
 export type BlobRefSource = "attestation" | "referrer" | "upload";
 
+/** A referenced blob; an attestation's names its run and organization (fsck verifies it with that org's keys). */
+export interface BlobRef {
+  digest: string;
+  source: BlobRefSource;
+  runId?: string;
+  orgId?: string;
+}
+
 export interface OrgRepo {
   // Organizations and the current-organization setting
   insertOrg(name: string, now: string): OrgRecord;
@@ -96,6 +104,6 @@ export interface OrgRepo {
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */
-  referencedBlobs(): Iterable<{ digest: string; source: BlobRefSource }>;
+  referencedBlobs(): Iterable<BlobRef>;
   isBlobReferenced(digest: string): boolean;
 }

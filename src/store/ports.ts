@@ -12,6 +12,11 @@ export interface BlobRef {
 export interface IngestOptions {
   /** Called with bytes written so far (for progress bars). */
   onProgress?: (written: number) => void;
+  /**
+   * The file name, kept where the backend can (an OCI backend's layer title, so `oras pull` writes the file); the
+   * content address never depends on it. ingestFile defaults it to the file's base name.
+   */
+  name?: string;
 }
 
 export interface StreamIngestOptions extends IngestOptions {
@@ -31,7 +36,7 @@ export interface Scope {
 /** Content-addressed blobs. Writes are atomic: a blob is either absent or complete and correct. */
 export interface BlobStore {
   ingestFile(path: string, opts?: IngestOptions): Promise<BlobRef>;
-  putBytes(bytes: Uint8Array): Promise<BlobRef>;
+  putBytes(bytes: Uint8Array, opts?: IngestOptions): Promise<BlobRef>;
   /**
    * Local adapters: moves in a file the caller already hashed to `digest` while writing it (an import's staged copy,
    * written on the store's filesystem), without copying it again. The file is consumed. Others leave it out: use

@@ -6,6 +6,7 @@ import { Sandbox } from "./harness.ts";
 
 interface Pushed {
   digest: string;
+  runId: string;
 }
 interface FsckJson {
   ok: boolean;
@@ -43,16 +44,25 @@ describe("store fsck and gc through the compiled binary", () => {
   });
   afterAll(() => sb.cleanup());
 
-  test("a clean store passes, with the signer's key; a wrong key fails on every bundle", () => {
-    const r = sb.json<FsckJson>(["store", "fsck", "--key", "cosign.pub"]);
+  test("fsck verifies every bundle with the organization's registered keys: unregistered, each is named with its run; --key adds a key", () => {
+    const unregistered = sb.run(["store", "fsck", "-o", "json"]);
+    expect(unregistered.code).toBe(1);
+    const bad = (JSON.parse(unregistered.stdout) as FsckJson).problems as { kind: string; digest: string; runId?: string }[];
+    expect(bad.map((p) => [p.kind, p.digest, p.runId]).sort()).toEqual([["bad-signature", first.digest, first.runId], ["bad-signature", second.digest, second.runId]].sort());
+    const table = sb.run(["store", "fsck"]);
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain(`run ${first.runId}`);
+    expect(sb.json<FsckJson>(["store", "fsck", "--key", "cosign.pub"]).counts).toMatchObject({ signaturesVerified: 2 });
+    expect(sb.run(["store", "fsck", "--key", "other.pub"]).code).toBe(1);
+  });
+
+  test("a clean store passes once the signer's key is registered, without --key; another --key does not hurt", () => {
+    sb.ok(["org", "key", "add", "--name", "ci", "--key", "cosign.pub"]);
+    const r = sb.json<FsckJson>(["store", "fsck"]);
     expect(r.ok).toBe(true);
     expect(r.counts).toMatchObject({ blobs: 4, attestations: 2, signaturesVerified: 2, corrupt: 0, missing: 0 });
-    const table = sb.ok(["store", "fsck"]);
-    expect(table.stdout).toContain("Store OK");
-    const wrong = sb.run(["store", "fsck", "--key", "other.pub", "-o", "json"]);
-    expect(wrong.code).toBe(1);
-    const problems = (JSON.parse(wrong.stdout) as FsckJson).problems.map((p) => [p.kind, p.digest]).sort();
-    expect(problems).toEqual([["bad-signature", first.digest], ["bad-signature", second.digest]].sort());
+    expect(sb.ok(["store", "fsck", "--key", "other.pub"]).stdout).toContain("Store OK");
+    expect(sb.run(["store", "fsck", "--deep"]).code).toBe(2); // --deep re-hashes what backends hold: it needs --remote
   });
 
   test("gc keeps referenced and recent blobs, removes old orphans and tmp leftovers; --dry-run removes nothing", () => {
@@ -80,7 +90,7 @@ describe("store fsck and gc through the compiled binary", () => {
     expect(existsSync(blob(sha(orphanOld)))).toBe(false);
     expect(existsSync(join(cas, "tmp", "leftover"))).toBe(false);
     for (const d of [first.digest, second.digest, sha(artifactA), sha(artifactB), sha(orphanNew)]) expect(existsSync(blob(d))).toBe(true);
-    const after = sb.json<FsckJson>(["store", "fsck", "--key", "cosign.pub"]);
+    const after = sb.json<FsckJson>(["store", "fsck"]);
     expect([after.ok, after.orphans.map((o) => o.digest)]).toEqual([true, [sha(orphanNew)]]);
     // a shorter grace collects the new orphan too
     age(blob(sha(orphanNew)), 2 * 3_600_000);

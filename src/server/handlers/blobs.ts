@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { FSCK_REMOTE } from "../../store/fsck-advice.ts";
 import { CairnError } from "../../errors.ts";
 import { openArtifact, uploadStream } from "../../services/control/artifacts.ts";
 import type { BlobStream } from "../../store/ports.ts";
@@ -43,7 +44,7 @@ async function download(c: RequestContext): Promise<Response> {
     ...digestHeaders(digest),
   };
   const path = c.deps.blobs.pathFor?.(digest);
-  if (path === undefined) return new Response(verifiedStream(digest, blob), { status: 200, headers });
+  if (path === undefined) return new Response(verifiedStream(digest, blob, FSCK_REMOTE), { status: 200, headers });
   await checkDigest(digest, blob.chunks);
   return new Response(Bun.file(path), { status: 200, headers });
 }
@@ -63,7 +64,7 @@ async function checkDigest(digest: string, chunks: AsyncIterable<Uint8Array>): P
  * The blob's bytes, re-hashed as they go: storage is not trusted (BlobStream is unverified), and a status cannot
  * change once sent, so a mismatch aborts the response instead of completing it.
  */
-function verifiedStream(digest: string, blob: BlobStream): ReadableStream<Uint8Array> {
+function verifiedStream(digest: string, blob: BlobStream, fsck: string): ReadableStream<Uint8Array> {
   const it = blob.chunks[Symbol.asyncIterator]();
   const hash = createHash("sha256");
   return new ReadableStream<Uint8Array>({
@@ -71,7 +72,7 @@ function verifiedStream(digest: string, blob: BlobStream): ReadableStream<Uint8A
       const { value, done } = await it.next();
       if (done) {
         const actual = `sha256:${hash.digest("hex")}`;
-        if (actual !== digest) controller.error(new Error(`blob ${digest} is corrupt (content hashes to ${actual}); run \`cairn store fsck\``));
+        if (actual !== digest) controller.error(new Error(`blob ${digest} is corrupt (content hashes to ${actual}); run ${fsck}`));
         else controller.close();
         return;
       }

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { fsckCommand } from "../../store/fsck-advice.ts";
 import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
 import { artifactName } from "../../services/control/artifacts.ts";
@@ -27,7 +28,7 @@ export async function downloadResponse(deps: ServiceDeps, digest: string, runId:
   const stored = artifactName(deps, digest, hex, scope);
   const name = isBundle ? `attestation-${hex.slice(0, 12)}.sigstore.json` : stored;
   const blob = await deps.blobs.openRead(digest);
-  return new Response(verifiedStream(digest, blob.chunks), {
+  return new Response(verifiedStream(digest, blob.chunks, fsckCommand(deps.blobs)), {
     headers: {
       "content-type": isBundle ? "application/json" : "application/octet-stream",
       "content-length": String(blob.size),
@@ -40,7 +41,7 @@ export async function downloadResponse(deps: ServiceDeps, digest: string, runId:
 }
 
 /** Pulls one chunk per read (the client's pace, nothing buffered); errors the stream if the bytes do not hash to `digest`. */
-export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>, fsck = "`cairn store fsck`"): ReadableStream<Uint8Array> {
   const it = chunks[Symbol.asyncIterator]();
   const hash = createHash("sha256");
   return new ReadableStream<Uint8Array>({
@@ -53,7 +54,7 @@ export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>
       }
       const actual = `sha256:${hash.digest("hex")}`;
       if (actual === digest) controller.close();
-      else controller.error(new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, { hint: "run `cairn store fsck`" }));
+      else controller.error(new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, { hint: `run ${fsck}` }));
     },
     async cancel() {
       await it.return?.();

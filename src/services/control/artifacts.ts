@@ -4,6 +4,7 @@ import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
 import type { BlobStream, Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { withFsckAdvice } from "../../store/fsck-advice.ts";
 import { copyVerified, writeVerifiedFile } from "../verified-download.ts";
 import { currentOrgId } from "./runs.ts";
 
@@ -65,7 +66,7 @@ export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput):
       details: { maxBytes: input.maxBytes },
     });
   }
-  const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes });
+  const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes, ...(name !== null && { name }) });
   recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString(), input.scope);
   return { digest: ref.digest, size: ref.size, name };
 }
@@ -105,12 +106,14 @@ export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput):
   const name = artifactName(deps, input.digest, hex);
   const blob = await deps.blobs.openRead(input.digest);
   const onProgress = progress(deps, `download ${name}`, blob.size);
-  if (input.sink) {
-    const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
-    return { digest: input.digest, size, name };
-  }
-  const { path, size } = await writeVerifiedFile(deps.config.cwd, input.output, name, input.digest, blob.chunks, onProgress);
-  return { digest: input.digest, size, name, path };
+  return withFsckAdvice(deps.blobs, "nothing was kept; ", async () => {
+    if (input.sink) {
+      const size = await copyVerified(input.digest, blob.chunks, input.sink, onProgress);
+      return { digest: input.digest, size, name };
+    }
+    const { path, size } = await writeVerifiedFile(deps.config.cwd, input.output, name, input.digest, blob.chunks, onProgress);
+    return { digest: input.digest, size, name, path };
+  });
 }
 
 /**

@@ -4,7 +4,11 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { generateKeyPair } from "../../signing/keys.ts";
+import { initCa } from "../../ca/init.ts";
+import { workflowIdentity } from "../../trust/identity.ts";
+import { homeCaAuthorities } from "../crafting/home-keyless.ts";
 import { fsckStore } from "./fsck.ts";
+import { removeOrgKey } from "./org-keys.ts";
 import { TempStore } from "./store-fixture.testutil.ts";
 
 let store: TempStore;
@@ -12,35 +16,78 @@ afterEach(() => store.cleanup());
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
+/** The run an attestation belongs to, read from the store. */
+function runOf(digest: string): string {
+  const db = new Database(join(store.home, "cairn.db"), { readonly: true });
+  try {
+    return (db.query("SELECT run_id AS id FROM attestations WHERE digest = ?").get(digest) as { id: string }).id;
+  } finally {
+    db.close();
+  }
+}
+
+/** Two key-signed runs, the key registered in the organization first (`org key add`). */
 async function twoRuns(s: TempStore) {
   const app = s.open();
+  s.registerKey(app);
   const a = await s.push(app, "build", "skynet", "first artifact\n");
   const b = await s.push(app, "test", "skynet", "second artifact\n");
   return { app, a, b };
 }
 
 describe("store fsck", () => {
-  test("a clean store is ok; with the signer's key every bundle's signature is verified", async () => {
+  test("a clean store is ok: every bundle verifies with the organization's registered key, no --key needed", async () => {
     store = new TempStore();
     const { app, a, b } = await twoRuns(store);
     const r = await fsckStore(app);
     expect(r.ok).toBe(true);
     expect(r.problems).toEqual([]);
     expect(r.orphans).toEqual([]);
-    expect(r.counts).toMatchObject({ blobs: 4, attestations: 2, signaturesVerified: 0, corrupt: 0, missing: 0, orphans: 0 });
+    expect(r.counts).toMatchObject({ blobs: 4, attestations: 2, signaturesVerified: 2, corrupt: 0, missing: 0, orphans: 0, remoteChecked: 0 });
     const sizes = [a.bundle, a.material, b.bundle, b.material].map((d) => readFileSync(store.blobPath(d)).length);
     expect(r.counts.bytes).toBe(sizes.reduce((x, y) => x + y, 0));
-    const signed = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
-    expect([signed.ok, signed.counts.signaturesVerified]).toEqual([true, 2]);
   });
 
-  test("a wrong key makes every bundle a bad signature", async () => {
+  test("once the key is removed every bundle is a bad signature naming its run; --key still vouches as an extra key", async () => {
     store = new TempStore();
     const { app, a, b } = await twoRuns(store);
-    const r = await fsckStore(app, { trust: { keys: [generateKeyPair("ed25519").publicKey], roots: [] } });
+    removeOrgKey(app, { name: "ci" });
+    const r = await fsckStore(app);
     expect(r.ok).toBe(false);
-    expect(r.problems.map((p) => [p.kind, p.digest]).sort()).toEqual([["bad-signature", a.bundle], ["bad-signature", b.bundle]].sort());
-    expect(r.counts.badSignature).toBe(2);
+    expect(r.problems.map((p) => (p.kind === "bad-signature" ? [p.digest, p.runId] : [p.kind])).sort()).toEqual([[a.bundle, runOf(a.bundle)], [b.bundle, runOf(b.bundle)]].sort());
+    expect(r.counts).toMatchObject({ badSignature: 2, signaturesVerified: 0 });
+    expect(await fsckStore(app, { keys: [store.key.publicKey] })).toMatchObject({ ok: true, counts: { signaturesVerified: 2 } });
+    const wrong = await fsckStore(app, { keys: [generateKeyPair("ed25519").publicKey] });
+    expect(wrong.counts.badSignature).toBe(2);
+  });
+
+  test("a keyless push under the home CA verifies with the home's trust root alone", async () => {
+    store = new TempStore();
+    const app = store.open();
+    initCa(app.config.home, { now: new Date(Date.now() - 3_600_000) });
+    const issuer = "https://cairn.test";
+    const keyless = async () => homeCaAuthorities(app.config, { now: () => new Date() }, workflowIdentity(issuer, "default", "skynet", "build"), issuer);
+    await store.push(app, "build", "skynet", "built keyless\n", keyless);
+    const r = await fsckStore(app);
+    expect(r.problems).toEqual([]);
+    expect(r.counts).toMatchObject({ attestations: 1, signaturesVerified: 1 });
+  });
+
+  test("a bundle swapped for one with an edited statement (content intact at its address) is a bad signature", async () => {
+    store = new TempStore();
+    const { app, a } = await twoRuns(store);
+    const bundle = JSON.parse(readFileSync(store.blobPath(a.bundle), "utf8"));
+    const payload = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString());
+    payload.subject[0].name = "something-else";
+    bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(payload)).toString("base64");
+    const forged = await app.blobs.putBytes(new TextEncoder().encode(JSON.stringify(bundle)));
+    const id = runOf(a.bundle);
+    const db = new Database(join(store.home, "cairn.db"));
+    db.query("UPDATE attestations SET digest = ? WHERE digest = ?").run(forged.digest, a.bundle);
+    db.close();
+    const r = await fsckStore(app);
+    expect(r.ok).toBe(false);
+    expect(r.problems).toEqual([{ kind: "bad-signature", digest: forged.digest, runId: id, reason: expect.any(String) as unknown as string }]);
   });
 
   test("a flipped byte is corrupt (naming both digests); a deleted blob is missing with its referrers", async () => {
@@ -51,7 +98,7 @@ describe("store fsck", () => {
     bytes[3]! ^= 0x01;
     writeFileSync(path, bytes);
     rmSync(store.blobPath(b.bundle));
-    const r = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
+    const r = await fsckStore(app);
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([
       { kind: "corrupt", digest: a.material, actual: sha(bytes), path },
@@ -65,7 +112,7 @@ describe("store fsck", () => {
     const { app, a } = await twoRuns(store);
     const path = store.blobPath(a.bundle);
     writeFileSync(path, readFileSync(path, "utf8").replace("dsseEnvelope", "dsseEnvelopf"));
-    const r = await fsckStore(app, { trust: { keys: [store.key.publicKey], roots: [] } });
+    const r = await fsckStore(app);
     expect(r.problems.map((p) => [p.kind, p.digest])).toEqual([["corrupt", a.bundle]]);
     expect(r.counts.signaturesVerified).toBe(1);
   });

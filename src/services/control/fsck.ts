@@ -1,12 +1,18 @@
-import type { TrustPolicy } from "../../trust/policy.ts";
-import { isCairnError } from "../../errors.ts";
+import type { KeyObject } from "node:crypto";
+import type { OciBlobStore } from "../../store/oci/oci-blob-store.ts";
 import type { BlobRefSource } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { blobPath, casRoot, fileExists, hashFile, tmpFiles, walkCas } from "./cas-scan.ts";
+import { checkRemote, ociBackends, type RemoteProblem } from "./fsck-remote.ts";
+import { bundleChecker } from "./fsck-signatures.ts";
 
 export interface FsckInput {
-  /** When given, every stored bundle's signature must verify under it (keys, and the home's trusted roots). */
-  trust?: TrustPolicy;
+  /** Extra public keys (`--key`), tried besides the organization's registered keys and the home's trusted roots. */
+  keys?: KeyObject[];
+  /** Blobs held by OCI CAS backends: the layer itself must be there (HEAD), not only its tag. */
+  remote?: boolean;
+  /** With remote: every such blob is downloaded and re-hashed. */
+  deep?: boolean;
 }
 
 /** What makes fsck fail (exit 1). */
@@ -14,7 +20,8 @@ export type FsckProblem =
   | { kind: "corrupt"; digest: string; actual: string; path: string }
   | { kind: "unreadable"; digest: string; path: string; reason: string }
   | { kind: "missing"; digest: string; referencedBy: BlobRefSource[] }
-  | { kind: "bad-signature"; digest: string; reason: string };
+  | { kind: "bad-signature"; digest: string; runId?: string; reason: string }
+  | RemoteProblem;
 
 export interface FsckCounts {
   blobs: number;
@@ -25,6 +32,10 @@ export interface FsckCounts {
   unreadable: number;
   missing: number;
   badSignature: number;
+  /** Blobs checked in a CAS backend (`--remote`). */
+  remoteChecked: number;
+  remoteMissing: number;
+  remoteCorrupt: number;
   orphans: number;
   tmpLeftovers: number;
   stray: number;
@@ -46,7 +57,9 @@ const TMP_AGE_MS = 3_600_000;
 
 /**
  * `store fsck`: re-hashes every blob in the local CAS (streamed), finds referenced blobs that are missing, and checks
- * every attestation's bundle: present and matching its digest (the walk re-hashed it), and signature verified under `trust` when given.
+ * every attestation's bundle: present and matching its digest (the walk re-hashed it), and its signature verified
+ * under its organization's registered keys, `keys` and the home's trusted roots. `remote`/`deep` check what CAS
+ * backends hold (see checkRemote).
  */
 export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promise<FsckReport> {
   const root = casRoot(deps.config.home);
@@ -78,25 +91,25 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
   }
 
   const missing = new Map<string, Set<BlobRefSource>>();
-  const trust = input.trust;
-  // The sigstore libraries cost start-up time: loaded only when there is a signature to check.
-  const verify = trust ? (await import("../../trust/verifier.ts")).verifyBundle : undefined;
-  for (const { digest, source } of deps.orgs.referencedBlobs()) {
+  const check = bundleChecker(deps, input.keys ?? []);
+  const backends = input.remote ? ociBackends(deps.blobs) : undefined;
+  const held = new Map<string, boolean>();
+  for (const { digest, source, runId, orgId } of deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
     const path = blobPath(root, digest);
-    if (missing.has(digest) || !path || !((await fileExists(path)) || (await inCasBackend(deps, digest)))) {
+    if (path && !held.has(digest) && !missing.has(digest) && !(await fileExists(path))) {
+      held.set(digest, await elsewhere(deps, backends, digest, input.deep ?? false, report, damaged));
+    }
+    if (missing.has(digest) || !path || held.get(digest) === false) {
       if (!missing.has(digest)) missing.set(digest, new Set());
       missing.get(digest)!.add(source);
       continue;
     }
-    if (source !== "attestation" || !verify || damaged.has(digest)) continue;
-    try {
-      verify(await deps.blobs.read(digest), trust!);
-      report.counts.signaturesVerified++;
-    } catch (e) {
-      if (!isCairnError(e)) throw e;
-      problems.push(e.code === "VERIFY_FAILED" ? { kind: "bad-signature", digest, reason: e.message } : { kind: "unreadable", digest, path, reason: e.message });
-    }
+    if (source !== "attestation" || damaged.has(digest)) continue;
+    const r = await check(digest, orgId);
+    if (r.ok) report.counts.signaturesVerified++;
+    else if (r.signature) problems.push({ kind: "bad-signature", digest, ...(runId && { runId }), reason: r.reason });
+    else problems.push({ kind: "unreadable", digest, path, reason: r.reason });
   }
   for (const [digest, sources] of missing) problems.push({ kind: "missing", digest, referencedBy: [...sources].sort() });
 
@@ -109,19 +122,23 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
 
 /**
  * The disk walk covers the local CAS only; a referenced blob absent there is not missing when a CAS backend (OCI
- * registry) holds it (a HEAD per such blob, and only when backends are configured). Registry blobs are not re-hashed
- * here: every read of them is digest-checked instead.
+ * registry) holds it: by default its tag is asked for (a HEAD per such blob, only when backends are configured), and
+ * every read of it is digest-checked; with `--remote` the backends' copies are checked (checkRemote).
  */
-async function inCasBackend(deps: ServiceDeps, digest: string): Promise<boolean> {
-  return deps.casBackends.list().length > 0 && (await deps.blobs.has(digest));
+async function elsewhere(deps: ServiceDeps, backends: OciBlobStore[] | undefined, digest: string, deep: boolean, report: FsckReport, damaged: Set<string>): Promise<boolean> {
+  if (!backends) return deps.casBackends.list().length > 0 && (await deps.blobs.has(digest));
+  const r = await checkRemote(backends, digest, deep);
+  if (r.held) report.counts.remoteChecked++;
+  if (r.problem) {
+    report.problems.push(r.problem);
+    damaged.add(digest);
+  }
+  return r.held;
 }
 
 function finish(report: FsckReport): FsckReport {
   const c = report.counts;
-  for (const p of report.problems) {
-    if (p.kind === "bad-signature") c.badSignature++;
-    else c[p.kind]++;
-  }
+  for (const p of report.problems) c[COUNT_OF[p.kind]]++;
   c.orphans = report.orphans.length;
   c.tmpLeftovers = report.tmpLeftovers.length;
   c.stray = report.stray.length;
@@ -129,6 +146,18 @@ function finish(report: FsckReport): FsckReport {
   return report;
 }
 
+const COUNT_OF = {
+  corrupt: "corrupt",
+  unreadable: "unreadable",
+  missing: "missing",
+  "bad-signature": "badSignature",
+  "remote-missing": "remoteMissing",
+  "remote-corrupt": "remoteCorrupt",
+} as const satisfies Record<FsckProblem["kind"], keyof FsckCounts>;
+
 function emptyCounts(): FsckCounts {
-  return { blobs: 0, bytes: 0, attestations: 0, signaturesVerified: 0, corrupt: 0, unreadable: 0, missing: 0, badSignature: 0, orphans: 0, tmpLeftovers: 0, stray: 0 };
+  return {
+    blobs: 0, bytes: 0, attestations: 0, signaturesVerified: 0, corrupt: 0, unreadable: 0, missing: 0, badSignature: 0,
+    remoteChecked: 0, remoteMissing: 0, remoteCorrupt: 0, orphans: 0, tmpLeftovers: 0, stray: 0,
+  };
 }

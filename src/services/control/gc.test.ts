@@ -23,6 +23,7 @@ describe("store gc", () => {
   test("removes old orphans and tmp leftovers; keeps referenced (however old) and recent blobs; dry-run removes nothing", async () => {
     store = new TempStore();
     const app = store.open();
+    store.registerKey(app); // fsck verifies the bundle with the organization's keys
     const pushed = await store.push(app, "build", "skynet", "artifact\n");
     const oldOrphan = await app.blobs.putBytes(enc("old orphan\n"));
     const newOrphan = await app.blobs.putBytes(enc("new orphan\n"));

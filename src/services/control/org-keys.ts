@@ -143,11 +143,11 @@ export function removeOrgKey(deps: ServiceDeps, input: { name: string }): OrgKey
   });
 }
 
-/** The live keys of the current organization, parsed (what a pushed bundle must be signed by). */
-export function verificationKeys(deps: ServiceDeps): VerificationKey[] {
-  const org = deps.repo.findOrg(deps.config.organization);
-  if (!org) return [];
-  return deps.orgKeys.liveKeys(org.id).map((k) => ({ name: k.name, keyId: k.keyId, key: parsedKey(k.publicKeyPem) }));
+/** The live keys of the current organization (or of `orgId`), parsed (what a pushed bundle must be signed by). */
+export function verificationKeys(deps: ServiceDeps, orgId?: string): VerificationKey[] {
+  const id = orgId ?? deps.repo.findOrg(deps.config.organization)?.id;
+  if (id === undefined) return [];
+  return deps.orgKeys.liveKeys(id).map((k) => ({ name: k.name, keyId: k.keyId, key: parsedKey(k.publicKeyPem) }));
 }
 
 /** Parsed public keys by their PEM (a pure function of it): a server verifying every request parses each key once. */

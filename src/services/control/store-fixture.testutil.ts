@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { loadConfig } from "../../config.ts";
 import { createAppContext, type AppContext } from "../../context.ts";
 import { generateKeyPair, type KeyPair } from "../../signing/keys.ts";
+import type { SigningMethod } from "../../signing/sign.ts";
 import type { Clock } from "../deps.ts";
 import { addMaterial } from "../crafting/add.ts";
 import { initAttestation } from "../crafting/init.ts";
 import { pushAttestation } from "../crafting/push.ts";
+import { addOrgKey } from "./org-keys.ts";
 
 /** A clock the test moves by hand. */
 export class ManualClock implements Clock {
@@ -35,14 +37,22 @@ export class TempStore {
     return app;
   }
 
-  /** init → add one ARTIFACT file (stored in the CAS) → push. Returns the bundle and material digests. */
-  async push(app: AppContext, workflow: string, project: string, content: string): Promise<{ bundle: string; material: string }> {
+  /**
+   * init → add one ARTIFACT file (stored in the CAS) → push, signed with the store's key unless `signing` says
+   * otherwise. Returns the bundle and material digests.
+   */
+  async push(app: AppContext, workflow: string, project: string, content: string, signing?: () => Promise<SigningMethod>): Promise<{ bundle: string; material: string }> {
     await initAttestation(app, { workflow, project, dryRun: false, replace: false });
     const file = join(this.dir, `${workflow}-${Date.now()}-${Math.random()}.bin`);
     writeFileSync(file, content);
     const [m] = await addMaterial(app, { name: "binary", value: file, kind: "ARTIFACT", annotations: {}, strict: false });
-    const r = await pushAttestation(app, { loadSigning: async () => ({ key: this.key.privateKey }), annotations: {} });
+    const r = await pushAttestation(app, { loadSigning: signing ?? (async () => ({ key: this.key.privateKey })), annotations: {} });
     return { bundle: r.digest, material: m!.digest };
+  }
+
+  /** Registers the store's public key in the organization (`org key add`): what fsck verifies key-signed bundles with. */
+  registerKey(app: AppContext, name = "ci"): void {
+    addOrgKey(app, { name, pem: this.key.publicKey.export({ type: "spki", format: "pem" }).toString(), source: "test key" });
   }
 
   blobPath(digest: string): string {

@@ -1,3 +1,4 @@
+import { basename } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { ContractMaterial } from "../../crafter/contract/types.ts";
 import { mergeAnnotations, resolveTarget, withMaterial } from "../../crafter/state/transitions.ts";
@@ -107,11 +108,13 @@ async function record(
 }
 
 async function store(deps: CraftingDeps, ev: Evaluated, upload: boolean): Promise<{ digest: string; size?: number }> {
-  if (ev.bytes) return upload ? deps.blobs.putBytes(ev.bytes) : { digest: ev.digest, size: ev.size };
+  // The file's name travels with its bytes (an OCI backend titles the layer with it); an archive entry's is its base name.
+  const name = basename(ev.value);
+  if (ev.bytes) return upload ? deps.blobs.putBytes(ev.bytes, { name }) : { digest: ev.digest, size: ev.size };
   if (ev.path === undefined) return { digest: ev.digest, size: ev.size };
   const total = ev.size ?? 0;
   const onProgress = total > PROGRESS_THRESHOLD && deps.reporter.progress ? (n: number) => deps.reporter.progress!(ev.value, n, total) : undefined;
-  if (upload) return deps.blobs.ingestFile(ev.path, { onProgress });
+  if (upload) return deps.blobs.ingestFile(ev.path, { onProgress, name });
   return hashFile(ev.path, onProgress);
 }
 

@@ -1,5 +1,6 @@
 // `cairn export`: the selected runs' attestations, their contracts and every CAS blob they reference, in one tar.
 import { resolve } from "node:path";
+import { fsckCommand } from "../../store/fsck-advice.ts";
 import { CairnError } from "../../errors.ts";
 import { entryNames } from "../../crafter/transfer-names.ts";
 import type { RunView } from "../../store/run-port.ts";
@@ -90,11 +91,11 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
 /** Streams a blob from the CAS into the tar; a blob that does not hash to its digest aborts the export. */
 async function addBlob(deps: ServiceDeps, tar: TarWriter, digest: string): Promise<ManifestEntry> {
   const stream = await deps.blobs.openRead(digest).catch((e: unknown) => {
-    throw new CairnError("NOT_FOUND", `blob ${digest}, marked as uploaded by a selected attestation, is not in the CAS`, { hint: "run `cairn store fsck`", cause: e });
+    throw new CairnError("NOT_FOUND", `blob ${digest}, marked as uploaded by a selected attestation, is not in the CAS`, { hint: `run ${fsckCommand(deps.blobs, { deep: false })}`, cause: e });
   });
   const entry = await tar.addStream(entryNames.blob(digest), stream.size, stream.chunks);
   if (entry.digest !== digest) {
-    throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${entry.digest}; nothing was exported`, { hint: "run `cairn store fsck` to find every damaged blob" });
+    throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${entry.digest}; nothing was exported`, { hint: `run ${fsckCommand(deps.blobs)} to find every damaged blob` });
   }
   return entry;
 }

@@ -9,6 +9,11 @@ import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions
  */
 export class ChainedBlobStore implements BlobStore {
   private readonly readers: BlobStore[];
+
+  /** Every store of the chain, the default first (fsck --remote checks each backend's copies). */
+  get members(): readonly BlobStore[] {
+    return this.readers;
+  }
   /** Only when the default is the local disk CAS (an import's staged file is moved in, not copied). */
   readonly adoptFile?: (path: string, digest: string) => Promise<BlobRef>;
 
@@ -24,8 +29,8 @@ export class ChainedBlobStore implements BlobStore {
     return this.writer.ingestFile(path, opts);
   }
 
-  putBytes(bytes: Uint8Array): Promise<BlobRef> {
-    return this.writer.putBytes(bytes);
+  putBytes(bytes: Uint8Array, opts?: IngestOptions): Promise<BlobRef> {
+    return this.writer.putBytes(bytes, opts);
   }
 
   ingestStream(chunks: AsyncIterable<Uint8Array>, opts?: StreamIngestOptions): Promise<BlobRef> {

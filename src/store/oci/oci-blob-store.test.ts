@@ -74,6 +74,17 @@ describe("OciBlobStore against docker-registry", () => {
     expect((await client.headManifest("team/evidence", evidenceTag(first.digest)))?.digest).toBe(before!.digest);
   });
 
+  test("putBytes and ingestStream title the layer with the name given; without one the layer has no title", async () => {
+    const titled = await store.putBytes(new TextEncoder().encode("{\"bomFormat\":\"CycloneDX\"}"), { name: "bom.cdx.json" });
+    expect((await manifest(titled.digest)).layers[0]!.annotations).toEqual({ "org.opencontainers.image.title": "bom.cdx.json" });
+    const streamed = await store.ingestStream((async function* () {
+      yield new TextEncoder().encode("uploaded through the API");
+    })(), { name: "report.txt" });
+    expect((await manifest(streamed.digest)).layers[0]!.annotations).toEqual({ "org.opencontainers.image.title": "report.txt" });
+    const bare = await store.putBytes(new TextEncoder().encode("a bundle, nameless"));
+    expect((await manifest(bare.digest)).layers[0]!.annotations).toBeUndefined();
+  });
+
   test("ingestStream hashes while uploading; over maxBytes it is TOO_LARGE and nothing is tagged", async () => {
     const chunks = async function* (n: number) {
       for (let i = 0; i < n; i++) yield new Uint8Array(40 * 1024).fill(i);

@@ -36,17 +36,17 @@ export class OciBlobStore implements BlobStore {
   async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
     const fh = await open(path, "r");
     try {
-      return await this.ingest(counted(fh.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false }), opts), basename(path));
+      return await this.ingest(counted(fh.createReadStream({ highWaterMark: READ_CHUNK, autoClose: false }), opts), opts.name ?? basename(path));
     } finally {
       await fh.close();
     }
   }
 
   /** The digest is known up front: an artifact already tagged is not pushed again. */
-  async putBytes(bytes: Uint8Array): Promise<BlobRef> {
+  async putBytes(bytes: Uint8Array, opts: IngestOptions = {}): Promise<BlobRef> {
     const digest = sha256Digest(bytes);
     if (await this.has(digest)) return { digest, size: bytes.length };
-    await this.pushManifest(await (await this.client()).pushBlob(this.repository, { digest, size: bytes.length, chunks: oneChunk(bytes) }));
+    await this.pushManifest(await (await this.client()).pushBlob(this.repository, { digest, size: bytes.length, chunks: oneChunk(bytes) }), opts.name);
     return { digest, size: bytes.length };
   }
 
@@ -55,11 +55,24 @@ export class OciBlobStore implements BlobStore {
    * an abandoned upload session, which registries expire).
    */
   async ingestStream(chunks: AsyncIterable<Uint8Array>, opts: StreamIngestOptions = {}): Promise<BlobRef> {
-    return this.ingest(counted(opts.maxBytes === undefined ? chunks : limited(chunks, opts.maxBytes), opts));
+    return this.ingest(counted(opts.maxBytes === undefined ? chunks : limited(chunks, opts.maxBytes), opts), opts.name);
   }
 
   async has(digest: string): Promise<boolean> {
     return (await (await this.client()).headManifest(this.repository, evidenceTag(digest))) !== undefined;
+  }
+
+  /** Whether the registry still has the layer itself (HEAD /v2/…/blobs/<digest>): a tag can outlive a deleted blob. */
+  async hasBlob(digest: string): Promise<boolean> {
+    return (await this.client()).hasBlob(this.repository, digest);
+  }
+
+  /** Downloads the layer (streamed) and returns the sha256 of what the registry served; NOT_FOUND when it is gone. */
+  async rehash(digest: string): Promise<string> {
+    const { chunks } = await this.openRead(digest);
+    const hasher = new Bun.CryptoHasher("sha256");
+    for await (const c of chunks) hasher.update(c);
+    return `sha256:${hasher.digest("hex")}`;
   }
 
   /** The client's readBlob re-hashes what the registry served and refuses a mismatch (INTEGRITY). */

@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
+import type { BlobRef, BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
 
 interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
   workflowDeleted: number;
@@ -21,7 +21,7 @@ const STATUS_SQL: Record<TokenStatus, string> = {
 
 // Keyset pages over each referencing table, by rowid: cheap however large the table, and no cursor held open.
 const REF_SOURCES: { source: BlobRefSource; sql: string }[] = [
-  { source: "attestation", sql: "SELECT rowid AS k, digest FROM attestations WHERE rowid > ? ORDER BY rowid LIMIT ?" },
+  { source: "attestation", sql: "SELECT rowid AS k, digest, run_id AS runId, org_id AS orgId FROM attestations WHERE rowid > ? ORDER BY rowid LIMIT ?" },
   { source: "upload", sql: "SELECT rowid AS k, digest FROM uploads WHERE rowid > ? ORDER BY rowid LIMIT ?" },
   { source: "referrer", sql: "SELECT id AS k, digest FROM referrers WHERE downloadable = 1 AND id > ? ORDER BY id LIMIT ?" },
 ];
@@ -135,13 +135,13 @@ export class SqliteOrgRepo implements OrgRepo {
     this.db.query("UPDATE organizations SET implicit_workflows = ? WHERE id = ?").run(allowed ? 1 : 0, orgId);
   }
 
-  *referencedBlobs(): Iterable<{ digest: string; source: BlobRefSource }> {
+  *referencedBlobs(): Iterable<BlobRef> {
     for (const { source, sql } of REF_SOURCES) {
       const page = this.db.query(sql);
       let after = 0;
       for (;;) {
-        const rows = page.all(after, REF_PAGE) as { k: number; digest: string }[];
-        for (const r of rows) yield { digest: r.digest, source };
+        const rows = page.all(after, REF_PAGE) as { k: number; digest: string; runId?: string; orgId?: string }[];
+        for (const r of rows) yield r.runId && r.orgId ? { digest: r.digest, source, runId: r.runId, orgId: r.orgId } : { digest: r.digest, source };
         if (rows.length < REF_PAGE) break;
         after = rows[rows.length - 1]!.k;
       }

@@ -1,0 +1,35 @@
+import { isCairnError } from "../../errors.ts";
+import { ChainedBlobStore } from "../../store/cas/chained-blob-store.ts";
+import { OciBlobStore } from "../../store/oci/oci-blob-store.ts";
+import type { BlobStore } from "../../store/ports.ts";
+
+/** What `store fsck --remote [--deep]` finds wrong with a blob a CAS backend holds. */
+export type RemoteProblem =
+  | { kind: "remote-missing"; digest: string; backend: string; reason: string }
+  | { kind: "remote-corrupt"; digest: string; backend: string; actual: string };
+
+/** The OCI CAS backends behind the store's BlobStore (none without backends: then it is the disk CAS alone). */
+export function ociBackends(blobs: BlobStore): OciBlobStore[] {
+  const members = blobs instanceof ChainedBlobStore ? blobs.members : [blobs];
+  return members.filter((s): s is OciBlobStore => s instanceof OciBlobStore);
+}
+
+/**
+ * A blob absent from the local CAS, checked in the backends: held where its evidence tag is (the tag keeps it from
+ * registry GC); then the layer itself must be there (HEAD; a deleted blob leaves the tag dangling), and with `deep`
+ * its bytes must hash to the digest (downloaded, streamed). Returns whether a backend holds it, and its problem.
+ */
+export async function checkRemote(backends: OciBlobStore[], digest: string, deep: boolean): Promise<{ held: boolean; problem?: RemoteProblem }> {
+  for (const b of backends) {
+    if (!(await b.has(digest))) continue;
+    if (!(await b.hasBlob(digest))) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "its tag is there but the registry has no such blob" } };
+    if (!deep) return { held: true };
+    const actual = await b.rehash(digest).catch((e: unknown) => {
+      if (isCairnError(e, "NOT_FOUND")) return undefined;
+      throw e;
+    });
+    if (actual === undefined) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "the registry could not serve the blob" } };
+    return actual === digest ? { held: true } : { held: true, problem: { kind: "remote-corrupt", digest, backend: b.label, actual } };
+  }
+  return { held: false };
+}
