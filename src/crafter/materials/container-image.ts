@@ -13,7 +13,8 @@ export const containerImageKind = {
   summary: "Container image from a registry (HOST/REPO[:TAG][@sha256:…]) or an OCI image-layout directory (dir[@sha256:…]), recorded by manifest digest",
   validates:
     "Layout: oci-layout marker with imageLayoutVersion, index.json listing the manifest, and the manifest blob hashing to its digest. " +
-    "Registry: the manifest exists (HEAD, or GET and hash when the registry sends no digest); a cosign (`sha256-<hex>.sig` tag or signature referrer) or notary signature is looked up.",
+    "Registry: the manifest exists (HEAD, or GET and hash when the registry sends no digest); a cosign (`sha256-<hex>.sig` tag or signature referrer) or notary signature is looked up. " +
+    "A @sha256:-pinned reference is taken by its digest without network in `cairn check` and dry runs, and by `att add --offline` (tag-only references are refused there), annotated image.resolved=false.",
   annotations: [
     `${ANN}.image.tag`,
     `${ANN}.image.is_latest_tag`,
