@@ -58,8 +58,11 @@ test("an image reference is auto-detected without the network, resolved on add, 
 
   // Re-resolving the image now: cairn's own attestation referrer is not a signature, the .sig tag still is.
   sb.ok(["att", "init", "--workflow", "loose", "--project", "p", "--dry-run", "--replace"], env);
-  const again = sb.json<{ annotations: Record<string, string> }>(["att", "add", "--name", "x", "--value", `${reg.host}/team/app@${image.digest}`], env);
+  // (A tag: a dry run takes a @sha256:-pinned reference by its digest, asking no registry.)
+  const again = sb.json<{ annotations: Record<string, string> }>(["att", "add", "--name", "x", "--value", `${reg.host}/team/app:1.0`], env);
   expect(again.annotations["cairn.material.signature.digest"]).toBe(sig);
+  const pinned = sb.json<{ digest: string; annotations: Record<string, string> }>(["att", "add", "--name", "y", "--value", `${reg.host}/team/app@${image.digest}`], env);
+  expect([pinned.digest, pinned.annotations["cairn.material.image.resolved"]]).toEqual([image.digest, "false"]);
 
   // The table output names where the bundle went.
   sb.ok(["att", "init", "--workflow", "img", "--project", "p", "--contract", "contract.yaml", "--replace"], env);

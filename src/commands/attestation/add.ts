@@ -10,6 +10,7 @@ interface AddOpts {
   kind?: string;
   annotation: string[];
   strictValidation: boolean;
+  offline?: boolean;
   output: OutputFormat;
 }
 
@@ -21,6 +22,7 @@ export function addCommand(): Command {
     .option("--kind <kind>", "material kind (see `cairn materials list`); detected from the content when omitted")
     .option("--annotation <key=value>", "annotation for the material (repeatable)", collectPairs, [])
     .option("--no-strict-validation", "record schema failures of SBOM and spec kinds as warnings instead of errors")
+    .option("--offline", "air-gapped builders: record a registry image by the digest its reference pins (@sha256:…), contacting no registry (annotated cairn.material.image.resolved=false)")
     .addOption(attestationIdOption())
     .addOption(outputOption())
     .action(async (opts: AddOpts, cmd: Command) => {
@@ -32,6 +34,7 @@ export function addCommand(): Command {
           kind: opts.kind,
           annotations: toRecord(opts.annotation, "--annotation"),
           strict: opts.strictValidation,
+          offline: opts.offline === true,
         });
         if (opts.output === "table") {
           // Only stored files say done; a dry run (or the contract's skipUpload) keeps the file out of the CAS.

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
-import { cosignSignatureTag, imageSource, registryImageAnnotations, registryImageName, resolveOciLayout, signatureFromReferrers, splitImageValue } from "./container-image.ts";
+import { cosignSignatureTag, imageSource, registryImageAnnotations, registryImageName, resolveOciLayout, signatureFromReferrers, splitImageValue, unresolvedRegistryImage } from "./container-image.ts";
+import { parseImageRef } from "../../oci/reference.ts";
 
 const D1 = `sha256:${"a".repeat(64)}`;
 const D2 = `sha256:${"b".repeat(64)}`;
@@ -100,5 +101,21 @@ describe("CONTAINER_IMAGE from a registry (pure parts)", () => {
 
   test("cosign's tag for a digest", () => {
     expect(cosignSignatureTag(D1)).toBe(`sha256-${"a".repeat(64)}.sig`);
+  });
+});
+
+describe("CONTAINER_IMAGE taken unresolved (no registry)", () => {
+  test("a pinned reference: its digest, the tag, resolved=false and no image.registry (nothing is pushed next to it)", () => {
+    expect(unresolvedRegistryImage(`r.example/team/app:1.0@${D1}`, parseImageRef(`r.example/team/app:1.0@${D1}`))).toEqual({
+      name: "r.example/team/app",
+      digest: D1,
+      annotations: { "cairn.material.image.resolved": "false", "cairn.material.image.tag": "1.0", "cairn.material.image.is_latest_tag": "false" },
+    });
+  });
+
+  test("a tag-only reference is USAGE naming it and the fix", async () => {
+    const e = await expectCode(() => unresolvedRegistryImage("r.example/team/app:1.0", parseImageRef("r.example/team/app:1.0")), "USAGE");
+    expect(e.message).toBe("image r.example/team/app:1.0 has no digest: without the registry its digest cannot be known");
+    expect(e.hint).toContain("pin it @sha256:…, e.g. r.example/team/app@sha256:<digest>");
   });
 });

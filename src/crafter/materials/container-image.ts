@@ -13,13 +13,15 @@ export const containerImageKind = {
   summary: "Container image from a registry (HOST/REPO[:TAG][@sha256:…]) or an OCI image-layout directory (dir[@sha256:…]), recorded by manifest digest",
   validates:
     "Layout: oci-layout marker with imageLayoutVersion, index.json listing the manifest, and the manifest blob hashing to its digest. " +
-    "Registry: the manifest exists (HEAD, or GET and hash when the registry sends no digest); a cosign (`sha256-<hex>.sig` tag or signature referrer) or notary signature is looked up.",
+    "Registry: the manifest exists (HEAD, or GET and hash when the registry sends no digest); a cosign (`sha256-<hex>.sig` tag or signature referrer) or notary signature is looked up. " +
+    "A @sha256:-pinned reference is taken by its digest without network in `cairn check` and dry runs, and by `att add --offline` (tag-only references are refused there), annotated image.resolved=false.",
   annotations: [
     `${ANN}.image.tag`,
     `${ANN}.image.is_latest_tag`,
     `${ANN}.image.media_type`,
     `${ANN}.image.size`,
     `${ANN}.image.registry`,
+    `${ANN}.image.resolved`,
     `${ANN}.signature`,
     `${ANN}.signature.digest`,
     `${ANN}.signature.provider`,
@@ -147,6 +149,25 @@ export function registryImageAnnotations(ref: ImageRef, m: ResolvedManifest, sig
     a[`${ANN}.signature.provider`] = sig.provider;
   }
   return a;
+}
+
+/**
+ * An image taken by the digest its reference pins, without asking the registry (`check`, dry runs, `att add
+ * --offline`). It carries `image.resolved=false` and no `image.registry`: its media type and size are unknown, so no
+ * attestation is pushed next to it as a referrer. A reference without a digest cannot be taken this way.
+ */
+export function unresolvedRegistryImage(value: string, ref: ImageRef): { name: string; digest: string; annotations: Record<string, string> } {
+  if (!ref.digest) {
+    throw new CairnError("USAGE", `image ${value} has no digest: without the registry its digest cannot be known`, {
+      hint: `pin it @sha256:…, e.g. ${registryImageName(ref)}@sha256:<digest> (\`crane digest\` or \`docker buildx imagetools inspect\` print it), or drop --offline`,
+    });
+  }
+  const annotations: Record<string, string> = { [`${ANN}.image.resolved`]: "false" };
+  if (ref.tag !== undefined) {
+    annotations[`${ANN}.image.tag`] = ref.tag;
+    annotations[`${ANN}.image.is_latest_tag`] = String(ref.tag === "latest");
+  }
+  return { name: registryImageName(ref), digest: ref.digest, annotations };
 }
 
 const COSIGN_TYPES: readonly string[] = [MEDIA.cosignSimpleSigning, MEDIA.cosignSignatureArtifact];

@@ -124,7 +124,7 @@ spec:
   \`policyBlocked\`, \`policyBypassed\`.
 - A violated gate: \`att push\` still signs and stores the attestation, marked blocked, prints the violations
   and exits 4. \`--exception-bypass-policy-check\` records the bypass and exits 0. \`cairn check\` evaluates
-  the material policies too (exit 4 for a violated gate, 1 for other violations).
+  the material policies too (exit 4 for a violated gate; other violations fail, exit 1, only with \`--strict\`).
 - Stored policies: \`cairn policy add --name N -f FILE\` (revisions only on content change), \`policy list\`,
   \`policy describe\`. A bare name in a contract resolves to the latest stored revision in local mode. Policies are
   evaluated where crafting runs, so a CI machine crafting against \`cairn serve\` (which has no store of its

@@ -19,6 +19,8 @@ export interface AddInput {
   kind?: string;
   annotations: Record<string, string>;
   strict: boolean;
+  /** `--offline`: a registry image is recorded by its pinned digest without contacting the registry. */
+  offline?: boolean;
 }
 
 /** Files above this size get a progress bar on a terminal. */
@@ -44,7 +46,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
     const items =
       kind.explodesArchives && isArchiveFile(input.value, cwd)
         ? await explodeArchive(kind, input.value, name, { cwd, strict: input.strict })
-        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps), materialName: name }) }];
+        : [{ name, ev: await evaluateMaterial(input.value, kind.kind, { cwd, strict: input.strict, registry: registryOptionsFn(deps), resolveImages: imageResolution(state, input), materialName: name }) }];
     for (const item of items) item.ev = await checkMaterialSignature(item.ev, trust);
     let next = state;
     const recorded: RecordedMaterial[] = [];
@@ -64,6 +66,12 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
   // Warned once the state is stored: a remote state's update may run more than once.
   for (const line of violationLines(done.evaluations)) deps.reporter.warn(`policy violation: ${line}`);
   return done.recorded;
+}
+
+/** Offline: never; a dry run needs no registry for a pinned reference (nothing it resolves would be pushed). */
+function imageResolution(state: CraftingState, input: AddInput): "always" | "unless-pinned" | "never" {
+  if (input.offline) return "never";
+  return state.dryRun ? "unless-pinned" : "always";
 }
 
 /** An exploded entry may not take the name of another contract material. */

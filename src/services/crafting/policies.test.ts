@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { expectCode } from "../../test-helpers.ts";
 import { testStore, type TestStore } from "../control/runs.testutil.ts";
 import { checkMaterials } from "../check.ts";
+import { loadContractFile } from "../contracts.ts";
 import { addMaterial } from "./add.ts";
 import { initAttestation } from "./init.ts";
 import { pushAttestation } from "./push.ts";
@@ -142,9 +143,16 @@ describe("policies in the crafting flow", () => {
 
   test("check evaluates the material policies: a gated violation blocks, a clean SBOM passes", async () => {
     setup();
-    const bad = await checkMaterials(s.app, { contractPath: "contract.yaml", materials: [{ name: "sbom", value: "sbom-banned.cdx.json" }], strict: true });
+    const given = (value: string) => ({
+      contract: { contract: loadContractFile("contract.yaml", s.app.config.cwd).contract, source: "contract.yaml" },
+      materials: [{ name: "sbom", value }],
+      strictValidation: true,
+      requireAll: false,
+      strict: false,
+    });
+    const bad = await checkMaterials(s.app, given("sbom-banned.cdx.json"));
     expect([bad.ok, bad.policyBlocked, bad.materials[0]!.problem]).toEqual([false, true, "1 policy violation"]);
-    const good = await checkMaterials(s.app, { contractPath: "contract.yaml", materials: [{ name: "sbom", value: "sbom-clean.cdx.json" }], strict: true });
+    const good = await checkMaterials(s.app, given("sbom-clean.cdx.json"));
     expect([good.ok, good.policyBlocked, good.policyEvaluations.length]).toEqual([true, false, 1]);
   });
 });

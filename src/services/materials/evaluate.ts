@@ -6,7 +6,8 @@ import { detectKind, sampleOf } from "../../crafter/materials/detect.ts";
 import { SNIFF_BYTES, type MaterialKind, type Sample, type Validated } from "../../crafter/materials/kind.ts";
 import { findKind, kindNames } from "../../crafter/materials/registry.ts";
 import { readLayoutImage } from "./oci-layout.ts";
-import { imageSource, splitImageValue } from "../../crafter/materials/container-image.ts";
+import { imageSource, splitImageValue, unresolvedRegistryImage } from "../../crafter/materials/container-image.ts";
+import { parseImageRef } from "../../oci/reference.ts";
 import type { RegistryOptionsFn } from "./registry-image.ts";
 
 /** Largest file whose content is validated in memory; larger files of validated kinds are refused. */
@@ -19,6 +20,12 @@ export interface EvaluateOptions {
   registry?: RegistryOptionsFn;
   /** The contract material being added, to name it when the file is of another kind. */
   materialName?: string;
+  /**
+   * When a registry image reference is resolved: `always` (default: the manifest must exist, signatures are looked
+   * up), `unless-pinned` (a `@sha256:` reference is taken by its digest, no network: check, dry runs), `never`
+   * (`att add --offline`: only pinned references, no network at all).
+   */
+  resolveImages?: "always" | "unless-pinned" | "never";
 }
 
 /** A material checked and hashed, ready to be stored. */
@@ -44,8 +51,13 @@ export async function evaluateMaterial(value: string, kindName: string | undefin
     return { kind, value, digest: sha256(value), annotations: {}, warnings: [] };
   }
   if (kind.input === "image" && imageSource(value, isImagePath(value, opts.cwd)) === "registry") {
-    const { resolveRegistryImage } = await import("./registry-image.ts"); // the OCI client only when an image is named
-    const img = await resolveRegistryImage(value, { registry: opts.registry ?? ((registry) => ({ registry })) });
+    const ref = parseImageRef(value);
+    const mode = opts.resolveImages ?? "always";
+    const img =
+      mode === "never" || (mode === "unless-pinned" && ref.digest)
+        ? unresolvedRegistryImage(value, ref)
+        : // the OCI client only when an image is named
+          await (await import("./registry-image.ts")).resolveRegistryImage(value, { registry: opts.registry ?? ((registry) => ({ registry })) });
     return { kind, value: img.name, digest: img.digest, annotations: img.annotations, warnings: [] };
   }
   if (kind.input === "image") {

@@ -85,7 +85,7 @@ async function guard<T>(value: string, fn: () => Promise<T>): Promise<T> {
     if (isCairnError(e, "NOT_FOUND")) throw unknownImage(value, parseImageRef(value), e.message);
     if (isCairnError(e, "NETWORK")) {
       throw new CairnError("NETWORK", `resolving image ${value}: ${e.message}`, {
-        hint: `${e.hint ? `${e.hint}; ` : ""}a registry image is resolved to its digest when added, also in --dry-run and \`cairn check\`: the registry must be reachable (or pass an OCI layout directory instead); a value that only looks like an image reference is added with --kind STRING`,
+        hint: `${e.hint ? `${e.hint}; ` : ""}a tagged registry image is resolved to its digest when added, also in --dry-run and \`cairn check\`: the registry must be reachable, or pin it @sha256:… (then check and dry runs need no network, and \`att add --offline\` records it unresolved), or pass an OCI layout directory; a value that only looks like an image reference is added with --kind STRING`,
         cause: e,
       });
     }
