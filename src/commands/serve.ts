@@ -96,7 +96,7 @@ export function serveCommand(): Command {
         else process.stderr.write("cairn serve: an admin token exists (it was printed at first start and is not shown again)\n");
         const { createWebHandler } = await import("../server/web/index.ts");
         const { verificationKeys } = await import("../services/control/org-keys.ts");
-        const web = createWebHandler({ verificationKeys: (deps) => verificationKeys(deps).map((k) => k.key) });
+        const web = createWebHandler({ verificationKeys });
         if (plaintextWarning) process.stderr.write(`WARN cairn serve: ${plaintextWarning}\n`);
         if (tls && tls.notAfter.getTime() < Date.now()) process.stderr.write(`WARN cairn serve: the --tls-cert certificate expired on ${tls.notAfter.toISOString()}; clients will refuse it\n`);
         const { attachLog, loadTrustServices } = await import("../server/trust.ts");

@@ -29,6 +29,12 @@ th { font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; color: 
 tr:last-child td { border-bottom: 0; }
 code, pre, .digest { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: .85rem; }
 .digest { word-break: break-all; }
+table.materials { table-layout: fixed; }
+table.materials th:nth-child(1) { width: 20%; } table.materials th:nth-child(2) { width: 9rem; }
+table.materials th:nth-child(4) { width: 11rem; } table.materials th:nth-child(6) { width: 7rem; }
+table.materials td { overflow-wrap: anywhere; }
+table.materials dl.facts { grid-template-columns: minmax(0, 1fr); gap: 0; }
+table.materials dl.facts dd { margin-bottom: .3rem; }
 pre { background: #f1f3f6; border: 1px solid var(--line); border-radius: 6px; padding: .8rem; overflow: auto; max-height: 32rem; }
 .muted { color: var(--muted); }
 .counts { display: grid; grid-template-columns: repeat(auto-fit, minmax(150px, 1fr)); gap: .75rem; margin-bottom: 1.25rem; }
@@ -47,7 +53,7 @@ pre { background: #f1f3f6; border: 1px solid var(--line); border-radius: 6px; pa
 .s-never_run { color: var(--never); background: var(--never-bg); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.25rem; margin: 0; }
 dl.facts dt { color: var(--muted); }
-dl.facts dd { margin: 0; }
+dl.facts dd { margin: 0; min-width: 0; overflow-wrap: anywhere; }
 dl.facts dd ul { margin: 0; padding-left: 1.1rem; }
 .notice { border-left: 4px solid var(--accent); }
 .notice.bad { border-left-color: var(--fail); }

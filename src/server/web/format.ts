@@ -14,6 +14,11 @@ export function complianceBadge(state: ComplianceState): Html {
   return html`<span class="badge s-${state}">${STATE_LABELS[state]}</span>`;
 }
 
+/** "sha256:12d6ca6f…": a digest cut to its algorithm and 8 hex digits; the full value is the element's title (hover, copy). */
+export function shortDigest(digest: string): string {
+  return digest.length > 15 ? `${digest.slice(0, 15)}…` : digest;
+}
+
 /** A run state (initialized, succeeded, blocked, failed, cancelled, expired). */
 export function runBadge(state: string): Html {
   return html`<span class="badge r-${state}">${state === "initialized" ? "in progress" : state}</span>`;

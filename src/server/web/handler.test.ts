@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { generateKeyPair, publicKeyOf } from "../../signing/keys.ts";
+import { generateKeyPair, keyId, publicKeyOf } from "../../signing/keys.ts";
 import { createToken, revokeToken } from "../../services/control/tokens.ts";
 import { testStore } from "../../services/control/runs.testutil.ts";
 import { createWorkflow } from "../../services/control/workflows.ts";
@@ -96,7 +96,7 @@ describe("the web handler behind the seam", () => {
   test("run page: materials with kinds, digests and download links; the statement; unverified without keys", async () => {
     const body = await (await get(`/runs/${seeded.build.runId}`)).text();
     expect(body).toContain(`data-material="binary"`);
-    expect(body).toContain(seeded.binaryDigest);
+    expect(body).toContain(`title="${seeded.binaryDigest}">${seeded.binaryDigest.slice(0, 15)}…</a>`);
     expect(body).toContain(`/download/${encodeURIComponent(seeded.binaryDigest)}?run=${seeded.build.runId}`);
     expect(body).toContain(`v1.2.3`);
     expect(body).toContain(`<pre id="statement">`);
@@ -106,9 +106,13 @@ describe("the web handler behind the seam", () => {
   });
 
   test("run page verifies with the organization's keys, and says when no key verifies", async () => {
-    const good = createWebHandler({ verificationKeys: () => [publicKeyOf(s.key.privateKey)] });
-    expect(await (await get(`/runs/${seeded.build.runId}`, good)).text()).toContain("Signature verified");
-    const wrong = createWebHandler({ verificationKeys: async () => [generateKeyPair("ed25519").publicKey] });
+    const key = publicKeyOf(s.key.privateKey);
+    const good = createWebHandler({ verificationKeys: () => [{ name: "ci-release", keyId: keyId(key), key }] });
+    const page = await (await get(`/runs/${seeded.build.runId}`, good)).text();
+    expect(page).toContain("Signature verified");
+    expect(page).toContain(`with the organization's key <strong id="signer-key">ci-release</strong> <span class="muted">(key id <code id="signer-key-id">${keyId(key)}</code>)</span>`);
+    const other = generateKeyPair("ed25519").publicKey;
+    const wrong = createWebHandler({ verificationKeys: async () => [{ name: "other", keyId: keyId(other), key: other }] });
     expect(await (await get(`/runs/${seeded.build.runId}`, wrong)).text()).toContain("Verification failed:</strong> signature mismatch: none of the 1 given key(s) verifies");
   });
 

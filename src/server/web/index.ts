@@ -1,8 +1,8 @@
-import type { KeyObject } from "node:crypto";
 import { CairnError, isCairnError } from "../../errors.ts";
 import { complianceReport, staleDaysFromEnv } from "../../services/control/compliance.ts";
 import { describeContract } from "../../services/control/contracts.ts";
 import { discover } from "../../services/control/discover.ts";
+import type { VerificationKey } from "../../services/control/org-keys.ts";
 import { currentOrgId, describeRun, isAttested, runAttestation } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { Scope } from "../../store/ports.ts";
@@ -26,7 +26,7 @@ import { workflowPage } from "./workflow-page.ts";
 
 export interface WebOptions {
   /** The organization's registered public keys (`cairn org key add`); without them runs show "not verified". */
-  verificationKeys?: (deps: ServiceDeps) => KeyObject[] | Promise<KeyObject[]>;
+  verificationKeys?: (deps: ServiceDeps) => VerificationKey[] | Promise<VerificationKey[]>;
   /** Days without a successful run before a workflow is stale; default CAIRN_STALE_DAYS of the server's environment, else 7. */
   staleDays?: number;
 }
@@ -153,16 +153,20 @@ async function runPage({ deps, scope }: View, id: string, opts: WebOptions) {
   let verification: Verification;
   if (!detail.attestation) verification = { kind: "no-attestation" };
   else if (keys.length === 0 && roots.length === 0) verification = { kind: "no-keys" };
-  else verification = await verify(deps, id, scope, { keys, roots });
+  else verification = await verify(deps, id, scope, { keys: keys.map((k) => k.key), roots }, keys);
   const orgId = currentOrgId(deps) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
   const downloadable = new Set(digests.filter((d) => deps.casMappings.holds(orgId, d, scope)));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 
-async function verify(deps: ServiceDeps, id: string, scope: Scope | undefined, trust: TrustPolicy): Promise<Verification> {
+/** Verified: with the registered name of the key whose id is the signer's (a certificate signer has none). */
+async function verify(deps: ServiceDeps, id: string, scope: Scope | undefined, trust: TrustPolicy, keys: VerificationKey[]): Promise<Verification> {
   try {
-    return { kind: "verified", result: (await runAttestation(deps, { id, scope }, trust)).verification! };
+    const result = (await runAttestation(deps, { id, scope }, trust)).verification!;
+    const s = result.signer;
+    const keyName = s.kind === "key" ? keys.find((k) => k.keyId === s.keyId)?.name : undefined;
+    return { kind: "verified", result, ...(keyName !== undefined && { keyName }) };
   } catch (e) {
     if (!isCairnError(e, "VERIFY_FAILED")) throw e;
     return { kind: "failed", message: e.message };

@@ -1,11 +1,12 @@
 import type { MaterialView, RunDetail, RunVerification } from "../../services/control/runs.ts";
-import { runBadge, when } from "./format.ts";
+import { runBadge, shortDigest, when } from "./format.ts";
 import { externalLink, href, html, type Html } from "./html.ts";
 import { readPolicyStatus, renderPolicies } from "./policy-status.ts";
 
 /** What the run page says about the signature. */
 export type Verification =
-  | { kind: "verified"; result: RunVerification }
+  /** keyName: the registered name of the organization's key that verified it (`cairn org key add --name`). */
+  | { kind: "verified"; result: RunVerification; keyName?: string }
   | { kind: "failed"; message: string }
   | { kind: "no-keys" }
   | { kind: "no-attestation" };
@@ -32,7 +33,7 @@ export function renderRun({ detail, verification, downloadable }: RunPageData, n
 <dt>Finished</dt><dd>${when(r.finishedAt, now)}</dd>
 ${r.reason ? html`<dt>Reason</dt><dd>${r.reason}</dd>` : ""}
 <dt>Runner</dt><dd>${r.runnerType} ${externalLink(r.runnerUrl)}</dd>
-${a ? html`<dt>Attestation</dt><dd><a class="digest" href="${href(["discover"], { digest: a.digest })}">${a.digest}</a> · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>
+${a ? html`<dt>Attestation</dt><dd>${digestLink(a.digest)} · <a href="${downloadHref(a.digest, r.id)}">download bundle</a></dd>
 <dt>Pushed by</dt><dd>${r.pushedBy ?? html`<span class="muted">local</span>`}</dd>` : ""}
 </dl></section>
 ${renderVerification(verification)}
@@ -43,7 +44,7 @@ ${a ? renderAttestation(a, r.id, downloadable) : html`<section><p class="muted">
 function renderVerification(v: Verification): Html {
   switch (v.kind) {
     case "verified":
-      return html`<section class="notice good" id="verification"><strong>Signature verified</strong> ${signerLine(v.result)}</section>`;
+      return html`<section class="notice good" id="verification"><strong>Signature verified</strong> ${signerLine(v.result, v.keyName)}</section>`;
     case "failed":
       return html`<section class="notice bad" id="verification"><strong>Verification failed:</strong> ${v.message}</section>`;
     case "no-keys":
@@ -54,20 +55,23 @@ function renderVerification(v: Verification): Html {
 }
 
 /** Who signed: the organization's key, or a certificate identity with its issuer, CA and root; and every verified time. */
-function signerLine(r: RunVerification): Html {
+function signerLine(r: RunVerification, keyName: string | undefined): Html {
   const s = r.signer;
   const times = r.timestamps.map((t) => html` <span class="muted">Timestamp ${t.time instanceof Date ? t.time.toISOString() : String(t.time)} from ${t.authority}.</span>`);
-  if (s.kind === "key") return html`with the organization's key <code>${s.keyId}</code>.${times}`;
+  if (s.kind === "key") {
+    const id = html`<code id="signer-key-id">${s.keyId}</code>`;
+    return keyName ? html`with the organization's key <strong id="signer-key">${keyName}</strong> <span class="muted">(key id ${id})</span>.${times}` : html`with the organization's key ${id}.${times}`;
+  }
   return html`by <code id="signer-identity">${s.san || "(no SAN)"}</code> (OIDC issuer <code>${s.issuer ?? "none"}</code>), certificate from <code>${s.caSubject}</code> in trusted root <code>${s.root}</code>.${times}`;
 }
 
 function renderAttestation(a: NonNullable<RunDetail["attestation"]>, runId: string, downloadable: ReadonlySet<string>): Html {
   const materials = a.materials.length
-    ? html`<table id="materials"><thead><tr><th>Name</th><th>Kind</th><th>Value</th><th>Digest</th><th>Annotations</th><th></th></tr></thead>
+    ? html`<table id="materials" class="materials"><thead><tr><th>Name</th><th>Kind</th><th>Value</th><th>Digest</th><th>Annotations</th><th></th></tr></thead>
 <tbody>${a.materials.map((m) => materialRow(m, runId, downloadable))}</tbody></table>`
     : html`<p class="muted">No materials.</p>`;
   const subjects = a.subjects.map(
-    (s) => html`<li>${s.name ?? html`<span class="muted">unnamed</span>`}: ${Object.entries(s.digest).map(([k, v]) => html`<code class="digest">${k}:${v}</code> `)}</li>`,
+    (s) => html`<li>${s.name ?? html`<span class="muted">unnamed</span>`}: ${Object.entries(s.digest).map(([k, v]) => html`<code class="digest" title="${k}:${v}">${shortDigest(`${k}:${v}`)}</code> `)}</li>`,
   );
   return html`<section><h2>Materials</h2>${materials}</section>
 <section><h2>Subjects</h2><ul>${subjects}</ul><p class="muted">Predicate type <code>${a.predicateType}</code>, payload <code>${a.payloadType}</code></p></section>
@@ -77,7 +81,12 @@ function renderAttestation(a: NonNullable<RunDetail["attestation"]>, runId: stri
 function materialRow(m: MaterialView, runId: string, downloadable: ReadonlySet<string>): Html {
   const annotations = Object.entries(m.annotations);
   return html`<tr data-material="${m.name}"><td><strong>${m.name}</strong></td><td><span class="kind">${m.kind}</span></td><td>${m.value}</td>
-<td>${m.digest ? html`<a class="digest" href="${href(["discover"], { digest: m.digest })}">${m.digest}</a>` : ""}</td>
+<td>${m.digest ? digestLink(m.digest) : ""}</td>
 <td>${annotations.length ? html`<dl class="facts">${annotations.map(([k, v]) => html`<dt>${k}</dt><dd>${v}</dd>`)}</dl>` : html`<span class="muted">none</span>`}</td>
 <td>${downloadable.has(m.digest) ? html`<a href="${downloadHref(m.digest, runId)}">download</a>` : html`<span class="muted">digest only</span>`}</td></tr>`;
+}
+
+/** A digest, short, linking to what refers to it; the full value in its title. */
+function digestLink(digest: string): Html {
+  return html`<a class="digest" href="${href(["discover"], { digest })}" title="${digest}">${shortDigest(digest)}</a>`;
 }
