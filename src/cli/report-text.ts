@@ -51,10 +51,10 @@ export class Section {
     return this;
   }
 
-  /** `Key           value` (the key padded to 14 columns). */
+  /** `Key           value` (the key padded to 16 columns). */
   field(key: string, value: string | undefined | null): this {
     if (value === undefined || value === null || value === "") return this;
-    return this.line(`${pad(key, 14)}${oneLine(value)}`);
+    return this.line(`${pad(key, 16)}${oneLine(value)}`);
   }
 
   render(): string {

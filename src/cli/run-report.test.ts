@@ -86,7 +86,7 @@ test("every section, in order, each line within 100 columns", () => {
   expect(out).toContain("fix: the first line");
   expect(out).not.toContain("long body");
   expect(out).toContain("CI_VAR_11=");
-  expect(out).toContain("Timestamp     2026-12-03T10:04:30.000Z rfc3161 timestamp.sigstore.dev");
+  expect(out).toContain("Timestamp       2026-12-03T10:04:30.000Z rfc3161 timestamp.sigstore.dev");
   expect(lines.some((l) => l.includes("build/output/") && l.endsWith("…"))).toBe(true);
 });
 
@@ -111,5 +111,5 @@ test("a run without attestation: run, contract and runner only; a key signer nam
   expect(out).toContain("up to date");
   expect(out).not.toContain("Pushed by");
   const keyed = renderRunReport({ ...d, verification: { verified: true, signer: { kind: "key", keyId: "k".repeat(64) }, keyId: "k".repeat(64), timestamps: [] } });
-  expect(keyed).toContain("Key           kkkk");
+  expect(keyed).toContain("Key             kkkk");
 });
