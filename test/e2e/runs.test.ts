@@ -74,11 +74,14 @@ describe("workflow run list/describe through the binary", () => {
     expect(sb.run(["workflow", "run", "list", "--status", "running"]).code).toBe(2);
   });
 
-  test("describe table: the run and its materials", () => {
+  test("describe report: the run and its materials, short digests; --full prints them whole", () => {
     const t = sb.ok(["workflow", "run", "describe", "--id", pushed.runId]).stdout;
-    for (const s of [pushed.runId, "skynet/build", "demo revision 1 (latest 1)", pushed.digest, "Materials", "binary", "app.bin", sha("the built binary\n"), "SBOM_CYCLONEDX_JSON", "build-ref"]) {
+    const short = (d: string) => `${d.slice(0, 15)}…`;
+    for (const s of [pushed.runId, "skynet/build", "demo", "1 used / 1 latest", short(pushed.digest), "Materials", "binary", "app.bin", short(sha("the built binary\n")), "SBOM_CYCLONEDX_JSON", "build-ref"]) {
       expect(t).toContain(s);
     }
+    const full = sb.ok(["workflow", "run", "describe", "--id", pushed.runId, "--full"]).stdout;
+    for (const s of [pushed.digest, sha("the built binary\n")]) expect(full).toContain(s);
   });
 
   test("describe -o json, by id and by digest alike", () => {

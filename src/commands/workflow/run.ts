@@ -1,9 +1,11 @@
 import { Command, Option } from "commander";
 import { io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
+import { reportWidth } from "../../cli/report-text.ts";
+import { renderRunReport } from "../../cli/run-report.ts";
 import { CairnError } from "../../errors.ts";
 import { POLICY_VERDICTS } from "../../crafter/policy/status.ts";
-import { RUN_STATES, type RunDetail, type RunSummary } from "../../services/control/runs.ts";
+import { RUN_STATES, type RunSummary } from "../../services/control/runs.ts";
 import type { Config } from "../../config.ts";
 import { describeSigner } from "../../trust/signer.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
@@ -25,6 +27,7 @@ interface DescribeOpts {
   digest?: string;
   output: DescribeFormat;
   verify?: boolean;
+  full?: boolean;
   key: string[];
 }
 
@@ -67,6 +70,7 @@ function describeCommand(): Command {
     )
     .option("--verify", "verify the attestation's signature: with --key, or a certificate against the home's trusted roots (exit 1 if it does not verify)")
     .option("-k, --key <ref>", "public key PEM file or env://VAR for --verify (repeatable)", collectPairs, [])
+    .option("--full", "the report with full digests and values (lines may be wider than the terminal)")
     .action(async (opts: DescribeOpts, c: Command) => {
       await withControlPlane(c, async (cp) => {
         const keys = opts.verify ? await trustFor(cp.config, opts.key) : undefined;
@@ -85,7 +89,7 @@ function describeCommand(): Command {
           io.json(d.attestation.statement);
           return;
         }
-        print(opts.output, d, () => describeTable(d));
+        print(opts.output, d, () => renderRunReport(d, { width: reportWidth(process.env.COLUMNS), full: opts.full }));
       });
     });
 }
@@ -99,45 +103,4 @@ async function trustFor(config: Config, keyRefs: string[]): Promise<TrustPolicy>
 
 function revision(r: RunSummary): string {
   return `${r.contractRevisionUsed}/${r.contractRevisionLatest}`;
-}
-
-/** "failed (smoke tests failed)"; a reason that already starts with the state stands alone ("blocked: 1 gated …"). */
-function stateText(r: RunSummary): string {
-  if (!r.reason) return r.state;
-  return r.reason.startsWith(`${r.state}:`) ? r.reason : `${r.state} (${r.reason})`;
-}
-
-function describeTable(d: RunDetail): string {
-  const r = d.run;
-  const run = renderTable({
-    title: "Workflow Run",
-    rows: [
-      ["ID", r.id],
-      ["Workflow", `${r.project}/${r.workflow}`],
-      ["State", stateText(r)],
-      ...(r.policyStatus ? [["Policy", r.policyStatus]] : []),
-      ["Contract", `${r.contractName} revision ${r.contractRevisionUsed} (latest ${r.contractRevisionLatest})`],
-      ["Runner", r.runnerUrl ? `${r.runnerType} ${r.runnerUrl}` : r.runnerType],
-      ["Created", r.createdAt],
-      ["Finished", r.finishedAt ?? ""],
-      ["Attestation", r.attestationDigest ?? ""],
-      ...(r.attestationDigest ? [["Pushed by", r.pushedBy ?? "local"]] : []),
-      ...(d.verification ? [["Signature", `verified (${describeSigner(d.verification.signer)})`], ...d.verification.timestamps.map((t) => ["Timestamp", `${new Date(t.time).toISOString()} ${t.source} ${t.authority}`])] : []),
-    ],
-  });
-  if (!d.attestation) return run;
-  const materials = renderTable({
-    title: "Materials",
-    head: ["NAME", "KIND", "VALUE", "DIGEST", "ANNOTATIONS"],
-    rows: d.attestation.materials.map((m) => [
-      m.name,
-      m.kind,
-      m.value,
-      m.digest,
-      Object.entries(m.annotations)
-        .map(([k, v]) => `${k}=${v}`)
-        .join(", "),
-    ]),
-  });
-  return `${run}\n${materials}`;
 }
