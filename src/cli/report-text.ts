@@ -1,4 +1,5 @@
 /** Plain-text layout for reports that fit a terminal: sections of `key  value` lines, cut with `…`. */
+export { shortDigest } from "../crafter/short-digest.ts";
 
 export const REPORT_WIDTH = 100;
 
@@ -29,12 +30,6 @@ export function pad(s: string, w: number): string {
   return s + " ".repeat(Math.max(0, w - textWidth(s)));
 }
 
-/** `sha256:12d6ca6f…` (algorithm and 8 hex digits); the full digest with `full`. */
-export function shortDigest(digest: string, full = false): string {
-  if (full) return digest;
-  const m = /^([a-zA-Z0-9]+):([0-9a-f]{9,})$/.exec(digest);
-  return m ? `${m[1]}:${m[2]!.slice(0, 8)}…` : digest;
-}
 
 /** A report section being written: a heading, then indented lines, each cut to the width unless `full`. */
 export class Section {

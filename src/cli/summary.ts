@@ -2,6 +2,7 @@
  * The Markdown summary of a push or a status for CI job pages: GitHub's step summary (`GITHUB_STEP_SUMMARY`) or
  * `--summary FILE` (GitLab and others). Pure: data in, Markdown out; summary-file.ts writes it.
  */
+import { shortDigest } from "../crafter/short-digest.ts";
 import type { CraftingState, PolicyEvaluation } from "../crafter/state/types.ts";
 import { predicateEvaluations } from "../services/crafting/gate.ts";
 import type { PushResult } from "../services/crafting/push.ts";
@@ -95,11 +96,6 @@ function table(head: string[], rows: string[][]): string {
   return [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 }
 
-/** `sha256:12d6ca6f…`: the algorithm and the first 8 hex digits. */
-export function shortDigest(digest: string): string {
-  const [algo, hex] = digest.includes(":") ? digest.split(":", 2) as [string, string] : ["sha256", digest];
-  return hex.length > 8 ? `${algo}:${hex.slice(0, 8)}…` : `${algo}:${hex}`;
-}
 
 /**
  * Text made safe for one Markdown table cell: pipes and Markdown punctuation escaped, HTML neutralised, line
@@ -122,3 +118,5 @@ function code(digest: string): string {
 function linkTarget(url: string): string {
   return url.replace(/[\s()<>|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
+
+export { shortDigest };

@@ -1,4 +1,5 @@
 import type { ComplianceState } from "../../services/control/compliance.ts";
+import { shortDigest } from "../../crafter/short-digest.ts";
 import { html, type Html } from "./html.ts";
 
 export const STATE_LABELS: Record<ComplianceState, string> = {
@@ -14,10 +15,6 @@ export function complianceBadge(state: ComplianceState): Html {
   return html`<span class="badge s-${state}">${STATE_LABELS[state]}</span>`;
 }
 
-/** "sha256:12d6ca6f…": a digest cut to its algorithm and 8 hex digits; the full value is the element's title (hover, copy). */
-export function shortDigest(digest: string): string {
-  return digest.length > 15 ? `${digest.slice(0, 15)}…` : digest;
-}
 
 /** A run state (initialized, succeeded, blocked, failed, cancelled, expired). */
 export function runBadge(state: string): Html {
@@ -47,3 +44,5 @@ export function ago(ms: number): string {
   }
   return "just now";
 }
+
+export { shortDigest };
