@@ -176,6 +176,8 @@ export interface ControlPlaneRepo {
    * it does, since every indexing stores an attestation row. A cache key, not a count.
    */
   attestationGeneration(): number;
+  /** Grows with every contract revision stored (its rowid): a cache key, as attestationGeneration. */
+  revisionGeneration(): number;
   /** Every attestation stored for a run (its cairn attestation and what accompanies it, e.g. SLSA provenance), oldest first. */
   runAttestations(runId: string): AttestationRecord[];
 }

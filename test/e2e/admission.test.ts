@@ -82,6 +82,16 @@ describe("POST /api/v1/verify", () => {
     expect(sb.run(["verify", "artifact", built.digest, "--workflow", "build-image", "--max-age", "30d"], remote).code).toBe(0);
   });
 
+  test("a verdict is reused only while nothing it depends on changed: a revoked key fails at once", async () => {
+    const ask = () => post("/api/v1/verify", { digest: built.digest, policy: { workflow: "build-image" } });
+    expect((await ask()).body.result).toBe("PASSED");
+    expect((await ask()).body.result).toBe("PASSED"); // within the second: the same verdict
+    sb.ok(["org", "key", "remove", "--name", "ci"]);
+    expect((await ask()).body).toMatchObject({ result: "FAILED", noValidAttestation: true }); // no stale PASSED
+    sb.ok(["org", "key", "add", "--name", "ci2", "--key", "cosign.pub"]);
+    expect((await ask()).body.result).toBe("PASSED");
+  });
+
   test("identity regexps are refused from API callers (a pattern would run on the server's thread)", async () => {
     const r = await post("/api/v1/verify", { digest: built.digest, policy: { certificateIdentityRegexp: "(.*)*x" } });
     expect(r.status).toBe(400);

@@ -11,6 +11,7 @@ import type { RequestContext } from "../context.ts";
 import { json, readJsonObject } from "../http.ts";
 import type { Route } from "../router.ts";
 import { onlyFields } from "./fields.ts";
+import { cachedVerdict, rememberVerdict, verdictKey } from "./verify-cache.ts";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -43,17 +44,18 @@ async function verify(c: RequestContext): Promise<Response> {
   if (b.policy !== undefined && (typeof b.policy !== "object" || b.policy === null || Array.isArray(b.policy))) {
     throw new CairnError("USAGE", "field policy must be an object (the fields of a verification policy, docs/verify.md)");
   }
-  const policy = servedPolicy(JSON.stringify(b.policy ?? {}));
+  const policyText = JSON.stringify(b.policy ?? {});
+  const policy = servedPolicy(policyText);
   c.audit.target = `artifact ${b.digest}`;
+  const resourceUri = typeof b.resourceUri === "string" ? b.resourceUri : b.digest;
+  const trust = serverTrust(c);
+  const now = Date.now();
+  const key = verdictKey(c, JSON.stringify([b.digest, resourceUri, policyText]), trust.roots);
+  const hit = cachedVerdict(key, now);
+  if (hit) return json(200, hit);
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");
-  const verdict = await verifyArtifactDigest(c.deps, {
-    digest: b.digest,
-    resourceUri: typeof b.resourceUri === "string" ? b.resourceUri : b.digest,
-    policy,
-    trust: serverTrust(c),
-    ...(c.scope && { scope: c.scope }),
-    policySources: "served",
-  });
+  const verdict = await verifyArtifactDigest(c.deps, { digest: b.digest, resourceUri, policy, trust, ...(c.scope && { scope: c.scope }), policySources: "served" });
+  rememberVerdict(key, now, verdict);
   return json(200, verdict);
 }
 

@@ -164,6 +164,10 @@ export class SqliteRepo implements ControlPlaneRepo {
     return (row as AttestationRecord | null) ?? undefined;
   }
 
+  revisionGeneration(): number {
+    return (this.db.query("SELECT coalesce(max(rowid), 0) AS g FROM contract_revisions").get() as { g: number }).g;
+  }
+
   attestationGeneration(): number {
     return (this.db.query("SELECT coalesce(max(rowid), 0) AS g FROM attestations").get() as { g: number }).g;
   }
