@@ -1,4 +1,5 @@
 import { CairnError } from "../errors.ts";
+import { sha256 } from "../crafter/sha256.ts";
 import type { Contract } from "../crafter/contract/types.ts";
 import type { CraftingState } from "../crafter/state/types.ts";
 import { writeFileAtomic } from "../services/atomic-file.ts";
@@ -55,7 +56,7 @@ export function httpCrafting(client: RemoteClient, reporter: Reporter): Crafting
           const d = await client.json<{ provenance?: { digest: string } }>("GET", `/api/v1/runs/${encodeURIComponent(runId)}`);
           if (!d.provenance) return undefined;
           const bundle = new Uint8Array(await (await client.send("GET", `/api/v1/blobs/${d.provenance.digest}`)).arrayBuffer());
-          const got = `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`;
+          const got = sha256(bundle);
           if (got !== d.provenance.digest) throw new CairnError("VERIFY_FAILED", `the control plane answered provenance ${d.provenance.digest} with bytes of digest ${got}`);
           return { digest: d.provenance.digest, bundle, storedAt: `${client.config.url}/api/v1/blobs/${d.provenance.digest}` };
         },

@@ -1,6 +1,6 @@
 // Verified ingest of SLSA provenance: `cairn serve` takes a provenance only beside an attestation it already stored,
 // signed with the same authority, for subjects that attestation records as outputs.
-import { createHash } from "node:crypto";
+import { sha256 } from "../../crafter/sha256.ts";
 import { CairnError } from "../../errors.ts";
 import type { Statement } from "../../crafter/statement.ts";
 import { verifyEnvelope, verifyFailed } from "../../signing/envelope.ts";
@@ -42,7 +42,7 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   if (!run || !isAttested(run.state) || run.attestationDigest !== attestation) {
     throw new CairnError("NOT_FOUND", `attestation ${attestation}, named by the SLSA provenance, is not stored in organization ${deps.config.organization}`, { hint: "push the attestation first" });
   }
-  const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+  const digest = sha256(bytes);
   const result = { digest, runId: run.id, workflow: run.workflow, project: run.project, signer: p.signer };
   const existing = runProvenance(deps, run.id);
   if (existing?.digest === digest) return { ...result, created: false };

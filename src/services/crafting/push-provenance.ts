@@ -4,6 +4,7 @@ import { CairnError } from "../../errors.ts";
 import { serializeStatement } from "../../crafter/statement.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
 import { buildProvenance } from "../../slsa/provenance.ts";
+import { sha256 } from "../../crafter/sha256.ts";
 import type { SigningMethod } from "../../signing/sign.ts";
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
@@ -72,7 +73,7 @@ export async function pushProvenance(
   const bundle = stored?.bundle ?? signed;
   if (choice.bundlePath) writeFileAtomic(choice.bundlePath, bundle, 0o600);
   return {
-    digest: `sha256:${new Bun.CryptoHasher("sha256").update(bundle).digest("hex")}`,
+    digest: sha256(bundle),
     ...(stored?.storedAt && { storedAt: stored.storedAt }),
     ...(choice.bundlePath && { bundlePath: choice.bundlePath }),
     ...(stored?.referrers?.length && { referrers: stored.referrers }),

@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { sha256 } from "../../crafter/sha256.ts";
 import { existsSync, openSync, readSync, closeSync, statSync, type Stats } from "node:fs";
 import { basename, resolve } from "node:path";
 import { CairnError, isCairnError } from "../../errors.ts";
@@ -157,6 +157,4 @@ export function statFile(path: string, value: string): Stats {
   return st;
 }
 
-export function sha256(data: string | Uint8Array): string {
-  return `sha256:${createHash("sha256").update(data).digest("hex")}`;
-}
+export { sha256 };

@@ -1,7 +1,8 @@
 // The signed half of a judgement: the bundle's bytes re-hashed, its signature verified by verifyBundle (the one
 // verifier), and its statement read for the artifact. Identity pins and --require-tlog are judged after the signature,
 // so an attestation that is genuine but signed by the wrong identity (or unlogged) is a policy failure, not a forgery.
-import { createHash, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { sha256 } from "../../crafter/sha256.ts";
 import { isCairnError } from "../../errors.ts";
 import { checkIdentity, type IdentityPolicy, type NamedRoot } from "../../trust/policy.ts";
 import { verifyBundle, type VerifiedBundle } from "../../trust/verifier.ts";
@@ -21,10 +22,7 @@ export type SignatureCheck =
   /** `signed`: the signature verified (`signer` set), but the payload is not a statement naming the artifact. */
   | { ok: false; reason: string; signer?: string; signed?: true };
 
-/** sha256:HEX of bytes. */
-export function sha256(bytes: Uint8Array): string {
-  return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-}
+export { sha256 };
 
 /** Verifies `bytes` (expected to hash to `bundleDigest`) as an attestation naming `artifact`. */
 export function checkSignature(bytes: Uint8Array, bundleDigest: string, artifact: string, trust: SignatureTrust): SignatureCheck {
