@@ -27,6 +27,9 @@ export interface TableOptions {
 /** No column is narrowed below this, its header, or its widest cell if that is less; past that the table overflows. */
 export const MIN_COLUMN = 6;
 
+/** Wrapped columns are narrowed to this before any column is cut. */
+export const WRAP_MIN = 12;
+
 /** A full sha256 digest, alone or inside a cell (`name@sha256:…`). */
 const DIGEST = /\bsha256:[0-9a-f]{64}\b/g;
 
@@ -48,7 +51,10 @@ export function renderTable(spec: TableSpec, opts: TableOptions = displayOptions
   const cols = Math.max(head?.length ?? 0, ...rows.map((r) => r.length), 1);
   const all = [...(head ? [head] : []), ...rows];
   const natural = Array.from({ length: cols }, (_, i) => Math.max(0, ...all.map((r) => textWidth(r[i] ?? ""))));
-  const widths = bounded ? shrink(natural, floors(natural, head, spec.keepDigests ? rows : []), opts.width! - 3 * cols - 1) : natural;
+  const floor = floors(natural, head, spec.keepDigests ? rows : []);
+  // a table with no header is key/value: its keys are labels, kept whole
+  if (!head) floor[0] = natural[0]!;
+  const widths = bounded ? fitWidths(natural, floor, new Set(spec.wrap ?? []), opts.width! - 3 * cols - 1) : natural;
   let inner = widths.reduce((a, w) => a + w + 3, -1);
   const titleLines: string[] = [];
   if (spec.title) {
@@ -89,6 +95,15 @@ function floors(natural: number[], head: string[] | undefined, keep: string[][])
     const kept = keep.map((r) => r[i] ?? "").filter((s) => s.search(DIGEST) >= 0);
     return Math.max(Math.min(w, Math.max(MIN_COLUMN, textWidth(head?.[i] ?? ""))), ...kept.map(textWidth));
   });
+}
+
+/**
+ * Wrapped columns give up their width first, as wrapping loses nothing, down to WRAP_MIN (narrower, prose is hard to
+ * read); then the widest columns of all, down to their floors.
+ */
+function fitWidths(natural: number[], floor: number[], wrap: Set<number>, budget: number): number[] {
+  const soft = natural.map((w, i) => (wrap.has(i) ? Math.max(floor[i]!, Math.min(w, WRAP_MIN)) : w));
+  return shrink(shrink(natural, soft, budget), floor, budget);
 }
 
 /**
