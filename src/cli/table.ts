@@ -54,7 +54,8 @@ export function renderTable(spec: TableSpec, opts: TableOptions = displayOptions
   const floor = floors(natural, head, spec.keepDigests ? rows : []);
   // a table with no header is key/value: its keys are labels, kept whole
   if (!head) floor[0] = natural[0]!;
-  const widths = bounded ? fitWidths(natural, floor, new Set(spec.wrap ?? []), opts.width! - 3 * cols - 1) : natural;
+  const wraps = new Set(full ? [] : (spec.wrap ?? []));
+  const widths = bounded ? fitWidths(natural, floor, wraps, opts.width! - 3 * cols - 1) : natural;
   let inner = widths.reduce((a, w) => a + w + 3, -1);
   const titleLines: string[] = [];
   if (spec.title) {
@@ -67,9 +68,8 @@ export function renderTable(spec: TableSpec, opts: TableOptions = displayOptions
     titleLines.push(...wrapText(spec.title, inner - 2));
   }
   const line = (l: string, m: string, r: string) => l + widths.map((w) => "─".repeat(w + 2)).join(m) + r;
-  const wraps = new Set(spec.wrap ?? []);
   const row = (cells: string[]): string[] => {
-    const parts = widths.map((w, i) => (wraps.has(i) && !full ? wrapText(cells[i] ?? "", w) : [fit(cells[i] ?? "", w)]));
+    const parts = widths.map((w, i) => (wraps.has(i) ? wrapText(cells[i] ?? "", w) : [fit(cells[i] ?? "", w)]));
     const height = Math.max(...parts.map((p) => p.length));
     return Array.from({ length: height }, (_, k) => "│" + widths.map((w, i) => ` ${pad(parts[i]![k] ?? "", w)} `).join("│") + "│");
   };
