@@ -16,6 +16,32 @@ export const io = {
   },
 };
 
+/** How tables and reports are laid out; set once, before a command runs, by the CLI edge (program.ts). */
+export interface Display {
+  /** The terminal's columns; undefined when none is known (stdout piped, no COLUMNS). */
+  width?: number;
+  /** --full: full digests and values, nothing cut to the width. */
+  full: boolean;
+}
+
+export const display: Display = { full: false };
+
+/**
+ * The width output should fit: COLUMNS when it is set to a whole number of columns (it wins: `COLUMNS=80 cairn …`
+ * asks for 80 even on a wider terminal), else the terminal's when stdout is one, else undefined. Piped output with
+ * no COLUMNS keeps its unbounded layout, so scripts that read it stay stable (they should use -o json anyway).
+ */
+export function terminalWidth(columns: string | undefined, stdout: { isTTY?: boolean; columns?: number }): number | undefined {
+  if (columns !== undefined && /^[0-9]+$/.test(columns.trim()) && Number(columns) > 0) return Number(columns);
+  return stdout.isTTY && stdout.columns && stdout.columns > 0 ? stdout.columns : undefined;
+}
+
+/** Reads the width (COLUMNS, the terminal) into `display`: the one place that does. */
+export function configureDisplay(full: boolean): void {
+  display.full = full;
+  display.width = terminalWidth(process.env.COLUMNS, process.stdout);
+}
+
 /** Warnings to stderr; a progress bar on a terminal, redrawn at most every 100 ms. */
 export function cliReporter(interactive: boolean): Reporter {
   let last = 0;

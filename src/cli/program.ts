@@ -21,7 +21,7 @@ import { verifyCommand } from "../commands/verify.ts";
 import { versionCommand } from "../commands/version.ts";
 import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
-import { io } from "./io.ts";
+import { configureDisplay, io } from "./io.ts";
 
 /** Options every command accepts, before or after the subcommand. */
 const GLOBAL_OPTIONS: [string, string][] = [
@@ -29,6 +29,7 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ["--control-plane <url>", "work against a `cairn serve` instead of the local store (env CAIRN_CONTROL_PLANE)"],
   ["--token <token>", "API token for --control-plane (env CAIRN_TOKEN)"],
   ["--control-plane-ca <file>", "CA certificate (PEM file, or PEM text) to trust for an https --control-plane (env CAIRN_CONTROL_PLANE_CA)"],
+  ["--full", "full digests and values in tables and reports, nothing cut to the terminal width (env COLUMNS sets the width)"],
 ];
 
 /** The command tree. Commands are thin: parse flags, call one service, render the result. */
@@ -47,9 +48,16 @@ export function buildProgram(): Command {
   // Global options are accepted after the subcommand too: every leaf command declares them.
   const walk = (c: Command) => {
     c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });
-    if (c.commands.length === 0) for (const [flag, help] of GLOBAL_OPTIONS) c.option(flag, help);
+    // a command's own option of the same name (`att status --full`) stays, with its own help
+    if (c.commands.length === 0) for (const [flag, help] of GLOBAL_OPTIONS) if (!c.options.some((o) => o.long === flag.split(" ")[0])) c.option(flag, help);
     c.commands.forEach(walk);
   };
   program.commands.forEach(walk);
+  // The output width and --full are read once, here at the edge, never inside commands.
+  program.hook("preAction", (_root, action) => {
+    let full = false;
+    for (let c: Command | null = action; c; c = c.parent) full ||= c.getOptionValue("full") === true;
+    configureDisplay(full);
+  });
   return program;
 }

@@ -11,7 +11,7 @@ function versionLabel(v: NonNullable<StatusView["workflow"]["projectVersion"]>):
 
 /**
  * The two tables of the guide: the attestation summary and the materials, with init's contract change notice between
- * them. --full adds values, env and git.
+ * them. --full adds values, env and git (and, as everywhere, lays the tables out whole: table.ts).
  */
 export function renderStatus(v: StatusView & { signing?: string }, full: boolean): string {
   const w = v.workflow;

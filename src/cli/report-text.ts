@@ -3,10 +3,12 @@ export { shortDigest } from "../crafter/short-digest.ts";
 
 export const REPORT_WIDTH = 100;
 
-/** The report's width: 100 columns, or COLUMNS when it is set, a number, and between 60 and 100. */
-export function reportWidth(columns: string | undefined): number {
-  const n = columns === undefined ? NaN : Number(columns);
-  return Number.isInteger(n) && n >= 60 ? Math.min(REPORT_WIDTH, n) : REPORT_WIDTH;
+/** Narrower than this, a report's lines are cut at it (they overflow) rather than to a stub of each value. */
+export const REPORT_MIN_WIDTH = 40;
+
+/** The report's width: the terminal's (io.ts `display.width`) between 40 and 100; 100 when none is known. */
+export function reportWidth(terminal: number | undefined): number {
+  return terminal === undefined ? REPORT_WIDTH : Math.max(REPORT_MIN_WIDTH, Math.min(REPORT_WIDTH, terminal));
 }
 
 /** Display width in code points (as renderTable counts). */

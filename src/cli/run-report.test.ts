@@ -99,9 +99,9 @@ test("--full: full digests and values, lines may be longer", () => {
   expect(out).toContain("d".repeat(300));
 });
 
-test("a narrower width is respected; COLUMNS below 60 or unset means 100", () => {
-  for (const l of renderRunReport(detail(), { width: 72 }).split("\n")) expect([...l].length).toBeLessThanOrEqual(72);
-  expect([reportWidth(undefined), reportWidth("40"), reportWidth("abc"), reportWidth("80"), reportWidth("250")]).toEqual([100, 100, 100, 80, 100]);
+test("a narrower width is respected, down to 40; no known width (piped) means 100", () => {
+  for (const w of [72, 40]) for (const l of renderRunReport(detail(), { width: w }).split("\n")) expect([...l].length).toBeLessThanOrEqual(w);
+  expect([reportWidth(undefined), reportWidth(30), reportWidth(40), reportWidth(80), reportWidth(250)]).toEqual([100, 40, 40, 80, 100]);
 });
 
 test("a run without attestation: run, contract and runner only; a key signer names its key id", () => {

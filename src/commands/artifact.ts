@@ -12,7 +12,7 @@ export function artifactCommand(): Command {
     .action(async (file: string, opts: { output: OutputFormat }, c: Command) => {
       await withControlPlane(c, async (cp) => {
         const r = await cp.artifacts.upload({ path: file });
-        print(opts.output, r, () => renderTable({ rows: [["Digest", r.digest], ["Name", r.name], ["Size", String(r.size)]] }));
+        print(opts.output, r, () => renderTable({ rows: [["Digest", r.digest], ["Name", r.name], ["Size", String(r.size)]], keepDigests: true }));
       });
     });
   const download = new Command("download")

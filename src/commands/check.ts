@@ -58,7 +58,7 @@ export function checkCommand(): Command {
 
 function renderReport(r: CheckReport, strict: boolean): string {
   const rows = r.materials.map((m) => [m.name, m.kind, result(m, strict), detail(m)]);
-  const table = renderTable({ title: `Check against ${r.contract}`, head: ["NAME", "TYPE", "RESULT", "DETAIL"], rows });
+  const table = renderTable({ title: `Check against ${r.contract}`, head: ["NAME", "TYPE", "RESULT", "DETAIL"], rows, wrap: [3] });
   const violations = violationLines(r.policyEvaluations).map((l) => `policy violation: ${l}`);
   const missing = r.missing.length ? [`Required, not given: ${r.missing.join(", ")}${r.ok ? " (pass them, or --require-all to fail on this)" : ""}`] : [];
   return [table, ...violations, ...missing].join("\n");

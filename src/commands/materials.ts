@@ -11,7 +11,7 @@ export function materialsCommand(): Command {
       const { MATERIAL_KINDS } = await import("../crafter/materials/registry.ts");
       const rows = MATERIAL_KINDS.map((k, i) => ({ order: i + 1, kind: k.kind, input: k.input, autoDetect: k.autoDetect, summary: k.summary }));
       print(opts.output, rows, () =>
-        renderTable({ title: "Material kinds (auto-discovery order)", head: ["#", "KIND", "INPUT", "AUTO", "SUMMARY"], rows: rows.map((r) => [String(r.order), r.kind, r.input, r.autoDetect ? "yes" : "no", r.summary]) }),
+        renderTable({ title: "Material kinds (auto-discovery order)", head: ["#", "KIND", "INPUT", "AUTO", "SUMMARY"], rows: rows.map((r) => [String(r.order), r.kind, r.input, r.autoDetect ? "yes" : "no", r.summary]), wrap: [4] }),
       );
     });
   const describe = new Command("describe")
@@ -25,6 +25,7 @@ export function materialsCommand(): Command {
       print(opts.output, data, () =>
         renderTable({
           rows: [["Kind", k.kind], ["Summary", k.summary], ["Input", k.input], ["Auto-detected", k.autoDetect ? "yes" : "no"], ["Validates", k.validates], ["Annotations", k.annotations.join(", ") || "-"], ["Example", `cairn att add ${k.example}`]],
+          wrap: [1],
         }),
       );
     });

@@ -55,7 +55,7 @@ export function policyCommand(): Command {
       });
       const inputText = (i: (typeof rows)[number]["inputs"][number]) => `${i.name}${i.required ? " (required)" : i.default !== undefined ? `=${i.default}` : ""}`;
       print(opts.output, rows, () =>
-        renderTable({ title: "Built-in policies", head: ["name", "kinds", "inputs", "description"], rows: rows.map((r) => [r.name, r.kinds.join(", "), r.inputs.map(inputText).join(", ") || "-", r.description]) }),
+        renderTable({ title: "Built-in policies", head: ["name", "kinds", "inputs", "description"], rows: rows.map((r) => [r.name, r.kinds.join(", "), r.inputs.map(inputText).join(", ") || "-", r.description]), wrap: [1, 2, 3] }),
       );
     });
   return new Command("policy")
@@ -83,7 +83,7 @@ function addCommand(): Command {
         const { addPolicyFile } = await import("../services/policies/store.ts");
         const r = addPolicyFile(app, { name: opts.name, file: opts.file });
         if (opts.output === "table") io.info(r.created ? `policy ${r.name} revision ${r.revision} added` : `policy ${r.name} unchanged (revision ${r.revision})`);
-        print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Revision", String(r.revision)], ["Digest", r.digest]] }));
+        print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Revision", String(r.revision)], ["Digest", r.digest]], keepDigests: true }));
       });
     });
 }
@@ -96,7 +96,7 @@ function listCommand(): Command {
         const { listStoredPolicies } = await import("../services/policies/store.ts");
         const page = listStoredPolicies(app, { limit: opts.limit, next: opts.next });
         print(opts.output, page, () =>
-          renderTable({ head: ["Name", "Revision", "Description", "Updated At"], rows: page.items.map((p) => [p.name, String(p.latestRevision), p.description || "-", p.updatedAt]) }),
+          renderTable({ head: ["Name", "Revision", "Description", "Updated At"], rows: page.items.map((p) => [p.name, String(p.latestRevision), p.description || "-", p.updatedAt]), wrap: [2] }),
         );
         printNext(opts.output, page.next);
       });

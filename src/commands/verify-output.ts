@@ -11,7 +11,7 @@ const SHORT_PREDICATES: Record<string, string> = {
 
 export function verdictTable(v: ArtifactVerdict): string {
   const rows = v.considered.map(row);
-  const table = rows.length > 0 ? `${renderTable({ head: ["Attestation", "Predicate", "Workflow", "Run", "Verdict", "Reasons"], rows })}\n` : "";
+  const table = rows.length > 0 ? `${renderTable({ head: ["Attestation", "Predicate", "Workflow", "Run", "Verdict", "Reasons"], rows, wrap: [5] })}\n` : "";
   const skipped = v.notExamined ? `${v.notExamined} more attestation(s) of the kinds already accepted were not examined (--all examines them)\n` : "";
   return `${table}${skipped}${resultLine(v)}`;
 }

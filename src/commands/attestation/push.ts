@@ -70,6 +70,7 @@ export function pushCommand(): Command {
               ...(r.provenance ? [["SLSA Provenance", r.provenance.digest], ...(r.provenance.bundlePath ? [["Provenance Bundle", r.provenance.bundlePath]] : [])] : []),
               ["Subjects", r.statement.subject.map((s) => s.name ?? "").join(", ")],
             ],
+            keepDigests: true,
           })),
         );
       });

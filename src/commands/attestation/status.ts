@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { display } from "../../cli/io.ts";
 import { renderStatus } from "../../cli/render-status.ts";
 import { attestationStatus } from "../../services/crafting/status.ts";
 import { outputOption, print, type OutputFormat } from "../shared.ts";
@@ -21,7 +22,7 @@ export function statusCommand(): Command {
       await withCrafting(cmd, async ({ deps }) => {
         const view = { ...(await attestationStatus(deps)), signing: signingLine(deps.config) };
         summaryWriter(opts.summary, deps, statusSummary)?.(view);
-        print(opts.output, view, () => renderStatus(view, opts.full));
+        print(opts.output, view, () => renderStatus(view, display.full));
       });
     });
 }

@@ -1,5 +1,5 @@
 import { Command, Option } from "commander";
-import { io } from "../../cli/io.ts";
+import { display, io } from "../../cli/io.ts";
 import { renderTable } from "../../cli/table.ts";
 import { reportWidth } from "../../cli/report-text.ts";
 import { renderRunReport } from "../../cli/run-report.ts";
@@ -89,7 +89,7 @@ function describeCommand(): Command {
           io.json(d.attestation.statement);
           return;
         }
-        print(opts.output, d, () => renderRunReport(d, { width: reportWidth(process.env.COLUMNS), full: opts.full }));
+        print(opts.output, d, () => renderRunReport(d, { width: reportWidth(display.width), full: display.full }));
       });
     });
 }
