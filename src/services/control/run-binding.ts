@@ -1,0 +1,34 @@
+// Does a stored run row belong to the statement its attestation digest points at? The row is unsigned (anyone with
+// write access to the SQLite file can edit it); the statement is signed. Used by `store fsck` (fsck-runs.ts) and
+// `workflow run describe --verify` (runs.ts), so both refuse a row that another run's attestation was swapped into.
+import { attestedRunState } from "../../crafter/policy/status.ts";
+import type { CheckedStatement } from "./ingest-statement.ts";
+
+/** The row fields a signed cairn statement also carries. */
+export interface BoundRun {
+  id: string;
+  workflow: string;
+  project: string;
+  state: string;
+}
+
+/**
+ * The first field on which the row and the signed statement disagree, as one sentence; undefined when they agree.
+ * Compared: the run id, workflow name, project, dry-run (never stored) and the state: a run with an attestation is
+ * succeeded or blocked, and which of the two is the statement's (predicate.policyBlocked).
+ */
+export function runStatementMismatch(run: BoundRun, checked: CheckedStatement): string | undefined {
+  const m = checked.metadata;
+  const fields: [string, unknown, unknown][] = [
+    ["workflowRunID", m.workflowRunID, run.id],
+    ["workflowName", m.workflowName, run.workflow],
+    ["project", m.project, run.project],
+    ["dryRun", m.dryRun, false],
+  ];
+  for (const [field, signed, row] of fields) {
+    if (signed !== row) return `the signed ${field} is ${JSON.stringify(signed)}, but run ${run.id} says ${JSON.stringify(row)}`;
+  }
+  const signedState = attestedRunState(checked.statement);
+  if (run.state !== signedState) return `the signed statement makes the run ${signedState}, but run ${run.id} is ${run.state}`;
+  return undefined;
+}
