@@ -2,7 +2,8 @@
 // write access to the SQLite file can edit it); the statement is signed. Used by `store fsck` (fsck-runs.ts) and
 // `workflow run describe --verify` (runs.ts), so both refuse a row that another run's attestation was swapped into.
 import { attestedRunState } from "../../crafter/policy/status.ts";
-import type { CheckedStatement } from "./ingest-statement.ts";
+import { CairnError } from "../../errors.ts";
+import { checkStatement, type CheckedStatement } from "./ingest-statement.ts";
 
 /** The row fields a signed cairn statement also carries. */
 export interface BoundRun {
@@ -31,4 +32,18 @@ export function runStatementMismatch(run: BoundRun, checked: CheckedStatement): 
   const signedState = attestedRunState(checked.statement);
   if (run.state !== signedState) return `the signed statement makes the run ${signedState}, but run ${run.id} is ${run.state}`;
   return undefined;
+}
+
+/**
+ * `workflow run describe --verify`: a verified signature says nothing of the run row that points at it, so the signed
+ * statement must be this run's (VERIFY_FAILED naming the field otherwise), or another run's attestation is shown as
+ * this one's.
+ */
+export function assertRunStatement(run: BoundRun, digest: string, payloadType: string, payload: Uint8Array): void {
+  const mismatch = runStatementMismatch(run, checkStatement(payloadType, payload));
+  if (mismatch) {
+    throw new CairnError("VERIFY_FAILED", `attestation ${digest} is not workflow run ${run.id}'s: ${mismatch}`, {
+      hint: "the store's run row was changed after the attestation was pushed; `cairn store fsck` lists every such run",
+    });
+  }
 }
