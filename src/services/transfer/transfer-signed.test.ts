@@ -19,7 +19,7 @@ let unsigned = "";
 
 beforeAll(async () => {
   a.file("app.bin", "the application binary\n");
-  await (pushRun(a, "build", "skynet", [{ name: "binary", kind: "ARTIFACT", value: "app.bin" }]));
+  await pushRun(a, "build", "skynet", [{ name: "binary", kind: "ARTIFACT", value: "app.bin" }]);
   signed = join(a.dir, "signed.tar");
   unsigned = join(a.dir, "unsigned.tar");
   await exportEvidence(a.app, { output: "signed.tar", sign: { key: a.key.privateKey } });
