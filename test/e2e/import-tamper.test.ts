@@ -101,6 +101,35 @@ describe("import refuses forged exports", () => {
   });
 });
 
+describe("export --keyless with the home's CA", () => {
+  test("the manifest carries a certificate; a home trusting that CA imports it, one that does not refuses it", () => {
+    const a = new Sandbox();
+    const b = new Sandbox();
+    const c = new Sandbox();
+    try {
+      writeFileSync(a.path("app.bin"), "app\n");
+      a.ok(["ca", "init"]);
+      a.ok(["keys", "generate", "--output-prefix", "cosign"]);
+      a.ok(["att", "init", "--workflow", "build", "--project", "skynet"]);
+      a.ok(["att", "add", "--name", "bin", "--kind", "ARTIFACT", "--value", "app.bin"]);
+      a.ok(["att", "push", "--key", "cosign.key"]);
+      a.ok(["export", "-o", "keyless.tar", "--keyless"]);
+      a.ok(["trust-root", "export", "-o", "root.json"]);
+      for (const f of ["cosign.pub", "root.json"]) copyFileSync(a.path(f), b.path(f));
+      b.ok(["trust-root", "add", "home-a", "root.json"]);
+      const r = b.json<{ runs: { imported: number }; manifestSigner: string }>(["import", a.path("keyless.tar"), "--trusted-key", "cosign.pub"]);
+      expect(r.runs.imported).toBe(1);
+      expect(r.manifestSigner).toContain("cairn://local/orgs/default/export");
+      copyFileSync(a.path("cosign.pub"), c.path("cosign.pub"));
+      const refused = c.run(["import", a.path("keyless.tar"), "--trusted-key", "cosign.pub"]);
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain("manifest.sigstore.json: ");
+    } finally {
+      for (const s of [a, b, c]) s.cleanup();
+    }
+  });
+});
+
 describe("store fsck and run describe --verify on an edited store", () => {
   const sb = new Sandbox();
   const runs: { id: string; digest: string }[] = [];
