@@ -12,7 +12,7 @@ const LIST_MAX = 20;
 export function storeCommand(): Command {
   const fsck = new Command("fsck")
     .description(
-      "re-hash every blob, find missing and orphaned blobs, verify every stored bundle's signature with the organization's registered keys and the home's trust roots (exit 1 on any problem)",
+      "re-hash every blob, find missing and orphaned blobs, verify every stored bundle's signature with the organization's registered keys and the home's trust roots, check the database (PRAGMA integrity_check) and every attested run against its signed statement (exit 1 on any problem)",
     )
     .option("-k, --key <ref>", "an extra public key bundles may verify with, besides the registered keys (repeatable)", collectPairs, [])
     .option("--remote", "with OCI CAS backends: check every blob they hold is really there (HEAD), not only its tag", false)
