@@ -31,6 +31,18 @@ export async function checkStoreRuns(deps: ServiceDeps, skip: Set<string>): Prom
   const out: RunCheckResult = { problems: [], runsChecked: 0, contractUnbound: 0 };
   const messages = deps.orgs.integrityCheck();
   if (messages.length > 0) out.problems.push({ kind: "db-integrity", digest: "-", messages });
+  const bodies = new Map<string, string | null>();
+  try {
+    await compareRuns(deps, skip, bodies, out);
+  } catch (e) {
+    // A damaged page the scan runs into: already reported above when integrity_check saw it, otherwise reported now.
+    if (!(e instanceof Error && e.name === "SQLiteError")) throw e;
+    if (messages.length === 0) out.problems.push({ kind: "db-integrity", digest: "-", messages: [`reading the runs: ${e.message}`] });
+  }
+  return out;
+}
+
+async function compareRuns(deps: ServiceDeps, skip: Set<string>, bodies: Map<string, string | null>, out: RunCheckResult): Promise<void> {
   for (const run of deps.orgs.attestedRuns()) {
     if (skip.has(run.attestationDigest)) continue;
     const checked = await statementOf(deps, run);
@@ -42,11 +54,10 @@ export async function checkStoreRuns(deps: ServiceDeps, skip: Set<string>): Prom
     }
     const mismatch = runStatementMismatch(run, checked);
     if (mismatch) out.problems.push({ kind: "run-mismatch", digest: run.attestationDigest, runId: run.id, reason: mismatch });
-    const body = checkContractBody(deps, run, checked);
+    const body = checkContractBody(deps, run, checked, bodies);
     if (body === "unbound") out.contractUnbound++;
     else if (body) out.problems.push({ kind: "contract-mismatch", digest: run.attestationDigest, runId: run.id, reason: body });
   }
-  return out;
 }
 
 /** The run's statement; undefined when the bundle cannot be read (fsck.ts reports that), a reason when it is no cairn statement. */
@@ -68,13 +79,18 @@ async function statementOf(deps: ServiceDeps, run: AttestedRunRow): Promise<Chec
 }
 
 /** "unbound" for a statement without contractDigest; a reason when the stored body differs; undefined when it matches. */
-function checkContractBody(deps: ServiceDeps, run: AttestedRunRow, checked: CheckedStatement): string | "unbound" | undefined {
+function checkContractBody(deps: ServiceDeps, run: AttestedRunRow, checked: CheckedStatement, bodies: Map<string, string | null>): string | "unbound" | undefined {
   const m = checked.metadata;
   if (m.contractDigest === undefined) return "unbound";
-  const contract = deps.repo.findContractByName(run.orgId, m.contractName);
-  const rev = contract && deps.repo.getRevision(contract.id, m.contractRevision);
-  if (!rev) return `contract ${m.contractName} revision ${m.contractRevision}, which the run used, is not stored`;
-  const actual = contractBodyDigest(rev.body);
+  // Many runs share a revision: each body is read and hashed once.
+  const key = `${run.orgId}\0${m.contractName}\0${m.contractRevision}`;
+  let actual = bodies.get(key);
+  if (actual === undefined) {
+    const contract = deps.repo.findContractByName(run.orgId, m.contractName);
+    const rev = contract && deps.repo.getRevision(contract.id, m.contractRevision);
+    bodies.set(key, (actual = rev ? contractBodyDigest(rev.body) : null));
+  }
+  if (actual === null) return `contract ${m.contractName} revision ${m.contractRevision}, which the run used, is not stored`;
   if (actual !== m.contractDigest) return `contract ${m.contractName} revision ${m.contractRevision}: the stored body hashes to ${actual}, the signed contractDigest is ${m.contractDigest}`;
   return undefined;
 }
