@@ -19,7 +19,7 @@ export function exportCommand(): Command {
     .option("--project <name>", "only runs of this project")
     .option("--since <date>", "only runs created at or after this date (e.g. 2026-01-31)")
     .option("--digest <sha256:…>", "only the run of this attestation")
-    .option("--key <ref>", "sign the manifest with this private key (import refuses an unsigned export unless --allow-unsigned)")
+    .option("--key <ref>", "sign the manifest with this private key (default: CAIRN_SIGNING_KEY; import refuses an unsigned export unless --allow-unsigned)")
     .option("--keyless", "sign the manifest with a certificate from this home's CA (`cairn ca init`) and its timestamp")
     // -o names the file here (as in the issue), so the summary format has its own flag.
     .addOption(new Option("--format <format>", "summary format").choices(["table", "json"]).default("table"))
@@ -37,11 +37,15 @@ export function exportCommand(): Command {
     });
 }
 
-/** The key, or the home CA and TSA (as `att push --keyless` on one machine), that sign the manifest; none: unsigned. */
+/**
+ * What signs the manifest: --key (else CAIRN_SIGNING_KEY, as for `att push`), or --keyless with the home CA and TSA
+ * (as `att push --keyless` on one machine); none: unsigned.
+ */
 async function manifestSigning(opts: Opts, config: Config, clock: Clock): Promise<SigningMethod | undefined> {
-  if (opts.key) {
+  const ref = opts.key ?? (opts.keyless ? undefined : config.env.CAIRN_SIGNING_KEY || undefined);
+  if (ref) {
     const { signingKey } = await import("../services/keys.ts");
-    return { key: await signingKey(config, opts.key) };
+    return { key: await signingKey(config, ref) };
   }
   if (!opts.keyless) return undefined;
   const { homeCaAuthorities } = await import("../services/crafting/home-keyless.ts");
