@@ -94,6 +94,28 @@ describe("signed manifest", () => {
   });
 });
 
+describe("where the signature sits, and a diverged copy of the revision", () => {
+  test("manifest.sigstore.json anywhere but just before manifest.json is refused", async () => {
+    const moved = (es: TarEntry[]) => {
+      const sig = es.find((e) => e.header.name === "manifest.sigstore.json")!;
+      return [sig, ...es.filter((e) => e !== sig)];
+    };
+    expect(await refused(signed, moved, false)).toStartWith("manifest.sigstore.json: must come just before manifest.json");
+  });
+
+  test("this store's revision with the same contract but another text cannot hold the run's signed contractDigest", async () => {
+    const org = a.app.repo.findOrg(a.app.config.organization)!;
+    const body = a.app.repo.getRevision(a.app.repo.findContractByName(org.id, "skynet-build")!.id, 1)!.body;
+    await intoFresh(async (b) => {
+      b.file("contract.yaml", `${body}# reformatted here\n`);
+      const { createContract } = await import("../control/contracts.ts");
+      createContract(b.app, { name: "skynet-build", file: "contract.yaml" });
+      const e = await expectCode(() => importEvidence(b.app, { file: signed, trustedKeys: [a.key.publicKey] }), "ALREADY_EXISTS");
+      expect(e.message).toMatch(/^runs\.json \[0\]: contract skynet-build revision 1 is stored here with a body hashing to sha256:[0-9a-f]{64}, but run .*'s signed contractDigest is sha256:/);
+    });
+  });
+});
+
 describe("runs.json fields must equal the signed statement's (checked even with --allow-unsigned)", () => {
   const att = () => `attestations/`;
   const cases: [string, (r: Record<string, unknown>) => void, RegExp][] = [
