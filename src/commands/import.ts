@@ -28,8 +28,15 @@ export function importCommand(): Command {
 
 function renderImport(r: ImportResult): string {
   const row = (label: string, n: { imported: number; alreadyPresent: number }) => [label, String(n.imported), String(n.alreadyPresent)];
-  return renderTable({
+  const counts = renderTable({
     head: ["", "Imported", "Already Present"],
     rows: [row("Runs / Attestations", r.runs), row("Contract Revisions", r.contractRevisions), row("Blobs", r.blobs)],
-  }) + `\n${renderTable({ rows: [["Manifest Signed By", r.manifestSigner ?? "nobody (--allow-unsigned)"], ...(r.contractUnbound ? [["Contract Not Bound", `${r.contractUnbound} run(s) signed before contractDigest`]] : [])] })}`;
+  });
+  const trust = renderTable({
+    rows: [
+      ["Manifest Signed By", r.manifestSigner ?? "nobody (--allow-unsigned)"],
+      ...(r.contractUnbound ? [["Contract Not Bound", `${r.contractUnbound} run(s) signed before contractDigest`]] : []),
+    ],
+  });
+  return `${counts}\n${trust}`;
 }
