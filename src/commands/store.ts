@@ -12,7 +12,7 @@ const LIST_MAX = 20;
 export function storeCommand(): Command {
   const fsck = new Command("fsck")
     .description(
-      "re-hash every blob, find missing and orphaned blobs, verify every stored bundle's signature with the organization's registered keys and the home's trust roots (exit 1 on any problem)",
+      "re-hash every blob, find missing and orphaned blobs, verify every stored bundle's signature with the organization's registered keys and the home's trust roots, check the database (PRAGMA integrity_check) and every attested run against its signed statement (exit 1 on any problem)",
     )
     .option("-k, --key <ref>", "an extra public key bundles may verify with, besides the registered keys (repeatable)", collectPairs, [])
     .option("--remote", "with OCI CAS backends: check every blob they hold is really there (HEAD), not only its tag", false)
@@ -61,6 +61,10 @@ function renderFsck(r: FsckReport): string {
         ["Unreadable", String(c.unreadable)],
         ["Missing", String(c.missing)],
         ["Bad Signature", String(c.badSignature)],
+        ["Runs Checked", String(c.runsChecked)],
+        ...(c.dbIntegrity ? [["Database Damaged", "yes (PRAGMA integrity_check)"]] : []),
+        ...(c.runMismatch || c.contractMismatch ? [["Run Mismatches", String(c.runMismatch + c.contractMismatch)]] : []),
+        ...(c.contractUnbound ? [["Contract Not Bound (info)", String(c.contractUnbound)]] : []),
         ...(c.remoteChecked || c.remoteMissing || c.remoteCorrupt
           ? [["Checked In Backends", String(c.remoteChecked)], ["Missing In Backend", String(c.remoteMissing)], ["Corrupt In Backend", String(c.remoteCorrupt)]]
           : []),
@@ -95,6 +99,11 @@ function detail(p: FsckProblem): string {
       return `${p.backend}: ${p.reason}`;
     case "remote-corrupt":
       return `${p.backend}: content hashes to ${p.actual}`;
+    case "db-integrity":
+      return `the SQLite database is damaged: ${p.messages.slice(0, 3).join("; ")}`;
+    case "run-mismatch":
+    case "contract-mismatch":
+      return `run ${p.runId}: ${p.reason}`;
   }
 }
 

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import schema from "../../docs/schemas/cairn-attestation-v0.1.schema.json" with { type: "json" };
 import { canonicalJson } from "./canonical-json.ts";
 import type { CraftingState } from "./state/types.ts";
-import { buildStatement, serializeStatement } from "./statement.ts";
+import { buildStatement, contractBodyDigest, serializeStatement } from "./statement.ts";
 
 const GOLDEN = join(import.meta.dir, "../../fixtures/golden/basic");
 const state = JSON.parse(readFileSync(join(GOLDEN, "state.json"), "utf8")) as CraftingState;
@@ -41,6 +41,32 @@ describe("statement rendering", () => {
     const ok = validate(buildStatement(state, opts).predicate);
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
+  });
+});
+
+describe("metadata.contractDigest (schema revision 2)", () => {
+  test("is the state's digest of the revision body; a state without one (older, dry-run) renders none", () => {
+    const meta = (s: CraftingState) => buildStatement(s, opts).predicate.metadata as Record<string, unknown>;
+    expect(meta(state).contractDigest).toBe(state.workflow.contractDigest!);
+    const { contractDigest: _d, ...older } = state.workflow;
+    const text = new TextDecoder().decode(serializeStatement(buildStatement({ ...state, workflow: older }, opts)));
+    expect(text).not.toContain("contractDigest");
+  });
+
+  test("contractBodyDigest hashes the exact body bytes (a comment changes it)", () => {
+    const body = "schemaVersion: v1\n";
+    expect(contractBodyDigest(body)).toBe(`sha256:${new Bun.CryptoHasher("sha256").update(body).digest("hex")}`);
+    expect(contractBodyDigest(`${body}# note\n`)).not.toBe(contractBodyDigest(body));
+  });
+
+  test("the schema accepts a sha256 digest and refuses anything else", () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    const predicate = buildStatement(state, opts).predicate;
+    const withDigest = (d: string) => ({ ...predicate, metadata: { ...(predicate.metadata as object), contractDigest: d } });
+    expect(validate(withDigest(contractBodyDigest("x")))).toBe(true);
+    expect(validate(withDigest("md5:abc"))).toBe(false);
   });
 });
 

@@ -61,6 +61,8 @@ export function buildStatement(state: CraftingState, opts: RenderOptions): State
       organization: state.workflow.organization,
       contractName: state.workflow.contractName,
       contractRevision: state.workflow.contractRevision,
+      // Binds the revision's body to the signature: import and fsck compare it with the stored body (absent before).
+      contractDigest: state.workflow.contractDigest,
       initializedAt: state.initializedAt,
       finishedAt: opts.finishedAt,
       dryRun: state.dryRun,
@@ -121,6 +123,14 @@ function gitSubject(g: GitHead): ResourceDescriptor {
       remotes: JSON.stringify(g.remotes),
     },
   };
+}
+
+/**
+ * What `metadata.contractDigest` holds: sha256 of a contract revision's body exactly as stored (and as `cairn export`
+ * writes it to contracts/<name>/<n>.<yaml|json>), so a changed comment or whitespace changes it too.
+ */
+export function contractBodyDigest(body: string): string {
+  return `sha256:${sha256Hex(body)}`;
 }
 
 function sha256Hex(s: string): string {

@@ -6,6 +6,7 @@ const HEX = "ab".repeat(32);
 describe("classifyEntryName", () => {
   test("accepts exactly the layout's names", () => {
     expect(classifyEntryName("manifest.json")).toEqual({ kind: "manifest" });
+    expect(classifyEntryName("manifest.sigstore.json")).toEqual({ kind: "manifest-signature" });
     expect(classifyEntryName("runs.json")).toEqual({ kind: "runs" });
     expect(classifyEntryName(`attestations/${HEX}.json`)).toEqual({ kind: "attestation", digest: `sha256:${HEX}` });
     expect(classifyEntryName(`blobs/sha256/${HEX}`)).toEqual({ kind: "blob", digest: `sha256:${HEX}` });

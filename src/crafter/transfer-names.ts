@@ -3,7 +3,7 @@
 /** Longest entry name accepted (contract names are DNS-1123, ≤ 63 chars; blobs are 64 hex digits). */
 export const MAX_ENTRY_NAME = 200;
 
-export type EntryKind = "manifest" | "runs" | "attestation" | "contract" | "blob" | "log";
+export type EntryKind = "manifest" | "manifest-signature" | "runs" | "attestation" | "contract" | "blob" | "log";
 
 export interface EntryName {
   kind: EntryKind;
@@ -18,6 +18,7 @@ export interface EntryName {
 const HEX = "([0-9a-f]{64})";
 const PATTERNS: [RegExp, (m: RegExpMatchArray) => EntryName][] = [
   [/^manifest\.json$/, () => ({ kind: "manifest" })],
+  [/^manifest\.sigstore\.json$/, () => ({ kind: "manifest-signature" })],
   [/^runs\.json$/, () => ({ kind: "runs" })],
   [/^log\.json$/, () => ({ kind: "log" })],
   [new RegExp(`^attestations/${HEX}\\.json$`), (m) => ({ kind: "attestation", digest: `sha256:${m[1]}` })],
@@ -42,11 +43,13 @@ export function classifyEntryName(name: string): EntryName | { refused: string }
     const m = name.match(re);
     if (m) return make(m);
   }
-  return { refused: "the entry name is not part of the export layout (manifest.json, runs.json, log.json, attestations/, contracts/, blobs/sha256/)" };
+  return { refused: "the entry name is not part of the export layout (manifest.json, manifest.sigstore.json, runs.json, log.json, attestations/, contracts/, blobs/sha256/)" };
 }
 
 /** The entry names export writes. */
 export const entryNames = {
+  /** The Sigstore bundle signing manifest.json (written just before it). */
+  manifestSignature: "manifest.sigstore.json",
   attestation: (digest: string) => `attestations/${digest.slice("sha256:".length)}.json`,
   blob: (digest: string) => `blobs/sha256/${digest.slice("sha256:".length)}`,
   contract: (name: string, revision: number, format: "yaml" | "json") => `contracts/${name}/${revision}.${format}`,

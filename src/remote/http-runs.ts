@@ -37,6 +37,7 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
     const bundle = await bundleOf(run.id, run.attestationDigest); // a run without one: the server's NOT_FOUND
     const { payloadType, payload } = storedEnvelope(bundle, run.attestationDigest!);
     const verification = trust ? await verifyRunBundle(bundle, trust) : undefined;
+    if (trust) (await import("../services/control/run-binding.ts")).assertRunStatement(run, run.attestationDigest!, payloadType, payload);
     return { run, digest: run.attestationDigest!, bundle, payloadType, payload, verification };
   };
 
@@ -46,7 +47,11 @@ export function httpRuns({ client, reporter }: HttpDeps): RunsPort {
       const d = await detail(ref);
       if (!trust) return d;
       const bundle = await bundleOf(d.run.id, d.run.attestationDigest);
-      return { ...d, verification: await verifyRunBundle(bundle, trust) };
+      const verification = await verifyRunBundle(bundle, trust);
+      // The run the server describes must be the one the signed statement names (run-binding.ts), as locally.
+      const { payloadType, payload } = storedEnvelope(bundle, d.run.attestationDigest!);
+      (await import("../services/control/run-binding.ts")).assertRunStatement(d.run, d.run.attestationDigest!, payloadType, payload);
+      return { ...d, verification };
     },
     attestation,
     discover: (i) => client.json("GET", `/api/v1/discover/${seg(i.digest)}`, { query: { kind: i.kind, limit: i.limit, next: i.next } }, warn),

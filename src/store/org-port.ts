@@ -106,4 +106,20 @@ export interface OrgRepo {
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */
   referencedBlobs(): Iterable<BlobRef>;
   isBlobReferenced(digest: string): boolean;
+
+  // Store checks (`store fsck`)
+  /** Every run row with an attestation digest, as the row says (paged internally by rowid). */
+  attestedRuns(): Iterable<AttestedRunRow>;
+  /** SQLite's `PRAGMA integrity_check`: [] when it finds the database sound, else its messages (at most `max`). */
+  integrityCheck(max?: number): string[];
+}
+
+/** A run row as fsck compares it with the statement its attestation digest points at. */
+export interface AttestedRunRow {
+  id: string;
+  orgId: string;
+  state: string;
+  attestationDigest: string;
+  workflow: string;
+  project: string;
 }

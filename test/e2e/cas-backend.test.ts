@@ -110,7 +110,7 @@ describe("cas-backend with a real registry", () => {
   });
 
   test("a second home with the same backend downloads it too (evidence imported without its blobs stored locally)", () => {
-    a.ok(["export", "-o", "evidence.tar"]);
+    a.ok(["export", "-o", "evidence.tar", "--key", "cosign.key"]);
     copyFileSync(a.path("evidence.tar"), b.path("evidence.tar"));
     add(b, "shared", registry.host, ["--default"]);
     b.ok(["import", "evidence.tar", "--trusted-key", a.path("cosign.pub")]);

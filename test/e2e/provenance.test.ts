@@ -72,7 +72,7 @@ describe("att push signs SLSA provenance beside the attestation", () => {
   });
 
   test("export carries it and import verifies and stores it in another home", () => {
-    sb.ok(["export", "-o", "evidence.tar"]);
+    sb.ok(["export", "-o", "evidence.tar", "--key", "cosign.key"]);
     const other = new Sandbox();
     try {
       cpSync(sb.path("evidence.tar"), other.path("evidence.tar"));

@@ -192,16 +192,16 @@ describe("across an air gap", () => {
     const rcv = new Sandbox();
     try {
       rcv.ok(["trust-root", "add", "server", sb.path("root.json")]);
-      const b = rcv.json<{ log?: { origin: string; size: number } }>(["import", sb.path("b.tar")]);
+      const b = rcv.json<{ log?: { origin: string; size: number } }>(["import", sb.path("b.tar"), "--allow-unsigned"]);
       expect(b.log?.origin).toBe("127.0.0.1");
-      const a = rcv.run(["import", sb.path("a.tar")]);
+      const a = rcv.run(["import", sb.path("a.tar"), "--allow-unsigned"]);
       expect(a.code).toBe(1);
       expect(a.stderr).toContain("the log was rolled back");
       // A receiving home that does not trust the log's root refuses the checkpoint.
       const other = new Sandbox();
       try {
         other.ok(["ca", "init"]);
-        const r = other.run(["import", sb.path("b.tar")]);
+        const r = other.run(["import", sb.path("b.tar"), "--allow-unsigned"]);
         expect(r.code).toBe(1);
       } finally {
         other.cleanup();

@@ -36,8 +36,8 @@ describe("export / import between two homes", () => {
     a.ok(["att", "init", "--workflow", "build", "--project", "skynet", "--contract", "build.yaml"]);
     a.ok(["att", "add", "--name", "binary", "--value", "app.bin"]);
     pushed = a.json(["att", "push", "--key", "cosign.key"]);
-    const r = a.ok(["export", "-o", "evidence.tar", "--format", "json"]);
-    expect(JSON.parse(r.stdout)).toMatchObject({ runs: 1, blobs: 1 });
+    const r = a.ok(["export", "-o", "evidence.tar", "--key", "cosign.key", "--format", "json"]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ runs: 1, blobs: 1, signed: true });
     copyFileSync(a.path("evidence.tar"), tar());
     copyFileSync(a.path("cosign.pub"), b.path("cosign.pub"));
     writeFileSync(b.path("other.pub"), publicKeyPem(generateKeyPair("ecdsa-p256").publicKey));
@@ -64,7 +64,7 @@ describe("export / import between two homes", () => {
     b.ok(["org", "list"]); // creates B's store, so "unchanged" compares real tables
     await refused("flipped.tar", (es) => es.map((e) => (e.header.name === blob() ? { ...e, body: flip(e.body) } : e)), new RegExp(`${blob()}: content hashes to`));
     await refused("missing.tar", (es) => es.filter((e) => e.header.name !== blob()), new RegExp(`${blob()}: is listed in manifest.json but missing`));
-    await refused("untrusted.tar", (es) => es, /attestations\/[0-9a-f]{64}\.json: signature mismatch: none of the 1 given key\(s\) verifies the bundle signature/, "other.pub");
+    await refused("untrusted.tar", (es) => es, /manifest\.sigstore\.json: signature mismatch: none of the 1 given key\(s\) verifies the bundle signature/, "other.pub");
     await refused("dotdot.tar", (es) => [{ header: { name: "../../etc/cron.d/x", type: "file" }, body: Buffer.from("x") }, ...es], /"\.\.\/\.\.\/etc\/cron\.d\/x": the entry name contains `\.\.`/);
     expect(b.counts().workflow_runs).toBe(0);
   });

@@ -56,6 +56,8 @@ export interface WorkflowInfo {
   contractName: string;
   contractRevision: number;
   contractRevisionLatest: number;
+  /** sha256 of the stored body of the revision used (contractBodyDigest); absent in dry-run and in older states. */
+  contractDigest?: string;
   projectVersion?: ProjectVersionInfo;
 }
 

@@ -5,6 +5,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { blobPath, casRoot, fileExists, hashFile, tmpFiles, walkCas } from "./cas-scan.ts";
 import { checkRemote, ociBackends, type RemoteProblem } from "./fsck-remote.ts";
 import { bundleChecker } from "./fsck-signatures.ts";
+import { checkStoreRuns, type RunCheckProblem } from "./fsck-runs.ts";
 
 export interface FsckInput {
   /** Extra public keys (`--key`), tried besides the organization's registered keys and the home's trusted roots. */
@@ -21,7 +22,8 @@ export type FsckProblem =
   | { kind: "unreadable"; digest: string; path: string; reason: string }
   | { kind: "missing"; digest: string; referencedBy: BlobRefSource[] }
   | { kind: "bad-signature"; digest: string; runId?: string; reason: string }
-  | RemoteProblem;
+  | RemoteProblem
+  | RunCheckProblem;
 
 export interface FsckCounts {
   blobs: number;
@@ -39,6 +41,13 @@ export interface FsckCounts {
   orphans: number;
   tmpLeftovers: number;
   stray: number;
+  /** The database checks (fsck-runs.ts): attested runs compared with their statements, and what they found. */
+  runsChecked: number;
+  dbIntegrity: number;
+  runMismatch: number;
+  contractMismatch: number;
+  /** Informational: runs whose statement predates contractDigest (their contract body is not bound). */
+  contractUnbound: number;
 }
 
 export interface FsckReport {
@@ -112,6 +121,9 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
     else problems.push({ kind: "unreadable", digest, path, reason: r.reason });
   }
   for (const [digest, sources] of missing) problems.push({ kind: "missing", digest, referencedBy: [...sources].sort() });
+  const runs = await checkStoreRuns(deps, new Set([...damaged, ...missing.keys()]));
+  problems.push(...runs.problems);
+  Object.assign(report.counts, { runsChecked: runs.runsChecked, contractUnbound: runs.contractUnbound });
 
   const now = Date.now(); // file times are the OS clock's, so ages are measured against it, not the injected clock
   for (const t of await tmpFiles(root)) {
@@ -153,11 +165,15 @@ const COUNT_OF = {
   "bad-signature": "badSignature",
   "remote-missing": "remoteMissing",
   "remote-corrupt": "remoteCorrupt",
+  "db-integrity": "dbIntegrity",
+  "run-mismatch": "runMismatch",
+  "contract-mismatch": "contractMismatch",
 } as const satisfies Record<FsckProblem["kind"], keyof FsckCounts>;
 
 function emptyCounts(): FsckCounts {
   return {
     blobs: 0, bytes: 0, attestations: 0, signaturesVerified: 0, corrupt: 0, unreadable: 0, missing: 0, badSignature: 0,
     remoteChecked: 0, remoteMissing: 0, remoteCorrupt: 0, orphans: 0, tmpLeftovers: 0, stray: 0,
+    runsChecked: 0, dbIntegrity: 0, runMismatch: 0, contractMismatch: 0, contractUnbound: 0,
   };
 }

@@ -20,6 +20,10 @@ export interface PredicateMetadata {
   organization: string;
   contractName: string;
   contractRevision: number;
+  /** sha256 of the revision's stored body (schema revision 2); absent in attestations signed before it. */
+  contractDigest?: string;
+  initializedAt: string;
+  finishedAt: string;
   dryRun: boolean;
 }
 

@@ -201,7 +201,10 @@ export async function runAttestation(deps: ServiceDeps, ref: RunRef, trust?: Tru
   const bundle = await deps.blobs.read(digest);
   const { payloadType, payload } = storedEnvelope(bundle, digest);
   let verification: RunAttestation["verification"];
-  if (trust) verification = await verifyRunBundle(bundle, trust);
+  if (trust) {
+    verification = await verifyRunBundle(bundle, trust);
+    (await import("./run-binding.ts")).assertRunStatement(run, digest, payloadType, payload); // loads the schema validator
+  }
   return { run, digest, bundle, payloadType, payload, verification };
 }
 

@@ -1,6 +1,7 @@
 import { CairnError } from "../../errors.ts";
 import { EMPTY_CONTRACT, type Contract } from "../../crafter/contract/types.ts";
 import { STATE_VERSION, type ContractNotice, type CraftingState } from "../../crafter/state/types.ts";
+import { contractBodyDigest } from "../../crafter/statement.ts";
 import type { ContractRevision, Workflow } from "../../store/ports.ts";
 import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -147,6 +148,7 @@ function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice,
       contractName: revision.contractName,
       contractRevision: revision.revision,
       contractRevisionLatest: latest.revision,
+      contractDigest: contractBodyDigest(revision.body),
       ...(projectVersion && { projectVersion }),
     },
     contract: choice.file?.contract ?? revisionContract(revision),

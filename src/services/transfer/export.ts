@@ -11,6 +11,8 @@ import { exportLogProofs, LOG_ENTRY } from "./log-proofs.ts";
 import { TarWriter } from "./tar-writer.ts";
 import { storedEnvelope } from "../stored-bundle.ts";
 import { runProvenance } from "../crafting/record-provenance.ts";
+import type { SigningMethod } from "../../signing/sign.ts";
+import { signManifest } from "./manifest-signature.ts";
 
 export interface ExportInput {
   /** The tar to write (relative to the working directory). */
@@ -21,6 +23,8 @@ export interface ExportInput {
   since?: string;
   /** Only the run of this attestation. */
   digest?: string;
+  /** Signs manifest.json (manifest.sigstore.json); without it the export is unsigned and import needs --allow-unsigned. */
+  sign?: SigningMethod;
 }
 
 export interface ExportResult {
@@ -30,6 +34,8 @@ export interface ExportResult {
   contractRevisions: number;
   blobs: number;
   bytes: number;
+  /** Whether manifest.sigstore.json signs the manifest. */
+  signed: boolean;
 }
 
 const PAGE = 500;
@@ -77,7 +83,9 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
     const log = exportLogProofs(deps, bundles);
     if (log) entries.push(await tar.addBytes(LOG_ENTRY, log));
     const manifest: Manifest = { format: FORMAT, version: FORMAT_VERSION, createdAt: deps.clock.now().toISOString(), organization: org.name, entries };
-    await tar.addBytes("manifest.json", json(manifest));
+    const manifestBytes = json(manifest);
+    if (input.sign) await tar.addBytes(entryNames.manifestSignature, await signManifest(manifestBytes, manifest, input.sign));
+    await tar.addBytes("manifest.json", manifestBytes);
     await tar.finish();
   } catch (e) {
     await tar.abort();
@@ -85,7 +93,7 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
   }
   const bytes = entries.reduce((n, e) => n + e.size, 0);
   const attestations = exported.reduce((n, r) => n + (r.provenance ? 2 : 1), 0);
-  return { path, runs: exported.length, attestations, contractRevisions, blobs: blobs.size, bytes };
+  return { path, runs: exported.length, attestations, contractRevisions, blobs: blobs.size, bytes, signed: input.sign !== undefined };
 }
 
 /** Streams a blob from the CAS into the tar; a blob that does not hash to its digest aborts the export. */
@@ -152,7 +160,8 @@ function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement):
     id: run.id,
     workflow: run.workflow,
     project: run.project,
-    team: wf?.team ?? null,
+    // The team the signed statement names (import refuses any other): the workflow's team when the run was crafted.
+    team: checked.metadata.team ?? null,
     description: wf?.description ?? null,
     contract: checked.metadata.contractName,
     contractRevisionUsed: checked.metadata.contractRevision,

@@ -6,6 +6,7 @@ import { CairnError } from "../../errors.ts";
 import type { BlobRef, Organization } from "../../store/ports.ts";
 import { indexProvenance, runProvenance } from "../crafting/record-provenance.ts";
 import { mapAttestation } from "../cas-mappings.ts";
+import { policyRunReason } from "../crafting/gate.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { VerifiedImport, VerifiedRun } from "./import-verify.ts";
 
@@ -70,7 +71,7 @@ function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport,
 }
 
 /**
- * The run with its id, times and reason as exported, its attestation row and its referrer graph. Its state and policy
+ * The run with its id and times as exported, its attestation row and its referrer graph. Its state, reason and policy
  * status are the signed statement's (a blocked run stays blocked, also from an export that called it succeeded).
  */
 function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): string {
@@ -121,6 +122,7 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
   deps.referrers.index(org.id, graph, run.attestation.createdAt);
   mapAttestation(deps, org.id, graph, workflow.id, "import", now);
   const attested = { policyStatus: statementVerdict(checked.statement), pushedBy: run.pushedBy ?? null };
-  deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, run.reason, digest, attested);
+  // The reason is the signed verdict's (import-bind.ts refused any other; older exports may carry null).
+  deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, policyRunReason(checked.statement), digest, attested);
   return workflow.id;
 }

@@ -17,6 +17,9 @@ import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
 import { checkProvenance } from "../../slsa/provenance-schema.ts";
 import { companionMismatch } from "../../slsa/companion.ts";
 import { runProvenance } from "../crafting/record-provenance.ts";
+import { entryNames } from "../../crafter/transfer-names.ts";
+import { checkRunContract, checkRunFields } from "./import-bind.ts";
+import { verifyManifestSignature } from "./manifest-signature.ts";
 
 export interface VerifiedRun {
   run: ExportedRun;
@@ -36,11 +39,20 @@ export interface VerifiedImport {
   blobs: Map<string, string>;
   /** The exporting log's checkpoint, every carried proof verified against it (log.json). */
   logCheckpoint?: VerifiedCheckpoint;
+  /** Who signed manifest.json; absent for an unsigned export (imported only with allowUnsigned). */
+  manifestSigner?: Signer;
+  /** Runs whose statement predates contractDigest: their contract body is bound by nothing but the manifest. */
+  contractUnbound: number;
 }
 
-export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: TrustPolicy): Promise<VerifiedImport> {
+export interface VerifyOptions {
+  /** Import an export whose manifest is not signed (`--allow-unsigned`): runs.json's unsigned fields are then bound to nothing. */
+  allowUnsigned?: boolean;
+}
+
+export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: TrustPolicy, opts: VerifyOptions = {}): Promise<VerifiedImport> {
   const byName = new Map(read.entries.map((e) => [e.name, e]));
-  checkAgainstManifest(read.entries);
+  const manifestSigner = checkAgainstManifest(read.entries, trust, opts);
   const runsEntry = byName.get("runs.json") ?? refuse("runs.json", "is missing");
   const runs = checkRuns(parseJsonEntry("runs.json", runsEntry.bytes!));
   const blobs = new Map(read.entries.filter((e) => e.kind.kind === "blob").map((e) => [e.digest, e.staged!]));
@@ -51,23 +63,40 @@ export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: Trus
   const bundles = new Map(read.entries.filter((e) => e.kind.kind === "attestation").map((e) => [e.digest, e.bytes!]));
   const logCheckpoint = logEntry ? verifyLogProofs(logEntry.bytes!, bundles, trust.roots) : undefined;
   if (logCheckpoint) checkAgainstReceived(deps.config.home, logCheckpoint);
-  return { runs: verified, contracts: checkContracts(deps, read.entries, runs), blobs, ...(logCheckpoint && { logCheckpoint }) };
+  const contracts = checkContracts(deps, read.entries, runs);
+  const contractUnbound = checkRunContracts(deps, verified, contracts);
+  return { runs: verified, contracts, blobs, contractUnbound, ...(logCheckpoint && { logCheckpoint }), ...(manifestSigner && { manifestSigner }) };
 }
 
-/** Every entry but the manifest is listed with its digest and size, and the manifest lists nothing else. */
-function checkAgainstManifest(entries: ReadEntry[]): void {
-  const manifest = checkManifest(parseJsonEntry("manifest.json", entries.at(-1)!.bytes!));
+/**
+ * The manifest's signature (the entry just before it) verifies under `trust` and signs these manifest bytes, or there
+ * is none and `allowUnsigned` says so; every other entry is listed with its digest and size, and the manifest lists
+ * nothing else. Returns the manifest's signer.
+ */
+function checkAgainstManifest(entries: ReadEntry[], trust: TrustPolicy, opts: VerifyOptions): Signer | undefined {
+  const manifestEntry = entries.at(-1)!;
+  const manifest = checkManifest(parseJsonEntry("manifest.json", manifestEntry.bytes!));
+  const sigAt = entries.findIndex((e) => e.kind.kind === "manifest-signature");
+  if (sigAt !== -1 && sigAt !== entries.length - 2) refuse(entryNames.manifestSignature, "must come just before manifest.json");
+  const signer = sigAt === -1 ? undefined : verifyManifestSignature(entries[sigAt]!.bytes!, manifestEntry.bytes!, trust);
+  if (!signer && !opts.allowUnsigned) {
+    throw new CairnError("VERIFY_FAILED", "manifest.json is not signed (the export has no manifest.sigstore.json): runs.json and the contract revisions could have been rewritten after export; nothing was imported", {
+      hint: "export again with `cairn export --key cosign.key` (or --keyless), or accept the unsigned file with `cairn import --allow-unsigned`",
+      details: { entry: "manifest.json" },
+    });
+  }
   const listed = new Map<string, { digest: string; size: number }>();
   for (const e of manifest.entries) {
     if (listed.has(e.name)) refuse("manifest.json", `lists ${e.name} twice`);
     listed.set(e.name, e);
   }
-  for (const e of entries.slice(0, -1)) {
+  for (const e of entries.slice(0, sigAt === -1 ? -1 : -2)) {
     const m = listed.get(e.name) ?? refuse(e.name, "is not listed in manifest.json");
     if (m.digest !== e.digest || m.size !== e.size) refuse(e.name, `is ${e.size} bytes with ${e.digest}, but manifest.json says ${m.size} bytes with ${m.digest}`);
     listed.delete(e.name);
   }
   for (const name of listed.keys()) refuse(name, "is listed in manifest.json but missing from the tar");
+  return signer;
 }
 
 function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy): VerifiedRun {
@@ -90,6 +119,7 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
   for (const [field, got, want] of expected) {
     if (got !== want) refuse(name, `the signed ${field} is ${JSON.stringify(got)}, but runs.json [${i}] says ${JSON.stringify(want)}`);
   }
+  checkRunFields(run, i, name, checked);
   // The stored state comes from the signed predicate (import-store.ts). runs.json may say succeeded for a blocked run
   // (exports written before the blocked state existed), but a blocked run whose statement is not blocked is forged.
   if (run.state === "blocked" && attestedRunState(checked.statement) !== "blocked") {
@@ -178,6 +208,22 @@ async function checkBlobs(deps: ServiceDeps, runs: VerifiedRun[], staged: Map<st
       refuse(`blobs/sha256/${d.slice(7)}`, `is missing: attestation ${r.run.attestation.digest} marks it as uploaded and organization ${deps.config.organization} does not hold it either`);
     }
   }
+}
+
+/** Each run's contract revision against its signed contractDigest (import-bind.ts); returns how many are not bound. */
+function checkRunContracts(deps: ServiceDeps, runs: VerifiedRun[], carried: VerifiedImport["contracts"]): number {
+  const org = deps.repo.findOrg(deps.config.organization);
+  let unbound = 0;
+  runs.forEach(({ run, checked }, i) => {
+    const c = org && deps.repo.findContractByName(org.id, run.contract);
+    const list = carried.get(run.contract) ?? [];
+    const have = c ? (deps.repo.latestRevision(c.id)?.revision ?? 0) : 0;
+    const tar = list.find((r) => r.revision === run.contractRevisionUsed);
+    const stored = c && deps.repo.getRevision(c.id, run.contractRevisionUsed);
+    const bodies = { ...(tar && { carried: { entry: tar.entry, body: tar.loaded.body } }), ...(stored && { stored: stored.body }) };
+    if (!checkRunContract(run, i, checked, bodies, Math.max(list.length, have), deps.reporter)) unbound++;
+  });
+  return unbound;
 }
 
 /**

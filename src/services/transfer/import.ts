@@ -15,12 +15,15 @@ import type { TrustPolicy } from "../../trust/policy.ts";
 import { readExportTar, removeStaging } from "./tar-reader.ts";
 import { verifyImport, type VerifiedImport } from "./import-verify.ts";
 import { storeVerified } from "./import-store.ts";
+import { describeSigner } from "../../trust/signer.ts";
 
 export interface ImportInput {
   /** The export tar (relative to the working directory). */
   file: string;
   /** The --trusted-key public keys (loaded by the command like every --key); none: the organization's registered keys. */
   trustedKeys: KeyObject[];
+  /** Accept an export whose manifest is not signed (`--allow-unsigned`); by default such a file is refused. */
+  allowUnsigned?: boolean;
 }
 
 export interface ImportResult {
@@ -33,6 +36,10 @@ export interface ImportResult {
   trustedKeys: "given" | "organization";
   /** The transparency-log checkpoint the export carried, verified with its proofs and recorded. */
   log?: { origin: string; size: number };
+  /** Who signed manifest.json (describeSigner), or null for an unsigned export imported with allowUnsigned. */
+  manifestSigner: string | null;
+  /** Runs whose attestation predates contractDigest: their contract revision is not bound to a signature. */
+  contractUnbound: number;
 }
 
 /** Staging directories older than this are leftovers of an import that was killed. */
@@ -47,7 +54,7 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
   await removeStaleStaging(tmp, Date.now()); // file times are wall-clock, whatever clock the deps carry
   const staging = join(tmp, `import-${crypto.randomUUID()}`);
   try {
-    const verified = await verifyImport(deps, await readExportTar(file, staging), trust);
+    const verified = await verifyImport(deps, await readExportTar(file, staging), trust, { allowUnsigned: input.allowUnsigned });
     const blobs = await moveBlobs(deps, verified);
     const stored = await storeVerified(deps, verified);
     const cp = verified.logCheckpoint;
@@ -60,6 +67,8 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
       contractRevisions: stored.contractRevisions,
       blobs,
       trustedKeys: input.trustedKeys.length > 0 ? "given" : "organization",
+      manifestSigner: verified.manifestSigner ? describeSigner(verified.manifestSigner) : null,
+      contractUnbound: verified.contractUnbound,
     };
   } finally {
     await removeStaging(staging);

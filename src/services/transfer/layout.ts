@@ -3,6 +3,9 @@
 //   contracts/<name>/<revision>.<yaml|json>  revisions 1..used of each contract a run used (numbers line up on import)
 //   attestations/<hex>.json                  each bundle, byte for byte as stored
 //   blobs/sha256/<hex>                       every CAS blob a bundle marks as uploaded
+//   log.json                                 the transparency-log checkpoint and proofs (homes with a log)
+//   manifest.sigstore.json                   signed exports: a Sigstore bundle whose one subject is manifest.json
+//                                            (manifest-signature.ts); import refuses an unsigned export by default
 //   manifest.json                            LAST: every other entry with its sha256 and size, and the format version
 // The manifest comes last because its digests are computed while the entries stream out (nothing is read twice).
 import { CairnError } from "../../errors.ts";
@@ -38,6 +41,7 @@ export interface ExportedRun {
   id: string;
   workflow: string;
   project: string;
+  /** The team the signed statement names (metadata.team); import refuses any other. */
   team: string | null;
   description: string | null;
   /** The contract the run used (from the signed statement) and the revisions it saw. */

@@ -43,7 +43,7 @@ function editRuns(edit: (runs: { id: string; state: string }[]) => void) {
 
 async function into(file: string) {
   const b = testStore();
-  const r = await importEvidence(b.app, { file, trustedKeys: [a.key.publicKey] }).catch((e) => (b.cleanup(), Promise.reject(e)));
+  const r = await importEvidence(b.app, { file, trustedKeys: [a.key.publicKey], allowUnsigned: true }).catch((e) => (b.cleanup(), Promise.reject(e)));
   return { b, r };
 }
 
@@ -75,7 +75,7 @@ describe("blocked runs through export and import", () => {
     const b = testStore();
     try {
       const before = counts(b.app);
-      const e = await expectCode(() => importEvidence(b.app, { file: forged, trustedKeys: [a.key.publicKey] }), "VERIFY_FAILED");
+      const e = await expectCode(() => importEvidence(b.app, { file: forged, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "VERIFY_FAILED");
       expect(e.message).toMatch(/^attestations\/[0-9a-f]{64}\.json: the signed predicate\.policyBlocked is not true, but runs\.json \[\d\] says the run is blocked; nothing was imported$/);
       expect(counts(b.app)).toEqual(before);
     } finally {
@@ -88,7 +88,7 @@ describe("blocked runs through export and import", () => {
     await rewriteTar(tarPath, failed, editRuns((runs) => void (runs[0]!.state = "failed")));
     const b = testStore();
     try {
-      const e = await expectCode(() => importEvidence(b.app, { file: failed, trustedKeys: [a.key.publicKey] }), "VERIFY_FAILED");
+      const e = await expectCode(() => importEvidence(b.app, { file: failed, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "VERIFY_FAILED");
       expect(e.message).toBe(`runs.json [0]: state "failed": an exported run with an attestation is succeeded or blocked`);
     } finally {
       b.cleanup();

@@ -88,7 +88,7 @@ async function refused(name: string, edit: (es: TarEntry[]) => TarEntry[] | Prom
   await rewriteTar(tarPath, path, () => entries);
   const b = fresh();
   const before = counts(b.app);
-  const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: keys }), "VERIFY_FAILED");
+  const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: keys, allowUnsigned: true }), "VERIFY_FAILED");
   if (typeof message === "string") expect(e.message).toBe(`${message}; nothing was imported`);
   else expect(e.message).toMatch(message);
   expect(counts(b.app)).toEqual(before);
@@ -104,7 +104,7 @@ describe("export and import carry the SLSA provenance", () => {
     expect(entries.find((e) => e.header.name === entryName(build.provenance!.digest))!.body).toEqual(Buffer.from(await a.app.blobs.read(build.provenance!.digest)));
 
     const b = fresh();
-    const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(r.runs).toEqual({ imported: 2, alreadyPresent: 0 });
     const row = runProvenance(b.app, build.runId!)!;
     expect([row.digest, row.createdAt]).toEqual([build.provenance!.digest, exported.provenance!.createdAt]);
@@ -114,7 +114,7 @@ describe("export and import carry the SLSA provenance", () => {
     expect(discover(b.app, { digest: row.digest }).references.map((n) => n.digest)).toContain(build.digest);
     expect(discover(b.app, { digest: row.digest }).run?.id).toBe(build.runId!);
     const after = counts(b.app);
-    expect((await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] })).runs).toEqual({ imported: 0, alreadyPresent: 2 });
+    expect((await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true })).runs).toEqual({ imported: 0, alreadyPresent: 2 });
     expect(counts(b.app)).toEqual(after);
   });
 
@@ -123,27 +123,27 @@ describe("export and import carry the SLSA provenance", () => {
     const drop = new Set([entryName(build.provenance!.digest), entryName(release.provenance!.digest)]);
     await rewriteTar(tarPath, old, edited((es, runs) => (runs.forEach((r) => delete r.provenance), es.filter((e) => !drop.has(e.header.name)))));
     const b = fresh();
-    expect((await importEvidence(b.app, { file: old, trustedKeys: [a.key.publicKey] })).runs.imported).toBe(2);
+    expect((await importEvidence(b.app, { file: old, trustedKeys: [a.key.publicKey], allowUnsigned: true })).runs.imported).toBe(2);
     expect(b.app.repo.getRun(build.runId!)).toMatchObject({ state: "succeeded", attestationDigest: build.digest });
     expect(runProvenance(b.app, build.runId!)).toBeUndefined();
     // Importing the current export then adds the provenance to the runs already here, once.
-    const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(r.runs).toEqual({ imported: 0, alreadyPresent: 2 });
     expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);
     expect(discover(b.app, { digest: build.digest }).references.map((n) => n.digest)).toContain(build.provenance!.digest);
     const after = counts(b.app);
-    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(counts(b.app)).toEqual(after);
   });
 
   test("a run here with another provenance than the tar's is a conflict, nothing stored", async () => {
     const b = fresh();
-    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey] });
+    await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     const path = join(a.dir, "prov-diverged.tar");
     const entries = await resigned((st) => void ((st.predicate.runDetails as { metadata: { finishedOn: string } }).metadata.finishedOn = "2025-06-01T00:00:00.000Z"))(await readTar(tarPath));
     await rewriteTar(tarPath, path, () => entries);
     const before = counts(b.app);
-    const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: [a.key.publicKey] }), "ALREADY_EXISTS");
+    const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "ALREADY_EXISTS");
     expect(e.message).toMatch(new RegExp(`^runs\\.json \\[0\\]: workflow run ${build.runId} already has SLSA provenance ${build.provenance!.digest} here, not sha256:[0-9a-f]{64}; nothing was imported$`));
     expect(counts(b.app)).toEqual(before);
     expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);

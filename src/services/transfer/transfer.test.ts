@@ -34,7 +34,7 @@ afterAll(() => {
   b.cleanup();
 });
 
-const importInto = (file: string, keys = [a.key.publicKey]) => importEvidence(b.app, { file, trustedKeys: keys });
+const importInto = (file: string, keys = [a.key.publicKey]) => importEvidence(b.app, { file, trustedKeys: keys, allowUnsigned: true });
 /** Nothing stored and no staging left behind. */
 function unchanged(before: ReturnType<typeof counts>) {
   expect(counts(b.app)).toEqual(before);
@@ -152,7 +152,7 @@ describe("import", () => {
       const { createContract } = await import("../control/contracts.ts");
       createContract(c.app, { name: "skynet-build", file: "contract.yaml" });
       const before = counts(c.app);
-      const e = await expectCode(() => importEvidence(c.app, { file: tarPath, trustedKeys: [] }), "ALREADY_EXISTS");
+      const e = await expectCode(() => importEvidence(c.app, { file: tarPath, trustedKeys: [], allowUnsigned: true }), "ALREADY_EXISTS");
       expect(e.message).toContain("contracts/skynet-build/1.yaml: contract skynet-build revision 1 already exists here with different content");
       expect(counts(c.app)).toEqual(before);
     } finally {

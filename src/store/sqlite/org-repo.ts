@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { BlobRef, BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
+import type { AttestedRunRow, BlobRef, BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
 
 interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
   workflowDeleted: number;
@@ -26,6 +26,10 @@ const REF_SOURCES: { source: BlobRefSource; sql: string }[] = [
   { source: "referrer", sql: "SELECT id AS k, digest FROM referrers WHERE downloadable = 1 AND id > ? ORDER BY id LIMIT ?" },
 ];
 const REF_PAGE = 1000;
+
+const ATTESTED_RUNS = `SELECT r.rowid AS k, r.id, r.org_id AS orgId, r.state, r.attestation_digest AS attestationDigest, w.name AS workflow, p.name AS project
+  FROM workflow_runs r JOIN workflows w ON w.id = r.workflow_id JOIN projects p ON p.id = w.project_id
+  WHERE r.attestation_digest IS NOT NULL AND r.rowid > ? ORDER BY r.rowid LIMIT ?`;
 
 // `org_id IN (all orgs)` lets SQLite use the (org_id, digest…) unique indexes for a lookup by digest alone.
 const IS_REFERENCED = `SELECT EXISTS (SELECT 1 FROM attestations WHERE digest = ?1)
@@ -150,5 +154,22 @@ export class SqliteOrgRepo implements OrgRepo {
 
   isBlobReferenced(digest: string): boolean {
     return (this.db.query(IS_REFERENCED).get(digest) as { hit: number }).hit === 1;
+  }
+
+  *attestedRuns(): Iterable<AttestedRunRow> {
+    const page = this.db.query(ATTESTED_RUNS);
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, REF_PAGE) as (AttestedRunRow & { k: number })[];
+      for (const { k: _k, ...r } of rows) yield r;
+      if (rows.length < REF_PAGE) break;
+      after = rows[rows.length - 1]!.k;
+    }
+  }
+
+  integrityCheck(max = 20): string[] {
+    const rows = this.db.query(`PRAGMA integrity_check(${Math.max(1, Math.floor(max))})`).all() as { integrity_check: string }[];
+    const messages = rows.map((r) => r.integrity_check);
+    return messages.length === 1 && messages[0] === "ok" ? [] : messages;
   }
 }
