@@ -87,6 +87,8 @@ describe("ingest refuses, with its reason, and stores nothing", () => {
   test("metadata that does not describe the run it names", async () => {
     const c = await craft(s, app, { binary: "m\n" });
     await refused(await c.sign(undefined, (st) => void ((st.predicate.metadata as Record<string, unknown>).workflowName = "deploy")), "VERIFY_FAILED", /metadata\.workflowName is "deploy", but workflow run .* has "build"/);
+    const other = `sha256:${"0".repeat(64)}`;
+    await refused(await c.sign(undefined, (st) => void ((st.predicate.metadata as Record<string, unknown>).contractDigest = other)), "VERIFY_FAILED", /metadata\.contractDigest is "sha256:0{64}", but revision 1 of contract .*, which workflow run .* uses, hashes to sha256:[0-9a-f]{64}/);
   });
 
   test("an unknown run, another organization's run, a run outside the token's scope", async () => {
