@@ -47,6 +47,16 @@ describe("StateFile lock", () => {
     }
   });
 
+  test("taking the lock removes the state's temp files a killed writer left, never a live one's", async () => {
+    const sf = new StateFile(join(dir, "e.json"));
+    const dead = join(dir, `.e.json.${await deadPid()}.0123abcd.tmp`);
+    const deadReceipt = join(dir, `.e.json.pushed.${await deadPid()}.0123abcd.tmp`);
+    const mine = join(dir, `.e.json.${process.pid}.0123abcd.tmp`);
+    for (const f of [dead, deadReceipt, mine]) writeFileSync(f, "{");
+    (await sf.lock())();
+    expect([existsSync(dead), existsSync(deadReceipt), existsSync(mine)]).toEqual([false, false, true]);
+  });
+
   test("release never removes a lock that is no longer this process's", async () => {
     const sf = new StateFile(join(dir, "c.json"));
     const release = await sf.lock();

@@ -1,8 +1,9 @@
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { CairnError } from "../errors.ts";
 import { STATE_VERSION, type CraftingState } from "../crafter/state/types.ts";
 import type { PushReceipt } from "../store/state-port.ts";
-import { formatWriter, liveness, parseWriter, selfWriter } from "../store/cas/writer.ts";
+import { formatWriter, liveness, parseWriter, pidAlive, selfWriter } from "../store/cas/writer.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 
 const LOCK_WAIT_MS = 15_000;
@@ -102,6 +103,7 @@ export class StateFile {
         } finally {
           closeSync(fd);
         }
+        removeDeadWrites(this.path);
         return () => {
           if (readLock(lockPath) === mine) rmSync(lockPath, { force: true });
         };
@@ -116,6 +118,22 @@ export class StateFile {
         } else await Bun.sleep(20);
       }
     }
+  }
+}
+
+/** writeFileAtomic's temp files (`.<name>.<pid>.<8 hex>.tmp`) of the state and its receipt whose writer was killed. */
+function removeDeadWrites(path: string): void {
+  const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const tmp = new RegExp(`^\\.${base}(?:\\.pushed)?\\.(\\d+)\\.[0-9a-f-]{8}\\.tmp$`);
+  let names: string[];
+  try {
+    names = readdirSync(dirname(path));
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const m = tmp.exec(name);
+    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
   }
 }
 
