@@ -46,12 +46,14 @@ export class StateFile {
   }
 
   write(state: CraftingState): void {
+    removeDeadWrites(this.path);
     writeFileAtomic(this.path, JSON.stringify(state, null, 2) + "\n", 0o600);
     rmSync(this.receiptPath, { force: true });
   }
 
   /** The receipt is written before the state goes: killed in between, the state is still there to push again. */
   retire(receipt: PushReceipt): void {
+    removeDeadWrites(this.path);
     writeFileAtomic(this.receiptPath, JSON.stringify(receipt, null, 2) + "\n", 0o600);
     rmSync(this.path, { force: true });
   }
