@@ -41,6 +41,15 @@ export async function killAfter(sb: Sandbox, args: string[], ms: number, env: Re
   return { code, stdout, stderr, killed: p.signalCode === "SIGKILL" };
 }
 
+/** Runs cairn without blocking the event loop (scenarios run side by side); throws unless it exits 0. */
+export async function ok(sb: Sandbox, args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const p = Bun.spawn([BIN, ...args], { cwd: sb.dir, env: { ...sb.env, ...env }, stdout: "pipe", stderr: "pipe", stdin: "ignore" });
+  const [stdout, stderr] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  const code = await p.exited;
+  if (code !== 0) throw new Error(`cairn ${args.join(" ")} exited ${code}\n${stderr}\n${stdout}`);
+  return { code, stdout, stderr };
+}
+
 /** What interrupted writers may leave: cas/tmp entries, and the state file's lock and temp files. */
 export function leftovers(home: string, statePath?: string): string[] {
   const tmp = join(home, "cas", "tmp");
@@ -53,8 +62,8 @@ export function leftovers(home: string, statePath?: string): string[] {
 }
 
 /** fsck clean (every blob whole, nothing missing, every attestation's signature verified) and no leftovers reported. */
-export function expectSound(sb: Sandbox, pubKey: string, home = sb.home): void {
-  const r = sb.run(["store", "fsck", "--key", pubKey, "-o", "json"], { CAIRN_HOME: home });
+export async function expectSound(sb: Sandbox, pubKey: string, home = sb.home): Promise<void> {
+  const r = await killAfter(sb, ["store", "fsck", "--key", pubKey, "-o", "json"], 60_000, { CAIRN_HOME: home });
   const report = JSON.parse(r.stdout) as { ok: boolean; counts: { attestations: number; signaturesVerified: number; tmpLeftovers: number }; problems: unknown[] };
   expect(report.problems).toEqual([]);
   expect([report.ok, report.counts.tmpLeftovers, report.counts.signaturesVerified]).toEqual([true, 0, report.counts.attestations]);
