@@ -127,15 +127,13 @@ export class StateFile {
 function removeDeadWrites(path: string): void {
   const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
   const tmp = new RegExp(`^\\.${base}(?:\\.pushed)?\\.(\\d+)\\.[0-9a-f-]{8}\\.tmp$`);
-  let names: string[];
   try {
-    names = readdirSync(dirname(path));
+    for (const name of readdirSync(dirname(path))) {
+      const m = tmp.exec(name);
+      if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+    }
   } catch {
-    return;
-  }
-  for (const name of names) {
-    const m = tmp.exec(name);
-    if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+    // best effort: a leftover is only untidy, and the next writer tries again
   }
 }
 

@@ -42,7 +42,6 @@ export async function retire(deps: CraftingDeps, receipt: PushReceipt): Promise<
  * download is refused before signing (gc does not collect a live run's materials; this catches any other loss).
  */
 export async function assertUploaded(deps: CraftingDeps, state: CraftingState): Promise<void> {
-  if (state.dryRun) return;
   const gone: string[] = [];
   for (const m of Object.values(state.materials)) {
     if (m.uploaded && !(await deps.blobs.has(m.digest))) gone.push(`${m.name} (${m.digest})`);

@@ -86,7 +86,6 @@ export function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<Pu
 export async function pushWith(deps: CraftingDeps, target: PushTarget, input: PushInput): Promise<PushResult> {
   const state = await readState(deps);
   if ("receipt" in state) return repeatedPush(deps, state.receipt, input.bundlePath);
-  await assertUploaded(deps, state);
   const missing = missingMaterials(state);
   if (missing.materials.length + missing.groups.length > 0) {
     const parts = [
@@ -163,7 +162,10 @@ export function localPushTarget(deps: ServiceDeps): PushTarget {
   return {
     before: async (state, bundlePath) => {
       expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
-      return alreadyPushed(deps, state.workflow.runId!, bundlePath);
+      const done = await alreadyPushed(deps, state.workflow.runId!, bundlePath);
+      // A server checks what is cited as uploaded itself (and names the organization); the local store is checked here.
+      if (!done) await assertUploaded(deps, state);
+      return done;
     },
     record: async ({ state, statement, bundle, now }) => {
       const version = state.workflow.projectVersion;
