@@ -22,6 +22,7 @@ import { SqliteAuditRepo } from "./store/sqlite/audit-repo.ts";
 import { SqliteTlogRepo } from "./store/sqlite/tlog-repo.ts";
 import { SqliteWebhookRepo } from "./store/sqlite/webhook-repo.ts";
 import { startCheckpointer } from "./store/sqlite/checkpointer.ts";
+import { SqliteLeaseRepo } from "./store/sqlite/lease-repo.ts";
 
 export interface AppContext extends ServiceDeps {
   /** Stops the background checkpointer (when started) and closes the store. */
@@ -45,7 +46,8 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
   const orgs = new SqliteOrgRepo(db);
   config = withCurrentOrg(config, orgs.currentOrg()); // the `org set` choice lives in the store
   const casBackends = new SqliteCasBackendRepo(db);
-  const local = new DiskBlobStore(join(config.home, "cas"));
+  const leases = new SqliteLeaseRepo(db);
+  const local = new DiskBlobStore(join(config.home, "cas"), { guard: leases });
   // The registry client is loaded, and its settings (credentials, plain http) resolved, when a registry is first used.
   const blobs = evidenceStore(local, casBackends.list(), async (host) => (await import("./oci/client.ts")).createOciClient(registryOptionsFor({ config, casBackends }, host)));
   const reporter = overrides.reporter ?? { warn: () => {} };
@@ -63,6 +65,7 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
     casBackends,
     casMappings: new SqliteCasMappingRepo(db),
     state: new StateFile(config.statePath),
+    leases,
     states: new SqliteStateRepo(db),
     policies: new SqlitePolicyRepo(db),
     audit: new SqliteAuditRepo(db),

@@ -12,6 +12,7 @@ import type { CasMappingRepo } from "../store/cas-mapping-port.ts";
 import type { TlogRepo } from "../store/tlog-port.ts";
 import type { WebhookRepo } from "../store/webhook-port.ts";
 import type { StateFile } from "./state-file.ts";
+import type { CasLeaseRepo } from "../store/cas-lease-port.ts";
 import type { Actor } from "./control/roles.ts";
 
 export interface Clock {
@@ -37,6 +38,8 @@ export interface ServiceDeps {
   blobs: BlobStore;
   /** The local crafting state file. */
   state: StateFile;
+  /** What keeps gc off blobs not yet referenced: in-flight ingests, open runs' materials (migration 015). */
+  leases: CasLeaseRepo;
   /** Remote crafting states kept by `cairn serve` (`attestation init --remote-state`). */
   states: AttestationStateRepo;
   /** The policy store (`cairn policy add|list|describe`). */

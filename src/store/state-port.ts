@@ -18,8 +18,23 @@ export interface CraftingStateStore {
   write(state: CraftingState): Awaitable<void>;
   /** Idempotent. */
   remove(): Awaitable<void>;
+  /**
+   * After a push: the state is replaced by what answers a repeated push (the local file keeps it; others leave
+   * it out and the push just removes the state). Writing a new state drops it.
+   */
+  retire?(receipt: PushReceipt): Awaitable<void>;
+  /** The receipt of the last push from this state, when there is no state. */
+  pushed?(): Awaitable<PushReceipt | undefined>;
   /** Read-modify-write that never loses a concurrent writer's change; on any error the state is left as it was. */
   update<T>(fn: (s: CraftingState) => Promise<{ state: CraftingState; result: T }>): Promise<T>;
+}
+
+/** What a push leaves where its state was: enough to answer a repeat with the stored attestation. */
+export interface PushReceipt {
+  runId: string;
+  digest: string;
+  pushedAt: string;
+  storedAt?: string;
 }
 
 export interface VersionedState {

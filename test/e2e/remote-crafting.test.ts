@@ -90,7 +90,7 @@ describe("remote crafting state", () => {
 
     expect(existsSync(join(client.home, "cairn.db"))).toBe(false);
     expect(existsSync(join(client.home, "cas"))).toBe(false);
-    expect(existsSync(client.home) ? readdirSync(client.home) : []).toEqual([]);
+    expect(existsSync(client.home) ? readdirSync(client.home) : []).toEqual(["attestation.state.json.pushed"]); // the push's receipt
   }, 60_000);
 
   test("usage errors: --remote-state or --attestation-id without a control plane, --remote-state with --dry-run", async () => {

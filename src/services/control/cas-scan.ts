@@ -11,12 +11,6 @@ export interface BlobFile {
   mtimeMs: number;
 }
 
-export interface TmpFile {
-  path: string;
-  size: number;
-  mtimeMs: number;
-}
-
 export type CasEntry = { blob: BlobFile } | { stray: string };
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -56,17 +50,6 @@ export async function* walkCas(root: string): AsyncGenerator<CasEntry> {
 export function blobPath(root: string, digest: string): string | undefined {
   const hex = digest.startsWith("sha256:") ? digest.slice(7) : "";
   return HEX64.test(hex) ? join(root, "sha256", hex.slice(0, 2), hex) : undefined;
-}
-
-/** Files left in `<cas>/tmp` by interrupted writes (a write in progress is there too, hence the age checks). */
-export async function tmpFiles(root: string): Promise<TmpFile[]> {
-  const dir = join(root, "tmp");
-  const out: TmpFile[] = [];
-  for (const name of await list(dir)) {
-    const st = await lstat(join(dir, name)).catch(() => undefined);
-    if (st?.isFile()) out.push({ path: join(dir, name), size: st.size, mtimeMs: st.mtimeMs });
-  }
-  return out;
 }
 
 const CHUNK = 1024 * 1024;

@@ -2,7 +2,8 @@ import type { KeyObject } from "node:crypto";
 import type { OciBlobStore } from "../../store/oci/oci-blob-store.ts";
 import type { BlobRefSource } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { blobPath, casRoot, fileExists, hashFile, tmpFiles, walkCas } from "./cas-scan.ts";
+import { blobPath, casRoot, fileExists, hashFile, walkCas } from "./cas-scan.ts";
+import { tmpLeftovers } from "./fsck-leftovers.ts";
 import { checkRemote, ociBackends, type RemoteProblem } from "./fsck-remote.ts";
 import { bundleChecker } from "./fsck-signatures.ts";
 import { checkStoreRuns, type RunCheckProblem } from "./fsck-runs.ts";
@@ -56,13 +57,11 @@ export interface FsckReport {
   problems: FsckProblem[];
   /** Informational: stored but unreferenced (an in-progress run's materials, or what `store gc` would collect). */
   orphans: { digest: string; size: number }[];
-  /** Informational: files in cas/tmp older than an hour (interrupted writes; `store gc` removes them). */
+  /** Informational: what interrupted writers left in cas/tmp (fsck-leftovers.ts; `store gc` removes them). */
   tmpLeftovers: { path: string; size: number; modifiedAt: string }[];
   /** Informational: files in the blob tree at no blob's address (never touched by gc). */
   stray: string[];
 }
-
-const TMP_AGE_MS = 3_600_000;
 
 /**
  * `store fsck`: re-hashes every blob in the local CAS (streamed), finds referenced blobs that are missing, and checks
@@ -125,10 +124,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
   problems.push(...runs.problems);
   Object.assign(report.counts, { runsChecked: runs.runsChecked, contractUnbound: runs.contractUnbound });
 
-  const now = Date.now(); // file times are the OS clock's, so ages are measured against it, not the injected clock
-  for (const t of await tmpFiles(root)) {
-    if (now - t.mtimeMs > TMP_AGE_MS) report.tmpLeftovers.push({ path: t.path, size: t.size, modifiedAt: new Date(t.mtimeMs).toISOString() });
-  }
+  report.tmpLeftovers = await tmpLeftovers(root);
   return finish(report);
 }
 

@@ -1,6 +1,9 @@
 import { afterEach, describe, expect, test } from "bun:test";
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { Database } from "bun:sqlite";
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { selfWriter, writerName } from "../../store/cas/writer.ts";
+import { resetAttestation } from "../crafting/reset.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { addMaterial } from "../crafting/add.ts";
 import { initAttestation } from "../crafting/init.ts";
@@ -77,6 +80,64 @@ describe("store gc", () => {
     const r = await gcStore(app, {});
     expect([r.removed, r.kept]).toEqual([[], { referenced: 0, recent: 0, crafting: 1 }]);
     expect(existsSync(store.blobPath(m!.digest))).toBe(true);
+  });
+
+  test("an open run's materials are kept whatever state file the job uses and whatever the grace, until the run closes", async () => {
+    store = new TempStore();
+    const job = store.open({ CAIRN_STATE_PATH: join(store.dir, "job.state.json") });
+    await initAttestation(job, { workflow: "build", project: "skynet", dryRun: false, replace: false });
+    writeFileSync(join(store.dir, "bin"), "in progress\n");
+    const [m] = await addMaterial(job, { name: "binary", value: join(store.dir, "bin"), kind: "ARTIFACT", annotations: {}, strict: false });
+    age(store.blobPath(m!.digest), 2 * DAY);
+    const gc = store.open(); // reads the default state file, which does not exist
+    const r = await gcStore(gc, { grace: "0s" });
+    expect([r.removed, r.kept]).toEqual([[], { referenced: 0, recent: 0, crafting: 1 }]);
+    resetAttestation(job, { trigger: "cancellation" });
+    expect((await gcStore(gc, { grace: "0s" })).removed.map((x) => x.digest)).toEqual([m!.digest]);
+  });
+
+  test("another live process's ingest lease keeps its blob; a dead process's lease is dropped and the blob collected", async () => {
+    store = new TempStore();
+    const app = store.open();
+    const live = Bun.spawn(["sleep", "30"]);
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    try {
+      const db = new Database(join(store.home, "cairn.db"));
+      const me = selfWriter();
+      const blobs: string[] = [];
+      for (const [i, pid] of [live.pid, dead.pid].entries()) {
+        const b = await app.blobs.putBytes(enc(`leased ${i}\n`));
+        age(store.blobPath(b.digest), 2 * DAY);
+        db.query("INSERT INTO cas_ingest_leases (digest, pid, host, boot, created_at) VALUES (?, ?, ?, ?, ?)").run(b.digest, pid, me.host, me.boot, new Date().toISOString());
+        blobs.push(b.digest);
+      }
+      const r = await gcStore(app, { grace: "0s" });
+      expect([r.removed.map((x) => x.digest), r.kept.crafting]).toEqual([[blobs[1]!], 1]);
+      expect((db.query("SELECT pid FROM cas_ingest_leases").all() as { pid: number }[]).map((x) => x.pid)).not.toContain(dead.pid);
+      db.close();
+    } finally {
+      live.kill();
+    }
+  });
+
+  test("cas/tmp: a dead writer's file and staging directory go whatever their age; a live writer's stay; a bare name after the grace", async () => {
+    store = new TempStore();
+    const app = store.open();
+    const tmp = join(store.home, "cas", "tmp");
+    const dead = Bun.spawn(["true"]);
+    await dead.exited;
+    const me = selfWriter();
+    mkdirSync(join(tmp, `import-${dead.pid}.${me.host}.${me.boot}.x`, "blobs"), { recursive: true });
+    writeFileSync(join(tmp, `import-${dead.pid}.${me.host}.${me.boot}.x`, "blobs", "b"), "123");
+    writeFileSync(join(tmp, `${dead.pid}.${me.host}.${me.boot}.y`), "12");
+    writeFileSync(join(tmp, writerName()), "live");
+    writeFileSync(join(tmp, "legacy-uuid"), "1");
+    expect((await fsckStore(app)).tmpLeftovers.map((t) => basename(t.path))).toEqual([`${dead.pid}.${me.host}.${me.boot}.y`, `import-${dead.pid}.${me.host}.${me.boot}.x`]);
+    const r = await gcStore(app, {});
+    expect(r.tmpRemoved).toEqual([{ name: `${dead.pid}.${me.host}.${me.boot}.y`, size: 2 }, { name: `import-${dead.pid}.${me.host}.${me.boot}.x`, size: 3 }]);
+    expect(readdirSync(tmp).length).toBe(2);
+    expect((await gcStore(app, { grace: "0s" })).tmpRemoved.map((t) => t.name)).toEqual(["legacy-uuid"]);
   });
 
   test("stray files in the blob tree are never removed; an empty store is fine", async () => {

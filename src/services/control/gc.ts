@@ -1,8 +1,9 @@
-import { lstat, rm } from "node:fs/promises";
-import { basename } from "node:path";
+import { lstatSync, rmSync } from "node:fs";
 import { parseDuration } from "../../config.ts";
+import { sweepTmp } from "../../store/cas/leftovers.ts";
+import { liveness, selfWriter, type WriterId } from "../../store/cas/writer.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { casRoot, tmpFiles, walkCas } from "./cas-scan.ts";
+import { casRoot, walkCas } from "./cas-scan.ts";
 
 export interface GcInput {
   /** Minimum age (file mtime) of anything removed, e.g. "24h" (the default). */
@@ -18,7 +19,7 @@ export interface GcReport {
   tmpRemoved: { name: string; size: number }[];
   bytesFreed: number;
   scanned: number;
-  /** Why the rest stayed: referenced by the store, younger than the grace period, or in the local crafting state. */
+  /** Why the rest stayed: referenced by the store, younger than the grace period, or an open run's / in-flight ingest's. */
   kept: { referenced: number; recent: number; crafting: number };
 }
 
@@ -26,9 +27,10 @@ export const DEFAULT_GRACE = "24h";
 
 /**
  * `store gc`: removes CAS blobs that nothing references (attestations, downloadable referrers, uploads) and that are
- * older than the grace period, plus cas/tmp leftovers older than it. A crafting run's materials are unreferenced
- * until push: the grace period protects them, and so does the local crafting state when there is one. Each blob is
- * re-checked just before removal, so a push that lands during gc keeps its blobs.
+ * older than the grace period, plus cas/tmp leftovers of dead writers (any age). A crafting run's materials are
+ * unreferenced until push: the store records them as the open run's (whatever state file the job uses), and an
+ * ingest in progress holds a lease, so neither is removed whatever the grace. Each blob is re-checked and removed
+ * under the store's write lock, so a push or an ingest that lands during gc keeps its blob.
  */
 export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<GcReport> {
   const graceMs = parseDuration(input.grace ?? DEFAULT_GRACE, "--grace");
@@ -39,45 +41,74 @@ export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<G
   // File times are the OS clock's, so ages are measured against it, not the injected clock (which CAIRN_FIXED_TIME
   // may pin anywhere: a pinned future would make every blob look old).
   const cutoff = Date.now() - graceMs;
+  const since = new Date(Date.now() - INGEST_LEASE_MS).toISOString();
+  if (!dryRun) deps.leases.prune(since, (w) => liveness(w) === "dead");
 
   for await (const entry of walkCas(root)) {
     if ("stray" in entry) continue; // not ours to delete
     const { digest, path, size, mtimeMs } = entry.blob;
     report.scanned++;
-    if (mtimeMs > cutoff) report.kept.recent++;
-    else if (crafting.has(digest)) report.kept.crafting++;
-    else if (deps.orgs.isBlobReferenced(digest)) report.kept.referenced++;
-    else if (await stillCollectable(deps, path, digest, cutoff)) {
-      if (!dryRun) await rm(path, { force: true });
+    const verdict = mtimeMs > cutoff ? "recent" : crafting.has(digest) ? "crafting" : collect(deps, { path, digest, cutoff, since, dryRun });
+    if (verdict !== "removed") report.kept[verdict]++;
+    else {
       report.removed.push({ digest, size });
       report.bytesFreed += size;
-    } else {
-      report.kept.recent++;
     }
   }
-  for (const t of await tmpFiles(root)) {
-    if (t.mtimeMs > cutoff) continue;
-    if (!dryRun) await rm(t.path, { force: true });
-    report.tmpRemoved.push({ name: basename(t.path), size: t.size });
+  // A live writer's file is never touched; a dead one's whatever its age; one whose writer cannot be told (another
+  // host's, an older cairn's) after the grace period.
+  for (const t of await sweepTmp(root, { unknownAfterMs: graceMs, dryRun })) {
+    report.tmpRemoved.push({ name: t.name, size: t.size });
     report.bytesFreed += t.size;
   }
   return report;
 }
 
-/** The last look before unlinking: still unreferenced and still old (a re-ingest of the same bytes may touch it). */
-async function stillCollectable(deps: ServiceDeps, path: string, digest: string, cutoff: number): Promise<boolean> {
-  const st = await lstat(path).catch(() => undefined);
-  return st !== undefined && st.mtimeMs <= cutoff && !deps.orgs.isBlobReferenced(digest);
+/** An ingest lease protects its blob at most this long after it was taken, even while its process lives (`serve`). */
+const INGEST_LEASE_MS = 3_600_000;
+
+/**
+ * The last look and the unlink, under the store's write lock: no ingest can take a lease meanwhile (it takes one
+ * before it looks for its blob), an open run's reference or a lease of a live ingest keeps the blob, and so does
+ * a re-ingest of the same bytes that touched it.
+ */
+function collect(deps: ServiceDeps, c: { path: string; digest: string; cutoff: number; since: string; dryRun: boolean }): "removed" | "recent" | "crafting" | "referenced" {
+  return deps.leases.exclusive(() => {
+    if (deps.leases.isLeased(c.digest, c.since, othersLive)) return "crafting";
+    if (deps.orgs.isBlobReferenced(c.digest)) return "referenced";
+    const st = lstatOrUndefined(c.path);
+    if (st === undefined || st.mtimeMs > c.cutoff) return "recent";
+    if (!c.dryRun) rmSync(c.path, { force: true });
+    return "removed";
+  });
 }
 
-/** Blobs the local crafting state has uploaded but not yet pushed; an unreadable state protects nothing extra. */
+/**
+ * gc runs as a command of its own: this process's ingests (a test's, or a script's through the services) finished
+ * before gc was called, so only other live processes hold leases.
+ */
+function othersLive(w: WriterId): boolean {
+  const me = selfWriter();
+  if (w.pid === me.pid && w.host === me.host && w.boot === me.boot) return false;
+  return liveness(w) !== "dead";
+}
+
+function lstatOrUndefined(path: string) {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Blobs the default crafting state file has uploaded (stores from before migration 015 recorded nothing else). */
 function craftingDigests(deps: ServiceDeps): Set<string> {
   const out = new Set<string>();
   try {
     if (!deps.state.exists()) return out;
     for (const m of Object.values(deps.state.read().materials)) if (m.uploaded) out.add(m.digest);
   } catch {
-    // no or unreadable state: the grace period is the protection
+    // no or unreadable state: the store's leases are the protection
   }
   return out;
 }

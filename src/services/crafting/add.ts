@@ -33,7 +33,9 @@ const PROGRESS_THRESHOLD = 1024 * 1024;
  * Archives of SBOM, SARIF and JUnit reports become one material per report plus the archive as EVIDENCE.
  * The contract's material policies that apply run on each recorded material; their verdicts replace the earlier
  * ones of that material in the state, and violations are warned about (gates act at push).
- * Returns every material recorded. On any error the state is left as it was.
+ * Each uploaded material is recorded as a reference of the run in the store (locally), so `store gc` keeps it until
+ * the run closes whichever state file the job uses. Returns every material recorded. On any error the state is left
+ * as it was.
  */
 export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<RecordedMaterial[]> {
   // ATTESTATION/SLSA_PROVENANCE signatures are checked against the home's roots (read only when one is added).
@@ -54,6 +56,8 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
     for (const [i, item] of items.entries()) {
       const declared = i === 0 ? target.contract : claimedName(state, item.name);
       const m = await record(deps, state, item.name, item.ev, declared, input.annotations);
+      // In the store before the state names it: killed in between, the blob is kept for nothing until the run closes.
+      if (m.uploaded && state.workflow.runId) deps.leases?.referFromRun(state.workflow.runId, m.digest, m.addedAt);
       evaluations.push(...evaluateMaterialPolicies(deps, state.contract, state.workflow.contractName, { name: m.name, ev: item.ev, annotations: m.annotations }));
       next = withMaterial(next, m);
       recorded.push(m);

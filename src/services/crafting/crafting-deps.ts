@@ -1,6 +1,7 @@
 import type { Config } from "../../config.ts";
 import type { BlobStore } from "../../store/ports.ts";
 import type { CraftingStateStore } from "../../store/state-port.ts";
+import type { CraftingRefs } from "../../store/cas-lease-port.ts";
 import type { Clock, Reporter } from "../deps.ts";
 
 /**
@@ -15,4 +16,6 @@ export interface CraftingDeps {
   state: CraftingStateStore;
   reporter: Reporter;
   version: string;
+  /** Locally: the store's record of what an open run uploaded, so gc keeps it whatever state file the job uses. */
+  leases?: CraftingRefs;
 }

@@ -7,6 +7,7 @@ import { mergeAnnotations, missingMaterials } from "../../crafter/state/transiti
 import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
+import { assertUploaded, readState, repeatedPush, retire } from "./push-repeat.ts";
 import { expireStaleRuns } from "../control/expiry.ts";
 import { isAttested } from "../control/runs.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
@@ -83,7 +84,8 @@ export function pushAttestation(deps: ServiceDeps, input: PushInput): Promise<Pu
 
 /** The push steps of the CI machine, whatever stores the result: completeness, signing, --bundle, clearing the state. */
 export async function pushWith(deps: CraftingDeps, target: PushTarget, input: PushInput): Promise<PushResult> {
-  const state = await deps.state.read();
+  const state = await readState(deps);
+  if ("receipt" in state) return repeatedPush(deps, state.receipt, input.bundlePath);
   const missing = missingMaterials(state);
   if (missing.materials.length + missing.groups.length > 0) {
     const parts = [
@@ -107,7 +109,7 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
     if (done) {
       // Cut off after the attestation was stored: its provenance is stored now if it was not yet.
       const provenance = await provenanceOf(done.digest, done.statement);
-      await deps.state.remove();
+      await retire(deps, { runId: done.runId ?? state.workflow.runId!, digest: done.digest, pushedAt: deps.clock.now().toISOString(), ...(done.storedAt && { storedAt: done.storedAt }) });
       const result = { ...done, ...(provenance && { provenance }) };
       input.onPushed?.(result, state);
       enforceGate(deps.reporter, result);
@@ -126,7 +128,8 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
   const storedAt = stored?.storedAt;
   if (input.bundlePath) writeFileAtomic(input.bundlePath, bundle, 0o600);
   const provenance = await provenanceOf(digest, statement);
-  await deps.state.remove();
+  if (state.dryRun) await deps.state.remove();
+  else await retire(deps, { runId: state.workflow.runId!, digest, pushedAt: now, ...(storedAt && { storedAt }) });
   const result = {
     digest, dryRun: state.dryRun, runId: state.workflow.runId, statement, bundlePath: input.bundlePath, storedAt,
     ...(stored?.referrers?.length && { referrers: stored.referrers }), ...(signing && { signing }), ...(provenance && { provenance }),
@@ -159,7 +162,10 @@ export function localPushTarget(deps: ServiceDeps): PushTarget {
   return {
     before: async (state, bundlePath) => {
       expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
-      return alreadyPushed(deps, state.workflow.runId!, bundlePath);
+      const done = await alreadyPushed(deps, state.workflow.runId!, bundlePath);
+      // A server checks what is cited as uploaded itself (and names the organization); the local store is checked here.
+      if (!done) await assertUploaded(deps, state);
+      return done;
     },
     record: async ({ state, statement, bundle, now }) => {
       const version = state.workflow.projectVersion;
@@ -208,7 +214,6 @@ async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: stri
     const bundle = await deps.blobs.read(run.attestationDigest);
     const statement = storedStatement(bundle, run.attestationDigest);
     if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
-    deps.state.remove();
     return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: storedAt(deps, run.attestationDigest) };
   }
   assertRunOpen(deps, runId);

@@ -3,10 +3,12 @@
 // Blobs go in first so that a crash in between leaves unreferenced blobs (collected by `store gc`), never rows that
 // point at missing blobs. Importing the same file again stores nothing new.
 import type { KeyObject } from "node:crypto";
-import { lstat, readdir, rm, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { CairnError } from "../../errors.ts";
 import { casRoot } from "../control/cas-scan.ts";
+import { STAGING_PREFIX, sweepTmp } from "../../store/cas/leftovers.ts";
+import { writerName } from "../../store/cas/writer.ts";
 import { verificationKeys } from "../control/org-keys.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { recordReceived } from "./log-proofs.ts";
@@ -42,7 +44,7 @@ export interface ImportResult {
   contractUnbound: number;
 }
 
-/** Staging directories older than this are leftovers of an import that was killed. */
+/** cas/tmp entries whose writer cannot be told (older cairn, another host) are leftovers after this. */
 const STALE_STAGING_MS = 24 * 3_600_000;
 
 export async function importEvidence(deps: ServiceDeps, input: ImportInput): Promise<ImportResult> {
@@ -51,8 +53,8 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
   if (!st?.isFile()) throw new CairnError("NOT_FOUND", `${input.file}: no such file`, { hint: "pass the tar written by `cairn export -o FILE.tar`" });
   const trust = trustFor(deps, input.trustedKeys);
   const tmp = join(casRoot(deps.config.home), "tmp");
-  await removeStaleStaging(tmp, Date.now()); // file times are wall-clock, whatever clock the deps carry
-  const staging = join(tmp, `import-${crypto.randomUUID()}`);
+  await sweepTmp(casRoot(deps.config.home), { unknownAfterMs: STALE_STAGING_MS }); // what killed imports and adds left
+  const staging = join(tmp, writerName(STAGING_PREFIX)); // names this process: once it is dead, anyone may remove it
   try {
     const verified = await verifyImport(deps, await readExportTar(file, staging), trust, { allowUnsigned: input.allowUnsigned });
     const blobs = await moveBlobs(deps, verified);
@@ -114,12 +116,3 @@ async function moveBlobs(deps: ServiceDeps, v: VerifiedImport): Promise<{ import
   return { imported, alreadyPresent };
 }
 
-/** Removes `import-*` directories a killed import left in the CAS tmp directory (gc only looks at plain files). */
-async function removeStaleStaging(tmp: string, now: number): Promise<void> {
-  const names = await readdir(tmp).catch(() => [] as string[]);
-  for (const name of names) {
-    if (!name.startsWith("import-")) continue;
-    const st = await lstat(join(tmp, name)).catch(() => undefined);
-    if (st?.isDirectory() && now - st.mtimeMs > STALE_STAGING_MS) await rm(join(tmp, name), { recursive: true, force: true });
-  }
-}

@@ -6,6 +6,9 @@ import { CairnError } from "../../errors.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { fsyncDir, parseDigest } from "./digest.ts";
 import { limited } from "./limited.ts";
+import type { IngestGuard } from "../cas-lease-port.ts";
+import { sweepTmp } from "./leftovers.ts";
+import { writerName } from "./writer.ts";
 
 /**
  * sha256-addressed blobs under `<root>/sha256/<ab>/<hex>`. Every write goes to `<root>/tmp`, is hashed while
@@ -13,9 +16,22 @@ import { limited } from "./limited.ts";
  */
 export class DiskBlobStore implements BlobStore {
   private readonly tmpDir: string;
+  private readonly guard?: IngestGuard;
+  private swept?: Promise<unknown>;
 
-  constructor(private readonly root: string) {
+  /** `guard`: the store's ingest leases, taken before a blob is linked in (gc's side of it: services/control/gc.ts). */
+  constructor(private readonly root: string, opts: { guard?: IngestGuard } = {}) {
     this.tmpDir = join(root, "tmp");
+    this.guard = opts.guard;
+  }
+
+  /**
+   * Before this process's first write: what writers that provably died (killed adds, imports, servers) left in
+   * tmp is removed; another host's or an older cairn's leftovers wait for `store gc`.
+   */
+  private async prepareTmp(): Promise<void> {
+    mkdirSync(this.tmpDir, { recursive: true }); // created on first write: dry-runs leave no CAS behind
+    await (this.swept ??= sweepTmp(this.root).catch(() => {}));
   }
 
   pathFor(digest: string): string {
@@ -35,6 +51,7 @@ export class DiskBlobStore implements BlobStore {
   /** fsync the caller's file, then rename it into place: the blob path still only ever holds complete bytes. */
   async adoptFile(path: string, digest: string): Promise<BlobRef> {
     const dest = this.pathFor(digest);
+    this.guard?.hold(digest);
     const fh = await open(path, "r+");
     let size: number;
     try {
@@ -67,8 +84,8 @@ export class DiskBlobStore implements BlobStore {
 
   /** One pass: each chunk is hashed on this thread while the previous chunk's write runs in the I/O pool. */
   private async ingest(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, opts: IngestOptions): Promise<BlobRef> {
-    mkdirSync(this.tmpDir, { recursive: true }); // created on first write: dry-runs leave no CAS behind
-    const tmp = join(this.tmpDir, crypto.randomUUID());
+    await this.prepareTmp();
+    const tmp = join(this.tmpDir, writerName()); // names its writer: once it is dead, anyone may remove the file
     const fh = await open(tmp, "wx", 0o644);
     const hash = createHash("sha256");
     let size = 0;
@@ -103,6 +120,7 @@ export class DiskBlobStore implements BlobStore {
     await fh.close();
     const digest = `sha256:${hash.digest("hex")}`;
     const dest = this.pathFor(digest);
+    this.guard?.hold(digest); // before looking: gc either sees the lease or has already unlinked what we look for
     if (await exists(dest)) {
       await rm(tmp, { force: true }); // already stored (content-addressed: same bytes)
       const now = new Date();

@@ -13,12 +13,13 @@ export function openDatabase(path: string): Database {
       cause: e,
     });
   }
+  // First: even `journal_mode` needs a lock another process (gc, a push) may hold; without a timeout it fails at once.
+  db.exec("PRAGMA busy_timeout=5000");
   // WAL + NORMAL: durable across process crashes, fast enough; measured in ../shared/reference/toolchain.md §3.
   db.exec("PRAGMA journal_mode=WAL");
   db.exec("PRAGMA synchronous=NORMAL");
   db.exec("PRAGMA cache_size=-16000");
   db.exec("PRAGMA foreign_keys=ON");
-  db.exec("PRAGMA busy_timeout=5000");
   migrate(db, path);
   return db;
 }
