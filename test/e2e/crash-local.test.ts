@@ -104,7 +104,7 @@ async function importScenario(): Promise<void> {
   await src.run(["att", "init", "--workflow", "import", "--project", "crash"]);
   await src.run(["att", "add", "--name", "big", "--kind", "ARTIFACT", "--value", bigFile("export.bin", 32, 999)]);
   await src.push();
-  await src.run(["export", "-o", sb.path("evidence.tar")]);
+  await src.run(["export", "--key", "cosign.key", "-o", sb.path("evidence.tar")]);
   const s = new Scenario("import", 4);
   await s.rounds(12, 30, async () => {
     const r = await s.kill(["import", "evidence.tar", "--trusted-key", "cosign.pub"], 450);
