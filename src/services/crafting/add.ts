@@ -54,7 +54,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
     for (const [i, item] of items.entries()) {
       const declared = i === 0 ? target.contract : claimedName(state, item.name);
       const m = await record(deps, state, item.name, item.ev, declared, input.annotations);
-      evaluations.push(...evaluateMaterialPolicies(deps, state.contract, state.workflow.contractName, { name: m.name, ev: item.ev, annotations: m.annotations }));
+      evaluations.push(...(await evaluateMaterialPolicies(deps, state.contract, state.workflow.contractName, { name: m.name, ev: item.ev, annotations: m.annotations })));
       next = withMaterial(next, m);
       recorded.push(m);
     }
