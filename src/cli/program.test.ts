@@ -26,13 +26,13 @@ function staticPackages(entries: string[]): Set<string> {
 
 describe("COMMANDS", () => {
   test("names every top-level command as its module defines it, in help order", async () => {
-    const loaded = await Promise.all(COMMANDS.map((c) => c.load()));
+    const loaded = await Promise.all(COMMANDS.map((c) => c.load([])));
     expect(loaded.map((c) => [c.name(), ...c.aliases()])).toEqual(COMMANDS.map((c) => [...c.names]));
   });
 
   test("`cairn --help` lists every command with its description", async () => {
     const help = (await buildProgram(["--help"])).helpInformation();
-    for (const c of await Promise.all(COMMANDS.map((e) => e.load()))) {
+    for (const c of await Promise.all(COMMANDS.map((e) => e.load([])))) {
       expect(help).toContain(c.name());
       expect(help).toContain(c.description().slice(0, 30));
     }
@@ -40,13 +40,22 @@ describe("COMMANDS", () => {
 });
 
 describe("commandsFor", () => {
-  const names = (args: string[]) => commandsFor(args).map((c) => c.names[0]);
+  const names = (args: string[]) => commandsFor(args).entries.map((c) => c.names[0]);
   const all = COMMANDS.map((c) => c.names[0]);
 
   test("the command argv names, by name or alias, after root options and their values", () => {
     expect(names(["att", "add", "--name", "m"])).toEqual(["attestation"]);
     expect(names(["--home", "/tmp/h", "--token", "t", "organization", "list"])).toEqual(["org"]);
     expect(names(["--home=/tmp/h", "verify", "x"])).toEqual(["verify"]);
+  });
+
+  test("the arguments after the command go to it: the attestation group builds only the subcommand named", async () => {
+    expect(commandsFor(["--home", "h", "att", "--local-state-path", "s.json", "add", "--name", "m"]).rest).toEqual(["--local-state-path", "s.json", "add", "--name", "m"]);
+    const leaves = async (args: string[]) => (await buildProgram(args)).commands[0]!.commands.map((c) => c.name());
+    expect(await leaves(["att", "add", "--value", "f"])).toEqual(["add"]);
+    expect(await leaves(["att", "--local-state-path", "push", "push"])).toEqual(["push"]);
+    const all = ["init", "add", "status", "push", "reset", "verify"];
+    for (const args of [["att"], ["att", "--help"], ["att", "help", "add"], ["att", "adds"], ["att", "--", "add"]]) expect(await leaves(args)).toEqual(all);
   });
 
   test("none for --version; all for help, no command, an unknown one, or after --", () => {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { VERSION } from "../version.ts";
 import { io } from "./io.ts";
+import { reachable } from "./reachable.ts";
 
 /** Options every command accepts, before or after the subcommand. */
 const GLOBAL_OPTIONS: [string, string][] = [
@@ -10,10 +11,10 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ["--control-plane-ca <file>", "CA certificate (PEM file, or PEM text) to trust for an https --control-plane (env CAIRN_CONTROL_PLANE_CA)"],
 ];
 
-/** A top-level command: the names argv may call it by, and the module that defines it. */
+/** A top-level command: the names argv may call it by, and the module that defines it (given the arguments after it). */
 export interface CommandEntry {
   names: readonly string[];
-  load(): Promise<Command>;
+  load(rest: readonly string[]): Promise<Command>;
 }
 
 /**
@@ -21,7 +22,7 @@ export interface CommandEntry {
  * it, so `att add` does not pay for the server, the verifier or the policy engine (bench/lifecycle.ts).
  */
 export const COMMANDS: readonly CommandEntry[] = [
-  { names: ["attestation", "att"], load: async () => (await import("../commands/attestation/index.ts")).attestationCommand() },
+  { names: ["attestation", "att"], load: async (rest) => (await import("../commands/attestation/index.ts")).attestationCommand(rest) },
   { names: ["keys"], load: async () => (await import("../commands/keys.ts")).keysCommand() },
   { names: ["check"], load: async () => (await import("../commands/check.ts")).checkCommand() },
   { names: ["materials"], load: async () => (await import("../commands/materials.ts")).materialsCommand() },
@@ -48,21 +49,14 @@ export const COMMANDS: readonly CommandEntry[] = [
 const VALUE_OPTIONS = new Set(GLOBAL_OPTIONS.filter(([flag]) => flag.includes("<")).map(([flag]) => flag.split(" ")[0]!));
 
 /**
- * The commands argv can reach: the one it names; none for `--version`; all otherwise (help, `help CMD`, no or an
- * unknown command: commander lists them and suggests the nearest name).
+ * The commands argv can reach, and the arguments after the one it names: that one; none for `--version`; all
+ * otherwise (help, `help CMD`, no or an unknown command: commander lists them and suggests the nearest name).
  */
-export function commandsFor(args: readonly string[]): readonly CommandEntry[] {
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") break;
-    if (!a.startsWith("-")) {
-      const named = COMMANDS.find((c) => c.names.includes(a));
-      return named ? [named] : COMMANDS;
-    }
-    if (VALUE_OPTIONS.has(a)) i++;
-  }
+export function commandsFor(args: readonly string[]): { entries: readonly CommandEntry[]; rest: readonly string[] } {
+  const found = reachable(args, COMMANDS, VALUE_OPTIONS);
+  if (found.entries.length === 1) return found;
   const version = args.includes("-v") || args.includes("--version");
-  return version && !args.includes("-h") && !args.includes("--help") ? [] : COMMANDS;
+  return version && !args.includes("-h") && !args.includes("--help") ? { entries: [], rest: [] } : found;
 }
 
 /**
@@ -78,7 +72,8 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of await Promise.all(commandsFor(args).map((c) => c.load()))) program.addCommand(cmd);
+  const { entries, rest } = commandsFor(args);
+  for (const cmd of await Promise.all(entries.map((c) => c.load(rest)))) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.
