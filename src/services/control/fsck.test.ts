@@ -64,7 +64,7 @@ describe("store fsck", () => {
   test("a keyless push under the home CA verifies with the home's trust root alone", async () => {
     store = new TempStore();
     const app = store.open();
-    initCa(app.config.home, { now: new Date(Date.now() - 3_600_000) });
+    await initCa(app.config.home, { now: new Date(Date.now() - 3_600_000) });
     const issuer = "https://cairn.test";
     const keyless = async () => homeCaAuthorities(app.config, { now: () => new Date() }, workflowIdentity(issuer, "default", "skynet", "build"), issuer);
     await store.push(app, "build", "skynet", "built keyless\n", keyless);
