@@ -60,7 +60,8 @@ export function initCommand(): Command {
         if (opts.output === "table") io.info("Attestation initialized! now you can check its status or add materials to it");
         // The status table names the contract's material kinds: loaded here, not for every `att` command.
         const { renderStatus } = await import("../../cli/render-status.ts");
-        print(opts.output, statusView(state), () => renderStatus(statusView(state), false));
+        const view = statusView(state);
+        print(opts.output, view, () => renderStatus(view, false));
       }, { init: { remoteState: opts.remoteState } });
     });
 }
