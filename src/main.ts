@@ -6,8 +6,8 @@ import { buildProgram } from "./cli/program.ts";
 
 /** argv → command → rendered result → exit code. The only place that decides process exit status. */
 async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {

@@ -1,27 +1,7 @@
 import { Command } from "commander";
-import { applyCommand } from "../commands/apply.ts";
-import { attestationCommand } from "../commands/attestation/index.ts";
-import { artifactCommand } from "../commands/artifact.ts";
-import { auditCommand } from "../commands/audit.ts";
-import { caCommand } from "../commands/ca.ts";
-import { logCommand } from "../commands/log.ts";
-import { casBackendCommand } from "../commands/cas-backend.ts";
-import { checkCommand } from "../commands/check.ts";
-import { discoverCommand } from "../commands/discover.ts";
-import { exportCommand } from "../commands/export.ts";
-import { importCommand } from "../commands/import.ts";
-import { keysCommand } from "../commands/keys.ts";
-import { materialsCommand } from "../commands/materials.ts";
-import { orgCommand } from "../commands/org.ts";
-import { policyCommand } from "../commands/policy.ts";
-import { serveCommand } from "../commands/serve.ts";
-import { storeCommand } from "../commands/store.ts";
-import { trustRootCommand } from "../commands/trust-root.ts";
-import { verifyCommand } from "../commands/verify.ts";
-import { versionCommand } from "../commands/version.ts";
-import { workflowCommand } from "../commands/workflow/index.ts";
 import { VERSION } from "../version.ts";
 import { configureDisplay, io } from "./io.ts";
+import { reachable } from "./reachable.ts";
 
 /** Options every command accepts, before or after the subcommand. */
 const GLOBAL_OPTIONS: [string, string][] = [
@@ -32,8 +12,59 @@ const GLOBAL_OPTIONS: [string, string][] = [
   ["--full", "full digests and values in tables and reports, nothing cut to the terminal width (env COLUMNS sets the width)"],
 ];
 
-/** The command tree. Commands are thin: parse flags, call one service, render the result. */
-export function buildProgram(): Command {
+/** A top-level command: the names argv may call it by, and the module that defines it (given the arguments after it). */
+export interface CommandEntry {
+  names: readonly string[];
+  load(rest: readonly string[]): Promise<Command>;
+}
+
+/**
+ * The top-level commands, in help order. A command's module (and what it imports) is loaded only when argv may run
+ * it, so `att add` does not pay for the server, the verifier or the policy engine (bench/lifecycle.ts).
+ */
+export const COMMANDS: readonly CommandEntry[] = [
+  { names: ["attestation", "att"], load: async (rest) => (await import("../commands/attestation/index.ts")).attestationCommand(rest) },
+  { names: ["keys"], load: async () => (await import("../commands/keys.ts")).keysCommand() },
+  { names: ["check"], load: async () => (await import("../commands/check.ts")).checkCommand() },
+  { names: ["materials"], load: async () => (await import("../commands/materials.ts")).materialsCommand() },
+  { names: ["discover"], load: async () => (await import("../commands/discover.ts")).discoverCommand() },
+  { names: ["artifact"], load: async () => (await import("../commands/artifact.ts")).artifactCommand() },
+  { names: ["org", "organization"], load: async () => (await import("../commands/org.ts")).orgCommand() },
+  { names: ["store"], load: async () => (await import("../commands/store.ts")).storeCommand() },
+  { names: ["workflow"], load: async () => (await import("../commands/workflow/index.ts")).workflowCommand() },
+  { names: ["apply"], load: async () => (await import("../commands/apply.ts")).applyCommand() },
+  { names: ["serve"], load: async () => (await import("../commands/serve.ts")).serveCommand() },
+  { names: ["policy"], load: async () => (await import("../commands/policy.ts")).policyCommand() },
+  { names: ["export"], load: async () => (await import("../commands/export.ts")).exportCommand() },
+  { names: ["import"], load: async () => (await import("../commands/import.ts")).importCommand() },
+  { names: ["cas-backend"], load: async () => (await import("../commands/cas-backend.ts")).casBackendCommand() },
+  { names: ["audit"], load: async () => (await import("../commands/audit.ts")).auditCommand() },
+  { names: ["trust-root"], load: async () => (await import("../commands/trust-root.ts")).trustRootCommand() },
+  { names: ["ca"], load: async () => (await import("../commands/ca.ts")).caCommand() },
+  { names: ["log"], load: async () => (await import("../commands/log.ts")).logCommand() },
+  { names: ["verify"], load: async () => (await import("../commands/verify.ts")).verifyCommand() },
+  { names: ["version"], load: async () => (await import("../commands/version.ts")).versionCommand() },
+];
+
+/** Root options that take a value (`--home DIR`): their value is not the subcommand. */
+const VALUE_OPTIONS = new Set(GLOBAL_OPTIONS.filter(([flag]) => flag.includes("<")).map(([flag]) => flag.split(" ")[0]!));
+
+/**
+ * The commands argv can reach, and the arguments after the one it names: that one; none for `--version`; all
+ * otherwise (help, `help CMD`, no or an unknown command: commander lists them and suggests the nearest name).
+ */
+export function commandsFor(args: readonly string[]): { entries: readonly CommandEntry[]; rest: readonly string[] } {
+  const found = reachable(args, COMMANDS, VALUE_OPTIONS);
+  if (found.entries.length === 1) return found;
+  const version = args.includes("-v") || args.includes("--version");
+  return version && !args.includes("-h") && !args.includes("--help") ? { entries: [], rest: [] } : found;
+}
+
+/**
+ * The command tree for argv's user arguments (process.argv without the runtime and script). Commands are thin:
+ * parse flags, call one service, render the result.
+ */
+export async function buildProgram(args: readonly string[]): Promise<Command> {
   const program = new Command("cairn")
     .description("Software supply-chain attestations: contracts, signed in-toto statements, an embedded control plane. Offline by default.")
     .version(VERSION, "-v, --version")
@@ -42,7 +73,8 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
     .exitOverride();
-  for (const cmd of [attestationCommand(), keysCommand(), checkCommand(), materialsCommand(), discoverCommand(), artifactCommand(), orgCommand(), storeCommand(), workflowCommand(), applyCommand(), serveCommand(), policyCommand(), exportCommand(), importCommand(), casBackendCommand(), auditCommand(), trustRootCommand(), caCommand(), logCommand(), verifyCommand(), versionCommand()]) program.addCommand(cmd);
+  const { entries, rest } = commandsFor(args);
+  for (const cmd of await Promise.all(entries.map((c) => c.load(rest)))) program.addCommand(cmd);
   for (const [flag, help] of GLOBAL_OPTIONS) program.option(flag, help);
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.

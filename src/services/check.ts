@@ -63,7 +63,7 @@ export async function checkMaterials(deps: CheckDeps, input: CheckInput): Promis
   const { contract, source } = input.contract;
   const policyDeps = { config: deps.config, clock: deps.clock ?? { now: () => new Date() } };
   const contractName = contract.name ?? source;
-  compileAttachedPolicies(policyDeps, contract, contractName, (m) => deps.reporter?.warn(m));
+  await compileAttachedPolicies(policyDeps, contract, contractName, (m) => deps.reporter?.warn(m));
   const rows: CheckRow[] = [];
   const evaluations: PolicyEvaluation[] = [];
   for (const m of input.materials) {
@@ -82,7 +82,7 @@ export async function checkMaterials(deps: CheckDeps, input: CheckInput): Promis
         resolveImages: "unless-pinned",
         materialName: m.name,
       });
-      const verdicts = evaluateMaterialPolicies(policyDeps, contract, contractName, { name: m.name, ev, annotations: {} });
+      const verdicts = await evaluateMaterialPolicies(policyDeps, contract, contractName, { name: m.name, ev, annotations: {} });
       evaluations.push(...verdicts);
       const n = verdicts.reduce((k, e) => k + e.violations.length, 0);
       const blocked = gatedViolations(verdicts).length > 0;

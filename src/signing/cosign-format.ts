@@ -7,7 +7,6 @@
 //    "cipher":{"name":"nacl/secretbox","nonce":"<b64 24>"},"ciphertext":"<b64>"}
 // with key = scrypt(password, salt, N, r, p, 32) and plaintext = PKCS#8 DER of the private key.
 import { createPrivateKey, randomBytes, scrypt, type KeyObject } from "node:crypto";
-import nacl from "tweetnacl";
 import { CairnError } from "../errors.ts";
 import { decodePem, encodePem } from "./pem.ts";
 
@@ -39,6 +38,11 @@ function deriveKey(password: string, salt: Uint8Array, N: number): Promise<Uint8
   });
 }
 
+/** tweetnacl, loaded for an encrypted key only: a push with a PEM key (most CI jobs) never needs it. */
+async function tweetnacl(): Promise<typeof import("tweetnacl")> {
+  return (await import("tweetnacl")).default;
+}
+
 /**
  * Encrypts a private key into cosign's PEM format. N defaults to 32768 (go-securesystemslib's
  * "Legacy" level): every cosign release can read it, while N=65536 (what cosign >= 2.2 writes)
@@ -53,6 +57,7 @@ export async function encryptPrivateKey(
   const salt = new Uint8Array(randomBytes(SALT_BYTES));
   const nonce = new Uint8Array(randomBytes(NONCE_BYTES));
   const plaintext = new Uint8Array(key.export({ format: "der", type: "pkcs8" }));
+  const nacl = await tweetnacl();
   const box = nacl.secretbox(plaintext, nonce, await deriveKey(password, salt, N));
   // Field order and compact form match Go's encoding/json output for the same struct.
   const body: EncryptedKeyJson = {
@@ -96,6 +101,7 @@ export async function decryptPrivateKey(
   const ciphertext = unb64(data.ciphertext);
   if (!salt || salt.length === 0) throw invalid("bad salt");
   if (!nonce || nonce.length !== NONCE_BYTES) throw invalid("nonce must be 24 bytes");
+  const nacl = await tweetnacl();
   if (!ciphertext || ciphertext.length < nacl.secretbox.overheadLength) throw invalid("bad ciphertext");
 
   const plaintext = nacl.secretbox.open(ciphertext, nonce, await deriveKey(password, salt, N));

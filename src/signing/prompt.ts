@@ -1,6 +1,7 @@
 // Real I/O for key loading: a no-echo TTY password prompt and the process-backed KeyDeps.
 // Kept apart so keys.ts / key-refs.ts stay pure and unit-testable.
 import { readFile } from "node:fs/promises";
+import { isatty } from "node:tty";
 import { CairnError } from "../errors.ts";
 import { resolvePassword, type KeyDeps, type PasswordPrompt } from "./key-refs.ts";
 
@@ -10,9 +11,9 @@ const BACKSPACE = ["\u007f", "\b"];
 
 /** A PasswordPrompt on the process's stdin (interactive only when it is a TTY) and stderr. */
 export function ttyPrompt(): PasswordPrompt {
-  const stdin = process.stdin;
   return {
-    interactive: Boolean(stdin.isTTY),
+    // isatty(0), not process.stdin.isTTY: a push with an unencrypted key need not set up a stdin stream (~2 ms).
+    interactive: isatty(0),
     ask: (message) => readHidden(message),
   };
 }

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { io } from "../../cli/io.ts";
-import { renderStatus } from "../../cli/render-status.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
 import { statusView } from "../../services/crafting/status.ts";
 import { outputOption, print, type OutputFormat } from "../shared.ts";
@@ -59,7 +58,10 @@ export function initCommand(): Command {
           io.info(`attestation ${state.attestationId} is kept on the control plane: pass --attestation-id ${state.attestationId} (or CAIRN_ATTESTATION_ID) to add, status, push and reset`);
         }
         if (opts.output === "table") io.info("Attestation initialized! now you can check its status or add materials to it");
-        print(opts.output, statusView(state), () => renderStatus(statusView(state), false));
+        // The status table names the contract's material kinds: loaded here, not for every `att` command.
+        const { renderStatus } = await import("../../cli/render-status.ts");
+        const view = statusView(state);
+        print(opts.output, view, () => renderStatus(view, false));
       }, { init: { remoteState: opts.remoteState } });
     });
 }

@@ -1,6 +1,5 @@
 import { Command } from "commander";
 import { display } from "../../cli/io.ts";
-import { renderStatus } from "../../cli/render-status.ts";
 import { attestationStatus } from "../../services/crafting/status.ts";
 import { outputOption, print, type OutputFormat } from "../shared.ts";
 import { attestationIdOption, withCrafting } from "./remote.ts";
@@ -22,6 +21,7 @@ export function statusCommand(): Command {
       await withCrafting(cmd, async ({ deps }) => {
         const view = { ...(await attestationStatus(deps)), signing: signingLine(deps.config) };
         summaryWriter(opts.summary, deps, statusSummary)?.(view);
+        const { renderStatus } = await import("../../cli/render-status.ts");
         print(opts.output, view, () => renderStatus(view, display.full));
       });
     });

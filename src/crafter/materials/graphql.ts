@@ -1,8 +1,13 @@
-import { GraphQLError } from "graphql/error";
-import { Kind, parse, type DocumentNode } from "graphql/language";
+import type * as GraphqlErrors from "graphql/error";
+import type * as GraphqlLanguage from "graphql/language";
+import type { DocumentNode } from "graphql/language";
 import { CairnError } from "../../errors.ts";
 import { textHead } from "./text-head.ts";
 import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
+
+// graphql-js, loaded on the first parse: the registry imports this module on every `att add`, few parse GraphQL.
+const language = (): typeof GraphqlLanguage => require("graphql/language");
+const errors = (): typeof GraphqlErrors => require("graphql/error");
 
 const SDL_KEYWORDS = /^(?:extend\s+)?(?:type|schema|directive|scalar|enum|input|interface|union)\b\s*[A-Za-z_@{]/;
 
@@ -29,17 +34,15 @@ function parseSdl(bytes: Uint8Array, fileName: string): DocumentNode {
     throw new CairnError("MATERIAL_INVALID", `${fileName}: is not UTF-8 text`);
   }
   try {
-    return parse(text, { noLocation: true });
+    return language().parse(text, { noLocation: true });
   } catch (e) {
     if (e instanceof RangeError) throw new CairnError("MATERIAL_INVALID", `${fileName}: is nested too deeply to parse`);
-    if (!(e instanceof GraphQLError)) throw e;
+    if (!(e instanceof errors().GraphQLError)) throw e;
     const at = e.locations?.[0];
     const where = at ? ` (line ${at.line}, column ${at.column})` : "";
     throw new CairnError("MATERIAL_INVALID", `${fileName}: is not valid GraphQL SDL${where}: ${e.message.split("\n")[0]}`);
   }
 }
-
-const EXECUTABLE: ReadonlySet<string> = new Set([Kind.OPERATION_DEFINITION, Kind.FRAGMENT_DEFINITION]);
 
 /**
  * GraphQL schema in SDL. Parsed with graphql-js; operations and fragments are refused (that is a
@@ -60,7 +63,8 @@ export const graphqlKind = {
   validate(bytes: Uint8Array, ctx: ValidateContext): Validated {
     const doc = parseSdl(bytes, ctx.fileName);
     const defs = doc.definitions;
-    if (defs.some((d) => EXECUTABLE.has(d.kind))) {
+    const { Kind } = language();
+    if (defs.some((d) => d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION)) {
       throw new CairnError("MATERIAL_INVALID", `${ctx.fileName}: contains operations or fragments; expected a schema (SDL)`);
     }
     const types = defs.filter((d) => d.kind.endsWith("TypeDefinition") || d.kind.endsWith("TypeExtension")).length;

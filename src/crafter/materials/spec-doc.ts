@@ -1,4 +1,4 @@
-import YAML from "yaml";
+import type * as Yaml from "yaml";
 import { CairnError } from "../../errors.ts";
 import { textHead } from "./text-head.ts";
 
@@ -57,6 +57,9 @@ function firstLine(message: string): string {
   return message.split("\n")[0]?.trim() ?? message;
 }
 
+/** yaml, loaded on the first YAML document: the registry imports this module on every `att add`. */
+const yaml = (): typeof Yaml => require("yaml");
+
 /** Parses JSON (when it starts with `{`) or YAML into a mapping. `what` names the format in messages. */
 export function parseSpecDocument(bytes: Uint8Array, fileName: string, what: string): Record<string, unknown> {
   let text: string;
@@ -74,7 +77,7 @@ export function parseSpecDocument(bytes: Uint8Array, fileName: string, what: str
     }
   } else {
     try {
-      doc = YAML.parse(text, { maxAliasCount: 100 });
+      doc = yaml().parse(text, { maxAliasCount: 100 });
     } catch (e) {
       throw new CairnError("MATERIAL_INVALID", `${fileName}: is not valid YAML (${firstLine((e as Error).message)})`);
     }

@@ -1,14 +1,12 @@
-import Ajv, { type ErrorObject, type Options, type ValidateFunction } from "ajv";
-import Ajv2020 from "ajv/dist/2020";
-import addFormats from "ajv-formats";
+import type { ErrorObject, Options, ValidateFunction } from "ajv";
 import { CairnError } from "../../errors.ts";
 import type { ValidateContext } from "./kind.ts";
 
 /**
  * JSON-schema validation for the API description kinds. Validators are compiled lazily, once per
  * schema (compiling the AsyncAPI 3 schema takes a few hundred ms), and schemas are loaded through
- * dynamic `import()` of bundled JSON so a CLI run that never validates a spec pays nothing at
- * startup.
+ * dynamic `import()` of bundled JSON (Ajv too) so a CLI run that never validates a spec pays
+ * nothing at startup.
  */
 
 export type Dialect = "draft-07" | "2020-12";
@@ -37,6 +35,8 @@ async function validator(src: SchemaSource): Promise<ValidateFunction> {
     code: { optimize: false },
     formats: { "media-range": true },
   };
+  // Ajv itself is loaded here too: the registry imports this module on every `att add`, few validate a spec.
+  const [{ default: Ajv }, { default: Ajv2020 }, { default: addFormats }] = await Promise.all([import("ajv"), import("ajv/dist/2020"), import("ajv-formats")]);
   const ajv = src.dialect === "2020-12" ? new Ajv2020(opts) : new Ajv(opts);
   addFormats(ajv);
   for (const r of refs) ajv.addSchema(r);

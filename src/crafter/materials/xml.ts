@@ -1,4 +1,4 @@
-import { XMLParser, XMLValidator } from "fast-xml-parser";
+import type * as FastXmlParser from "fast-xml-parser";
 import { CairnError } from "../../errors.ts";
 import { textHead } from "./text-head.ts";
 
@@ -79,9 +79,13 @@ export interface ParsedXml {
   doc: Record<string, unknown>;
 }
 
+/** fast-xml-parser, loaded on the first parse: the registry imports this module on every `att add`, few parse XML. */
+const fastXml = (): typeof FastXmlParser => require("fast-xml-parser");
+
 /** Checks well-formedness, then parses. Throws CairnError("MATERIAL_INVALID") naming line and column. */
 export function parseXml(bytes: Uint8Array, fileName: string, arrays: ReadonlySet<string>): ParsedXml {
   const text = decode(bytes, fileName);
+  const { XMLParser, XMLValidator } = fastXml();
   const check = XMLValidator.validate(text);
   if (check !== true) {
     const { line, col, msg } = check.err;

@@ -53,7 +53,7 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
   }
   checkVersion(input);
   const prepared = prepareInit(deps, input, chooseContract(deps, input.contract, input.contractRevision));
-  compileAttachedPolicies(deps, prepared.contract, prepared.contract.name ?? `${input.project}-${input.workflow}`, (m) => deps.reporter.warn(m));
+  await compileAttachedPolicies(deps, prepared.contract, prepared.contract.name ?? `${input.project}-${input.workflow}`, (m) => deps.reporter.warn(m));
   const seen = observe(deps.config, prepared.contract, input.dryRun, deps.reporter);
   const replaceRunId = input.replace ? previousRunId(deps) : undefined;
   return commitInit(deps, input, prepared, seen, { replaceRunId, persist: (s) => deps.state.write(s) });

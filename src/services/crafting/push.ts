@@ -117,7 +117,7 @@ export async function pushWith(deps: CraftingDeps, target: PushTarget, input: Pu
     }
   }
   const now = deps.clock.now().toISOString();
-  const statement = renderWithPolicies(deps, state, { finishedAt: now, builderVersion: deps.version, annotations, bypassPolicyCheck: input.bypassPolicyCheck });
+  const statement = await renderWithPolicies(deps, state, { finishedAt: now, builderVersion: deps.version, annotations, bypassPolicyCheck: input.bypassPolicyCheck });
   // Loaded on demand: the sigstore libraries cost ~30 ms of start-up that init/add/status should not pay.
   const { signStatement } = await import("../../signing/sign.ts");
   const signedBundle = await signStatement(serializeStatement(statement), await method());
@@ -150,9 +150,9 @@ function signedFacts(bundle: Uint8Array): { identity?: string; logIndex?: number
 }
 
 /** The statement with the attestation policies' verdicts: they run on the statement rendered without them. */
-function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts: RenderOptions): Statement {
+async function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts: RenderOptions): Promise<Statement> {
   const first = buildStatement(state, opts);
-  const verdicts = evaluateAttestationPolicies(deps, state.contract, state.workflow.contractName, first);
+  const verdicts = await evaluateAttestationPolicies(deps, state.contract, state.workflow.contractName, first);
   if (verdicts.length === 0) return first;
   return buildStatement({ ...state, policyEvaluations: [...(state.policyEvaluations ?? []), ...verdicts] }, opts);
 }

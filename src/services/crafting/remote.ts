@@ -55,7 +55,7 @@ export async function initRemote(deps: CraftingDeps, cp: CraftingControlPlane, i
   };
   const contract = choice.file?.contract ?? (await cp.preview(req)) ?? EMPTY_CONTRACT;
   // Policies are resolved on this machine (files relative to its cwd), so a broken one fails here, before the run.
-  compileAttachedPolicies(deps, contract, contract.name ?? `${input.project}-${input.workflow}`, (m) => deps.reporter.warn(m));
+  await compileAttachedPolicies(deps, contract, contract.name ?? `${input.project}-${input.workflow}`, (m) => deps.reporter.warn(m));
   const observations = observe(deps.config, contract, input.dryRun, deps.reporter);
   const replaceRunId = !input.remoteState && input.replace ? await localRunId(deps) : undefined;
   const { state } = await cp.start(req, { observations, remoteState: input.remoteState, replaceRunId });

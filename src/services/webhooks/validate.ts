@@ -1,5 +1,4 @@
 // Checks of `org webhook add` (and POST /api/v1/webhooks): each refusal names the field and the fix; nothing is stored.
-import { lookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { CairnError } from "../../errors.ts";
 import { WEBHOOK_EVENTS, type WebhookEvent } from "../../store/webhook-port.ts";
@@ -7,7 +6,8 @@ import { WEBHOOK_EVENTS, type WebhookEvent } from "../../store/webhook-port.ts";
 /** How a host name is resolved (node:dns lookup; tests may pass their own). */
 export type Resolver = (host: string) => Promise<string[]>;
 
-export const dnsResolver: Resolver = async (host) => (await lookup(host, { all: true })).map((a) => a.address);
+// node:dns is imported on the first lookup: a built-in imported statically is linked at every start of the binary.
+export const dnsResolver: Resolver = async (host) => (await (await import("node:dns/promises")).lookup(host, { all: true })).map((a) => a.address);
 
 export interface CheckedUrl {
   url: string;

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expectCode } from "../../test-helpers.ts";
@@ -48,6 +48,33 @@ describe("DiskBlobStore", () => {
     expect(ref).toEqual({ digest: sha(data), size: data.length });
     expect(sha(await store.read(ref.digest))).toBe(sha(data));
     rmSync(src);
+  });
+
+  test("a small file already stored is only made fresh again: no tmp copy, same bytes, a newer mtime", async () => {
+    const data = new TextEncoder().encode("small file\n".repeat(200));
+    const file = join(dir, "small.txt");
+    writeFileSync(file, data);
+    const first = await store.ingestFile(file);
+    expect(first).toEqual({ digest: sha(data), size: data.length });
+    const blob = store.pathFor(first.digest);
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(blob, old, old);
+    const seen: number[] = [];
+    expect(await store.ingestFile(file, { onProgress: (n) => seen.push(n) })).toEqual(first);
+    expect(seen).toEqual([data.length]);
+    expect(statSync(blob).mtimeMs).toBeGreaterThan(old.getTime() + 1000);
+    expect(sha(await store.read(first.digest))).toBe(first.digest);
+    expect(readdirSync(join(dir, "cas", "tmp"))).toEqual([]);
+  });
+
+  test("an empty file and a file of exactly 1 MiB are stored whole (the small path's bounds)", async () => {
+    for (const size of [0, 1024 * 1024, 1024 * 1024 + 1]) {
+      const data = new Uint8Array(size).map((_, i) => (i * 7) % 256);
+      const file = join(dir, `edge-${size}.bin`);
+      writeFileSync(file, data);
+      expect(await store.ingestFile(file)).toEqual({ digest: sha(data), size });
+      expect(sha(await store.read(sha(data)))).toBe(sha(data));
+    }
   });
 
   test("putBytes is idempotent", async () => {

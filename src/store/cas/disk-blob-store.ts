@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, utimesSync, writeSync } from "node:fs";
 import { open, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
-import { fsyncDir, parseDigest } from "./digest.ts";
+import { fsyncDir, fsyncDirSync, parseDigest } from "./digest.ts";
 import { limited } from "./limited.ts";
 import type { IngestGuard } from "../cas-lease-port.ts";
 import { sweepTmp } from "./leftovers.ts";
@@ -40,6 +40,12 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
+    const small = readSmallFile(path);
+    if (small) {
+      const ref = this.storeSmall(small);
+      opts.onProgress?.(ref.size);
+      return ref;
+    }
     const src = await open(path, "r");
     try {
       return await this.ingest(readChunks(src), opts);
@@ -72,7 +78,39 @@ export class DiskBlobStore implements BlobStore {
   }
 
   async putBytes(bytes: Uint8Array): Promise<BlobRef> {
-    return this.ingest([bytes], {});
+    return bytes.length <= SMALL_BLOB ? this.storeSmall(bytes) : this.ingest([bytes], {});
+  }
+
+  /**
+   * A small blob in one synchronous pass (no I/O-pool round trips). Hashed before anything is written: a blob already
+   * stored is only made fresh again (gc's grace period), with no tmp copy written and fsynced for nothing; a new one
+   * goes through tmp, fsync and rename like every write.
+   */
+  private storeSmall(bytes: Uint8Array): BlobRef {
+    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const dest = this.pathFor(digest);
+    if (existsSync(dest)) {
+      const now = new Date();
+      utimesSync(dest, now, now);
+      return { digest, size: bytes.length };
+    }
+    mkdirSync(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, crypto.randomUUID());
+    const fd = openSync(tmp, "wx", 0o644);
+    try {
+      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+      fsyncSync(fd);
+    } catch (e) {
+      closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw e;
+    }
+    closeSync(fd);
+    const dir = join(dest, "..");
+    mkdirSync(dir, { recursive: true });
+    renameSync(tmp, dest);
+    fsyncDirSync(dir);
+    return { digest, size: bytes.length };
   }
 
   /** The limit is checked per chunk, before it is written: an oversized upload stops early and leaves no tmp file. */
@@ -165,6 +203,28 @@ export class DiskBlobStore implements BlobStore {
   }
 }
 
+
+/** Blobs up to this size are stored by storeSmall: read whole, hashed, then written only when new. */
+const SMALL_BLOB = 1024 * 1024;
+
+/** A regular file of at most SMALL_BLOB bytes, read whole; undefined for anything larger (or not a regular file). */
+function readSmallFile(path: string): Uint8Array | undefined {
+  const fd = openSync(path, "r");
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > SMALL_BLOB) return undefined;
+    const buf = Buffer.allocUnsafe(st.size);
+    let n = 0;
+    while (n < st.size) {
+      const r = readSync(fd, buf, n, st.size - n, n);
+      if (r === 0) break; // truncated while being read: the bytes read are the blob, as a stream read would give
+      n += r;
+    }
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Bytes written between early writeback kicks (see ingest). */
 const SYNC_EVERY = 64 * 1024 * 1024;
