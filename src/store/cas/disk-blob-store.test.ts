@@ -13,6 +13,20 @@ const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b)
 describe("DiskBlobStore", () => {
   const store = new DiskBlobStore(join(dir, "cas"));
 
+  test("every write takes its ingest lease before looking for the blob, small, large, new or already stored", async () => {
+    const held: string[] = [];
+    const leased = new DiskBlobStore(join(dir, "leased"), { guard: { hold: (d) => void held.push(d) } });
+    const small = new TextEncoder().encode("small\n");
+    const large = new Uint8Array(2 * 1024 * 1024).fill(7);
+    const file = join(dir, "leased-in.bin");
+    writeFileSync(file, small);
+    await leased.putBytes(small);
+    await leased.putBytes(small);
+    await leased.ingestFile(file);
+    await leased.putBytes(large);
+    expect(held).toEqual([sha(small), sha(small), sha(small), sha(large)]);
+  });
+
   test("ingests a file in one pass: digest, size, content-addressed path, no temp files left", async () => {
     const data = new Uint8Array(3 * 1024 * 1024 + 7).map((_, i) => i % 251);
     const file = join(dir, "in.bin");

@@ -42,7 +42,7 @@ export class DiskBlobStore implements BlobStore {
   async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
     const small = readSmallFile(path);
     if (small) {
-      const ref = this.storeSmall(small);
+      const ref = await this.storeSmall(small);
       opts.onProgress?.(ref.size);
       return ref;
     }
@@ -86,16 +86,17 @@ export class DiskBlobStore implements BlobStore {
    * stored is only made fresh again (gc's grace period), with no tmp copy written and fsynced for nothing; a new one
    * goes through tmp, fsync and rename like every write.
    */
-  private storeSmall(bytes: Uint8Array): BlobRef {
+  private async storeSmall(bytes: Uint8Array): Promise<BlobRef> {
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     const dest = this.pathFor(digest);
+    this.guard?.hold(digest); // before looking, as ingest() does: gc either sees the lease or has already unlinked it
     if (existsSync(dest)) {
       const now = new Date();
       utimesSync(dest, now, now);
       return { digest, size: bytes.length };
     }
-    mkdirSync(this.tmpDir, { recursive: true });
-    const tmp = join(this.tmpDir, crypto.randomUUID());
+    await this.prepareTmp();
+    const tmp = join(this.tmpDir, writerName());
     const fd = openSync(tmp, "wx", 0o644);
     try {
       for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
