@@ -69,10 +69,14 @@ function renderPolicies(evaluations: StatusView["policyEvaluations"], full: bool
 }
 
 /** "02 Nov 22 10:04 UTC", as in the guide. */
+// RFC 822 month names, as Go's time.RFC822 (Chainloop's tables) prints them; a table, not toLocaleString, whose
+// locale data costs ~10 ms at every `att init` start (and whose en-GB "Sept" is not RFC 822).
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
 export function formatTime(iso: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const mon = d.toLocaleString("en-GB", { month: "short", timeZone: "UTC" });
+  const mon = MONTHS[d.getUTCMonth()]!;
   const p = (n: number) => String(n).padStart(2, "0");
   return `${p(d.getUTCDate())} ${mon} ${String(d.getUTCFullYear()).slice(2)} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())} UTC`;
 }
