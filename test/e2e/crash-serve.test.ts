@@ -120,7 +120,7 @@ test("kill -9 of cairn serve (and of its clients) at random points: restart, the
     await startServer();
     await Promise.all(jobs.map((j) => j.finish()));
     expect(leftovers(server.home)).toEqual([]);
-    expectSound(server, "cosign.pub");
+    await expectSound(server, "cosign.pub");
     expectStored(server.home, acknowledged);
   }
   expect(kills).toBeGreaterThanOrEqual(24);

@@ -64,6 +64,7 @@ export function leftovers(home: string, statePath?: string): string[] {
 /** fsck clean (every blob whole, nothing missing, every attestation's signature verified) and no leftovers reported. */
 export async function expectSound(sb: Sandbox, pubKey: string, home = sb.home): Promise<void> {
   const r = await killAfter(sb, ["store", "fsck", "--key", pubKey, "-o", "json"], 60_000, { CAIRN_HOME: home });
+  if (r.code !== 0 && r.code !== 1) throw new Error(`store fsck exited ${r.code}${r.killed ? " (killed after 60 s)" : ""}\n${r.stderr}`);
   const report = JSON.parse(r.stdout) as { ok: boolean; counts: { attestations: number; signaturesVerified: number; tmpLeftovers: number }; problems: unknown[] };
   expect(report.problems).toEqual([]);
   expect([report.ok, report.counts.tmpLeftovers, report.counts.signaturesVerified]).toEqual([true, 0, report.counts.attestations]);
