@@ -1,3 +1,5 @@
+import { boundedDetails, boundedMessage } from "./bounded.ts";
+
 /**
  * Typed errors with string codes. The core throws these; they are mapped to an exit code once
  * (exitCodeFor, used by main.ts) and to an HTTP status once (httpStatusFor, used by the server).
@@ -49,11 +51,12 @@ export class CairnError extends Error {
   readonly hint?: string;
   readonly details?: unknown;
 
+  /** Message, hint and the strings in details are bounded here (bounded.ts): they often quote untrusted input. */
   constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(boundedMessage(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
-    this.hint = opts.hint;
-    this.details = opts.details;
+    this.hint = opts.hint === undefined ? undefined : boundedMessage(opts.hint);
+    this.details = opts.details === undefined ? undefined : boundedDetails(opts.details);
   }
 }
 
