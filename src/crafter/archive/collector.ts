@@ -11,10 +11,15 @@ export interface ArchiveLimits {
   maxEntryBytes: number;
 }
 
+/**
+ * Every entry read is held in memory and then parsed by its kind, so the budget is what keeps a 1 MB bomb from
+ * costing gigabytes (issue 18: 1.4–1.9 GB with the former 1 GiB limits): 64 MiB decompressed in all, 32 MiB per
+ * entry, keeps `cairn check` / `att add` / `policy eval` on any archive under 256 MiB of RSS.
+ */
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxEntries: 10_000,
-  maxTotalBytes: 1024 * 1024 * 1024,
-  maxEntryBytes: 1024 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 32 * 1024 * 1024,
 };
 
 export interface ArchiveEntry {
