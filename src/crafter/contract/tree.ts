@@ -7,6 +7,7 @@
 import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from "yaml";
 import { CairnError } from "../../errors.ts";
 import { formatPath, type Path, type Segment } from "./path.ts";
+import { checkTextBudget } from "./text-budget.ts";
 
 /** A number as written in the source file. */
 export class NumberLiteral {
@@ -33,6 +34,8 @@ export interface Tree {
 // Anchors/aliases are resolved by copying; these bounds stop alias bombs and self-referencing anchors.
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 64;
+/** Nodes produced by copying alias targets: an alias bomb stops here, after ~40 ms rather than ~375 ms at MAX_NODES. */
+const MAX_ALIAS_NODES = 10_000;
 
 interface State {
   /** Every alias's target, found in one pass (`Alias.resolve` walks the whole document per alias: quadratic). */
@@ -40,11 +43,14 @@ interface State {
   lines: LineCounter;
   positions: Map<string, Position>;
   nodes: number;
+  /** Nodes copied through aliases so far. */
+  copied: number;
   source: string;
 }
 
 /** Parses `text`; syntax errors throw CONTRACT_INVALID naming the line and column. Empty text → null root. */
 export function readTree(text: string, source: string): Tree {
+  checkTextBudget(text, source);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -60,7 +66,7 @@ export function readTree(text: string, source: string): Tree {
       { hint: "Fix the YAML/JSON syntax at that line; JSON files must be a single valid JSON object.", details },
     );
   }
-  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, source };
+  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, copied: 0, source };
   const root = convert(doc.contents, [], state, 0);
   return { root, positionOf: (path) => state.positions.get(formatPath(path)) };
 }
@@ -82,11 +88,12 @@ function tooComplex(state: State, why: string): CairnError {
   });
 }
 
-function convert(node: unknown, path: Segment[], state: State, depth: number): Value {
+function convert(node: unknown, path: Segment[], state: State, depth: number, aliased = false): Value {
   if (++state.nodes > MAX_NODES) throw tooComplex(state, `more than ${MAX_NODES} nodes (alias expansion?)`);
+  if (aliased && ++state.copied > MAX_ALIAS_NODES) throw tooComplex(state, `more than ${MAX_ALIAS_NODES} nodes copied through YAML aliases`);
   if (depth > MAX_DEPTH) throw tooComplex(state, `nested deeper than ${MAX_DEPTH} levels`);
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convert(state.targets.get(node), path, state, depth + 1);
+  if (isAlias(node)) return convert(state.targets.get(node), path, state, depth + 1, true);
   const range = (node as { range?: [number, number, number] }).range;
   if (range) {
     const at = state.lines.linePos(range[0]);
@@ -96,11 +103,11 @@ function convert(node: unknown, path: Segment[], state: State, depth: number): V
     const out = new Map<string, Value>();
     for (const pair of node.items) {
       const key = keyText(pair.key, path, state);
-      out.set(key, convert(pair.value, [...path, key], state, depth + 1));
+      out.set(key, convert(pair.value, [...path, key], state, depth + 1, aliased));
     }
     return out;
   }
-  if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i], state, depth + 1));
+  if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i], state, depth + 1, aliased));
   if (isScalar(node)) return scalar(node.value, node.source);
   return null;
 }

@@ -1,6 +1,6 @@
 import { CairnError } from "../../errors.ts";
 import { textHead } from "./text-head.ts";
-import { parseYamlBounded } from "./yaml-doc.ts";
+import { parseYamlData } from "./yaml-doc.ts";
 
 /**
  * JSON-or-YAML API description documents (OpenAPI, AsyncAPI): a cheap top-level key sniff and a
@@ -78,7 +78,7 @@ export function parseSpecDocument(bytes: Uint8Array, fileName: string, what: str
       throw new CairnError("MATERIAL_INVALID", `${fileName}: is not valid JSON (${firstLine((e as Error).message)})`);
     }
   } else {
-    doc = parseYamlBounded(text, fileName);
+    doc = parseYamlData(text, fileName);
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
     throw new CairnError("MATERIAL_INVALID", `${fileName}: is not ${what} document (expected a JSON or YAML mapping)`);
