@@ -12,7 +12,7 @@ import { lane, pool, runCase, type Lane, type Outcome } from "../fuzz/run.ts";
 import { BIN, FIXTURES, ROOT } from "./harness.ts";
 
 const SEED = Number(process.env.CAIRN_FUZZ_SEED ?? 18);
-const MUTANTS_PER_KIND = 3;
+const MUTANTS_PER_KIND = 2;
 const MAX_WALL_MS = 5000;
 const MAX_RSS_KIB = 256 * 1024;
 
