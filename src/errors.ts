@@ -30,7 +30,7 @@ export type ErrorCode =
   | "INTEGRITY" // a blob does not match its digest
   | "POLICY_GATE" // a gated policy has violations
   | "POLICY_INVALID" // a policy file is malformed: YAML, schema, CEL syntax/type error, unknown input
-  | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
+  | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`), or a contract/policy text over its parse budget
   | "NETWORK" // a registry or remote could not be reached, or kept failing, after retries
   | "CREDENTIAL_INVALID" // an OIDC ID token or proof of possession that does not verify (keyless issuance)
   | "NOT_CONFIGURED" // the server or home lacks what the request needs (no CA, no TSA): an operator's `cairn ca init`

@@ -21,7 +21,7 @@ describe("checkTextBudget", () => {
     ["deep JSON", `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`, "maxTextBytes"],
   ])("refuses text %s, before parsing it", async (_n, text, key) => {
     const started = performance.now();
-    const err = await expectCode(() => readTree(text, "c.yaml"), "CONTRACT_INVALID");
+    const err = await expectCode(() => readTree(text, "c.yaml"), "TOO_LARGE");
     expect(Object.keys(err.details as object)).toEqual([key]);
     expect(performance.now() - started).toBeLessThan(200);
   });
@@ -34,4 +34,9 @@ describe("checkTextBudget", () => {
     expect(err.message).toContain("copied through YAML aliases");
     expect(performance.now() - started).toBeLessThan(500);
   });
+});
+
+test("a self-referencing anchor is refused as a cycle would never end", async () => {
+  const err = await expectCode(() => readTree("a: &a [1, *a]\nschemaVersion: v1\n", "self.yaml"), "CONTRACT_INVALID");
+  expect(err.message).toMatch(/^self\.yaml: more than \d+ nodes copied through YAML aliases$/);
 });

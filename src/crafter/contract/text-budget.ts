@@ -10,8 +10,9 @@ import { CairnError } from "../../errors.ts";
 
 export const MAX_TEXT_BYTES = 256 * 1024;
 /** As many as tree.ts copies through aliases at most (each alias copies at least one node): more could never load. */
-export const MAX_ALIASES = 10_000;
-export const MAX_FLOW_DEPTH = 64;
+export const MAX_ALIASES = 5_000;
+/** Far past tree.ts's own depth limit of 64 (which names the path): this one only keeps the parser off its stack limit. */
+export const MAX_FLOW_DEPTH = 1000;
 
 const HINT = "A contract or policy is a small document: remove the bulk, deep nesting or the YAML aliases.";
 
@@ -46,9 +47,9 @@ export function textShape(text: string): TextShape {
   return { aliases, flowDepth };
 }
 
-/** Throws CONTRACT_INVALID (the policy reader relabels it) when `text` is over a budget. */
+/** Throws TOO_LARGE (HTTP 413, exit 1) when `text` is over a budget: refused before any parsing starts. */
 export function checkTextBudget(text: string, source: string): void {
-  const fail = (why: string, details: Record<string, number>) => new CairnError("CONTRACT_INVALID", `${source}: ${why}`, { hint: HINT, details });
+  const fail = (why: string, details: Record<string, number>) => new CairnError("TOO_LARGE", `${source}: ${why}`, { hint: HINT, details });
   if (text.length > MAX_TEXT_BYTES) throw fail(`is ${text.length} characters, over the limit of ${MAX_TEXT_BYTES}`, { maxTextBytes: MAX_TEXT_BYTES });
   const shape = textShape(text);
   if (shape.aliases > MAX_ALIASES) throw fail(`has ${shape.aliases} YAML aliases, over the limit of ${MAX_ALIASES}`, { maxAliases: MAX_ALIASES });
