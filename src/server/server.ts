@@ -1,4 +1,5 @@
 import { CairnError } from "../errors.ts";
+import { boundedMessage } from "../bounded.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import { authenticate, bearerToken, scopeOf, scopedDeps, webSession } from "./auth.ts";
 import { auditRow, AuditWriter } from "./audit-log.ts";
@@ -126,7 +127,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     try {
       res = await dispatch(req);
     } catch (e) {
-      if (!(e instanceof CairnError)) log(`ERROR ${req.method} ${logPath(req)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!(e instanceof CairnError)) log(`ERROR ${req.method} ${logPath(req)}: ${boundedMessage(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
       res = errorResponse(e);
     }
     log(`${req.method} ${logPath(req)} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);

@@ -34,7 +34,7 @@ export interface Tree {
 // Anchors/aliases are resolved by copying; these bounds stop alias bombs and self-referencing anchors.
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 64;
-/** Nodes produced by copying alias targets: an alias bomb stops here, after ~10 ms rather than ~375 ms at MAX_NODES. */
+/** Nodes that copying alias targets may produce (checkExpansion): 4,000 aliases of a scalar load, a bomb does not. */
 const MAX_ALIAS_NODES = 5_000;
 
 interface State {
@@ -43,8 +43,6 @@ interface State {
   lines: LineCounter;
   positions: Map<string, Position>;
   nodes: number;
-  /** Nodes copied through aliases so far. */
-  copied: number;
   source: string;
 }
 
@@ -66,7 +64,7 @@ export function readTree(text: string, source: string): Tree {
       { hint: "Fix the YAML/JSON syntax at that line; JSON files must be a single valid JSON object.", details },
     );
   }
-  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, copied: 0, source };
+  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, source };
   checkExpansion(doc.contents, state);
   const root = convert(doc.contents, [], state, 0);
   return { root, positionOf: (path) => state.positions.get(formatPath(path)) };
@@ -85,8 +83,8 @@ function aliasTargets(doc: Parameters<typeof visit>[0]): Map<Alias, Node | undef
 
 /**
  * Refuses an alias bomb before anything is copied: the size of every node once its aliases are expanded, memoised per
- * node, in one pass over the document (a cycle is infinite). The alias-bomb seed costs ~1 ms here instead of the
- * ~10 ms (and the garbage) of converting up to MAX_ALIAS_NODES nodes, which matters on `cairn serve`'s request thread.
+ * node, in one pass over the document (a cycle is infinite). The alias-bomb seed costs ~2 ms here; converting until a
+ * node limit cost ~375 ms at 100,000 nodes, on `cairn serve`'s request thread.
  */
 function checkExpansion(root: unknown, state: State): void {
   const memo = new Map<unknown, number>();
@@ -114,12 +112,11 @@ function tooComplex(state: State, why: string): CairnError {
   });
 }
 
-function convert(node: unknown, path: Segment[], state: State, depth: number, aliased = false): Value {
+function convert(node: unknown, path: Segment[], state: State, depth: number): Value {
   if (++state.nodes > MAX_NODES) throw tooComplex(state, `more than ${MAX_NODES} nodes (alias expansion?)`);
-  if (aliased && ++state.copied > MAX_ALIAS_NODES) throw tooComplex(state, `more than ${MAX_ALIAS_NODES} nodes copied through YAML aliases`);
   if (depth > MAX_DEPTH) throw tooComplex(state, `nested deeper than ${MAX_DEPTH} levels`);
   if (node === null || node === undefined) return null;
-  if (isAlias(node)) return convert(state.targets.get(node), path, state, depth + 1, true);
+  if (isAlias(node)) return convert(state.targets.get(node), path, state, depth + 1);
   const range = (node as { range?: [number, number, number] }).range;
   if (range) {
     const at = state.lines.linePos(range[0]);
@@ -129,11 +126,11 @@ function convert(node: unknown, path: Segment[], state: State, depth: number, al
     const out = new Map<string, Value>();
     for (const pair of node.items) {
       const key = keyText(pair.key, path, state);
-      out.set(key, convert(pair.value, [...path, key], state, depth + 1, aliased));
+      out.set(key, convert(pair.value, [...path, key], state, depth + 1));
     }
     return out;
   }
-  if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i], state, depth + 1, aliased));
+  if (isSeq(node)) return node.items.map((item, i) => convert(item, [...path, i], state, depth + 1));
   if (isScalar(node)) return scalar(node.value, node.source);
   return null;
 }
