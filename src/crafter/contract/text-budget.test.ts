@@ -18,6 +18,7 @@ describe("checkTextBudget", () => {
     ["too large", "a: x\n".repeat(MAX_TEXT_BYTES / 4), "maxTextBytes"],
     ["too many aliases", `a: &a 1\nl:\n${"  - *a\n".repeat(MAX_ALIASES + 1)}`, "maxAliases"],
     ["deep flow nesting", `a: ${"[".repeat(MAX_FLOW_DEPTH + 1)}`, "maxFlowDepth"],
+    ["deep compact sequences", `a:\n  ${"- ".repeat(40_000)}x\n`, "maxFlowDepth"],
     ["deep JSON", `${'{"a":'.repeat(100_000)}1${"}".repeat(100_000)}`, "maxTextBytes"],
   ])("refuses text %s, before parsing it", async (_n, text, key) => {
     const started = performance.now();

@@ -99,7 +99,8 @@ export function inputFiles(cwd: string, path: string): { shown: string; full: st
 export function readDocs(file: string, text: string): ApplyDoc[] {
   const lines = new LineCounter();
   checkTextBudget(text, file);
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  // Duplicate keys are found by readTree, document by document, in linear time (the library's check is quadratic).
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   if (!Array.isArray(docs)) return []; // empty stream (nothing but comments)
   const out: ApplyDoc[] = [];
   docs.forEach((doc, i) => {
