@@ -1,5 +1,5 @@
 // Issue 18: one request must not stall `cairn serve`. While one client posts alias-bomb contracts or policies, an
-// oversized contract or a decompression bomb as a blob, back to back, another client's GET /api/v1/whoami keeps its
+// oversized or a slow-to-parse contract, or a decompression bomb as a blob, back to back, another client's GET /api/v1/whoami keeps its
 // p99 under 100 ms, and each hostile request is refused (400/413/422) or stored as it is, never worked on for seconds.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
@@ -44,6 +44,8 @@ const attacks: { what: string; path: string; init: () => { headers: Record<strin
     init: () => ({ headers: { ...auth(), "Content-Type": "application/yaml" }, body: `schemaVersion: v1\nmaterials:\n${"  - {type: ARTIFACT, name: m}\n".repeat(30_000)}` }),
     want: [413],
   },
+  // Under every size limit, but slow for the YAML library (~0.7 s): parsed on the server's worker first, refused there.
+  { what: "slow-to-parse contract (250 KB of nested compact mappings)", path: "/api/v1/contracts", init: () => json({ name: `slow${n++}`, text: `a: ${"n: ch".repeat(50_000)}` }), want: [413] },
   // Stored as it is and never inflated by the server: 201 for the first upload, 200 or 201 for the same digest again.
   { what: "zip bomb blob (512 MiB inflated)", path: "/api/v1/blobs?name=bomb.zip", init: () => ({ headers: auth(), body: zip }), want: [200, 201] },
 ];
