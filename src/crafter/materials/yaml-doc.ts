@@ -13,7 +13,8 @@ import { CairnError } from "../../errors.ts";
  * JSON is never parsed here: JSON.parse is cheaper still (spec-doc.ts routes text starting with `{` or `[` there).
  */
 
-export const MAX_YAML_BYTES = 16 * 1024 * 1024;
+/** Bun's parser needs ~35 bytes of memory per byte, and `policy eval` holds the projection too: 4.1 MB reached 255 MiB. */
+export const MAX_YAML_BYTES = 3 * 1024 * 1024;
 export const MAX_LIBRARY_YAML_BYTES = 512 * 1024;
 export const MAX_YAML_NODES = 2_000_000;
 
