@@ -1,3 +1,4 @@
+import { excerpt } from "../../bounded.ts";
 import { CairnError } from "../../errors.ts";
 import { normalizeEntryPath } from "./paths.ts";
 
@@ -75,7 +76,7 @@ export class EntryCollector {
     if (this.members > limits.maxEntries) {
       throw archiveError(label, `has more than ${limits.maxEntries} entries (entry limit)`, "entry-count", { hint: LIMIT_HINT });
     }
-    const shown = JSON.stringify(raw);
+    const shown = excerpt(raw);
     const p = normalizeEntryPath(raw);
     if (!p.ok) throw archiveError(label, `entry ${shown} ${p.reason}; unsafe paths are refused`, "path", { entry: raw });
     if (type === "dir" || (p.dir && declaredSize === 0)) return null;
