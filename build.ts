@@ -17,8 +17,9 @@ const sourceDate = process.env.SOURCE_DATE_EPOCH;
 const buildDate = (sourceDate && /^\d+$/.test(sourceDate) ? new Date(Number(sourceDate) * 1000) : new Date()).toISOString().replace(/\.\d{3}Z$/, "Z");
 
 const result = await Bun.build({
-  // The checkpoint worker is its own entrypoint: `cairn serve` starts it by URL (src/store/sqlite/checkpointer.ts).
-  entrypoints: ["./src/main.ts", "./src/store/sqlite/checkpoint-worker.ts"],
+  // The workers are their own entrypoints: `cairn serve` starts them by URL (src/store/sqlite/checkpointer.ts,
+  // src/server/parse-vet.ts).
+  entrypoints: ["./src/main.ts", "./src/store/sqlite/checkpoint-worker.ts", "./src/server/parse-worker.ts"],
   compile: {
     outfile: "./dist/cairn",
     // A signing tool must not silently pick up a .env or bunfig from the directory a CI job runs it in.

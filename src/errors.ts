@@ -1,3 +1,5 @@
+import { boundedDetails, boundedMessage } from "./bounded.ts";
+
 /**
  * Typed errors with string codes. The core throws these; they are mapped to an exit code once
  * (exitCodeFor, used by main.ts) and to an HTTP status once (httpStatusFor, used by the server).
@@ -28,7 +30,7 @@ export type ErrorCode =
   | "INTEGRITY" // a blob does not match its digest
   | "POLICY_GATE" // a gated policy has violations
   | "POLICY_INVALID" // a policy file is malformed: YAML, schema, CEL syntax/type error, unknown input
-  | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`)
+  | "TOO_LARGE" // a request body or blob is over its limit (`cairn serve`), or a contract/policy text over its parse budget
   | "NETWORK" // a registry or remote could not be reached, or kept failing, after retries
   | "CREDENTIAL_INVALID" // an OIDC ID token or proof of possession that does not verify (keyless issuance)
   | "NOT_CONFIGURED" // the server or home lacks what the request needs (no CA, no TSA): an operator's `cairn ca init`
@@ -49,11 +51,12 @@ export class CairnError extends Error {
   readonly hint?: string;
   readonly details?: unknown;
 
+  /** Message, hint and the strings in details are bounded here (bounded.ts): they often quote untrusted input. */
   constructor(code: ErrorCode, message: string, opts: ErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
+    super(boundedMessage(message), opts.cause === undefined ? undefined : { cause: opts.cause });
     this.code = code;
-    this.hint = opts.hint;
-    this.details = opts.details;
+    this.hint = opts.hint === undefined ? undefined : boundedMessage(opts.hint);
+    this.details = opts.details === undefined ? undefined : boundedDetails(opts.details);
   }
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bun
 import { CommanderError } from "commander";
+import { boundedMessage } from "./bounded.ts";
 import { CairnError, exitCodeFor } from "./errors.ts";
 import { io } from "./cli/io.ts";
 import { buildProgram } from "./cli/program.ts";
@@ -25,7 +26,7 @@ function report(e: unknown): number {
     if (e.hint) io.err(`    ${e.hint}`);
     return exitCodeFor(e);
   }
-  io.err(`ERR unexpected failure: ${e instanceof Error ? e.message : String(e)}`);
+  io.err(`ERR unexpected failure: ${boundedMessage(e instanceof Error ? e.message : String(e))}`);
   if (process.env.CAIRN_DEBUG && e instanceof Error && e.stack) io.err(e.stack);
   return 1;
 }

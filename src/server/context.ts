@@ -38,6 +38,8 @@ export interface RequestContext {
    * `outcome`: a decision that is answered 200 but is a refusal (an admission denial), as `refused: CODE`.
    */
   audit: { target?: string; outcome?: string };
+  /** Contract or policy text from the body, parsed on a worker first: TOO_LARGE when that is slow (parse-vet.ts). */
+  vetText(text: string | undefined, what: string): Promise<void>;
 }
 
 export type Handler = (ctx: RequestContext) => Promise<Response> | Response;

@@ -1,4 +1,6 @@
 import { CairnError } from "../errors.ts";
+import { boundedMessage } from "../bounded.ts";
+import { startTextVetter } from "./parse-vet.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import { authenticate, bearerToken, scopeOf, scopedDeps, webSession } from "./auth.ts";
 import { auditRow, AuditWriter } from "./audit-log.ts";
@@ -58,6 +60,7 @@ export function startServer(opts: ServerOptions): RunningServer {
   const router = apiRouter();
   const publicRoutes = publicRouter();
   const auditWriter = new AuditWriter(opts.app);
+  const vetter = startTextVetter((m) => log(`ERROR ${m}`));
   const inflight = new Set<Promise<Response>>();
 
   async function dispatch(req: Request): Promise<Response> {
@@ -73,7 +76,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     const principal = authenticate(opts.app, bearerToken(req));
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
-    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, ...(opts.web && { webUrl: publicUrl }), trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {} };
+    const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, ...(opts.web && { webUrl: publicUrl }), trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {}, vetText: (text, what) => (text === undefined ? Promise.resolve() : vetter.vet(text, what)) };
     let res: Response;
     try {
       authorize(m.route, c);
@@ -126,7 +129,7 @@ export function startServer(opts: ServerOptions): RunningServer {
     try {
       res = await dispatch(req);
     } catch (e) {
-      if (!(e instanceof CairnError)) log(`ERROR ${req.method} ${logPath(req)}: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      if (!(e instanceof CairnError)) log(`ERROR ${req.method} ${logPath(req)}: ${boundedMessage(e instanceof Error ? (e.stack ?? e.message) : String(e))}`);
       res = errorResponse(e);
     }
     log(`${req.method} ${logPath(req)} ${res.status} ${(performance.now() - started).toFixed(1)}ms`);
@@ -164,6 +167,7 @@ export function startServer(opts: ServerOptions): RunningServer {
       }
       // Handlers cut off mid-upload clean up (their tmp file) before the store closes.
       await within(Promise.allSettled([...inflight]), 2000);
+      vetter.stop();
     },
   };
 }

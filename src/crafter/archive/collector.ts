@@ -1,3 +1,4 @@
+import { excerpt } from "../../bounded.ts";
 import { CairnError } from "../../errors.ts";
 import { normalizeEntryPath } from "./paths.ts";
 
@@ -11,10 +12,15 @@ export interface ArchiveLimits {
   maxEntryBytes: number;
 }
 
+/**
+ * Every entry read is held in memory and then parsed by its kind, so the budget is what keeps a 1 MB bomb from
+ * costing gigabytes (issue 18: 1.4–1.9 GB with the former 1 GiB limits): 64 MiB decompressed in all, 32 MiB per
+ * entry, keeps `cairn check` / `att add` / `policy eval` on any archive under 256 MiB of RSS.
+ */
 export const DEFAULT_ARCHIVE_LIMITS: ArchiveLimits = {
   maxEntries: 10_000,
-  maxTotalBytes: 1024 * 1024 * 1024,
-  maxEntryBytes: 1024 * 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxEntryBytes: 32 * 1024 * 1024,
 };
 
 export interface ArchiveEntry {
@@ -70,7 +76,7 @@ export class EntryCollector {
     if (this.members > limits.maxEntries) {
       throw archiveError(label, `has more than ${limits.maxEntries} entries (entry limit)`, "entry-count", { hint: LIMIT_HINT });
     }
-    const shown = JSON.stringify(raw);
+    const shown = excerpt(raw);
     const p = normalizeEntryPath(raw);
     if (!p.ok) throw archiveError(label, `entry ${shown} ${p.reason}; unsafe paths are refused`, "path", { entry: raw });
     if (type === "dir" || (p.dir && declaredSize === 0)) return null;

@@ -51,7 +51,7 @@ export function readArchive(bytes: Uint8Array, opts: ReadArchiveOptions = {}): A
   const limits: ArchiveLimits = {
     maxEntries: opts.maxEntries ?? DEFAULT_ARCHIVE_LIMITS.maxEntries,
     maxTotalBytes: total,
-    maxEntryBytes: Math.min(opts.maxEntryBytes ?? total, total),
+    maxEntryBytes: Math.min(opts.maxEntryBytes ?? DEFAULT_ARCHIVE_LIMITS.maxEntryBytes, total),
   };
   const format = isArchive(bytes);
   if (format === null) {

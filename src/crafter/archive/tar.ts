@@ -1,3 +1,4 @@
+import { excerpt } from "../../bounded.ts";
 import { archiveError, type ArchiveEntry, type ArchiveLimits, EntryCollector, type MemberType } from "./collector.ts";
 
 /**
@@ -130,11 +131,11 @@ export function readTar(b: Uint8Array, limits: ArchiveLimits, label: string): Ar
   try {
     for (const m of walkTar(b, false)) {
       if (m.type === "unsupported") {
-        throw archiveError(label, `entry ${JSON.stringify(m.name)} has unsupported tar type '${m.flag}'`, "format", { entry: m.name });
+        throw archiveError(label, `entry ${excerpt(m.name)} has unsupported tar type '${m.flag}'`, "format", { entry: m.name });
       }
       const path = out.admit(m.name, m.type, m.size);
       if (path === null) continue;
-      if (m.data + m.size > b.length) throw archiveError(label, `entry ${JSON.stringify(m.name)} is truncated`, "format", { entry: m.name });
+      if (m.data + m.size > b.length) throw archiveError(label, `entry ${excerpt(m.name)} is truncated`, "format", { entry: m.name });
       out.add(path, b.subarray(m.data, m.data + m.size));
     }
   } catch (e) {

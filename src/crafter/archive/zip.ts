@@ -1,3 +1,4 @@
+import { excerpt } from "../../bounded.ts";
 import { crc32, inflateRawSync } from "node:zlib";
 import { archiveError, type ArchiveEntry, type ArchiveLimits, EntryCollector, type MemberType } from "./collector.ts";
 
@@ -80,7 +81,7 @@ function centralRecord(b: Uint8Array, dv: DataView, p: number): [Member, number]
 }
 
 function memberBytes(b: Uint8Array, dv: DataView, m: Member, label: string): Uint8Array {
-  const shown = JSON.stringify(m.name);
+  const shown = excerpt(m.name);
   const fail = (what: string, rule: "format" | "integrity" = "format") => archiveError(label, `entry ${shown} ${what}`, rule, { entry: m.name });
   if ((m.flags & 1) !== 0) throw fail("is encrypted");
   if (m.local + 30 > b.length || dv.getUint32(m.local, true) !== SIG_LOCAL) throw fail("has a corrupt local header");

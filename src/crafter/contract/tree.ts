@@ -4,9 +4,10 @@
  * are kept: numbers remember their source text (`1.10` must not become "1.1" when a string is wanted)
  * and every node remembers its position, for error messages.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, visit, type Alias, type Node } from "yaml";
+import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Alias, type Node } from "yaml";
 import { CairnError } from "../../errors.ts";
 import { formatPath, type Path, type Segment } from "./path.ts";
+import { checkTextBudget } from "./text-budget.ts";
 
 /** A number as written in the source file. */
 export class NumberLiteral {
@@ -33,6 +34,8 @@ export interface Tree {
 // Anchors/aliases are resolved by copying; these bounds stop alias bombs and self-referencing anchors.
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 64;
+/** Nodes that copying alias targets may produce (checkExpansion): 4,000 aliases of a scalar load, a bomb does not. */
+const MAX_ALIAS_NODES = 5_000;
 
 interface State {
   /** Every alias's target, found in one pass (`Alias.resolve` walks the whole document per alias: quadratic). */
@@ -45,11 +48,14 @@ interface State {
 
 /** Parses `text`; syntax errors throw CONTRACT_INVALID naming the line and column. Empty text → null root. */
 export function readTree(text: string, source: string): Tree {
+  checkTextBudget(text, source);
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const details = doc.errors.map((e) => {
-      const at = lines.linePos(e.pos[0]);
+  // The library's own uniqueKeys check compares each key with every earlier one (20,000 keys: 6.7 s); ours is a Set.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
+  const errors = [...doc.errors.map((e) => ({ pos: e.pos[0], message: e.message })), ...(doc.errors.length > 0 ? [] : duplicateKeys(doc.contents))].sort((a, b) => a.pos - b.pos);
+  if (errors.length > 0) {
+    const details = errors.map((e) => {
+      const at = lines.linePos(e.pos);
       return { path: "", problem: `YAML syntax error: ${e.message.replace(/\s+/g, " ")}`, line: at.line, column: at.col };
     });
     const first = details[0]!;
@@ -60,20 +66,79 @@ export function readTree(text: string, source: string): Tree {
       { hint: "Fix the YAML/JSON syntax at that line; JSON files must be a single valid JSON object.", details },
     );
   }
-  const state: State = { targets: aliasTargets(doc), lines, positions: new Map(), nodes: 0, source };
+  const state: State = { targets: aliasTargets(doc.contents), lines, positions: new Map(), nodes: 0, source };
+  checkExpansion(doc.contents, state);
   const root = convert(doc.contents, [], state, 0);
   return { root, positionOf: (path) => state.positions.get(formatPath(path)) };
 }
 
+/**
+ * Every node in document order (keys before their values), without recursion: the library's `visit` copies its path
+ * at every level, which is quadratic in the depth (7,000 nested compact mappings: 83 s).
+ */
+function eachNode(root: unknown, fn: (node: unknown) => void): void {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (node === null || node === undefined) continue;
+    fn(node);
+    if (isMap(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]!.value, node.items[i]!.key);
+    else if (isSeq(node)) for (let i = node.items.length - 1; i >= 0; i--) stack.push(node.items[i]);
+  }
+}
+
+/** Every key of a mapping that an earlier key of the same mapping already has, in one pass. */
+function duplicateKeys(root: unknown): { pos: number; message: string }[] {
+  const out: { pos: number; message: string }[] = [];
+  eachNode(root, (node) => {
+    if (!isMap(node)) return;
+    const seen = new Set<string>();
+    for (const { key } of node.items) {
+      if (!isScalar(key)) continue;
+      const k = String(key.value);
+      if (seen.has(k)) out.push({ pos: key.range?.[0] ?? 0, message: "Map keys must be unique" });
+      seen.add(k);
+    }
+  });
+  return out;
+}
+
 /** In document order, each alias refers to the latest anchor of its name before it (YAML 1.2 §3.2.2.2). */
-function aliasTargets(doc: Parameters<typeof visit>[0]): Map<Alias, Node | undefined> {
+function aliasTargets(root: unknown): Map<Alias, Node | undefined> {
   const anchors = new Map<string, Node>();
   const targets = new Map<Alias, Node | undefined>();
-  visit(doc, (_key, node) => {
+  eachNode(root, (node) => {
     if (isAlias(node)) targets.set(node, anchors.get(node.source));
-    else if (node && (node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node as Node);
+    else if ((node as { anchor?: string }).anchor) anchors.set((node as { anchor: string }).anchor, node as Node);
   });
   return targets;
+}
+
+/**
+ * Refuses an alias bomb before anything is copied: the size of every node once its aliases are expanded, memoised per
+ * node, in one pass over the document (a cycle is infinite). The alias-bomb seed costs ~2 ms here; converting until a
+ * node limit cost ~375 ms at 100,000 nodes, on `cairn serve`'s request thread.
+ */
+function checkExpansion(root: unknown, state: State): void {
+  const memo = new Map<unknown, number>();
+  const active = new Set<unknown>();
+  const size = (node: unknown, expand: boolean, depth = 0): number => {
+    // Deeper than convert allows: convert reports it, with the path; no need to recurse that far here.
+    if (depth > MAX_DEPTH + 1) return 1;
+    if (isAlias(node)) return expand ? 1 + size(state.targets.get(node), true, depth + 1) : 1;
+    if (!isMap(node) && !isSeq(node)) return 1;
+    if (expand && memo.has(node)) return memo.get(node)!;
+    if (active.has(node)) return Infinity;
+    active.add(node);
+    let n = 1;
+    for (const item of node.items) n += size(isMap(node) ? (item as { value?: unknown }).value : item, expand, depth + 1);
+    active.delete(node);
+    if (expand) memo.set(node, n);
+    return n;
+  };
+  const expanded = size(root, true);
+  if (expanded - size(root, false) > MAX_ALIAS_NODES) throw tooComplex(state, `more than ${MAX_ALIAS_NODES} nodes copied through YAML aliases`);
+  if (expanded > MAX_NODES) throw tooComplex(state, `more than ${MAX_NODES} nodes (alias expansion?)`);
 }
 
 function tooComplex(state: State, why: string): CairnError {

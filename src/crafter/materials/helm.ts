@@ -1,21 +1,13 @@
-import type * as Yaml from "yaml";
 import { isArchive, peekArchive, readArchive, type ArchiveEntry } from "../archive/index.ts";
 import { CairnError } from "../../errors.ts";
+import { parseYamlBounded } from "./yaml-doc.ts";
 import { ANN, type MaterialKind, type Sample, type ValidateContext, type Validated } from "./kind.ts";
 
 /** `<chart>/Chart.yaml` at the top of the archive (subcharts under charts/ are deeper). */
 const CHART_YAML = /^[^/]+\/Chart\.yaml$/;
 
-/** yaml, loaded on the first chart: the registry imports this module on every `att add`. */
-const yaml = (): typeof Yaml => require("yaml");
-
 function yamlOf(entry: ArchiveEntry, fileName: string, schema?: "failsafe"): unknown {
-  try {
-    return yaml().parse(new TextDecoder().decode(entry.bytes), schema === undefined ? { maxAliasCount: 100 } : { schema, maxAliasCount: 100 });
-  } catch (e) {
-    const why = (e as Error).message.split("\n")[0];
-    throw new CairnError("MATERIAL_INVALID", `${fileName}: ${entry.path} is not valid YAML (${why})`);
-  }
+  return parseYamlBounded(new TextDecoder().decode(entry.bytes), `${fileName}: ${entry.path}`, schema);
 }
 
 /** SemVer as Helm accepts it (Masterminds/semver: optional "v", minor and patch may be omitted). */

@@ -18,6 +18,7 @@ const visible = (c: RequestContext) => void findContract(c.deps, checkName(c.par
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "text", "description"]);
+  await c.vetText(field(b, "text"), "field text");
   c.audit.target = `contract ${String(b.name)}`;
   const created = createContract(c.deps, { name: field(b, "name", true), text: field(b, "text"), description: field(b, "description") });
   return json(201, created);
@@ -26,6 +27,7 @@ async function create(c: RequestContext): Promise<Response> {
 async function update(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["text", "description"]);
+  await c.vetText(field(b, "text"), "field text");
   return json(200, updateContract(c.deps, { name: c.params.name!, text: field(b, "text"), description: field(b, "description") }));
 }
 
@@ -37,6 +39,7 @@ function describe(c: RequestContext): Response {
 async function apply(c: RequestContext): Promise<Response> {
   const dryRun = boolParam(c.url.searchParams, "dryRun");
   const text = await readText(c.req, c.limits.maxBodyBytes);
+  await c.vetText(text, "the request body");
   const r = applyText(c.deps, { text, dryRun });
   c.audit.target = r.items.map((i) => `${i.kind.toLowerCase()} ${i.name}`).join(", ");
   return json(200, r);

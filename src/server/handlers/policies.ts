@@ -13,6 +13,7 @@ import { onlyFields } from "./fields.ts";
 async function add(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "text"]);
+  await c.vetText(field(b, "text"), "field text");
   const r = addPolicyText(c.deps, { name: field(b, "name"), text: field(b, "text", true), source: "request body field text", nameFlag: "field name" });
   return json(r.created ? 201 : 200, r);
 }

@@ -26,6 +26,7 @@ function list(c: RequestContext): Response {
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "project", "team", "description", "contract", "contractText", "skipIfExists"]);
+  await c.vetText(field(b, "contractText"), "field contractText");
   c.audit.target = `workflow ${String(b.project)}/${String(b.name)}`;
   const wf = createWorkflow(c.deps, {
     name: field(b, "name", true),
@@ -42,6 +43,7 @@ async function create(c: RequestContext): Promise<Response> {
 async function update(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["team", "description", "contract", "contractText"]);
+  await c.vetText(field(b, "contractText"), "field contractText");
   const wf = updateWorkflow(c.deps, {
     ...ref(c),
     team: field(b, "team"),

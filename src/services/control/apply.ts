@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { isMap, isScalar, LineCounter, parseAllDocuments, type Document } from "yaml";
 import { CairnError } from "../../errors.ts";
+import { checkTextBudget } from "../../crafter/contract/text-budget.ts";
 import { parseContractText, registerRevision, type LoadedContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { actorLabel } from "./roles.ts";
@@ -97,7 +98,9 @@ export function inputFiles(cwd: string, path: string): { shown: string; full: st
 /** Splits a file into its documents, each validated as a contract and keeping its own text as the body. */
 export function readDocs(file: string, text: string): ApplyDoc[] {
   const lines = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: true });
+  checkTextBudget(text, file);
+  // Duplicate keys are found by readTree, document by document, in linear time (the library's check is quadratic).
+  const docs = parseAllDocuments(text, { lineCounter: lines, uniqueKeys: false });
   if (!Array.isArray(docs)) return []; // empty stream (nothing but comments)
   const out: ApplyDoc[] = [];
   docs.forEach((doc, i) => {
