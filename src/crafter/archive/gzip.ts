@@ -1,4 +1,4 @@
-import { constants, gunzipSync } from "node:zlib";
+import { zlib } from "./zlib.ts";
 
 /**
  * gzip helpers over in-memory bytes. node:zlib is used rather than fflate: under Bun it is
@@ -16,7 +16,7 @@ export type GunzipResult = { ok: true; bytes: Uint8Array } | { ok: false; tooLar
 /** Decompresses a whole gzip stream, refusing output larger than `cap` bytes. Never throws. */
 export function gunzipCapped(bytes: Uint8Array, cap: number): GunzipResult {
   try {
-    return { ok: true, bytes: gunzipSync(bytes, { maxOutputLength: Math.max(1, cap) }) };
+    return { ok: true, bytes: zlib().gunzipSync(bytes, { maxOutputLength: Math.max(1, cap) }) };
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === "ERR_BUFFER_TOO_LARGE") return { ok: false, tooLarge: true, reason: `decompresses to more than ${cap} bytes` };
@@ -34,7 +34,7 @@ const PREFIX_CAP = 2 * 1024 * 1024;
 export function gunzipPrefix(head: Uint8Array): Uint8Array {
   for (const n of [head.length, 16 * 1024, 1024]) {
     try {
-      return gunzipSync(head.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: PREFIX_CAP });
+      return zlib().gunzipSync(head.subarray(0, n), { finishFlush: zlib().constants.Z_SYNC_FLUSH, maxOutputLength: PREFIX_CAP });
     } catch (e) {
       if ((e as { code?: unknown }).code !== "ERR_BUFFER_TOO_LARGE") return new Uint8Array(0);
     }

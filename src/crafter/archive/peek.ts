@@ -1,4 +1,4 @@
-import { constants, inflateRawSync } from "node:zlib";
+import { zlib } from "./zlib.ts";
 import type { MemberType } from "./collector.ts";
 import { gunzipPrefix, isGzip } from "./gzip.ts";
 import { normalizeEntryPath } from "./paths.ts";
@@ -24,7 +24,7 @@ function inflatePrefix(data: Uint8Array): Uint8Array {
   // 4 KiB of deflate input nearly always yields the 4 KiB of output wanted; 1 KiB always fits the cap.
   for (const n of [Math.min(data.length, CONTENT), 1024]) {
     try {
-      return inflateRawSync(data.subarray(0, n), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 2 * 1024 * 1024 }).subarray(0, CONTENT);
+      return zlib().inflateRawSync(data.subarray(0, n), { finishFlush: zlib().constants.Z_SYNC_FLUSH, maxOutputLength: 2 * 1024 * 1024 }).subarray(0, CONTENT);
     } catch (e) {
       if ((e as { code?: unknown }).code !== "ERR_BUFFER_TOO_LARGE") return EMPTY;
     }

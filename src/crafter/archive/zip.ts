@@ -1,5 +1,5 @@
 import { excerpt } from "../../bounded.ts";
-import { crc32, inflateRawSync } from "node:zlib";
+import { zlib } from "./zlib.ts";
 import { archiveError, type ArchiveEntry, type ArchiveLimits, EntryCollector, type MemberType } from "./collector.ts";
 
 /**
@@ -91,7 +91,7 @@ function memberBytes(b: Uint8Array, dv: DataView, m: Member, label: string): Uin
   let bytes: Uint8Array = data;
   if (m.method === 8 && m.usize > 0) {
     try {
-      bytes = inflateRawSync(data, { maxOutputLength: m.usize });
+      bytes = zlib().inflateRawSync(data, { maxOutputLength: m.usize });
     } catch (e) {
       const lies = (e as { code?: unknown }).code === "ERR_BUFFER_TOO_LARGE";
       throw lies ? fail(`inflates past its declared size of ${m.usize} bytes`, "integrity") : fail("is not valid deflate data");
@@ -102,7 +102,7 @@ function memberBytes(b: Uint8Array, dv: DataView, m: Member, label: string): Uin
     throw fail(`uses compression method ${m.method}; only stored and deflate are supported`);
   }
   if (bytes.length !== m.usize) throw fail(`is ${bytes.length} bytes but declares ${m.usize}`, "integrity");
-  if (crc32(bytes) >>> 0 !== m.crc) throw fail("fails its CRC-32 check", "integrity");
+  if (zlib().crc32(bytes) >>> 0 !== m.crc) throw fail("fails its CRC-32 check", "integrity");
   return bytes;
 }
 
