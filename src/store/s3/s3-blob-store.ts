@@ -8,7 +8,7 @@ import { parseDigest } from "../cas/digest.ts";
 import { limited } from "../cas/limited.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { s3Code, s3Failure } from "./s3-errors.ts";
-import { fileChunks, stage } from "./staging.ts";
+import { fileChunks, hashFile, stage } from "./staging.ts";
 import { uploadVerified } from "./upload.ts";
 
 export interface S3BlobStoreOptions {
@@ -44,10 +44,7 @@ export class S3BlobStore implements BlobStore {
 
   /** Two passes over the local file: the digest first (nothing is sent when the bucket has it), then the upload. */
   async ingestFile(path: string, opts: IngestOptions = {}): Promise<BlobRef> {
-    const hasher = new Bun.CryptoHasher("sha256");
-    let size = 0;
-    for await (const c of fileChunks(path)) (hasher.update(c), (size += c.length));
-    const digest = `sha256:${hasher.digest("hex")}`;
+    const { digest, size } = await hashFile(path);
     if (!(await this.has(digest))) await this.upload(fileChunks(path), digest, opts, `${path} changed while it was uploaded`);
     else opts.onProgress?.(size);
     return { digest, size };
@@ -73,10 +70,11 @@ export class S3BlobStore implements BlobStore {
   }
 
   async has(digest: string): Promise<boolean> {
+    const key = this.keyFor(digest);
     try {
-      return await this.client().exists(this.keyFor(digest));
+      return await this.client().exists(key);
     } catch (e) {
-      throw s3Failure(e, this.opts.settings, `HEAD ${this.keyFor(digest)}`);
+      throw await this.headFailure(e, key);
     }
   }
 
@@ -108,7 +106,7 @@ export class S3BlobStore implements BlobStore {
       if (s3Code(e) === "NoSuchKey") {
         throw new CairnError("NOT_FOUND", `blob ${digest} is not in CAS backend ${this.opts.label}`, { hint: "push it again, or check the bucket kept it", cause: e });
       }
-      throw s3Failure(e, this.opts.settings, `HEAD ${key}`);
+      throw await this.headFailure(e, key);
     }
     const settings = this.opts.settings;
     return {
@@ -126,6 +124,21 @@ export class S3BlobStore implements BlobStore {
   private upload(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, digest: string, opts: IngestOptions, changed: string): Promise<void> {
     const key = this.keyFor(digest);
     return uploadVerified({ client: this.client(), key, chunks, digest, partSize: this.opts.partSize, onProgress: opts.onProgress, changed, fail: (e) => s3Failure(e, this.opts.settings, `PUT ${key}`) });
+  }
+
+  /**
+   * A HEAD answer has no body, so Bun reports a refused one (403) as UnknownError: a one-byte GET of the same key gets
+   * the server's error code (SignatureDoesNotMatch, NoSuchBucket, …) for the message.
+   */
+  private async headFailure(e: unknown, key: string): Promise<CairnError> {
+    if (s3Code(e) === "UnknownError") {
+      try {
+        await this.client().file(key).slice(0, 1).arrayBuffer();
+      } catch (g) {
+        if (s3Code(g) !== "UnknownError") return s3Failure(g, this.opts.settings, `HEAD ${key}`);
+      }
+    }
+    return s3Failure(e, this.opts.settings, `HEAD ${key}`);
   }
 
   private corrupt(digest: string, what: string): CairnError {

@@ -41,6 +41,12 @@ export function swiftMissing(): string | undefined {
   return why;
 }
 
+/** Every server process still running, killed when this process exits (a timed-out test run must not leave daemons). */
+const live = new Set<{ kill(): void }>();
+process.on("exit", () => {
+  for (const p of live) p.kill();
+});
+
 /** The current user's name for the servers' `user =` (Bun's os.userInfo() answers "unknown" for root here). */
 const whoami = () => new TextDecoder().decode(Bun.spawnSync(["id", "-un"]).stdout).trim();
 
@@ -114,9 +120,11 @@ export async function startSwift(): Promise<RunningSwift> {
     // --verbose: the servers log to their stdout as well as syslog, so a failed start shows why
     ...(["proxy", ...SERVERS] as const).map((s) => Bun.spawn([`${BIN}/swift-${s}-server`, join(dir, `${s}-server.conf`), "--verbose"], { stdout: log(s), stderr: log(s) })),
   ];
+  for (const p of procs) live.add(p);
   const stop = async () => {
     for (const p of procs) p.kill();
     await Promise.all(procs.map((p) => p.exited));
+    for (const p of procs) live.delete(p);
     rmSync(dir, { recursive: true, force: true });
   };
   const endpoint = `http://127.0.0.1:${ports.proxy}`;
