@@ -69,6 +69,17 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  /**
+   * Uploads `bytes` even when the bucket has them, then reads them back verified: proves write and read access (`cas-backend
+   * add s3`). The object is an ordinary CAS blob, the same every time, so re-checking writes nothing new.
+   */
+  async roundTrip(bytes: Uint8Array): Promise<BlobRef> {
+    const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
+    await this.upload([bytes], digest, {}, "the check bytes changed while they were uploaded");
+    await this.read(digest);
+    return { digest, size: bytes.length };
+  }
+
   async has(digest: string): Promise<boolean> {
     const key = this.keyFor(digest);
     try {

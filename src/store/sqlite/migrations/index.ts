@@ -13,6 +13,7 @@ import { runPolicyStatus } from "./011-run-policy-status.ts";
 import { casMappings } from "./012-cas-mappings.ts";
 import { tlog } from "./013-tlog.ts";
 import { webhooks } from "./014-webhooks.ts";
+import { s3CasBackends } from "./017-s3-cas-backends.ts";
 
 export interface Migration {
   name: string;
@@ -35,4 +36,5 @@ export const MIGRATIONS: readonly Migration[] = [
   casMappings,
   tlog,
   webhooks,
+  s3CasBackends, // 017: 015 and 016 are taken on other branches; renumbered at merge
 ];
