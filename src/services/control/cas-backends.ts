@@ -106,7 +106,7 @@ export function removeCasBackend(deps: ServiceDeps, input: { name: string }): { 
   if (b.isDefault) deps.reporter.warn(`${b.name} was the default CAS backend: new evidence is written to the local CAS again`);
   if (!deps.casBackends.list().some((o) => o.location === b.location)) {
     const again = b.s3 ? `add s3 --name ${b.name} --bucket ${b.s3.bucket}${b.s3.prefix ? ` --prefix ${b.s3.prefix}` : ""} …` : `add oci --name ${b.name} --repo ${b.location} …`;
-    deps.reporter.warn(`blobs already pushed to ${b.location} stay there but cairn cannot read them until a backend names it again (\`cairn cas-backend ${again}\`)`);
+    deps.reporter.warn(`blobs already pushed to ${b.location} stay in that ${b.s3 ? "bucket" : "registry"} but cairn cannot read them until a backend names it again (\`cairn cas-backend ${again}\`)`);
   }
   return { name: b.name, wasDefault: b.isDefault };
 }
