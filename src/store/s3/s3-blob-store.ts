@@ -33,6 +33,11 @@ export class S3BlobStore implements BlobStore {
 
   constructor(private readonly opts: S3BlobStoreOptions) {}
 
+  /** For messages (and `store fsck --remote`, which names the backend holding a blob). */
+  get label(): string {
+    return this.opts.label;
+  }
+
   private client(): S3Client {
     return (this.cached ??= this.opts.makeClient());
   }
@@ -89,6 +94,13 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  /** The sha256 of what the bucket serves for `digest` (streamed); NOT_FOUND when it is gone. As OciBlobStore.rehash. */
+  async rehash(digest: string): Promise<string> {
+    const hasher = new Bun.CryptoHasher("sha256");
+    for await (const c of (await this.openRead(digest)).chunks) hasher.update(c);
+    return `sha256:${hasher.digest("hex")}`;
+  }
+
   /** Streamed and re-hashed: what the bucket served must hash to the digest (INTEGRITY otherwise). */
   async read(digest: string): Promise<Uint8Array> {
     const { size, chunks } = await this.openRead(digest);
@@ -115,7 +127,7 @@ export class S3BlobStore implements BlobStore {
       size = (await file.stat()).size;
     } catch (e) {
       if (s3Code(e) === "NoSuchKey") {
-        throw new CairnError("NOT_FOUND", `blob ${digest} is not in CAS backend ${this.opts.label}`, { hint: "push it again, or check the bucket kept it", cause: e });
+        throw new CairnError("NOT_FOUND", `blob ${digest} is not in CAS backend ${this.label}`, { hint: "push it again, or check the bucket kept it", cause: e });
       }
       throw await this.headFailure(e, key);
     }
@@ -153,7 +165,7 @@ export class S3BlobStore implements BlobStore {
   }
 
   private corrupt(digest: string, what: string): CairnError {
-    return new CairnError("INTEGRITY", `blob ${digest} in CAS backend ${this.opts.label} is corrupt: the bucket served ${what}`, {
+    return new CairnError("INTEGRITY", `blob ${digest} in CAS backend ${this.label} is corrupt: the bucket served ${what}`, {
       hint: "the object was changed in the bucket; push the evidence again from a good copy",
     });
   }
