@@ -111,7 +111,9 @@ async function check(deps: ServiceDeps, record: CasBackendRecord): Promise<void>
   } catch (e) {
     if (!isCairnError(e)) throw e;
     const s3 = record.s3!;
-    throw new CairnError(e.code, `--bucket ${s3.bucket} at --endpoint ${s3.endpoint}: ${e.message}`, {
+    const where = `S3 bucket ${s3.bucket} at ${s3.endpoint}`; // how the store names it; here the flags are named
+    const message = e.message.includes(where) ? e.message.replace(where, `--bucket ${s3.bucket} at --endpoint ${s3.endpoint}`) : `--bucket ${s3.bucket} at --endpoint ${s3.endpoint}: ${e.message}`;
+    throw new CairnError(e.code, message, {
       hint: `${e.hint ? `${e.hint}; ` : ""}${e.code === "NETWORK" && !s3.pathStyle ? "a self-hosted server usually needs --path-style; " : ""}fix the flags, or add --skip-check to register the backend without contacting the server`,
       details: e.details,
       cause: e,

@@ -29,7 +29,7 @@ export function s3Failure(e: unknown, s: S3Settings, what: string): CairnError {
     return new CairnError("NOT_FOUND", `${where}: the bucket does not exist (${what})`, { hint: "create the bucket first, or fix --bucket", details, cause: e });
   }
   if (UNREACHABLE.has(code) || /connect|socket|timed? ?out|DNS/i.test(message)) {
-    return new CairnError("NETWORK", `${where} could not be reached (${what}): ${message}`, { hint: "check --endpoint (scheme, host and port) and that the server runs", details, cause: e });
+    return new CairnError("NETWORK", `${where} could not be reached (${what}: ${code || message})`, { hint: "check --endpoint (scheme, host and port) and that the server runs", details, cause: e });
   }
   return new CairnError("NETWORK", `${where}: ${what} failed: ${code ? `${code}: ` : ""}${message}`, {
     hint: "check --endpoint, --region and --path-style against the server's settings",
