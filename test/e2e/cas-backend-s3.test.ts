@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { startSwift, swiftMissing, type RunningSwift } from "../../src/store/s3/swift.testutil.ts";
 import { Sandbox } from "./harness.ts";
 
-setDefaultTimeout(60_000); // Swift takes ~12 s to start
+setDefaultTimeout(90_000); // Swift takes ~12 s to start, twice that when a start is retried
 const skip = swiftMissing();
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const APP = "the application, stored in a bucket\n";

@@ -11,7 +11,7 @@ import { addS3CasBackend, type AddS3CasBackendInput } from "./cas-backend-s3.ts"
 import { listCasBackends, removeCasBackend, setDefaultCasBackend } from "./cas-backends.ts";
 import { TempStore } from "./store-fixture.testutil.ts";
 
-setDefaultTimeout(60_000); // Swift takes ~12 s to start (first test)
+setDefaultTimeout(90_000); // Swift takes ~12 s to start (first test), twice that when a start is retried
 const skip = swiftMissing();
 const sha = (b: Uint8Array | string) => createHash("sha256").update(b).digest("hex");
 const store = new TempStore();

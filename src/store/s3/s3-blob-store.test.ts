@@ -12,7 +12,7 @@ import { s3ClientFor } from "./s3-client.ts";
 import { startSwift, swiftMissing, type RunningSwift } from "./swift.testutil.ts";
 import { uploadVerified } from "./upload.ts";
 
-setDefaultTimeout(60_000); // Swift takes ~12 s to start (first test)
+setDefaultTimeout(90_000); // Swift takes ~12 s to start (first test), twice that when a start is retried
 const skip = swiftMissing();
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const dir = mkdtempSync(join(tmpdir(), "cairn-s3blob-"));

@@ -100,10 +100,21 @@ async function run(cmd: string[]): Promise<void> {
   if (code !== 0) throw new Error(`${cmd[0]} failed (${code}): ${err}`);
 }
 
-/** Starts Swift; the caller must `stop()` it (kills every process and removes the storage). */
+/**
+ * Starts Swift; the caller must `stop()` it (kills every process and removes the storage). A second attempt, on new
+ * ports, when the first does not come up (a probed port may be taken before its server binds it).
+ */
 export async function startSwift(): Promise<RunningSwift> {
   const missing = swiftMissing();
   if (missing) throw new Error(missing);
+  try {
+    return await startOnce();
+  } catch {
+    return startOnce();
+  }
+}
+
+async function startOnce(): Promise<RunningSwift> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-swift-"));
   mkdirSync(join(dir, "srv", "d1"), { recursive: true });
   const ports = { proxy: freePort(), memcached: freePort(), account: freePort(), container: freePort(), object: freePort() };
@@ -142,7 +153,7 @@ export async function startSwift(): Promise<RunningSwift> {
 
 /** Until the proxy answers and the backends take a bucket; a 4xx (bad signature, bad config) fails at once. */
 async function waitForBucket(endpoint: string, user: string, secret: string, bucket: string, procs: { exitCode: number | null }[], dir: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + 30_000;
   let last = "";
   while (Date.now() < deadline) {
     if (procs.some((p) => p.exitCode !== null)) break;
@@ -159,7 +170,7 @@ async function waitForBucket(endpoint: string, user: string, secret: string, buc
     }
     await Bun.sleep(50);
   }
-  throw new Error(`Swift did not take a bucket (last answer: ${last}; exits ${procs.map((p) => p.exitCode).join(",")}):\n${logsOf(dir)}`);
+  throw new Error(`Swift did not take a bucket within 30 s (last answer: ${last}; exits ${procs.map((p) => p.exitCode).join(",")}):\n${logsOf(dir)}`);
 }
 
 /** The first S3 writes after the bucket is made can still answer 503 (the container not yet seen by every server). */
