@@ -94,6 +94,11 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  /** As OciBlobStore.hasBlob (`store fsck --remote`): an S3 key has no tag apart from its object, so it is has(). */
+  hasBlob(digest: string): Promise<boolean> {
+    return this.has(digest);
+  }
+
   /** The sha256 of what the bucket serves for `digest` (streamed); NOT_FOUND when it is gone. As OciBlobStore.rehash. */
   async rehash(digest: string): Promise<string> {
     const hasher = new Bun.CryptoHasher("sha256");
