@@ -49,7 +49,10 @@ export function createAppContext(config: Config, overrides: Overrides = {}): App
   const leases = new SqliteLeaseRepo(db);
   const local = new DiskBlobStore(join(config.home, "cas"), { guard: leases });
   // The registry client is loaded, and its settings (credentials, plain http) resolved, when a registry is first used.
-  const blobs = evidenceStore(local, casBackends.list(), async (host) => (await import("./oci/client.ts")).createOciClient(registryOptionsFor({ config, casBackends }, host)));
+  const blobs = evidenceStore(local, casBackends.list(), async (host) => (await import("./oci/client.ts")).createOciClient(registryOptionsFor({ config, casBackends }, host)), {
+    env: config.env,
+    stagingDir: join(config.home, "cas", "tmp"),
+  });
   const reporter = overrides.reporter ?? { warn: () => {} };
   const checkpointer = overrides.backgroundCheckpoints ? startCheckpointer(db, dbPath, (m) => reporter.warn(m)) : undefined;
   return {

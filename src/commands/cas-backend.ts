@@ -3,13 +3,14 @@ import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import type { CasBackendView } from "../services/control/cas-backends.ts";
 import { outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
+import { s3AddCommand, s3Credentials } from "./cas-backend-s3.ts";
 
 type Out = { output: OutputFormat };
 type AddOpts = Out & { name: string; repo: string; username?: string; passwordEnv?: string; insecureHttp: boolean; default: boolean; skipCheck: boolean };
 
 const WHY_LOCAL = "a server's CAS backends are its operator's business, configured where its store lives";
 
-/** `cairn cas-backend add oci|list|set-default|remove`: where evidence blobs are stored (the local CAS or OCI registries). */
+/** `cairn cas-backend add oci|s3|list|set-default|remove`: where evidence blobs are stored (the local CAS, OCI registries, S3 buckets). */
 export function casBackendCommand(): Command {
   const oci = new Command("oci")
     .description("an OCI registry repository: every blob is pushed as an ORAS artifact tagged sha256-<hex>.cairn")
@@ -32,7 +33,7 @@ export function casBackendCommand(): Command {
         print(opts.output, b, () => renderTable({ rows: detailRows(b) }));
       });
     });
-  const add = new Command("add").description("add a CAS backend").addCommand(oci);
+  const add = new Command("add").description("add a CAS backend").addCommand(oci).addCommand(s3AddCommand(WHY_LOCAL));
   const list = new Command("list")
     .description("list CAS backends, the built-in local CAS first; * marks the default")
     .addOption(outputOption())
@@ -72,13 +73,14 @@ export function casBackendCommand(): Command {
         else io.json(r);
       });
     });
-  return new Command("cas-backend").description("where evidence blobs are stored: the local CAS or OCI registries").addCommand(add).addCommand(list).addCommand(setDefault).addCommand(remove);
+  return new Command("cas-backend").description("where evidence blobs are stored: the local CAS, OCI registries or S3 buckets").addCommand(add).addCommand(list).addCommand(setDefault).addCommand(remove);
 }
 
 const provider = (b: CasBackendView) => (b.insecureHttp ? `${b.provider} (plain http)` : b.provider);
 
 function creds(b: CasBackendView): string {
   if (b.provider === "local") return "";
+  if (b.provider === "s3") return s3Credentials(b);
   return b.username ? `${b.username}, password in $${b.passwordEnv}` : "docker config.json";
 }
 

@@ -3,7 +3,7 @@ import { CairnError, isCairnError } from "../../errors.ts";
 import { createOciClient } from "../../oci/client.ts";
 import { parseImageRef } from "../../oci/reference.ts";
 import type { OciClient, RegistryOptions } from "../../oci/types.ts";
-import type { CasBackendRecord } from "../../store/cas-backend-port.ts";
+import type { CasBackendRecord, S3Settings } from "../../store/cas-backend-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { registryOf, registryOptionsFor, repositoryOf } from "../oci-registries.ts";
 import { checkName } from "./orgs.ts";
@@ -12,13 +12,15 @@ import { checkWriteAccess } from "./cas-backend-check.ts";
 /** A backend as `cas-backend list` shows it; `local` is the built-in disk CAS. */
 export interface CasBackendView {
   name: string;
-  provider: "local" | "oci";
+  provider: "local" | "oci" | "s3";
   location: string;
   default: boolean;
   username: string | null;
   passwordEnv: string | null;
   insecureHttp: boolean;
   createdAt: string | null;
+  /** S3 backends: endpoint, region, URL style and the names of the credential variables (never their values). */
+  s3?: S3Settings;
 }
 
 export interface AddCasBackendInput {
@@ -97,16 +99,14 @@ export function setDefaultCasBackend(deps: ServiceDeps, input: { name: string })
  */
 export function removeCasBackend(deps: ServiceDeps, input: { name: string }): { name: string; wasDefault: boolean } {
   if (input.name === LOCAL) {
-    throw new CairnError("USAGE", "the built-in local CAS cannot be removed", { hint: "remove an OCI backend by its name (`cairn cas-backend list`)" });
+    throw new CairnError("USAGE", "the built-in local CAS cannot be removed", { hint: "remove an OCI or S3 backend by its name (`cairn cas-backend list`)" });
   }
   const b = existing(deps, input.name);
   deps.casBackends.remove(b.name);
   if (b.isDefault) deps.reporter.warn(`${b.name} was the default CAS backend: new evidence is written to the local CAS again`);
   if (!deps.casBackends.list().some((o) => o.location === b.location)) {
-    deps.reporter.warn(
-      `blobs already pushed to ${b.location} stay in that registry but cairn cannot read them until a backend names it again ` +
-        `(\`cairn cas-backend add oci --name ${b.name} --repo ${b.location} …\`)`,
-    );
+    const again = b.s3 ? `add s3 --name ${b.name} --bucket ${b.s3.bucket}${b.s3.prefix ? ` --prefix ${b.s3.prefix}` : ""} …` : `add oci --name ${b.name} --repo ${b.location} …`;
+    deps.reporter.warn(`blobs already pushed to ${b.location} stay in that ${b.s3 ? "bucket" : "registry"} but cairn cannot read them until a backend names it again (\`cairn cas-backend ${again}\`)`);
   }
   return { name: b.name, wasDefault: b.isDefault };
 }
@@ -174,6 +174,9 @@ function existing(deps: ServiceDeps, name: string): CasBackendRecord {
   return b;
 }
 
+/** The view of a stored backend (`add`, `list`). */
+export const viewOf = (b: CasBackendRecord): CasBackendView => view(b);
+
 const view = (b: CasBackendRecord): CasBackendView => ({
   name: b.name,
   provider: b.provider,
@@ -183,4 +186,5 @@ const view = (b: CasBackendRecord): CasBackendView => ({
   passwordEnv: b.passwordEnv,
   insecureHttp: b.insecureHttp,
   createdAt: b.createdAt,
+  ...(b.s3 && { s3: b.s3 }),
 });

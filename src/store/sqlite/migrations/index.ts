@@ -14,6 +14,7 @@ import { casMappings } from "./012-cas-mappings.ts";
 import { tlog } from "./013-tlog.ts";
 import { webhooks } from "./014-webhooks.ts";
 import { casLeases } from "./015-cas-leases.ts";
+import { s3CasBackends } from "./016-s3-cas-backends.ts";
 
 export interface Migration {
   name: string;
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   tlog,
   webhooks,
   casLeases,
+  s3CasBackends,
 ];
