@@ -69,6 +69,14 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 through the binary (Swif
     const bundle = a.json<{ digest: string }>(["att", "push", "--key", "cosign.key"]).digest;
     for (const d of [material, bundle]) expect(await swift.client().exists(`${PREFIX}/sha256/${d.slice(7)}`)).toBe(true);
     expect(localBlobs(a)).toEqual([]);
+    expect(a.json<{ storedAt: string }>(["att", "push", "--key", "cosign.key"]).storedAt).toBe(`s3://${swift.bucket}/${PREFIX}/sha256/${bundle.slice(7)}`);
+  });
+
+  test("store fsck --remote --deep finds every blob in the bucket and re-hashes it", () => {
+    const r = a.json<{ ok: boolean; counts: { remoteChecked: number; missing: number } }>(["store", "fsck", "--remote", "--deep", "--key", "cosign.pub"]);
+    expect(r.ok).toBe(true);
+    expect(r.counts.missing).toBe(0);
+    expect(r.counts.remoteChecked).toBeGreaterThanOrEqual(2);
   });
 
   test("artifact upload of a 12 MiB file (a multipart upload) and download read it back byte for byte", () => {
@@ -81,7 +89,7 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 through the binary (Swif
   });
 
   test("a second home with the same backend downloads the evidence imported without its blobs", () => {
-    a.ok(["export", "-o", "evidence.tar"]);
+    a.ok(["export", "--key", "cosign.key", "-o", "evidence.tar"]);
     copyFileSync(a.path("evidence.tar"), b.path("evidence.tar"));
     b.ok(addArgs("shared", ["--default"]));
     b.ok(["import", "evidence.tar", "--trusted-key", a.path("cosign.pub")]);
@@ -102,5 +110,8 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 through the binary (Swif
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`blob ${material} is corrupt`);
     expect(existsSync(b.path("bad.bin"))).toBe(false);
+    const fsck = b.run(["store", "fsck", "--remote", "--deep", "-o", "json", "--key", a.path("cosign.pub")]);
+    expect(fsck.code).toBe(1);
+    expect((JSON.parse(fsck.stdout) as { problems: { kind: string; digest: string }[] }).problems).toContainEqual(expect.objectContaining({ kind: "remote-corrupt", digest: material }));
   });
 });

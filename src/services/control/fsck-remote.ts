@@ -1,6 +1,5 @@
 import { isCairnError } from "../../errors.ts";
 import { ChainedBlobStore } from "../../store/cas/chained-blob-store.ts";
-import { OciBlobStore } from "../../store/oci/oci-blob-store.ts";
 import type { BlobStore } from "../../store/ports.ts";
 
 /** What `store fsck --remote [--deep]` finds wrong with a blob a CAS backend holds. */
@@ -8,10 +7,21 @@ export type RemoteProblem =
   | { kind: "remote-missing"; digest: string; backend: string; reason: string }
   | { kind: "remote-corrupt"; digest: string; backend: string; actual: string };
 
-/** The OCI CAS backends behind the store's BlobStore (none without backends: then it is the disk CAS alone). */
-export function ociBackends(blobs: BlobStore): OciBlobStore[] {
+/** A CAS backend fsck can ask about one blob: OCI registries (a tag and a layer) and S3 buckets (an object). */
+export interface RemoteBlobStore extends BlobStore {
+  readonly label: string;
+  /** The stored bytes themselves are there (for OCI: the layer, not only its tag). */
+  hasBlob(digest: string): Promise<boolean>;
+  /** sha256 of what the backend serves, streamed; NOT_FOUND when it is gone. */
+  rehash(digest: string): Promise<string>;
+}
+
+const isRemote = (s: BlobStore): s is RemoteBlobStore => typeof (s as Partial<RemoteBlobStore>).hasBlob === "function" && typeof (s as Partial<RemoteBlobStore>).rehash === "function";
+
+/** The remote CAS backends (OCI, S3) behind the store's BlobStore (none without backends: the disk CAS alone). */
+export function remoteBackends(blobs: BlobStore): RemoteBlobStore[] {
   const members = blobs instanceof ChainedBlobStore ? blobs.members : [blobs];
-  return members.filter((s): s is OciBlobStore => s instanceof OciBlobStore);
+  return members.filter(isRemote);
 }
 
 /**
@@ -19,7 +29,7 @@ export function ociBackends(blobs: BlobStore): OciBlobStore[] {
  * registry GC); then the layer itself must be there (HEAD; a deleted blob leaves the tag dangling), and with `deep`
  * its bytes must hash to the digest (downloaded, streamed). Returns whether a backend holds it, and its problem.
  */
-export async function checkRemote(backends: OciBlobStore[], digest: string, deep: boolean): Promise<{ held: boolean; problem?: RemoteProblem }> {
+export async function checkRemote(backends: RemoteBlobStore[], digest: string, deep: boolean): Promise<{ held: boolean; problem?: RemoteProblem }> {
   for (const b of backends) {
     if (!(await b.has(digest))) continue;
     if (!(await b.hasBlob(digest))) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "its tag is there but the registry has no such blob" } };
@@ -28,7 +38,7 @@ export async function checkRemote(backends: OciBlobStore[], digest: string, deep
       if (isCairnError(e, "NOT_FOUND")) return undefined;
       throw e;
     });
-    if (actual === undefined) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "the registry could not serve the blob" } };
+    if (actual === undefined) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "the backend could not serve the blob" } };
     return actual === digest ? { held: true } : { held: true, problem: { kind: "remote-corrupt", digest, backend: b.label, actual } };
   }
   return { held: false };

@@ -1,10 +1,10 @@
 import type { KeyObject } from "node:crypto";
-import type { OciBlobStore } from "../../store/oci/oci-blob-store.ts";
+import type { RemoteBlobStore } from "./fsck-remote.ts";
 import type { BlobRefSource } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { blobPath, casRoot, fileExists, hashFile, walkCas } from "./cas-scan.ts";
 import { tmpLeftovers } from "./fsck-leftovers.ts";
-import { checkRemote, ociBackends, type RemoteProblem } from "./fsck-remote.ts";
+import { checkRemote, remoteBackends, type RemoteProblem } from "./fsck-remote.ts";
 import { bundleChecker } from "./fsck-signatures.ts";
 import { checkStoreRuns, type RunCheckProblem } from "./fsck-runs.ts";
 
@@ -100,7 +100,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
 
   const missing = new Map<string, Set<BlobRefSource>>();
   const check = bundleChecker(deps, input.keys ?? []);
-  const backends = input.remote ? ociBackends(deps.blobs) : undefined;
+  const backends = input.remote ? remoteBackends(deps.blobs) : undefined;
   const held = new Map<string, boolean>();
   for (const { digest, source, runId, orgId } of deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
@@ -133,7 +133,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
  * registry) holds it: by default its tag is asked for (a HEAD per such blob, only when backends are configured), and
  * every read of it is digest-checked; with `--remote` the backends' copies are checked (checkRemote).
  */
-async function elsewhere(deps: ServiceDeps, backends: OciBlobStore[] | undefined, digest: string, deep: boolean, report: FsckReport, damaged: Set<string>): Promise<boolean> {
+async function elsewhere(deps: ServiceDeps, backends: RemoteBlobStore[] | undefined, digest: string, deep: boolean, report: FsckReport, damaged: Set<string>): Promise<boolean> {
   if (!backends) return deps.casBackends.list().length > 0 && (await deps.blobs.has(digest));
   const r = await checkRemote(backends, digest, deep);
   if (r.held) report.counts.remoteChecked++;

@@ -243,5 +243,7 @@ function storedAt(deps: ServiceDeps, digest: string): string | undefined {
   const local = deps.blobs.pathFor?.(digest);
   if (local) return local;
   const backend = deps.casBackends.findDefault();
-  return backend ? `${backend.location}:${evidenceTag(digest)}` : undefined;
+  if (!backend) return undefined;
+  // Where the backend keeps it: an S3 object key (s3-blob-store.ts keyFor), an OCI evidence tag.
+  return backend.provider === "s3" ? `${backend.location}/sha256/${digest.slice("sha256:".length)}` : `${backend.location}:${evidenceTag(digest)}`;
 }
