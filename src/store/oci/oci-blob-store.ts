@@ -64,6 +64,7 @@ export class OciBlobStore implements BlobStore {
 
   /** Whether the registry still has the layer itself (HEAD /v2/…/blobs/<digest>): a tag can outlive a deleted blob. */
   async hasBlob(digest: string): Promise<boolean> {
+    parseDigest(digest);
     return (await this.client()).hasBlob(this.repository, digest);
   }
 
@@ -77,10 +78,12 @@ export class OciBlobStore implements BlobStore {
 
   /** The client's readBlob re-hashes what the registry served and refuses a mismatch (INTEGRITY). */
   async read(digest: string): Promise<Uint8Array> {
+    parseDigest(digest); // USAGE before anything is asked of the registry, as every adapter
     return this.notFoundAs(digest, async () => (await this.client()).readBlob(this.repository, digest));
   }
 
   async openRead(digest: string): Promise<BlobStream> {
+    parseDigest(digest);
     return this.notFoundAs(digest, async () => (await this.client()).openBlob(this.repository, digest));
   }
 
