@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, rmSync, writeSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { CairnError } from "../../errors.ts";
 
@@ -33,4 +33,18 @@ export function fsyncDirSync(dir: string): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/** Creates `tmp` (it must not exist), writes all of `bytes` and fsyncs it; on failure nothing is left behind. */
+export function writeSyncedTemp(tmp: string, bytes: Uint8Array, mode = 0o644): void {
+  const fd = openSync(tmp, "wx", mode);
+  try {
+    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
 }

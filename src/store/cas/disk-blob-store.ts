@@ -1,10 +1,10 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, utimesSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, utimesSync } from "node:fs";
 import { open, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
-import { fsyncDir, fsyncDirSync, parseDigest } from "./digest.ts";
+import { fsyncDir, fsyncDirSync, parseDigest, writeSyncedTemp } from "./digest.ts";
 import { limited } from "./limited.ts";
 import type { IngestGuard } from "../cas-lease-port.ts";
 import { sweepTmp } from "./leftovers.ts";
@@ -97,16 +97,7 @@ export class DiskBlobStore implements BlobStore {
     }
     await this.prepareTmp();
     const tmp = join(this.tmpDir, writerName());
-    const fd = openSync(tmp, "wx", 0o644);
-    try {
-      for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off);
-      fsyncSync(fd);
-    } catch (e) {
-      closeSync(fd);
-      rmSync(tmp, { force: true });
-      throw e;
-    }
-    closeSync(fd);
+    writeSyncedTemp(tmp, bytes);
     const dir = join(dest, "..");
     mkdirSync(dir, { recursive: true });
     renameSync(tmp, dest);
