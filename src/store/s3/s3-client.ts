@@ -1,4 +1,4 @@
-import { S3Client } from "bun";
+import type { S3Client } from "bun";
 import { CairnError } from "../../errors.ts";
 import type { S3Settings } from "../cas-backend-port.ts";
 
@@ -7,7 +7,7 @@ import type { S3Settings } from "../cas-backend-port.ts";
  * never stored). ENV_MISSING names the variable that is not set.
  */
 export function s3ClientFor(s: S3Settings, env: Record<string, string | undefined>): S3Client {
-  return new S3Client({
+  return new Bun.S3Client({
     endpoint: s.endpoint,
     region: s.region,
     bucket: s.bucket,
