@@ -99,7 +99,7 @@ class Job {
 
 test("kill -9 of cairn serve (and of its clients) at random points: restart, the next commands work, nothing lost", async () => {
   const jobs = [0, 1, 2].map((n) => new Job(n));
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + 70_000; // a cap for a slow CI machine: 24 kills take 15–35 s here
   let serverKills = 0;
   while (kills < 24 && Date.now() < deadline) {
     let stop = false;
@@ -125,4 +125,4 @@ test("kill -9 of cairn serve (and of its clients) at random points: restart, the
   }
   expect(kills).toBeGreaterThanOrEqual(24);
   expect(serverKills).toBeGreaterThanOrEqual(12);
-}, 60_000);
+}, 110_000);
