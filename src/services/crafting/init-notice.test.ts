@@ -24,6 +24,16 @@ function revise(text: string, by: string): void {
   registerRevision(s.app, org.id, "build", parseContractText(text, "test"), s.app.clock.now().toISOString(), by);
 }
 
+/** A fresh store whose workflow has a pushed run on revision 1, then revision 2 by secops a minute later. */
+async function revisedAfterAPush(): Promise<void> {
+  s = testStore();
+  revise(REV1, "local");
+  await init({ contract: "build" });
+  await push();
+  s.advance(60_000);
+  revise(REV2, "token:secops");
+}
+
 const EXPECTED: ContractNotice = {
   contractName: "build",
   fromRevision: 1,
@@ -49,12 +59,7 @@ describe("init's contract change notice", () => {
   });
 
   test("init, dry-run, status and the remote init answer carry it; a cancelled run does not end it, a push does", async () => {
-    s = testStore();
-    revise(REV1, "local");
-    await init({ contract: "build" });
-    await push();
-    s.advance(60_000);
-    revise(REV2, "token:secops");
+    await revisedAfterAPush();
 
     const st = await init();
     expect(st.contractChanges).toEqual(EXPECTED);
@@ -70,12 +75,7 @@ describe("init's contract change notice", () => {
   });
 
   test("rendered before the materials table", async () => {
-    s = testStore();
-    revise(REV1, "local");
-    await init({ contract: "build" });
-    await push();
-    s.advance(60_000);
-    revise(REV2, "token:secops");
+    await revisedAfterAPush();
     const view = statusView(await init());
     expect(noticeLines(view.contractChanges!)).toEqual([
       "contract build revised to revision 2 by token:secops at 2025-01-01T00:01:00.000Z (the last finished run used revision 1)",
