@@ -14,3 +14,12 @@ export async function expectCode(fn: () => unknown, code: ErrorCode): Promise<Ca
   expect((caught as CairnError).code).toBe(code);
   return caught as CairnError;
 }
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (for a real server a test starts). */
+export function freePort(): number {
+  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = probe.port;
+  probe.stop(true);
+  if (port === undefined) throw new Error("could not get a free port");
+  return port;
+}

@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freePort } from "../test-helpers.ts";
 
 export const REGISTRY_BIN = "/usr/bin/docker-registry";
 export const SKOPEO_BIN = "/usr/bin/skopeo";
@@ -19,14 +20,6 @@ export function requireBinary(path: string, pkg: string): void {
   if (!existsSync(path)) {
     throw new Error(`${path} is missing: install the Debian package "${pkg}" (.ci/run installs it: apt-get install ${pkg})`);
   }
-}
-
-function freePort(): number {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = probe.port;
-  probe.stop(true);
-  if (port === undefined) throw new Error("could not get a free port");
-  return port;
 }
 
 function configYaml(root: string, port: number): string {

@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "bun";
+import { freePort } from "../../test-helpers.ts";
 
 const BIN = "/usr/bin";
 const SERVERS = ["account", "container", "object"] as const;
@@ -49,14 +50,6 @@ process.on("exit", () => {
 
 /** The current user's name for the servers' `user =` (Bun's os.userInfo() answers "unknown" for root here). */
 const whoami = () => new TextDecoder().decode(Bun.spawnSync(["id", "-un"]).stdout).trim();
-
-function freePort(): number {
-  const probe = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
-  const port = probe.port;
-  probe.stop(true);
-  if (port === undefined) throw new Error("could not get a free port");
-  return port;
-}
 
 const common = (dir: string, port: number) =>
   `[DEFAULT]\nbind_ip = 127.0.0.1\nbind_port = ${port}\nworkers = 0\nuser = ${whoami()}\nswift_dir = ${dir}\n` +
