@@ -14,7 +14,7 @@ spec:
 ${optional}`;
 
 const h = new ServedHome();
-const r = new Receiver().up();
+const r = new Receiver();
 afterAll(async () => {
   r.down();
   await h.cleanup();

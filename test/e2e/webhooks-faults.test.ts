@@ -21,7 +21,7 @@ async function home(args: string[] = [], env: Record<string, string> = {}): Prom
 }
 
 function receiver(): Receiver {
-  const r = new Receiver().up();
+  const r = new Receiver();
   receivers.push(r);
   return r;
 }
@@ -92,7 +92,7 @@ describe("webhook deliveries under faults (compiled binary)", () => {
     // SIGTERM with a delivery in flight: the worker's grace (at most 5 s), then a clean exit; it stays pending.
     h.addHook("slow", r.url("/slow"), ["attestation.pushed"]);
     await h.push(999);
-    await until("a delivery in flight", () => r.at("/slow").length > 0 && h.deliveries("slow").length === 1 && r.arrivals.at(-1)!.headers["cairn-delivery"] === h.deliveries("slow")[0]!.id);
+    await until("a delivery in flight", () => r.at("/slow").length > 0 && h.deliveries("slow").length === 1 && r.received.at(-1)!.headers["cairn-delivery"] === h.deliveries("slow")[0]!.id);
     const stopping = performance.now();
     expect(await h.srv.stop()).toBe(0);
     expect(performance.now() - stopping).toBeLessThan(8000);
@@ -162,7 +162,7 @@ describe("webhook deliveries under faults (compiled binary)", () => {
 
   test("a redirect is not followed: the target receives nothing, the delivery fails", async () => {
     const r = receiver();
-    r.answer = (path) => (path === "/moved" ? new Response(null, { status: 307, headers: { location: r.url("/target") } }) : new Response(null, { status: 200 }));
+    r.answer = (_req, path) => (path === "/moved" ? new Response(null, { status: 307, headers: { location: r.url("/target") } }) : new Response(null, { status: 200 }));
     const h = await home(["--webhook-attempts", "2"]);
     h.addHook("moved", r.url("/moved"), ["attestation.pushed"]);
     await h.push(0);

@@ -1,56 +1,11 @@
 // Webhook fault tests' support: a served home whose pushes go through the server, and a real receiver in the test
 // process that can be down (not listening) and come back on the same port.
-import type { Server } from "bun";
 import { writeFileSync } from "node:fs";
 import { BIN, Sandbox, type Run } from "./harness.ts";
 import { serve, type Served } from "./serve.harness.ts";
 
-export interface Arrival {
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  /** The answer's status (what the server saw, unless it had gone). */
-  status: number;
-}
-
-/** A receiver on 127.0.0.1: `down()` stops listening, `up()` listens again on the same port. */
-export class Receiver {
-  readonly arrivals: Arrival[] = [];
-  answer: (path: string, req: Request) => Response | Promise<Response> = () => new Response(null, { status: 204 });
-  private server: Server<undefined> | undefined;
-  port = 0;
-
-  up(): this {
-    this.server = Bun.serve({
-      hostname: "127.0.0.1",
-      port: this.port,
-      idleTimeout: 60,
-      fetch: async (req) => {
-        const path = new URL(req.url).pathname;
-        const arrival: Arrival = { path, headers: Object.fromEntries(req.headers), body: await req.text(), status: 0 };
-        this.arrivals.push(arrival);
-        const res = await this.answer(path, req);
-        arrival.status = res.status;
-        return res;
-      },
-    });
-    this.port = this.server.port!;
-    return this;
-  }
-
-  down(): void {
-    void this.server?.stop(true);
-    this.server = undefined;
-  }
-
-  url(path: string): string {
-    return `http://127.0.0.1:${this.port}${path}`;
-  }
-
-  at(path: string): Arrival[] {
-    return this.arrivals.filter((a) => a.path === path);
-  }
-}
+/** The receiver of the unit tests: listens from construction, `down()`/`up()` on the same port. */
+export { Receiver } from "../../src/services/webhooks/receiver.testutil.ts";
 
 export interface DeliveryRow {
   id: string;
