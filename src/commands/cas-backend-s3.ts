@@ -1,8 +1,6 @@
 import { Command } from "commander";
-import { io } from "../cli/io.ts";
-import { renderTable } from "../cli/table.ts";
-import type { CasBackendView } from "../services/control/cas-backends.ts";
-import { outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
+import { reportAdded } from "./cas-backend-view.ts";
+import { outputOption, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
 
 type S3Opts = {
   output: OutputFormat;
@@ -37,26 +35,7 @@ export function s3AddCommand(whyLocal: string): Command {
       refuseRemote(c, "cas-backend add", whyLocal);
       await withApp(c, async (app) => {
         const { addS3CasBackend } = await import("../services/control/cas-backend-s3.ts");
-        const b = await addS3CasBackend(app, opts);
-        if (opts.output === "table") {
-          io.info(b.default ? `CAS backend ${b.name} added; new evidence is stored in ${b.location}` : `CAS backend ${b.name} added; make it the default with \`cairn cas-backend set-default ${b.name}\``);
-        }
-        print(opts.output, b, () => renderTable({ rows: s3DetailRows(b) }));
+        reportAdded(opts.output, await addS3CasBackend(app, opts), "stored in");
       });
     });
-}
-
-/** "key in $A, secret in $B": where an S3 backend's credentials are read from. */
-export const s3Credentials = (b: CasBackendView) => (b.s3 ? `key in $${b.s3.accessKeyEnv}, secret in $${b.s3.secretKeyEnv}` : "");
-
-function s3DetailRows(b: CasBackendView): string[][] {
-  const s3 = b.s3!;
-  return [
-    ["Name", b.name],
-    ["Provider", "s3"],
-    ["Location", b.location],
-    ["Endpoint", `${s3.endpoint} (${s3.region}, ${s3.pathStyle ? "path-style" : "virtual-hosted"})`],
-    ["Credentials", s3Credentials(b)],
-    ["Default", b.default ? "yes" : "no"],
-  ];
 }

@@ -1,9 +1,9 @@
 import { Command } from "commander";
 import { io } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
-import type { CasBackendView } from "../services/control/cas-backends.ts";
 import { outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
-import { s3AddCommand, s3Credentials } from "./cas-backend-s3.ts";
+import { s3AddCommand } from "./cas-backend-s3.ts";
+import { creds, provider, reportAdded } from "./cas-backend-view.ts";
 
 type Out = { output: OutputFormat };
 type AddOpts = Out & { name: string; repo: string; username?: string; passwordEnv?: string; insecureHttp: boolean; default: boolean; skipCheck: boolean };
@@ -26,11 +26,7 @@ export function casBackendCommand(): Command {
       refuseRemote(c, "cas-backend add", WHY_LOCAL);
       await withApp(c, async (app) => {
         const { addCasBackend } = await import("../services/control/cas-backends.ts");
-        const b = await addCasBackend(app, opts);
-        if (opts.output === "table") {
-          io.info(b.default ? `CAS backend ${b.name} added; new evidence is pushed to ${b.location}` : `CAS backend ${b.name} added; make it the default with \`cairn cas-backend set-default ${b.name}\``);
-        }
-        print(opts.output, b, () => renderTable({ rows: detailRows(b) }));
+        reportAdded(opts.output, await addCasBackend(app, opts), "pushed to");
       });
     });
   const add = new Command("add").description("add a CAS backend").addCommand(oci).addCommand(s3AddCommand(WHY_LOCAL));
@@ -74,22 +70,4 @@ export function casBackendCommand(): Command {
       });
     });
   return new Command("cas-backend").description("where evidence blobs are stored: the local CAS, OCI registries or S3 buckets").addCommand(add).addCommand(list).addCommand(setDefault).addCommand(remove);
-}
-
-const provider = (b: CasBackendView) => (b.insecureHttp ? `${b.provider} (plain http)` : b.provider);
-
-function creds(b: CasBackendView): string {
-  if (b.provider === "local") return "";
-  if (b.provider === "s3") return s3Credentials(b);
-  return b.username ? `${b.username}, password in $${b.passwordEnv}` : "docker config.json";
-}
-
-function detailRows(b: CasBackendView): string[][] {
-  return [
-    ["Name", b.name],
-    ["Provider", provider(b)],
-    ["Location", b.location],
-    ["Credentials", creds(b)],
-    ["Default", b.default ? "yes" : "no"],
-  ];
 }
