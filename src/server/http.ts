@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { CairnError, httpStatusFor } from "../errors.ts";
 
 /** JSON responses, the error body, and request bodies read under a size limit. */
@@ -115,4 +116,30 @@ export function boolParam(q: URLSearchParams, name: string): boolean {
   if (v === null || v === "false") return false;
   if (v === "true" || v === "") return true;
   throw new CairnError("USAGE", `query parameter ${name}=${JSON.stringify(v.slice(0, 40))} must be true or false`, { hint: `e.g. ?${name}=true` });
+}
+
+/**
+ * A blob's bytes for a response, re-hashed as they go: storage is not trusted (BlobStream is unverified), and a
+ * status cannot change once sent, so a mismatch errors the stream instead of completing it. One chunk is pulled per
+ * read (the client's pace, nothing buffered).
+ */
+export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>, fsck = "`cairn store fsck`"): ReadableStream<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const hash = createHash("sha256");
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (!next.done) {
+        hash.update(next.value);
+        controller.enqueue(next.value.slice()); // the store reuses its buffers: hand out a copy
+        return;
+      }
+      const actual = `sha256:${hash.digest("hex")}`;
+      if (actual === digest) controller.close();
+      else controller.error(new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, { hint: `run ${fsck}` }));
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
 }

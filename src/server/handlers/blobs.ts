@@ -2,9 +2,8 @@ import { createHash } from "node:crypto";
 import { FSCK_REMOTE } from "../../store/fsck-advice.ts";
 import { CairnError } from "../../errors.ts";
 import { openArtifact, uploadStream } from "../../services/control/artifacts.ts";
-import type { BlobStream } from "../../store/ports.ts";
 import type { RequestContext } from "../context.ts";
-import { json, stringParam } from "../http.ts";
+import { json, stringParam, verifiedStream } from "../http.ts";
 import type { Route } from "../router.ts";
 
 /** The CAS over HTTP: POST /api/v1/blobs streams in, GET /api/v1/blobs/{digest} streams out. Never buffered whole. */
@@ -44,7 +43,7 @@ async function download(c: RequestContext): Promise<Response> {
     ...digestHeaders(digest),
   };
   const path = c.deps.blobs.pathFor?.(digest);
-  if (path === undefined) return new Response(verifiedStream(digest, blob, FSCK_REMOTE), { status: 200, headers });
+  if (path === undefined) return new Response(verifiedStream(digest, blob.chunks, FSCK_REMOTE), { status: 200, headers });
   await checkDigest(digest, blob.chunks);
   return new Response(Bun.file(path), { status: 200, headers });
 }
@@ -58,31 +57,6 @@ async function checkDigest(digest: string, chunks: AsyncIterable<Uint8Array>): P
       hint: "the operator should run `cairn store fsck`",
     });
   }
-}
-
-/**
- * The blob's bytes, re-hashed as they go: storage is not trusted (BlobStream is unverified), and a status cannot
- * change once sent, so a mismatch aborts the response instead of completing it.
- */
-function verifiedStream(digest: string, blob: BlobStream, fsck: string): ReadableStream<Uint8Array> {
-  const it = blob.chunks[Symbol.asyncIterator]();
-  const hash = createHash("sha256");
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const { value, done } = await it.next();
-      if (done) {
-        const actual = `sha256:${hash.digest("hex")}`;
-        if (actual !== digest) controller.error(new Error(`blob ${digest} is corrupt (content hashes to ${actual}); run ${fsck}`));
-        else controller.close();
-        return;
-      }
-      hash.update(value);
-      controller.enqueue(new Uint8Array(value)); // a copy: the store reuses its read buffers
-    },
-    async cancel() {
-      await it.return?.();
-    },
-  });
 }
 
 export const blobRoutes: Route[] = [

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { fsckCommand } from "../../store/fsck-advice.ts";
 import { CairnError } from "../../errors.ts";
 import { parseDigest } from "../../store/cas/digest.ts";
@@ -6,6 +5,7 @@ import { artifactName } from "../../services/control/artifacts.ts";
 import { describeRun } from "../../services/control/runs.ts";
 import type { ServiceDeps } from "../../services/deps.ts";
 import type { Scope } from "../../store/ports.ts";
+import { verifiedStream } from "../http.ts";
 
 /**
  * `GET /download/{digest}?run={id}`: a blob the run references (one of its materials, or its attestation bundle),
@@ -36,28 +36,6 @@ export async function downloadResponse(deps: ServiceDeps, digest: string, runId:
       "x-content-type-options": "nosniff",
       "cache-control": "no-store",
       "content-security-policy": "default-src 'none'; sandbox",
-    },
-  });
-}
-
-/** Pulls one chunk per read (the client's pace, nothing buffered); errors the stream if the bytes do not hash to `digest`. */
-export function verifiedStream(digest: string, chunks: AsyncIterable<Uint8Array>, fsck = "`cairn store fsck`"): ReadableStream<Uint8Array> {
-  const it = chunks[Symbol.asyncIterator]();
-  const hash = createHash("sha256");
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const next = await it.next();
-      if (!next.done) {
-        hash.update(next.value);
-        controller.enqueue(next.value.slice()); // the store reuses its buffers: hand out a copy
-        return;
-      }
-      const actual = `sha256:${hash.digest("hex")}`;
-      if (actual === digest) controller.close();
-      else controller.error(new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, { hint: `run ${fsck}` }));
-    },
-    async cancel() {
-      await it.return?.();
     },
   });
 }
