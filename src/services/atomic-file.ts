@@ -1,6 +1,6 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync } from "node:fs";
+import { mkdirSync, renameSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { writeSyncedTemp } from "../store/cas/digest.ts";
+import { fsyncDirSync, writeSyncedTemp } from "../store/cas/digest.ts";
 
 /** Writes a file so that readers see either the old or the new content, never a mix: temp file, fsync, rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 0o644): void {
@@ -9,10 +9,5 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, mode = 
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${crypto.randomUUID().slice(0, 8)}.tmp`);
   writeSyncedTemp(tmp, typeof data === "string" ? Buffer.from(data) : data, mode);
   renameSync(tmp, path);
-  const dfd = openSync(dir, "r");
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  fsyncDirSync(dir);
 }

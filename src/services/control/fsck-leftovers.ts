@@ -1,4 +1,4 @@
-import { isLeftover, scanTmp } from "../../store/cas/leftovers.ts";
+import { sweepTmp } from "../../store/cas/leftovers.ts";
 
 /** A cas/tmp entry whose writer cannot be told (another host's, an older cairn's) is a leftover after this. */
 const UNKNOWN_WRITER_MS = 3_600_000;
@@ -8,8 +8,5 @@ const UNKNOWN_WRITER_MS = 3_600_000;
  * provably dead, after an hour when it cannot be told; never a live writer's. `store gc` removes them.
  */
 export async function tmpLeftovers(casRoot: string): Promise<{ path: string; size: number; modifiedAt: string }[]> {
-  const now = Date.now(); // file times are the OS clock's, not the injected clock
-  return (await scanTmp(casRoot))
-    .filter((e) => isLeftover(e, now, UNKNOWN_WRITER_MS))
-    .map((e) => ({ path: e.path, size: e.size, modifiedAt: new Date(e.mtimeMs).toISOString() }));
+  return (await sweepTmp(casRoot, { unknownAfterMs: UNKNOWN_WRITER_MS, dryRun: true })).map((e) => ({ path: e.path, size: e.size, modifiedAt: new Date(e.mtimeMs).toISOString() }));
 }

@@ -12,11 +12,9 @@ export interface RemoteBlobStore extends BlobStore {
   readonly label: string;
   /** The stored bytes themselves are there (for OCI: the layer, not only its tag). */
   hasBlob(digest: string): Promise<boolean>;
-  /** sha256 of what the backend serves, streamed; NOT_FOUND when it is gone. */
-  rehash(digest: string): Promise<string>;
 }
 
-const isRemote = (s: BlobStore): s is RemoteBlobStore => typeof (s as Partial<RemoteBlobStore>).hasBlob === "function" && typeof (s as Partial<RemoteBlobStore>).rehash === "function";
+const isRemote = (s: BlobStore): s is RemoteBlobStore => typeof (s as Partial<RemoteBlobStore>).hasBlob === "function";
 
 /** The remote CAS backends (OCI, S3) behind the store's BlobStore (none without backends: the disk CAS alone). */
 export function remoteBackends(blobs: BlobStore): RemoteBlobStore[] {
@@ -34,7 +32,7 @@ export async function checkRemote(backends: RemoteBlobStore[], digest: string, d
     if (!(await b.has(digest))) continue;
     if (!(await b.hasBlob(digest))) return { held: true, problem: { kind: "remote-missing", digest, backend: b.label, reason: "its tag is there but the registry has no such blob" } };
     if (!deep) return { held: true };
-    const actual = await b.rehash(digest).catch((e: unknown) => {
+    const actual = await servedDigest(b, digest).catch((e: unknown) => {
       if (isCairnError(e, "NOT_FOUND")) return undefined;
       throw e;
     });
@@ -42,4 +40,11 @@ export async function checkRemote(backends: RemoteBlobStore[], digest: string, d
     return actual === digest ? { held: true } : { held: true, problem: { kind: "remote-corrupt", digest, backend: b.label, actual } };
   }
   return { held: false };
+}
+
+/** The sha256 of what a backend serves for `digest` (openRead, streamed); NOT_FOUND when it is gone. */
+async function servedDigest(b: BlobStore, digest: string): Promise<string> {
+  const hasher = new Bun.CryptoHasher("sha256");
+  for await (const c of (await b.openRead(digest)).chunks) hasher.update(c);
+  return `sha256:${hasher.digest("hex")}`;
 }

@@ -48,7 +48,7 @@ export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<G
     if ("stray" in entry) continue; // not ours to delete
     const { digest, path, size, mtimeMs } = entry.blob;
     report.scanned++;
-    const verdict = mtimeMs > cutoff ? "recent" : crafting.has(digest) ? "crafting" : collect(deps, { path, digest, cutoff, since, dryRun });
+    const verdict = mtimeMs > cutoff ? "recent" : crafting.has(digest) ? "crafting" : kept(deps, digest, since) ?? collect(deps, { path, digest, cutoff, since, dryRun });
     if (verdict !== "removed") report.kept[verdict]++;
     else {
       report.removed.push({ digest, size });
@@ -68,14 +68,24 @@ export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<G
 const INGEST_LEASE_MS = 3_600_000;
 
 /**
+ * Why a blob stays, read without the write lock (keeping needs none, and nearly every blob of a store is referenced);
+ * undefined for a candidate, which collect() looks at again under the lock.
+ */
+function kept(deps: ServiceDeps, digest: string, since: string): "crafting" | "referenced" | undefined {
+  if (deps.leases.isLeased(digest, since, othersLive)) return "crafting";
+  if (deps.orgs.isBlobReferenced(digest)) return "referenced";
+  return undefined;
+}
+
+/**
  * The last look and the unlink, under the store's write lock: no ingest can take a lease meanwhile (it takes one
  * before it looks for its blob), an open run's reference or a lease of a live ingest keeps the blob, and so does
  * a re-ingest of the same bytes that touched it.
  */
 function collect(deps: ServiceDeps, c: { path: string; digest: string; cutoff: number; since: string; dryRun: boolean }): "removed" | "recent" | "crafting" | "referenced" {
   return deps.leases.exclusive(() => {
-    if (deps.leases.isLeased(c.digest, c.since, othersLive)) return "crafting";
-    if (deps.orgs.isBlobReferenced(c.digest)) return "referenced";
+    const keep = kept(deps, c.digest, c.since);
+    if (keep) return keep;
     const st = lstatOrUndefined(c.path);
     if (st === undefined || st.mtimeMs > c.cutoff) return "recent";
     if (!c.dryRun) rmSync(c.path, { force: true });

@@ -68,14 +68,6 @@ export class OciBlobStore implements BlobStore {
     return (await this.client()).hasBlob(this.repository, digest);
   }
 
-  /** Downloads the layer (streamed) and returns the sha256 of what the registry served; NOT_FOUND when it is gone. */
-  async rehash(digest: string): Promise<string> {
-    const { chunks } = await this.openRead(digest);
-    const hasher = new Bun.CryptoHasher("sha256");
-    for await (const c of chunks) hasher.update(c);
-    return `sha256:${hasher.digest("hex")}`;
-  }
-
   /** The client's readBlob re-hashes what the registry served and refuses a mismatch (INTEGRITY). */
   async read(digest: string): Promise<Uint8Array> {
     parseDigest(digest); // USAGE before anything is asked of the registry, as every adapter

@@ -6,6 +6,7 @@ import { CairnError } from "../../errors.ts";
 import type { S3Settings } from "../cas-backend-port.ts";
 import { parseDigest } from "../cas/digest.ts";
 import { limited } from "../cas/limited.ts";
+import { writerName } from "../cas/writer.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { s3Code, s3Failure } from "./s3-errors.ts";
 import { fileChunks, hashFile, stage } from "./staging.ts";
@@ -64,7 +65,7 @@ export class S3BlobStore implements BlobStore {
   /** Staged (hashed while written) under stagingDir, then uploaded from there; over maxBytes nothing is sent. */
   async ingestStream(chunks: AsyncIterable<Uint8Array>, opts: StreamIngestOptions = {}): Promise<BlobRef> {
     mkdirSync(this.opts.stagingDir, { recursive: true });
-    const tmp = join(this.opts.stagingDir, `s3-${crypto.randomUUID()}`);
+    const tmp = join(this.opts.stagingDir, writerName()); // names its writer: cas/tmp sweeps remove it once that is dead
     try {
       const ref = await stage(opts.maxBytes === undefined ? chunks : limited(chunks, opts.maxBytes), tmp, opts);
       if (!(await this.has(ref.digest))) await this.upload(fileChunks(tmp), ref.digest, {}, `the staged copy ${tmp} changed while it was uploaded`);
@@ -97,13 +98,6 @@ export class S3BlobStore implements BlobStore {
   /** As OciBlobStore.hasBlob (`store fsck --remote`): an S3 key has no tag apart from its object, so it is has(). */
   hasBlob(digest: string): Promise<boolean> {
     return this.has(digest);
-  }
-
-  /** The sha256 of what the bucket serves for `digest` (streamed); NOT_FOUND when it is gone. As OciBlobStore.rehash. */
-  async rehash(digest: string): Promise<string> {
-    const hasher = new Bun.CryptoHasher("sha256");
-    for await (const c of (await this.openRead(digest)).chunks) hasher.update(c);
-    return `sha256:${hasher.digest("hex")}`;
   }
 
   /** Streamed and re-hashed: what the bucket served must hash to the digest (INTEGRITY otherwise). */
