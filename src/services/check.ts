@@ -7,6 +7,7 @@ import type { PolicyEvaluation } from "../crafter/state/types.ts";
 import { compileAttachedPolicies, evaluateMaterialPolicies } from "./crafting/policies.ts";
 import { evaluateMaterial, type Evaluated } from "./materials/evaluate.ts";
 import { registryOptionsFn } from "./materials/registry-image.ts";
+import { hashFile } from "./control/cas-scan.ts";
 
 export interface CheckInput {
   /** The contract, already loaded (a file, or a stored revision: see check-contract.ts); `source` names it. */
@@ -109,8 +110,5 @@ export async function checkMaterials(deps: CheckDeps, input: CheckInput): Promis
 
 /** Kinds that are not validated (ARTIFACT, …) are not read by evaluateMaterial: hashed here, streaming. */
 async function digestOf(ev: Evaluated): Promise<string | undefined> {
-  if (ev.digest || ev.path === undefined) return ev.digest || undefined;
-  const hasher = new Bun.CryptoHasher("sha256");
-  for await (const chunk of Bun.file(ev.path).stream()) hasher.update(chunk);
-  return `sha256:${hasher.digest("hex")}`;
+  return ev.digest || (ev.path === undefined ? undefined : await hashFile(ev.path));
 }

@@ -5,7 +5,7 @@ import { CairnError } from "../errors.ts";
 import { PREDICATE_TYPE } from "../crafter/statement.ts";
 import type { IdentityPolicy } from "../trust/policy.ts";
 import type { CheckedLogEntry, CheckedTimestamp, Signer } from "../trust/verifier.ts";
-import { sha256 } from "./materials/evaluate.ts";
+import { sha256 } from "../crafter/sha256.ts";
 
 export interface VerifyInput {
   bundlePath: string;

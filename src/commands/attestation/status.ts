@@ -17,7 +17,7 @@ export function statusCommand(): Command {
     .addOption(summaryOption())
     .addOption(attestationIdOption())
     .addOption(outputOption())
-    .action(async (opts: { full: boolean; summary?: string; output: OutputFormat }, cmd: Command) => {
+    .action(async (opts: { summary?: string; output: OutputFormat }, cmd: Command) => {
       await withCrafting(cmd, async ({ deps }) => {
         const view = { ...(await attestationStatus(deps)), signing: signingLine(deps.config) };
         summaryWriter(opts.summary, deps, statusSummary)?.(view);

@@ -1,5 +1,4 @@
 import type { ComplianceState } from "../../services/control/compliance.ts";
-import { shortDigest } from "../../crafter/short-digest.ts";
 import { html, type Html } from "./html.ts";
 
 export const STATE_LABELS: Record<ComplianceState, string> = {
@@ -45,4 +44,3 @@ export function ago(ms: number): string {
   return "just now";
 }
 
-export { shortDigest };

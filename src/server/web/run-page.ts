@@ -1,5 +1,6 @@
 import type { MaterialView, RunDetail, RunVerification } from "../../services/control/runs.ts";
-import { runBadge, shortDigest, when } from "./format.ts";
+import { shortDigest } from "../../crafter/short-digest.ts";
+import { runBadge, when } from "./format.ts";
 import { externalLink, href, html, type Html } from "./html.ts";
 import { readPolicyStatus, renderPolicies } from "./policy-status.ts";
 

@@ -4,7 +4,7 @@ import type { CasBackendRecord, S3Settings } from "../../store/cas-backend-port.
 import { s3Store } from "../../store/s3/s3-store-for.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkS3Access } from "./cas-backend-check.ts";
-import { checkBackendName, viewOf, type CasBackendView } from "./cas-backends.ts";
+import { checkBackendName, view, type CasBackendView } from "./cas-backends.ts";
 
 export interface AddS3CasBackendInput {
   name: string;
@@ -54,10 +54,10 @@ export async function addS3CasBackend(deps: ServiceDeps, input: AddS3CasBackendI
   };
   if (!input.skipCheck) await check(deps, record);
   deps.casBackends.insert(record);
-  return viewOf(record);
+  return view(record);
 }
 
-export function parseS3Settings(deps: Pick<ServiceDeps, "config">, input: AddS3CasBackendInput): S3Settings {
+function parseS3Settings(deps: Pick<ServiceDeps, "config">, input: AddS3CasBackendInput): S3Settings {
   const bucket = input.bucket;
   if (!BUCKET.test(bucket) || bucket.includes("..")) {
     throw usage(`--bucket ${JSON.stringify(bucket)} is not an S3 bucket name`, "3 to 63 lowercase letters, digits, '.' and '-', starting and ending with a letter or digit (no s3:// and no path: use --prefix)");

@@ -175,9 +175,8 @@ function existing(deps: ServiceDeps, name: string): CasBackendRecord {
 }
 
 /** The view of a stored backend (`add`, `list`). */
-export const viewOf = (b: CasBackendRecord): CasBackendView => view(b);
 
-const view = (b: CasBackendRecord): CasBackendView => ({
+export const view = (b: CasBackendRecord): CasBackendView => ({
   name: b.name,
   provider: b.provider,
   location: b.location,

@@ -2,7 +2,8 @@ import { basename, resolve } from "node:path";
 import { CairnError } from "../../errors.ts";
 import { archiveEvidenceName, isArchive, planArchiveExplosion, readArchive } from "../../crafter/archive/index.ts";
 import type { MaterialKind } from "../../crafter/materials/kind.ts";
-import { MAX_VALIDATE_BYTES, readSample, requireKind, sha256, statFile, type Evaluated } from "./evaluate.ts";
+import { sha256 } from "../../crafter/sha256.ts";
+import { MAX_VALIDATE_BYTES, readSample, requireKind, statFile, type Evaluated } from "./evaluate.ts";
 
 export interface ExplodedMaterial {
   name: string;

@@ -156,5 +156,3 @@ export function statFile(path: string, value: string): Stats {
   if (st.size === 0) throw new CairnError("MATERIAL_EMPTY", `file ${value} is empty`, { hint: "an empty file is not evidence; check the step that produces it" });
   return st;
 }
-
-export { sha256 };
