@@ -66,7 +66,7 @@ export interface TokenQuery {
 export type BlobRefSource = "attestation" | "referrer" | "upload";
 
 /** A referenced blob; an attestation's names its run and organization (fsck verifies it with that org's keys). */
-export interface BlobRef {
+export interface ReferencedBlob {
   digest: string;
   source: BlobRefSource;
   runId?: string;
@@ -104,7 +104,7 @@ export interface OrgRepo {
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */
-  referencedBlobs(): Iterable<BlobRef>;
+  referencedBlobs(): Iterable<ReferencedBlob>;
   isBlobReferenced(digest: string): boolean;
 
   // Store checks (`store fsck`)

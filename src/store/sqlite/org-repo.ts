@@ -1,5 +1,5 @@
 import type { Database } from "bun:sqlite";
-import type { AttestedRunRow, BlobRef, BlobRefSource, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
+import type { AttestedRunRow, BlobRefSource, ReferencedBlob, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
 
 interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
   workflowDeleted: number;
@@ -139,15 +139,10 @@ export class SqliteOrgRepo implements OrgRepo {
     this.db.query("UPDATE organizations SET implicit_workflows = ? WHERE id = ?").run(allowed ? 1 : 0, orgId);
   }
 
-  *referencedBlobs(): Iterable<BlobRef> {
+  *referencedBlobs(): Iterable<ReferencedBlob> {
     for (const { source, sql } of REF_SOURCES) {
-      const page = this.db.query(sql);
-      let after = 0;
-      for (;;) {
-        const rows = page.all(after, REF_PAGE) as { k: number; digest: string; runId?: string; orgId?: string }[];
-        for (const r of rows) yield r.runId && r.orgId ? { digest: r.digest, source, runId: r.runId, orgId: r.orgId } : { digest: r.digest, source };
-        if (rows.length < REF_PAGE) break;
-        after = rows[rows.length - 1]!.k;
+      for (const r of this.pages<{ digest: string; runId?: string; orgId?: string }>(sql)) {
+        yield r.runId && r.orgId ? { digest: r.digest, source, runId: r.runId, orgId: r.orgId } : { digest: r.digest, source };
       }
     }
   }
@@ -156,12 +151,17 @@ export class SqliteOrgRepo implements OrgRepo {
     return (this.db.query(IS_REFERENCED).get(digest) as { hit: number }).hit === 1;
   }
 
-  *attestedRuns(): Iterable<AttestedRunRow> {
-    const page = this.db.query(ATTESTED_RUNS);
+  attestedRuns(): Iterable<AttestedRunRow> {
+    return this.pages<AttestedRunRow>(ATTESTED_RUNS);
+  }
+
+  /** The rows of a keyset-paged query (`?1`: the last key `k` seen, `?2`: the page size), without their key. */
+  private *pages<T>(sql: string): Iterable<T> {
+    const page = this.db.query(sql);
     let after = 0;
     for (;;) {
-      const rows = page.all(after, REF_PAGE) as (AttestedRunRow & { k: number })[];
-      for (const { k: _k, ...r } of rows) yield r;
+      const rows = page.all(after, REF_PAGE) as (T & { k: number })[];
+      for (const { k: _k, ...r } of rows) yield r as T;
       if (rows.length < REF_PAGE) break;
       after = rows[rows.length - 1]!.k;
     }
