@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CairnError } from "../errors.ts";
 import { canonicalJson } from "../crafter/canonical-json.ts";
+import { contractBodyDigest } from "../crafter/statement.ts";
 import { parseContract } from "../crafter/contract/parse.ts";
 import type { Contract } from "../crafter/contract/types.ts";
 import { kindNames } from "../crafter/materials/registry.ts";
@@ -121,4 +122,11 @@ export function classifyContractRef(value: string, fileExists: (path: string) =>
 
 export function contractRef(value: string, cwd: string): ContractRef {
   return classifyContractRef(value, (p) => existsSync(resolve(cwd, p)));
+}
+
+/** What a stored revision's body hashes to (the statement's `contractDigest`); undefined when it is not stored. */
+export function storedBodyDigest(deps: Pick<ServiceDeps, "repo">, orgId: string, contractName: string, revision: number): string | undefined {
+  const contract = deps.repo.findContractByName(orgId, contractName);
+  const rev = contract && deps.repo.getRevision(contract.id, revision);
+  return rev ? contractBodyDigest(rev.body) : undefined;
 }

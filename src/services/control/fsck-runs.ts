@@ -2,7 +2,7 @@
 // against the signed statement its attestation digest points at (run-binding.ts), and the contract revision body the
 // statement's contractDigest names. Blob and signature problems are fsck.ts's: a bundle it found damaged or missing is
 // skipped here, so one fault is reported once.
-import { contractBodyDigest } from "../../crafter/statement.ts";
+import { storedBodyDigest } from "../contracts.ts";
 import { isCairnError } from "../../errors.ts";
 import type { AttestedRunRow } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -86,9 +86,7 @@ function checkContractBody(deps: ServiceDeps, run: AttestedRunRow, checked: Chec
   const key = `${run.orgId}\0${m.contractName}\0${m.contractRevision}`;
   let actual = bodies.get(key);
   if (actual === undefined) {
-    const contract = deps.repo.findContractByName(run.orgId, m.contractName);
-    const rev = contract && deps.repo.getRevision(contract.id, m.contractRevision);
-    bodies.set(key, (actual = rev ? contractBodyDigest(rev.body) : null));
+    bodies.set(key, (actual = storedBodyDigest(deps, run.orgId, m.contractName, m.contractRevision) ?? null));
   }
   if (actual === null) return `contract ${m.contractName} revision ${m.contractRevision}, which the run used, is not stored`;
   if (actual !== m.contractDigest) return `contract ${m.contractName} revision ${m.contractRevision}: the stored body hashes to ${actual}, the signed contractDigest is ${m.contractDigest}`;

@@ -10,7 +10,7 @@ import { homeRoots } from "../trust-roots.ts";
 import { checkPushIdentity } from "./push-identity.ts";
 import { ingestProvenance } from "./ingest-provenance.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
-import { contractBodyDigest } from "../../crafter/statement.ts";
+import { storedBodyDigest } from "../contracts.ts";
 import { envelopeSignature, hasLogEntry, logPushedBundle, type LogSignature } from "./push-log.ts";
 import type { Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
@@ -206,9 +206,7 @@ function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): v
   }
   // A statement from before contractDigest binds no body; one that carries it must name the revision in force.
   if (m.contractDigest === undefined) return;
-  const contract = deps.repo.findContractByName(run.orgId, run.contractName);
-  const rev = contract && deps.repo.getRevision(contract.id, run.contractRevisionUsed);
-  const actual = rev ? contractBodyDigest(rev.body) : undefined;
+  const actual = storedBodyDigest(deps, run.orgId, run.contractName, run.contractRevisionUsed);
   if (actual !== m.contractDigest) {
     verifyFailed(`predicate.metadata.contractDigest is ${JSON.stringify(m.contractDigest)}, but revision ${run.contractRevisionUsed} of contract ${run.contractName}, which workflow run ${run.id} uses, ${actual ? `hashes to ${actual}` : "is not stored"}`);
   }
