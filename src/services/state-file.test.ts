@@ -49,9 +49,12 @@ describe("StateFile lock", () => {
 
   test("taking the lock removes the state's temp files a killed writer left, never a live one's", async () => {
     const sf = new StateFile(join(dir, "e.json"));
-    const dead = join(dir, `.e.json.${await deadPid()}.0123abcd.tmp`);
-    const deadReceipt = join(dir, `.e.json.pushed.${await deadPid()}.0123abcd.tmp`);
-    const mine = join(dir, `.e.json.${process.pid}.0123abcd.tmp`);
+    // writeFileAtomic's names: `.<file>.<pid>.<host>.<boot>.<uuid>.tmp` (writer.ts)
+    const me = selfWriter();
+    const named = (file: string, pid: number) => join(dir, `.${file}.${pid}.${me.host}.${me.boot}.${crypto.randomUUID()}.tmp`);
+    const dead = named("e.json", await deadPid());
+    const deadReceipt = named("e.json.pushed", await deadPid());
+    const mine = named("e.json", process.pid);
     for (const f of [dead, deadReceipt, mine]) writeFileSync(f, "{");
     (await sf.lock())();
     expect([existsSync(dead), existsSync(deadReceipt), existsSync(mine)]).toEqual([false, false, true]);

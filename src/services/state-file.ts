@@ -3,7 +3,7 @@ import { basename, dirname, join } from "node:path";
 import { CairnError } from "../errors.ts";
 import { STATE_VERSION, type CraftingState } from "../crafter/state/types.ts";
 import type { PushReceipt } from "../store/state-port.ts";
-import { formatWriter, liveness, parseWriter, pidAlive, selfWriter } from "../store/cas/writer.ts";
+import { formatWriter, liveness, parseWriter, selfWriter, writerOf } from "../store/cas/writer.ts";
 import { writeFileAtomic } from "./atomic-file.ts";
 
 const LOCK_WAIT_MS = 15_000;
@@ -47,6 +47,11 @@ export class StateFile {
 
   write(state: CraftingState): void {
     removeDeadWrites(this.path);
+    this.save(state);
+  }
+
+  /** The write itself; update() swept the dead writers' temp files when it took the lock. */
+  private save(state: CraftingState): void {
     writeFileAtomic(this.path, JSON.stringify(state, null, 2) + "\n", 0o600);
     rmSync(this.receiptPath, { force: true });
   }
@@ -81,7 +86,7 @@ export class StateFile {
     const release = await this.lock();
     try {
       const { state, result } = await fn(this.read());
-      this.write(state);
+      this.save(state);
       return result;
     } finally {
       release();
@@ -123,14 +128,17 @@ export class StateFile {
   }
 }
 
-/** writeFileAtomic's temp files (`.<name>.<pid>.<8 hex>.tmp`) of the state and its receipt whose writer was killed. */
+/**
+ * writeFileAtomic's temp files (`.<name>.<writer>.tmp`, writer.ts) of the state and its receipt whose writer is
+ * provably dead: never a live one's, nor another host's (a shared home), which cannot be told.
+ */
 function removeDeadWrites(path: string): void {
-  const base = basename(path).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const tmp = new RegExp(`^\\.${base}(?:\\.pushed)?\\.(\\d+)\\.[0-9a-f-]{8}\\.tmp$`);
+  const base = basename(path);
   try {
     for (const name of readdirSync(dirname(path))) {
-      const m = tmp.exec(name);
-      if (m && Number(m[1]) !== process.pid && !pidAlive(Number(m[1]))) rmSync(join(dirname(path), name), { force: true });
+      if (!name.endsWith(".tmp")) continue;
+      const w = writerOf(name, `.${base}.pushed.`) ?? writerOf(name, `.${base}.`);
+      if (w && liveness(w) === "dead") rmSync(join(dirname(path), name), { force: true });
     }
   } catch {
     // best effort: a leftover is only untidy, and the next writer tries again
