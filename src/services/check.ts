@@ -7,7 +7,7 @@ import type { PolicyEvaluation } from "../crafter/state/types.ts";
 import { compileAttachedPolicies, evaluateMaterialPolicies } from "./crafting/policies.ts";
 import { evaluateMaterial, type Evaluated } from "./materials/evaluate.ts";
 import { registryOptionsFn } from "./materials/registry-image.ts";
-import { hashFile } from "./control/cas-scan.ts";
+import { hashFile } from "../store/cas/digest.ts";
 
 export interface CheckInput {
   /** The contract, already loaded (a file, or a stored revision: see check-contract.ts); `source` names it. */
@@ -110,5 +110,5 @@ export async function checkMaterials(deps: CheckDeps, input: CheckInput): Promis
 
 /** Kinds that are not validated (ARTIFACT, …) are not read by evaluateMaterial: hashed here, streaming. */
 async function digestOf(ev: Evaluated): Promise<string | undefined> {
-  return ev.digest || (ev.path === undefined ? undefined : await hashFile(ev.path));
+  return ev.digest || (ev.path === undefined ? undefined : (await hashFile(ev.path)).digest);
 }

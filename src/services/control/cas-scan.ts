@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { lstat, open, readdir } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 
@@ -50,24 +49,6 @@ export async function* walkCas(root: string): AsyncGenerator<CasEntry> {
 export function blobPath(root: string, digest: string): string | undefined {
   const hex = digest.startsWith("sha256:") ? digest.slice(7) : "";
   return HEX64.test(hex) ? join(root, "sha256", hex.slice(0, 2), hex) : undefined;
-}
-
-const CHUNK = 1024 * 1024;
-
-/** "sha256:<hex>" of a file, streamed in 1 MiB chunks so blobs of any size hash in constant memory. */
-export async function hashFile(path: string): Promise<string> {
-  const fh = await open(path, "r");
-  try {
-    const hash = createHash("sha256");
-    const buf = Buffer.allocUnsafe(CHUNK); // reused: update() copies what it needs before the next read
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, CHUNK, null);
-      if (bytesRead === 0) return `sha256:${hash.digest("hex")}`;
-      hash.update(buf.subarray(0, bytesRead));
-    }
-  } finally {
-    await fh.close();
-  }
 }
 
 export async function fileExists(path: string): Promise<boolean> {

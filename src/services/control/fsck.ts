@@ -2,7 +2,8 @@ import type { KeyObject } from "node:crypto";
 import type { RemoteBlobStore } from "./fsck-remote.ts";
 import type { BlobRefSource } from "../../store/org-port.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { blobPath, casRoot, fileExists, hashFile, walkCas } from "./cas-scan.ts";
+import { hashFile } from "../../store/cas/digest.ts";
+import { blobPath, casRoot, fileExists, walkCas } from "./cas-scan.ts";
 import { tmpLeftovers } from "./fsck-leftovers.ts";
 import { checkRemote, remoteBackends, type RemoteProblem } from "./fsck-remote.ts";
 import { bundleChecker } from "./fsck-signatures.ts";
@@ -85,7 +86,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
     report.counts.bytes += size;
     let actual: string;
     try {
-      actual = await hashFile(path);
+      actual = (await hashFile(path)).digest;
     } catch (e) {
       problems.push({ kind: "unreadable", digest, path, reason: (e as Error).message });
       damaged.add(digest);

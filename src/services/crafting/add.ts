@@ -12,6 +12,7 @@ import { evaluateMaterialPolicies } from "./policies.ts";
 import { registryOptionsFn } from "../materials/registry-image.ts";
 import { checkMaterialSignature } from "../materials/signature.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
+import { hashFile } from "../../store/cas/digest.ts";
 
 export interface AddInput {
   name?: string;
@@ -127,18 +128,12 @@ async function store(deps: CraftingDeps, ev: Evaluated, upload: boolean): Promis
   const total = ev.size ?? 0;
   const onProgress = total > PROGRESS_THRESHOLD && deps.reporter.progress ? (n: number) => deps.reporter.progress!(ev.value, n, total) : undefined;
   if (upload) return deps.blobs.ingestFile(ev.path, { onProgress, name });
-  return hashFile(ev.path, onProgress);
+  return hashOnly(ev.path, onProgress);
 }
 
 /** Dry-run and skipUpload: the digest without storing anything. */
-async function hashFile(path: string, onProgress?: (n: number) => void): Promise<{ digest: string; size: number }> {
-  const hasher = new Bun.CryptoHasher("sha256");
-  let size = 0;
-  for await (const chunk of Bun.file(path).stream()) {
-    hasher.update(chunk);
-    size += chunk.length;
-    onProgress?.(size);
-  }
-  if (size === 0) throw new CairnError("MATERIAL_EMPTY", `file ${path} is empty`);
-  return { digest: `sha256:${hasher.digest("hex")}`, size };
+async function hashOnly(path: string, onProgress?: (n: number) => void): Promise<{ digest: string; size: number }> {
+  const ref = await hashFile(path, onProgress);
+  if (ref.size === 0) throw new CairnError("MATERIAL_EMPTY", `file ${path} is empty`);
+  return ref;
 }

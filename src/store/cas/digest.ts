@@ -48,3 +48,28 @@ export function writeSyncedTemp(tmp: string, bytes: Uint8Array, mode = 0o644): v
   }
   closeSync(fd);
 }
+
+const HASH_CHUNK = 1024 * 1024;
+
+/**
+ * sha256 and size of a file, streamed through one reused 1 MiB buffer (a blob of any size hashes in constant
+ * memory); `onProgress` gets the bytes read so far.
+ */
+export async function hashFile(path: string, onProgress?: (bytes: number) => void): Promise<{ digest: string; size: number }> {
+  const fh = await open(path, "r");
+  const buf = Buffer.allocUnsafe(HASH_CHUNK); // reused: update() copies what it needs before the next read
+  const hasher = new Bun.CryptoHasher("sha256");
+  let size = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, HASH_CHUNK, null);
+      if (bytesRead === 0) break;
+      hasher.update(buf.subarray(0, bytesRead));
+      size += bytesRead;
+      onProgress?.(size);
+    }
+  } finally {
+    await fh.close();
+  }
+  return { digest: `sha256:${hasher.digest("hex")}`, size };
+}

@@ -4,12 +4,12 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import type { S3Settings } from "../cas-backend-port.ts";
-import { parseDigest } from "../cas/digest.ts";
+import { hashFile, parseDigest } from "../cas/digest.ts";
 import { limited } from "../cas/limited.ts";
 import { writerName } from "../cas/writer.ts";
 import type { BlobRef, BlobStore, BlobStream, IngestOptions, StreamIngestOptions } from "../ports.ts";
 import { s3Code, s3Failure } from "./s3-errors.ts";
-import { fileChunks, hashFile, stage } from "./staging.ts";
+import { fileChunks, stage } from "./staging.ts";
 import { uploadVerified } from "./upload.ts";
 
 export interface S3BlobStoreOptions {

@@ -26,25 +26,6 @@ export async function stage(chunks: AsyncIterable<Uint8Array>, path: string, opt
   return { digest: `sha256:${hasher.digest("hex")}`, size };
 }
 
-/** sha256 and size of a local file, read through one reused buffer (no garbage: a big file costs 1 MiB). */
-export async function hashFile(path: string): Promise<BlobRef> {
-  const fh = await open(path, "r");
-  const buf = Buffer.allocUnsafe(1024 * 1024);
-  const hasher = new Bun.CryptoHasher("sha256");
-  let size = 0;
-  try {
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-      if (bytesRead === 0) break;
-      hasher.update(buf.subarray(0, bytesRead));
-      size += bytesRead;
-    }
-  } finally {
-    await fh.close();
-  }
-  return { digest: `sha256:${hasher.digest("hex")}`, size };
-}
-
 /** A local file's bytes, streamed; every chunk is a fresh buffer (the S3 writer may hold it until its part is sent). */
 export function fileChunks(path: string): AsyncIterable<Uint8Array> {
   return Bun.file(path).stream() as unknown as AsyncIterable<Uint8Array>;
