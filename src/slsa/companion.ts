@@ -3,7 +3,7 @@
 import type { Statement } from "../crafter/statement.ts";
 
 /** The cairn attestation a provenance names as its byproduct `cairn-attestation`. */
-export function provenanceAttestation(statement: Statement): string | undefined {
+export function provenanceAttestation(statement: Pick<Statement, "predicate"> | { predicate: Record<string, unknown> }): string | undefined {
   const byproducts = ((statement.predicate.runDetails as { byproducts?: unknown } | undefined)?.byproducts ?? []) as { name?: unknown; digest?: { sha256?: unknown } }[];
   const b = Array.isArray(byproducts) ? byproducts.find((x) => x?.name === "cairn-attestation") : undefined;
   return typeof b?.digest?.sha256 === "string" && /^[0-9a-f]{64}$/.test(b.digest.sha256) ? `sha256:${b.digest.sha256}` : undefined;

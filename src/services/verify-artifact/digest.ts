@@ -49,17 +49,15 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
   // Newest first: the latest run is the likeliest to pass (its contract revision is not behind). Once an attestation
   // of a predicate type is accepted, further stored ones of that type cannot change the verdict or its level: they
   // are listed as not examined, unless `exhaustive` (--all).
-  const judged: Judged[] = [];
-  const byDigest = new Map<string, Judged>();
+  const byDigest = new Map<string, Judged>(); // in the order judged
   const judgeOnce = async (c: Candidate): Promise<Judged> => {
     const done = byDigest.get(c.digest);
     if (done) return done;
     const j = await judge(ctx, c);
     byDigest.set(c.digest, j);
-    judged.push(j);
     return j;
   };
-  let notExamined: string[] = [];
+  const notExamined: string[] = [];
   const decided = new Set<string>();
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i]!;
@@ -80,7 +78,8 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     }
     if (j.considered.accepted) decided.add(j.considered.predicateType);
   }
-  if (byDigest.size > 0) notExamined = notExamined.filter((x) => !byDigest.has(x)); // a companion judged on demand was examined after all
+  const judged = [...byDigest.values()];
+  const skipped = notExamined.filter((x) => !byDigest.has(x)); // a companion judged on demand was examined after all
   // --require-provenance: without an accepted SLSA provenance, no attestation of the artifact passes.
   if (input.policy.requireProvenance && !judged.some((j) => j.considered.accepted && j.considered.predicateType === SLSA_PROVENANCE_V1)) {
     for (const j of judged.filter((x) => x.considered.accepted)) {
@@ -103,7 +102,7 @@ export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDiges
     result,
     noValidAttestation: !judged.some((j) => j.valid),
     considered: judged.map((j) => j.considered),
-    ...(notExamined.length > 0 && { notExamined: notExamined.length }),
+    ...(skipped.length > 0 && { notExamined: skipped.length }),
     policyDigest: policyDigest(input.policy),
     acceptedDigests: accepted.map((j) => j.considered.digest),
     verifiedLevels: verifiedLevels(result, accepted),

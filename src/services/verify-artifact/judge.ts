@@ -107,7 +107,7 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   }
   if (run && facts.predicateType !== SLSA_PROVENANCE_V1) {
     reasons.push(...signedRunReasons(facts, run, deps.config.organization));
-    reasons.push(...requiredMaterialReasons(deps, run, facts, ctx.contracts));
+    reasons.push(...requiredMaterialReasons(run, facts, ctx.contracts));
   }
   reasons.push(...sourceRefReasons(facts, ctx.policy.sourceRef));
   if (reasons.length === 0) reasons.push(...(await policyReasons(deps, ctx.policies, verified.statement, facts.materials)));

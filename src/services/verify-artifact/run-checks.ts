@@ -54,7 +54,7 @@ function parsedMaterials(digest: string, parse: () => ContractMaterial[]): Contr
 }
 
 /** Why the run does not satisfy the policy (state, workflow, project, contract revision, age); [] when it does. */
-export function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec, facts = new ContractFacts(deps)): string[] {
+export function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec, facts: ContractFacts): string[] {
   const reasons: string[] = [];
   if (run.state === "blocked") reasons.push("run blocked by policy gate");
   else if (run.state !== "succeeded") reasons.push(`run ${run.state}${run.reason ? ` (${run.reason})` : ""}`);
@@ -88,7 +88,7 @@ export function signedRunReasons(facts: SignedFacts, run: RunView, organization:
 }
 
 /** The materials the run's contract revision required must be in the signed statement. */
-export function requiredMaterialReasons(deps: ServiceDeps, run: RunView, facts: SignedFacts, contracts = new ContractFacts(deps)): string[] {
+export function requiredMaterialReasons(run: RunView, facts: SignedFacts, contracts: ContractFacts): string[] {
   const contractId = contracts.contractId(run);
   if (contractId === undefined) return ["the run's workflow or contract is not in the store"];
   const materials = contracts.materials(contractId, run.contractRevisionUsed);

@@ -3,6 +3,7 @@
 import { ANN } from "../../crafter/materials/kind.ts";
 import { PREDICATE_TYPE } from "../../crafter/statement.ts";
 import { SLSA_PROVENANCE_V1 } from "../../slsa/provenance.ts";
+import { provenanceAttestation } from "../../slsa/companion.ts";
 
 export { SLSA_PROVENANCE_V1 };
 /** Predicate types `cairn verify` accepts; any other attestation referencing the artifact is reported, not accepted. */
@@ -55,10 +56,10 @@ export function signedFacts(statement: unknown, digest: string): SignedFacts {
     const deps = [...list(build.resolvedDependencies), ...list(obj(predicate.runDetails).byproducts)];
     const ref = str(obj(obj(build.externalParameters).workflow).ref);
     const materials = [...subjects, ...deps];
-    const companion = list(obj(predicate.runDetails).byproducts).find((b) => b.name === "cairn-attestation")?.digest?.sha256;
+    const companion = provenanceAttestation({ predicate });
     return {
       predicateType, role: names(subjects) ? "subject" : names(deps) ? "material" : undefined, gitRef: ref, materials, materialNames: materialNames(materials),
-      ...(typeof companion === "string" && /^[0-9a-f]{64}$/.test(companion) && { companion: `sha256:${companion}` }),
+      ...(companion && { companion }),
     };
   }
   const meta = obj(predicate.metadata);

@@ -4,7 +4,7 @@ import type { DeliveryRecord, DeliveryState, WebhookEvent, WebhookRecord } from 
 import { checkName } from "../control/orgs.ts";
 import { actorLabel } from "../control/roles.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { checkLimit, decodeCursor, DEFAULT_LIMIT, encodeCursor, type Page } from "../pagination.ts";
+import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkEvents, checkSecretEnv, checkWebhookUrl, dnsResolver, type Resolver } from "./validate.ts";
 
 /** A webhook as `org webhook list` and the server show it: the record without its internal ids. */
@@ -111,10 +111,8 @@ export function listDeliveries(deps: ServiceDeps, input: { name: string; limit?:
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const before = input.next === undefined ? undefined : seqCursor(input.next);
   const w = findWebhook(deps, input.name);
-  const rows = deps.webhooks.deliveries(w.id, limit + 1, before);
-  const items = rows.slice(0, limit);
-  const next = rows.length > limit ? encodeCursor([items[items.length - 1]!.seq]) : undefined;
-  return { items: items.map(deliveryView), ...(next && { next }) };
+  const page = toPage(deps.webhooks.deliveries(w.id, limit + 1, before), limit, (d) => [d.seq]);
+  return { ...page, items: page.items.map(deliveryView) };
 }
 
 function seqCursor(next: string): number {
