@@ -8,10 +8,11 @@ import type { ArtifactVerdict } from "../../services/verify-artifact/index.ts";
 import { verificationKeys } from "../../services/control/org-keys.ts";
 import type { NamedRoot } from "../../trust/policy.ts";
 import type { RequestContext } from "../context.ts";
+import { BoundedMap } from "../../services/bounded-map.ts";
 
 const TTL_MS = 1000;
 const MAX = 1024;
-const recent = new Map<string, { at: number; verdict: ArtifactVerdict }>();
+const recent = new BoundedMap<string, { at: number; verdict: ArtifactVerdict }>(MAX);
 const rootIds = new WeakMap<object, number>();
 let nextRootId = 1;
 
@@ -33,6 +34,5 @@ export function cachedVerdict(key: string, now: number): ArtifactVerdict | undef
 }
 
 export function rememberVerdict(key: string, now: number, verdict: ArtifactVerdict): void {
-  if (recent.size >= MAX) recent.delete(recent.keys().next().value!);
   recent.set(key, { at: now, verdict });
 }

@@ -12,6 +12,7 @@ import { json, readJsonObject } from "../http.ts";
 import type { Route } from "../router.ts";
 import { onlyFields } from "./fields.ts";
 import { cachedVerdict, rememberVerdict, verdictKey } from "./verify-cache.ts";
+import { BoundedMap } from "../../services/bounded-map.ts";
 
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
@@ -21,14 +22,9 @@ export function serverTrust(c: RequestContext): ArtifactTrust {
 }
 
 /** Parsed policies by their text: deploy scripts send the same few policies with every request. */
-const policies = new Map<string, VerificationPolicySpec>();
+const policies = new BoundedMap<string, VerificationPolicySpec>(256);
 function servedPolicy(text: string): VerificationPolicySpec {
-  let p = policies.get(text);
-  if (!p) {
-    p = parseVerificationPolicy(text, "the request's policy", { regexps: false });
-    if (policies.size >= 256) policies.delete(policies.keys().next().value!);
-    policies.set(text, p);
-  }
+  const p = policies.getOrMake(text, () => parseVerificationPolicy(text, "the request's policy", { regexps: false }));
   return structuredClone(p);
 }
 

@@ -9,6 +9,7 @@ import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
 import { checkName } from "./orgs.ts";
 import { actorLabel } from "./roles.ts";
+import { BoundedMap } from "../bounded-map.ts";
 
 /** A registered key as `org key list` and the server show it. */
 export interface OrgKeyView {
@@ -151,12 +152,7 @@ export function verificationKeys(deps: ServiceDeps, orgId?: string): Verificatio
 }
 
 /** Parsed public keys by their PEM (a pure function of it): a server verifying every request parses each key once. */
-const parsed = new Map<string, KeyObject>();
+const parsed = new BoundedMap<string, KeyObject>(1024);
 function parsedKey(pem: string): KeyObject {
-  let k = parsed.get(pem);
-  if (!k) {
-    if (parsed.size >= 1024) parsed.delete(parsed.keys().next().value!);
-    parsed.set(pem, (k = createPublicKey(pem)));
-  }
-  return k;
+  return parsed.getOrMake(pem, () => createPublicKey(pem));
 }

@@ -3,6 +3,7 @@
 // signed statement.
 import type { Scope } from "../../store/ports.ts";
 import type { ServiceDeps } from "../deps.ts";
+import { BoundedMap } from "../bounded-map.ts";
 
 /** At most this many attestations are considered, oldest first: later pushes cannot crowd out an earlier attestation. */
 export const MAX_CONSIDERED = 1000;
@@ -17,8 +18,8 @@ export interface Referencing {
  * Recent answers, per (organization, digest, scope), valid while no attestation was stored since: `cairn serve`
  * answers the same digest for every deploy, and the graph changes only when an attestation is indexed.
  */
-const recent = new Map<string, { generation: number; list: Referencing[] }>();
 const RECENT = 512;
+const recent = new BoundedMap<string, { generation: number; list: Referencing[] }>(RECENT);
 
 /** The attestations referencing `digest`, oldest first, with the predicate type each was indexed with. */
 export function attestationsReferencing(deps: ServiceDeps, orgId: string, digest: string, scope?: Scope): Referencing[] {
@@ -27,7 +28,6 @@ export function attestationsReferencing(deps: ServiceDeps, orgId: string, digest
   const hit = recent.get(key);
   if (hit && hit.generation === generation) return hit.list;
   const list = deps.referrers.attestationsReferencing(orgId, digest, MAX_CONSIDERED, scope);
-  if (recent.size >= RECENT) recent.delete(recent.keys().next().value!);
   recent.set(key, { generation, list });
   return list;
 }

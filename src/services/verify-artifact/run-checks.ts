@@ -6,6 +6,7 @@ import type { VerificationPolicySpec } from "../../slsa/verification-policy.ts";
 import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { SignedFacts } from "./statement.ts";
+import { BoundedMap } from "../bounded-map.ts";
 
 /**
  * The store's contract facts of one verification, read once: many attestations of one artifact share a workflow and
@@ -43,14 +44,9 @@ export class ContractFacts {
 }
 
 /** Parsed revisions by their content digest (a revision never changes): a server parses each one once. */
-const parsed = new Map<string, ContractMaterial[]>();
+const parsed = new BoundedMap<string, ContractMaterial[]>(256);
 function parsedMaterials(digest: string, parse: () => ContractMaterial[]): ContractMaterial[] {
-  let m = parsed.get(digest);
-  if (!m) {
-    if (parsed.size >= 256) parsed.delete(parsed.keys().next().value!);
-    parsed.set(digest, (m = parse()));
-  }
-  return m;
+  return parsed.getOrMake(digest, parse);
 }
 
 /** Why the run does not satisfy the policy (state, workflow, project, contract revision, age); [] when it does. */

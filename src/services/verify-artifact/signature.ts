@@ -9,6 +9,7 @@ import { verifyBundle, type VerifiedBundle } from "../../trust/verifier.ts";
 import { describeSigner } from "../../trust/signer.ts";
 import { keyId } from "../../signing/keys.ts";
 import { signedFacts, type SignedFacts } from "./statement.ts";
+import { BoundedMap } from "../bounded-map.ts";
 
 const STATEMENT_TYPES = ["https://in-toto.io/Statement/v1", "https://in-toto.io/Statement/v0.1"];
 
@@ -49,8 +50,8 @@ export function checkSignature(bytes: Uint8Array, bundleDigest: string, artifact
  * bytes were just re-hashed), the trusted key ids and the roots' identities. Revoking a key or changing a root file
  * changes the key, so a revoked key's bundles are verified again (and fail). Failures are never cached.
  */
-const successes = new Map<string, VerifiedBundle>();
 const SUCCESSES = 2048;
+const successes = new BoundedMap<string, VerifiedBundle>(SUCCESSES);
 const rootIds = new WeakMap<object, number>();
 let nextRootId = 1;
 
@@ -64,7 +65,6 @@ function verifiedOnce(bytes: Uint8Array, bundleDigest: string, trust: SignatureT
   const hit = successes.get(key);
   if (hit) return hit;
   const verified = verifyBundle(bytes, { keys: trust.keys, roots: trust.roots });
-  if (successes.size >= SUCCESSES) successes.delete(successes.keys().next().value!);
   successes.set(key, verified);
   return verified;
 }
