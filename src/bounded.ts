@@ -42,7 +42,8 @@ function suffixBytes(s: string, bytes: number): string {
 
 /** One line within `max` bytes: its start and its end (where messages say what went wrong) around a marker. */
 function boundedLine(line: string, max: number): string {
-  if (line.length <= max / 3 || utf8.encode(line).length <= max) return line;
+  // UTF-8 never takes fewer bytes than UTF-16 code units: a longer line is over without encoding it (it may be 200 MiB)
+  if (line.length <= max / 3 || (line.length <= max && utf8.encode(line).length <= max)) return line;
   const marker = ` … (${line.length} characters, cut) … `;
   const room = max - utf8.encode(marker).length;
   return `${prefixBytes(line, Math.floor(room * 0.7))}${marker}${suffixBytes(line, Math.floor(room * 0.3))}`;
@@ -67,7 +68,7 @@ export function excerpt(s: string, max = MAX_EXCERPT_CHARS): string {
 
 /** Strings inside error details bounded as message lines, arrays to 1000 items; other values kept. */
 export function boundedDetails(v: unknown, depth = 0): unknown {
-  if (typeof v === "string") return v.length <= MAX_LINE_BYTES / 3 ? v : boundedLine(v, MAX_LINE_BYTES);
+  if (typeof v === "string") return boundedLine(v, MAX_LINE_BYTES);
   if (depth > 8 || typeof v !== "object" || v === null) return v;
   if (Array.isArray(v)) return v.slice(0, 1000).map((x) => boundedDetails(x, depth + 1));
   if (Object.getPrototypeOf(v) !== Object.prototype) return v;

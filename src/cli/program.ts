@@ -87,9 +87,7 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
   program.commands.forEach(walk);
   // The output width and --full are read once, here at the edge, never inside commands.
   program.hook("preAction", (_root, action) => {
-    let full = false;
-    for (let c: Command | null = action; c; c = c.parent) full ||= c.getOptionValue("full") === true;
-    configureDisplay(full);
+    configureDisplay(action.optsWithGlobals().full === true);
   });
   return program;
 }

@@ -1,5 +1,4 @@
 /** Plain-text layout for reports that fit a terminal: sections of `key  value` lines, cut with `…`. */
-export { shortDigest } from "../crafter/short-digest.ts";
 
 export const REPORT_WIDTH = 100;
 

@@ -3,7 +3,8 @@
  * runner and env, git HEAD, SLSA provenance), each line cut to the width with `…` unless `full`. Pure: RunDetail in.
  */
 import type { MaterialView, RunDetail, RunSummary } from "../services/control/runs.ts";
-import { fit, oneLine, pad, renderSections, REPORT_WIDTH, Section, shortDigest, textWidth } from "./report-text.ts";
+import { fit, oneLine, pad, renderSections, REPORT_WIDTH, Section, textWidth } from "./report-text.ts";
+import { shortDigest } from "../crafter/short-digest.ts";
 
 export interface RunReportOptions {
   /** Columns per line (default 100); see reportWidth. */

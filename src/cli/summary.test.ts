@@ -5,7 +5,8 @@ import { initAttestation } from "../services/crafting/init.ts";
 import { pushAttestation, type PushResult } from "../services/crafting/push.ts";
 import { attestationStatus } from "../services/crafting/status.ts";
 import type { CraftingState } from "../crafter/state/types.ts";
-import { cell, pushSummary, renderSummary, shortDigest, statusSummary, type SummaryData } from "./summary.ts";
+import { shortDigest } from "../crafter/short-digest.ts";
+import { cell, pushSummary, renderSummary, statusSummary, type SummaryData } from "./summary.ts";
 
 const stores: TestStore[] = [];
 afterAll(() => stores.forEach((s) => s.cleanup()));

@@ -119,4 +119,3 @@ function linkTarget(url: string): string {
   return url.replace(/[\s()<>|\\]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, "0")}`);
 }
 
-export { shortDigest };

@@ -3,6 +3,7 @@ import { canonicalJson } from "./canonical-json.ts";
 import { ANN } from "./materials/kind.ts";
 import { hasPolicies, policySummary } from "./policy/attach.ts";
 import type { CraftingState, GitHead, RecordedMaterial } from "./state/types.ts";
+import { sha256 } from "./sha256.ts";
 
 export const STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
 /** Our predicate, documented by docs/schemas/cairn-attestation-v0.1.schema.json. */
@@ -130,7 +131,7 @@ function gitSubject(g: GitHead): ResourceDescriptor {
  * writes it to contracts/<name>/<n>.<yaml|json>), so a changed comment or whitespace changes it too.
  */
 export function contractBodyDigest(body: string): string {
-  return `sha256:${sha256Hex(body)}`;
+  return sha256(body);
 }
 
 function sha256Hex(s: string): string {

@@ -106,8 +106,8 @@ function checkXmlBudget(text: string, fileName: string): void {
 /** Checks well-formedness, then parses. Throws CairnError("MATERIAL_INVALID") naming line and column. */
 export function parseXml(bytes: Uint8Array, fileName: string, arrays: ReadonlySet<string>): ParsedXml {
   const text = decode(bytes, fileName);
+  checkXmlBudget(text, fileName); // before the parser is loaded: over-budget text never pays for it
   const { XMLParser, XMLValidator } = fastXml();
-  checkXmlBudget(text, fileName);
   const check = XMLValidator.validate(text);
   if (check !== true) {
     const { line, col, msg } = check.err;

@@ -64,7 +64,7 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   const logged = opts.log && !hasLogEntry(p.json) ? await logPushedBundle(p.json, p.key, opts.log) : undefined;
   const stored = logged ?? bytes;
   const now = deps.clock.now().toISOString();
-  const ref = await recordProvenance(deps, { statement, bundle: stored, runId: run.id, attestationDigest: attestation!, now });
+  const ref = await recordProvenance(deps, { statement, bundle: stored, runId: run.id, attestationDigest: attestation!, attestation: cairn, now });
   const referrers = await pushReferrers(deps, { statement: cairn, bundle: stored, now, digest: ref.digest, predicateType: statement.predicateType });
   return { ...result, digest: ref.digest, ...(logged && { bundle: Buffer.from(logged).toString("base64") }), created: true, ...(referrers.length > 0 && { referrers }) };
 }
