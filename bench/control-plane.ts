@@ -29,7 +29,7 @@ export async function benchControlPlane(work: string, n = Number(process.env.BEN
   record("store bytes per attestation (SQLite: run, attestation row, referrer graph)", `${(dbBytes / n).toFixed(0)} B (${(dbBytes / 2 ** 20).toFixed(0)} MiB total)`);
 
   const config = loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false);
-  const app = createAppContext(config, { clock: { now: () => new Date("2026-06-01T00:00:00Z") } });
+  const app = await createAppContext(config, { clock: { now: () => new Date("2026-06-01T00:00:00Z") } });
   try {
     const lists: [string, RunListInput][] = [
       ["workflow run list (first page, 50)", {}],
@@ -38,27 +38,27 @@ export async function benchControlPlane(work: string, n = Number(process.env.BEN
       ["workflow run list --status failed", { status: "failed" }],
       ["workflow run list --status cancelled (rare)", { status: "cancelled" }],
     ];
-    for (const [name, input] of lists) timeQuery(name, 200, () => listRuns(app, input).items.length > 0);
-    timeNextPages(app);
-    timeQuery("workflow list (10 workflows, last run and run count each)", 200, () => listWorkflows(app, {}).items.length === 10);
+    for (const [name, input] of lists) await timeQuery(name, 200, async () => (await listRuns(app, input)).items.length > 0);
+    await timeNextPages(app);
+    await timeQuery("workflow list (10 workflows, last run and run count each)", 200, async () => (await listWorkflows(app, {})).items.length === 10);
     const { material, attestation, commit } = seeded.sampleDigests;
-    timeQuery("discover <material digest>", material.length, (i) => discover(app, { digest: material[i]! }).referredBy.length > 0);
-    timeQuery("discover <attestation digest>", attestation.length, (i) => discover(app, { digest: attestation[i]! }).references.length > 0);
-    timeQuery("discover <git commit>", commit.length, (i) => discover(app, { digest: commit[i]! }).referredBy.length > 0);
+    await timeQuery("discover <material digest>", material.length, async (i) => (await discover(app, { digest: material[i]! })).referredBy.length > 0);
+    await timeQuery("discover <attestation digest>", attestation.length, async (i) => (await discover(app, { digest: attestation[i]! })).references.length > 0);
+    await timeQuery("discover <git commit>", commit.length, async (i) => (await discover(app, { digest: commit[i]! })).referredBy.length > 0);
   } finally {
-    app.close();
+    await app.close();
   }
 }
 
 /** Runs fn `count` times (argument = iteration), fails the bench if a lookup finds nothing, records p50/p99. */
-function timeQuery(name: string, count: number, fn: (i: number) => boolean): void {
+async function timeQuery(name: string, count: number, fn: (i: number) => Promise<boolean>): Promise<void> {
   const cold0 = performance.now();
-  if (!fn(0)) throw new Error(`${name}: found nothing on the seeded store`);
+  if (!(await fn(0))) throw new Error(`${name}: found nothing on the seeded store`);
   const cold = performance.now() - cold0;
   const ms: number[] = [];
   for (let i = 0; i < count; i++) {
     const s = performance.now();
-    if (!fn(i)) throw new Error(`${name}: found nothing on the seeded store (lookup ${i})`);
+    if (!(await fn(i))) throw new Error(`${name}: found nothing on the seeded store (lookup ${i})`);
     ms.push(performance.now() - s);
   }
   const p99 = percentile(ms, 99);
@@ -66,12 +66,12 @@ function timeQuery(name: string, count: number, fn: (i: number) => boolean): voi
 }
 
 /** Deep pagination: follow --next 100 pages; every page must stay as fast as the first (keyset, not OFFSET). */
-function timeNextPages(app: AppContext): void {
+async function timeNextPages(app: AppContext): Promise<void> {
   const ms: number[] = [];
   let next: string | undefined;
   for (let page = 0; page < 100; page++) {
     const s = performance.now();
-    const r = listRuns(app, { next });
+    const r = await listRuns(app, { next });
     ms.push(performance.now() - s);
     next = r.next;
     if (!next) throw new Error(`workflow run list: the seeded store ran out of pages at ${page}`);

@@ -51,14 +51,16 @@ export async function benchPolicyContract(work: string): Promise<void> {
   const deps = { config: { cwd: dir }, clock: { now: () => new Date("2026-06-01T00:00:00Z") } };
   const evaluated = await Promise.all(MATERIALS.map(async ([name, kind, file]) => ({ name, ev: await evaluateMaterial(file, kind, { cwd: dir, strict: true }), annotations: {} })));
   let count = 0;
-  const once = () => {
+  const once = async () => {
     const t0 = performance.now();
-    compileAttachedPolicies(deps, contract, "bench-policies", () => {});
-    count = evaluated.flatMap((m) => evaluateMaterialPolicies(deps, contract, "bench-policies", m)).length;
+    await compileAttachedPolicies(deps, contract, "bench-policies", () => {});
+    count = (await Promise.all(evaluated.map((m) => evaluateMaterialPolicies(deps, contract, "bench-policies", m)))).flat().length;
     return performance.now() - t0;
   };
-  once(); // warm-up
-  const ms = median(Array.from({ length: N }, once));
+  await once(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < N; i++) times.push(await once());
+  const ms = median(times);
   const validate = median(
     await Promise.all(Array.from({ length: 3 }, async () => {
       const t0 = performance.now();

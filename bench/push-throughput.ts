@@ -13,7 +13,7 @@ export async function benchPushThroughput(work: string, n = Number(process.env.B
   console.error(`push throughput of the local services (${n} attestations, ECDSA P-256)`);
   const home = join(work, "push-home");
   const config = loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false);
-  const app = createAppContext(config);
+  const app = await createAppContext(config);
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const loadSigning = async () => ({ key: privateKey });
   try {
@@ -26,7 +26,7 @@ export async function benchPushThroughput(work: string, n = Number(process.env.B
     const s = (performance.now() - t0) / 1000;
     record("local push throughput (init+add+push, fsync'd)", `${(n / s).toFixed(0)} attestations/s (${((s / n) * 1000).toFixed(1)} ms each)`);
   } finally {
-    app.close();
+    await app.close();
   }
   const cas = dirBytes(join(home, "cas"));
   const db = statSync(join(home, "cairn.db")).size;

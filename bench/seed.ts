@@ -32,7 +32,7 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
   const sample: Seeded["sampleDigests"] = { material: [], attestation: [], commit: [] };
   const BATCH = 10_000;
   for (let start = 0; start < n; start += BATCH) {
-    repo.transaction(() => {
+    db.transaction(() => {
       for (let i = start; i < Math.min(n, start + BATCH); i++) {
         const wf = workflows[i % workflows.length]!;
         const now = new Date(t0 + i * 1000).toISOString();
@@ -67,7 +67,7 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
           sample.commit.push(commit);
         }
       }
-    });
+    })();
     progress(Math.min(n, start + BATCH));
   }
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");

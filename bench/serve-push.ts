@@ -32,18 +32,18 @@ export async function benchServePush(work: string, n = Number(process.env.BENCH_
   console.error(`cairn serve: ${n.toLocaleString("en")} verified pushes from ${CLIENTS} clients (ECDSA P-256, 1 uploaded material each)`);
   const home = join(work, "serve-home");
   const config = loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false);
-  const app = createAppContext(config);
+  const app = await createAppContext(config);
   let token: string;
   let prepared: Prepared[];
   try {
     const key = generateKeyPair("ecdsa-p256");
-    addOrgKey(app, { name: "bench", pem: publicKeyPem(key.publicKey), source: "bench" });
-    token = createToken(app, { name: "bench-push" }).token;
+    await addOrgKey(app, { name: "bench", pem: publicKeyPem(key.publicKey), source: "bench" });
+    token = (await createToken(app, { name: "bench-push" })).token;
     const t0 = performance.now();
     prepared = await prepare(app, work, key, WARMUP + n);
     record(`serve: prepare ${(WARMUP + n).toLocaleString("en")} runs + signed bundles (untimed)`, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
   } finally {
-    app.close();
+    await app.close();
   }
 
   // Flush the preparation's unsynced writes (state and material files) so their writeback does not land in the timed phase.

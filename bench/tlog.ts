@@ -4,6 +4,7 @@
 //    log costs at most 20 % (ratio ≥ 0.8).
 //  - at 1,000,000 entries: inclusion-proof size, and proof latency (fresh proof from the store + verification) p99 ≤ 5 ms;
 //  - `cairn log monitor` over 100,000 new entries ≤ 2 s (the compiled binary, the whole log re-verified).
+import { TileFetch } from "../src/services/tlog/tile-fetch.ts";
 import { generateKeyPairSync, sign } from "node:crypto";
 import { join } from "node:path";
 import { loadConfig } from "../src/config.ts";
@@ -36,15 +37,15 @@ async function benchPushCost(work: string, n: number): Promise<void> {
   try {
     for (const mode of modes) {
       const home = join(work, `tlog-${mode}`);
-      const app = createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
+      const app = await createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
       let token: string;
       let items: Prepared[];
       try {
-        addOrgKey(app, { name: "bench", pem: publicKeyPem(key.publicKey), source: "bench" });
-        token = createToken(app, { name: "bench-push" }).token;
+        await addOrgKey(app, { name: "bench", pem: publicKeyPem(key.publicKey), source: "bench" });
+        token = (await createToken(app, { name: "bench-push" })).token;
         items = await prepare(app, join(work, `prep-${mode}`), key, n + 64);
       } finally {
-        app.close();
+        await app.close();
       }
       if (mode === "on") initLogKey(home, { now: new Date() });
       setup[mode] = { token, items, server: await startServe(home, work) };
@@ -81,10 +82,10 @@ async function benchPushCost(work: string, n: number): Promise<void> {
  */
 async function buildLog(home: string, work: string, n: number): Promise<void> {
   initLogKey(home, { now: new Date() });
-  const app = createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
+  const app = await createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
   try {
     const identity = serveLogIdentity(home, "http://127.0.0.1:9", undefined)!;
-    new LogAppender(app.tlog, identity, app.clock).open();
+    await new LogAppender(app.tlog, identity, app.clock).open();
     const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
     const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
     const signature = new Uint8Array(sign("sha256", Buffer.from("bench"), privateKey));
@@ -95,17 +96,18 @@ async function buildLog(home: string, work: string, n: number): Promise<void> {
         const digest = new Uint8Array(new Bun.CryptoHasher("sha256").update(`entry ${done + i}`).digest());
         bodies.push(canonicalBody({ digest, algorithm: "SHA2_256", signature, verifier: { keyDetails: "PKIX_ECDSA_P256_SHA_256", publicKey: spki } }));
       }
-      const writes = appendLeaves(done, bodies.map(leafHash), (l, i) => app.tlog.tile(l, i));
+      const tiles = new TileFetch((l, i) => app.tlog.tile(l, i));
+      const writes = await tiles.run((read) => appendLeaves(done, bodies.map(leafHash), read));
       const overlay = new Map(writes.map((w) => [`${w.level}/${w.index}`, w.data]));
-      const root = treeRoot(done + count, (l, i) => overlay.get(`${l}/${i}`) ?? app.tlog.tile(l, i));
+      const root = await tiles.run((read) => treeRoot(done + count, (l, i) => overlay.get(`${l}/${i}`) ?? read(l, i)));
       const note = identity.signer.sign(formatCheckpoint({ origin: identity.origin, size: done + count, root }));
       const now = new Date().toISOString();
       const bodyHashes = bodies.map((b) => new Uint8Array(new Bun.CryptoHasher("sha256").update(b).digest()));
-      app.tlog.append(done, { bodies, bodyHashes, tiles: writes, checkpoint: { size: done + count, root, note, createdAt: now } }, now);
+      await app.tlog.append(done, { bodies, bodyHashes, tiles: writes, checkpoint: { size: done + count, root, note, createdAt: now } }, now);
       done += count;
     }
   } finally {
-    app.close();
+    await app.close();
   }
 }
 
@@ -114,7 +116,7 @@ async function benchProofs(work: string, n: number): Promise<void> {
   const t0 = performance.now();
   await buildLog(home, work, n);
   record(`tlog: build a log of ${n.toLocaleString("en")} entries in batches of 10,000 (untimed)`, `${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const app = createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
+  const app = await createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
   try {
     const log = new LogAppender(app.tlog, serveLogIdentity(home, "http://127.0.0.1:9", undefined)!, app.clock);
     const ms: number[] = [];
@@ -122,7 +124,7 @@ async function benchProofs(work: string, n: number): Promise<void> {
     for (let i = 0; i < 2000; i++) {
       const index = Math.floor(Math.random() * n);
       const s = performance.now();
-      const e = log.proveIndex(index);
+      const e = await log.proveIndex(index);
       if (!verifyInclusion(index, e.treeSize, leafHash(e.body), e.proof, e.rootHash)) throw new Error(`tlog bench: proof of ${index} does not verify`);
       ms.push(performance.now() - s);
       hashes = Math.max(hashes, e.proof.length);
@@ -130,7 +132,7 @@ async function benchProofs(work: string, n: number): Promise<void> {
     record(`tlog: inclusion proof at ${n.toLocaleString("en")} entries`, `${hashes} hashes = ${hashes * 32} bytes`);
     record(`tlog: fresh inclusion proof + verify at ${n.toLocaleString("en")} entries (2,000 random)`, `p50 ${median(ms).toFixed(2)} ms, p99 ${percentile(ms, 99).toFixed(2)} ms`, "p99 ≤ 5 ms", percentile(ms, 99) <= 5);
   } finally {
-    app.close();
+    await app.close();
   }
 }
 

@@ -59,7 +59,7 @@ const mbps = (bytes: number, ms: number) => (bytes / 1e6 / (ms / 1000)).toFixed(
 async function seed(work: string, home: string, pubPath: string, each: number): Promise<void> {
   const keys = generateKeyPair("ecdsa-p256");
   writeFileSync(pubPath, publicKeyPem(keys.publicKey));
-  const app = createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
+  const app = await createAppContext(loadConfig({ HOME: work, CAIRN_HOME: home }, {}, work, false));
   const file = join(work, "transfer-material.bin");
   const chunk = crypto.getRandomValues(new Uint8Array(Math.min(each, 1024 * 1024)));
   try {
@@ -71,7 +71,7 @@ async function seed(work: string, home: string, pubPath: string, each: number): 
       if ((i + 1) % (N / 10) === 0) console.error(`  seeded ${i + 1}`);
     }
   } finally {
-    app.close();
+    await app.close();
     rmSync(file, { force: true });
   }
 }

@@ -51,11 +51,11 @@ export async function checkVerifyStore(app: AppContext, x: Expected): Promise<vo
     db.close();
   }
   // Through the services: a row reads like a push (its node, its run), and the target has its 1,000 referrers.
-  const row = discover(app, { digest: sha256(`verify bench material ${Math.floor(rows / 2)}`) });
+  const row = await discover(app, { digest: sha256(`verify bench material ${Math.floor(rows / 2)}`) });
   if (row.referredBy.length !== 1 || !row.referredBy[0]!.run || row.referredBy[0]!.run.state !== "succeeded") {
     throw new Error(`verify bench store: a row's material does not discover its attestation and run: ${JSON.stringify(row).slice(0, 500)}`);
   }
-  const target = discover(app, { digest: x.target, limit: 1000 });
+  const target = await discover(app, { digest: x.target, limit: 1000 });
   if (target.referredBy.length !== x.targetReferrers || target.next !== undefined) throw new Error(`verify bench store: discover finds ${target.referredBy.length} referrers of the target`);
 }
 

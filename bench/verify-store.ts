@@ -90,17 +90,17 @@ async function generate(dir: string, total: number): Promise<Omit<VerifyStore, "
   // Outside any git checkout, so the runs record no git head of the bench's own worktree.
   const cwd = mkdtempSync(join(tmpdir(), "cairn-verify-gen-"));
   let now = T0 - 86_400_000;
-  const app = createAppContext(loadConfig({ HOME: cwd, CAIRN_HOME: home }, {}, cwd, false), { clock: { now: () => new Date(now) } });
+  const app = await createAppContext(loadConfig({ HOME: cwd, CAIRN_HOME: home }, {}, cwd, false), { clock: { now: () => new Date(now) } });
   try {
     const key = generateKeyPair("ed25519");
-    addOrgKey(app, { name: "ci", pem: publicKeyPem(key.publicKey), source: "bench" });
-    const viewerToken = createToken(app, { name: "bench-viewer", role: "viewer" }).token;
+    await addOrgKey(app, { name: "ci", pem: publicKeyPem(key.publicKey), source: "bench" });
+    const viewerToken = (await createToken(app, { name: "bench-viewer", role: "viewer" })).token;
     const artifact = join(dir, "app.bin");
     writeFileSync(artifact, "the artifact every app/build run attests\n".repeat(1000));
     // app/build's contract declares the artifact an output: each statement names it as a material and a subject.
     writeFileSync(join(cwd, "build.yaml"), "schemaVersion: v1\nmaterials:\n  - {type: ARTIFACT, name: binary, output: true}\n");
-    createWorkflow(app, { name: "build", project: "app", contract: "build.yaml" });
-    const workflows = rowWorkflows(app);
+    await createWorkflow(app, { name: "build", project: "app", contract: "build.yaml" });
+    const workflows = await rowWorkflows(app);
     const pushS = await fill(app, { home, artifact, key, workflows, total, setNow: (t) => (now = t) });
     const target = `sha256:${new Bun.CryptoHasher("sha256").update(readFileSync(artifact)).digest("hex")}`;
     await checkVerifyStore(app, { target, total, targetReferrers, workflows: workflows.length + 1, projects: PROJECTS + 1 });
@@ -158,13 +158,13 @@ async function realPush(app: AppContext, artifact: string, key: KeyPair, at: (ms
 }
 
 /** The 1,000 workflows of the row-only attestations (`workflow create`, each with its default contract). */
-function rowWorkflows(app: AppContext): RowWorkflow[] {
+async function rowWorkflows(app: AppContext): Promise<RowWorkflow[]> {
   const out: RowWorkflow[] = [];
   for (let p = 0; p < PROJECTS; p++) {
     for (let w = 0; w < WORKFLOWS_PER_PROJECT; w++) {
       const project = `project-${String(p).padStart(2, "0")}`;
       const name = `${WORKFLOW_NAMES[w % WORKFLOW_NAMES.length]}${w < WORKFLOW_NAMES.length ? "" : "-2"}`;
-      const wf = createWorkflow(app, { name, project });
+      const wf = await createWorkflow(app, { name, project });
       out.push({ id: wf.id, name, project, contractName: wf.contractName, contractRevision: wf.contractLatestRevision });
     }
   }

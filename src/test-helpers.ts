@@ -1,5 +1,7 @@
 // Shared test helpers (imported only by *.test.ts files).
 import { expect } from "bun:test";
+import { Database } from "bun:sqlite";
+import { join } from "node:path";
 import { CairnError, type ErrorCode } from "./errors.ts";
 
 /** Asserts that fn (sync or async) throws a CairnError with the given code; returns the error. */
@@ -22,4 +24,9 @@ export function freePort(): number {
   probe.stop(true);
   if (port === undefined) throw new Error("could not get a free port");
   return port;
+}
+
+/** A second connection to a home's SQLite store, for tests that read or change rows the ports do not reach. */
+export function storeDb(app: { config: { home: string } }): Database {
+  return new Database(join(app.config.home, "cairn.db"));
 }

@@ -32,7 +32,7 @@ const data: SummaryData = {
 };
 
 describe("renderSummary", () => {
-  test("a push: workflow, contract revisions, materials with kinds and short digests, verdicts, digests, run link", () => {
+  test("a push: workflow, contract revisions, materials with kinds and short digests, verdicts, digests, run link", async () => {
     expect(renderSummary(data)).toBe(
       [
         "### cairn: attestation pushed",
@@ -64,7 +64,7 @@ describe("renderSummary", () => {
     );
   });
 
-  test("the latest revision in use, a dry-run, no policies: no policy table, nothing stored", () => {
+  test("the latest revision in use, a dry-run, no policies: no policy table, nothing stored", async () => {
     const md = renderSummary({ ...data, contract: { name: "c", revision: 3, latest: 3 }, policies: [], gate: undefined, attestation: { digest: D2, dryRun: true }, provenance: undefined });
     expect(md).toContain("| Contract | c, revision 3 (latest) |");
     expect(md).toContain(`| Attestation | \`${D2}\` not stored (dry-run) |`);
@@ -72,7 +72,7 @@ describe("renderSummary", () => {
     expect(md).not.toContain("Run |");
   });
 
-  test("cells: pipes, newlines, HTML and Markdown punctuation cannot break the table or inject markup", () => {
+  test("cells: pipes, newlines, HTML and Markdown punctuation cannot break the table or inject markup", async () => {
     expect(cell("a|b")).toBe("a\\|b");
     expect(cell("one\r\ntwo\nthree")).toBe("one<br>two<br>three");
     expect(cell("<img src=x onerror=alert(1)> & `x` *b* [l](u)")).toBe("&lt;img src=x onerror=alert(1)&gt; &amp; \\`x\\` \\*b\\* \\[l\\](u)");
@@ -90,7 +90,7 @@ describe("renderSummary", () => {
 
 describe("summaries of a real push and status", () => {
   test("status lists what is still required; the push names every material, the digests and the provenance", async () => {
-    const s = testStore();
+    const s = await testStore();
     stores.push(s);
     const contract = "schemaVersion: v1\nmaterials:\n  - {name: binary, type: ARTIFACT, output: true}\n  - {name: note, type: STRING, optional: true}\n";
     await initAttestation(s.app, { workflow: "build", project: "acme", contract: s.file("contract.yaml", contract), dryRun: false, replace: true });

@@ -37,7 +37,7 @@ export function casBackendCommand(): Command {
       refuseRemote(c, "cas-backend list", WHY_LOCAL);
       await withApp(c, async (app) => {
         const { listCasBackends } = await import("../services/control/cas-backends.ts");
-        const items = listCasBackends(app);
+        const items = await listCasBackends(app);
         print(opts.output, { items }, () =>
           renderTable({ head: ["", "Name", "Provider", "Location", "Credentials", "Created At"], rows: items.map((b) => [b.default ? "*" : "", b.name, provider(b), b.location, creds(b), b.createdAt ?? ""]) }),
         );
@@ -51,7 +51,7 @@ export function casBackendCommand(): Command {
       refuseRemote(c, "cas-backend set-default", WHY_LOCAL);
       await withApp(c, async (app) => {
         const { setDefaultCasBackend } = await import("../services/control/cas-backends.ts");
-        const r = setDefaultCasBackend(app, { name });
+        const r = await setDefaultCasBackend(app, { name });
         if (opts.output === "table") io.info(`default CAS backend: ${r.name} (was ${r.previous})`);
         else io.json(r);
       });
@@ -64,7 +64,7 @@ export function casBackendCommand(): Command {
       refuseRemote(c, "cas-backend remove", WHY_LOCAL);
       await withApp(c, async (app) => {
         const { removeCasBackend } = await import("../services/control/cas-backends.ts");
-        const r = removeCasBackend(app, { name });
+        const r = await removeCasBackend(app, { name });
         if (opts.output === "table") io.info(`CAS backend ${r.name} removed`);
         else io.json(r);
       });

@@ -24,7 +24,7 @@ async function withLog<T>(c: Command, trustedRoot: string[], fn: (source: LogSou
   if (url) return fn(httpSource(url, tls ?? {}), roots, config);
   if (!existsSync(resolve(config.home, "cairn.db"))) throw new CairnError("NOT_FOUND", `no store at ${config.home}`, { hint: "pass --home (the server's home) or --control-plane URL" });
   const { createAppContext } = await import("../context.ts");
-  const app = createAppContext(config);
+  const app = await createAppContext(config);
   try {
     return await fn(storeSource(app.tlog, `the log in ${config.home}`), roots, config);
   } finally {

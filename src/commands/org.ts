@@ -44,7 +44,7 @@ export function orgCommand(): Command {
       refuseRemote(c, "org set", "the API token decides the organization (use a token of the organization you want)");
       await withApp(c, async (app) => {
         const { setCurrentOrg } = await import("../services/control/orgs.ts");
-        const r = setCurrentOrg(app, { name: opts.name });
+        const r = await setCurrentOrg(app, { name: opts.name });
         if (r.overriddenBy) app.reporter.warn(`CAIRN_ORG=${r.overriddenBy} is set and overrides this choice in this environment`);
         if (opts.output === "table") io.info(`current organization: ${r.name} (was ${r.previous})`);
         else io.json(r);

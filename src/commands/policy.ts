@@ -81,7 +81,7 @@ function addCommand(): Command {
       refuseRemote(cmd, "policy add", LOCAL_ONLY);
       await withApp(cmd, async (app) => {
         const { addPolicyFile } = await import("../services/policies/store.ts");
-        const r = addPolicyFile(app, { name: opts.name, file: opts.file });
+        const r = await addPolicyFile(app, { name: opts.name, file: opts.file });
         if (opts.output === "table") io.info(r.created ? `policy ${r.name} revision ${r.revision} added` : `policy ${r.name} unchanged (revision ${r.revision})`);
         print(opts.output, r, () => renderTable({ rows: [["Name", r.name], ["Revision", String(r.revision)], ["Digest", r.digest]], keepDigests: true }));
       });
@@ -94,7 +94,7 @@ function listCommand(): Command {
       refuseRemote(cmd, "policy list", LOCAL_ONLY);
       await withApp(cmd, async (app) => {
         const { listStoredPolicies } = await import("../services/policies/store.ts");
-        const page = listStoredPolicies(app, { limit: opts.limit, next: opts.next });
+        const page = await listStoredPolicies(app, { limit: opts.limit, next: opts.next });
         print(opts.output, page, () =>
           renderTable({ head: ["Name", "Revision", "Description", "Updated At"], rows: page.items.map((p) => [p.name, String(p.latestRevision), p.description || "-", p.updatedAt]), wrap: [2] }),
         );
@@ -114,7 +114,7 @@ function describeCommand(): Command {
       refuseRemote(cmd, "policy describe", LOCAL_ONLY);
       await withApp(cmd, async (app) => {
         const { describeStoredPolicy } = await import("../services/policies/store.ts");
-        const d = describeStoredPolicy(app, { name: opts.name, revision: opts.revision });
+        const d = await describeStoredPolicy(app, { name: opts.name, revision: opts.revision });
         print(opts.output, d, () => {
           const head = renderTable({
             rows: [["Name", d.name], ["Description", d.description || "-"], ["Revision", `${d.revision} of ${d.latestRevision}`], ["Digest", d.digest], ["Created At", d.createdAt]],

@@ -89,9 +89,9 @@ export function serveCommand(): Command {
       const { createAppContext } = await import("../context.ts");
       const { startServer } = await import("../server/server.ts");
       const { ensureAdminToken } = await import("../server/bootstrap.ts");
-      const app = createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true });
+      const app = await createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true });
       try {
-        const admin = ensureAdminToken(app);
+        const admin = await ensureAdminToken(app);
         if (admin) process.stderr.write(`cairn serve: admin token (organization default, name ${admin.name}; shown once, store it now): ${admin.token}\n`);
         else process.stderr.write("cairn serve: an admin token exists (it was printed at first start and is not shown again)\n");
         const { createWebHandler } = await import("../server/web/index.ts");
@@ -111,12 +111,12 @@ export function serveCommand(): Command {
         const afterWrite = () => webhooks?.wake();
         const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, afterWrite, ...(publicUrl && { publicUrl }), ...(admission && { admission }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         try {
-          attachLog(trust, app, publicUrl ?? server.url);
+          await attachLog(trust, app, publicUrl ?? server.url);
         } catch (e) {
           await server.stop(0);
           throw e;
         }
-        if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
+        if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${await app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
         const hooks = (webhooks = startWebhooks(app, hookSettings, publicUrl ?? server.url, (line) => process.stderr.write(`${line}\n`)));
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();

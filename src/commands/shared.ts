@@ -22,11 +22,11 @@ export function configFor(cmd: Command): Config {
 /** Opens the store for a command and closes it afterwards. */
 export async function withApp<T>(cmd: Command, fn: (app: AppContext) => Promise<T> | T): Promise<T> {
   const config = configFor(cmd);
-  const app = createAppContext(config, { reporter: cliReporter(config.interactive) });
+  const app = await createAppContext(config, { reporter: cliReporter(config.interactive) });
   try {
     return await fn(app);
   } finally {
-    app.close();
+    await app.close();
   }
 }
 
@@ -43,7 +43,7 @@ export async function withControlPlane<T>(cmd: Command, fn: (cp: ControlPlane) =
     cp = httpControlPlane({ ...config, remote: config.remote }, reporter);
   } else {
     const { localControlPlane } = await import("../remote/local-control-plane.ts");
-    cp = localControlPlane(createAppContext(config, { reporter }));
+    cp = localControlPlane(await createAppContext(config, { reporter }));
   }
   try {
     return await fn(cp);

@@ -18,29 +18,29 @@ afterAll(() => api.cleanup());
 describe("runs and discover", () => {
   test("list, describe (by id and digest) and discover equal the local services'", async () => {
     const run = api.runs.p1build;
-    await same(p, (cp) => cp.runs.list({}));
-    await same(p, (cp) => cp.runs.list({ project: "p1", status: "succeeded", limit: 1 }));
-    await same(p, (cp) => cp.runs.list({ status: "bogus" }));
-    const none = await same(p, (cp) => cp.runs.list({ project: "p1", policyStatus: "none" }));
+    await same(p, async (cp) => await cp.runs.list({}));
+    await same(p, async (cp) => await cp.runs.list({ project: "p1", status: "succeeded", limit: 1 }));
+    await same(p, async (cp) => await cp.runs.list({ status: "bogus" }));
+    const none = await same(p, async (cp) => await cp.runs.list({ project: "p1", policyStatus: "none" }));
     expect(none).toMatchObject({ ok: { items: [{ policyStatus: "none" }, { policyStatus: "none" }] } });
-    await same(p, (cp) => cp.runs.list({ policyStatus: "blocked" }));
-    await same(p, (cp) => cp.runs.list({ policyStatus: "green" }));
-    await same(p, (cp) => cp.runs.describe({ id: run.runId }));
-    await same(p, (cp) => cp.runs.describe({ digest: run.digest }));
-    await same(p, (cp) => cp.runs.describe({ id: "nope" }));
-    await same(p, (cp) => cp.runs.describe({}));
-    await same(p, (cp) => cp.runs.discover({ digest: run.digest }));
-    await same(p, (cp) => cp.runs.discover({ digest: sha(CONTENT.shared), limit: 1 }));
-    await same(p, (cp) => cp.runs.discover({ digest: "sha256:zz" }));
+    await same(p, async (cp) => await cp.runs.list({ policyStatus: "blocked" }));
+    await same(p, async (cp) => await cp.runs.list({ policyStatus: "green" }));
+    await same(p, async (cp) => await cp.runs.describe({ id: run.runId }));
+    await same(p, async (cp) => await cp.runs.describe({ digest: run.digest }));
+    await same(p, async (cp) => await cp.runs.describe({ id: "nope" }));
+    await same(p, async (cp) => await cp.runs.describe({}));
+    await same(p, async (cp) => await cp.runs.discover({ digest: run.digest }));
+    await same(p, async (cp) => await cp.runs.discover({ digest: sha(CONTENT.shared), limit: 1 }));
+    await same(p, async (cp) => await cp.runs.discover({ digest: "sha256:zz" }));
   });
 
   test("the bundle and the signature check are the client's, on the exact stored bytes", async () => {
     const ref = { id: api.runs.p1test.runId };
     const keys = { keys: [api.s.key.publicKey], roots: [] };
-    const a = await same(p, (cp) => cp.runs.attestation(ref, keys));
+    const a = await same(p, async (cp) => await cp.runs.attestation(ref, keys));
     expect(a).toMatchObject({ ok: { digest: api.runs.p1test.digest, verification: { verified: true } } });
-    await same(p, (cp) => cp.runs.describe(ref, keys));
-    const wrong = await same(p, (cp) => cp.runs.describe(ref, { keys: [generateKeyPair("ed25519").publicKey], roots: [] }));
+    await same(p, async (cp) => await cp.runs.describe(ref, keys));
+    const wrong = await same(p, async (cp) => await cp.runs.describe(ref, { keys: [generateKeyPair("ed25519").publicKey], roots: [] }));
     expect(wrong).toMatchObject({ error: { code: "VERIFY_FAILED" } });
   });
 
@@ -53,7 +53,7 @@ describe("runs and discover", () => {
       return new Response(bytes, { status: res.status, headers: res.headers });
     }) as typeof fetch;
     const tampered = planes(api, api.tokens.org, tamper);
-    await expectCode(() => tampered.remote.runs.attestation({ id: api.runs.p1build.runId }), "INTEGRITY");
+    await expectCode(async () => await tampered.remote.runs.attestation({ id: api.runs.p1build.runId }), "INTEGRITY");
   });
 });
 
@@ -93,11 +93,11 @@ describe("artifacts", () => {
 describe("organizations, tokens and keys", () => {
   test("the admin lists organizations as locally; creating one needs the admin token", async () => {
     const admin = planes(api, api.tokens.admin);
-    await same(admin, (cp) => cp.orgs.list({}));
+    await same(admin, async (cp) => await cp.orgs.list({}));
     expect(await p.remote.orgs.list({})).toEqual({ items: [expect.objectContaining({ name: "default", current: true })] });
-    await expectCode(() => p.remote.orgs.create({ name: "third" }), "FORBIDDEN");
+    await expectCode(async () => await p.remote.orgs.create({ name: "third" }), "FORBIDDEN");
     expect(await admin.remote.orgs.create({ name: "third" })).toMatchObject({ name: "third", current: false });
-    await same(admin, (cp) => cp.orgs.create({ name: "third" }));
+    await same(admin, async (cp) => await cp.orgs.create({ name: "third" }));
   });
 
   test("tokens: created as the service returns them; list and revoke as locally", async () => {

@@ -27,7 +27,7 @@ let dir: string;
 beforeAll(async () => {
   api = await apiFixture();
   dir = mkdtempSync(join(tmpdir(), "cairn-remote-"));
-  addOrgKey(api.s.app, { name: "ci", pem: publicKeyPem(api.s.key.publicKey), source: "test" });
+  await addOrgKey(api.s.app, { name: "ci", pem: publicKeyPem(api.s.key.publicKey), source: "test" });
 });
 afterAll(() => api.cleanup());
 
@@ -116,8 +116,8 @@ describe("remote crafting through the same services", () => {
 
     const r = await pushWith(remoteDeps(id), httpCrafting(client(), { warn: () => {} }).push, { loadSigning: async () => ({ key: api.s.key.privateKey }), annotations: {} });
     expect(r.storedAt).toBe(`${api.url}/api/v1/runs/${id}/attestation`);
-    expect(api.s.app.repo.getRun(id)).toMatchObject({ state: "succeeded", attestationDigest: r.digest });
-    expect(api.s.app.states.get(api.s.app.repo.findOrg("default")!.id, id)).toBeUndefined();
+    expect(await api.s.app.repo.getRun(id)).toMatchObject({ state: "succeeded", attestationDigest: r.digest });
+    expect(await api.s.app.states.get((await api.s.app.repo.findOrg("default"))!.id, id)).toBeUndefined();
     await expectCode(() => new HttpStateStore(client(), id).read(), "STATE_MISSING");
   });
 
@@ -135,7 +135,7 @@ describe("remote crafting through the same services", () => {
 
   test("a blocked push cut off the same way: the repeat finds the blocked run, reports it and exits 4 again", async () => {
     writeFileSync(join(api.s.dir, "gated.yaml"), GATED_CONTRACT);
-    createWorkflow(api.s.app, { name: "gate", project: "p1", contract: "gated.yaml" });
+    await createWorkflow(api.s.app, { name: "gate", project: "p1", contract: "gated.yaml" });
     const deps = remoteDeps(undefined);
     const cp = httpCrafting(client(), { warn: () => {} });
     const state = await initRemote(deps, cp, { workflow: "gate", project: "p1", dryRun: false, replace: true, remoteState: false });
@@ -144,12 +144,12 @@ describe("remote crafting through the same services", () => {
     const ready = await deps.state.read();
     const push = () => pushWith(deps, cp.push, { loadSigning: async () => ({ key: api.s.key.privateKey }), annotations: {} });
     const first = await expectCode(push, "POLICY_GATE");
-    const run = api.s.app.repo.getRun(state.workflow.runId!)!;
+    const run = (await api.s.app.repo.getRun(state.workflow.runId!))!;
     expect(run).toMatchObject({ state: "blocked", policyStatus: "blocked" });
     await deps.state.write(ready);
     const again = await expectCode(push, "POLICY_GATE");
     expect([again.message, again.details]).toEqual([first.message, first.details]);
-    expect(api.s.app.repo.getRun(run.id)).toEqual(run);
+    expect(await api.s.app.repo.getRun(run.id)).toEqual(run);
     expect(await deps.state.exists()).toBe(false);
   });
 

@@ -19,12 +19,12 @@ afterAll(() => api.cleanup());
 
 describe("workflows", () => {
   test("list and describe equal the local services'; unknown workflows fail alike", async () => {
-    expect((await same(p, (cp) => cp.workflows.list({ project: "p1" }))) as object).toHaveProperty("ok.items.length", 2);
-    await same(p, (cp) => cp.workflows.list({ limit: 1 }));
-    await same(p, (cp) => cp.workflows.describe({ name: "build", project: "p1" }));
-    const missing = await same(p, (cp) => cp.workflows.describe({ name: "nope", project: "p1" }));
+    expect((await same(p, async (cp) => await cp.workflows.list({ project: "p1" }))) as object).toHaveProperty("ok.items.length", 2);
+    await same(p, async (cp) => await cp.workflows.list({ limit: 1 }));
+    await same(p, async (cp) => await cp.workflows.describe({ name: "build", project: "p1" }));
+    const missing = await same(p, async (cp) => await cp.workflows.describe({ name: "nope", project: "p1" }));
     expect(missing).toMatchObject({ error: { code: "NOT_FOUND" } });
-    await same(p, (cp) => cp.workflows.list({ next: "junk" }));
+    await same(p, async (cp) => await cp.workflows.list({ next: "junk" }));
   });
 
   test("create, update and delete through the API; warnings arrive as locally", async () => {
@@ -34,12 +34,12 @@ describe("workflows", () => {
     const again = await p.remote.workflows.create({ name: "lint", project: "p1", team: "x", skipIfExists: true });
     expect(again.created).toBe(false);
     expect(p.warnings.remote).toEqual([expect.stringContaining("already exists")]);
-    await same(p, (cp) => cp.workflows.create({ name: "lint", project: "p1" }));
+    await same(p, async (cp) => await cp.workflows.create({ name: "lint", project: "p1" }));
     const u = await p.remote.workflows.update({ name: "lint", project: "p1", description: "lints", contract: "p1-build" });
     expect([u.description, u.contractName]).toEqual(["lints", "p1-build"]);
-    await same(p, (cp) => cp.workflows.update({ name: "lint", project: "p1" }));
+    await same(p, async (cp) => await cp.workflows.update({ name: "lint", project: "p1" }));
     expect(await p.remote.workflows.delete({ name: "lint", project: "p1" })).toMatchObject({ name: "lint", project: "p1" });
-    await expectCode(() => p.local.workflows.describe({ name: "lint", project: "p1" }), "NOT_FOUND");
+    await expectCode(async () => await p.local.workflows.describe({ name: "lint", project: "p1" }), "NOT_FOUND");
   });
 
   test("a contract file for --contract is read here and registered by the server with the workflow", async () => {

@@ -12,8 +12,8 @@ import { RemoteClient } from "./http-client.ts";
 import { caPem, connectionError } from "./tls.ts";
 
 const pki = makeTestPki();
-const s = testStore();
-const token = createToken(s.app, { name: "ci" }).token;
+const s = await testStore();
+const token = (await createToken(s.app, { name: "ci" })).token;
 const limits = { maxBodyBytes: 1024 * 1024, maxBlobBytes: 1024 * 1024 };
 const servers: RunningServer[] = [];
 const serve = (tls?: { cert: string; key: string }) => {

@@ -53,11 +53,11 @@ function inOrg(app: ServiceDeps, organization: string): ServiceDeps {
 
 /** default: p1/build, p1/test, p2/deploy (each pushed once with stored ARTIFACT materials); other: o/job. */
 export async function apiFixture(opts: { limits?: Partial<Limits>; web?: WebHandler } = {}): Promise<Api> {
-  const s = testStore();
+  const s = await testStore();
   for (const [k, v] of Object.entries(CONTENT)) s.file(`${k}.bin`, v);
   const art = (name: string, file: string) => ({ name, kind: "ARTIFACT", value: file });
-  const admin = ensureAdminToken(s.app)!.token;
-  const expired = createToken(s.app, { name: "old", expiration: "1h" }).token;
+  const admin = (await ensureAdminToken(s.app))!.token;
+  const expired = (await createToken(s.app, { name: "old", expiration: "1h" })).token;
   s.advance(2 * 3_600_000);
   const runs = {
     p1build: await pushRun(s, "build", "p1", [art("shared", "shared.bin"), art("own", "p1.bin")]),
@@ -65,24 +65,24 @@ export async function apiFixture(opts: { limits?: Partial<Limits>; web?: WebHand
     p2deploy: await pushRun(s, "deploy", "p2", [art("shared", "shared.bin"), art("own", "p2.bin")]),
     other: undefined as unknown as PushResult,
   };
-  createOrg(s.app, { name: "other" });
+  await createOrg(s.app, { name: "other" });
   const other = inOrg(s.app, "other");
   runs.other = await pushRun({ ...s, app: { ...s.app, ...other } }, "job", "o", [art("own", "other.bin")]);
-  const gone = createToken(s.app, { name: "gone" });
-  revokeToken(s.app, { id: gone.id });
+  const gone = await createToken(s.app, { name: "gone" });
+  await revokeToken(s.app, { id: gone.id });
   const tokens = {
     admin,
-    org: createToken(s.app, { name: "ci", role: "admin" }).token,
-    maintainer: createToken(s.app, { name: "secops", role: "maintainer" }).token,
-    attestor: createToken(s.app, { name: "org-ci", role: "attestor" }).token,
-    viewer: createToken(s.app, { name: "auditor", role: "viewer" }).token,
-    p1: createToken(s.app, { name: "p1", project: "p1" }).token,
-    p1build: createToken(s.app, { name: "p1build", project: "p1", workflow: "build" }).token,
-    p2: createToken(s.app, { name: "p2", project: "p2" }).token,
-    p1viewer: createToken(s.app, { name: "p1viewer", project: "p1", role: "viewer" }).token,
+    org: (await createToken(s.app, { name: "ci", role: "admin" })).token,
+    maintainer: (await createToken(s.app, { name: "secops", role: "maintainer" })).token,
+    attestor: (await createToken(s.app, { name: "org-ci", role: "attestor" })).token,
+    viewer: (await createToken(s.app, { name: "auditor", role: "viewer" })).token,
+    p1: (await createToken(s.app, { name: "p1", project: "p1" })).token,
+    p1build: (await createToken(s.app, { name: "p1build", project: "p1", workflow: "build" })).token,
+    p2: (await createToken(s.app, { name: "p2", project: "p2" })).token,
+    p1viewer: (await createToken(s.app, { name: "p1viewer", project: "p1", role: "viewer" })).token,
     revoked: gone.token,
     expired,
-    other: createToken(other, { name: "o", role: "admin" }).token,
+    other: (await createToken(other, { name: "o", role: "admin" })).token,
   };
   const logs: string[] = [];
   const limits: Limits = { maxBodyBytes: 64 * 1024, maxBlobBytes: 1024 * 1024, ...opts.limits };

@@ -59,11 +59,13 @@ export class AuditWriter {
     });
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     const batch = this.queue;
     this.queue = [];
     try {
-      this.app.repo.transaction(() => batch.forEach((b) => this.app.audit.append(b.row)));
+      await this.app.repo.transaction(async () => {
+        for (const b of batch) await this.app.audit.append(b.row);
+      });
     } catch (e) {
       for (const b of batch) b.done(e);
       return;

@@ -20,8 +20,8 @@ export function bearerToken(req: Request): string {
 }
 
 /** A token → who it speaks for; unknown, malformed, revoked and expired tokens are UNAUTHENTICATED (401). */
-export function authenticate(app: ServiceDeps, token: string): Principal {
-  const id = authenticateToken(app, token);
+export async function authenticate(app: ServiceDeps, token: string): Promise<Principal> {
+  const id = await authenticateToken(app, token);
   return {
     tokenId: id.tokenId,
     tokenName: id.tokenName,
@@ -45,11 +45,11 @@ export function scopedDeps(app: ServiceDeps, p: Principal, reporter: Reporter = 
 }
 
 /** The web view's session: the `cairn_session` cookie checked exactly as a bearer token; absent when invalid. */
-export function webSession(app: ServiceDeps, req: Request): WebContext["session"] {
+export async function webSession(app: ServiceDeps, req: Request): Promise<WebContext["session"]> {
   const token = cookie(req, SESSION_COOKIE);
   if (token === undefined) return undefined;
   try {
-    const principal = authenticate(app, token);
+    const principal = await authenticate(app, token);
     return { principal, deps: scopedDeps(app, principal) };
   } catch (e) {
     if (e instanceof CairnError && e.code === "UNAUTHENTICATED") return undefined;

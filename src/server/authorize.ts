@@ -11,8 +11,8 @@ import type { Route } from "./router.ts";
  *    or workflow-scoped token, a fixed 404 that depends on nothing but the route;
  * 3. a role below the route's need is 403 FORBIDDEN naming the role needed, never anything about the target.
  */
-export function authorize(route: Route, c: RequestContext): void {
-  route.target?.(c);
+export async function authorize(route: Route, c: RequestContext): Promise<void> {
+  await route.target?.(c);
   const p = c.principal;
   const orgLevel = route.need === "maintainer" || route.need === "admin" || route.need === "instance-admin";
   if (!route.target && orgLevel && c.scope) {

@@ -17,7 +17,7 @@ interface Call {
 }
 
 /** One call per route of docs/api.md, aimed at the default organization's p1/build. */
-function everyRoute(): Call[] {
+async function everyRoute(): Promise<Call[]> {
   const r = api.runs.p1build;
   const blob = sha("p1 only\n");
   return [
@@ -42,7 +42,7 @@ function everyRoute(): Call[] {
     { method: "GET", path: `/api/v1/discover/${r.digest}` },
     { method: "GET", path: "/api/v1/tokens" },
     { method: "POST", path: "/api/v1/tokens", body: { name: "fresh" } },
-    { method: "DELETE", path: `/api/v1/tokens/${tokenId("ci")}` },
+    { method: "DELETE", path: `/api/v1/tokens/${(await tokenId("ci"))}` },
     { method: "GET", path: "/api/v1/orgs" },
     { method: "POST", path: "/api/v1/orgs", body: { name: "fresh" } },
     { method: "GET", path: "/api/v1/whoami" },
@@ -65,9 +65,9 @@ function everyRoute(): Call[] {
   ];
 }
 
-function tokenId(name: string): string {
-  const org = api.s.app.repo.findOrg("default")!;
-  return api.s.app.orgs.listTokens({ orgId: org.id, now: "9999", limit: 100 }).find((t) => t.name === name)!.id;
+async function tokenId(name: string): Promise<string> {
+  const org = (await api.s.app.repo.findOrg("default"))!;
+  return (await api.s.app.orgs.listTokens({ orgId: org.id, now: "9999", limit: 100 })).find((t) => t.name === name)!.id;
 }
 
 const send = (c: Call, token: string | null, headers?: Record<string, string>) =>
@@ -96,7 +96,7 @@ describe("authentication: every route refuses a missing or bad token with 401", 
   ];
   for (const [what, tok] of bad) {
     test(what, async () => {
-      for (const c of everyRoute()) {
+      for (const c of await everyRoute()) {
         const t = tok();
         const r = typeof t === "object" && t !== null ? await send(c, null, t) : await send(c, t as string | null);
         expect([c.method, c.path, r.status]).toEqual([c.method, c.path, 401]);
@@ -151,14 +151,14 @@ function asIfFor(r: Reply, t: Target): string {
 }
 
 describe("foreign and out-of-scope tokens get 404s identical to those for things that do not exist", () => {
-  const cases: [string, keyof Api["tokens"], () => Target, boolean][] = [
-    ["a token of another organization", "other", () => p1build(), false],
-    ["a project token outside its project", "p2", () => p1build(), true],
-    ["a workflow token outside its workflow (same project)", "p1build", () => p1test(), true],
+  const cases: [string, keyof Api["tokens"], () => Promise<Target>, boolean][] = [
+    ["a token of another organization", "other", async () => await p1build(), false],
+    ["a project token outside its project", "p2", async () => await p1build(), true],
+    ["a workflow token outside its workflow (same project)", "p1build", async () => await p1test(), true],
   ];
   for (const [what, tokenName, target, create] of cases) {
     test(what, async () => {
-      const t = target();
+      const t = await target();
       const token = api.tokens[tokenName];
       const absent = targetedRoutes(ABSENT, { create });
       const real = targetedRoutes(t, { create });
@@ -172,13 +172,13 @@ describe("foreign and out-of-scope tokens get 404s identical to those for things
   }
 });
 
-function p1build(): Target {
+async function p1build(): Promise<Target> {
   const r = api.runs.p1build;
-  return { project: "p1", workflow: "build", contract: "p1-build", run: r.runId!, att: r.digest, blob: sha("p1 only\n"), token: tokenId("ci") };
+  return { project: "p1", workflow: "build", contract: "p1-build", run: r.runId!, att: r.digest, blob: sha("p1 only\n"), token: await tokenId("ci") };
 }
-function p1test(): Target {
+async function p1test(): Promise<Target> {
   const r = api.runs.p1test;
-  return { project: "p1", workflow: "test", contract: "p1-test", run: r.runId!, att: r.digest, blob: sha("p1 test report\n"), token: tokenId("ci") };
+  return { project: "p1", workflow: "test", contract: "p1-test", run: r.runId!, att: r.digest, blob: sha("p1 test report\n"), token: await tokenId("ci") };
 }
 
 describe("lists show a foreign or scoped token nothing outside its reach", () => {

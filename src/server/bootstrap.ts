@@ -9,14 +9,14 @@ export const ADMIN_ORG = "default";
  * expiry) and its secret returned to be printed once. Later starts return undefined: the secret exists nowhere but
  * with whoever copied it (only its hash is stored), and a revoked admin token is not replaced.
  */
-export function ensureAdminToken(app: ServiceDeps): { token: string; name: string } | undefined {
-  if (app.orgs.hasAdminToken()) return undefined;
+export async function ensureAdminToken(app: ServiceDeps): Promise<{ token: string; name: string } | undefined> {
+  if (await app.orgs.hasAdminToken()) return undefined;
   const deps = { ...app, config: { ...app.config, organization: ADMIN_ORG } };
   // A user-made token may already be called "admin": take the first free name.
   for (let i = 1; ; i++) {
     const name = i === 1 ? "admin" : `admin-${i}`;
     try {
-      const t = createToken(deps, { name, admin: true, description: "instance admin token of cairn serve (printed once at first start)" });
+      const t = await createToken(deps, { name, admin: true, description: "instance admin token of cairn serve (printed once at first start)" });
       return { token: t.token, name };
     } catch (e) {
       if (!isCairnError(e, "ALREADY_EXISTS") || i > 100) throw e;

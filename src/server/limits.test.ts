@@ -60,7 +60,7 @@ describe("limits", () => {
     expect((await api.req("POST", "/api/v1/blobs", { raw: endless })).status).toBe(413);
     expect(sent).toBeLessThan(10 * 1024 * 1024);
     expect(tmpFiles()).toEqual([]);
-    setMaxBlobBytes(api.s.app, { name: "default", maxBlobBytes: 10 }); // `cairn org update --max-blob 10`
+    await setMaxBlobBytes(api.s.app, { name: "default", maxBlobBytes: 10 }); // `cairn org update --max-blob 10`
     expect((await api.req("POST", "/api/v1/blobs", { raw: "eleven byte" })).status).toBe(413);
     expect((await api.req("POST", "/api/v1/blobs", { raw: "eleven byte", token: api.tokens.other })).status).toBe(201);
     expect((await api.req("POST", "/api/v1/blobs", { raw: "ten bytes!" })).status).toBe(201);
@@ -148,7 +148,7 @@ describe("the web seam, logging, first-start admin token", () => {
     expect(all).not.toContain("secret-cursor");
   });
 
-  test("the admin token is made once per store", () => {
-    expect(ensureAdminToken(api.s.app)).toBeUndefined();
+  test("the admin token is made once per store", async () => {
+    expect((await ensureAdminToken(api.s.app))).toBeUndefined();
   });
 });

@@ -28,7 +28,7 @@ export interface PublicContext {
   /** Commits an audit row before the answer leaves (group-committed with the other requests' rows). */
   audit(row: NewAuditEvent): Promise<void>;
   /** Where refusals that name no organization are recorded: the instance admin's organization. */
-  anonymousOrgId(): string;
+  anonymousOrgId(): Promise<string>;
 }
 
 export interface PublicRoute {
@@ -55,11 +55,11 @@ export function publicRouter(): Router<PublicRoute> {
 }
 
 /** The instance admin's organization id (created on first use, as bootstrap does). */
-export function anonymousOrgId(app: ServiceDeps): string {
-  return app.repo.findOrg(ADMIN_ORG)?.id ?? app.repo.ensureOrg(ADMIN_ORG, app.clock.now().toISOString()).id;
+export async function anonymousOrgId(app: ServiceDeps): Promise<string> {
+  return (await app.repo.findOrg(ADMIN_ORG))?.id ?? (await app.repo.ensureOrg(ADMIN_ORG, app.clock.now().toISOString())).id;
 }
 
 /** The audit row of a caller no organization vouches for (a foreign or malformed credential, a garbage request). */
-export function anonymousEvent(c: PublicContext, what: Pick<NewAuditEvent, "action" | "target" | "outcome" | "status">): NewAuditEvent {
-  return { orgId: c.anonymousOrgId(), at: c.app.clock.now().toISOString(), tokenId: null, actor: "anonymous", role: null, ...what };
+export async function anonymousEvent(c: PublicContext, what: Pick<NewAuditEvent, "action" | "target" | "outcome" | "status">): Promise<NewAuditEvent> {
+  return { orgId: await c.anonymousOrgId(), at: c.app.clock.now().toISOString(), tokenId: null, actor: "anonymous", role: null, ...what };
 }

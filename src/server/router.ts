@@ -19,7 +19,7 @@ export interface Route {
    * when the thing is outside the token's scope. Runs before the role check, so a refusal by role (403) is only ever
    * given for things the token can see, and outside its scope every answer is the not-found one.
    */
-  target?: (c: RequestContext) => void;
+  target?: (c: RequestContext) => Promise<unknown>;
   /** A POST that changes nothing (a preview): audited as a read is. */
   safe?: true;
   handler: Handler;

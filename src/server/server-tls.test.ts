@@ -6,8 +6,8 @@ import { startServer } from "./server.ts";
 import { createWebHandler } from "./web/index.ts";
 
 const pki = makeTestPki();
-const s = testStore();
-const token = createToken(s.app, { name: "ops" }).token;
+const s = await testStore();
+const token = (await createToken(s.app, { name: "ops" })).token;
 const limits = { maxBodyBytes: 1024 * 1024, maxBlobBytes: 1024 * 1024 };
 const start = (tls?: { cert: string; key: string }) => startServer({ app: s.app, hostname: "127.0.0.1", port: 0, limits, web: createWebHandler(), log: () => {}, ...(tls && { tls }) });
 const https = start({ cert: pki.read(pki.cert), key: pki.read(pki.key) });

@@ -7,9 +7,9 @@ import { Receiver } from "../services/webhooks/receiver.testutil.ts";
 import { startServer } from "./server.ts";
 
 // The real clock: the worker compares next attempts with it.
-const s = testStore();
+const s = await testStore();
 s.advance(Date.now() - s.app.clock.now().getTime());
-const token = createToken(s.app, { name: "ops", role: "maintainer" }).token;
+const token = (await createToken(s.app, { name: "ops", role: "maintainer" })).token;
 const receiver = new Receiver();
 const worker = new DeliveryWorker({ repo: s.app.webhooks, publicUrl: "https://cairn.example", version: "1", env: {}, clock: { now: () => new Date() } });
 let writes = 0;
@@ -48,9 +48,9 @@ describe("the server wakes the webhook worker", () => {
 
   test("an event a request enqueued goes out at once, not at the worker's next poll", async () => {
     const now = s.app.clock.now().toISOString();
-    const orgId = s.app.repo.ensureOrg("default", now).id;
-    expect(orgId).toBe(currentOrgId(s.app)!);
-    s.app.webhooks.add({ orgId, name: "ci", url: receiver.url("/ci"), events: ["contract.revised"], secretEnv: null, createdAt: now, createdBy: "local" });
+    const orgId = (await s.app.repo.ensureOrg("default", now)).id;
+    expect(orgId).toBe((await currentOrgId(s.app))!);
+    await s.app.webhooks.add({ orgId, name: "ci", url: receiver.url("/ci"), events: ["contract.revised"], secretEnv: null, createdAt: now, createdBy: "local" });
     worker.start();
     await Bun.sleep(50); // the loop is asleep (its idle poll is 5 s)
     const started = performance.now();

@@ -73,13 +73,13 @@ export function startServer(opts: ServerOptions): RunningServer {
     const m = router.match(req.method, segments);
     if (m.kind === "none") throw new CairnError("NOT_FOUND", `no route ${req.method} ${url.pathname.slice(0, 200)}`, { hint: "see docs/api.md for the routes" });
     if (m.kind === "method") return methodNotAllowed(req, url, m.allow);
-    const principal = authenticate(opts.app, bearerToken(req));
+    const principal = await authenticate(opts.app, bearerToken(req));
     const warnings: string[] = [];
     const deps = scopedDeps(opts.app, principal, { warn: (w) => void warnings.push(w) });
     const c: RequestContext = { req, url, params: m.params, principal, deps, scope: scopeOf(principal), app: opts.app, limits: opts.limits, publicUrl, ...(opts.web && { webUrl: publicUrl }), trust: opts.trust ?? {}, ...(opts.admission && { admission: opts.admission }), audit: {}, vetText: (text, what) => (text === undefined ? Promise.resolve() : vetter.vet(text, what)) };
     let res: Response;
     try {
-      authorize(m.route, c);
+      await authorize(m.route, c);
       res = await m.route.handler(c);
     } catch (e) {
       await audit(c, m.route, { error: e });
@@ -93,7 +93,7 @@ export function startServer(opts: ServerOptions): RunningServer {
   }
 
   function publicContext(req: Request, url: URL, params: Record<string, string>): PublicContext {
-    let orgId: string | undefined;
+    let orgId: Promise<string> | undefined;
     return {
       req,
       url,
@@ -119,7 +119,7 @@ export function startServer(opts: ServerOptions): RunningServer {
   }
 
   async function web(req: Request): Promise<Response> {
-    const res = opts.web ? await opts.web(req, { app: opts.app, session: webSession(opts.app, req) }) : undefined;
+    const res = opts.web ? await opts.web(req, { app: opts.app, session: await webSession(opts.app, req) }) : undefined;
     return res ?? errorResponse(new CairnError("NOT_FOUND", "not found", { hint: "the API is under /api/v1 (docs/api.md)" }));
   }
 

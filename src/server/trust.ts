@@ -30,14 +30,14 @@ export interface TrustServices {
  * Opens the home's transparency log as served at `publicUrl` (its hostname is the log's origin) and attaches it:
  * a CA without a log key gets one now. The stored tree is checked against its newest checkpoint first.
  */
-export function attachLog(trust: TrustServices, app: ServiceDeps, publicUrl: string): void {
+export async function attachLog(trust: TrustServices, app: ServiceDeps, publicUrl: string): Promise<void> {
   const home = app.config.home;
   const password = app.config.env.CAIRN_CA_PASSWORD || undefined;
   if (!trust.ca && !hasLogKey(home)) return;
   if (!hasLogKey(home)) initLogKey(home, { now: app.clock.now(), password });
   const identity = serveLogIdentity(home, publicUrl, password)!;
   const log = new LogAppender(app.tlog, identity, app.clock);
-  log.open();
+  await log.open();
   trust.log = log;
 }
 

@@ -7,10 +7,10 @@ import type { ServiceDeps } from "./deps.ts";
  * The bundle and every material the statement marks as stored in the CAS (the graph's downloadable references)
  * become readable within the attestation's workflow (and so its project). Call inside the storing transaction.
  */
-export function mapAttestation(deps: Pick<ServiceDeps, "casMappings">, orgId: string, graph: AttestationGraph, workflowId: string, source: CasSource, now: string): void {
+export async function mapAttestation(deps: Pick<ServiceDeps, "casMappings">, orgId: string, graph: AttestationGraph, workflowId: string, source: CasSource, now: string): Promise<void> {
   const scope = { workflowId };
-  deps.casMappings.record({ orgId, digest: graph.attestation.digest, scope, source, createdAt: now });
+  await deps.casMappings.record({ orgId, digest: graph.attestation.digest, scope, source, createdAt: now });
   for (const n of graph.references) {
-    if (n.downloadable) deps.casMappings.record({ orgId, digest: n.digest, scope, source, name: n.metadata.name ?? null, createdAt: now });
+    if (n.downloadable) await deps.casMappings.record({ orgId, digest: n.digest, scope, source, name: n.metadata.name ?? null, createdAt: now });
   }
 }

@@ -25,8 +25,8 @@ const DIGEST = `sha256:${"cd".repeat(32)}`;
 let s: TestStore;
 afterEach(() => s?.cleanup());
 
-function setup(): void {
-  s = testStore();
+async function setup(): Promise<void> {
+  s = await testStore();
   for (const f of ["sbom/clean.cdx.json", "sbom/banned.cdx.json", "junit/pass.xml", "junit/fail.xml"]) copyFileSync(join(FX, f), join(s.dir, f.replace("/", "-")));
   s.file("app.bin", "bytes\n");
 }
@@ -43,7 +43,7 @@ function run(materials: Record<string, string>, flags: Partial<Pick<CheckInput, 
 
 describe("checkMaterials checks what it is given", () => {
   test("given materials are checked, the contract's others are not given; missing required ones pass unless requireAll", async () => {
-    setup();
+    await setup();
     const r = await run({ bin: "app.bin", sbom: "sbom-clean.cdx.json" });
     expect(r.ok).toBe(true);
     expect(r.missing).toEqual(["tests"]);
@@ -59,7 +59,7 @@ describe("checkMaterials checks what it is given", () => {
   });
 
   test("an invalid or undeclared given material fails", async () => {
-    setup();
+    await setup();
     s.file("bad.xml", "<testsuite");
     const r = await run({ tests: "bad.xml", other: "app.bin" });
     expect(r.ok).toBe(false);
@@ -68,7 +68,7 @@ describe("checkMaterials checks what it is given", () => {
   });
 
   test("a gated violation blocks; a non-gated one fails only with strict", async () => {
-    setup();
+    await setup();
     const gated = await run({ sbom: "sbom-banned.cdx.json" });
     expect([gated.ok, gated.policyBlocked, gated.materials[0]!.blocked]).toEqual([false, true, true]);
     const soft = await run({ tests: "junit-fail.xml" });
@@ -77,7 +77,7 @@ describe("checkMaterials checks what it is given", () => {
   });
 
   test("a pinned image reference is checked by its digest, no registry contacted (port 1 refuses)", async () => {
-    setup();
+    await setup();
     const r = await run({ image: `127.0.0.1:1/team/app@${DIGEST}` });
     expect(r.materials[0]).toMatchObject({ status: "checked", digest: DIGEST });
   });

@@ -50,9 +50,9 @@ export function emptyContract(name: string): LoadedContract {
  * The contract a workflow gets without --contract: `name` (by convention `<project>-<workflow>`) as stored — a
  * workflow deleted and created again finds its old contract unchanged — or a new empty one.
  */
-export function defaultContractRevision(deps: RevisionDeps, orgId: string, name: string, now: string, createdBy: string): ContractRevision {
-  const existing = deps.repo.findContractByName(orgId, name);
-  return (existing && deps.repo.latestRevision(existing.id)) ?? registerRevision(deps, orgId, name, emptyContract(name), now, createdBy);
+export async function defaultContractRevision(deps: RevisionDeps, orgId: string, name: string, now: string, createdBy: string): Promise<ContractRevision> {
+  const existing = await deps.repo.findContractByName(orgId, name);
+  return (existing && await deps.repo.latestRevision(existing.id)) ?? registerRevision(deps, orgId, name, emptyContract(name), now, createdBy);
 }
 
 /** What adding a revision needs: the store, and the webhooks told of it. */
@@ -63,10 +63,10 @@ export type RevisionDeps = Pick<ServiceDeps, "repo" | "webhooks" | "clock" | "co
  * revision is an event, revision 1 of a new contract too (previousRevision null): a contract appearing is news to
  * whoever watches contracts, and the rule stays one line. Every path adding a revision goes through here.
  */
-export function addRevision(deps: RevisionDeps, orgId: string, contractId: string, loaded: LoadedContract, now: string, createdBy: string): ContractRevision {
-  return deps.repo.transaction(() => {
-    const rev = deps.repo.addRevision(contractId, loaded.body, loaded.bodyFormat, loaded.digest, now, createdBy);
-    enqueueEvent(deps, orgId, "contract.revised", {
+export async function addRevision(deps: RevisionDeps, orgId: string, contractId: string, loaded: LoadedContract, now: string, createdBy: string): Promise<ContractRevision> {
+  return await deps.repo.transaction(async () => {
+    const rev = await deps.repo.addRevision(contractId, loaded.body, loaded.bodyFormat, loaded.digest, now, createdBy);
+    await enqueueEvent(deps, orgId, "contract.revised", {
       organization: deps.config.organization,
       contract: { name: rev.contractName, revision: rev.revision, previousRevision: rev.revision > 1 ? rev.revision - 1 : null, createdBy },
     });
@@ -75,19 +75,19 @@ export function addRevision(deps: RevisionDeps, orgId: string, contractId: strin
 }
 
 /** Finds or creates the named contract and adds a revision (made by `createdBy`) when the content differs from the latest one. */
-export function registerRevision(
+export async function registerRevision(
   deps: RevisionDeps,
   orgId: string,
   name: string,
   loaded: LoadedContract,
   now: string,
   createdBy: string,
-): ContractRevision {
+): Promise<ContractRevision> {
   const { repo } = deps;
-  const existing = repo.findContractByName(orgId, name) ?? repo.createContract(orgId, name, loaded.contract.description ?? null, now);
-  const latest = repo.latestRevision(existing.id);
+  const existing = (await repo.findContractByName(orgId, name)) ?? await repo.createContract(orgId, name, loaded.contract.description ?? null, now);
+  const latest = await repo.latestRevision(existing.id);
   if (latest && latest.digest === loaded.digest) return latest;
-  return addRevision(deps, orgId, existing.id, loaded, now, createdBy);
+  return await addRevision(deps, orgId, existing.id, loaded, now, createdBy);
 }
 
 /** Parses a stored revision back into a contract. */
@@ -125,8 +125,8 @@ export function contractRef(value: string, cwd: string): ContractRef {
 }
 
 /** What a stored revision's body hashes to (the statement's `contractDigest`); undefined when it is not stored. */
-export function storedBodyDigest(deps: Pick<ServiceDeps, "repo">, orgId: string, contractName: string, revision: number): string | undefined {
-  const contract = deps.repo.findContractByName(orgId, contractName);
-  const rev = contract && deps.repo.getRevision(contract.id, revision);
+export async function storedBodyDigest(deps: Pick<ServiceDeps, "repo">, orgId: string, contractName: string, revision: number): Promise<string | undefined> {
+  const contract = await deps.repo.findContractByName(orgId, contractName);
+  const rev = contract && await deps.repo.getRevision(contract.id, revision);
   return rev ? contractBodyDigest(rev.body) : undefined;
 }

@@ -14,9 +14,9 @@ export type RegistryDeps = { config: Pick<Config, "env">; casBackends: Pick<CasB
  * the host is listed in CAIRN_INSECURE_REGISTRIES (comma-separated), never otherwise.
  * Throws ENV_MISSING when a backend on the host names a password variable that is not set.
  */
-export function registryOptionsFor(deps: RegistryDeps, registryHost: string): RegistryOptions {
+export async function registryOptionsFor(deps: RegistryDeps, registryHost: string): Promise<RegistryOptions> {
   const host = registryHost.toLowerCase();
-  const backends = deps.casBackends.list().filter((b) => registryOf(b.location) === host);
+  const backends = (await deps.casBackends.list()).filter((b) => registryOf(b.location) === host);
   const insecureHttp = backends.some((b) => b.insecureHttp) || insecureRegistries(deps.config.env).has(host);
   const credentials = backendCredentials(deps.config.env, backends) ?? dockerCredentials(deps.config.env, registryHost);
   return { registry: registryHost, ...(insecureHttp && { insecureHttp }), ...(credentials && { credentials }) };

@@ -5,7 +5,13 @@ import type { Database } from "bun:sqlite";
  * The synchronous form of an asynchronous port: what a bun:sqlite adapter implements (its calls never wait), turned
  * into the port by asyncPort(). Generic methods do not survive a mapped type: ports keep transaction() apart.
  */
-export type Sync<T> = { [K in keyof T]: T[K] extends (...a: infer A) => Promise<infer R> ? (...a: A) => R : T[K] };
+export type Sync<T> = {
+  [K in keyof T]: T[K] extends (...a: infer A) => Promise<infer R>
+    ? (...a: A) => R
+    : T[K] extends (...a: infer A) => AsyncIterable<infer R>
+      ? (...a: A) => Iterable<R>
+      : T[K];
+};
 
 /**
  * One SQLite connection's transactions, for asynchronous bodies. bun:sqlite's transaction() commits at the body's first
@@ -73,14 +79,20 @@ export class SqliteTransactor {
 /**
  * The asynchronous port over a synchronous adapter: every method (own or inherited) returns a promise, waits while
  * another context's transaction is open, and turns a throw into a rejection. The adapter itself is untouched.
+ * `streams` names the methods that return an Iterable the port gives as an AsyncIterable (read lazily, ungated:
+ * each step is one synchronous read).
  */
-export function asyncPort<T extends object>(impl: Sync<T>, tx: SqliteTransactor): T {
+export function asyncPort<T extends object>(impl: Sync<T>, tx: SqliteTransactor, streams: readonly (keyof T & string)[] = []): T {
   const port: Record<string, unknown> = {};
   for (let proto = impl as object; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
     for (const key of Object.getOwnPropertyNames(proto)) {
       const method = (impl as Record<string, unknown>)[key];
       if (key === "constructor" || key in port || typeof method !== "function") continue;
       const call = (args: unknown[]) => (method as (...a: unknown[]) => unknown).apply(impl, args);
+      if ((streams as readonly string[]).includes(key)) {
+        port[key] = (...args: unknown[]) => toAsync(call(args) as Iterable<unknown>);
+        continue;
+      }
       port[key] = (...args: unknown[]) => {
         const wait = tx.gate();
         if (wait) return wait.then(() => call(args));
@@ -93,4 +105,8 @@ export function asyncPort<T extends object>(impl: Sync<T>, tx: SqliteTransactor)
     }
   }
   return port as T;
+}
+
+async function* toAsync<T>(items: Iterable<T>): AsyncIterable<T> {
+  yield* items;
 }

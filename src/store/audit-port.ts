@@ -36,7 +36,7 @@ export interface AuditQuery {
 }
 
 export interface AuditRepo {
-  append(e: NewAuditEvent): void;
+  append(e: NewAuditEvent): Promise<void>;
   /** Newest first. */
-  list(q: AuditQuery): AuditEvent[];
+  list(q: AuditQuery): Promise<AuditEvent[]>;
 }

@@ -43,12 +43,12 @@ export interface CasBackendRecord {
 
 export interface CasBackendRepo {
   /** Inserts; when `isDefault`, clears the flag on every other backend in the same transaction. */
-  insert(b: CasBackendRecord): void;
-  list(): CasBackendRecord[];
-  findByName(name: string): CasBackendRecord | undefined;
+  insert(b: CasBackendRecord): Promise<void>;
+  list(): Promise<CasBackendRecord[]>;
+  findByName(name: string): Promise<CasBackendRecord | undefined>;
   /** The default backend, or undefined when the built-in local CAS is the default. */
-  findDefault(): CasBackendRecord | undefined;
+  findDefault(): Promise<CasBackendRecord | undefined>;
   /** `name` undefined: the local CAS becomes the default again. */
-  setDefault(name: string | undefined): void;
-  remove(name: string): void;
+  setDefault(name: string | undefined): Promise<void>;
+  remove(name: string): Promise<void>;
 }

@@ -25,12 +25,12 @@ export interface CasMapping {
  */
 export interface CasMappingRepo {
   /** Idempotent per (org, digest, project, workflow): the first mapping keeps its source, name and time. */
-  record(m: CasMapping): void;
+  record(m: CasMapping): Promise<void>;
   /**
    * Whether the organization holds the digest for this scope. No scope: any mapping of the organization. A project
    * scope: mappings of that project. A workflow scope: only mappings of that workflow (not project-wide uploads).
    */
-  holds(orgId: string, digest: string, scope?: Scope): boolean;
+  holds(orgId: string, digest: string, scope?: Scope): Promise<boolean>;
   /** The oldest name among the mappings `holds` would count; undefined when none has one. */
-  nameFor(orgId: string, digest: string, scope?: Scope): string | undefined;
+  nameFor(orgId: string, digest: string, scope?: Scope): Promise<string | undefined>;
 }

@@ -31,15 +31,15 @@ export interface OrgKeyQuery {
 }
 
 export interface OrgKeyRepo {
-  insertKey(k: Omit<OrgKeyRecord, "removedAt">): void;
+  insertKey(k: Omit<OrgKeyRecord, "removedAt">): Promise<void>;
   /** The live (not removed) key of this name, if any. */
-  findLiveByName(orgId: string, name: string): OrgKeyRecord | undefined;
+  findLiveByName(orgId: string, name: string): Promise<OrgKeyRecord | undefined>;
   /** The live key with this key id, if any. */
-  findLiveByKeyId(orgId: string, keyId: string): OrgKeyRecord | undefined;
+  findLiveByKeyId(orgId: string, keyId: string): Promise<OrgKeyRecord | undefined>;
   /** Every live key of the organization, by name. */
-  liveKeys(orgId: string): OrgKeyRecord[];
+  liveKeys(orgId: string): Promise<OrgKeyRecord[]>;
   /** Ordered by name, then id. */
-  listKeys(q: OrgKeyQuery): OrgKeyRecord[];
+  listKeys(q: OrgKeyQuery): Promise<OrgKeyRecord[]>;
   /** Soft removal: sets removed_at unless already set. */
-  removeKey(id: string, now: string): void;
+  removeKey(id: string, now: string): Promise<void>;
 }

@@ -75,43 +75,43 @@ export interface ReferencedBlob {
 
 export interface OrgRepo {
   // Organizations and the current-organization setting
-  insertOrg(name: string, now: string): OrgRecord;
-  getOrg(name: string): OrgRecord | undefined;
+  insertOrg(name: string, now: string): Promise<OrgRecord>;
+  getOrg(name: string): Promise<OrgRecord | undefined>;
   /** Ordered by name, after `afterName`. */
-  listOrgs(limit: number, afterName?: string): OrgRecord[];
+  listOrgs(limit: number, afterName?: string): Promise<OrgRecord[]>;
   /** settings.current_org, or undefined. */
-  currentOrg(): string | undefined;
-  setCurrentOrg(name: string): void;
-  findProject(orgId: string, name: string): { id: string; name: string } | undefined;
+  currentOrg(): Promise<string | undefined>;
+  setCurrentOrg(name: string): Promise<void>;
+  findProject(orgId: string, name: string): Promise<{ id: string; name: string } | undefined>;
 
   // API tokens
-  insertToken(t: NewToken): void;
-  getToken(orgId: string, id: string): TokenRecord | undefined;
-  findTokenByHash(tokenHash: string): TokenRecord | undefined;
+  insertToken(t: NewToken): Promise<void>;
+  getToken(orgId: string, id: string): Promise<TokenRecord | undefined>;
+  findTokenByHash(tokenHash: string): Promise<TokenRecord | undefined>;
   /** A live (not revoked, not expired at `now`) token of this name in the organization. */
-  findLiveTokenByName(orgId: string, name: string, now: string): TokenRecord | undefined;
-  listTokens(q: TokenQuery): TokenRecord[];
-  revokeToken(id: string, now: string): void;
-  touchToken(id: string, now: string): void;
+  findLiveTokenByName(orgId: string, name: string, now: string): Promise<TokenRecord | undefined>;
+  listTokens(q: TokenQuery): Promise<TokenRecord[]>;
+  revokeToken(id: string, now: string): Promise<void>;
+  touchToken(id: string, now: string): Promise<void>;
   /** Whether an admin token was ever created (revoked or expired ones count: it is printed once per store). */
-  hasAdminToken(): boolean;
+  hasAdminToken(): Promise<boolean>;
   /** organizations.max_blob_bytes: the organization's CAS blob size limit, null for the server default. */
-  maxBlobBytes(orgId: string): number | null;
-  setMaxBlobBytes(orgId: string, bytes: number | null): void;
+  maxBlobBytes(orgId: string): Promise<number | null>;
+  setMaxBlobBytes(orgId: string, bytes: number | null): Promise<void>;
   /** organizations.implicit_workflows: whether an attestor's `att init` may create a missing workflow. */
-  implicitWorkflows(orgId: string): boolean;
-  setImplicitWorkflows(orgId: string, allowed: boolean): void;
+  implicitWorkflows(orgId: string): Promise<boolean>;
+  setImplicitWorkflows(orgId: string, allowed: boolean): Promise<void>;
 
   // Blob references (every organization: the CAS is shared)
   /** Every referenced blob digest with where it comes from; paged internally, so no statement stays open. */
-  referencedBlobs(): Iterable<ReferencedBlob>;
-  isBlobReferenced(digest: string): boolean;
+  referencedBlobs(): AsyncIterable<ReferencedBlob>;
+  isBlobReferenced(digest: string): Promise<boolean>;
 
   // Store checks (`store fsck`)
   /** Every run row with an attestation digest, as the row says (paged internally by rowid). */
-  attestedRuns(): Iterable<AttestedRunRow>;
+  attestedRuns(): AsyncIterable<AttestedRunRow>;
   /** SQLite's `PRAGMA integrity_check`: [] when it finds the database sound, else its messages (at most `max`). */
-  integrityCheck(max?: number): string[];
+  integrityCheck(max?: number): Promise<string[]>;
 }
 
 /** A run row as fsck compares it with the statement its attestation digest points at. */

@@ -35,11 +35,11 @@ export interface PolicyRevisionInfo {
 
 export interface PolicyRepo {
   /** The newest revision of a policy; undefined when the organization has no policy of that name. */
-  latest(orgId: string, name: string): PolicyRevisionRecord | undefined;
-  revision(orgId: string, name: string, revision: number): PolicyRevisionRecord | undefined;
+  latest(orgId: string, name: string): Promise<PolicyRevisionRecord | undefined>;
+  revision(orgId: string, name: string, revision: number): Promise<PolicyRevisionRecord | undefined>;
   /** Every revision, oldest first. */
-  listRevisions(orgId: string, name: string): PolicyRevisionInfo[];
-  insertRevision(r: PolicyRevisionRecord): void;
+  listRevisions(orgId: string, name: string): Promise<PolicyRevisionInfo[]>;
+  insertRevision(r: PolicyRevisionRecord): Promise<void>;
   /** Policies by name after `afterName`, at most `limit`. */
-  listPolicies(orgId: string, limit: number, afterName?: string): PolicySummary[];
+  listPolicies(orgId: string, limit: number, afterName?: string): Promise<PolicySummary[]>;
 }

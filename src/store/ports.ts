@@ -148,38 +148,38 @@ export interface AttestationRecord {
 /** The control-plane tables. Lookups return undefined when absent; services turn that into NOT_FOUND. */
 export interface ControlPlaneRepo {
   /** Runs fn in one transaction (nested calls join the outer one). */
-  transaction<T>(fn: () => T): T;
-  ensureOrg(name: string, now: string): Organization;
-  findOrg(name: string): Organization | undefined;
-  ensureProject(orgId: string, name: string, now: string): Project;
-  ensureProjectVersion(projectId: string, version: string, now: string): ProjectVersion;
-  findProjectVersion(orgId: string, project: string, version: string): ProjectVersion | undefined;
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  ensureOrg(name: string, now: string): Promise<Organization>;
+  findOrg(name: string): Promise<Organization | undefined>;
+  ensureProject(orgId: string, name: string, now: string): Promise<Project>;
+  ensureProjectVersion(projectId: string, version: string, now: string): Promise<ProjectVersion>;
+  findProjectVersion(orgId: string, project: string, version: string): Promise<ProjectVersion | undefined>;
   /** Marks the version released (prerelease = false) unless it already is. */
-  releaseProjectVersion(id: string, now: string): void;
-  findWorkflow(orgId: string, project: string, name: string): Workflow | undefined;
-  createWorkflow(w: NewWorkflow, now: string): Workflow;
-  findContractByName(orgId: string, name: string): { id: string; name: string } | undefined;
-  createContract(orgId: string, name: string, description: string | null, now: string): { id: string; name: string };
-  latestRevision(contractId: string): ContractRevision | undefined;
-  getRevision(contractId: string, revision: number): ContractRevision | undefined;
-  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): ContractRevision;
-  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): WorkflowRun;
-  getRun(id: string): WorkflowRun | undefined;
+  releaseProjectVersion(id: string, now: string): Promise<void>;
+  findWorkflow(orgId: string, project: string, name: string): Promise<Workflow | undefined>;
+  createWorkflow(w: NewWorkflow, now: string): Promise<Workflow>;
+  findContractByName(orgId: string, name: string): Promise<{ id: string; name: string } | undefined>;
+  createContract(orgId: string, name: string, description: string | null, now: string): Promise<{ id: string; name: string }>;
+  latestRevision(contractId: string): Promise<ContractRevision | undefined>;
+  getRevision(contractId: string, revision: number): Promise<ContractRevision | undefined>;
+  addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): Promise<ContractRevision>;
+  createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): Promise<WorkflowRun>;
+  getRun(id: string): Promise<WorkflowRun | undefined>;
   /** The workflow's run that finished last with a push or a failure (succeeded, blocked, failed); cancelled and expired runs are skipped. */
-  lastFinishedRun(workflowId: string): WorkflowRun | undefined;
+  lastFinishedRun(workflowId: string): Promise<WorkflowRun | undefined>;
   /** `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */
-  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void;
-  insertAttestation(a: AttestationRecord): void;
-  findAttestation(digest: string): AttestationRecord | undefined;
+  finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): Promise<void>;
+  insertAttestation(a: AttestationRecord): Promise<void>;
+  findAttestation(digest: string): Promise<AttestationRecord | undefined>;
   /**
    * Grows with every attestation stored (its rowid): what the referrer graph says of any digest can change only when
    * it does, since every indexing stores an attestation row. A cache key, not a count.
    */
-  attestationGeneration(): number;
+  attestationGeneration(): Promise<number>;
   /** Grows with every contract revision stored (its rowid): a cache key, as attestationGeneration. */
-  revisionGeneration(): number;
+  revisionGeneration(): Promise<number>;
   /** Every attestation stored for a run (its cairn attestation and what accompanies it, e.g. SLSA provenance), oldest first. */
-  runAttestations(runId: string): AttestationRecord[];
+  runAttestations(runId: string): Promise<AttestationRecord[]>;
 }
 
 export interface StoredReferrer {
@@ -193,13 +193,13 @@ export interface StoredReferrer {
 
 /** The referrer graph: what every stored attestation references, searchable by digest in both directions. */
 export interface ReferrerRepo {
-  index(orgId: string, graph: AttestationGraph, now: string): void;
+  index(orgId: string, graph: AttestationGraph, now: string): Promise<void>;
   /** With a scope: only nodes of the scope's attestations (their own node and what they reference). */
-  find(orgId: string, digest: string, scope?: Scope): StoredReferrer[];
-  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number, scope?: Scope): StoredReferrer[];
+  find(orgId: string, digest: string, scope?: Scope): Promise<StoredReferrer[]>;
+  neighbours(nodeId: number, direction: "references" | "referredBy", limit: number, afterId?: number, scope?: Scope): Promise<StoredReferrer[]>;
   /**
    * The attestations referencing `digest` (any kind of node with that digest), oldest first, at most `limit`, each
    * with the predicate type it was indexed with: one query, for `cairn verify`.
    */
-  attestationsReferencing(orgId: string, digest: string, limit: number, scope?: Scope): { digest: string; predicateType: string }[];
+  attestationsReferencing(orgId: string, digest: string, limit: number, scope?: Scope): Promise<{ digest: string; predicateType: string }[]>;
 }

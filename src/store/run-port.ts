@@ -36,12 +36,12 @@ export interface UploadRecord {
 /** Workflow runs as the control plane shows them, their expiry, and standalone uploads. */
 export interface RunRepo {
   /** Marks every initialized run created before `cutoff` as expired, in one statement; returns how many. */
-  expireStale(cutoff: string, now: string, reason: string): number;
-  list(q: RunQuery): RunView[];
-  get(orgId: string, id: string, scope?: Scope): RunView | undefined;
+  expireStale(cutoff: string, now: string, reason: string): Promise<number>;
+  list(q: RunQuery): Promise<RunView[]>;
+  get(orgId: string, id: string, scope?: Scope): Promise<RunView | undefined>;
   /** The runs whose attestation has one of these digests (at most one run per digest), within the scope if given. */
-  byAttestation(orgId: string, digests: readonly string[], scope?: Scope): RunView[];
+  byAttestation(orgId: string, digests: readonly string[], scope?: Scope): Promise<RunView[]>;
   /** Idempotent: the first upload of a digest keeps its name and time. */
-  recordUpload(u: UploadRecord): void;
-  findUpload(orgId: string, digest: string): UploadRecord | undefined;
+  recordUpload(u: UploadRecord): Promise<void>;
+  findUpload(orgId: string, digest: string): Promise<UploadRecord | undefined>;
 }

@@ -64,12 +64,12 @@ export interface StoredStateRow {
 /** The server's table of remote crafting states (migration 007). */
 export interface AttestationStateRepo {
   /** Version 1; ALREADY_EXISTS is impossible in practice (ids are fresh run ids), a duplicate throws. */
-  insert(row: Omit<StoredStateRow, "version" | "updatedAt">, now: string): void;
-  get(orgId: string, id: string): StoredStateRow | undefined;
+  insert(row: Omit<StoredStateRow, "version" | "updatedAt">, now: string): Promise<void>;
+  get(orgId: string, id: string): Promise<StoredStateRow | undefined>;
   /** Compare-and-swap on version: the new version, or undefined when the row changed or is gone. */
-  swap(orgId: string, id: string, expected: number, state: string, now: string): number | undefined;
+  swap(orgId: string, id: string, expected: number, state: string, now: string): Promise<number | undefined>;
   /** Whether a row was deleted. */
-  delete(orgId: string, id: string): boolean;
+  delete(orgId: string, id: string): Promise<boolean>;
   /** Drops the states of runs that are no longer open (expired, cancelled); returns how many. */
-  deleteClosed(): number;
+  deleteClosed(): Promise<number>;
 }

@@ -30,15 +30,15 @@ export interface NewLogEntries {
 
 export interface TlogRepo {
   /** How many entries the log holds (the size of the newest checkpoint). */
-  size(): number;
-  tile(level: number, index: number): Uint8Array | undefined;
+  size(): Promise<number>;
+  tile(level: number, index: number): Promise<Uint8Array | undefined>;
   /** The bodies of entries [from, to), in order. */
-  bodies(from: number, to: number): Uint8Array[];
+  bodies(from: number, to: number): Promise<Uint8Array[]>;
   /** The index of the entry with this body SHA-256, if logged. */
-  indexOfBody(bodyHash: Uint8Array): number | undefined;
-  latestCheckpoint(): StoredCheckpoint | undefined;
+  indexOfBody(bodyHash: Uint8Array): Promise<number | undefined>;
+  latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   /** The checkpoint published at exactly this size, if any. */
-  checkpointAt(size: number): StoredCheckpoint | undefined;
+  checkpointAt(size: number): Promise<StoredCheckpoint | undefined>;
   /** One transaction; refuses (throws) if the log's size is not `size` (another writer got there first). */
-  append(size: number, batch: NewLogEntries, now: string): void;
+  append(size: number, batch: NewLogEntries, now: string): Promise<void>;
 }

@@ -56,24 +56,24 @@ export interface EnqueuedEvent {
 }
 
 export interface WebhookRepo {
-  add(w: NewWebhook): WebhookRecord;
+  add(w: NewWebhook): Promise<WebhookRecord>;
   /** A live webhook by name. */
-  find(orgId: string, name: string): WebhookRecord | undefined;
-  list(orgId: string): WebhookRecord[];
+  find(orgId: string, name: string): Promise<WebhookRecord | undefined>;
+  list(orgId: string): Promise<WebhookRecord[]>;
   /** Soft removal: its pending deliveries are marked failed ("webhook removed"). */
-  remove(id: string, now: string): void;
+  remove(id: string, now: string): Promise<void>;
   /** Call inside the event's own transaction. Returns how many deliveries were enqueued. */
-  enqueue(e: EnqueuedEvent): number;
+  enqueue(e: EnqueuedEvent): Promise<number>;
   /**
    * Deliveries due at `now`: for each live webhook, its oldest pending delivery only (so one webhook's deliveries
    * keep their order), if its next attempt is due. At most `limit`, oldest first.
    */
-  due(now: string, limit: number): { delivery: DeliveryRecord; webhook: WebhookRecord }[];
+  due(now: string, limit: number): Promise<{ delivery: DeliveryRecord; webhook: WebhookRecord }[]>;
   /** The earliest next attempt among pending deliveries of live webhooks (the worker sleeps until then), if any. */
-  nextDue(): string | undefined;
-  markDelivered(id: string, now: string, status: number): void;
-  markRetry(id: string, nextAttemptAt: string, status: number | null, error: string): void;
-  markFailed(id: string, now: string, status: number | null, error: string): void;
+  nextDue(): Promise<string | undefined>;
+  markDelivered(id: string, now: string, status: number): Promise<void>;
+  markRetry(id: string, nextAttemptAt: string, status: number | null, error: string): Promise<void>;
+  markFailed(id: string, now: string, status: number | null, error: string): Promise<void>;
   /** A webhook's deliveries, newest first; `beforeSeq` pages. */
-  deliveries(webhookId: string, limit: number, beforeSeq?: number): DeliveryRecord[];
+  deliveries(webhookId: string, limit: number, beforeSeq?: number): Promise<DeliveryRecord[]>;
 }

@@ -80,25 +80,25 @@ export interface RevisionInfo {
 }
 
 export interface WorkflowRepo {
-  listWorkflows(q: WorkflowQuery): WorkflowRecord[];
+  listWorkflows(q: WorkflowQuery): Promise<WorkflowRecord[]>;
   /** The compliance facts of these workflows, in one query (a page of workflows at a time). */
-  complianceRuns(workflowIds: readonly string[]): ComplianceRuns[];
+  complianceRuns(workflowIds: readonly string[]): Promise<ComplianceRuns[]>;
   /** A live workflow by project and name. */
-  getWorkflow(orgId: string, project: string, name: string): WorkflowRecord | undefined;
+  getWorkflow(orgId: string, project: string, name: string): Promise<WorkflowRecord | undefined>;
   /** Applies the changes and sets updated_at. */
-  updateWorkflow(id: string, changes: WorkflowChanges, now: string): void;
+  updateWorkflow(id: string, changes: WorkflowChanges, now: string): Promise<void>;
   /** Soft delete: runs, attestations and referrers stay; the name becomes free. */
-  deleteWorkflow(id: string, now: string): void;
+  deleteWorkflow(id: string, now: string): Promise<void>;
 
   /** A live contract by name; with a scope, only one a live workflow of the scope uses (and only those counted). */
-  getContract(orgId: string, name: string, scope?: Scope): ContractRecord | undefined;
+  getContract(orgId: string, name: string, scope?: Scope): Promise<ContractRecord | undefined>;
   /** Live contracts by name, after `afterName` (with a scope: as getContract). */
-  listContracts(orgId: string, limit: number, afterName?: string, scope?: Scope): ContractRecord[];
+  listContracts(orgId: string, limit: number, afterName?: string, scope?: Scope): Promise<ContractRecord[]>;
   /** Every revision, oldest first. */
-  listRevisions(contractId: string): RevisionInfo[];
+  listRevisions(contractId: string): Promise<RevisionInfo[]>;
   /** Live workflows using the contract (with a scope: of the scope), by project then name. */
-  workflowsUsing(contractId: string, scope?: Scope): { project: string; name: string }[];
-  setContractDescription(id: string, description: string | null, now: string): void;
+  workflowsUsing(contractId: string, scope?: Scope): Promise<{ project: string; name: string }[]>;
+  setContractDescription(id: string, description: string | null, now: string): Promise<void>;
   /** Soft delete: revisions stay (old runs point at them); the name becomes free. */
-  deleteContract(id: string, now: string): void;
+  deleteContract(id: string, now: string): Promise<void>;
 }

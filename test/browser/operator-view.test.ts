@@ -14,8 +14,8 @@ const ARTIFACTS = resolve(import.meta.dir, "../../test-artifacts");
 const SKIP = existsSync(CHROMIUM) ? undefined : `SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium); the operator view was not tested in a browser`;
 if (SKIP) console.warn(SKIP);
 
-describe.skipIf(SKIP !== undefined)("operator view in chromium", () => {
-  const s = testStore();
+describe.skipIf(SKIP !== undefined)("operator view in chromium", async () => {
+  const s = await testStore();
   let seeded: Seeded;
   let token = "";
   let server: WebServer;
@@ -25,8 +25,8 @@ describe.skipIf(SKIP !== undefined)("operator view in chromium", () => {
 
   beforeAll(async () => {
     seeded = await seedEveryState(s);
-    token = createToken(s.app, { name: "secops" }).token;
-    addOrgKey(s.app, { name: "ci", pem: publicKeyPem(s.key.publicKey), source: "test" }); // the seed's signer
+    token = (await createToken(s.app, { name: "secops" })).token;
+    await addOrgKey(s.app, { name: "ci", pem: publicKeyPem(s.key.publicKey), source: "test" }); // the seed's signer
     server = startWebServer(s.app, createWebHandler({ verificationKeys }));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

@@ -22,8 +22,8 @@ const LONG = "release-artifacts-for-the-linux-amd64-and-arm64-builds-of-the-oper
 // File names and annotation values with no break opportunity: only overflow-wrap can fold them.
 const UNBROKEN = LONG.replaceAll("-", "_");
 
-describe.skipIf(SKIP !== undefined)("run page fits the window", () => {
-  const s = testStore();
+describe.skipIf(SKIP !== undefined)("run page fits the window", async () => {
+  const s = await testStore();
   let server: WebServer;
   let browser: Browser;
   let page: Page;
@@ -31,7 +31,7 @@ describe.skipIf(SKIP !== undefined)("run page fits the window", () => {
   let digest = "";
 
   beforeAll(async () => {
-    createWorkflow(s.app, { name: "wide", project: "skynet" });
+    await createWorkflow(s.app, { name: "wide", project: "skynet" });
     runId = (await initAttestation(s.app, { workflow: "wide", project: "skynet", dryRun: false, replace: true })).workflow.runId!;
     for (let i = 1; i <= 4; i++) {
       const file = s.file(`${UNBROKEN}_${i}.tar.gz`, `artifact ${i}\n`);
@@ -41,12 +41,12 @@ describe.skipIf(SKIP !== undefined)("run page fits the window", () => {
     await addMaterial(s.app, { name: "notes", kind: "STRING", value: `${UNBROKEN}${UNBROKEN}`, annotations: {}, strict: true });
     await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     digest = `sha256:${createHash("sha256").update("artifact 1\n").digest("hex")}`;
-    addOrgKey(s.app, { name: "release-signer", pem: publicKeyPem(s.key.publicKey), source: "test" });
+    await addOrgKey(s.app, { name: "release-signer", pem: publicKeyPem(s.key.publicKey), source: "test" });
     server = startWebServer(s.app, createWebHandler({ verificationKeys }));
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
     page = await browser.newPage();
     await page.goto(`${server.url}/login`);
-    await page.fill("input[name=token]", createToken(s.app, { name: "secops" }).token);
+    await page.fill("input[name=token]", (await createToken(s.app, { name: "secops" })).token);
     await page.click("button[type=submit]");
     await page.waitForURL(`${server.url}/`);
   }, 30_000);

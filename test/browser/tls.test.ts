@@ -13,8 +13,8 @@ import { CHROMIUM, CHROMIUM_ARGS, startWebServer, type WebServer } from "./web-s
 const SKIP = existsSync(CHROMIUM) ? undefined : `SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium); the operator view over TLS was not tested in a browser`;
 if (SKIP) console.warn(SKIP);
 
-describe.skipIf(SKIP !== undefined)("operator view over TLS in chromium", () => {
-  const s = testStore();
+describe.skipIf(SKIP !== undefined)("operator view over TLS in chromium", async () => {
+  const s = await testStore();
   const pki = makeTestPki();
   let token = "";
   let server: WebServer;
@@ -22,7 +22,7 @@ describe.skipIf(SKIP !== undefined)("operator view over TLS in chromium", () => 
 
   beforeAll(async () => {
     await seedEveryState(s);
-    token = createToken(s.app, { name: "secops" }).token;
+    token = (await createToken(s.app, { name: "secops" })).token;
     server = startWebServer(s.app, createWebHandler(), { cert: pki.read(pki.cert), key: pki.read(pki.key) });
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${pki.spkiHash}`] });
   }, 30_000);

@@ -137,8 +137,8 @@ describe("runs, discover, artifacts", () => {
     both(["discover", "sha256:nothex"], { stderr: true });
   });
 
-  test("artifact upload and download (to stdout and to a file)", () => {
-    Bun.write(sb.path("up.txt"), "remote upload\n");
+  test("artifact upload and download (to stdout and to a file)", async () => {
+    await Bun.write(sb.path("up.txt"), "remote upload\n");
     for (const o of FORMATS) both(["artifact", "upload", "up.txt", ...o]);
     both(["artifact", "upload", "absent.txt"], { stderr: true });
     const digest = JSON.parse(remote(["artifact", "upload", "up.txt", "-o", "json"]).stdout).digest;

@@ -24,10 +24,10 @@ const copies: string[] = [];
 beforeAll(async () => {
   sb.ok(["ca", "init"]);
   const config = loadConfig({ ...sb.env }, { home: sb.home }, sb.dir, false);
-  const app = createAppContext(config);
+  const app = await createAppContext(config);
   const identity = serveLogIdentity(sb.home, "http://127.0.0.1:9", undefined)!;
   const log = new LogAppender(app.tlog, identity, app.clock);
-  log.open();
+  await log.open();
   const { publicKey, privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const spki = new Uint8Array(publicKey.export({ type: "spki", format: "der" }));
   for (let batch = 0; batch < N / 1000; batch++) {

@@ -15,7 +15,7 @@ export function resetCommand(): Command {
         const input = { trigger: opts.trigger, reason: opts.reason };
         const r =
           c.mode === "local"
-            ? (await import("../../services/crafting/reset.ts")).resetAttestation(c.deps, input)
+            ? await (await import("../../services/crafting/reset.ts")).resetAttestation(c.deps, input)
             : await (await import("../../services/crafting/remote.ts")).resetRemoteCrafting(c.deps, c.controlPlane, input);
         print(opts.output, r, () => `Attestation reset; workflow run ${r.runId ?? "(dry-run)"} marked ${r.state}`);
         if (opts.output === "table") io.info("state cleared");

@@ -19,7 +19,7 @@ async function push(c: RequestContext): Promise<Response> {
   const log = c.trust.log;
   const r = await ingestBundle(c.deps, bytes, { scope: c.scope, issuer: c.publicUrl, ...(log && { log: (entry) => appendEntry(log, entry) }) });
   c.audit.target = `run ${r.runId} (${r.project}/${r.workflow}) attestation ${r.digest}`;
-  c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
+  await c.deps.states.delete(c.principal.orgId, r.runId); // a remote crafting state (--remote-state) is done once pushed
   return json(r.created ? 201 : 200, { ...r, ...(c.webUrl && { runUrl: `${c.webUrl}/runs/${encodeURIComponent(r.runId)}` }) });
 }
 
@@ -27,17 +27,17 @@ async function addKey(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "publicKey"]);
   c.audit.target = `key ${String(b.name)}`;
-  return json(201, addOrgKey(c.deps, { name: field(b, "name", true), pem: field(b, "publicKey", true), source: "publicKey" }));
+  return json(201, (await addOrgKey(c.deps, { name: field(b, "name", true), pem: field(b, "publicKey", true), source: "publicKey" })));
 }
 
-function listKeys(c: RequestContext): Response {
+async function listKeys(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  return json(200, listOrgKeys(c.deps, { status: stringParam(q, "status"), limit: numberParam(q, "limit"), next: stringParam(q, "next") }));
+  return json(200, (await listOrgKeys(c.deps, { status: stringParam(q, "status"), limit: numberParam(q, "limit"), next: stringParam(q, "next") })));
 }
 
 export const attestationRoutes: Route[] = [
   { method: "POST", path: "/api/v1/attestations", need: "attestor", action: "push", handler: push },
   { method: "GET", path: "/api/v1/keys", need: "maintainer", action: "key.list", handler: listKeys },
   { method: "POST", path: "/api/v1/keys", need: "maintainer", action: "key.add", handler: addKey },
-  { method: "DELETE", path: "/api/v1/keys/:name", need: "maintainer", action: "key.remove", handler: (c) => json(200, removeOrgKey(c.deps, { name: c.params.name! })) },
+  { method: "DELETE", path: "/api/v1/keys/:name", need: "maintainer", action: "key.remove", handler: async (c) => json(200, (await removeOrgKey(c.deps, { name: c.params.name! }))) },
 ];

@@ -4,18 +4,18 @@ import { json, numberParam, stringParam } from "../http.ts";
 import type { Route } from "../router.ts";
 
 /** `GET /api/v1/audit`: the organization's audit trail for maintainers and admins. No route writes or deletes rows. */
-function list(c: RequestContext): Response {
+async function list(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
   return json(
     200,
-    listAudit(c.deps, {
+    (await listAudit(c.deps, {
       since: stringParam(q, "since"),
       actor: stringParam(q, "actor"),
       action: stringParam(q, "action"),
       outcome: stringParam(q, "outcome"),
       limit: numberParam(q, "limit"),
       next: stringParam(q, "next"),
-    }),
+    })),
   );
 }
 

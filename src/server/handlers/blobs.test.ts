@@ -6,7 +6,7 @@ import type { BlobStore } from "../../store/ports.ts";
 import { sha } from "../api.testutil.ts";
 import { startServer } from "../server.ts";
 
-const s = testStore();
+const s = await testStore();
 const disk = s.app.blobs;
 let corrupt = false;
 /** The disk store minus pathFor; `corrupt` flips the first byte of what it reads. */
@@ -31,7 +31,7 @@ const remote: BlobStore = {
     return { size: b.size, chunks: flipped() };
   },
 };
-const token = createToken(s.app, { name: "ci" }).token;
+const token = (await createToken(s.app, { name: "ci" })).token;
 const server = startServer({ app: { ...s.app, blobs: remote }, hostname: "127.0.0.1", port: 0, limits: { maxBodyBytes: 1024, maxBlobBytes: 1 << 22 }, log: () => {} });
 afterAll(async () => {
   await server.stop(500);

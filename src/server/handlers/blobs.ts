@@ -17,7 +17,7 @@ export function digestHeaders(digest: string): Record<string, string> {
 async function* noChunks(): AsyncGenerator<Uint8Array> {}
 
 async function upload(c: RequestContext): Promise<Response> {
-  const maxBytes = c.deps.orgs.maxBlobBytes(c.principal.orgId) ?? c.limits.maxBlobBytes;
+  const maxBytes = await c.deps.orgs.maxBlobBytes(c.principal.orgId) ?? c.limits.maxBlobBytes;
   const declared = Number(c.req.headers.get("content-length") ?? "");
   const ref = await uploadStream(c.deps, {
     chunks: c.req.body ?? noChunks(),

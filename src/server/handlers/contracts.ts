@@ -13,14 +13,14 @@ import { onlyFields } from "./fields.ts";
  */
 
 /** The contract of the path, visible in the token's scope; else the not-found of an absent one (as describe). */
-const visible = (c: RequestContext) => void findContract(c.deps, checkName(c.params.name!, "--name"), c.scope);
+const visible = (c: RequestContext) => findContract(c.deps, checkName(c.params.name!, "--name"), c.scope);
 
 async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "text", "description"]);
   await c.vetText(field(b, "text"), "field text");
   c.audit.target = `contract ${String(b.name)}`;
-  const created = createContract(c.deps, { name: field(b, "name", true), text: field(b, "text"), description: field(b, "description") });
+  const created = await createContract(c.deps, { name: field(b, "name", true), text: field(b, "text"), description: field(b, "description") });
   return json(201, created);
 }
 
@@ -28,19 +28,19 @@ async function update(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["text", "description"]);
   await c.vetText(field(b, "text"), "field text");
-  return json(200, updateContract(c.deps, { name: c.params.name!, text: field(b, "text"), description: field(b, "description") }));
+  return json(200, (await updateContract(c.deps, { name: c.params.name!, text: field(b, "text"), description: field(b, "description") })));
 }
 
-function describe(c: RequestContext): Response {
+async function describe(c: RequestContext): Promise<Response> {
   const revision = numberParam(c.url.searchParams, "revision");
-  return json(200, describeContract(c.deps, { name: c.params.name!, revision, scope: c.scope }));
+  return json(200, (await describeContract(c.deps, { name: c.params.name!, revision, scope: c.scope })));
 }
 
 async function apply(c: RequestContext): Promise<Response> {
   const dryRun = boolParam(c.url.searchParams, "dryRun");
   const text = await readText(c.req, c.limits.maxBodyBytes);
   await c.vetText(text, "the request body");
-  const r = applyText(c.deps, { text, dryRun });
+  const r = await applyText(c.deps, { text, dryRun });
   c.audit.target = r.items.map((i) => `${i.kind.toLowerCase()} ${i.name}`).join(", ");
   return json(200, r);
 }
@@ -51,7 +51,7 @@ export const contractRoutes: Route[] = [
     path: "/api/v1/contracts",
     need: "viewer",
     action: "contract.list",
-    handler: (c) => json(200, listContracts(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next"), scope: c.scope })),
+    handler: async (c) => json(200, (await listContracts(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next"), scope: c.scope }))),
   },
   { method: "POST", path: "/api/v1/contracts", need: "maintainer", action: "contract.create", handler: create },
   { method: "GET", path: "/api/v1/contracts/:name", need: "viewer", action: "contract.read", handler: describe },
@@ -62,7 +62,7 @@ export const contractRoutes: Route[] = [
     need: "maintainer",
     action: "contract.delete",
     target: visible,
-    handler: (c) => json(200, deleteContract(c.deps, { name: c.params.name! })),
+    handler: async (c) => json(200, (await deleteContract(c.deps, { name: c.params.name! }))),
   },
   { method: "POST", path: "/api/v1/apply", need: "maintainer", action: "apply", handler: apply },
 ];

@@ -22,14 +22,14 @@ import { initRequest, observations } from "./crafting-body.ts";
 
 async function preview(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
-  return json(200, previewRemoteInit(c.deps, initRequest(b), c.scope));
+  return json(200, (await previewRemoteInit(c.deps, initRequest(b), c.scope)));
 }
 
 async function init(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   const req = initRequest(b, ["observations", "remoteState", "replaceRunId"]);
   c.audit.target = `workflow ${req.project}/${req.workflow}`;
-  const r = startRemoteInit(c.deps, req, {
+  const r = await startRemoteInit(c.deps, req, {
     observations: observations(b.observations),
     remoteState: boolField(b, "remoteState") ?? false,
     replaceRunId: field(b, "replaceRunId"),
@@ -41,12 +41,12 @@ async function init(c: RequestContext): Promise<Response> {
 const etag = (version: number) => `"${version}"`;
 
 // What each path-targeted route checks before the role: the same not-found its handler gives for an absent id.
-const stateTarget = (c: RequestContext) => void visibleRow(c.deps, c.params.id!, c.scope);
-const stateRunTarget = (c: RequestContext) => void stateRunOrg(c.deps, c.params.id!, c.scope);
-const runTarget = (c: RequestContext) => void resettableRunOrg(c.deps, c.params.id!, c.scope);
+const stateTarget = (c: RequestContext) => visibleRow(c.deps, c.params.id!, c.scope);
+const stateRunTarget = (c: RequestContext) => stateRunOrg(c.deps, c.params.id!, c.scope);
+const runTarget = (c: RequestContext) => resettableRunOrg(c.deps, c.params.id!, c.scope);
 
-function getState(c: RequestContext): Response {
-  const { state, version } = readRemoteState(c.deps, c.params.id!, c.scope);
+async function getState(c: RequestContext): Promise<Response> {
+  const { state, version } = await readRemoteState(c.deps, c.params.id!, c.scope);
   return json(200, state, { ETag: etag(version) });
 }
 
@@ -64,16 +64,16 @@ function ifMatch(req: Request): number {
 
 async function putState(c: RequestContext): Promise<Response> {
   const expected = ifMatch(c.req);
-  const version = writeRemoteState(c.deps, c.params.id!, await readText(c.req, c.limits.maxBodyBytes), expected, c.scope);
+  const version = await writeRemoteState(c.deps, c.params.id!, await readText(c.req, c.limits.maxBodyBytes), expected, c.scope);
   return json(200, { version }, { ETag: etag(version) });
 }
 
-function deleteState(c: RequestContext): Response {
-  removeRemoteState(c.deps, c.params.id!, c.scope);
+async function deleteState(c: RequestContext): Promise<Response> {
+  await removeRemoteState(c.deps, c.params.id!, c.scope);
   return new Response(null, { status: 204 });
 }
 
-function reset(c: RequestContext): Response {
+async function reset(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
   const trigger = q.get("trigger") ?? "failure";
   if (trigger !== "failure" && trigger !== "cancellation") {
@@ -81,7 +81,7 @@ function reset(c: RequestContext): Response {
   }
   const reason = q.get("reason") ?? undefined;
   if (reason !== undefined && reason.length > 1024) throw new CairnError("USAGE", "reason is longer than 1024 characters", { hint: "send a shorter reason" });
-  return json(200, resetRemote(c.deps, c.params.id!, { trigger, reason }, c.scope));
+  return json(200, (await resetRemote(c.deps, c.params.id!, { trigger, reason }, c.scope)));
 }
 
 export const craftingRoutes: Route[] = [

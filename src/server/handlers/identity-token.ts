@@ -23,7 +23,7 @@ async function create(c: RequestContext): Promise<Response> {
   onlyFields(b, ["workflow", "audience"]);
   const audience = field(b, "audience") ?? "sigstore";
   if (!AUDIENCE.test(audience)) throw new CairnError("USAGE", "audience must be 1-200 printable characters without spaces", { hint: "omit it for `sigstore`, what Fulcio and cairn expect" });
-  const wf = scopedWorkflow(c, field(b, "workflow"));
+  const wf = await scopedWorkflow(c, field(b, "workflow"));
   c.audit.target = `workflow ${wf.project}/${wf.name}`;
   const subject = workflowIdentity(c.publicUrl, c.principal.orgName, wf.project, wf.name);
   const claims = {
@@ -42,10 +42,10 @@ async function create(c: RequestContext): Promise<Response> {
  * The workflow the identity token will name: the token's own when it is scoped to one (a different name is refused
  * as not found), else the `project/name` the body gives, which must be a live workflow inside the token's scope.
  */
-function scopedWorkflow(c: RequestContext, named: string | undefined): WorkflowRecord {
+async function scopedWorkflow(c: RequestContext, named: string | undefined): Promise<WorkflowRecord> {
   const orgId = c.principal.orgId;
   if (named === undefined) {
-    const own = c.scope?.workflowId ? c.app.workflows.listWorkflows({ orgId, scope: c.scope, limit: 2 }) : [];
+    const own = c.scope?.workflowId ? await c.app.workflows.listWorkflows({ orgId, scope: c.scope, limit: 2 }) : [];
     if (own.length === 1) return own[0]!;
     throw new CairnError("USAGE", "workflow is required: this token is not scoped to one workflow", { hint: 'send {"workflow": "PROJECT/NAME"}' });
   }

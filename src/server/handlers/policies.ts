@@ -14,12 +14,12 @@ async function add(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "text"]);
   await c.vetText(field(b, "text"), "field text");
-  const r = addPolicyText(c.deps, { name: field(b, "name"), text: field(b, "text", true), source: "request body field text", nameFlag: "field name" });
+  const r = await addPolicyText(c.deps, { name: field(b, "name"), text: field(b, "text", true), source: "request body field text", nameFlag: "field name" });
   return json(r.created ? 201 : 200, r);
 }
 
-function describe(c: RequestContext): Response {
-  return json(200, describeStoredPolicy(c.deps, { name: c.params.name!, revision: numberParam(c.url.searchParams, "revision") }));
+async function describe(c: RequestContext): Promise<Response> {
+  return json(200, (await describeStoredPolicy(c.deps, { name: c.params.name!, revision: numberParam(c.url.searchParams, "revision") })));
 }
 
 export const policyRoutes: Route[] = [
@@ -28,7 +28,7 @@ export const policyRoutes: Route[] = [
     path: "/api/v1/policies",
     need: "viewer",
     action: "policy.list",
-    handler: (c) => json(200, listStoredPolicies(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next") })),
+    handler: async (c) => json(200, (await listStoredPolicies(c.deps, { limit: numberParam(c.url.searchParams, "limit"), next: stringParam(c.url.searchParams, "next") }))),
   },
   { method: "POST", path: "/api/v1/policies", need: "maintainer", action: "policy.add", handler: add },
   { method: "GET", path: "/api/v1/policies/:name", need: "viewer", action: "policy.read", handler: describe },

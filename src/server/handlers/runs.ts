@@ -7,9 +7,9 @@ import { digestHeaders } from "./blobs.ts";
 
 /** Runs and the referrer graph: GET /api/v1/runs[…], GET /api/v1/discover/{digest}. Read-only, scoped. */
 
-function list(c: RequestContext): Response {
+async function list(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  const page = listRuns(c.deps, {
+  const page = await listRuns(c.deps, {
     workflow: stringParam(q, "workflow"),
     project: stringParam(q, "project"),
     status: stringParam(q, "status"),
@@ -27,9 +27,9 @@ async function attestation(c: RequestContext): Promise<Response> {
   return new Response(a.bundle, { status: 200, headers: { "Content-Type": "application/json", ...digestHeaders(a.digest) } });
 }
 
-function discoverRoute(c: RequestContext): Response {
+async function discoverRoute(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  const r = discover(c.deps, {
+  const r = await discover(c.deps, {
     digest: c.params.digest!,
     kind: stringParam(q, "kind"),
     limit: numberParam(q, "limit"),

@@ -13,9 +13,9 @@ import { onlyFields } from "./fields.ts";
  * The organization a new token goes to: the caller's own, or (admin only) another existing one. For anyone else a
  * foreign name is the same 404 as a missing organization.
  */
-function targetDeps(c: RequestContext, organization: string | undefined): ServiceDeps {
+async function targetDeps(c: RequestContext, organization: string | undefined): Promise<ServiceDeps> {
   if (organization === undefined || organization === c.principal.orgName) return c.deps;
-  if (!c.principal.admin || !c.app.orgs.getOrg(organization)) {
+  if (!c.principal.admin || !await c.app.orgs.getOrg(organization)) {
     throw new CairnError("NOT_FOUND", `organization ${organization} does not exist`, {
       hint: "name an existing organization (only the instance admin token creates tokens in other organizations)",
     });
@@ -27,8 +27,8 @@ async function create(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name", "project", "workflow", "expiration", "description", "organization", "role"]);
   c.audit.target = `token ${String(b.name)}${typeof b.role === "string" ? ` (${b.role})` : ""}`;
-  const deps = targetDeps(c, field(b, "organization"));
-  const t = createToken(deps, {
+  const deps = await targetDeps(c, field(b, "organization"));
+  const t = await createToken(deps, {
     name: field(b, "name", true),
     role: field(b, "role"),
     project: field(b, "project"),
@@ -39,38 +39,38 @@ async function create(c: RequestContext): Promise<Response> {
   return json(201, { ...t, organization: deps.config.organization });
 }
 
-function list(c: RequestContext): Response {
+async function list(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  return json(200, listTokens(c.deps, { status: stringParam(q, "status"), limit: numberParam(q, "limit"), next: stringParam(q, "next") }));
+  return json(200, (await listTokens(c.deps, { status: stringParam(q, "status"), limit: numberParam(q, "limit"), next: stringParam(q, "next") })));
 }
 
 /** Everyone sees their own organization; the admin lists them all (names only: it still reads only its own data). */
-function orgs(c: RequestContext): Response {
+async function orgs(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  if (c.principal.admin) return json(200, listOrgs(c.deps, { limit: numberParam(q, "limit"), next: stringParam(q, "next") }));
-  const own = c.deps.orgs.getOrg(c.principal.orgName)!;
+  if (c.principal.admin) return json(200, (await listOrgs(c.deps, { limit: numberParam(q, "limit"), next: stringParam(q, "next") })));
+  const own = (await c.deps.orgs.getOrg(c.principal.orgName))!;
   return json(200, { items: [{ name: own.name, createdAt: own.createdAt, current: true }] });
 }
 
 async function createOrgRoute(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["name"]);
-  return json(201, createOrg(c.deps, { name: field(b, "name", true) }));
+  return json(201, (await createOrg(c.deps, { name: field(b, "name", true) })));
 }
 
 /** `PATCH /api/v1/orgs/{name}`: the admin's own organization's settings; any other name is the not-found of an absent one. */
 async function updateOrg(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["implicitWorkflows"]);
-  return json(200, updateOrgSettings(c.deps, { implicitWorkflows: boolField(b, "implicitWorkflows") }));
+  return json(200, (await updateOrgSettings(c.deps, { implicitWorkflows: boolField(b, "implicitWorkflows") })));
 }
 
-const ownOrg = (c: RequestContext) => {
+const ownOrg = async (c: RequestContext) => {
   if (c.params.name !== c.principal.orgName) throw new CairnError("NOT_FOUND", `organization ${c.params.name} does not exist`, { hint: "a token changes the settings of its own organization" });
 };
 
-function whoami(c: RequestContext): Response {
-  const t = c.deps.orgs.getToken(c.principal.orgId, c.principal.tokenId)!;
+async function whoami(c: RequestContext): Promise<Response> {
+  const t = (await c.deps.orgs.getToken(c.principal.orgId, c.principal.tokenId))!;
   return json(200, {
     organization: c.principal.orgName,
     token: { id: t.id, name: t.name, expiresAt: t.expiresAt },
@@ -83,7 +83,7 @@ function whoami(c: RequestContext): Response {
 export const tokenRoutes: Route[] = [
   { method: "GET", path: "/api/v1/tokens", need: "admin", action: "token.list", handler: list },
   { method: "POST", path: "/api/v1/tokens", need: "admin", action: "token.create", handler: create },
-  { method: "DELETE", path: "/api/v1/tokens/:id", need: "admin", action: "token.revoke", handler: (c) => json(200, revokeToken(c.deps, { id: c.params.id! })) },
+  { method: "DELETE", path: "/api/v1/tokens/:id", need: "admin", action: "token.revoke", handler: async (c) => json(200, (await revokeToken(c.deps, { id: c.params.id! }))) },
   { method: "GET", path: "/api/v1/orgs", need: "viewer", action: "org.list", handler: orgs },
   { method: "POST", path: "/api/v1/orgs", need: "instance-admin", action: "org.create", handler: createOrgRoute },
   { method: "PATCH", path: "/api/v1/orgs/:name", need: "admin", action: "org.update", target: ownOrg, handler: updateOrg },

@@ -17,15 +17,15 @@ const rootIds = new WeakMap<object, number>();
 let nextRootId = 1;
 
 /** The cache key of one request, from what the verdict depends on (see the file comment). */
-export function verdictKey(c: RequestContext, request: string, roots: NamedRoot[]): string {
-  const keys = verificationKeys(c.deps).map((k) => k.keyId).sort().join(",");
+export async function verdictKey(c: RequestContext, request: string, roots: NamedRoot[]): Promise<string> {
+  const keys = (await verificationKeys(c.deps)).map((k) => k.keyId).sort().join(",");
   const rootKey = roots.map((r) => {
     let id = rootIds.get(r.json);
     if (id === undefined) rootIds.set(r.json, (id = nextRootId++));
     return id;
   });
   const scope = `${c.scope?.projectId ?? ""}/${c.scope?.workflowId ?? ""}`;
-  return [c.deps.config.home, c.principal.orgId, scope, c.deps.repo.attestationGeneration(), c.deps.repo.revisionGeneration(), keys, rootKey.join(","), request].join("|");
+  return [c.deps.config.home, c.principal.orgId, scope, await c.deps.repo.attestationGeneration(), await c.deps.repo.revisionGeneration(), keys, rootKey.join(","), request].join("|");
 }
 
 export function cachedVerdict(key: string, now: number): ArtifactVerdict | undefined {

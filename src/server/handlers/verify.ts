@@ -46,7 +46,7 @@ async function verify(c: RequestContext): Promise<Response> {
   const resourceUri = typeof b.resourceUri === "string" ? b.resourceUri : b.digest;
   const trust = serverTrust(c);
   const now = Date.now();
-  const key = verdictKey(c, JSON.stringify([b.digest, resourceUri, policyText]), trust.roots);
+  const key = await verdictKey(c, JSON.stringify([b.digest, resourceUri, policyText]), trust.roots);
   const hit = cachedVerdict(key, now);
   if (hit) return json(200, hit);
   const { verifyArtifactDigest } = await import("../../services/verify-artifact/index.ts");

@@ -70,8 +70,8 @@ describe("/api/v1/webhooks", () => {
     expect(await names()).toEqual(["ci"]);
   });
 
-  test("add and remove are audited with the webhook named; a refused read too", () => {
-    const rows = listAudit(api.s.app, { limit: 1000 }).items.filter((a) => a.action.startsWith("webhook."));
+  test("add and remove are audited with the webhook named; a refused read too", async () => {
+    const rows = (await listAudit(api.s.app, { limit: 1000 })).items.filter((a) => a.action.startsWith("webhook."));
     const seen = rows.map((a) => `${a.action} ${a.outcome} ${a.target ?? ""}`.trim());
     expect(seen).toContain("webhook.add ok webhook ci");
     expect(seen).toContain("webhook.add refused: ALREADY_EXISTS webhook ci");

@@ -27,18 +27,18 @@ async function add(c: RequestContext): Promise<Response> {
   return json(201, await addWebhook(c.deps, input));
 }
 
-function remove(c: RequestContext): Response {
+async function remove(c: RequestContext): Promise<Response> {
   c.audit.target = `webhook ${c.params.name!}`;
-  return json(200, removeWebhook(c.deps, { name: c.params.name! }));
+  return json(200, (await removeWebhook(c.deps, { name: c.params.name! })));
 }
 
-function deliveries(c: RequestContext): Response {
+async function deliveries(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  return json(200, listDeliveries(c.deps, { name: c.params.name!, limit: numberParam(q, "limit"), next: stringParam(q, "next") }));
+  return json(200, (await listDeliveries(c.deps, { name: c.params.name!, limit: numberParam(q, "limit"), next: stringParam(q, "next") })));
 }
 
 export const webhookRoutes: Route[] = [
-  { method: "GET", path: "/api/v1/webhooks", need: "maintainer", action: "webhook.list", handler: (c) => json(200, listWebhooks(c.deps)) },
+  { method: "GET", path: "/api/v1/webhooks", need: "maintainer", action: "webhook.list", handler: async (c) => json(200, (await listWebhooks(c.deps))) },
   { method: "POST", path: "/api/v1/webhooks", need: "maintainer", action: "webhook.add", handler: add },
   { method: "DELETE", path: "/api/v1/webhooks/:name", need: "maintainer", action: "webhook.remove", handler: remove },
   { method: "GET", path: "/api/v1/webhooks/:name/deliveries", need: "maintainer", action: "webhook.deliveries", handler: deliveries },

@@ -9,11 +9,11 @@ import { onlyFields } from "./fields.ts";
 const ref = (c: RequestContext) => ({ project: c.params.project!, name: c.params.name! });
 
 /** The workflow of the path, inside the token's scope; else the not-found of an absent one. */
-const visible = (c: RequestContext) => void findWorkflow(c.deps, c.params.name!, c.params.project!, c.scope);
+const visible = (c: RequestContext) => findWorkflow(c.deps, c.params.name!, c.params.project!, c.scope);
 
-function list(c: RequestContext): Response {
+async function list(c: RequestContext): Promise<Response> {
   const q = c.url.searchParams;
-  const page = listWorkflows(c.deps, {
+  const page = await listWorkflows(c.deps, {
     project: stringParam(q, "project"),
     team: stringParam(q, "team"),
     limit: numberParam(q, "limit"),
@@ -28,7 +28,7 @@ async function create(c: RequestContext): Promise<Response> {
   onlyFields(b, ["name", "project", "team", "description", "contract", "contractText", "skipIfExists"]);
   await c.vetText(field(b, "contractText"), "field contractText");
   c.audit.target = `workflow ${String(b.project)}/${String(b.name)}`;
-  const wf = createWorkflow(c.deps, {
+  const wf = await createWorkflow(c.deps, {
     name: field(b, "name", true),
     project: field(b, "project", true),
     team: field(b, "team"),
@@ -44,7 +44,7 @@ async function update(c: RequestContext): Promise<Response> {
   const b = await readJsonObject(c.req, c.limits.maxBodyBytes);
   onlyFields(b, ["team", "description", "contract", "contractText"]);
   await c.vetText(field(b, "contractText"), "field contractText");
-  const wf = updateWorkflow(c.deps, {
+  const wf = await updateWorkflow(c.deps, {
     ...ref(c),
     team: field(b, "team"),
     description: field(b, "description"),
@@ -62,7 +62,7 @@ export const workflowRoutes: Route[] = [
     path: "/api/v1/workflows/:project/:name",
     need: "viewer",
     action: "workflow.read",
-    handler: (c) => json(200, describeWorkflow(c.deps, { ...ref(c), scope: c.scope })),
+    handler: async (c) => json(200, (await describeWorkflow(c.deps, { ...ref(c), scope: c.scope }))),
   },
   { method: "PATCH", path: "/api/v1/workflows/:project/:name", need: "maintainer", action: "workflow.update", target: visible, handler: update },
   {
@@ -71,6 +71,6 @@ export const workflowRoutes: Route[] = [
     need: "maintainer",
     action: "workflow.delete",
     target: visible,
-    handler: (c) => json(200, deleteWorkflow(c.deps, { ...ref(c), scope: c.scope })),
+    handler: async (c) => json(200, (await deleteWorkflow(c.deps, { ...ref(c), scope: c.scope }))),
   },
 ];

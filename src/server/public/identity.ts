@@ -17,8 +17,8 @@ export async function verifiedIdentity(c: PublicContext, token: string): Promise
   const v = await verifyIdentityToken(token, { own: { issuer: c.publicUrl, key: oidc.key }, external: oidc.external(), now });
   if (v.kind === "external") {
     const { cert, proofSubject } = ciCertIdentity(v.issuer, v.claims);
-    const org = v.registration.org ? c.app.orgs.getOrg(v.registration.org) : undefined;
-    return { issuer: v.issuer, subject: v.subject, proofSubject, claims: v.claims, cert, auditOrgId: org?.id ?? c.anonymousOrgId(), actor: `oidc:${v.issuer} ${v.subject}`.slice(0, 300) };
+    const org = v.registration.org ? await c.app.orgs.getOrg(v.registration.org) : undefined;
+    return { issuer: v.issuer, subject: v.subject, proofSubject, claims: v.claims, cert, auditOrgId: org?.id ?? (await c.anonymousOrgId()), actor: `oidc:${v.issuer} ${v.subject}`.slice(0, 300) };
   }
   const claim = (name: string) => {
     const value = v.claims[name];
@@ -26,7 +26,7 @@ export async function verifiedIdentity(c: PublicContext, token: string): Promise
     return value;
   };
   const [orgName, project, workflow, tokenId, tokenName, role] = [claim("org"), claim("project"), claim("workflow"), claim("token_id"), claim("token_name"), claim("role")];
-  const org = c.app.orgs.getOrg(orgName);
+  const org = await c.app.orgs.getOrg(orgName);
   if (!org) throw refused(`names organization ${orgName}, which does not exist`);
   const san = workflowIdentity(c.publicUrl, org.name, project, workflow);
   if (v.subject !== san) throw refused(`names ${v.subject}, not the workflow identity ${san}`);
@@ -47,15 +47,15 @@ export async function verifiedIdentity(c: PublicContext, token: string): Promise
  * workflow must still exist in its scope — checked on every issuance, so revoking the API token stops certificates
  * at once. Refusals here are audited under the token's name.
  */
-export function assertStillAllowed(c: PublicContext, who: VerifiedIdentity): void {
+export async function assertStillAllowed(c: PublicContext, who: VerifiedIdentity): Promise<void> {
   const id = who.cairn;
   if (!id) return;
-  const t = c.app.orgs.getToken(id.orgId, id.tokenId);
+  const t = await c.app.orgs.getToken(id.orgId, id.tokenId);
   if (!t) throw refused("names an API token that does not exist");
   if (t.revokedAt !== null) throw refused(`stands for API token ${t.name}, which was revoked at ${t.revokedAt}`);
   if (t.expiresAt !== null && t.expiresAt <= c.app.clock.now().toISOString()) throw refused(`stands for API token ${t.name}, which expired at ${t.expiresAt}`);
   if (!isRole(t.role) || !roleAtLeast(t.role, "attestor")) throw refused(`stands for API token ${t.name}, whose role ${t.role} may not sign`);
-  const wf = c.app.workflows.getWorkflow(id.orgId, id.project, id.workflow);
+  const wf = await c.app.workflows.getWorkflow(id.orgId, id.project, id.workflow);
   if (!wf || !inScope(wf, { ...(t.projectId !== null && { projectId: t.projectId }), ...(t.workflowId !== null && { workflowId: t.workflowId }) })) {
     throw refused(`names workflow ${id.project}/${id.workflow}, which does not exist in the API token's scope`);
   }

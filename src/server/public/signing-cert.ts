@@ -32,14 +32,14 @@ export async function signingCert(c: PublicContext): Promise<Response> {
     const token = req.token ?? bearer(c.req);
     if (!token) throw new CairnError("CREDENTIAL_INVALID", "the signingCert request carries no OIDC identity token", { hint: "set credentials.oidcIdentityToken (or Authorization: Bearer) to a token from POST /api/v1/identity-token" });
     who = await verifiedIdentity(c, token);
-    assertStillAllowed(c, who);
+    await assertStillAllowed(c, who);
     if (req.proof.kind === "pop") checkProofOfPossession(req.spki, req.proof.signature, who.proofSubject);
     const issued = await issueCertificate(ca, { publicKeySpki: req.spki, identity: who.cert, now: c.app.clock.now() });
-    await c.audit(event(c, who, { action: "certificate.issue", target: `certificate ${issued.serial} for ${who.cert.san.value}`.slice(0, 300), outcome: "ok", status: 201 }));
+    await c.audit(await event(c, who, { action: "certificate.issue", target: `certificate ${issued.serial} for ${who.cert.san.value}`.slice(0, 300), outcome: "ok", status: 201 }));
     return new Response(`${JSON.stringify(signingCertResponse(issued.chainPem))}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
   } catch (e) {
     const target = who ? `certificate for ${who.cert.san.value}`.slice(0, 300) : "certificate";
-    await c.audit(event(c, who, { action: "certificate.issue", target, ...errorOutcome(e) }));
+    await c.audit(await event(c, who, { action: "certificate.issue", target, ...errorOutcome(e) }));
     return sigstoreError(e);
   }
 }

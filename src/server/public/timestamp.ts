@@ -20,7 +20,7 @@ export async function timestamp(c: PublicContext): Promise<Response> {
     const reply = await tsa.respond(req, c.app.clock.now());
     return new Response(reply, { status: 200, headers: { "Content-Type": "application/timestamp-reply" } });
   } catch (e) {
-    await c.audit(anonymousEvent(c, { action: "timestamp.create", target: "timestamp", ...errorOutcome(e) }));
+    await c.audit(await anonymousEvent(c, { action: "timestamp.create", target: "timestamp", ...errorOutcome(e) }));
     return sigstoreError(e);
   }
 }

@@ -29,7 +29,7 @@ export async function createEntry(c: PublicContext): Promise<Response> {
   if (!log) return sigstoreError(noLog());
   let principal: Principal | undefined;
   try {
-    principal = c.req.headers.has("authorization") ? authenticate(c.app, bearerToken(c.req)) : undefined;
+    principal = c.req.headers.has("authorization") ? await authenticate(c.app, bearerToken(c.req)) : undefined;
     if (principal && !roleAtLeast(principal.role, "attestor")) throw new CairnError("FORBIDDEN", `writing to the transparency log needs role attestor; this token is ${principal.role}`);
     if (!/^application\/json\b/i.test(c.req.headers.get("content-type") ?? "")) throw new CairnError("UNSUPPORTED_MEDIA_TYPE", "log entries are application/json CreateEntryRequests", { hint: "send Rekor v2's {hashedRekordRequestV002: …} or {dsseRequestV002: …}" });
     const text = new TextDecoder().decode(await readBytes(c.req, Math.min(MAX_LOG_REQUEST, c.limits.maxBodyBytes)));
@@ -45,7 +45,7 @@ export async function createEntry(c: PublicContext): Promise<Response> {
     return new Response(`${JSON.stringify(tle)}\n`, { status: 201, headers: { "Content-Type": "application/json" } });
   } catch (e) {
     const what = { action: "tlog.append", target: "log entry", ...errorOutcome(e) };
-    await c.audit(principal ? tokenEvent(principal, c.app.clock.now(), what) : anonymousEvent(c, what));
+    await c.audit(principal ? tokenEvent(principal, c.app.clock.now(), what) : await anonymousEvent(c, what));
     return sigstoreError(e);
   }
 }

@@ -9,7 +9,7 @@ export async function auditPage({ deps, principal }: View, url: URL): Promise<{ 
   if (!roleAtLeast(principal.role, "maintainer")) throw forbidden("the audit trail", "maintainer", principal.role);
   const q = url.searchParams;
   const filters = { actor: q.get("actor") || undefined, action: q.get("action") || undefined, outcome: q.get("outcome") || undefined, since: q.get("since") || undefined };
-  const page = listAudit(deps, { ...filters, next: q.get("next") || undefined });
+  const page = await listAudit(deps, { ...filters, next: q.get("next") || undefined });
   const now = deps.clock.now();
   const rows = page.items.map((e) => row(e, now));
   const more = page.next ? html`<p><a id="audit-next" href="${href(["audit"], { ...filters, next: page.next })}">Older events</a></p>` : "";

@@ -13,12 +13,12 @@ export function sessionToken(req: Request): string | undefined {
   return undefined;
 }
 
-export function webContextFor(app: ServiceDeps, req: Request): WebContext {
+export async function webContextFor(app: ServiceDeps, req: Request): Promise<WebContext> {
   const token = sessionToken(req);
   if (!token) return { app };
   try {
-    const id = authenticateToken(app, token);
-    const orgName = app.orgs.listOrgs(1000).find((o) => o.id === id.orgId)!.name;
+    const id = await authenticateToken(app, token);
+    const orgName = (await app.orgs.listOrgs(1000)).find((o) => o.id === id.orgId)!.name;
     const deps = { ...app, config: { ...app.config, organization: orgName } };
     return { app, session: { principal: { ...id, orgName, admin: false }, deps } };
   } catch (e) {
@@ -30,5 +30,5 @@ export function webContextFor(app: ServiceDeps, req: Request): WebContext {
 /** What the server does for a non-API path: the web handler's answer, or 404 when it is not a web path. */
 export async function serveWeb(handler: WebHandler, app: ServiceDeps, req: Request): Promise<Response> {
   if (new URL(req.url).pathname.startsWith("/api/")) return new Response("not found", { status: 404 });
-  return (await handler(req, webContextFor(app, req))) ?? new Response("not found", { status: 404 });
+  return (await handler(req, await webContextFor(app, req))) ?? new Response("not found", { status: 404 });
 }

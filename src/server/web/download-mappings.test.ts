@@ -12,7 +12,7 @@ import { downloadResponse } from "./download.ts";
 import { webHandler } from "./index.ts";
 
 const sha = (b: string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const s = testStore();
+const s = await testStore();
 let p1: PushResult;
 let cookie = "";
 beforeAll(async () => {
@@ -23,7 +23,7 @@ beforeAll(async () => {
     { name: "unmapped", kind: "ARTIFACT", value: "unmapped.bin" },
   ]);
   await pushRun(s, "deploy", "p2", []);
-  cookie = `cairn_session=${createToken(s.app, { name: "operator" }).token}`;
+  cookie = `cairn_session=${(await createToken(s.app, { name: "operator" })).token}`;
   // As migration 012 leaves a material another organization held first: stored, in the graph, but not this one's.
   const db = new Database(join(s.app.config.home, "cairn.db"));
   db.query("DELETE FROM cas_mappings WHERE digest = ?").run(sha("unmapped\n"));
@@ -45,9 +45,9 @@ test("the run page links only what the organization holds; a referenced but unma
 });
 
 test("with a scope: another project's material and bundle are refused as absent ones are", async () => {
-  const org = s.app.repo.findOrg("default")!.id;
-  const p2 = { projectId: s.app.orgs.findProject(org, "p2")!.id };
-  const p1scope = { projectId: s.app.orgs.findProject(org, "p1")!.id };
+  const org = (await s.app.repo.findOrg("default"))!.id;
+  const p2 = { projectId: (await s.app.orgs.findProject(org, "p2"))!.id };
+  const p1scope = { projectId: (await s.app.orgs.findProject(org, "p1"))!.id };
   const own = await downloadResponse(s.app, sha("kept\n"), p1.runId!, p1scope);
   expect([own.status, await own.text()]).toEqual([200, "kept\n"]);
   const absent = await expectCode(() => downloadResponse(s.app, sha("unmapped\n"), p1.runId!, p1scope), "NOT_FOUND");

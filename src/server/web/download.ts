@@ -25,7 +25,7 @@ export async function downloadResponse(deps: ServiceDeps, digest: string, runId:
   if (!a || (!isBundle && !a.materials.some((m) => m.digest === digest))) {
     throw new CairnError("NOT_FOUND", `workflow run ${runId} does not reference ${digest}`, { hint: "download what the run page lists" });
   }
-  const stored = artifactName(deps, digest, hex, scope);
+  const stored = await artifactName(deps, digest, hex, scope);
   const name = isBundle ? `attestation-${hex.slice(0, 12)}.sigstore.json` : stored;
   const blob = await deps.blobs.openRead(digest);
   return new Response(verifiedStream(digest, blob.chunks, fsckCommand(deps.blobs)), {

@@ -12,14 +12,14 @@ import { seedEveryState, type Seeded } from "./seed.testutil.ts";
 
 const BASE = "http://127.0.0.1:8080";
 
-describe("the web handler behind the seam", () => {
-  const s = testStore();
+describe("the web handler behind the seam", async () => {
+  const s = await testStore();
   let seeded: Seeded;
   let token = "";
   let cookie = "";
   beforeAll(async () => {
     seeded = await seedEveryState(s);
-    token = createToken(s.app, { name: "operator" }).token;
+    token = (await createToken(s.app, { name: "operator" })).token;
     cookie = `cairn_session=${token}`;
   });
   afterAll(() => s.cleanup());
@@ -61,8 +61,8 @@ describe("the web handler behind the seam", () => {
   });
 
   test("login refuses revoked tokens, cross-site posts and oversized forms; logout clears the cookie", async () => {
-    const t = createToken(s.app, { name: "gone" });
-    revokeToken(s.app, { id: t.id });
+    const t = await createToken(s.app, { name: "gone" });
+    await revokeToken(s.app, { id: t.id });
     expect(await (await post("/login", `token=${t.token}`)).text()).toContain("API token is revoked");
     expect((await get("/", undefined)).status).toBe(200);
     expect((await post("/login", `token=${token}`, { origin: "https://evil.example" })).status).toBe(400);
@@ -136,7 +136,7 @@ describe("the web handler behind the seam", () => {
     const bundle = await get(`/download/${seeded.build.digest}?run=${seeded.build.runId}`);
     expect(JSON.parse(await bundle.text())).toHaveProperty("dsseEnvelope");
     // the binary is stored, but the deploy run does not reference it: refused
-    const deployRun = s.app.runs.list({ orgId: s.app.repo.findOrg("default")!.id, workflow: "deploy", state: "succeeded", limit: 1 })[0]!;
+    const deployRun = (await s.app.runs.list({ orgId: (await s.app.repo.findOrg("default"))!.id, workflow: "deploy", state: "succeeded", limit: 1 }))[0]!;
     expect((await get(`/download/${seeded.binaryDigest}?run=${deployRun.id}`)).status).toBe(404);
     expect((await get(`/download/${seeded.binaryDigest}`)).status).toBe(400);
     expect((await get(`/download/sha256:..%2F..%2Fetc?run=${seeded.build.runId}`)).status).toBe(400);
@@ -178,8 +178,8 @@ describe("the web handler behind the seam", () => {
   });
 
   test("every role logs in; a scoped session sees only its scope, the same 404 outside it as for nothing", async () => {
-    const scoped = createToken(s.app, { name: "ci", project: "orbit" }).token;
-    const viewer = createToken(s.app, { name: "wf-viewer", project: "skynet", workflow: "build", role: "viewer" }).token;
+    const scoped = (await createToken(s.app, { name: "ci", project: "orbit" })).token;
+    const viewer = (await createToken(s.app, { name: "wf-viewer", project: "skynet", workflow: "build", role: "viewer" })).token;
     for (const t of [scoped, viewer]) expect((await post("/login", `token=${t}`)).status).toBe(303);
     const as = (t: string, path: string) => call(path, { headers: { cookie: `cairn_session=${t}` } });
     const orbit = await (await as(scoped, "/")).text();
@@ -206,7 +206,7 @@ describe("the web handler behind the seam", () => {
   });
 
   test("the audit trail is a maintainer's page: the nav shows it only to them, others get 403", async () => {
-    const secops = createToken(s.app, { name: "secops", role: "maintainer" }).token;
+    const secops = (await createToken(s.app, { name: "secops", role: "maintainer" })).token;
     expect((await post("/login", `token=${secops}`)).status).toBe(303);
     const dashboard = await (await call("/", { headers: { cookie: `cairn_session=${secops}` } })).text();
     expect(dashboard).toContain(`<a href="/audit">Audit</a>`);
@@ -221,8 +221,8 @@ describe("the web handler behind the seam", () => {
 
   test("the view is scoped to the session's organization", async () => {
     const acme = { ...s.app, config: { ...s.app.config, organization: "acme" } };
-    createWorkflow(acme, { name: "secret", project: "acme-proj" });
-    const acmeToken = createToken(acme, { name: "acme-op" }).token;
+    await createWorkflow(acme, { name: "secret", project: "acme-proj" });
+    const acmeToken = (await createToken(acme, { name: "acme-op" })).token;
     const body = await (await call("/", { headers: { cookie: `cairn_session=${acmeToken}` } })).text();
     expect(body).toContain("organization <strong>acme</strong>");
     expect(body).toContain(`data-workflow="acme-proj/secret"`);

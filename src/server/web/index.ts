@@ -69,7 +69,7 @@ export function createWebHandler(opts: WebOptions = {}): WebHandler {
     if (!ctx.session) return redirect(`/login?next=${encodeURIComponent(path + url.search)}`);
     const { principal, deps } = ctx.session;
     const view: View = { deps, principal, scope: scopeOf(principal) };
-    const chrome: Chrome = { org: principal.orgName, role: principal.role, scope: scopeLabel(principal, deps) };
+    const chrome: Chrome = { org: principal.orgName, role: principal.role, scope: await scopeLabel(principal, deps) };
     try {
       const params = match.m!.slice(1).map(decodeSegment);
       const out = await match.r.handle(view, url, params);
@@ -120,9 +120,9 @@ function pageRoutes(opts: WebOptions): Route[] {
 }
 
 /** "organization", "project p1" or "workflow p1/build": what the session may see, shown in the header. */
-function scopeLabel(p: Principal, deps: ServiceDeps): string {
+async function scopeLabel(p: Principal, deps: ServiceDeps): Promise<string> {
   if (!p.projectId && !p.workflowId) return "organization";
-  const t = deps.orgs.getToken(p.orgId, p.tokenId);
+  const t = await deps.orgs.getToken(p.orgId, p.tokenId);
   return t?.workflow ? `workflow ${t.project}/${t.workflow}` : `project ${t?.project ?? "?"}`;
 }
 
@@ -154,9 +154,10 @@ async function runPage({ deps, scope }: View, id: string, opts: WebOptions) {
   if (!detail.attestation) verification = { kind: "no-attestation" };
   else if (keys.length === 0 && roots.length === 0) verification = { kind: "no-keys" };
   else verification = await verify(deps, id, scope, { keys: keys.map((k) => k.key), roots }, keys);
-  const orgId = currentOrgId(deps) ?? "";
+  const orgId = (await currentOrgId(deps)) ?? "";
   const digests = detail.attestation?.materials.map((m) => m.digest).filter((d) => d.startsWith("sha256:")) ?? [];
-  const downloadable = new Set(digests.filter((d) => deps.casMappings.holds(orgId, d, scope)));
+  const held = await Promise.all(digests.map(async (d) => await deps.casMappings.holds(orgId, d, scope)));
+  const downloadable = new Set(digests.filter((_, i) => held[i]));
   return { title: `Run ${id}`, body: renderRun({ detail, verification, downloadable }, deps.clock.now()) };
 }
 
@@ -179,7 +180,7 @@ async function discoverPage({ deps, scope }: View, url: URL) {
   const kind = url.searchParams.get("kind") || undefined;
   const next = url.searchParams.get("next") || undefined;
   try {
-    return { title: `Discover ${digest}`, body: renderDiscover(discover(deps, { digest, kind, next, scope })) };
+    return { title: `Discover ${digest}`, body: renderDiscover(await discover(deps, { digest, kind, next, scope })) };
   } catch (e) {
     const kinds = isCairnError(e, "USAGE") ? (e.details as { kinds?: string[] } | undefined)?.kinds : undefined;
     if (kinds) return { title: "Discover", body: renderKindChoice(digest, kinds) };
@@ -197,7 +198,7 @@ async function contractPage({ deps, scope }: View, url: URL, name: string) {
   if ((from === undefined) !== (to === undefined)) {
     throw new CairnError("USAGE", "a diff needs both from and to", { hint: `e.g. /contracts/${name}?from=1&to=2` });
   }
-  const shown = describeContract(deps, { name, revision: to ?? revision, scope });
-  const before = from === undefined ? undefined : describeContract(deps, { name, revision: from, scope });
+  const shown = await describeContract(deps, { name, revision: to ?? revision, scope });
+  const before = from === undefined ? undefined : await describeContract(deps, { name, revision: from, scope });
   return { title: `Contract ${name}`, body: renderContract({ shown, from: before, ...(before && { changes: semanticChanges(before, shown) }) }, deps.clock.now()) };
 }

@@ -52,31 +52,31 @@ export async function seedEveryState(s: TestStore): Promise<Seeded> {
   s.file("docs-1.yaml", DOCS_1);
   s.file("docs-2.yaml", DOCS_2);
 
-  createWorkflow(s.app, { name: "nightly", project: "skynet", team: "platform" });
+  await createWorkflow(s.app, { name: "nightly", project: "skynet", team: "platform" });
   await pushRun(s, "nightly", "skynet", []);
   s.advance(8 * DAY);
 
-  createWorkflow(s.app, { name: "release", project: "skynet", team: "platform", contract: "release-1.yaml" });
+  await createWorkflow(s.app, { name: "release", project: "skynet", team: "platform", contract: "release-1.yaml" });
   await pushRun(s, "release", "skynet", [{ name: "binary", kind: "ARTIFACT", value: "app.bin" }]);
-  updateContract(s.app, { name: "release", file: "release-2.yaml" });
+  await updateContract(s.app, { name: "release", file: "release-2.yaml" });
 
-  createWorkflow(s.app, { name: "docs", project: "skynet", team: "web", contract: "docs-1.yaml" });
+  await createWorkflow(s.app, { name: "docs", project: "skynet", team: "web", contract: "docs-1.yaml" });
   await pushRun(s, "docs", "skynet", [{ name: "notes", kind: "STRING", value: "first docs" }]);
-  updateContract(s.app, { name: "docs", file: "docs-2.yaml" });
+  await updateContract(s.app, { name: "docs", file: "docs-2.yaml" });
 
-  createWorkflow(s.app, { name: "deploy", project: "orbit" });
+  await createWorkflow(s.app, { name: "deploy", project: "orbit" });
   await pushRun(s, "deploy", "orbit", []);
   await startRun(s, "deploy", "orbit");
-  resetAttestation(s.app, { trigger: "failure", reason: "smoke tests failed" });
+  await resetAttestation(s.app, { trigger: "failure", reason: "smoke tests failed" });
   s.advance(1000);
 
-  createWorkflow(s.app, { name: "audit", project: "orbit", team: "security" });
+  await createWorkflow(s.app, { name: "audit", project: "orbit", team: "security" });
 
   s.file("gated.yaml", GATED_CONTRACT);
-  createWorkflow(s.app, { name: "scan", project: "orbit", team: "security", contract: "gated.yaml" });
+  await createWorkflow(s.app, { name: "scan", project: "orbit", team: "security", contract: "gated.yaml" });
   const blockedRunId = await pushGated(s, "scan", "orbit", "banned");
 
-  createWorkflow(s.app, { name: "build", project: "skynet", team: "platform" });
+  await createWorkflow(s.app, { name: "build", project: "skynet", team: "platform" });
   const build = await pushRun(s, "build", "skynet", [
     { name: "binary", kind: "ARTIFACT", value: "app.bin" },
     { name: "tag", kind: "STRING", value: "v1.2.3" },

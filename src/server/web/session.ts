@@ -39,8 +39,8 @@ export async function login(req: Request, app: ServiceDeps): Promise<Response> {
   if (!form) return again(413, "The login form was too large.");
   if (!token) return again(401, "Enter an API token.");
   try {
-    const id = authenticateToken(app, token);
-    app.audit.append(tokenEvent(id, app.clock.now(), { action: "session.login", target: "", outcome: "ok", status: 303 }));
+    const id = await authenticateToken(app, token);
+    await app.audit.append(tokenEvent(id, app.clock.now(), { action: "session.login", target: "", outcome: "ok", status: 303 }));
   } catch (e) {
     if (!isCairnError(e, "UNAUTHENTICATED")) throw e;
     return again(401, `Not logged in: ${e.message}.`);

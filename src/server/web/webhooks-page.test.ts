@@ -5,25 +5,25 @@ import { currentOrgId } from "../../services/control/runs.ts";
 import { serveWeb } from "./context.testutil.ts";
 import { webHandler } from "./index.ts";
 
-describe("GET /webhooks", () => {
-  const s = testStore();
+describe("GET /webhooks", async () => {
+  const s = await testStore();
   let maintainer: string;
   let attestor: string;
   const as = (token: string, path: string) => serveWeb(webHandler, s.app, new Request(`http://127.0.0.1:8080${path}`, { headers: { cookie: `cairn_session=${token}` } }));
-  beforeAll(() => {
-    maintainer = createToken(s.app, { name: "ops", role: "maintainer" }).token;
-    attestor = createToken(s.app, { name: "ci" }).token;
+  beforeAll(async () => {
+    maintainer = (await createToken(s.app, { name: "ops", role: "maintainer" })).token;
+    attestor = (await createToken(s.app, { name: "ci" })).token;
     const now = s.app.clock.now().toISOString();
-    const orgId = currentOrgId(s.app)!;
-    const add = (name: string, secretEnv: string | null, event: "run.blocked" | "run.failed") =>
-      s.app.webhooks.add({ orgId, name, url: `https://hooks.example/${name}`, events: [event], secretEnv, createdAt: now, createdBy: "local" });
-    const alerts = add("alerts", "HOOK_SECRET", "run.blocked");
-    add("quiet", null, "run.failed");
-    for (let i = 0; i < 3; i++) s.app.webhooks.enqueue({ orgId, event: "run.blocked", now, body: (id) => JSON.stringify({ id }) });
-    const [third, second, first] = s.app.webhooks.deliveries(alerts.id, 3);
-    s.app.webhooks.markDelivered(first!.id, now, 204);
-    s.app.webhooks.markFailed(second!.id, now, 500, "HTTP 500: <script>alert(1)</script> (gave up after 8 attempts)");
-    s.app.webhooks.markRetry(third!.id, now, null, "request failed: ConnectionRefused");
+    const orgId = (await currentOrgId(s.app))!;
+    const add = async (name: string, secretEnv: string | null, event: "run.blocked" | "run.failed") =>
+      await s.app.webhooks.add({ orgId, name, url: `https://hooks.example/${name}`, events: [event], secretEnv, createdAt: now, createdBy: "local" });
+    const alerts = await add("alerts", "HOOK_SECRET", "run.blocked");
+    await add("quiet", null, "run.failed");
+    for (let i = 0; i < 3; i++) await s.app.webhooks.enqueue({ orgId, event: "run.blocked", now, body: (id) => JSON.stringify({ id }) });
+    const [third, second, first] = await s.app.webhooks.deliveries(alerts.id, 3);
+    await s.app.webhooks.markDelivered(first!.id, now, 204);
+    await s.app.webhooks.markFailed(second!.id, now, 500, "HTTP 500: <script>alert(1)</script> (gave up after 8 attempts)");
+    await s.app.webhooks.markRetry(third!.id, now, null, "request failed: ConnectionRefused");
   });
   afterAll(() => s.cleanup());
 

@@ -17,13 +17,13 @@ const BADGE: Record<DeliveryView["state"], string> = { delivered: "s-passing", p
 export async function webhooksPage({ deps, principal }: View, url: URL): Promise<{ title: string; body: Html }> {
   if (!roleAtLeast(principal.role, "maintainer")) throw forbidden("the webhooks", "maintainer", principal.role);
   const name = url.searchParams.get("name") || undefined;
-  const hooks = listWebhooks(deps).items.filter((w) => name === undefined || w.name === name);
+  const hooks = (await listWebhooks(deps)).items.filter((w) => name === undefined || w.name === name);
   const now = deps.clock.now();
-  const sections = hooks.map((w) => {
-    const page = listDeliveries(deps, { name: w.name, limit: name ? DETAIL : RECENT, next: (name && url.searchParams.get("next")) || undefined });
+  const sections = await Promise.all(hooks.map(async (w) => {
+    const page = await listDeliveries(deps, { name: w.name, limit: name ? DETAIL : RECENT, next: (name && url.searchParams.get("next")) || undefined });
     const more = page.next ? html`<p><a class="webhook-older" href="${href(["webhooks"], { name: w.name, next: page.next })}">Older deliveries</a></p>` : "";
     return section(w, page.items, now, more);
-  });
+  }));
   return {
     title: "Webhooks",
     body: html`<h1>Webhooks</h1>

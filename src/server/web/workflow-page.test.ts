@@ -63,13 +63,13 @@ describe("the workflow page renders", () => {
   });
 });
 
-describe("/workflows/{project}/{name} behind the seam", () => {
-  const s = testStore();
+describe("/workflows/{project}/{name} behind the seam", async () => {
+  const s = await testStore();
   let seeded: Seeded;
   let cookie = "";
   beforeAll(async () => {
     seeded = await seedEveryState(s);
-    cookie = `cairn_session=${createToken(s.app, { name: "operator" }).token}`;
+    cookie = `cairn_session=${(await createToken(s.app, { name: "operator" })).token}`;
   });
   afterAll(() => s.cleanup());
   const get = (path: string, c = cookie) => serveWeb(webHandler, s.app, new Request(`http://127.0.0.1:8080${path}`, { headers: { cookie: c }, redirect: "manual" }));
@@ -92,10 +92,10 @@ describe("/workflows/{project}/{name} behind the seam", () => {
   });
 
   test("pages through the history with the next-page link, newest first, each run once", async () => {
-    const wf = s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "orbit", "audit")!;
+    const wf = (await s.app.repo.findWorkflow((await s.app.repo.findOrg("default"))!.id, "orbit", "audit"))!;
     for (let i = 0; i < HISTORY_PAGE + 3; i++) {
       const at = new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString();
-      s.app.repo.createRun({ id: `hist-${String(i).padStart(2, "0")}`, orgId: wf.orgId, workflowId: wf.id, runnerType: "x", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: at });
+      await s.app.repo.createRun({ id: `hist-${String(i).padStart(2, "0")}`, orgId: wf.orgId, workflowId: wf.id, runnerType: "x", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: at });
     }
     const seen: string[] = [];
     let path: string | undefined = "/workflows/orbit/audit";
@@ -113,7 +113,7 @@ describe("/workflows/{project}/{name} behind the seam", () => {
     expect(missing.status).toBe(404);
     const before = await missing.text();
     const acme = { ...s.app, config: { ...s.app.config, organization: "acme" } };
-    createWorkflow(acme, { name: "secret", project: "acme-proj" });
+    await createWorkflow(acme, { name: "secret", project: "acme-proj" });
     const foreign = await get("/workflows/acme-proj/secret");
     expect(foreign.status).toBe(404);
     expect(await foreign.text()).toBe(before);
@@ -122,14 +122,14 @@ describe("/workflows/{project}/{name} behind the seam", () => {
   });
 
   test("the scope is respected as listRuns does: out of scope is the same NOT_FOUND as absent", async () => {
-    const org = s.app.repo.findOrg("default")!.id;
-    const scan = s.app.repo.findWorkflow(org, "orbit", "scan")!;
-    const skynet = s.app.repo.findWorkflow(org, "skynet", "build")!;
+    const org = (await s.app.repo.findOrg("default"))!.id;
+    const scan = (await s.app.repo.findWorkflow(org, "orbit", "scan"))!;
+    const skynet = (await s.app.repo.findWorkflow(org, "skynet", "build"))!;
     const out = await expectCode(() => workflowHistory(s.app, { project: "orbit", name: "scan", scope: { projectId: skynet.projectId } }), "NOT_FOUND");
     const absent = await expectCode(() => workflowHistory(s.app, { project: "orbit", name: "nope" }), "NOT_FOUND");
     expect(out.message).toBe(absent.message.replace("nope", "scan"));
     await expectCode(() => workflowHistory(s.app, { project: "orbit", name: "scan", scope: { workflowId: skynet.id } }), "NOT_FOUND");
-    const own = workflowHistory(s.app, { project: "orbit", name: "scan", scope: { projectId: scan.projectId, workflowId: scan.id } });
+    const own = await workflowHistory(s.app, { project: "orbit", name: "scan", scope: { projectId: scan.projectId, workflowId: scan.id } });
     expect(own.runs.items.map((r) => r.id)).toEqual([seeded.blockedRunId]);
   });
 });

@@ -23,17 +23,17 @@ export interface WorkflowHistory {
  * runs from listRuns. The scope is the session's, narrowed to this workflow's id: runs of an earlier, deleted
  * workflow of the same name are not this workflow's history.
  */
-export function workflowHistory(deps: ServiceDeps, input: { project: string; name: string; next?: string; scope?: Scope }): WorkflowHistory {
-  const workflow = describeWorkflow(deps, { name: input.name, project: input.project, scope: input.scope });
+export async function workflowHistory(deps: ServiceDeps, input: { project: string; name: string; next?: string; scope?: Scope }): Promise<WorkflowHistory> {
+  const workflow = await describeWorkflow(deps, { name: input.name, project: input.project, scope: input.scope });
   const scope: Scope = { ...input.scope, workflowId: workflow.id };
-  const runs = listRuns(deps, { workflow: input.name, project: input.project, limit: HISTORY_PAGE, next: input.next, scope });
+  const runs = await listRuns(deps, { workflow: input.name, project: input.project, limit: HISTORY_PAGE, next: input.next, scope });
   return { workflow, runs, ...(input.next !== undefined && { after: input.next }) };
 }
 
 /** `GET /workflows/{project}/{name}?next=`: `scope` is the session's (undefined: organization-wide). */
-export function workflowPage(deps: ServiceDeps, url: URL, project: string, name: string, scope: Scope | undefined): { title: string; body: Html } {
+export async function workflowPage(deps: ServiceDeps, url: URL, project: string, name: string, scope: Scope | undefined): Promise<{ title: string; body: Html }> {
   const next = url.searchParams.get("next") || undefined;
-  const history = workflowHistory(deps, { project, name, next, scope });
+  const history = await workflowHistory(deps, { project, name, next, scope });
   return { title: `Workflow ${project}/${name}`, body: renderWorkflow(history, deps.clock.now()) };
 }
 

@@ -37,44 +37,50 @@ const EXTENSIONS = /\.(ya?ml|json)$/i;
  * `cairn apply -f FILE|DIR`: every document is read and validated first; then all are applied in one transaction, so
  * one bad document changes nothing. A contract gets a new revision only when its normalized content changed.
  */
-export function apply(deps: ServiceDeps, input: { path: string; dryRun?: boolean }): ApplyResult {
+export function apply(deps: ServiceDeps, input: { path: string; dryRun?: boolean }): Promise<ApplyResult> {
   const docs = inputFiles(deps.config.cwd, input.path).flatMap((f) => readDocs(f.shown, readFileSync(f.full, "utf8")));
   return applyDocs(deps, docs, input.dryRun === true, `-f ${input.path}`);
 }
 
 /** `POST /api/v1/apply`: the same, for YAML/JSON text (documents are named `body#N` in messages). */
-export function applyText(deps: ServiceDeps, input: { text: string; dryRun?: boolean }): ApplyResult {
+export function applyText(deps: ServiceDeps, input: { text: string; dryRun?: boolean }): Promise<ApplyResult> {
   return applyDocs(deps, readDocs("body", input.text), input.dryRun === true, "the request body");
 }
 
-function applyDocs(deps: ServiceDeps, docs: ApplyDoc[], dryRun: boolean, what: string): ApplyResult {
+async function applyDocs(deps: ServiceDeps, docs: ApplyDoc[], dryRun: boolean, what: string): Promise<ApplyResult> {
   if (docs.length === 0) {
     throw new CairnError("USAGE", `${what}: no documents to apply`, { hint: "pass YAML or JSON holding `kind: Contract` documents" });
   }
   checkUniqueNames(docs);
   const now = deps.clock.now().toISOString();
-  if (dryRun) return { dryRun: true, items: docs.map((d) => plan(deps, d)) };
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    return { dryRun: false, items: docs.map((d) => applyDoc(deps, org.id, d, now)) };
+  if (dryRun) {
+    const items: ApplyItem[] = [];
+    for (const d of docs) items.push(await plan(deps, d));
+    return { dryRun: true, items };
+  }
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    const items: ApplyItem[] = [];
+    for (const d of docs) items.push(await applyDoc(deps, org.id, d, now));
+    return { dryRun: false, items };
   });
 }
 
 /** What applying would do, read-only. */
-function plan(deps: ServiceDeps, d: ApplyDoc): ApplyItem {
-  const org = deps.repo.findOrg(deps.config.organization);
-  const c = org && deps.repo.findContractByName(org.id, d.name);
-  const latest = c && deps.repo.latestRevision(c.id);
+async function plan(deps: ServiceDeps, d: ApplyDoc): Promise<ApplyItem> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const c = org && await deps.repo.findContractByName(org.id, d.name);
+  const latest = c && await deps.repo.latestRevision(c.id);
   if (!latest) return { source: d.source, kind: "Contract", name: d.name, action: "created", revision: 1 };
   const same = latest.digest === d.loaded.digest;
   return { source: d.source, kind: "Contract", name: d.name, action: same ? "unchanged" : "updated", revision: latest.revision + (same ? 0 : 1) };
 }
 
-function applyDoc(deps: ServiceDeps, orgId: string, d: ApplyDoc, now: string): ApplyItem {
-  const before = plan(deps, d);
-  const rev = registerRevision(deps, orgId, d.name, d.loaded, now, actorLabel(deps.actor));
+async function applyDoc(deps: ServiceDeps, orgId: string, d: ApplyDoc, now: string): Promise<ApplyItem> {
+  const before = await plan(deps, d);
+  const rev = await registerRevision(deps, orgId, d.name, d.loaded, now, actorLabel(deps.actor));
   const description = d.loaded.contract.description;
-  if (before.action === "updated" && description !== undefined) deps.workflows.setContractDescription(rev.contractId, description, now);
+  if (before.action === "updated" && description !== undefined) await deps.workflows.setContractDescription(rev.contractId, description, now);
   return { ...before, revision: rev.revision };
 }
 

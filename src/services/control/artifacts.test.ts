@@ -8,8 +8,8 @@ import { pushRun, testStore } from "./runs.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
-describe("artifact upload and download", () => {
-  const s = testStore();
+describe("artifact upload and download", async () => {
+  const s = await testStore();
   const big = new Uint8Array(5 * 1024 * 1024 + 3).map((_, i) => (i * 7) % 256);
   const out = (...p: string[]) => join(s.dir, "out", ...p);
 
@@ -28,8 +28,8 @@ describe("artifact upload and download", () => {
     const r = await uploadArtifact(s.app, { path: "big.bin" });
     expect(r).toEqual({ digest: sha(big), size: big.length, name: "big.bin" });
     expect(await s.app.blobs.has(r.digest)).toBe(true);
-    const orgId = s.app.repo.findOrg("default")!.id;
-    expect(s.app.runs.findUpload(orgId, r.digest)).toEqual({ orgId, digest: r.digest, name: "big.bin", size: big.length, createdAt: "2025-01-01T00:00:01.000Z" });
+    const orgId = (await s.app.repo.findOrg("default"))!.id;
+    expect(await s.app.runs.findUpload(orgId, r.digest)).toEqual({ orgId, digest: r.digest, name: "big.bin", size: big.length, createdAt: "2025-01-01T00:00:01.000Z" });
     expect(await uploadArtifact(s.app, { path: "big.bin" })).toEqual(r); // idempotent
   });
 
@@ -58,10 +58,10 @@ describe("artifact upload and download", () => {
     await expectCode(() => downloadArtifact(s.app, { digest: sha(big) }), "USAGE"); // big.bin exists in cwd
   });
 
-  test("names come from uploads or materials; an attestation bundle has none, so the hex digest", () => {
-    const run = s.app.runs.list({ orgId: s.app.repo.findOrg("default")!.id, limit: 1 })[0]!;
-    expect(artifactName(s.app, run.attestationDigest!)).toBe(run.attestationDigest!.slice(7));
-    expect(artifactName(s.app, sha("material bytes\n"))).toBe("app.bin");
+  test("names come from uploads or materials; an attestation bundle has none, so the hex digest", async () => {
+    const run = (await s.app.runs.list({ orgId: (await s.app.repo.findOrg("default"))!.id, limit: 1 }))[0]!;
+    expect(await artifactName(s.app, run.attestationDigest!)).toBe(run.attestationDigest!.slice(7));
+    expect(await artifactName(s.app, sha("material bytes\n"))).toBe("app.bin");
   });
 
   test("to a sink: every byte in order", async () => {

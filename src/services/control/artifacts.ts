@@ -25,16 +25,16 @@ export async function uploadArtifact(deps: ServiceDeps, input: { path: string })
   if (!info.isFile()) throw new CairnError("USAGE", `${input.path} is not a regular file`, { hint: "upload one file at a time (archive a directory first)" });
   const ref = await deps.blobs.ingestFile(path, { onProgress: progress(deps, `upload ${input.path}`, info.size) });
   const name = basename(path);
-  recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString());
+  await recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString());
   return { digest: ref.digest, size: ref.size, name };
 }
 
 /** The upload row (gc keeps the blob) and the mapping that lets the scope it arrived through read it. */
-function recordUpload(deps: ServiceDeps, u: { digest: string; size: number; name: string | null }, now: string, scope?: Scope): void {
-  deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    deps.runs.recordUpload({ orgId: org.id, ...u, createdAt: now });
-    deps.casMappings.record({ orgId: org.id, digest: u.digest, scope, source: "upload", name: u.name, createdAt: now });
+async function recordUpload(deps: ServiceDeps, u: { digest: string; size: number; name: string | null }, now: string, scope?: Scope): Promise<void> {
+  await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    await deps.runs.recordUpload({ orgId: org.id, ...u, createdAt: now });
+    await deps.casMappings.record({ orgId: org.id, digest: u.digest, scope, source: "upload", name: u.name, createdAt: now });
   });
 }
 
@@ -67,7 +67,7 @@ export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput):
     });
   }
   const ref = await deps.blobs.ingestStream(input.chunks, { maxBytes: input.maxBytes, ...(name !== null && { name }) });
-  recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString(), input.scope);
+  await recordUpload(deps, { digest: ref.digest, size: ref.size, name }, deps.clock.now().toISOString(), input.scope);
   return { digest: ref.digest, size: ref.size, name };
 }
 
@@ -77,7 +77,7 @@ export async function uploadStream(deps: ServiceDeps, input: StreamUploadInput):
  */
 export async function openArtifact(deps: ServiceDeps, input: { digest: string; scope?: Scope }): Promise<BlobStream & { name: string }> {
   const hex = parseDigest(input.digest);
-  const name = artifactName(deps, input.digest, hex, input.scope);
+  const name = await artifactName(deps, input.digest, hex, input.scope);
   return { ...(await deps.blobs.openRead(input.digest)), name };
 }
 
@@ -103,7 +103,7 @@ export interface DownloadResult {
  */
 export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput): Promise<DownloadResult> {
   const hex = parseDigest(input.digest);
-  const name = artifactName(deps, input.digest, hex);
+  const name = await artifactName(deps, input.digest, hex);
   const blob = await deps.blobs.openRead(input.digest);
   const onProgress = progress(deps, `download ${name}`, blob.size);
   return withFsckAdvice(deps.blobs, "nothing was kept; ", async () => {
@@ -121,10 +121,10 @@ export async function downloadArtifact(deps: ServiceDeps, input: DownloadInput):
  * downloadable. Its name is the one recorded when the bytes arrived through such a mapping (base name only, so a
  * stored name can never point outside the directory), else the hex digest.
  */
-export function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest), scope?: Scope): string {
-  const orgId = currentOrgId(deps);
-  if (orgId === undefined || !deps.casMappings.holds(orgId, digest, scope)) throw notDownloadable(deps, digest, scope);
-  const recorded = deps.casMappings.nameFor(orgId, digest, scope);
+export async function artifactName(deps: ServiceDeps, digest: string, hex = parseDigest(digest), scope?: Scope): Promise<string> {
+  const orgId = await currentOrgId(deps);
+  if (orgId === undefined || !await deps.casMappings.holds(orgId, digest, scope)) throw notDownloadable(deps, digest, scope);
+  const recorded = await deps.casMappings.nameFor(orgId, digest, scope);
   const base = recorded ? basename(recorded) : "";
   return base === "" || base === "." || base === ".." ? hex : base;
 }

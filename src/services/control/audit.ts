@@ -24,7 +24,7 @@ const OUTCOMES = ["ok", "refused"] as const;
 const ACTION = /^[a-z][a-z.-]{0,63}\*?$/;
 
 /** `audit list`: the organization's audit trail, newest first, filtered, keyset-paginated by id. */
-export function listAudit(deps: ServiceDeps, input: AuditListInput): Page<AuditView> {
+export async function listAudit(deps: ServiceDeps, input: AuditListInput): Promise<Page<AuditView>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const since = input.since === undefined ? undefined : parseSince(deps, input.since);
   if (input.outcome !== undefined && !(OUTCOMES as readonly string[]).includes(input.outcome)) {
@@ -35,9 +35,9 @@ export function listAudit(deps: ServiceDeps, input: AuditListInput): Page<AuditV
   }
   const actor = input.actor === undefined || input.actor === "local" || input.actor === "anonymous" || /^(token|oidc):/.test(input.actor) ? input.actor : `token:${input.actor}`;
   const beforeId = input.next === undefined ? undefined : idCursor(input.next);
-  const orgId = currentOrgId(deps);
+  const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.audit.list({ orgId, since, actor, action: input.action, outcome: input.outcome as "ok" | "refused" | undefined, limit: limit + 1, beforeId });
+  const rows = await deps.audit.list({ orgId, since, actor, action: input.action, outcome: input.outcome as "ok" | "refused" | undefined, limit: limit + 1, beforeId });
   const page = toPage(rows, limit, (e) => [e.id]);
   return { ...page, items: page.items.map(({ orgId: _org, ...rest }) => rest) };
 }

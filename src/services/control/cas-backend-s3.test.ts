@@ -19,13 +19,13 @@ let swiftP: Promise<RunningSwift> | undefined;
 const swift = () => (swiftP ??= startSwift());
 afterAll(async () => {
   if (swiftP) await (await swiftP).stop();
-  store.cleanup();
+  await store.cleanup();
 });
 
 const WRONG = "not-the-secret-0123456789";
 async function setup(secret?: string) {
   const s = await swift();
-  const app = store.open({ MY_S3_KEY: s.accessKeyId, MY_S3_SECRET: secret ?? s.secretAccessKey });
+  const app = await store.open({ MY_S3_KEY: s.accessKeyId, MY_S3_SECRET: secret ?? s.secretAccessKey });
   const input = (over: Partial<AddS3CasBackendInput> = {}): AddS3CasBackendInput => ({
     name: "bucket", bucket: s.bucket, prefix: "team/evidence", endpoint: s.endpoint, region: s.region, pathStyle: true, accessKeyEnv: "MY_S3_KEY", secretKeyEnv: "MY_S3_SECRET", ...over,
   });
@@ -39,23 +39,23 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 against Swift${skip ? ` 
     expect(b).toMatchObject({ name: "bucket", provider: "s3", location: `s3://${s.bucket}/team/evidence`, default: true, username: null, passwordEnv: null });
     expect(b.s3).toEqual({ bucket: s.bucket, prefix: "team/evidence", endpoint: s.endpoint, region: "us-east-1", pathStyle: true, accessKeyEnv: "MY_S3_KEY", secretKeyEnv: "MY_S3_SECRET" });
     expect(await s.client().exists(`team/evidence/sha256/${sha(S3_CHECK_BYTES)}`)).toBe(true);
-    expect(JSON.stringify(app.casBackends.list())).not.toContain(s.secretAccessKey);
-    expect(listCasBackends(app).map((x) => [x.name, x.provider, x.default])).toEqual([["local", "local", false], ["bucket", "s3", true]]);
-    setDefaultCasBackend(app, { name: "local" });
-    removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "bucket" });
+    expect(JSON.stringify(await app.casBackends.list())).not.toContain(s.secretAccessKey);
+    expect((await listCasBackends(app)).map((x) => [x.name, x.provider, x.default])).toEqual([["local", "local", false], ["bucket", "s3", true]]);
+    await setDefaultCasBackend(app, { name: "local" });
+    await removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "bucket" });
   });
 
   test("a context opened afterwards writes evidence to the bucket (not the local CAS) and reads it back", async () => {
     const { s, app, input } = await setup();
     await addS3CasBackend(app, input({ name: "writer", prefix: "ctx", default: true }));
     try {
-      const ctx = store.open({ MY_S3_KEY: s.accessKeyId, MY_S3_SECRET: s.secretAccessKey });
+      const ctx = await store.open({ MY_S3_KEY: s.accessKeyId, MY_S3_SECRET: s.secretAccessKey });
       const ref = await ctx.blobs.putBytes(new TextEncoder().encode("evidence for the bucket"));
       expect(await s.client().exists(`ctx/sha256/${ref.digest.slice(7)}`)).toBe(true);
       expect(existsSync(join(store.home, "cas", "sha256"))).toBe(false);
       expect(new TextDecoder().decode(await ctx.blobs.read(ref.digest))).toBe("evidence for the bucket");
     } finally {
-      removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "writer" });
+      await removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "writer" });
     }
   });
 
@@ -68,7 +68,7 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 against Swift${skip ? ` 
     expect(err.message).toContain("$MY_S3_SECRET");
     expect(err.hint).toContain("--skip-check");
     expect(JSON.stringify({ m: err.message, h: err.hint, d: err.details })).not.toContain(WRONG);
-    expect(app.casBackends.findByName("denied")).toBeUndefined();
+    expect(await app.casBackends.findByName("denied")).toBeUndefined();
   });
 
   test("a missing bucket and an unreachable endpoint name their flag", async () => {
@@ -78,19 +78,19 @@ describe.skipIf(skip !== undefined)(`cas-backend add s3 against Swift${skip ? ` 
     const down = (await addS3CasBackend(app, input({ name: "down", endpoint: "http://127.0.0.1:1" })).catch((e) => e)) as CairnError;
     expect(down.code).toBe("NETWORK");
     expect(down.hint).toContain("--endpoint");
-    expect(app.casBackends.findByName("nob") ?? app.casBackends.findByName("down")).toBeUndefined();
+    expect(await app.casBackends.findByName("nob") ?? await app.casBackends.findByName("down")).toBeUndefined();
   });
 
   test("--skip-check registers without contacting the server", async () => {
     const { app, input } = await setup();
     await addS3CasBackend(app, input({ name: "offline", endpoint: "http://127.0.0.1:1", skipCheck: true }));
-    expect(app.casBackends.findByName("offline")?.s3?.endpoint).toBe("http://127.0.0.1:1");
-    removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "offline" });
+    expect((await app.casBackends.findByName("offline"))?.s3?.endpoint).toBe("http://127.0.0.1:1");
+    await removeCasBackend({ ...app, reporter: { warn: () => {} } }, { name: "offline" });
   });
 });
 
-describe("cas-backend add s3: validation (before any request)", () => {
-  const app = store.open({ K: "id", S: "secret" });
+describe("cas-backend add s3: validation (before any request)", async () => {
+  const app = await store.open({ K: "id", S: "secret" });
   const add = (over: Partial<AddS3CasBackendInput>) =>
     addS3CasBackend(app, { name: "v", bucket: "evidence", endpoint: "http://127.0.0.1:1", accessKeyEnv: "K", secretKeyEnv: "S", skipCheck: true, ...over });
   test.each([
@@ -109,10 +109,10 @@ describe("cas-backend add s3: validation (before any request)", () => {
   });
 
   test("defaults: AWS's regional endpoint, us-east-1, virtual-hosted URLs, the AWS_* variables; prefix slashes trimmed", async () => {
-    const aws = store.open({ AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" });
+    const aws = await store.open({ AWS_ACCESS_KEY_ID: "id", AWS_SECRET_ACCESS_KEY: "secret" });
     const b = await addS3CasBackend(aws, { name: "aws", bucket: "evidence", prefix: "/ci/", skipCheck: true });
     expect(b.location).toBe("s3://evidence/ci");
     expect(b.s3).toEqual({ bucket: "evidence", prefix: "ci", endpoint: "https://s3.us-east-1.amazonaws.com", region: "us-east-1", pathStyle: false, accessKeyEnv: "AWS_ACCESS_KEY_ID", secretKeyEnv: "AWS_SECRET_ACCESS_KEY" });
-    removeCasBackend({ ...aws, reporter: { warn: () => {} } }, { name: "aws" });
+    await removeCasBackend({ ...aws, reporter: { warn: () => {} } }, { name: "aws" });
   });
 });

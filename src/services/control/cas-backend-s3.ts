@@ -36,7 +36,7 @@ const usage = (msg: string, hint: string) => new CairnError("USAGE", msg, { hint
  */
 export async function addS3CasBackend(deps: ServiceDeps, input: AddS3CasBackendInput): Promise<CasBackendView> {
   const name = checkBackendName(input.name);
-  if (deps.casBackends.findByName(name)) {
+  if (await deps.casBackends.findByName(name)) {
     throw new CairnError("ALREADY_EXISTS", `CAS backend ${name} already exists`, { hint: `pick another --name, or \`cairn cas-backend remove ${name}\` first` });
   }
   const s3 = parseS3Settings(deps, input);
@@ -53,7 +53,7 @@ export async function addS3CasBackend(deps: ServiceDeps, input: AddS3CasBackendI
     s3,
   };
   if (!input.skipCheck) await check(deps, record);
-  deps.casBackends.insert(record);
+  await deps.casBackends.insert(record);
   return view(record);
 }
 

@@ -6,7 +6,7 @@ import { TempStore } from "./store-fixture.testutil.ts";
 
 const s = new TempStore();
 afterAll(() => s.cleanup());
-const app = s.open({ REG_PW: "s3cret" });
+const app = await s.open({ REG_PW: "s3cret" });
 const warnings: string[] = [];
 const deps = { ...app, reporter: { warn: (m: string) => void warnings.push(m) } };
 
@@ -37,7 +37,7 @@ describe("cas-backend add", () => {
     expect(b).toMatchObject({ name: "harbor", provider: "oci", location: "reg.example:5000/team/evidence", default: true, username: "ci", passwordEnv: "REG_PW", insecureHttp: true });
     expect(f.opts).toEqual([{ registry: "reg.example:5000", insecureHttp: true, credentials: { username: "ci", password: "s3cret" } }]);
     expect(f.calls).toEqual(["ping", "blob team/evidence sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "manifest team/evidence sha256:"]);
-    expect(app.casBackends.findByName("harbor")?.isDefault).toBe(true);
+    expect((await app.casBackends.findByName("harbor"))?.isDefault).toBe(true);
   });
 
   test("a registry that refuses fails the add, names --repo and offers --skip-check; nothing is stored", async () => {
@@ -45,14 +45,14 @@ describe("cas-backend add", () => {
     const err = await addCasBackend(deps, { name: "typo", repo: "reg.example:5000/ns" }, f.factory).catch((e: CairnError) => e);
     expect(err).toMatchObject({ code: "UNAUTHENTICATED", message: expect.stringContaining("--repo reg.example:5000/ns") as unknown as string });
     expect((err as CairnError).hint).toContain("--skip-check");
-    expect(app.casBackends.findByName("typo")).toBeUndefined();
+    expect(await app.casBackends.findByName("typo")).toBeUndefined();
   });
 
   test("--skip-check registers without contacting the registry", async () => {
     const f = fakeClients(new CairnError("NETWORK", "down"));
     await addCasBackend(deps, { name: "offline", repo: "offline.example/evidence", skipCheck: true }, f.factory);
     expect(f.calls).toEqual([]);
-    expect(app.casBackends.findByName("offline")?.username).toBeNull();
+    expect((await app.casBackends.findByName("offline"))?.username).toBeNull();
   });
 
   test("validation: names, the reserved local, duplicates, credentials pairs, the password variable", async () => {
@@ -79,26 +79,26 @@ describe("cas-backend add", () => {
 });
 
 describe("cas-backend list, set-default, remove", () => {
-  test("list: local first, then by name; * goes to the default", () => {
-    const items = listCasBackends(deps);
+  test("list: local first, then by name; * goes to the default", async () => {
+    const items = await listCasBackends(deps);
     expect(items.map((b) => [b.name, b.default])).toEqual([["local", false], ["harbor", true], ["offline", false]]);
     expect(items[0]).toMatchObject({ provider: "local", location: `${s.home}/cas`, createdAt: null });
   });
 
-  test("set-default NAME and local; unknown names are NOT_FOUND", () => {
-    expect(setDefaultCasBackend(deps, { name: "offline" })).toEqual({ name: "offline", previous: "harbor" });
-    expect(setDefaultCasBackend(deps, { name: "local" })).toEqual({ name: "local", previous: "offline" });
-    expect(listCasBackends(deps)[0]!.default).toBe(true);
+  test("set-default NAME and local; unknown names are NOT_FOUND", async () => {
+    expect(await setDefaultCasBackend(deps, { name: "offline" })).toEqual({ name: "offline", previous: "harbor" });
+    expect(await setDefaultCasBackend(deps, { name: "local" })).toEqual({ name: "local", previous: "offline" });
+    expect((await listCasBackends(deps))[0]!.default).toBe(true);
     expect(() => setDefaultCasBackend(deps, { name: "nope" })).toThrow(/CAS backend nope does not exist/);
   });
 
-  test("removing the default makes local the default again and warns that pushed blobs become unreadable", () => {
-    setDefaultCasBackend(deps, { name: "harbor" });
+  test("removing the default makes local the default again and warns that pushed blobs become unreadable", async () => {
+    await setDefaultCasBackend(deps, { name: "harbor" });
     warnings.length = 0;
-    expect(removeCasBackend(deps, { name: "harbor" })).toEqual({ name: "harbor", wasDefault: true });
+    expect(await removeCasBackend(deps, { name: "harbor" })).toEqual({ name: "harbor", wasDefault: true });
     expect(warnings[0]).toContain("local CAS again");
     expect(warnings[1]).toContain("blobs already pushed to reg.example:5000/team/evidence stay in that registry");
-    expect(app.casBackends.findDefault()).toBeUndefined();
+    expect(await app.casBackends.findDefault()).toBeUndefined();
     expect(() => removeCasBackend(deps, { name: "harbor" })).toThrow(/does not exist/);
     expect(() => removeCasBackend(deps, { name: "local" })).toThrow(/cannot be removed/);
   });
@@ -106,7 +106,7 @@ describe("cas-backend list, set-default, remove", () => {
   test("no warning about unreadable blobs while another backend names the same repository", async () => {
     await addCasBackend(deps, { name: "twin", repo: "offline.example/evidence", skipCheck: true });
     warnings.length = 0;
-    removeCasBackend(deps, { name: "twin" });
+    await removeCasBackend(deps, { name: "twin" });
     expect(warnings).toEqual([]);
   });
 });

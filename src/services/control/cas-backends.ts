@@ -47,7 +47,7 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export async function addCasBackend(deps: ServiceDeps, input: AddCasBackendInput, clientFactory: ClientFactory = createOciClient): Promise<CasBackendView> {
   const name = checkBackendName(input.name);
-  if (deps.casBackends.findByName(name)) {
+  if (await deps.casBackends.findByName(name)) {
     throw new CairnError("ALREADY_EXISTS", `CAS backend ${name} already exists`, { hint: `pick another --name, or \`cairn cas-backend remove ${name}\` first` });
   }
   const location = parseRepo(input.repo);
@@ -62,13 +62,13 @@ export async function addCasBackend(deps: ServiceDeps, input: AddCasBackendInput
     createdAt: deps.clock.now().toISOString(),
   };
   if (!input.skipCheck) await check(deps, record, clientFactory);
-  deps.casBackends.insert(record);
+  await deps.casBackends.insert(record);
   return view(record);
 }
 
 /** `cas-backend list`: the built-in local CAS first, then the backends by name. */
-export function listCasBackends(deps: ServiceDeps): CasBackendView[] {
-  const backends = deps.casBackends.list();
+export async function listCasBackends(deps: ServiceDeps): Promise<CasBackendView[]> {
+  const backends = await deps.casBackends.list();
   const local: CasBackendView = {
     name: LOCAL,
     provider: "local",
@@ -83,13 +83,13 @@ export function listCasBackends(deps: ServiceDeps): CasBackendView[] {
 }
 
 /** `cas-backend set-default NAME|local`: where new evidence is written. Blobs already stored stay readable. */
-export function setDefaultCasBackend(deps: ServiceDeps, input: { name: string }): { name: string; previous: string } {
-  const previous = deps.casBackends.findDefault()?.name ?? LOCAL;
+export async function setDefaultCasBackend(deps: ServiceDeps, input: { name: string }): Promise<{ name: string; previous: string }> {
+  const previous = (await deps.casBackends.findDefault())?.name ?? LOCAL;
   if (input.name === LOCAL) {
-    deps.casBackends.setDefault(undefined);
+    await deps.casBackends.setDefault(undefined);
     return { name: LOCAL, previous };
   }
-  deps.casBackends.setDefault(existing(deps, input.name).name);
+  await deps.casBackends.setDefault((await existing(deps, input.name)).name);
   return { name: input.name, previous };
 }
 
@@ -97,14 +97,14 @@ export function setDefaultCasBackend(deps: ServiceDeps, input: { name: string })
  * `cas-backend remove NAME`: forgets the backend; nothing is deleted from the registry. Removing the default makes
  * the local CAS the default again. Both are warned about, since evidence there becomes unreadable to cairn.
  */
-export function removeCasBackend(deps: ServiceDeps, input: { name: string }): { name: string; wasDefault: boolean } {
+export async function removeCasBackend(deps: ServiceDeps, input: { name: string }): Promise<{ name: string; wasDefault: boolean }> {
   if (input.name === LOCAL) {
     throw new CairnError("USAGE", "the built-in local CAS cannot be removed", { hint: "remove an OCI or S3 backend by its name (`cairn cas-backend list`)" });
   }
-  const b = existing(deps, input.name);
-  deps.casBackends.remove(b.name);
+  const b = await existing(deps, input.name);
+  await deps.casBackends.remove(b.name);
   if (b.isDefault) deps.reporter.warn(`${b.name} was the default CAS backend: new evidence is written to the local CAS again`);
-  if (!deps.casBackends.list().some((o) => o.location === b.location)) {
+  if (!(await deps.casBackends.list()).some((o) => o.location === b.location)) {
     const again = b.s3 ? `add s3 --name ${b.name} --bucket ${b.s3.bucket}${b.s3.prefix ? ` --prefix ${b.s3.prefix}` : ""} …` : `add oci --name ${b.name} --repo ${b.location} …`;
     deps.reporter.warn(`blobs already pushed to ${b.location} stay in that ${b.s3 ? "bucket" : "registry"} but cairn cannot read them until a backend names it again (\`cairn cas-backend ${again}\`)`);
   }
@@ -154,8 +154,8 @@ function credentials(deps: ServiceDeps, input: AddCasBackendInput): { username: 
 /** The settings the new backend will get, as if it were already stored (its credentials win on its host). */
 async function check(deps: ServiceDeps, record: CasBackendRecord, clientFactory: ClientFactory): Promise<void> {
   const candidate = { ...record, isDefault: true };
-  const others = deps.casBackends.list().map((b) => ({ ...b, isDefault: false }));
-  const opts = registryOptionsFor({ config: deps.config, casBackends: { list: () => [candidate, ...others] } }, registryOf(record.location));
+  const others = (await deps.casBackends.list()).map((b) => ({ ...b, isDefault: false }));
+  const opts = await registryOptionsFor({ config: deps.config, casBackends: { list: async () => [candidate, ...others] } }, registryOf(record.location));
   try {
     await checkWriteAccess(clientFactory(opts), repositoryOf(record.location));
   } catch (e) {
@@ -168,8 +168,8 @@ async function check(deps: ServiceDeps, record: CasBackendRecord, clientFactory:
   }
 }
 
-function existing(deps: ServiceDeps, name: string): CasBackendRecord {
-  const b = deps.casBackends.findByName(name);
+async function existing(deps: ServiceDeps, name: string): Promise<CasBackendRecord> {
+  const b = await deps.casBackends.findByName(name);
   if (!b) throw new CairnError("NOT_FOUND", `CAS backend ${name} does not exist`, { hint: "`cairn cas-backend list` shows the backends" });
   return b;
 }

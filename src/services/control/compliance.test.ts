@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { storeDb } from "../../test-helpers.ts";
 import { rmSync } from "node:fs";
 import { seedEveryState, type Seeded } from "../../server/web/seed.testutil.ts";
 import { expectCode } from "../../test-helpers.ts";
@@ -11,8 +12,8 @@ const DAY = 86_400_000;
 const byName = (r: ComplianceReport): Record<string, WorkflowCompliance> =>
   Object.fromEntries(r.groups.flatMap((g) => g.workflows).map((w) => [w.name, w]));
 
-describe("compliance of a store with every state", () => {
-  const s = testStore();
+describe("compliance of a store with every state", async () => {
+  const s = await testStore();
   let seeded: Seeded;
   beforeAll(async () => {
     seeded = await seedEveryState(s);
@@ -67,7 +68,7 @@ describe("compliance of a store with every state", () => {
     const warnings: string[] = [];
     const app = { ...s.app, reporter: { warn: (m: string) => warnings.push(m) } };
     const run = byName(await complianceReport(app, { staleDays: 7 })).release!.judgedRun!;
-    const digest = s.app.repo.getRun(run.id)!.attestationDigest!;
+    const digest = (await s.app.repo.getRun(run.id))!.attestationDigest!;
     rmSync(s.app.blobs.pathFor!(digest));
     expect(byName(await complianceReport(app, { staleDays: 7 })).release!.missing).toEqual(["attestation"]);
     expect(warnings.join()).toContain("store fsck");
@@ -76,9 +77,9 @@ describe("compliance of a store with every state", () => {
 
 describe("compliance precedence", () => {
   test("never run > failing > stale > behind > passing (blocked: below)", async () => {
-    const s = testStore();
+    const s = await testStore();
     try {
-      createWorkflow(s.app, { name: "w", project: "p" });
+      await createWorkflow(s.app, { name: "w", project: "p" });
       const state = async (staleDays = 7) => byName(await complianceReport(s.app, { staleDays })).w!.state;
       expect(await state()).toBe("never_run");
       await startRun(s, "w", "p");
@@ -89,13 +90,13 @@ describe("compliance precedence", () => {
       expect(await state()).toBe("passing");
       s.file("c.yaml", "apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: p-w\nspec:\n  materials:\n    - {type: STRING, name: x, optional: true}\n");
       const { updateContract } = await import("./contracts.ts");
-      updateContract(s.app, { name: "p-w", file: "c.yaml" });
+      await updateContract(s.app, { name: "p-w", file: "c.yaml" });
       expect(await state()).toBe("behind");
       s.advance(8 * DAY);
       expect(await state()).toBe("stale"); // stale outranks behind
       await startRun(s, "w", "p");
       const { resetAttestation } = await import("../crafting/reset.ts");
-      resetAttestation(s.app, { trigger: "cancellation" });
+      await resetAttestation(s.app, { trigger: "cancellation" });
       expect(await state()).toBe("failing"); // failing outranks stale and behind
       expect(byName(await complianceReport(s.app, { staleDays: 7 })).w!.reason).toBe("the last run cancelled");
     } finally {
@@ -104,14 +105,14 @@ describe("compliance precedence", () => {
   });
 
   test("blocked outranks failing, stale and behind; a later clean run or a bypass is no longer blocked", async () => {
-    const s = testStore();
+    const s = await testStore();
     try {
       const judge = async (staleDays = 7) => byName(await complianceReport(s.app, { staleDays })).g!;
       await pushGated(s, "g", "p", "banned");
       expect(await judge()).toMatchObject({ state: "blocked", reason: "the last run was blocked: 1 gated policy violation", judgedRun: { state: "blocked" } });
       s.file("more.yaml", GATED_CONTRACT.replace("name: sbom}", "name: sbom}\n    - {type: STRING, name: extra}"));
       const { updateContract } = await import("./contracts.ts");
-      updateContract(s.app, { name: "gated", file: "more.yaml" }); // the blocked run now also lacks `extra` and is behind
+      await updateContract(s.app, { name: "gated", file: "more.yaml" }); // the blocked run now also lacks `extra` and is behind
       expect((await judge()).state).toBe("blocked");
       s.advance(8 * 86_400_000);
       expect((await judge()).state).toBe("blocked"); // a blocked run is no success: not merely stale
@@ -128,9 +129,9 @@ describe("compliance precedence", () => {
   });
 
   test("more workflows than a store page: every one is judged once", async () => {
-    const s = testStore();
+    const s = await testStore();
     try {
-      for (let i = 0; i < 205; i++) createWorkflow(s.app, { name: `w${i}`, project: "p" });
+      for (let i = 0; i < 205; i++) await createWorkflow(s.app, { name: `w${i}`, project: "p" });
       const r = await complianceReport(s.app, { staleDays: 7 });
       expect(r.counts.never_run).toBe(205);
       expect(new Set(r.groups[0]!.workflows.map((w) => w.name)).size).toBe(205);
@@ -140,7 +141,7 @@ describe("compliance precedence", () => {
   });
 
   test("an organization without anything stored has no workflows", async () => {
-    const s = testStore({ CAIRN_ORG: "empty" });
+    const s = await testStore({ CAIRN_ORG: "empty" });
     try {
       expect(await complianceReport(s.app, { staleDays: 7 })).toEqual({
         staleDays: 7,
@@ -163,10 +164,10 @@ describe("CAIRN_STALE_DAYS and the query", () => {
     }
   });
 
-  test("the per-page query seeks the run index instead of scanning runs", () => {
-    const s = testStore();
+  test("the per-page query seeks the run index instead of scanning runs", async () => {
+    const s = await testStore();
     try {
-      const db = (s.app.workflows as unknown as { db: import("bun:sqlite").Database }).db;
+      const db = storeDb(s.app);
       const plan = (db.query(`EXPLAIN QUERY PLAN ${complianceRunsSql(2)}`).all("a", "b") as { detail: string }[]).map((r) => r.detail).join("\n");
       expect(plan).toContain("workflow_runs_by_workflow");
       expect(plan).not.toMatch(/SCAN r\b/);

@@ -67,18 +67,18 @@ export function staleDaysFromEnv(env: Env): number {
  * contract parse per contract, and one attestation read per workflow whose contract requires materials.
  */
 export async function complianceReport(deps: ServiceDeps, input: { staleDays: number; state?: ComplianceState; scope?: Scope }): Promise<ComplianceReport> {
-  expireStaleRuns(deps); // so an abandoned run counts as expired, not in progress
+  await expireStaleRuns(deps); // so an abandoned run counts as expired, not in progress
   const counts = Object.fromEntries(COMPLIANCE_STATES.map((s) => [s, 0])) as Record<ComplianceState, number>;
-  const orgId = currentOrgId(deps);
+  const orgId = await currentOrgId(deps);
   const all: WorkflowCompliance[] = [];
   const contracts = new Map<string, Contract>();
   const staleBefore = new Date(deps.clock.now().getTime() - input.staleDays * DAY_MS).toISOString();
   let after: { createdAt: string; id: string } | undefined;
   while (orgId) {
-    const rows = deps.workflows.listWorkflows({ orgId, limit: PAGE, after, scope: input.scope });
-    const facts = new Map(deps.workflows.complianceRuns(rows.map((w) => w.id)).map((f) => [f.workflowId, f]));
+    const rows = await deps.workflows.listWorkflows({ orgId, limit: PAGE, after, scope: input.scope });
+    const facts = new Map((await deps.workflows.complianceRuns(rows.map((w) => w.id))).map((f) => [f.workflowId, f]));
     for (const w of rows) {
-      const judged = await judge(deps, w, facts.get(w.id), latestContract(deps, contracts, w), staleBefore, input.staleDays);
+      const judged = await judge(deps, w, facts.get(w.id), await latestContract(deps, contracts, w), staleBefore, input.staleDays);
       counts[judged.state]++;
       if (input.state === undefined || input.state === judged.state) all.push(judged);
     }
@@ -89,9 +89,9 @@ export async function complianceReport(deps: ServiceDeps, input: { staleDays: nu
   return { staleDays: input.staleDays, counts, groups: groupByProjectAndTeam(all) };
 }
 
-function latestContract(deps: ServiceDeps, cache: Map<string, Contract>, w: WorkflowRecord): Contract | undefined {
+async function latestContract(deps: ServiceDeps, cache: Map<string, Contract>, w: WorkflowRecord): Promise<Contract | undefined> {
   if (!cache.has(w.contractId)) {
-    const rev = deps.repo.latestRevision(w.contractId);
+    const rev = await deps.repo.latestRevision(w.contractId);
     if (rev) cache.set(w.contractId, revisionContract(rev));
   }
   return cache.get(w.contractId);

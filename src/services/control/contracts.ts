@@ -79,35 +79,35 @@ function notFound(name: string, deps: ServiceDeps): CairnError {
 }
 
 /** A live contract of the current organization (visible in the scope, if given), or NOT_FOUND. */
-export function findContract(deps: ServiceDeps, name: string, scope?: Scope): ContractRecord {
-  const orgId = currentOrgId(deps);
-  const c = orgId && deps.workflows.getContract(orgId, name, scope);
+export async function findContract(deps: ServiceDeps, name: string, scope?: Scope): Promise<ContractRecord> {
+  const orgId = await currentOrgId(deps);
+  const c = orgId && await deps.workflows.getContract(orgId, name, scope);
   if (!c) throw notFound(name, deps);
   return c;
 }
 
 /** `workflow contract create`: revision 1 from the file, or an empty contract. */
-export function createContract(deps: ServiceDeps, input: ContractInput): ContractSummary {
+export async function createContract(deps: ServiceDeps, input: ContractInput): Promise<ContractSummary> {
   const name = checkName(input.name, "--name");
   const given = loadInput(deps, input);
   if (given) checkFileName(given.loaded, name, given.source);
   const loaded = given?.loaded ?? emptyContract(name);
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    if (deps.repo.findContractByName(org.id, name)) {
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    if (await deps.repo.findContractByName(org.id, name)) {
       throw new CairnError("ALREADY_EXISTS", `contract ${name} already exists in organization ${org.name}`, {
         hint: `add a revision with \`cairn workflow contract update --name ${name} -f FILE\`, or pick another name`,
       });
     }
-    const c = deps.repo.createContract(org.id, name, input.description ?? loaded.contract.description ?? null, now);
-    addRevision(deps, org.id, c.id, loaded, now, actorLabel(deps.actor));
-    return summary(deps.workflows.getContract(org.id, name)!);
+    const c = await deps.repo.createContract(org.id, name, input.description ?? loaded.contract.description ?? null, now);
+    await addRevision(deps, org.id, c.id, loaded, now, actorLabel(deps.actor));
+    return summary((await deps.workflows.getContract(org.id, name))!);
   });
 }
 
 /** `workflow contract update`: a new revision only when the normalized content changed; the description when given. */
-export function updateContract(deps: ServiceDeps, input: ContractInput): ContractUpdateResult {
+export async function updateContract(deps: ServiceDeps, input: ContractInput): Promise<ContractUpdateResult> {
   const name = checkName(input.name, "--name");
   if (input.file === undefined && input.text === undefined && input.description === undefined) {
     throw new CairnError("USAGE", "nothing to update: pass -f FILE (a new revision) and/or --description", {
@@ -118,25 +118,25 @@ export function updateContract(deps: ServiceDeps, input: ContractInput): Contrac
   if (given) checkFileName(given.loaded, name, given.source);
   const loaded = given?.loaded;
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const c = findContract(deps, name);
-    const rev = loaded ? registerRevision(deps, c.orgId, name, loaded, now, actorLabel(deps.actor)) : undefined;
+  return await deps.repo.transaction(async () => {
+    const c = await findContract(deps, name);
+    const rev = loaded ? await registerRevision(deps, c.orgId, name, loaded, now, actorLabel(deps.actor)) : undefined;
     const changed = rev !== undefined && rev.revision !== c.latestRevision;
     // A new revision brings its metadata.description along, unless --description says otherwise.
     const description = input.description ?? (changed ? loaded!.contract.description : undefined);
-    if (description !== undefined && description !== c.description) deps.workflows.setContractDescription(c.id, description || null, now);
-    return { name, revision: rev?.revision ?? c.latestRevision, changed, description: deps.workflows.getContract(c.orgId, name)!.description };
+    if (description !== undefined && description !== c.description) await deps.workflows.setContractDescription(c.id, description || null, now);
+    return { name, revision: rev?.revision ?? c.latestRevision, changed, description: (await deps.workflows.getContract(c.orgId, name))!.description };
   });
 }
 
 /** `workflow contract describe [--revision N]`: the revision (default the latest) with its raw body. */
-export function describeContract(deps: ServiceDeps, input: { name: string; revision?: number; scope?: Scope }): ContractDetail {
-  const c = findContract(deps, checkName(input.name, "--name"), input.scope);
+export async function describeContract(deps: ServiceDeps, input: { name: string; revision?: number; scope?: Scope }): Promise<ContractDetail> {
+  const c = await findContract(deps, checkName(input.name, "--name"), input.scope);
   const wanted = input.revision ?? c.latestRevision;
   if (!Number.isInteger(wanted) || wanted < 1) {
     throw new CairnError("USAGE", "--revision must be a whole number from 1", { hint: `contract ${c.name} has revisions 1 to ${c.latestRevision}` });
   }
-  const rev = deps.repo.getRevision(c.id, wanted);
+  const rev = await deps.repo.getRevision(c.id, wanted);
   if (!rev) {
     throw new CairnError("NOT_FOUND", `contract ${c.name} has no revision ${wanted}`, {
       hint: `the latest revision is ${c.latestRevision}; run \`cairn workflow contract describe --name ${c.name}\``,
@@ -152,34 +152,34 @@ export function describeContract(deps: ServiceDeps, input: { name: string; revis
     createdAt: rev.createdAt,
     createdBy: rev.createdBy,
     body: rev.body,
-    revisions: deps.workflows.listRevisions(c.id),
-    workflows: deps.workflows.workflowsUsing(c.id, input.scope),
+    revisions: await deps.workflows.listRevisions(c.id),
+    workflows: await deps.workflows.workflowsUsing(c.id, input.scope),
   };
 }
 
 /** `workflow contract list`: live contracts by name, keyset-paginated. */
-export function listContracts(deps: ServiceDeps, input: { limit?: number; next?: string; scope?: Scope }): Page<ContractSummary> {
+export async function listContracts(deps: ServiceDeps, input: { limit?: number; next?: string; scope?: Scope }): Promise<Page<ContractSummary>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : nameCursor(input.next);
-  const orgId = currentOrgId(deps);
+  const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
-  return toPage(deps.workflows.listContracts(orgId, limit + 1, after, input.scope).map(summary), limit, (c) => [c.name]);
+  return toPage((await deps.workflows.listContracts(orgId, limit + 1, after, input.scope)).map(summary), limit, (c) => [c.name]);
 }
 
 /** `workflow contract delete`: soft delete, refused while a live workflow uses the contract. Revisions stay. */
-export function deleteContract(deps: ServiceDeps, input: { name: string }): { name: string; deletedAt: string } {
+export async function deleteContract(deps: ServiceDeps, input: { name: string }): Promise<{ name: string; deletedAt: string }> {
   const name = checkName(input.name, "--name");
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const c = findContract(deps, name);
-    const users = deps.workflows.workflowsUsing(c.id).map((w) => `${w.project}/${w.name}`);
+  return await deps.repo.transaction(async () => {
+    const c = await findContract(deps, name);
+    const users = (await deps.workflows.workflowsUsing(c.id)).map((w) => `${w.project}/${w.name}`);
     if (users.length > 0) {
       throw new CairnError("IN_USE", `contract ${name} is used by ${users.length} workflow${users.length > 1 ? "s" : ""}: ${users.join(", ")}`, {
         hint: "point them at another contract (`cairn workflow update --contract NAME`) or delete them first",
         details: { workflows: users },
       });
     }
-    deps.workflows.deleteContract(c.id, now);
+    await deps.workflows.deleteContract(c.id, now);
     return { name, deletedAt: now };
   });
 }

@@ -20,8 +20,8 @@ function gitCommit(dir: string): string {
   return Bun.spawnSync(["git", "rev-parse", "HEAD"], { cwd: dir }).stdout.toString().trim();
 }
 
-describe("discover: the referrer graph of two chained workflows", () => {
-  const s = testStore();
+describe("discover: the referrer graph of two chained workflows", async () => {
+  const s = await testStore();
   let a: PushResult;
   let b: PushResult;
   let head = "";
@@ -49,8 +49,8 @@ describe("discover: the referrer graph of two chained workflows", () => {
       ["GIT_HEAD_COMMIT", `sha1:${head}`, null],
     ].sort((x, y) => (x[1]! < y[1]! ? -1 : 1));
 
-  test("from A's attestation: its materials and commit, and B referring to it", () => {
-    const r = discover(s.app, { digest: a.digest });
+  test("from A's attestation: its materials and commit, and B referring to it", async () => {
+    const r = await discover(s.app, { digest: a.digest });
     expect(r.kind).toBe("ATTESTATION");
     expect(r.run).toEqual({ id: a.runId!, workflow: "build", project: "skynet", state: "succeeded", policyStatus: "none" });
     expect(r.metadata).toMatchObject({ workflow: "build", project: "skynet", runId: a.runId! });
@@ -61,21 +61,21 @@ describe("discover: the referrer graph of two chained workflows", () => {
     expect(r.next).toBeUndefined();
   });
 
-  test("from B's attestation: A's attestation is one of its references, with A's run", () => {
-    const r = discover(s.app, { digest: b.digest });
+  test("from B's attestation: A's attestation is one of its references, with A's run", async () => {
+    const r = await discover(s.app, { digest: b.digest });
     expect(r.references.map(brief)).toContainEqual(["ATTESTATION", a.digest, a.runId!]);
     expect(r.referredBy).toEqual([]);
   });
 
-  test("from the artifact and from the git commit: both attestations", () => {
-    const bin = discover(s.app, { digest: sha("built by A\n") });
+  test("from the artifact and from the git commit: both attestations", async () => {
+    const bin = await discover(s.app, { digest: sha("built by A\n") });
     expect([bin.kind, bin.downloadable, bin.metadata.name]).toEqual(["ARTIFACT", true, "app.bin"]);
     expect(bin.references).toEqual([]);
     expect(bin.referredBy.map(brief)).toEqual([
       ["ATTESTATION", a.digest, a.runId!],
       ["ATTESTATION", b.digest, b.runId!],
     ]);
-    const commit = discover(s.app, { digest: `SHA1:${head.toUpperCase()}` });
+    const commit = await discover(s.app, { digest: `SHA1:${head.toUpperCase()}` });
     expect(commit.kind).toBe("GIT_HEAD_COMMIT");
     expect(commit.referredBy.map((n) => n.run?.workflow)).toEqual(["build", "release"]);
   });
@@ -84,16 +84,16 @@ describe("discover: the referrer graph of two chained workflows", () => {
     const notes = sha("release notes\n");
     const e = await expectCode(() => discover(s.app, { digest: notes }), "USAGE");
     expect(e.details).toEqual({ kinds: ["ARTIFACT", "EVIDENCE"] });
-    expect(discover(s.app, { digest: notes, kind: "evidence" }).referredBy.map(brief)).toEqual([["ATTESTATION", b.digest, b.runId!]]);
+    expect((await discover(s.app, { digest: notes, kind: "evidence" })).referredBy.map(brief)).toEqual([["ATTESTATION", b.digest, b.runId!]]);
     await expectCode(() => discover(s.app, { digest: notes, kind: "SARIF" }), "NOT_FOUND");
   });
 
-  test("pages: one cursor walks both lists to the end", () => {
-    const p1 = discover(s.app, { digest: a.digest, limit: 1 });
+  test("pages: one cursor walks both lists to the end", async () => {
+    const p1 = await discover(s.app, { digest: a.digest, limit: 1 });
     expect([p1.references.length, p1.referredBy.length]).toEqual([1, 1]);
-    const p2 = discover(s.app, { digest: a.digest, limit: 1, next: p1.next });
+    const p2 = await discover(s.app, { digest: a.digest, limit: 1, next: p1.next });
     expect(p2.referredBy).toEqual([]);
-    const p3 = discover(s.app, { digest: a.digest, limit: 1, next: p2.next });
+    const p3 = await discover(s.app, { digest: a.digest, limit: 1, next: p2.next });
     expect(p3.next).toBeUndefined();
     expect([p1, p2, p3].flatMap((p) => p.references.map(brief))).toEqual(aRefs());
   });

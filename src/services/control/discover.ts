@@ -49,7 +49,7 @@ const DONE = -1;
  * `discover`: the referrer graph around a digest, both ways. Each list is paged by node id; one cursor carries
  * both positions, so a page holds up to `limit` entries of each.
  */
-export function discover(deps: ServiceDeps, input: DiscoverInput): DiscoverResult {
+export async function discover(deps: ServiceDeps, input: DiscoverInput): Promise<DiscoverResult> {
   const digest = input.digest.trim().toLowerCase();
   if (!DIGEST_RE.test(digest)) {
     throw new CairnError("USAGE", `${JSON.stringify(input.digest)} is not a digest`, {
@@ -58,15 +58,15 @@ export function discover(deps: ServiceDeps, input: DiscoverInput): DiscoverResul
   }
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const [afterRefs, afterBy] = input.next === undefined ? [0, 0] : discoverCursor(input.next);
-  const orgId = currentOrgId(deps) ?? ""; // no organization yet: nothing matches
-  const node = pickNode(deps.referrers.find(orgId, digest, input.scope), digest, input.kind, deps.config.organization);
-  const page = (direction: "references" | "referredBy", after: number) =>
-    after === DONE ? [] : deps.referrers.neighbours(node.id, direction, limit + 1, after, input.scope);
-  const refs = page("references", afterRefs);
-  const by = page("referredBy", afterBy);
+  const orgId = (await currentOrgId(deps)) ?? ""; // no organization yet: nothing matches
+  const node = pickNode(await deps.referrers.find(orgId, digest, input.scope), digest, input.kind, deps.config.organization);
+  const page = async (direction: "references" | "referredBy", after: number) =>
+    after === DONE ? [] : await deps.referrers.neighbours(node.id, direction, limit + 1, after, input.scope);
+  const refs = await page("references", afterRefs);
+  const by = await page("referredBy", afterBy);
   const more = (rows: StoredReferrer[]) => (rows.length > limit ? rows[limit - 1]!.id : DONE);
   const cursor = [more(refs), more(by)];
-  const attach = withRuns(deps, orgId, input.scope, [node, ...refs.slice(0, limit), ...by.slice(0, limit)]);
+  const attach = await withRuns(deps, orgId, input.scope, [node, ...refs.slice(0, limit), ...by.slice(0, limit)]);
   return {
     ...attach(node),
     references: refs.slice(0, limit).map(attach),
@@ -95,13 +95,13 @@ function pickNode(nodes: StoredReferrer[], digest: string, kind: string | undefi
 }
 
 /** Attestation nodes gain their run (one query for the page via workflow_runs.attestation_digest; provenance by its row). */
-function withRuns(deps: ServiceDeps, orgId: string, scope: Scope | undefined, nodes: StoredReferrer[]): (n: StoredReferrer) => DiscoverNode {
+async function withRuns(deps: ServiceDeps, orgId: string, scope: Scope | undefined, nodes: StoredReferrer[]): Promise<(n: StoredReferrer) => DiscoverNode> {
   const digests = [...new Set(nodes.filter((n) => n.kind === "ATTESTATION").map((n) => n.digest))];
-  const runs = new Map(deps.runs.byAttestation(orgId, digests, scope).map((r) => [r.attestationDigest!, r]));
+  const runs = new Map((await deps.runs.byAttestation(orgId, digests, scope)).map((r) => [r.attestationDigest!, r]));
   // An attestation that accompanies a run's own (its SLSA provenance) belongs to that run too.
   for (const d of digests.filter((x) => !runs.has(x))) {
-    const a = deps.repo.findAttestation(d);
-    const r = a && a.orgId === orgId ? deps.runs.get(orgId, a.runId, scope) : undefined;
+    const a = await deps.repo.findAttestation(d);
+    const r = a && a.orgId === orgId ? await deps.runs.get(orgId, a.runId, scope) : undefined;
     if (r) runs.set(d, r);
   }
   return (n) => {

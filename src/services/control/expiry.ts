@@ -6,11 +6,11 @@ import type { ServiceDeps } from "../deps.ts";
  * The remote crafting states of runs that expired go with them (they can never be pushed). Returns how many runs
  * expired.
  */
-export function expireStaleRuns(deps: ServiceDeps): number {
+export async function expireStaleRuns(deps: ServiceDeps): Promise<number> {
   const now = deps.clock.now();
   const cutoff = new Date(now.getTime() - deps.config.runTtlMs).toISOString();
-  const expired = deps.runs.expireStale(cutoff, now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
-  if (expired > 0) deps.states.deleteClosed();
+  const expired = await deps.runs.expireStale(cutoff, now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
+  if (expired > 0) await deps.states.deleteClosed();
   return expired;
 }
 

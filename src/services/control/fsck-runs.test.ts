@@ -20,12 +20,12 @@ function edit(sql: string, ...params: string[]): void {
 
 /** Two key-signed runs, the key registered, and their run ids. */
 async function twoRuns() {
-  const app = store.open();
-  store.registerKey(app);
+  const app = await store.open();
+  await store.registerKey(app);
   const a = await store.push(app, "build", "skynet", "first artifact\n");
   const b = await store.push(app, "test", "skynet", "second artifact\n");
-  const idOf = (d: string) => app.repo.findAttestation(d)!.runId;
-  return { app, a: { ...a, run: idOf(a.bundle) }, b: { ...b, run: idOf(b.bundle) } };
+  const idOf = async (d: string) => (await app.repo.findAttestation(d))!.runId;
+  return { app, a: { ...a, run: await idOf(a.bundle) }, b: { ...b, run: await idOf(b.bundle) } };
 }
 
 const mismatches = (r: Awaited<ReturnType<typeof fsckStore>>) =>
@@ -96,7 +96,7 @@ describe("store fsck: the database against the signed statements", () => {
     const fd = openSync(file, "r+");
     writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, (rootpage - 1) * pageSize);
     closeSync(fd);
-    const r = await fsckStore(store.open());
+    const r = await fsckStore(await store.open());
     expect(r.ok).toBe(false);
     const damaged = r.problems.filter((p) => p.kind === "db-integrity");
     expect(damaged).toHaveLength(1);

@@ -29,7 +29,7 @@ export interface RunCheckResult {
 /** Runs the checks; `skip` holds digests fsck already reported as damaged or missing. */
 export async function checkStoreRuns(deps: ServiceDeps, skip: Set<string>): Promise<RunCheckResult> {
   const out: RunCheckResult = { problems: [], runsChecked: 0, contractUnbound: 0 };
-  const messages = deps.orgs.integrityCheck();
+  const messages = await deps.orgs.integrityCheck();
   if (messages.length > 0) out.problems.push({ kind: "db-integrity", digest: "-", messages });
   const bodies = new Map<string, string | null>();
   try {
@@ -43,7 +43,7 @@ export async function checkStoreRuns(deps: ServiceDeps, skip: Set<string>): Prom
 }
 
 async function compareRuns(deps: ServiceDeps, skip: Set<string>, bodies: Map<string, string | null>, out: RunCheckResult): Promise<void> {
-  for (const run of deps.orgs.attestedRuns()) {
+  for await (const run of await deps.orgs.attestedRuns()) {
     if (skip.has(run.attestationDigest)) continue;
     const checked = await statementOf(deps, run);
     if (checked === undefined) continue;
@@ -54,7 +54,7 @@ async function compareRuns(deps: ServiceDeps, skip: Set<string>, bodies: Map<str
     }
     const mismatch = runStatementMismatch(run, checked);
     if (mismatch) out.problems.push({ kind: "run-mismatch", digest: run.attestationDigest, runId: run.id, reason: mismatch });
-    const body = checkContractBody(deps, run, checked, bodies);
+    const body = await checkContractBody(deps, run, checked, bodies);
     if (body === "unbound") out.contractUnbound++;
     else if (body) out.problems.push({ kind: "contract-mismatch", digest: run.attestationDigest, runId: run.id, reason: body });
   }
@@ -79,14 +79,14 @@ async function statementOf(deps: ServiceDeps, run: AttestedRunRow): Promise<Chec
 }
 
 /** "unbound" for a statement without contractDigest; a reason when the stored body differs; undefined when it matches. */
-function checkContractBody(deps: ServiceDeps, run: AttestedRunRow, checked: CheckedStatement, bodies: Map<string, string | null>): string | "unbound" | undefined {
+async function checkContractBody(deps: ServiceDeps, run: AttestedRunRow, checked: CheckedStatement, bodies: Map<string, string | null>): Promise<string | "unbound" | undefined> {
   const m = checked.metadata;
   if (m.contractDigest === undefined) return "unbound";
   // Many runs share a revision: each body is read and hashed once.
   const key = `${run.orgId}\0${m.contractName}\0${m.contractRevision}`;
   let actual = bodies.get(key);
   if (actual === undefined) {
-    bodies.set(key, (actual = storedBodyDigest(deps, run.orgId, m.contractName, m.contractRevision) ?? null));
+    bodies.set(key, (actual = (await storedBodyDigest(deps, run.orgId, m.contractName, m.contractRevision)) ?? null));
   }
   if (actual === null) return `contract ${m.contractName} revision ${m.contractRevision}, which the run used, is not stored`;
   if (actual !== m.contractDigest) return `contract ${m.contractName} revision ${m.contractRevision}: the stored body hashes to ${actual}, the signed contractDigest is ${m.contractDigest}`;

@@ -18,7 +18,7 @@ export function bundleChecker(deps: ServiceDeps, extraKeys: KeyObject[]): (diges
   const policy = async (orgId: string | undefined): Promise<TrustPolicy> => {
     const { verificationKeys } = await import("./org-keys.ts");
     roots ??= (await import("../trust-roots.ts")).homeRoots(deps.config.home, { publicGood: false });
-    return { keys: [...verificationKeys(deps, orgId).map((k) => k.key), ...extraKeys], roots };
+    return { keys: [...(await verificationKeys(deps, orgId)).map((k) => k.key), ...extraKeys], roots };
   };
   return async (digest, orgId) => {
     const key = orgId ?? "";

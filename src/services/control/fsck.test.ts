@@ -28,8 +28,8 @@ function runOf(digest: string): string {
 
 /** Two key-signed runs, the key registered in the organization first (`org key add`). */
 async function twoRuns(s: TempStore) {
-  const app = s.open();
-  s.registerKey(app);
+  const app = await s.open();
+  await s.registerKey(app);
   const a = await s.push(app, "build", "skynet", "first artifact\n");
   const b = await s.push(app, "test", "skynet", "second artifact\n");
   return { app, a, b };
@@ -51,7 +51,7 @@ describe("store fsck", () => {
   test("once the key is removed every bundle is a bad signature naming its run; --key still vouches as an extra key", async () => {
     store = new TempStore();
     const { app, a, b } = await twoRuns(store);
-    removeOrgKey(app, { name: "ci" });
+    await removeOrgKey(app, { name: "ci" });
     const r = await fsckStore(app);
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => (p.kind === "bad-signature" ? [p.digest, p.runId] : [p.kind])).sort()).toEqual([[a.bundle, runOf(a.bundle)], [b.bundle, runOf(b.bundle)]].sort());
@@ -63,10 +63,10 @@ describe("store fsck", () => {
 
   test("a keyless push under the home CA verifies with the home's trust root alone", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     await initCa(app.config.home, { now: new Date(Date.now() - 3_600_000) });
     const issuer = "https://cairn.test";
-    const keyless = async () => homeCaAuthorities(app.config, { now: () => new Date() }, workflowIdentity(issuer, "default", "skynet", "build"), issuer);
+    const keyless = async () => await homeCaAuthorities(app.config, { now: () => new Date() }, workflowIdentity(issuer, "default", "skynet", "build"), issuer);
     await store.push(app, "build", "skynet", "built keyless\n", keyless);
     const r = await fsckStore(app);
     expect(r.problems).toEqual([]);
@@ -138,9 +138,9 @@ describe("store fsck", () => {
 
   test("uploads keep their blob referenced, and a lost upload is missing", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     const up = await app.blobs.putBytes(new TextEncoder().encode("uploaded on its own\n"));
-    const org = app.repo.ensureOrg("default", "2025-01-01T00:00:00.000Z");
+    const org = await app.repo.ensureOrg("default", "2025-01-01T00:00:00.000Z");
     const db = new Database(join(store.home, "cairn.db"));
     db.query("INSERT INTO uploads (digest, org_id, name, size, created_at) VALUES (?, ?, 'u.txt', ?, '2025-01-01T00:00:00.000Z')").run(up.digest, org.id, up.size);
     db.close();

@@ -96,14 +96,14 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
       problems.push({ kind: "corrupt", digest, actual, path });
       damaged.add(digest);
     }
-    if (!deps.orgs.isBlobReferenced(digest)) report.orphans.push({ digest, size });
+    if (!await deps.orgs.isBlobReferenced(digest)) report.orphans.push({ digest, size });
   }
 
   const missing = new Map<string, Set<BlobRefSource>>();
   const check = bundleChecker(deps, input.keys ?? []);
   const backends = input.remote ? remoteBackends(deps.blobs) : undefined;
   const held = new Map<string, boolean>();
-  for (const { digest, source, runId, orgId } of deps.orgs.referencedBlobs()) {
+  for await (const { digest, source, runId, orgId } of await deps.orgs.referencedBlobs()) {
     if (source === "attestation") report.counts.attestations++;
     const path = blobPath(root, digest);
     if (path && !held.has(digest) && !missing.has(digest) && !(await fileExists(path))) {
@@ -135,7 +135,7 @@ export async function fsckStore(deps: ServiceDeps, input: FsckInput = {}): Promi
  * every read of it is digest-checked; with `--remote` the backends' copies are checked (checkRemote).
  */
 async function elsewhere(deps: ServiceDeps, backends: RemoteBlobStore[] | undefined, digest: string, deep: boolean, report: FsckReport, damaged: Set<string>): Promise<boolean> {
-  if (!backends) return deps.casBackends.list().length > 0 && (await deps.blobs.has(digest));
+  if (!backends) return (await deps.casBackends.list()).length > 0 && (await deps.blobs.has(digest));
   const r = await checkRemote(backends, digest, deep);
   if (r.held) report.counts.remoteChecked++;
   if (r.problem) {

@@ -25,8 +25,8 @@ function age(path: string, ms: number): void {
 describe("store gc", () => {
   test("removes old orphans and tmp leftovers; keeps referenced (however old) and recent blobs; dry-run removes nothing", async () => {
     store = new TempStore();
-    const app = store.open();
-    store.registerKey(app); // fsck verifies the bundle with the organization's keys
+    const app = await store.open();
+    await store.registerKey(app); // fsck verifies the bundle with the organization's keys
     const pushed = await store.push(app, "build", "skynet", "artifact\n");
     const oldOrphan = await app.blobs.putBytes(enc("old orphan\n"));
     const newOrphan = await app.blobs.putBytes(enc("new orphan\n"));
@@ -62,7 +62,7 @@ describe("store gc", () => {
 
   test("--grace decides what is old enough", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     const b = await app.blobs.putBytes(enc("two hours old\n"));
     age(store.blobPath(b.digest), 2 * 3_600_000);
     expect((await gcStore(app, { grace: "3h" })).removed).toEqual([]);
@@ -72,7 +72,7 @@ describe("store gc", () => {
 
   test("materials of the crafting run in progress are kept even past the grace period", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     await initAttestation(app, { workflow: "build", project: "skynet", dryRun: false, replace: false });
     writeFileSync(join(store.dir, "bin"), "in progress\n");
     const [m] = await addMaterial(app, { name: "binary", value: join(store.dir, "bin"), kind: "ARTIFACT", annotations: {}, strict: false });
@@ -84,21 +84,21 @@ describe("store gc", () => {
 
   test("an open run's materials are kept whatever state file the job uses and whatever the grace, until the run closes", async () => {
     store = new TempStore();
-    const job = store.open({ CAIRN_STATE_PATH: join(store.dir, "job.state.json") });
+    const job = await store.open({ CAIRN_STATE_PATH: join(store.dir, "job.state.json") });
     await initAttestation(job, { workflow: "build", project: "skynet", dryRun: false, replace: false });
     writeFileSync(join(store.dir, "bin"), "in progress\n");
     const [m] = await addMaterial(job, { name: "binary", value: join(store.dir, "bin"), kind: "ARTIFACT", annotations: {}, strict: false });
     age(store.blobPath(m!.digest), 2 * DAY);
-    const gc = store.open(); // reads the default state file, which does not exist
+    const gc = await store.open(); // reads the default state file, which does not exist
     const r = await gcStore(gc, { grace: "0s" });
     expect([r.removed, r.kept]).toEqual([[], { referenced: 0, recent: 0, crafting: 1 }]);
-    resetAttestation(job, { trigger: "cancellation" });
+    await resetAttestation(job, { trigger: "cancellation" });
     expect((await gcStore(gc, { grace: "0s" })).removed.map((x) => x.digest)).toEqual([m!.digest]);
   });
 
   test("another live process's ingest lease keeps its blob; a dead process's lease is dropped and the blob collected", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     const live = Bun.spawn(["sleep", "30"]);
     const dead = Bun.spawn(["true"]);
     await dead.exited;
@@ -123,7 +123,7 @@ describe("store gc", () => {
 
   test("cas/tmp: a dead writer's file and staging directory go whatever their age; a live writer's stay; a bare name after the grace", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     const tmp = join(store.home, "cas", "tmp");
     const dead = Bun.spawn(["true"]);
     await dead.exited;
@@ -142,7 +142,7 @@ describe("store gc", () => {
 
   test("stray files in the blob tree are never removed; an empty store is fine", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     expect((await gcStore(app, {})).scanned).toBe(0);
     const dir = join(store.home, "cas", "sha256", "ab");
     mkdirSync(dir, { recursive: true });

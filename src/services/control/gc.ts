@@ -42,13 +42,13 @@ export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<G
   // may pin anywhere: a pinned future would make every blob look old).
   const cutoff = Date.now() - graceMs;
   const since = new Date(Date.now() - INGEST_LEASE_MS).toISOString();
-  if (!dryRun) deps.leases.prune(since, (w) => liveness(w) === "dead");
+  if (!dryRun) await deps.leases.prune(since, (w) => liveness(w) === "dead");
 
   for await (const entry of walkCas(root)) {
     if ("stray" in entry) continue; // not ours to delete
     const { digest, path, size, mtimeMs } = entry.blob;
     report.scanned++;
-    const verdict = mtimeMs > cutoff ? "recent" : crafting.has(digest) ? "crafting" : kept(deps, digest, since) ?? collect(deps, { path, digest, cutoff, since, dryRun });
+    const verdict = mtimeMs > cutoff ? "recent" : crafting.has(digest) ? "crafting" : (await kept(deps, digest, since)) ?? (await collect(deps, { path, digest, cutoff, since, dryRun }));
     if (verdict !== "removed") report.kept[verdict]++;
     else {
       report.removed.push({ digest, size });
@@ -71,9 +71,9 @@ const INGEST_LEASE_MS = 3_600_000;
  * Why a blob stays, read without the write lock (keeping needs none, and nearly every blob of a store is referenced);
  * undefined for a candidate, which collect() looks at again under the lock.
  */
-function kept(deps: ServiceDeps, digest: string, since: string): "crafting" | "referenced" | undefined {
-  if (deps.leases.isLeased(digest, since, othersLive)) return "crafting";
-  if (deps.orgs.isBlobReferenced(digest)) return "referenced";
+async function kept(deps: ServiceDeps, digest: string, since: string): Promise<"crafting" | "referenced" | undefined> {
+  if (await deps.leases.isLeased(digest, since, othersLive)) return "crafting";
+  if (await deps.orgs.isBlobReferenced(digest)) return "referenced";
   return undefined;
 }
 
@@ -82,9 +82,9 @@ function kept(deps: ServiceDeps, digest: string, since: string): "crafting" | "r
  * before it looks for its blob), an open run's reference or a lease of a live ingest keeps the blob, and so does
  * a re-ingest of the same bytes that touched it.
  */
-function collect(deps: ServiceDeps, c: { path: string; digest: string; cutoff: number; since: string; dryRun: boolean }): "removed" | "recent" | "crafting" | "referenced" {
-  return deps.leases.exclusive(() => {
-    const keep = kept(deps, c.digest, c.since);
+async function collect(deps: ServiceDeps, c: { path: string; digest: string; cutoff: number; since: string; dryRun: boolean }): Promise<"removed" | "recent" | "crafting" | "referenced"> {
+  return await deps.leases.exclusive(async () => {
+    const keep = await kept(deps, c.digest, c.since);
     if (keep) return keep;
     const st = lstatOrUndefined(c.path);
     if (st === undefined || st.mtimeMs > c.cutoff) return "recent";

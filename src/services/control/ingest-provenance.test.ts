@@ -18,15 +18,15 @@ import { workflowIdentity } from "../../trust/identity.ts";
 import { homeCaAuthorities } from "../crafting/home-keyless.ts";
 import { testStore } from "./runs.testutil.ts";
 
-const s = testStore();
+const s = await testStore();
 const app = s.app;
 const other = { ...app, config: { ...app.config, organization: "other" } };
 const second = generateKeyPair("ed25519");
 afterAll(() => s.cleanup());
-beforeAll(() => {
-  register(app, "ci", s.key.publicKey);
-  register(app, "second", second.publicKey);
-  register(other, "ci", s.key.publicKey);
+beforeAll(async () => {
+  await register(app, "ci", s.key.publicKey);
+  await register(app, "second", second.publicKey);
+  await register(other, "ci", s.key.publicKey);
 });
 
 const CONTRACT = "schemaVersion: v1\nmaterials:\n  - {name: binary, type: ARTIFACT, output: true}\n";
@@ -80,16 +80,16 @@ describe("ingest: SLSA provenance beside a stored attestation", () => {
     const r = await ingestBundle(app, bundle);
     expect(r).toEqual({ digest: sha(bundle), runId: a.runId, workflow: "build", project: "skynet", created: true, signer: { kind: "key", keyId: keyId(s.key.publicKey) } });
     expect(await app.blobs.read(r.digest)).toEqual(bundle);
-    expect(app.repo.findAttestation(r.digest)).toMatchObject({ runId: a.runId, predicateType: SLSA_PROVENANCE_V1, size: bundle.length });
-    expect(runProvenance(app, a.runId)?.digest).toBe(r.digest);
+    expect(await app.repo.findAttestation(r.digest)).toMatchObject({ runId: a.runId, predicateType: SLSA_PROVENANCE_V1, size: bundle.length });
+    expect((await runProvenance(app, a.runId))?.digest).toBe(r.digest);
     const after = counts(app);
     expect([after.attestations, after.succeeded, after.blobs]).toEqual([before.attestations + 1, before.succeeded, before.blobs + 1]);
     // The run keeps its attestation; the provenance names it and is named by it; the artifact leads to both.
-    expect(app.repo.getRun(a.runId)!.attestationDigest).toBe(a.attestation.digest);
-    expect(discover(app, { digest: r.digest }).references.map((n) => n.digest)).toContain(a.attestation.digest);
-    expect(discover(app, { digest: a.attestation.digest }).references.map((n) => n.digest)).toContain(r.digest);
-    expect(discover(app, { digest: a.binary }).referredBy.map((n) => n.digest).sort()).toEqual([a.attestation.digest, r.digest].sort());
-    expect(discover(app, { digest: r.digest }).run?.id).toBe(a.runId);
+    expect((await app.repo.getRun(a.runId))!.attestationDigest).toBe(a.attestation.digest);
+    expect((await discover(app, { digest: r.digest })).references.map((n) => n.digest)).toContain(a.attestation.digest);
+    expect((await discover(app, { digest: a.attestation.digest })).references.map((n) => n.digest)).toContain(r.digest);
+    expect((await discover(app, { digest: a.binary })).referredBy.map((n) => n.digest).sort()).toEqual([a.attestation.digest, r.digest].sort());
+    expect((await discover(app, { digest: r.digest })).run?.id).toBe(a.runId);
     const d = await describeRun(app, { id: a.runId });
     expect([d.attestation?.digest, d.provenance?.digest]).toEqual([a.attestation.digest, r.digest]);
   });
@@ -103,17 +103,17 @@ describe("ingest: SLSA provenance beside a stored attestation", () => {
     expect(counts(app)).toEqual(after);
     const e = await refused(await a.provenance({ finishedOn: "2025-01-01T00:09:00.000Z" }), "STATE_INVALID", `workflow run ${a.runId} already has SLSA provenance ${first.digest}`);
     expect(e.details).toEqual({ provenance: first.digest });
-    expect(runProvenance(app, a.runId)?.digest).toBe(first.digest);
+    expect((await runProvenance(app, a.runId))?.digest).toBe(first.digest);
   });
 
   test("a provenance of a blocked attestation is stored: it describes the attestation held", async () => {
     const gate = (st: Statement) =>
       void Object.assign(st.predicate, policySummary([{ policy: "banned-licenses", digest: `sha256:${"e".repeat(64)}`, material: "binary", inputs: {}, violations: [{ rule: "r", message: "m" }], gate: true }], false));
     const a = await attested(app, "app blocked\n", gate);
-    expect(app.repo.getRun(a.runId)!.state).toBe("blocked");
+    expect((await app.repo.getRun(a.runId))!.state).toBe("blocked");
     const r = await ingestBundle(app, await a.provenance());
     expect(r.created).toBe(true);
-    expect(runProvenance(app, a.runId)?.digest).toBe(r.digest);
+    expect((await runProvenance(app, a.runId))?.digest).toBe(r.digest);
   });
 });
 
@@ -124,13 +124,13 @@ describe("ingest refuses a provenance, storing nothing", () => {
     const e = await refused(await a.provenance({ attestationDigest: absent }), "NOT_FOUND", notStored(absent));
     expect(e.hint).toBe("push the attestation first");
     const theirs = await attested(other, "app theirs\n");
-    expect(app.repo.findAttestation(theirs.attestation.digest)).toBeDefined(); // it exists, in organization other
+    expect(await app.repo.findAttestation(theirs.attestation.digest)).toBeDefined(); // it exists, in organization other
     const foreign = await refused(await theirs.provenance(), "NOT_FOUND", notStored(theirs.attestation.digest));
     expect([foreign.hint, foreign.details]).toEqual([e.hint, e.details]);
     const scoped = await refused(await a.provenance(), "NOT_FOUND", notStored(a.attestation.digest), { scope: { workflowId: "someone-else" } });
     expect([scoped.hint, scoped.details]).toEqual([e.hint, e.details]);
     // A token scoped to the run's workflow may push it; a provenance is not an attestation another can accompany.
-    const workflowId = app.repo.getRun(a.runId)!.workflowId;
+    const workflowId = (await app.repo.getRun(a.runId))!.workflowId;
     await refused(await a.provenance(), "NOT_FOUND", notStored(a.attestation.digest), { scope: { projectId: "someone-else" } });
     const stored = await ingestBundle(app, await a.provenance(), { scope: { workflowId } });
     expect(stored.created).toBe(true);
@@ -145,7 +145,7 @@ describe("ingest refuses a provenance, storing nothing", () => {
     // The attestation's git subject has no sha256: a subject without one is not thereby "one of its subjects".
     const git = await attested(app, "app git\n", (st) => void st.subject.push({ name: "git.head", digest: { sha1: "1".repeat(40) } }));
     await refused(await git.provenance({ mutate: (st) => void st.subject.push({ name: "evil.bin", digest: { sha512: "ef".repeat(64) } }) }), "VERIFY_FAILED", /evil\.bin .* is not a subject of attestation/);
-    expect(runProvenance(app, git.runId)).toBeUndefined();
+    expect((await runProvenance(app, git.runId))).toBeUndefined();
   });
 
   test("a provenance that is not valid SLSA, or names no attestation", async () => {
@@ -154,14 +154,14 @@ describe("ingest refuses a provenance, storing nothing", () => {
     await refused(await a.provenance({ mutate: (st) => void (st.subject = []) }), "VERIFY_FAILED", /subject: must be a non-empty array/);
     const none = (st: Statement) => void ((st.predicate.runDetails as { byproducts: unknown[] }).byproducts = []);
     await refused(await a.provenance({ mutate: none }), "VERIFY_FAILED", /names no cairn attestation/);
-    expect(runProvenance(app, a.runId)).toBeUndefined();
+    expect((await runProvenance(app, a.runId))).toBeUndefined();
   });
 
   test("signed by another registered key than the attestation's, or by an unregistered key", async () => {
     const a = await attested(app, "app key\n");
     await refused(await a.provenance({ key: second.privateKey }), "VERIFY_FAILED", `the SLSA provenance is signed by key ${keyId(second.publicKey)}, but attestation ${a.attestation.digest} by ${keyId(s.key.publicKey)}: sign both the same way`);
     await refused(await a.provenance({ key: generateKeyPair("ed25519").privateKey }), "VERIFY_FAILED", /signed by a key not registered in organization default/);
-    expect(runProvenance(app, a.runId)).toBeUndefined();
+    expect((await runProvenance(app, a.runId))).toBeUndefined();
     expect((await ingestBundle(app, await a.provenance())).created).toBe(true); // the attestation's own key is fine
   });
 
@@ -169,7 +169,7 @@ describe("ingest refuses a provenance, storing nothing", () => {
     const third = generateKeyPair("ed25519");
     // Signed by the test key with a hint naming a key not yet registered: every live key is tried, the test key verifies.
     const a = await attested(app, "app hint\n", undefined, { edit: (j) => void (j.verificationMaterial.publicKey.hint = keyId(third.publicKey)) });
-    register(app, "third", third.publicKey);
+    await register(app, "third", third.publicKey);
     await refused(await a.provenance({ key: third.privateKey }), "VERIFY_FAILED", `the SLSA provenance is signed by key ${keyId(third.publicKey)}, but attestation ${a.attestation.digest} by another key: sign both the same way`);
     expect((await ingestBundle(app, await a.provenance())).created).toBe(true); // its real signer is fine
   });
@@ -193,6 +193,6 @@ describe("ingest: a certificate-signed provenance (the home CA, the run's workfl
   test("beside a key-signed attestation it is refused, though its identity may push to the run", async () => {
     const a = await attested(app, "app keyed\n");
     await refused(await a.provenance({ key: await keyless() }), "VERIFY_FAILED", `the SLSA provenance is signed by a certificate, but attestation ${a.attestation.digest} by ${keyId(s.key.publicKey)}: sign both the same way`, opts);
-    expect(runProvenance(app, a.runId)).toBeUndefined();
+    expect((await runProvenance(app, a.runId))).toBeUndefined();
   });
 });

@@ -36,15 +36,15 @@ export async function ingestProvenance(deps: ServiceDeps, bytes: Uint8Array, p: 
   const statement = p.statement as Statement;
   const attestation = provenanceAttestation(statement);
   if (!attestation) verifyFailed("the SLSA provenance names no cairn attestation (runDetails.byproducts `cairn-attestation` with a sha256 digest)", "push it with `att push`, which signs it beside the attestation");
-  const org = deps.repo.findOrg(deps.config.organization);
-  const row = deps.repo.findAttestation(attestation!);
-  const run = org && row && row.orgId === org.id ? deps.runs.get(org.id, row.runId, opts.scope) : undefined;
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const row = await deps.repo.findAttestation(attestation!);
+  const run = org && row && row.orgId === org.id ? await deps.runs.get(org.id, row.runId, opts.scope) : undefined;
   if (!run || !isAttested(run.state) || run.attestationDigest !== attestation) {
     throw new CairnError("NOT_FOUND", `attestation ${attestation}, named by the SLSA provenance, is not stored in organization ${deps.config.organization}`, { hint: "push the attestation first" });
   }
   const digest = sha256(bytes);
   const result = { digest, runId: run.id, workflow: run.workflow, project: run.project, signer: p.signer };
-  const existing = runProvenance(deps, run.id);
+  const existing = await runProvenance(deps, run.id);
   if (existing?.digest === digest) return { ...result, created: false };
   checkPushIdentity(p.signer, run, deps.config.organization, opts.issuer);
   const storedBundle = await deps.blobs.read(attestation!);

@@ -9,7 +9,7 @@ import { counts, craft, editBundle, register } from "./ingest.testutil.ts";
 import { removeOrgKey } from "./org-keys.ts";
 import { testStore } from "./runs.testutil.ts";
 
-const s = testStore();
+const s = await testStore();
 const app = s.app;
 const other = { ...app, config: { ...app.config, organization: "other" } };
 afterAll(() => s.cleanup());
@@ -39,15 +39,15 @@ describe("ingest refuses, with its reason, and stores nothing", () => {
     const c = await craft(s, app, { binary: "x\n" });
     const e = await refused(await c.sign(generateKeyPair("ed25519").privateKey), "VERIFY_FAILED", /signed by a key not registered in organization default/);
     expect(e.hint).toContain("cairn org key add");
-    expect(app.repo.getRun(c.runId)!.state).toBe("initialized");
+    expect((await app.repo.getRun(c.runId))!.state).toBe("initialized");
   });
 
   test("a removed key no longer verifies new pushes", async () => {
     const temp = generateKeyPair("ecdsa-p256");
-    register(app, "temp", temp.publicKey);
+    await register(app, "temp", temp.publicKey);
     const c = await craft(s, app, { binary: "y\n" });
     const bundle = await c.sign(temp.privateKey);
-    removeOrgKey(app, { name: "temp" });
+    await removeOrgKey(app, { name: "temp" });
     await refused(bundle, "VERIFY_FAILED", /not registered in organization default/);
   });
 
@@ -95,7 +95,7 @@ describe("ingest refuses, with its reason, and stores nothing", () => {
     const c = await craft(s, app, { binary: "u\n" });
     const unknown = await c.sign(undefined, (st) => void ((st.predicate.metadata as Record<string, unknown>).workflowRunID = crypto.randomUUID()));
     await refused(unknown, "NOT_FOUND", /workflow run .* \(predicate\.metadata\.workflowRunID\) does not exist in organization default/);
-    register(other, "ci", s.key.publicKey);
+    await register(other, "ci", s.key.publicKey);
     const theirs = await craft(s, other, { binary: "o\n" });
     const e = await refused(await theirs.sign(), "NOT_FOUND", new RegExp(`workflow run ${theirs.runId} .* does not exist in organization default`));
     expect(e.message).not.toContain("other");
@@ -108,11 +108,11 @@ describe("ingest refuses, with its reason, and stores nothing", () => {
     s.advance(2 * 3_600_000); // past the 1h run TTL
     const e = await refused(bundle, "STATE_INVALID", /expired before it was pushed \(expired after 1h\)/);
     expect(e.hint).toContain("attestation init");
-    expect(app.repo.getRun(c.runId)!.state).toBe("expired");
+    expect((await app.repo.getRun(c.runId))!.state).toBe("expired");
 
     const failed = await craft(s, app, { binary: "f\n" }, {}, true);
     const b2 = await failed.sign();
-    resetAttestation(app, { trigger: "failure", reason: "tests failed" });
+    await resetAttestation(app, { trigger: "failure", reason: "tests failed" });
     await refused(b2, "STATE_INVALID", new RegExp(`workflow run ${failed.runId} is already failed`));
 
     const dry = await craft(s, app, { binary: "d\n" }, { dryRun: true });

@@ -17,8 +17,8 @@ const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b)
 const gated = (bypass: boolean) => (st: Statement) =>
   void Object.assign(st.predicate, policySummary([{ policy: "banned-licenses", digest: `sha256:${"e".repeat(64)}`, material: "binary", inputs: {}, violations: [{ rule: "r", message: "m" }], gate: true }], bypass));
 
-describe("ingest: a bundle signed by a registered key is stored as local push stores it", () => {
-  const s = testStore();
+describe("ingest: a bundle signed by a registered key is stored as local push stores it", async () => {
+  const s = await testStore();
   const app = s.app;
   afterAll(() => s.cleanup());
   beforeAll(() => register(app, "ci", s.key.publicKey));
@@ -30,15 +30,15 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     const r = await ingestBundle(app, bundle);
     expect(r).toEqual({ digest: sha(bundle), runId: c.runId, workflow: "build", project: "skynet", created: true, signer: { kind: "key", keyId: keyId(s.key.publicKey) } });
     expect(await app.blobs.read(r.digest)).toEqual(bundle);
-    const run = app.repo.getRun(c.runId)!;
+    const run = (await app.repo.getRun(c.runId))!;
     expect([run.state, run.attestationDigest]).toEqual(["succeeded", r.digest]);
-    expect(app.repo.findAttestation(r.digest)).toMatchObject({ runId: c.runId, predicateType: "https://cairn.dev/attestation/v0.1", size: bundle.length });
+    expect(await app.repo.findAttestation(r.digest)).toMatchObject({ runId: c.runId, predicateType: "https://cairn.dev/attestation/v0.1", size: bundle.length });
     expect(counts(app)).toEqual({ ...before, attestations: before.attestations + 1, succeeded: before.succeeded + 1, referrers: before.referrers + 2, blobs: before.blobs + 1 });
 
-    const node = discover(app, { digest: r.digest });
+    const node = await discover(app, { digest: r.digest });
     expect([node.kind, node.run?.id, node.metadata.workflow]).toEqual(["ATTESTATION", c.runId, "build"]);
     expect(node.references.map((n) => [n.kind, n.digest, n.downloadable])).toEqual([["ARTIFACT", c.materials[0]!, true]]);
-    expect(discover(app, { digest: c.materials[0]! }).referredBy.map((n) => n.digest)).toEqual([r.digest]);
+    expect((await discover(app, { digest: c.materials[0]! })).referredBy.map((n) => n.digest)).toEqual([r.digest]);
   });
 
   test("re-pushing the identical bundle returns the stored attestation; a different bundle for the run is refused", async () => {
@@ -61,7 +61,7 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
     const bundle = await c.sign(undefined, gated(false));
     const first = await ingestBundle(app, bundle);
     expect(first.created).toBe(true);
-    expect(app.repo.getRun(c.runId)).toMatchObject({ state: "blocked", reason: "blocked: 1 gated policy violation", policyStatus: "blocked", attestationDigest: first.digest });
+    expect(await app.repo.getRun(c.runId)).toMatchObject({ state: "blocked", reason: "blocked: 1 gated policy violation", policyStatus: "blocked", attestationDigest: first.digest });
     const after = counts(app);
     expect(await ingestBundle(app, bundle)).toEqual({ ...first, created: false });
     expect(counts(app)).toEqual(after);
@@ -73,10 +73,10 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
   test("policy statuses stored from the predicate: bypassed, none; pushedBy is who pushed (`local` here: these deps speak for no token)", async () => {
     const bypassed = await craft(s, app, { binary: "app bypassed\n" });
     await ingestBundle(app, await bypassed.sign(undefined, gated(true)));
-    expect(app.repo.getRun(bypassed.runId)).toMatchObject({ state: "succeeded", policyStatus: "bypassed", pushedBy: "local" });
+    expect(await app.repo.getRun(bypassed.runId)).toMatchObject({ state: "succeeded", policyStatus: "bypassed", pushedBy: "local" });
     const plain = await craft(s, app, { binary: "app plain\n" });
     await ingestBundle(app, await plain.sign());
-    expect(app.repo.getRun(plain.runId)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
+    expect(await app.repo.getRun(plain.runId)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
   });
 
   test("concurrent pushes of one bundle: one stores it, the other gets the idempotent answer", async () => {
@@ -97,7 +97,7 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
 
   test("ECDSA P-256 keys verify too; the unauthenticated hint only picks the key to try", async () => {
     const ec = generateKeyPair("ecdsa-p256");
-    register(app, "ec", ec.publicKey);
+    await register(app, "ec", ec.publicKey);
     const c = await craft(s, app, { binary: "ec\n" });
     const bundle = editBundle(await c.sign(ec.privateKey), (j) => void (j.verificationMaterial.publicKey.hint = "not-a-key-id"));
     expect((await ingestBundle(app, bundle)).created).toBe(true);
@@ -105,9 +105,9 @@ describe("ingest: a bundle signed by a registered key is stored as local push st
 
   test("a push with --release releases the project version", async () => {
     const c = await craft(s, app, { binary: "rel\n" }, { version: "1.0.0", release: true });
-    const org = app.repo.findOrg("default")!;
-    expect(app.repo.findProjectVersion(org.id, "skynet", "1.0.0")!.prerelease).toBe(true);
+    const org = (await app.repo.findOrg("default"))!;
+    expect((await app.repo.findProjectVersion(org.id, "skynet", "1.0.0"))!.prerelease).toBe(true);
     await ingestBundle(app, await c.sign());
-    expect(app.repo.findProjectVersion(org.id, "skynet", "1.0.0")!.prerelease).toBe(false);
+    expect((await app.repo.findProjectVersion(org.id, "skynet", "1.0.0"))!.prerelease).toBe(false);
   });
 });

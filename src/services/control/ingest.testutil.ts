@@ -61,8 +61,8 @@ async function* chunksOf(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
 }
 
-export function register(deps: ServiceDeps, name: string, key: KeyObject): void {
-  addOrgKey(deps, { name, pem: publicKeyPem(key), source: name });
+export async function register(deps: ServiceDeps, name: string, key: KeyObject): Promise<void> {
+  await addOrgKey(deps, { name, pem: publicKeyPem(key), source: name });
 }
 
 export interface StoreCounts {

@@ -58,20 +58,20 @@ const V03_MEDIA_TYPES = ["application/vnd.dev.sigstore.bundle.v0.3+json", "appli
  */
 export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: IngestOptions = {}): Promise<IngestResult> {
   const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
-  const signed = verifySignature(deps, bytes, opts.log === undefined);
+  const signed = await verifySignature(deps, bytes, opts.log === undefined);
   const provenance = slsaProvenance(signed.payloadType, signed.payload);
-  if (provenance) return ingestProvenance(deps, bytes, { ...signed, statement: provenance }, opts);
+  if (provenance) return await ingestProvenance(deps, bytes, { ...signed, statement: provenance }, opts);
   const checked = checkStatement(signed.payloadType, signed.payload);
   const runId = pushedRunId(checked.metadata);
-  expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
-  const run = findRun(deps, runId, opts);
+  await expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+  const run = await findRun(deps, runId, opts);
   const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };
   const again = await loggedRepush(deps, run, signed.json, opts);
   if (again) return { ...result, ...again, created: false };
   assertOpen(run, digest);
   checkPushIdentity(signed.signer, run, deps.config.organization, opts.issuer);
-  checkMetadata(deps, checked.metadata, run);
+  await checkMetadata(deps, checked.metadata, run);
   await assertMaterialsStored(deps, checked, run, opts.scope);
   const logged = opts.log && !hasLogEntry(signed.json) ? await logPushedBundle(signed.json, signed.key, opts.log) : undefined;
   const stored = logged ?? bytes;
@@ -80,7 +80,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
     await store(deps, checked, stored, run);
   } catch (e) {
     // A concurrent push of the same bundle won the transaction: that is the idempotent case, not a failure.
-    if (deps.repo.getRun(runId)?.attestationDigest === answer.digest) return { ...answer, created: false };
+    if ((await deps.repo.getRun(runId))?.attestationDigest === answer.digest) return { ...answer, created: false };
     throw e;
   }
   // Stored: from here on a registry failure only warns (push-referrers.ts), as it does for a local push.
@@ -115,7 +115,7 @@ interface SignedPush {
  * unauthenticated) or certificate-signed by a CA of a root the server's home trusts (its own CA and added roots, not
  * the public-good root). Which certificate identities may push to which run is decided by the caller.
  */
-function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: boolean): SignedPush {
+async function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: boolean): Promise<SignedPush> {
   const json = parseJsonObject(bytes, "the pushed bundle");
   const bundle = parseBundle(json);
   if (!V03_MEDIA_TYPES.includes(bundle.mediaType)) verifyFailed(`bundle media type is ${bundle.mediaType}, expected ${V03_MEDIA_TYPES[0]}`);
@@ -131,7 +131,7 @@ function verifySignature(deps: ServiceDeps, bytes: Uint8Array, entryRequired: bo
     return { payload: v.payload!, payloadType: v.payloadType!, signer: v.signer, json };
   }
   const hint = material.publicKey.hint;
-  const keys = verificationKeys(deps);
+  const keys = await verificationKeys(deps);
   const hinted = keys.filter((k) => k.keyId === hint);
   const org = deps.config.organization;
   try {
@@ -159,9 +159,9 @@ function pushedRunId(m: PredicateMetadata): string {
 }
 
 /** The run in this organization (and the token's scope); anything else is NOT_FOUND, whether or not it exists elsewhere. */
-function findRun(deps: ServiceDeps, runId: string, opts: IngestOptions): RunView {
-  const org = deps.repo.findOrg(deps.config.organization);
-  const run = org && deps.runs.get(org.id, runId, opts.scope);
+async function findRun(deps: ServiceDeps, runId: string, opts: IngestOptions): Promise<RunView> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const run = org && await deps.runs.get(org.id, runId, opts.scope);
   if (!run) {
     throw new CairnError("NOT_FOUND", `workflow run ${runId} (predicate.metadata.workflowRunID) does not exist in organization ${deps.config.organization}`, {
       hint: "push to the control plane the run was initialized on, with a token of its organization",
@@ -193,7 +193,7 @@ function assertOpen(run: RunView, digest: string): void {
 }
 
 /** The signed metadata must describe the run it claims (so the referrer graph and listings agree with the store). */
-function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): void {
+async function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): Promise<void> {
   const expected: [keyof PredicateMetadata, unknown][] = [
     ["workflowID", run.workflowId],
     ["workflowName", run.workflow],
@@ -206,7 +206,7 @@ function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): v
   }
   // A statement from before contractDigest binds no body; one that carries it must name the revision in force.
   if (m.contractDigest === undefined) return;
-  const actual = storedBodyDigest(deps, run.orgId, run.contractName, run.contractRevisionUsed);
+  const actual = await storedBodyDigest(deps, run.orgId, run.contractName, run.contractRevisionUsed);
   if (actual !== m.contractDigest) {
     verifyFailed(`predicate.metadata.contractDigest is ${JSON.stringify(m.contractDigest)}, but revision ${run.contractRevisionUsed} of contract ${run.contractName}, which workflow run ${run.id} uses, ${actual ? `hashes to ${actual}` : "is not stored"}`);
   }
@@ -219,7 +219,8 @@ function checkMetadata(deps: ServiceDeps, m: PredicateMetadata, run: RunView): v
  */
 async function assertMaterialsStored(deps: ServiceDeps, checked: CheckedStatement, run: RunView, scope?: Scope): Promise<void> {
   const digests = uploadedDigests(checked.materials);
-  const foreign = digests.filter((d) => !deps.casMappings.holds(run.orgId, d, scope));
+  const foreign: string[] = [];
+  for (const d of digests) if (!(await deps.casMappings.holds(run.orgId, d, scope))) foreign.push(d);
   if (foreign.length > 0) {
     const many = foreign.length > 1;
     throw new CairnError("VERIFY_FAILED", `material${many ? "s" : ""} marked as uploaded ${many ? "were" : "was"} not uploaded to this organization${scope ? " within this token's scope" : ""}: ${foreign.join(", ")}`, {

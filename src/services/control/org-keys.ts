@@ -81,41 +81,41 @@ export function parseRegisteredKey(pem: string, source: string): KeyObject {
  * `org key add`: registers a public key in the current organization under a name. The PEM is stored normalized
  * (re-exported SPKI) with its cosign key id. A live key with the same name or the same key → ALREADY_EXISTS.
  */
-export function addOrgKey(deps: ServiceDeps, input: OrgKeyAddInput): OrgKeyView {
+export async function addOrgKey(deps: ServiceDeps, input: OrgKeyAddInput): Promise<OrgKeyView> {
   const name = checkName(input.name, "--name");
   const key = parseRegisteredKey(input.pem, input.source);
   const record = { id: crypto.randomUUID(), name, algorithm: keyKind(key, input.source), publicKeyPem: publicKeyPem(key), keyId: keyId(key) };
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    if (deps.orgKeys.findLiveByName(org.id, name)) {
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    if (await deps.orgKeys.findLiveByName(org.id, name)) {
       throw new CairnError("ALREADY_EXISTS", `a key named ${name} is already registered in organization ${org.name}`, {
         hint: "pick another --name, or remove the old key first with `cairn org key remove`",
       });
     }
-    const same = deps.orgKeys.findLiveByKeyId(org.id, record.keyId);
+    const same = await deps.orgKeys.findLiveByKeyId(org.id, record.keyId);
     if (same) {
       throw new CairnError("ALREADY_EXISTS", `${input.source}: this key is already registered in organization ${org.name} as ${same.name}`, {
         hint: "a key is registered once; `cairn org key list` shows it",
       });
     }
     const createdBy = actorLabel(deps.actor);
-    deps.orgKeys.insertKey({ ...record, orgId: org.id, createdAt: now, createdBy });
+    await deps.orgKeys.insertKey({ ...record, orgId: org.id, createdAt: now, createdBy });
     return view({ ...record, orgId: org.id, createdAt: now, removedAt: null, createdBy });
   });
 }
 
 /** `org key list`: by name, live keys by default. */
-export function listOrgKeys(deps: ServiceDeps, input: { status?: string; limit?: number; next?: string }): Page<OrgKeyView> {
+export async function listOrgKeys(deps: ServiceDeps, input: { status?: string; limit?: number; next?: string }): Promise<Page<OrgKeyView>> {
   const filter = (input.status ?? "active") as (typeof ORG_KEY_STATUSES)[number];
   if (!ORG_KEY_STATUSES.includes(filter)) {
     throw new CairnError("USAGE", `--status ${JSON.stringify(input.status)} is not a key status`, { hint: `use one of ${ORG_KEY_STATUSES.join(", ")}` });
   }
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : keyCursor(input.next);
-  const org = deps.repo.findOrg(deps.config.organization);
+  const org = await deps.repo.findOrg(deps.config.organization);
   if (!org) return { items: [] };
-  const rows = deps.orgKeys.listKeys({ orgId: org.id, status: filter === "all" ? undefined : filter, limit: limit + 1, after });
+  const rows = await deps.orgKeys.listKeys({ orgId: org.id, status: filter === "all" ? undefined : filter, limit: limit + 1, after });
   const page = toPage(rows, limit, (k) => [k.name, k.id]);
   return { ...page, items: page.items.map(view) };
 }
@@ -129,26 +129,26 @@ function keyCursor(next: string): { name: string; id: string } {
 }
 
 /** `org key remove`: soft removal (revocation): nothing it signed verifies against the organization's keys any more. */
-export function removeOrgKey(deps: ServiceDeps, input: { name: string }): OrgKeyView {
-  const org = deps.repo.findOrg(deps.config.organization);
+export async function removeOrgKey(deps: ServiceDeps, input: { name: string }): Promise<OrgKeyView> {
+  const org = await deps.repo.findOrg(deps.config.organization);
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const k = org && deps.orgKeys.findLiveByName(org.id, input.name);
+  return await deps.repo.transaction(async () => {
+    const k = org && await deps.orgKeys.findLiveByName(org.id, input.name);
     if (!k) {
       throw new CairnError("NOT_FOUND", `--name ${input.name}: no key of that name is registered in organization ${deps.config.organization}`, {
         hint: "list registered keys with `cairn org key list`",
       });
     }
-    deps.orgKeys.removeKey(k.id, now);
+    await deps.orgKeys.removeKey(k.id, now);
     return view({ ...k, removedAt: now });
   });
 }
 
 /** The live keys of the current organization (or of `orgId`), parsed (what a pushed bundle must be signed by). */
-export function verificationKeys(deps: ServiceDeps, orgId?: string): VerificationKey[] {
-  const id = orgId ?? deps.repo.findOrg(deps.config.organization)?.id;
+export async function verificationKeys(deps: ServiceDeps, orgId?: string): Promise<VerificationKey[]> {
+  const id = orgId ?? (await deps.repo.findOrg(deps.config.organization))?.id;
   if (id === undefined) return [];
-  return deps.orgKeys.liveKeys(id).map((k) => ({ name: k.name, keyId: k.keyId, key: parsedKey(k.publicKeyPem) }));
+  return (await deps.orgKeys.liveKeys(id)).map((k) => ({ name: k.name, keyId: k.keyId, key: parsedKey(k.publicKeyPem) }));
 }
 
 /** Parsed public keys by their PEM (a pure function of it): a server verifying every request parses each key once. */

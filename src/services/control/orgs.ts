@@ -33,34 +33,34 @@ export function checkName(name: string, flag: string): string {
 const view = (deps: ServiceDeps, o: OrgRecord): OrgView => ({ name: o.name, createdAt: o.createdAt, current: o.name === deps.config.organization });
 
 /** `org create`: a new, empty organization. It does not become the current one (`org set` does that). */
-export function createOrg(deps: ServiceDeps, input: { name: string }): OrgView {
+export async function createOrg(deps: ServiceDeps, input: { name: string }): Promise<OrgView> {
   const name = checkName(input.name, "--name");
-  return deps.repo.transaction(() => {
-    if (deps.orgs.getOrg(name)) {
+  return await deps.repo.transaction(async () => {
+    if (await deps.orgs.getOrg(name)) {
       throw new CairnError("ALREADY_EXISTS", `organization ${name} already exists`, { hint: "pick another name, or switch to it with `cairn org set`" });
     }
-    return view(deps, deps.orgs.insertOrg(name, deps.clock.now().toISOString()));
+    return view(deps, await deps.orgs.insertOrg(name, deps.clock.now().toISOString()));
   });
 }
 
 /** `org list`: by name, keyset-paginated. The default organization is created on first use, as every command does. */
-export function listOrgs(deps: ServiceDeps, input: { limit?: number; next?: string }): Page<OrgView> {
+export async function listOrgs(deps: ServiceDeps, input: { limit?: number; next?: string }): Promise<Page<OrgView>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : nameCursor(input.next);
-  if (deps.config.organization === "default") deps.repo.ensureOrg("default", deps.clock.now().toISOString());
-  const rows = deps.orgs.listOrgs(limit + 1, after);
+  if (deps.config.organization === "default") await deps.repo.ensureOrg("default", deps.clock.now().toISOString());
+  const rows = await deps.orgs.listOrgs(limit + 1, after);
   return toPage(rows.map((o) => view(deps, o)), limit, (o) => [o.name]);
 }
 
 /** `org set`: stores the organization later commands use (unless CAIRN_ORG overrides it). It must exist. */
-export function setCurrentOrg(deps: ServiceDeps, input: { name: string }): OrgSetResult {
+export async function setCurrentOrg(deps: ServiceDeps, input: { name: string }): Promise<OrgSetResult> {
   const name = checkName(input.name, "--name");
-  if (name === "default") deps.repo.ensureOrg(name, deps.clock.now().toISOString());
-  else if (!deps.orgs.getOrg(name)) {
+  if (name === "default") await deps.repo.ensureOrg(name, deps.clock.now().toISOString());
+  else if (!await deps.orgs.getOrg(name)) {
     throw new CairnError("NOT_FOUND", `organization ${name} does not exist`, { hint: `create it with \`cairn org create --name ${name}\`` });
   }
-  const previous = deps.orgs.currentOrg() ?? "default";
-  deps.orgs.setCurrentOrg(name);
+  const previous = await deps.orgs.currentOrg() ?? "default";
+  await deps.orgs.setCurrentOrg(name);
   const env = deps.config.env.CAIRN_ORG;
   return { name, previous, ...(env && env !== name ? { overriddenBy: env } : {}) };
 }
@@ -69,16 +69,16 @@ export function setCurrentOrg(deps: ServiceDeps, input: { name: string }): OrgSe
  * `org update --max-blob SIZE|default`: the organization's CAS blob size limit for `cairn serve` (uploads over it are
  * 413); null goes back to the server's --max-blob. Changed where the store lives: it is the operator's setting.
  */
-export function setMaxBlobBytes(deps: ServiceDeps, input: { name?: string; maxBlobBytes: number | null }): { name: string; maxBlobBytes: number | null } {
-  return setBlobLimit(deps, orgNamed(deps, input.name), input.maxBlobBytes);
+export async function setMaxBlobBytes(deps: ServiceDeps, input: { name?: string; maxBlobBytes: number | null }): Promise<{ name: string; maxBlobBytes: number | null }> {
+  return setBlobLimit(deps, await orgNamed(deps, input.name), input.maxBlobBytes);
 }
 
-function setBlobLimit(deps: ServiceDeps, org: { id: string; name: string }, bytes: number | null): { name: string; maxBlobBytes: number | null } {
+async function setBlobLimit(deps: ServiceDeps, org: { id: string; name: string }, bytes: number | null): Promise<{ name: string; maxBlobBytes: number | null }> {
   if (bytes !== null && (!Number.isSafeInteger(bytes) || bytes < 1)) {
     throw new CairnError("USAGE", "--max-blob must be a positive size", { hint: "e.g. --max-blob 100MiB, or --max-blob default" });
   }
-  deps.orgs.setMaxBlobBytes(org.id, bytes);
-  return { name: org.name, maxBlobBytes: deps.orgs.maxBlobBytes(org.id) };
+  await deps.orgs.setMaxBlobBytes(org.id, bytes);
+  return { name: org.name, maxBlobBytes: await deps.orgs.maxBlobBytes(org.id) };
 }
 
 export interface OrgSettings {
@@ -93,21 +93,21 @@ export interface OrgSettings {
  * An organization's settings (`org update`, `PATCH /api/v1/orgs/{name}`): `name` or the current one; absent fields stay
  * as they are.
  */
-export function updateOrgSettings(deps: ServiceDeps, input: { name?: string; implicitWorkflows?: boolean; maxBlobBytes?: number | null }): OrgSettings {
+export async function updateOrgSettings(deps: ServiceDeps, input: { name?: string; implicitWorkflows?: boolean; maxBlobBytes?: number | null }): Promise<OrgSettings> {
   const name = checkName(input.name ?? deps.config.organization, "--name");
   if (input.implicitWorkflows === undefined && input.maxBlobBytes === undefined) {
     throw new CairnError("USAGE", "nothing to update: pass --implicit-workflows on|off and/or --max-blob SIZE", { hint: "e.g. `cairn org update --implicit-workflows off`" });
   }
-  const org = orgNamed(deps, name);
-  const blob = input.maxBlobBytes === undefined ? undefined : setBlobLimit(deps, org, input.maxBlobBytes);
-  if (input.implicitWorkflows !== undefined) deps.orgs.setImplicitWorkflows(org.id, input.implicitWorkflows);
-  return { name: org.name, implicitWorkflows: deps.orgs.implicitWorkflows(org.id), ...(blob && { maxBlobBytes: blob.maxBlobBytes }) };
+  const org = await orgNamed(deps, name);
+  const blob = input.maxBlobBytes === undefined ? undefined : await setBlobLimit(deps, org, input.maxBlobBytes);
+  if (input.implicitWorkflows !== undefined) await deps.orgs.setImplicitWorkflows(org.id, input.implicitWorkflows);
+  return { name: org.name, implicitWorkflows: await deps.orgs.implicitWorkflows(org.id), ...(blob && { maxBlobBytes: blob.maxBlobBytes }) };
 }
 
 /** The organization `name` (default: the current one) for a settings change; `default` is made on first use, as every command does. */
-function orgNamed(deps: ServiceDeps, name = deps.config.organization): { id: string; name: string } {
+async function orgNamed(deps: ServiceDeps, name = deps.config.organization): Promise<{ id: string; name: string }> {
   const checked = checkName(name, "--name");
-  const org = checked === "default" ? deps.repo.ensureOrg(checked, deps.clock.now().toISOString()) : deps.orgs.getOrg(checked);
+  const org = checked === "default" ? await deps.repo.ensureOrg(checked, deps.clock.now().toISOString()) : await deps.orgs.getOrg(checked);
   if (!org) throw new CairnError("NOT_FOUND", `organization ${checked} does not exist`, { hint: "see `cairn org list`" });
   return org;
 }

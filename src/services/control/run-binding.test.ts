@@ -21,11 +21,11 @@ async function refusal(p: Promise<unknown>): Promise<{ code: string; message: st
 describe("describe --verify checks the statement belongs to the run asked for", () => {
   test("an intact run verifies; with attestation digests swapped between two runs, each refuses naming the field", async () => {
     store = new TempStore();
-    const app = store.open();
+    const app = await store.open();
     const a = await store.push(app, "build", "skynet", "first\n");
     const b = await store.push(app, "test", "skynet", "second\n");
-    const runA = app.repo.findAttestation(a.bundle)!.runId;
-    const runB = app.repo.findAttestation(b.bundle)!.runId;
+    const runA = (await app.repo.findAttestation(a.bundle))!.runId;
+    const runB = (await app.repo.findAttestation(b.bundle))!.runId;
     const trust = { keys: [store.key.publicKey], roots: [] };
     expect((await describeRun(app, { id: runA }, trust)).verification?.verified).toBe(true);
 

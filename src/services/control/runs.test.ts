@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { storeDb } from "../../test-helpers.ts";
 import { createHash } from "node:crypto";
 import { pae } from "../../signing/pae.ts";
 import { generateKeyPair, keyId } from "../../signing/keys.ts";
@@ -10,8 +11,8 @@ import { pushGated, pushRun, startRun, testStore } from "./runs.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
-describe("workflow runs", () => {
-  const s = testStore();
+describe("workflow runs", async () => {
+  const s = await testStore();
   let build: PushResult;
   let test2: PushResult;
   let openRun = "";
@@ -28,8 +29,8 @@ describe("workflow runs", () => {
   });
   afterAll(() => s.cleanup());
 
-  test("list: newest first with names, state, revisions and attestation digest", () => {
-    const page = listRuns(s.app, {});
+  test("list: newest first with names, state, revisions and attestation digest", async () => {
+    const page = await listRuns(s.app, {});
     expect(page.next).toBeUndefined();
     expect(page.items.map((r) => [r.workflow, r.project, r.state])).toEqual([
       ["build", "skynet", "initialized"],
@@ -44,26 +45,26 @@ describe("workflow runs", () => {
     expect(page.items[0]).toMatchObject({ id: openRun, attestationDigest: null, finishedAt: null });
   });
 
-  test("list filters by workflow, project and status", () => {
-    expect(listRuns(s.app, { workflow: "build" }).items).toHaveLength(3);
-    expect(listRuns(s.app, { workflow: "build", project: "skynet" }).items.map((r) => r.id)).toEqual([openRun, build.runId!]);
-    expect(listRuns(s.app, { project: "skynet", status: "succeeded" }).items.map((r) => r.id)).toEqual([test2.runId!, build.runId!]);
-    expect(listRuns(s.app, { status: "expired" }).items).toEqual([]);
-    expect(listRuns(s.app, { workflow: "nope" }).items).toEqual([]);
+  test("list filters by workflow, project and status", async () => {
+    expect((await listRuns(s.app, { workflow: "build" })).items).toHaveLength(3);
+    expect((await listRuns(s.app, { workflow: "build", project: "skynet" })).items.map((r) => r.id)).toEqual([openRun, build.runId!]);
+    expect((await listRuns(s.app, { project: "skynet", status: "succeeded" })).items.map((r) => r.id)).toEqual([test2.runId!, build.runId!]);
+    expect((await listRuns(s.app, { status: "expired" })).items).toEqual([]);
+    expect((await listRuns(s.app, { workflow: "nope" })).items).toEqual([]);
   });
 
-  test("keyset pages cover every run once, also across runs created in the same millisecond", () => {
-    const wf = s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "skynet", "test")!;
+  test("keyset pages cover every run once, also across runs created in the same millisecond", async () => {
+    const wf = (await s.app.repo.findWorkflow((await s.app.repo.findOrg("default"))!.id, "skynet", "test"))!;
     const at = "2025-06-01T00:00:00.000Z";
     for (let i = 0; i < 5; i++) {
-      s.app.repo.createRun({ id: `tie-${i}`, orgId: wf.orgId, workflowId: wf.id, runnerType: "x", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: at });
+      await s.app.repo.createRun({ id: `tie-${i}`, orgId: wf.orgId, workflowId: wf.id, runnerType: "x", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1, createdAt: at });
     }
-    const all = listRuns(s.app, { limit: 1000 }).items.map((r) => r.id);
+    const all = (await listRuns(s.app, { limit: 1000 })).items.map((r) => r.id);
     expect(all.slice(0, 5)).toEqual(["tie-0", "tie-1", "tie-2", "tie-3", "tie-4"]);
     const seen: string[] = [];
     let next: string | undefined;
     do {
-      const page = listRuns(s.app, { limit: 2, next });
+      const page = await listRuns(s.app, { limit: 2, next });
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((r) => r.id));
       next = page.next;
@@ -137,8 +138,8 @@ describe("workflow runs", () => {
   });
 });
 
-describe("run state blocked and policy status", () => {
-  const s = testStore();
+describe("run state blocked and policy status", async () => {
+  const s = await testStore();
   const ids: Record<string, string> = {};
   beforeAll(async () => {
     ids.blocked = await pushGated(s, "scan", "skynet", "banned");
@@ -149,14 +150,14 @@ describe("run state blocked and policy status", () => {
     ids.other = await pushGated(s, "scan", "orbit", "banned");
     ids.open = await startRun(s, "build", "skynet");
     // an attestation recorded before migration 011: its verdict was never stored
-    (s.app.repo as unknown as { db: import("bun:sqlite").Database }).db.query("UPDATE workflow_runs SET policy_status = NULL WHERE id = ?").run(ids.legacy);
+    storeDb(s.app).query("UPDATE workflow_runs SET policy_status = NULL WHERE id = ?").run(ids.legacy);
   });
   afterAll(() => s.cleanup());
 
-  const byId = () => new Map(listRuns(s.app, { limit: 100 }).items.map((r) => [r.id, r]));
+  const byId = async () => new Map((await listRuns(s.app, { limit: 100 })).items.map((r) => [r.id, r]));
 
-  test("a blocked push is state blocked; every attested run shows its verdict, `unknown` when none was stored", () => {
-    const runs = byId();
+  test("a blocked push is state blocked; every attested run shows its verdict, `unknown` when none was stored", async () => {
+    const runs = await byId();
     const shown = (id: string) => [runs.get(id)!.state, runs.get(id)!.policyStatus, runs.get(id)!.pushedBy];
     expect(shown(ids.blocked!)).toEqual(["blocked", "blocked", "local"]);
     expect(shown(ids.bypassed!)).toEqual(["succeeded", "bypassed", "local"]);
@@ -167,18 +168,18 @@ describe("run state blocked and policy status", () => {
     expect(runs.get(ids.blocked!)!.attestationDigest).toMatch(/^sha256:/);
   });
 
-  test("--status blocked and --policy-status filter, alone and together, with project and workflow", () => {
-    const list = (i: Parameters<typeof listRuns>[1]) => listRuns(s.app, i).items.map((r) => r.id);
-    expect(list({ status: "blocked" })).toEqual([ids.other!, ids.blocked!]);
-    expect(list({ status: "blocked", project: "skynet" })).toEqual([ids.blocked!]);
-    expect(list({ policyStatus: "blocked" })).toEqual([ids.other!, ids.blocked!]);
-    expect(list({ policyStatus: "bypassed" })).toEqual([ids.bypassed!]);
-    expect(list({ policyStatus: "passed", workflow: "scan", project: "skynet" })).toEqual([ids.passed!]);
-    expect(list({ policyStatus: "none" })).toEqual([ids.none!]); // not the legacy run, not the open one
-    expect(list({ policyStatus: "blocked", status: "succeeded" })).toEqual([]);
-    expect(list({ policyStatus: "violations" })).toEqual([]);
-    const scoped = { projectId: s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "orbit", "scan")!.projectId };
-    expect(list({ policyStatus: "blocked", scope: scoped })).toEqual([ids.other!]);
+  test("--status blocked and --policy-status filter, alone and together, with project and workflow", async () => {
+    const list = async (i: Parameters<typeof listRuns>[1]) => (await listRuns(s.app, i)).items.map((r) => r.id);
+    expect(await list({ status: "blocked" })).toEqual([ids.other!, ids.blocked!]);
+    expect(await list({ status: "blocked", project: "skynet" })).toEqual([ids.blocked!]);
+    expect(await list({ policyStatus: "blocked" })).toEqual([ids.other!, ids.blocked!]);
+    expect(await list({ policyStatus: "bypassed" })).toEqual([ids.bypassed!]);
+    expect(await list({ policyStatus: "passed", workflow: "scan", project: "skynet" })).toEqual([ids.passed!]);
+    expect(await list({ policyStatus: "none" })).toEqual([ids.none!]); // not the legacy run, not the open one
+    expect(await list({ policyStatus: "blocked", status: "succeeded" })).toEqual([]);
+    expect(await list({ policyStatus: "violations" })).toEqual([]);
+    const scoped = { projectId: (await s.app.repo.findWorkflow((await s.app.repo.findOrg("default"))!.id, "orbit", "scan"))!.projectId };
+    expect(await list({ policyStatus: "blocked", scope: scoped })).toEqual([ids.other!]);
   });
 
   test("a bad --policy-status names the flag and lists the values", async () => {

@@ -20,11 +20,11 @@ export interface TestStore {
   cleanup(): void;
 }
 
-export function testStore(env: Record<string, string> = {}): TestStore {
+export async function testStore(env: Record<string, string> = {}): Promise<TestStore> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-control-"));
   let t = Date.parse("2025-01-01T00:00:00Z");
   const config = loadConfig({ HOME: dir, CAIRN_HOME: join(dir, "home"), ...env }, {}, dir, false);
-  const app = createAppContext(config, { clock: { now: () => new Date(t) } });
+  const app = await createAppContext(config, { clock: { now: () => new Date(t) } });
   return {
     app,
     dir,
@@ -34,8 +34,8 @@ export function testStore(env: Record<string, string> = {}): TestStore {
       writeFileSync(join(dir, name), content);
       return name;
     },
-    cleanup: () => {
-      app.close();
+    cleanup: async () => {
+      await app.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -57,8 +57,8 @@ export interface RunListInput {
 }
 
 /** The organization the CLI works in (CAIRN_ORG, default "default"); undefined before anything was stored. */
-export function currentOrgId(deps: ServiceDeps): string | undefined {
-  return deps.repo.findOrg(deps.config.organization)?.id;
+export async function currentOrgId(deps: ServiceDeps): Promise<string | undefined> {
+  return (await deps.repo.findOrg(deps.config.organization))?.id;
 }
 
 export function toSummary(r: RunView): RunSummary {
@@ -72,15 +72,15 @@ export function runPolicyStatus(r: Pick<RunView, "policyStatus" | "attestationDi
 }
 
 /** `workflow run list`: newest first, keyset-paginated on (created_at DESC, id); stale runs are expired first. */
-export function listRuns(deps: ServiceDeps, input: RunListInput): Page<RunSummary> {
+export async function listRuns(deps: ServiceDeps, input: RunListInput): Promise<Page<RunSummary>> {
   const state = input.status === undefined ? undefined : parseState(input.status);
   const policyStatus = input.policyStatus === undefined ? undefined : parsePolicyStatus(input.policyStatus);
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : runCursor(input.next);
-  expireStaleRuns(deps);
-  const orgId = currentOrgId(deps);
+  await expireStaleRuns(deps);
+  const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, policyStatus, scope: input.scope, limit: limit + 1, after });
+  const rows = await deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, policyStatus, scope: input.scope, limit: limit + 1, after });
   return toPage(rows.map(toSummary), limit, (r) => [r.createdAt, r.id]);
 }
 
@@ -168,16 +168,16 @@ export async function verifyRunBundle(bundle: Uint8Array, trust: TrustPolicy): P
 }
 
 /** Finds the run (expiring stale runs first); throws NOT_FOUND or USAGE. */
-export function findRun(deps: ServiceDeps, ref: RunRef): RunSummary {
+export async function findRun(deps: ServiceDeps, ref: RunRef): Promise<RunSummary> {
   if ((ref.id === undefined) === (ref.digest === undefined)) {
     throw new CairnError("USAGE", "pass exactly one of --id and --digest", { hint: "e.g. `cairn workflow run describe --id <run id>`" });
   }
   if (ref.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(ref.digest)) {
     throw new CairnError("USAGE", `--digest ${JSON.stringify(ref.digest)} is not a sha256 digest`, { hint: "write sha256:<64 lowercase hex>" });
   }
-  expireStaleRuns(deps);
-  const orgId = currentOrgId(deps);
-  const run = orgId && (ref.id !== undefined ? deps.runs.get(orgId, ref.id, ref.scope) : deps.runs.byAttestation(orgId, [ref.digest!], ref.scope)[0]);
+  await expireStaleRuns(deps);
+  const orgId = await currentOrgId(deps);
+  const run = orgId && (ref.id !== undefined ? await deps.runs.get(orgId, ref.id, ref.scope) : (await deps.runs.byAttestation(orgId, [ref.digest!], ref.scope))[0]);
   if (!run) {
     const org = deps.config.organization;
     const message = ref.id !== undefined ? `workflow run ${ref.id} does not exist in organization ${org}` : `no workflow run in organization ${org} has attestation ${ref.digest}`;
@@ -191,7 +191,7 @@ export function findRun(deps: ServiceDeps, ref: RunRef): RunSummary {
  * signature verified (VERIFY_FAILED otherwise).
  */
 export async function runAttestation(deps: ServiceDeps, ref: RunRef, trust?: TrustPolicy): Promise<RunAttestation> {
-  const run = findRun(deps, ref);
+  const run = await findRun(deps, ref);
   if (!run.attestationDigest) {
     throw new CairnError("NOT_FOUND", `workflow run ${run.id} has no attestation (it is ${run.state})`, {
       hint: "only succeeded and blocked runs have one; push the attestation first",
@@ -210,14 +210,14 @@ export async function runAttestation(deps: ServiceDeps, ref: RunRef, trust?: Tru
 
 /** `workflow run describe`: the run, and when it has one, its attestation's statement, subjects and materials. */
 export async function describeRun(deps: ServiceDeps, ref: RunRef, trust?: TrustPolicy): Promise<RunDetail> {
-  const run = findRun(deps, ref);
+  const run = await findRun(deps, ref);
   if (!run.attestationDigest) {
     if (trust) await runAttestation(deps, { id: run.id }, trust); // throws: nothing to verify
     return { run };
   }
   const a = await runAttestation(deps, { id: run.id }, trust);
   const statement = parseStoredJson(a.payload, a.digest) as StatementShape;
-  const provenance = runProvenance(deps, run.id);
+  const provenance = await runProvenance(deps, run.id);
   return {
     run,
     attestation: {

@@ -30,9 +30,9 @@ export class TempStore {
   private apps: AppContext[] = [];
 
   /** A fresh context on the same home (as each CLI invocation gets), with extra env vars and an optional clock. */
-  open(env: Record<string, string> = {}, clock?: Clock): AppContext {
+  async open(env: Record<string, string> = {}, clock?: Clock): Promise<AppContext> {
     const config = loadConfig({ HOME: this.dir, CAIRN_HOME: this.home, ...env }, {}, this.dir, false);
-    const app = createAppContext(config, clock ? { clock } : {});
+    const app = await createAppContext(config, clock ? { clock } : {});
     this.apps.push(app);
     return app;
   }
@@ -51,8 +51,8 @@ export class TempStore {
   }
 
   /** Registers the store's public key in the organization (`org key add`): what fsck verifies key-signed bundles with. */
-  registerKey(app: AppContext, name = "ci"): void {
-    addOrgKey(app, { name, pem: this.key.publicKey.export({ type: "spki", format: "pem" }).toString(), source: "test key" });
+  async registerKey(app: AppContext, name = "ci"): Promise<void> {
+    await addOrgKey(app, { name, pem: this.key.publicKey.export({ type: "spki", format: "pem" }).toString(), source: "test key" });
   }
 
   blobPath(digest: string): string {
@@ -60,8 +60,8 @@ export class TempStore {
     return join(this.home, "cas", "sha256", hex.slice(0, 2), hex);
   }
 
-  cleanup(): void {
-    for (const a of this.apps) a.close();
+  async cleanup(): Promise<void> {
+    for (const a of this.apps) await a.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

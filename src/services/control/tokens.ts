@@ -95,7 +95,7 @@ function toView(t: TokenRecord, now: string): TokenView {
  * `org api-token create`: a `cairn_<43 base64url chars>` secret (32 random bytes) with one role, optionally scoped to a
  * project or one of its workflows in the current organization. Only sha256(token) is stored; the secret is returned once.
  */
-export function createToken(deps: ServiceDeps, input: TokenCreateInput): CreatedToken {
+export async function createToken(deps: ServiceDeps, input: TokenCreateInput): Promise<CreatedToken> {
   const name = checkName(input.name, "--name");
   if (input.workflow !== undefined && input.project === undefined) {
     throw new CairnError("USAGE", "--workflow needs --project: workflow names are unique per project", { hint: "add --project PROJECT" });
@@ -110,29 +110,29 @@ export function createToken(deps: ServiceDeps, input: TokenCreateInput): Created
   const now = nowDate.toISOString();
   const token = `cairn_${randomBytes(32).toString("base64url")}`;
   const id = crypto.randomUUID();
-  const orgId = deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
+  const orgId = await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
     let projectId: string | null = null;
     let workflowId: string | null = null;
     if (input.project !== undefined) {
-      const project = deps.orgs.findProject(org.id, input.project);
+      const project = await deps.orgs.findProject(org.id, input.project);
       if (!project) throw notFound(`project ${input.project}`, org.name);
       projectId = project.id;
       if (input.workflow !== undefined) {
-        const wf = deps.repo.findWorkflow(org.id, input.project, input.workflow);
+        const wf = await deps.repo.findWorkflow(org.id, input.project, input.workflow);
         if (!wf) throw notFound(`workflow ${input.workflow} in project ${input.project}`, org.name);
         workflowId = wf.id;
       }
     }
-    if (deps.orgs.findLiveTokenByName(org.id, name, now)) {
+    if (await deps.orgs.findLiveTokenByName(org.id, name, now)) {
       throw new CairnError("ALREADY_EXISTS", `an active API token named ${name} already exists`, { hint: "pick another name, or revoke the old token first" });
     }
     const expiresAt = ttl === undefined ? null : new Date(nowDate.getTime() + ttl).toISOString();
     const description = input.description ?? null;
-    deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt, admin: input.admin === true, role, createdBy: actorLabel(deps.actor) });
+    await deps.orgs.insertToken({ id, orgId: org.id, name, description, projectId, workflowId, tokenHash: tokenHash(token), createdAt: now, expiresAt, admin: input.admin === true, role, createdBy: actorLabel(deps.actor) });
     return org.id;
   });
-  const stored = deps.orgs.getToken(orgId, id)!;
+  const stored = (await deps.orgs.getToken(orgId, id))!;
   return { ...toView(stored, now), token };
 }
 
@@ -143,17 +143,17 @@ function notFound(what: string, org: string): CairnError {
 }
 
 /** `org api-token list`: newest first, active ones by default. */
-export function listTokens(deps: ServiceDeps, input: { status?: string; limit?: number; next?: string }): Page<TokenView> {
+export async function listTokens(deps: ServiceDeps, input: { status?: string; limit?: number; next?: string }): Promise<Page<TokenView>> {
   const filter = (input.status ?? "active") as TokenStatusFilter;
   if (!TOKEN_STATUSES.includes(filter)) {
     throw new CairnError("USAGE", `--status ${JSON.stringify(input.status)} is not a token status`, { hint: `use one of ${TOKEN_STATUSES.join(", ")}` });
   }
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : tokenCursor(input.next);
-  const org = deps.repo.findOrg(deps.config.organization);
+  const org = await deps.repo.findOrg(deps.config.organization);
   if (!org) return { items: [] };
   const now = deps.clock.now().toISOString();
-  const rows = deps.orgs.listTokens({ orgId: org.id, status: filter === "all" ? undefined : filter, now, limit: limit + 1, after });
+  const rows = await deps.orgs.listTokens({ orgId: org.id, status: filter === "all" ? undefined : filter, now, limit: limit + 1, after });
   return toPage(rows.map((t) => toView(t, now)), limit, (t) => [t.createdAt, t.id]);
 }
 
@@ -166,19 +166,19 @@ function tokenCursor(next: string): { createdAt: string; id: string } {
 }
 
 /** `org api-token revoke`: sets revoked_at. Revoking a revoked token changes nothing and says so. */
-export function revokeToken(deps: ServiceDeps, input: { id: string }): TokenView & { alreadyRevoked: boolean } {
-  const org = deps.repo.findOrg(deps.config.organization);
+export async function revokeToken(deps: ServiceDeps, input: { id: string }): Promise<TokenView & { alreadyRevoked: boolean }> {
+  const org = await deps.repo.findOrg(deps.config.organization);
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const t = org && deps.orgs.getToken(org.id, input.id);
+  return await deps.repo.transaction(async () => {
+    const t = org && await deps.orgs.getToken(org.id, input.id);
     if (!t) {
       throw new CairnError("NOT_FOUND", `API token ${input.id} does not exist in organization ${deps.config.organization}`, {
         hint: "list tokens with `cairn org api-token list --status all`",
       });
     }
     if (t.revokedAt) return { ...toView(t, now), alreadyRevoked: true };
-    deps.orgs.revokeToken(t.id, now);
-    return { ...toView(deps.orgs.getToken(t.orgId, t.id)!, now), alreadyRevoked: false };
+    await deps.orgs.revokeToken(t.id, now);
+    return { ...toView((await deps.orgs.getToken(t.orgId, t.id))!, now), alreadyRevoked: false };
   });
 }
 
@@ -186,17 +186,17 @@ export function revokeToken(deps: ServiceDeps, input: { id: string }): TokenView
  * Resolves a presented token to its organization and scope, refusing unknown, revoked and expired tokens (and
  * tokens scoped to a since-deleted workflow), and records when it was last used. For `cairn serve`.
  */
-export function authenticateToken(deps: ServiceDeps, token: string): TokenIdentity {
+export async function authenticateToken(deps: ServiceDeps, token: string): Promise<TokenIdentity> {
   const fail = (reason: string): never => {
     throw new CairnError(AUTH_FAILED, `API token ${reason}`, { hint: "create a new one with `cairn org api-token create`", details: { reason } });
   };
   if (!TOKEN_RE.test(token)) fail("is malformed");
-  const t = deps.orgs.findTokenByHash(tokenHash(token)) ?? fail("is not known");
+  const t = await deps.orgs.findTokenByHash(tokenHash(token)) ?? fail("is not known");
   const now = deps.clock.now().toISOString();
   const status = tokenStatus(t, now);
   if (status !== "active") fail(`is ${status}`);
   if (t.workflowDeleted) fail("is scoped to a deleted workflow");
   // last_used_at is for humans ("is this token still used?"): minute precision saves a write commit per request.
-  if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) deps.orgs.touchToken(t.id, now);
+  if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) await deps.orgs.touchToken(t.id, now);
   return { tokenId: t.id, tokenName: t.name, role: t.role, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
 }

@@ -81,27 +81,27 @@ const detail = (w: WorkflowRecord): WorkflowDetail => ({ id: w.id, ...workflowVi
  * metadata.name, or `defaultName` without one; a name must be a stored contract. Without --contract, the contract
  * `defaultName`: reused as it is when it exists, else created empty.
  */
-export function contractIdFor(
+export async function contractIdFor(
   deps: ServiceDeps,
   orgId: string,
   value: string | undefined,
   defaultName: string,
   now: string,
   remote?: RemoteInput,
-): string {
+): Promise<string> {
   const { repo } = deps;
   const by = actorLabel(deps.actor);
   if (remote?.contractText !== undefined) return registerText(deps, orgId, remote.contractText, defaultName, now, remote.scope);
   if (value === undefined) {
-    return defaultContractRevision(deps, orgId, defaultName, now, by).contractId;
+    return (await defaultContractRevision(deps, orgId, defaultName, now, by)).contractId;
   }
   if (remote) return remoteContractId(deps, orgId, value, remote.scope);
   const ref = contractRef(value, deps.config.cwd);
   if ("file" in ref) {
     const loaded = loadContractFile(ref.file, deps.config.cwd, "--contract");
-    return registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, by).contractId;
+    return (await registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, by)).contractId;
   }
-  const c = repo.findContractByName(orgId, ref.name);
+  const c = await repo.findContractByName(orgId, ref.name);
   if (!c) {
     throw new CairnError("NOT_FOUND", `--contract ${ref.name}: no contract of that name in organization ${deps.config.organization}`, {
       hint: "see `cairn workflow contract list`, or pass a contract file",
@@ -114,19 +114,19 @@ export function contractIdFor(
  * Over HTTP a `--contract FILE` arrives as its text and is registered as locally (a revision only when the content
  * changed). Contracts are shared by the organization, so only an organization-level token may register one.
  */
-function registerText(deps: ServiceDeps, orgId: string, text: string, defaultName: string, now: string, scope: Scope | undefined): string {
+async function registerText(deps: ServiceDeps, orgId: string, text: string, defaultName: string, now: string, scope: Scope | undefined): Promise<string> {
   if (scope?.projectId !== undefined || scope?.workflowId !== undefined) {
     throw new CairnError("NOT_FOUND", "registering a contract file needs an organization-level API token (this one is scoped to a project or workflow)", {
       hint: "register the file with an organization token (`cairn apply -f FILE`), then pass --contract NAME",
     });
   }
   const loaded = parseContractText(text, "contractText");
-  return registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, actorLabel(deps.actor)).contractId;
+  return (await registerRevision(deps, orgId, loaded.contract.name ?? defaultName, loaded, now, actorLabel(deps.actor))).contractId;
 }
 
 /** Over HTTP a contract is named, never read from the server's disk; a scoped token sees only its contracts. */
-function remoteContractId(deps: ServiceDeps, orgId: string, name: string, scope: Scope | undefined): string {
-  const c = deps.workflows.getContract(orgId, checkName(name, "contract"), scope);
+async function remoteContractId(deps: ServiceDeps, orgId: string, name: string, scope: Scope | undefined): Promise<string> {
+  const c = await deps.workflows.getContract(orgId, checkName(name, "contract"), scope);
   if (!c) {
     throw new CairnError("NOT_FOUND", `contract ${name} does not exist in organization ${deps.config.organization}`, {
       hint: "name a stored contract (GET /api/v1/contracts), or create it first (POST /api/v1/contracts)",
@@ -136,13 +136,13 @@ function remoteContractId(deps: ServiceDeps, orgId: string, name: string, scope:
 }
 
 /** A scoped token creates workflows only in its own project, and a workflow token none but its own (NOT_FOUND). */
-function checkCreateScope(deps: ServiceDeps, orgId: string, project: string, existing: WorkflowRecord | undefined, scope: Scope | undefined): void {
+async function checkCreateScope(deps: ServiceDeps, orgId: string, project: string, existing: WorkflowRecord | undefined, scope: Scope | undefined): Promise<void> {
   if (!scope) return;
   // Checked first, so the answer does not depend on which projects exist.
   if (scope.workflowId !== undefined && existing?.id !== scope.workflowId) {
     throw new CairnError("NOT_FOUND", "this token is scoped to one workflow and cannot create others", { hint: "use an organization or project token" });
   }
-  const p = deps.orgs.findProject(orgId, project);
+  const p = await deps.orgs.findProject(orgId, project);
   if (!p || p.id !== scope.projectId) {
     throw new CairnError("NOT_FOUND", `project ${project} does not exist in organization ${deps.config.organization}`, {
       hint: "this token is scoped to one project: create workflows there",
@@ -151,14 +151,14 @@ function checkCreateScope(deps: ServiceDeps, orgId: string, project: string, exi
 }
 
 /** `workflow create`: a workflow in a project (created on demand) of the current organization. */
-export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): WorkflowDetail & { created: boolean } {
+export async function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): Promise<WorkflowDetail & { created: boolean }> {
   const name = checkName(input.name, "--name");
   const project = checkName(input.project, "--project");
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    const existing = deps.workflows.getWorkflow(org.id, project, name);
-    checkCreateScope(deps, org.id, project, existing, input.remote?.scope);
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    const existing = await deps.workflows.getWorkflow(org.id, project, name);
+    await checkCreateScope(deps, org.id, project, existing, input.remote?.scope);
     if (existing && input.skipIfExists) {
       if (input.contract !== undefined || input.remote?.contractText !== undefined || input.team !== undefined || input.description !== undefined) {
         deps.reporter.warn(`workflow ${project}/${name} already exists; --contract, --team and --description were not applied (use \`workflow update\`)`);
@@ -170,33 +170,33 @@ export function createWorkflow(deps: ServiceDeps, input: WorkflowCreateInput): W
         hint: "pass --skip-if-exists to accept the existing one, or change it with `cairn workflow update`",
       });
     }
-    const projectId = deps.repo.ensureProject(org.id, project, now).id;
-    const contractId = contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now, input.remote);
+    const projectId = (await deps.repo.ensureProject(org.id, project, now)).id;
+    const contractId = await contractIdFor(deps, org.id, input.contract, `${project}-${name}`, now, input.remote);
     const wf = { orgId: org.id, projectId, name, team: input.team || null, description: input.description || null, contractId, createdBy: actorLabel(deps.actor) };
-    deps.repo.createWorkflow(wf, now);
-    return { ...detail(deps.workflows.getWorkflow(org.id, project, name)!), created: true };
+    await deps.repo.createWorkflow(wf, now);
+    return { ...detail((await deps.workflows.getWorkflow(org.id, project, name))!), created: true };
   });
 }
 
 /** `workflow list`: live workflows, newest first, keyset-paginated on (createdAt DESC, id). */
-export function listWorkflows(
+export async function listWorkflows(
   deps: ServiceDeps,
   input: { project?: string; team?: string; limit?: number; next?: string; scope?: Scope },
-): Page<WorkflowView> {
+): Promise<Page<WorkflowView>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : workflowCursor(input.next);
-  expireStaleRuns(deps); // so a last run's state is current
-  const orgId = currentOrgId(deps);
+  await expireStaleRuns(deps); // so a last run's state is current
+  const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
-  const rows = deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, scope: input.scope, limit: limit + 1, after });
+  const rows = await deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, scope: input.scope, limit: limit + 1, after });
   const page = toPage(rows, limit, (w) => [w.createdAt, w.id]);
   return { ...page, items: page.items.map(workflowView) };
 }
 
 /** A live workflow of the current organization (and of the scope, if given), or NOT_FOUND: the same error either way. */
-export function findWorkflow(deps: ServiceDeps, name: string, project: string, scope?: Scope): WorkflowRecord {
-  const orgId = currentOrgId(deps);
-  const wf = orgId && deps.workflows.getWorkflow(orgId, project, name);
+export async function findWorkflow(deps: ServiceDeps, name: string, project: string, scope?: Scope): Promise<WorkflowRecord> {
+  const orgId = await currentOrgId(deps);
+  const wf = orgId && await deps.workflows.getWorkflow(orgId, project, name);
   if (!wf || !inScope(wf, scope)) {
     throw new CairnError("NOT_FOUND", `workflow ${name} does not exist in project ${project} (organization ${deps.config.organization})`, {
       hint: "see `cairn workflow list`",
@@ -212,13 +212,13 @@ export function inScope(wf: { id: string; projectId: string }, scope: Scope | un
 }
 
 /** `workflow describe`. */
-export function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): WorkflowDetail {
-  expireStaleRuns(deps);
-  return detail(findWorkflow(deps, input.name, input.project, input.scope));
+export async function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): Promise<WorkflowDetail> {
+  await expireStaleRuns(deps);
+  return detail(await findWorkflow(deps, input.name, input.project, input.scope));
 }
 
 /** `workflow update`: team, description and/or contract (re-points the workflow; later runs use it). */
-export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): WorkflowDetail {
+export async function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): Promise<WorkflowDetail> {
   const contractGiven = input.contract !== undefined || input.remote?.contractText !== undefined;
   if (input.team === undefined && input.description === undefined && !contractGiven) {
     throw new CairnError("USAGE", "nothing to update: pass --team, --description and/or --contract", {
@@ -226,23 +226,23 @@ export function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInput): W
     });
   }
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const wf = findWorkflow(deps, input.name, input.project, input.remote?.scope);
+  return await deps.repo.transaction(async () => {
+    const wf = await findWorkflow(deps, input.name, input.project, input.remote?.scope);
     const changes: WorkflowChanges = {};
     if (input.team !== undefined) changes.team = input.team || null;
     if (input.description !== undefined) changes.description = input.description || null;
-    if (contractGiven) changes.contractId = contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now, input.remote);
-    deps.workflows.updateWorkflow(wf.id, changes, now);
-    return detail(deps.workflows.getWorkflow(wf.orgId, wf.project, wf.name)!);
+    if (contractGiven) changes.contractId = await contractIdFor(deps, wf.orgId, input.contract, `${wf.project}-${wf.name}`, now, input.remote);
+    await deps.workflows.updateWorkflow(wf.id, changes, now);
+    return detail((await deps.workflows.getWorkflow(wf.orgId, wf.project, wf.name))!);
   });
 }
 
 /** `workflow delete`: soft delete; runs, attestations and referrers stay, and the name can be used again. */
-export function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): { name: string; project: string; deletedAt: string } {
+export async function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): Promise<{ name: string; project: string; deletedAt: string }> {
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const wf = findWorkflow(deps, input.name, input.project, input.scope);
-    deps.workflows.deleteWorkflow(wf.id, now);
+  return await deps.repo.transaction(async () => {
+    const wf = await findWorkflow(deps, input.name, input.project, input.scope);
+    await deps.workflows.deleteWorkflow(wf.id, now);
     return { name: wf.name, project: wf.project, deletedAt: now };
   });
 }

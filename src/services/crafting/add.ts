@@ -58,7 +58,7 @@ export async function addMaterial(deps: CraftingDeps, input: AddInput): Promise<
       const declared = i === 0 ? target.contract : claimedName(state, item.name);
       const m = await record(deps, state, item.name, item.ev, declared, input.annotations);
       // In the store before the state names it: killed in between, the blob is kept for nothing until the run closes.
-      if (m.uploaded && state.workflow.runId) deps.leases?.referFromRun(state.workflow.runId, m.digest, m.addedAt);
+      if (m.uploaded && state.workflow.runId) await deps.leases?.referFromRun(state.workflow.runId, m.digest, m.addedAt);
       evaluations.push(...(await evaluateMaterialPolicies(deps, state.contract, state.workflow.contractName, { name: m.name, ev: item.ev, annotations: m.annotations })));
       next = withMaterial(next, m);
       recorded.push(m);

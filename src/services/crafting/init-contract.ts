@@ -62,16 +62,16 @@ function noRevisionWithFile(revision: number | undefined): void {
 }
 
 /** The contract the run will use, read-only: for the runner/env checks before anything is written, and dry-runs. */
-export function previewContract(deps: ServiceDeps, wf: Workflow | undefined, choice: ContractChoice): { contract: Contract; revision?: ContractRevision } | undefined {
+export async function previewContract(deps: ServiceDeps, wf: Workflow | undefined, choice: ContractChoice): Promise<{ contract: Contract; revision?: ContractRevision } | undefined> {
   if (choice.file) return { contract: choice.file.contract };
-  const org = deps.repo.findOrg(deps.config.organization);
-  const contractId = choice.name ? org && deps.repo.findContractByName(org.id, choice.name)?.id : wf?.contractId;
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const contractId = choice.name ? org && (await deps.repo.findContractByName(org.id, choice.name))?.id : wf?.contractId;
   if (!contractId) {
     if (choice.name) throw unknownContract(choice.name, deps.config.organization);
     if (choice.revision !== undefined) throw new CairnError("NOT_FOUND", "--contract-revision needs an existing workflow or --contract NAME", { hint: "create the workflow first, or name the contract with --contract" });
     return undefined;
   }
-  const revision = pick(deps, contractId, choice.revision, true);
+  const revision = await pick(deps, contractId, choice.revision, true);
   return { contract: revisionContract(revision), revision };
 }
 
@@ -80,7 +80,7 @@ export function previewContract(deps: ServiceDeps, wf: Workflow | undefined, cho
  * content changed, creates the workflow's own empty contract when it has none, and warns when a pinned revision is
  * not the latest.
  */
-export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow | undefined, choice: ContractChoice, defaultName: string, now: string): ContractRevision {
+export async function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow | undefined, choice: ContractChoice, defaultName: string, now: string): Promise<ContractRevision> {
   const { repo } = deps;
   if (wf && choice.name && choice.name !== wf.contractName) {
     throw new CairnError("USAGE", `workflow ${wf.project}/${wf.name} uses contract ${wf.contractName}, not ${choice.name}`, {
@@ -89,22 +89,22 @@ export function resolveRevision(deps: ServiceDeps, orgId: string, wf: Workflow |
   }
   const by = actorLabel(deps.actor);
   if (choice.file) {
-    checkContractChange(deps, orgId, wf, choice, defaultName); // again inside the transaction: the contract may have changed
+    await checkContractChange(deps, orgId, wf, choice, defaultName); // again inside the transaction: the contract may have changed
     return registerRevision(deps, orgId, wf?.contractName ?? choice.file.contract.name ?? defaultName, choice.file, now, by);
   }
   if (choice.name) {
-    const c = repo.findContractByName(orgId, choice.name);
+    const c = await repo.findContractByName(orgId, choice.name);
     if (!c) throw unknownContract(choice.name, deps.config.organization);
-    return pick(deps, c.id, choice.revision);
+    return await pick(deps, c.id, choice.revision);
   }
   if (wf) return pick(deps, wf.contractId, choice.revision);
   return defaultContractRevision(deps, orgId, defaultName, now, by);
 }
 
-function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined, warn = false): ContractRevision {
-  const latest = deps.repo.latestRevision(contractId)!;
+async function pick(deps: ServiceDeps, contractId: string, pinned: number | undefined, warn = false): Promise<ContractRevision> {
+  const latest = (await deps.repo.latestRevision(contractId))!;
   if (pinned === undefined) return latest;
-  const rev = deps.repo.getRevision(contractId, pinned);
+  const rev = await deps.repo.getRevision(contractId, pinned);
   if (!rev) {
     throw new CairnError("NOT_FOUND", `contract ${latest.contractName} has no revision ${pinned}`, { hint: `the latest revision is ${latest.revision}` });
   }

@@ -19,19 +19,19 @@ afterEach(() => s?.cleanup());
 const init = (extra: Partial<InitInput> = {}) => initAttestation(s.app, { workflow: "build", project: "skynet", dryRun: false, replace: true, ...extra });
 const push = () => pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
 
-function revise(text: string, by: string): void {
-  const org = s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
-  registerRevision(s.app, org.id, "build", parseContractText(text, "test"), s.app.clock.now().toISOString(), by);
+async function revise(text: string, by: string): Promise<void> {
+  const org = await s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
+  await registerRevision(s.app, org.id, "build", parseContractText(text, "test"), s.app.clock.now().toISOString(), by);
 }
 
 /** A fresh store whose workflow has a pushed run on revision 1, then revision 2 by secops a minute later. */
 async function revisedAfterAPush(): Promise<void> {
-  s = testStore();
-  revise(REV1, "local");
+  s = await testStore();
+  await revise(REV1, "local");
   await init({ contract: "build" });
   await push();
   s.advance(60_000);
-  revise(REV2, "token:secops");
+  await revise(REV2, "token:secops");
 }
 
 const EXPECTED: ContractNotice = {
@@ -45,15 +45,15 @@ const EXPECTED: ContractNotice = {
 
 describe("init's contract change notice", () => {
   test("none on a new workflow or before any run finished; a failed run counts as finished, and a pinned revision is compared too", async () => {
-    s = testStore();
-    revise(REV1, "local");
+    s = await testStore();
+    await revise(REV1, "local");
     expect((await init({ contract: "build" })).contractChanges).toBeUndefined();
-    revise(REV2, "token:secops"); // no finished run yet: nothing to compare with
+    await revise(REV2, "token:secops"); // no finished run yet: nothing to compare with
     expect((await init()).contractChanges).toBeUndefined();
 
-    s.app.repo.finishRun((await init({ contractRevision: 1 })).workflow.runId!, "failed", "2025-01-01T00:00:30Z", "tests failed", null);
+    await s.app.repo.finishRun((await init({ contractRevision: 1 })).workflow.runId!, "failed", "2025-01-01T00:00:30Z", "tests failed", null);
     s.advance(60_000);
-    revise(body("    - { name: bin, type: STRING, optional: true }\n    - { name: sbom, type: SBOM_CYCLONEDX_JSON, optional: true }\n    - { name: x, type: STRING }\n"), "local");
+    await revise(body("    - { name: bin, type: STRING, optional: true }\n    - { name: sbom, type: SBOM_CYCLONEDX_JSON, optional: true }\n    - { name: x, type: STRING }\n"), "local");
     // a pinned revision compares with the failed run's revision 1 too
     expect((await init({ contractRevision: 2 })).contractChanges).toEqual({ ...EXPECTED, createdAt: "2025-01-01T00:00:00.000Z" });
   });
@@ -65,7 +65,7 @@ describe("init's contract change notice", () => {
     expect(st.contractChanges).toEqual(EXPECTED);
     expect(statusView(st).contractChanges).toEqual(EXPECTED);
     expect((await init({ dryRun: true })).contractChanges).toEqual(EXPECTED);
-    const remote = startRemoteInit(s.app, { workflow: "build", project: "skynet", dryRun: false }, { observations: { runner: { type: "RUNNER_TYPE_UNSPECIFIED" }, env: {} }, remoteState: false });
+    const remote = await startRemoteInit(s.app, { workflow: "build", project: "skynet", dryRun: false }, { observations: { runner: { type: "RUNNER_TYPE_UNSPECIFIED" }, env: {} }, remoteState: false });
     expect(remote.state.contractChanges).toEqual(EXPECTED);
 
     const again = await init(); // --replace cancels the previous run: not a finished run for the notice

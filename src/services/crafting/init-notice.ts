@@ -9,11 +9,11 @@ import type { ServiceDeps } from "../deps.ts";
  * The notice for a run of `wf` on `revision`, or undefined: a new workflow, no finished run yet, the same revision
  * as the last finished run, or that run on another contract's revision that is gone.
  */
-export function contractNotice(deps: Pick<ServiceDeps, "repo">, wf: Workflow | undefined, revision: ContractRevision | undefined): ContractNotice | undefined {
+export async function contractNotice(deps: Pick<ServiceDeps, "repo">, wf: Workflow | undefined, revision: ContractRevision | undefined): Promise<ContractNotice | undefined> {
   if (!wf || !revision || revision.contractId !== wf.contractId) return undefined;
-  const last = deps.repo.lastFinishedRun(wf.id);
+  const last = await deps.repo.lastFinishedRun(wf.id);
   if (!last || last.contractRevisionUsed === revision.revision) return undefined;
-  const old = deps.repo.getRevision(wf.contractId, last.contractRevisionUsed);
+  const old = await deps.repo.getRevision(wf.contractId, last.contractRevisionUsed);
   if (!old) return undefined;
   return {
     contractName: revision.contractName,

@@ -17,16 +17,16 @@ export function checkVersion(input: { version?: string; release?: boolean }): vo
 }
 
 /** Creates the version when missing (inside init's transaction) and returns what the state records. */
-export function recordVersion(deps: ServiceDeps, projectId: string, input: { version?: string; release?: boolean }, now: string): ProjectVersionInfo | undefined {
+export async function recordVersion(deps: ServiceDeps, projectId: string, input: { version?: string; release?: boolean }, now: string): Promise<ProjectVersionInfo | undefined> {
   if (input.version === undefined) return undefined;
-  const v = deps.repo.ensureProjectVersion(projectId, input.version, now);
+  const v = await deps.repo.ensureProjectVersion(projectId, input.version, now);
   return { version: v.version, prerelease: v.prerelease, markAsReleased: input.release === true, id: v.id };
 }
 
 /** Dry-run: the version as stored if it exists, nothing written. */
-export function dryRunVersion(deps: ServiceDeps, input: { project: string; version?: string; release?: boolean }): ProjectVersionInfo | undefined {
+export async function dryRunVersion(deps: ServiceDeps, input: { project: string; version?: string; release?: boolean }): Promise<ProjectVersionInfo | undefined> {
   if (input.version === undefined) return undefined;
-  const org = deps.repo.findOrg(deps.config.organization);
-  const stored = org && deps.repo.findProjectVersion(org.id, input.project, input.version);
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const stored = org && await deps.repo.findProjectVersion(org.id, input.project, input.version);
   return { version: input.version, prerelease: stored?.prerelease ?? true, markAsReleased: input.release === true };
 }

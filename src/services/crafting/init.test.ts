@@ -14,26 +14,26 @@ afterEach(() => s?.cleanup());
 const init = (extra: Partial<InitInput>) => initAttestation(s.app, { workflow: "build", project: "skynet", dryRun: false, replace: true, ...extra });
 
 /** Registers `name` with one revision per material name given, as `contract update` would. */
-function revisions(name: string, ...materials: string[]): void {
-  const org = s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
-  for (const m of materials) registerRevision(s.app, org.id, name, parseContractText(contract(name, m), "test"), "2025-01-01T00:00:00Z", "local");
+async function revisions(name: string, ...materials: string[]): Promise<void> {
+  const org = await s.app.repo.ensureOrg("default", "2025-01-01T00:00:00Z");
+  for (const m of materials) await registerRevision(s.app, org.id, name, parseContractText(contract(name, m), "test"), "2025-01-01T00:00:00Z", "local");
 }
 
 describe("init --contract NAME|FILE and --contract-revision", () => {
   test("a stored contract by name: the latest revision, recorded as used and latest", async () => {
-    s = testStore();
-    revisions("release", "a", "b");
+    s = await testStore();
+    await revisions("release", "a", "b");
     const st = await init({ contract: "release" });
     expect([st.workflow.contractName, st.workflow.contractRevision, st.workflow.contractRevisionLatest]).toEqual(["release", 2, 2]);
     expect(st.contract.materials.map((m) => m.name)).toEqual(["b"]);
-    expect(s.app.repo.getRun(st.workflow.runId!)).toMatchObject({ contractRevisionUsed: 2, contractRevisionLatest: 2 });
+    expect(await s.app.repo.getRun(st.workflow.runId!)).toMatchObject({ contractRevisionUsed: 2, contractRevisionLatest: 2 });
   });
 
   test("--contract-revision pins an older revision and warns that a newer one exists", async () => {
-    s = testStore();
+    s = await testStore();
     const warnings: string[] = [];
     s.app.reporter = { warn: (m) => void warnings.push(m) };
-    revisions("release", "a", "b", "c");
+    await revisions("release", "a", "b", "c");
     const st = await init({ contract: "release", contractRevision: 1 });
     expect([st.workflow.contractRevision, st.workflow.contractRevisionLatest]).toEqual([1, 3]);
     expect(st.contract.materials.map((m) => m.name)).toEqual(["a"]);
@@ -43,25 +43,25 @@ describe("init --contract NAME|FILE and --contract-revision", () => {
   });
 
   test("bad references are refused before anything is written", async () => {
-    s = testStore();
-    revisions("release", "a");
+    s = await testStore();
+    await revisions("release", "a");
     await expectCode(() => init({ contract: "nope" }), "NOT_FOUND");
     await expectCode(() => init({ contract: "release", contractRevision: 9 }), "NOT_FOUND");
     await expectCode(() => init({ contract: "release", contractRevision: 0 }), "USAGE");
     await expectCode(() => init({ contract: s.file("c.yaml", contract("x", "a")), contractRevision: 1 }), "USAGE");
     await expectCode(() => init({ contract: "https://example.com/c.yaml" }), "USAGE");
     await expectCode(() => init({ contractRevision: 1 }), "NOT_FOUND"); // no workflow yet
-    expect(s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "skynet", "build")).toBeUndefined();
+    expect(await s.app.repo.findWorkflow((await s.app.repo.findOrg("default"))!.id, "skynet", "build")).toBeUndefined();
     await init({ contract: "release" });
     const e = await expectCode(() => init({ contract: "other" }), "NOT_FOUND");
     expect(e.message).toContain("other");
-    revisions("other", "z");
+    await revisions("other", "z");
     const mismatch = await expectCode(() => init({ contract: "other" }), "USAGE");
     expect(mismatch.hint).toContain("workflow update");
   });
 
   test("a contract file is read relative to the configured cwd and registered as a revision of the workflow's contract", async () => {
-    s = testStore();
+    s = await testStore();
     const st = await init({ contract: s.file("c.yaml", contract("rel", "a")) });
     expect([st.workflow.contractName, st.workflow.contractRevision]).toEqual(["rel", 1]);
     const again = await init({ contract: s.file("c.yaml", `# reformatted\n${contract("rel", "a")}`) });
@@ -70,40 +70,40 @@ describe("init --contract NAME|FILE and --contract-revision", () => {
   });
 
   test("dry-run with a stored contract name reads it and writes nothing", async () => {
-    s = testStore();
-    revisions("release", "a", "b");
+    s = await testStore();
+    await revisions("release", "a", "b");
     const st = await init({ contract: "release", contractRevision: 1, dryRun: true });
     expect([st.dryRun, st.workflow.contractName, st.workflow.contractRevision]).toEqual([true, "release", 1]);
-    expect(s.app.repo.findWorkflow(s.app.repo.findOrg("default")!.id, "skynet", "build")).toBeUndefined();
+    expect(await s.app.repo.findWorkflow((await s.app.repo.findOrg("default"))!.id, "skynet", "build")).toBeUndefined();
   });
 });
 
 describe("init --version and --release", () => {
   test("the run belongs to the version; a push with --release releases it, and the predicate says so", async () => {
-    s = testStore();
+    s = await testStore();
     await expectCode(() => init({ release: true }), "USAGE");
     await expectCode(() => init({ version: "v 1" }), "USAGE");
     const first = await init({ version: "v1.0.0" });
     expect(first.workflow.projectVersion).toMatchObject({ version: "v1.0.0", prerelease: true, markAsReleased: false });
-    expect(s.app.repo.getRun(first.workflow.runId!)!.projectVersionId).toBe(first.workflow.projectVersion!.id!);
+    expect((await s.app.repo.getRun(first.workflow.runId!))!.projectVersionId).toBe(first.workflow.projectVersion!.id!);
     const pushed = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(pushed.statement.predicate.metadata).toMatchObject({ projectVersion: "v1.0.0", projectVersionPrerelease: true });
 
     await init({ version: "v1.0.0", release: true });
     const released = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(released.statement.predicate.metadata).toMatchObject({ projectVersion: "v1.0.0", projectVersionPrerelease: false });
-    const org = s.app.repo.findOrg("default")!;
-    expect(s.app.repo.findProjectVersion(org.id, "skynet", "v1.0.0")).toMatchObject({ prerelease: false, releasedAt: expect.any(String) });
+    const org = (await s.app.repo.findOrg("default"))!;
+    expect(await s.app.repo.findProjectVersion(org.id, "skynet", "v1.0.0")).toMatchObject({ prerelease: false, releasedAt: expect.any(String) });
 
     const later = await init({ version: "v1.0.0" });
     expect(later.workflow.projectVersion).toMatchObject({ prerelease: false });
     const dry = await init({ version: "v2.0.0", dryRun: true });
     expect(dry.workflow.projectVersion).toEqual({ version: "v2.0.0", prerelease: true, markAsReleased: false });
-    expect(s.app.repo.findProjectVersion(org.id, "skynet", "v2.0.0")).toBeUndefined();
+    expect(await s.app.repo.findProjectVersion(org.id, "skynet", "v2.0.0")).toBeUndefined();
   });
 
   test("without --version the predicate has no version fields", async () => {
-    s = testStore();
+    s = await testStore();
     await init({});
     const r = await pushAttestation(s.app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {} });
     expect(Object.keys(JSON.parse(JSON.stringify(r.statement.predicate.metadata)))).not.toContain("projectVersion");

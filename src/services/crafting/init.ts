@@ -52,7 +52,7 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
     });
   }
   checkVersion(input);
-  const prepared = prepareInit(deps, input, chooseContract(deps, input.contract, input.contractRevision));
+  const prepared = await prepareInit(deps, input, chooseContract(deps, input.contract, input.contractRevision));
   await compileAttachedPolicies(deps, prepared.contract, prepared.contract.name ?? `${input.project}-${input.workflow}`, (m) => deps.reporter.warn(m));
   const seen = observe(deps.config, prepared.contract, input.dryRun, deps.reporter);
   const replaceRunId = input.replace ? previousRunId(deps) : undefined;
@@ -60,8 +60,8 @@ export async function initAttestation(deps: ServiceDeps, input: InitInput): Prom
 }
 
 /** The control-plane half, read-only: which contract (and revision) the run would use. */
-export function prepareInit(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">, choice: ContractChoice): PreparedInit {
-  const preview = previewContract(deps, existingWorkflow(deps, input), choice);
+export async function prepareInit(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">, choice: ContractChoice): Promise<PreparedInit> {
+  const preview = await previewContract(deps, await existingWorkflow(deps, input), choice);
   return { choice, preview, contract: preview?.contract ?? EMPTY_CONTRACT };
 }
 
@@ -69,22 +69,22 @@ export interface CommitOptions {
   /** A run to cancel in the same transaction (`--replace`), if it is still initialized. */
   replaceRunId?: string;
   /** Stores the state inside the transaction: when it throws, the run is rolled back. */
-  persist?: (state: CraftingState) => void;
+  persist?: (state: CraftingState) => void | Promise<void>;
 }
 
 /** The control-plane half that writes: the run (not in dry-run) and the full crafting state, in one transaction. */
-export function commitInit(deps: ServiceDeps, input: RunRequest, prepared: PreparedInit, seen: Observations, opts: CommitOptions = {}): CraftingState {
+export async function commitInit(deps: ServiceDeps, input: RunRequest, prepared: PreparedInit, seen: Observations, opts: CommitOptions = {}): Promise<CraftingState> {
   const { repo } = deps;
   const now = deps.clock.now().toISOString();
-  return repo.transaction(() => {
-    if (opts.replaceRunId && repo.getRun(opts.replaceRunId)?.state === "initialized") {
-      repo.finishRun(opts.replaceRunId, "cancelled", now, "replaced by a new attestation (init --replace)", null);
+  return await repo.transaction(async () => {
+    if (opts.replaceRunId && (await repo.getRun(opts.replaceRunId))?.state === "initialized") {
+      await repo.finishRun(opts.replaceRunId, "cancelled", now, "replaced by a new attestation (init --replace)", null);
     }
     const state = input.dryRun
-      ? dryRunState(deps, input, prepared.contract, prepared.choice, prepared.preview?.revision)
-      : recordRun(deps, input, prepared.choice, seen.runner.type, seen.runner.url, now);
+      ? await dryRunState(deps, input, prepared.contract, prepared.choice, prepared.preview?.revision)
+      : await recordRun(deps, input, prepared.choice, seen.runner.type, seen.runner.url, now);
     const full: CraftingState = { ...state, runner: seen.runner, env: seen.env, git: seen.git, initializedAt: now };
-    opts.persist?.(full);
+    await opts.persist?.(full);
     return full;
   });
 }
@@ -100,14 +100,14 @@ function previousRunId(deps: ServiceDeps): string | undefined {
 
 type PartialState = Omit<CraftingState, "runner" | "env" | "git" | "initializedAt">;
 
-function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice, runnerType: string, runnerUrl: string | undefined, now: string): PartialState {
+async function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice, runnerType: string, runnerUrl: string | undefined, now: string): Promise<PartialState> {
   const { repo, config } = deps;
-  const org = repo.ensureOrg(config.organization, now);
-  const project = repo.ensureProject(org.id, input.project, now);
-  let workflow = repo.findWorkflow(org.id, input.project, input.workflow);
-  if (!workflow) checkImplicitWorkflow(deps, org.id, input.project, input.workflow);
-  const revision = resolveRevision(deps, org.id, workflow, choice, `${input.project}-${input.workflow}`, now);
-  workflow ??= repo.createWorkflow(
+  const org = await repo.ensureOrg(config.organization, now);
+  const project = await repo.ensureProject(org.id, input.project, now);
+  let workflow = await repo.findWorkflow(org.id, input.project, input.workflow);
+  if (!workflow) await checkImplicitWorkflow(deps, org.id, input.project, input.workflow);
+  const revision = await resolveRevision(deps, org.id, workflow, choice, `${input.project}-${input.workflow}`, now);
+  workflow ??= await repo.createWorkflow(
     {
       orgId: org.id,
       projectId: project.id,
@@ -120,10 +120,10 @@ function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice,
     },
     now,
   );
-  const latest = repo.latestRevision(workflow.contractId)!;
-  const projectVersion = recordVersion(deps, project.id, input, now);
+  const latest = (await repo.latestRevision(workflow.contractId))!;
+  const projectVersion = await recordVersion(deps, project.id, input, now);
   const runId = crypto.randomUUID();
-  repo.createRun({
+  await repo.createRun({
     id: runId,
     orgId: org.id,
     workflowId: workflow.id,
@@ -153,12 +153,12 @@ function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractChoice,
     },
     contract: choice.file?.contract ?? revisionContract(revision),
     materials: {},
-    ...withNotice(contractNotice(deps, workflow, revision)),
+    ...withNotice(await contractNotice(deps, workflow, revision)),
   };
 }
 
-function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, choice: ContractChoice, stored: ContractRevision | undefined): PartialState {
-  const projectVersion = dryRunVersion(deps, input);
+async function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, choice: ContractChoice, stored: ContractRevision | undefined): Promise<PartialState> {
+  const projectVersion = await dryRunVersion(deps, input);
   const revision = stored?.revision;
   return {
     version: STATE_VERSION,
@@ -169,14 +169,14 @@ function dryRunState(deps: ServiceDeps, input: RunRequest, contract: Contract, c
       project: input.project,
       team: input.team,
       organization: deps.config.organization,
-      contractName: choice.file?.contract.name ?? choice.name ?? existingWorkflow(deps, input)?.contractName ?? `${input.project}-${input.workflow}`,
+      contractName: choice.file?.contract.name ?? choice.name ?? (await existingWorkflow(deps, input))?.contractName ?? `${input.project}-${input.workflow}`,
       contractRevision: revision ?? 0,
       contractRevisionLatest: revision ?? 0,
       ...(projectVersion && { projectVersion }),
     },
     contract,
     materials: {},
-    ...withNotice(contractNotice(deps, existingWorkflow(deps, input), stored)),
+    ...withNotice(await contractNotice(deps, await existingWorkflow(deps, input), stored)),
   };
 }
 
@@ -185,7 +185,7 @@ function withNotice(notice: ContractNotice | undefined): { contractChanges?: Con
 }
 
 /** The workflow as stored, read-only (for checks and dry-runs). */
-export function existingWorkflow(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">): Workflow | undefined {
-  const org = deps.repo.findOrg(deps.config.organization);
-  return org && deps.repo.findWorkflow(org.id, input.project, input.workflow);
+export async function existingWorkflow(deps: ServiceDeps, input: Pick<InitInput, "workflow" | "project">): Promise<Workflow | undefined> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  return org && await deps.repo.findWorkflow(org.id, input.project, input.workflow);
 }

@@ -30,8 +30,8 @@ let s: TestStore;
 let warnings: string[];
 afterEach(() => s?.cleanup());
 
-function setup(contract = CONTRACT): void {
-  s = testStore();
+async function setup(contract = CONTRACT): Promise<void> {
+  s = await testStore();
   warnings = [];
   s.app.reporter = { warn: (m) => void warnings.push(m) };
   s.file("contract.yaml", contract);
@@ -44,13 +44,13 @@ const push = (bypass = false) => pushAttestation(s.app, { loadSigning: async () 
 
 describe("policies in the crafting flow", () => {
   test("policy groups are parsed but not evaluated, and init says so", async () => {
-    setup(CONTRACT.replace("  policies:\n", "  policyGroups:\n    - ref: builtin:baseline\n  policies:\n"));
+    await setup(CONTRACT.replace("  policies:\n", "  policyGroups:\n    - ref: builtin:baseline\n  policies:\n"));
     await init();
     expect(warnings.filter((w) => w.includes("policy groups are not evaluated"))).toHaveLength(1);
   });
 
   test("add evaluates the attached material policies; status shows them; a re-add replaces them", async () => {
-    setup();
+    await setup();
     await init();
     await add("sbom", "sbom-banned.cdx.json");
     await add("tests", "junit-fail.xml");
@@ -68,13 +68,13 @@ describe("policies in the crafting flow", () => {
   });
 
   test("a violated gate: the attestation is stored, marked blocked, and push raises POLICY_GATE (exit 4)", async () => {
-    setup();
+    await setup();
     const st = await init();
     await add("sbom", "sbom-banned.cdx.json");
     const e = await expectCode(() => push(), "POLICY_GATE");
     expect(e.message).toContain("marked blocked");
     expect(e.message).toContain("sbom: banned-licenses (gate): no-banned-license: component ghostscript");
-    const run = s.app.repo.getRun(st.workflow.runId!)!;
+    const run = (await s.app.repo.getRun(st.workflow.runId!))!;
     expect(run.state).toBe("blocked");
     expect(run.reason).toBe("blocked: 1 gated policy violation");
     expect([run.policyStatus, run.pushedBy]).toEqual(["blocked", "local"]);
@@ -89,52 +89,52 @@ describe("policies in the crafting flow", () => {
   });
 
   test("a blocked push cut off before the state was cleared: repeating it reports the stored attestation, exit 4 again", async () => {
-    setup();
+    await setup();
     const st = await init();
     await add("sbom", "sbom-banned.cdx.json");
     const ready = await s.app.state.read();
     const first = await expectCode(() => push(), "POLICY_GATE");
-    const run = s.app.repo.getRun(st.workflow.runId!)!;
+    const run = (await s.app.repo.getRun(st.workflow.runId!))!;
     await s.app.state.write(ready); // as if the push was killed after its transaction committed
     const again = await expectCode(() => push(), "POLICY_GATE");
     expect(again.details).toMatchObject({ digest: run.attestationDigest, runId: run.id });
     expect(again.message).toBe(first.message);
-    expect(s.app.repo.getRun(run.id)).toEqual(run); // nothing signed or stored twice
+    expect(await s.app.repo.getRun(run.id)).toEqual(run); // nothing signed or stored twice
     expect(s.app.state.exists()).toBe(false);
   });
 
   test("--exception-bypass-policy-check records the bypass and only warns", async () => {
-    setup();
+    await setup();
     const st = await init();
     await add("sbom", "sbom-banned.cdx.json");
     await add("tests", "junit-pass.xml");
     const r = await push(true);
     expect(r.statement.predicate).toMatchObject({ policyBlocked: false, policyBypassed: true, policyViolationsCount: 1 });
-    expect(s.app.repo.getRun(st.workflow.runId!)!).toMatchObject({ state: "succeeded", reason: "policy gate bypassed (1 gated violation)", policyStatus: "bypassed" });
+    expect((await s.app.repo.getRun(st.workflow.runId!))!).toMatchObject({ state: "succeeded", reason: "policy gate bypassed (1 gated violation)", policyStatus: "bypassed" });
     expect(warnings.some((w) => w.startsWith("policy gate bypassed (--exception-bypass-policy-check): sbom: banned-licenses"))).toBe(true);
   });
 
   test("dry-run: a violated gate still exits 4, saying nothing was stored", async () => {
-    setup();
+    await setup();
     await initAttestation(s.app, { workflow: "build", project: "skynet", contract: "contract.yaml", dryRun: true, replace: true });
     await add("sbom", "sbom-banned.cdx.json");
     const e = await expectCode(() => push(), "POLICY_GATE");
     expect(e.message).toStartWith("dry-run: nothing was stored, but the attestation would be blocked: 1 gated policy violation");
-    expect(s.app.repo.findOrg("default")).toBeUndefined();
+    expect(await s.app.repo.findOrg("default")).toBeUndefined();
   });
 
   test("clean evidence: no violation, nothing blocked", async () => {
-    setup();
+    await setup();
     const st = await init();
     await add("sbom", "sbom-clean.cdx.json");
     await add("tests", "junit-pass.xml");
     const r = await push();
     expect(r.statement.predicate).toMatchObject({ policyEvaluationsCount: 3, policyViolationsCount: 0, policyBlocked: false, policyBypassed: false });
-    expect(s.app.repo.getRun(st.workflow.runId!)!).toMatchObject({ state: "succeeded", reason: null, policyStatus: "passed" });
+    expect((await s.app.repo.getRun(st.workflow.runId!))!).toMatchObject({ state: "succeeded", reason: null, policyStatus: "passed" });
   });
 
   test("a broken attached policy fails init with the contract position, file, rule and place", async () => {
-    setup(CONTRACT.replace("- ref: builtin:junit-no-failures", "- ref: broken.yaml"));
+    await setup(CONTRACT.replace("- ref: builtin:junit-no-failures", "- ref: broken.yaml"));
     s.file("broken.yaml", "apiVersion: cairn.dev/v1\nkind: Policy\nmetadata: { name: broken }\nspec:\n  rules:\n    - name: r1\n      kinds: [JUNIT_XML]\n      violations: 'input.content.('\n");
     const e = await expectCode(() => init(), "POLICY_INVALID");
     expect(e.message).toMatch(/^contract gated policies\.materials\[1\]: broken\.yaml:\d+:\d+: .*rule "r1"/);
@@ -142,7 +142,7 @@ describe("policies in the crafting flow", () => {
   });
 
   test("check evaluates the material policies: a gated violation blocks, a clean SBOM passes", async () => {
-    setup();
+    await setup();
     const given = (value: string) => ({
       contract: { contract: loadContractFile("contract.yaml", s.app.config.cwd).contract, source: "contract.yaml" },
       materials: [{ name: "sbom", value }],

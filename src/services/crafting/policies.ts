@@ -28,14 +28,16 @@ async function resolveAll(deps: Deps, contract: Contract, contractName: string, 
   const active = activeAttachments(contract, where);
   if (active.length === 0) return [];
   const { resolveAttachedPolicy } = await import("../policies/resolve.ts");
-  return active.map(({ attachment, path }) => {
+  const resolved: Resolved[] = [];
+  for (const { attachment, path } of active) {
     try {
-      return { attachment, policy: resolveAttachedPolicy(deps, attachment, `contract ${contractName}`) };
+      resolved.push({ attachment, policy: await resolveAttachedPolicy(deps, attachment, `contract ${contractName}`) });
     } catch (e) {
       if (!isCairnError(e)) throw e;
       throw new CairnError(e.code, `contract ${contractName} ${path}: ${e.message}`, { hint: e.hint, details: e.details, cause: e });
     }
-  });
+  }
+  return resolved;
 }
 
 /** `init`: compiles every attached policy, so a broken one (syntax, CEL, unknown input) is reported before any work. */

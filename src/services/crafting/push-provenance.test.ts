@@ -15,7 +15,7 @@ afterAll(() => stores.forEach((s) => s.cleanup()));
 const CONTRACT = "schemaVersion: v1\nmaterials:\n  - {name: app, type: ARTIFACT, output: true}\n  - {name: notes, type: ARTIFACT}\n";
 
 async function crafted(): Promise<TestStore> {
-  const s = testStore();
+  const s = await testStore();
   stores.push(s);
   await initAttestation(s.app, { workflow: "build", project: "p", contract: s.file("contract.yaml", CONTRACT), dryRun: false, replace: true });
   await addMaterial(s.app, { name: "app", value: s.file("app.bin", "app\n"), annotations: {}, strict: true });
@@ -29,18 +29,18 @@ describe("push: SLSA provenance beside the attestation", () => {
   test("stored as the run's second attestation, naming the first; the output is its subject, the input a dependency", async () => {
     const s = await crafted();
     const r = await pushAttestation(s.app, input(s));
-    const row = runProvenance(s.app, r.runId!)!;
+    const row = (await runProvenance(s.app, r.runId!))!;
     expect(row.digest).toBe(r.provenance!.digest);
-    expect(s.app.repo.runAttestations(r.runId!).map((a) => a.predicateType)).toEqual(["https://cairn.dev/attestation/v0.1", SLSA_PROVENANCE_V1]);
+    expect((await s.app.repo.runAttestations(r.runId!)).map((a) => a.predicateType)).toEqual(["https://cairn.dev/attestation/v0.1", SLSA_PROVENANCE_V1]);
     const st = storedStatement(await s.app.blobs.read(row.digest), row.digest);
     expect(st.subject.map((x) => x.name)).toEqual(["app.bin"]);
     const deps = (st.predicate.buildDefinition as { resolvedDependencies: { name?: string }[] }).resolvedDependencies;
     expect(deps.map((d) => d.name)).toContain("notes");
     // Both ways in the graph: the artifact leads to both attestations; each names the other.
     const app = r.statement.subject.find((x) => x.name === "app.bin")!;
-    expect(discover(s.app, { digest: `sha256:${app.digest.sha256}` }).referredBy.map((n) => n.digest).sort()).toEqual([r.digest, row.digest].sort());
-    expect(discover(s.app, { digest: row.digest }).references.map((n) => n.digest)).toContain(r.digest);
-    expect(discover(s.app, { digest: r.digest }).references.map((n) => n.digest)).toContain(row.digest);
+    expect((await discover(s.app, { digest: `sha256:${app.digest.sha256}` })).referredBy.map((n) => n.digest).sort()).toEqual([r.digest, row.digest].sort());
+    expect((await discover(s.app, { digest: row.digest })).references.map((n) => n.digest)).toContain(r.digest);
+    expect((await discover(s.app, { digest: r.digest })).references.map((n) => n.digest)).toContain(row.digest);
   });
 
   test("a push cut off after the attestation was stored stores the provenance when repeated, once", async () => {
@@ -59,19 +59,19 @@ describe("push: SLSA provenance beside the attestation", () => {
       },
     };
     await expect(pushWith(s.app, failing, input(s))).rejects.toThrow("killed");
-    const run = s.app.repo.getRun(s.app.state.read().workflow.runId!)!;
+    const run = (await s.app.repo.getRun(s.app.state.read().workflow.runId!))!;
     expect(run.state).toBe("succeeded");
-    expect(runProvenance(s.app, run.id)).toBeUndefined();
+    expect((await runProvenance(s.app, run.id))).toBeUndefined();
     const again = await pushWith(s.app, failing, input(s));
     expect(again.digest).toBe(run.attestationDigest!);
-    expect(again.provenance?.digest).toBe(runProvenance(s.app, run.id)!.digest);
-    expect(s.app.repo.runAttestations(run.id)).toHaveLength(2);
+    expect(again.provenance?.digest).toBe((await runProvenance(s.app, run.id))!.digest);
+    expect(await s.app.repo.runAttestations(run.id)).toHaveLength(2);
   });
 
   test("--provenance none: only the attestation", async () => {
     const s = await crafted();
     const r = await pushAttestation(s.app, input(s, { provenance: { enabled: false } }));
     expect(r.provenance).toBeUndefined();
-    expect(s.app.repo.runAttestations(r.runId!)).toHaveLength(1);
+    expect(await s.app.repo.runAttestations(r.runId!)).toHaveLength(1);
   });
 });

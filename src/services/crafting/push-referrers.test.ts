@@ -32,11 +32,11 @@ interface CraftOptions {
 
 /** init with an output CONTAINER_IMAGE → add the registry reference → push; warnings collected. */
 async function craft(host: string, value: string, o: CraftOptions): Promise<{ s: TestStore; r: PushResult; warnings: string[] }> {
-  const s = testStore({ CAIRN_INSECURE_REGISTRIES: host, ...o.env });
+  const s = await testStore({ CAIRN_INSECURE_REGISTRIES: host, ...o.env });
   stores.push(s);
   const warnings: string[] = [];
   s.app.reporter = { warn: (m) => warnings.push(m) };
-  if (o.withBackend) s.app.casBackends.insert(backend(`${host}/evidence`));
+  if (o.withBackend) await s.app.casBackends.insert(backend(`${host}/evidence`));
   await initAttestation(s.app, { workflow: "build", project: "p", contract: s.file("contract.yaml", CONTRACT), dryRun: false, replace: true });
   await addMaterial(s.app, { name: "app-image", value, annotations: {}, strict: true });
   await o.beforePush?.();

@@ -62,7 +62,7 @@ export function registryImageSubjects(statement: Statement): ImageSubject[] {
 
 /** Pushes the bundle next to each registry image subject when the default CAS backend is OCI; [] otherwise. */
 export async function pushReferrers(deps: ReferrerDeps, input: ReferrerInput): Promise<ReferrerPush[]> {
-  if (deps.casBackends.findDefault()?.provider !== "oci") return [];
+  if ((await deps.casBackends.findDefault())?.provider !== "oci") return [];
   const images = registryImageSubjects(input.statement);
   if (images.length === 0) return [];
   const { createOciClient } = await import("../../oci/client.ts");
@@ -72,7 +72,7 @@ export async function pushReferrers(deps: ReferrerDeps, input: ReferrerInput): P
   for (const img of images) {
     const image = `${img.registry}/${img.repository}@${img.subject.digest}`;
     try {
-      const client = (input.client ?? createOciClient)(optionsFor(img.registry));
+      const client = (input.client ?? createOciClient)(await optionsFor(img.registry));
       const r = await pushArtifact(client, {
         repository: img.repository,
         artifactType: MEDIA.sigstoreBundle,

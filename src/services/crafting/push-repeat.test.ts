@@ -11,7 +11,7 @@ let store: TempStore;
 afterEach(() => store.cleanup());
 
 async function ready(env: Record<string, string> = {}) {
-  const app = store.open(env);
+  const app = await store.open(env);
   await initAttestation(app, { workflow: "build", project: "skynet", dryRun: false, replace: false });
   writeFileSync(join(store.dir, "bin"), "evidence\n");
   const [m] = await addMaterial(app, { name: "binary", value: join(store.dir, "bin"), kind: "ARTIFACT", annotations: {}, strict: false });
@@ -27,7 +27,7 @@ test("push refuses, keeping the state, when a material it uploaded is gone from 
   const e = await expectCode(() => pushAttestation(app, signing()), "MATERIALS_MISSING");
   expect(e.message).toContain(`binary (${material.digest})`);
   expect(app.state.exists()).toBe(true);
-  expect(app.repo.runAttestations(app.state.read().workflow.runId!)).toEqual([]);
+  expect(await app.repo.runAttestations(app.state.read().workflow.runId!)).toEqual([]);
   await addMaterial(app, { name: "binary", value: join(store.dir, "bin"), kind: "ARTIFACT", annotations: {}, strict: false });
   expect((await pushAttestation(app, signing())).dryRun).toBe(false);
 });
@@ -37,15 +37,15 @@ test("push again after a push answers with the stored attestation, signs nothing
   const { app } = await ready();
   const first = await pushAttestation(app, signing());
   const warnings: string[] = [];
-  const again = store.open();
+  const again = await store.open();
   again.reporter = { warn: (m) => warnings.push(m) };
   const bundlePath = join(store.dir, "again.bundle.json");
   const second = await pushAttestation(again, { ...signing(), bundlePath });
   expect([second.digest, second.runId, second.statement]).toEqual([first.digest, first.runId, first.statement]);
   expect(warnings).toEqual([expect.stringContaining(`already pushed: ${first.digest}`)]);
   expect(new Bun.CryptoHasher("sha256").update(await Bun.file(bundlePath).bytes()).digest("hex")).toBe(first.digest.slice(7));
-  expect(again.repo.runAttestations(first.runId!).map((a) => a.digest)).toContain(first.digest);
-  expect(again.repo.runAttestations(first.runId!).length).toBe(app.repo.runAttestations(first.runId!).length);
+  expect((await again.repo.runAttestations(first.runId!)).map((a) => a.digest)).toContain(first.digest);
+  expect((await again.repo.runAttestations(first.runId!)).length).toBe((await app.repo.runAttestations(first.runId!)).length);
   // A new attestation starts from scratch: the receipt answers no more.
   await initAttestation(again, { workflow: "build", project: "skynet", dryRun: false, replace: false });
   expect(again.state.pushed()).toBeUndefined();

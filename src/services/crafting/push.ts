@@ -161,7 +161,7 @@ async function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts
 export function localPushTarget(deps: ServiceDeps): PushTarget {
   return {
     before: async (state, bundlePath) => {
-      expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+      await expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
       const done = await alreadyPushed(deps, state.workflow.runId!, bundlePath);
       // A server checks what is cited as uploaded itself (and names the organization); the local store is checked here.
       if (!done) await assertUploaded(deps, state);
@@ -188,17 +188,17 @@ export function localPushTarget(deps: ServiceDeps): PushTarget {
       });
       // Stored: from here on a registry failure only warns (push-referrers.ts).
       const referrers = await pushReferrers(deps, { statement, bundle, now, digest: ref.digest });
-      return { storedAt: storedAt(deps, ref.digest), referrers };
+      return { storedAt: await storedAt(deps, ref.digest), referrers };
     },
     provenance: {
       stored: async (runId) => {
-        const a = runProvenance(deps, runId);
-        return a && { digest: a.digest, bundle: await deps.blobs.read(a.digest), storedAt: storedAt(deps, a.digest) };
+        const a = await runProvenance(deps, runId);
+        return a && { digest: a.digest, bundle: await deps.blobs.read(a.digest), storedAt: await storedAt(deps, a.digest) };
       },
       record: async ({ state, statement, bundle, attestationDigest, attestation, now }) => {
         const ref = await recordProvenance(deps, { statement, bundle, runId: state.workflow.runId!, attestationDigest, attestation, now });
         const referrers = await pushReferrers(deps, { statement: attestation, bundle, now, digest: ref.digest, predicateType: statement.predicateType });
-        return { storedAt: storedAt(deps, ref.digest), referrers };
+        return { storedAt: await storedAt(deps, ref.digest), referrers };
       },
     },
   };
@@ -209,19 +209,19 @@ export function localPushTarget(deps: ServiceDeps): PushTarget {
  * repeating the push then reports the stored attestation instead of signing a second one.
  */
 async function alreadyPushed(deps: ServiceDeps, runId: string, bundlePath?: string): Promise<PushResult | undefined> {
-  const run = deps.repo.getRun(runId);
+  const run = await deps.repo.getRun(runId);
   if (run && isAttested(run.state) && run.attestationDigest) {
     const bundle = await deps.blobs.read(run.attestationDigest);
     const statement = storedStatement(bundle, run.attestationDigest);
     if (bundlePath) writeFileAtomic(bundlePath, bundle, 0o600);
-    return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: storedAt(deps, run.attestationDigest) };
+    return { digest: run.attestationDigest, dryRun: false, runId, statement, bundlePath, storedAt: await storedAt(deps, run.attestationDigest) };
   }
-  assertRunOpen(deps, runId);
+  await assertRunOpen(deps, runId);
   return undefined;
 }
 
-function assertRunOpen(deps: ServiceDeps, runId: string): void {
-  const run = deps.repo.getRun(runId);
+async function assertRunOpen(deps: ServiceDeps, runId: string): Promise<void> {
+  const run = await deps.repo.getRun(runId);
   if (!run) {
     throw new CairnError("STATE_INVALID", `workflow run ${runId} is not in the store at ${deps.config.home}`, {
       hint: "the state was created against another CAIRN_HOME; use the same --home, or init again with --replace",
@@ -239,10 +239,10 @@ function assertRunOpen(deps: ServiceDeps, runId: string): void {
 }
 
 /** The local CAS file, or with an OCI default CAS backend the registry tag holding the bundle. */
-function storedAt(deps: ServiceDeps, digest: string): string | undefined {
+async function storedAt(deps: ServiceDeps, digest: string): Promise<string | undefined> {
   const local = deps.blobs.pathFor?.(digest);
   if (local) return local;
-  const backend = deps.casBackends.findDefault();
+  const backend = await deps.casBackends.findDefault();
   if (!backend) return undefined;
   // Where the backend keeps it: an S3 object key (s3-blob-store.ts keyFor), an OCI evidence tag.
   return backend.provider === "s3" ? `${backend.location}/sha256/${digest.slice("sha256:".length)}` : `${backend.location}:${evidenceTag(digest)}`;

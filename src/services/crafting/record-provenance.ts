@@ -25,8 +25,8 @@ export interface ProvenanceToRecord {
 }
 
 /** The run's stored provenance, if any. */
-export function runProvenance(deps: Pick<ServiceDeps, "repo">, runId: string): AttestationRecord | undefined {
-  return deps.repo.runAttestations(runId).find((a) => a.predicateType === SLSA_PROVENANCE_V1);
+export async function runProvenance(deps: Pick<ServiceDeps, "repo">, runId: string): Promise<AttestationRecord | undefined> {
+  return (await deps.repo.runAttestations(runId)).find((a) => a.predicateType === SLSA_PROVENANCE_V1);
 }
 
 /**
@@ -40,18 +40,18 @@ export async function recordProvenance(deps: ServiceDeps, p: ProvenanceToRecord)
   const mismatch = companionMismatch(p.statement, p.attestationDigest, cairn);
   if (mismatch) throw new CairnError("VERIFY_FAILED", mismatch, { hint: "start a new run: the crafting state changed since the attestation was stored" });
   const ref = await deps.blobs.putBytes(p.bundle);
-  deps.repo.transaction(() => {
-    const run = deps.repo.getRun(p.runId);
+  await deps.repo.transaction(async () => {
+    const run = await deps.repo.getRun(p.runId);
     if (!run) throw new CairnError("NOT_FOUND", `workflow run ${p.runId} does not exist`);
     if (!isAttested(run.state) || run.attestationDigest !== p.attestationDigest) {
       throw new CairnError("STATE_INVALID", `workflow run ${p.runId} has no attestation ${p.attestationDigest} for the provenance to accompany`, { details: { state: run.state } });
     }
-    const existing = runProvenance(deps, p.runId);
+    const existing = await runProvenance(deps, p.runId);
     if (existing) {
       if (existing.digest === ref.digest) return;
       throw new CairnError("STATE_INVALID", `workflow run ${p.runId} already has SLSA provenance ${existing.digest}`, { details: { provenance: existing.digest } });
     }
-    indexProvenance(deps, { orgId: run.orgId, runId: p.runId, workflowId: run.workflowId, statement: p.statement, ref, cairn, attestationDigest: p.attestationDigest, now: p.now, source: "attestation" });
+    await indexProvenance(deps, { orgId: run.orgId, runId: p.runId, workflowId: run.workflowId, statement: p.statement, ref, cairn, attestationDigest: p.attestationDigest, now: p.now, source: "attestation" });
   });
   return ref;
 }
@@ -70,14 +70,14 @@ export interface ProvenanceRow {
 }
 
 /** The rows of a stored provenance (inside the caller's transaction; import stores it this way too). */
-export function indexProvenance(deps: ServiceDeps, p: ProvenanceRow): void {
+export async function indexProvenance(deps: ServiceDeps, p: ProvenanceRow): Promise<void> {
   // The cairn attestation's node as it was indexed (its names), and what its statement references.
-  const node = deps.referrers.find(p.orgId, p.attestationDigest).find((n) => n.kind === "ATTESTATION");
+  const node = (await deps.referrers.find(p.orgId, p.attestationDigest)).find((n) => n.kind === "ATTESTATION");
   if (!node) throw new CairnError("STORE_INVALID", `attestation ${p.attestationDigest} of run ${p.runId} is not in the referrer graph`, { hint: "run `cairn store fsck`" });
   const cairnNode = { digest: node.digest, kind: node.kind, downloadable: node.downloadable, metadata: node.metadata };
   const { graph, back } = companionGraph(p.statement, p.ref.digest, { attestation: cairnNode, references: statementReferences(p.cairn) }, p.now);
-  deps.repo.insertAttestation({ digest: p.ref.digest, orgId: p.orgId, runId: p.runId, workflowId: p.workflowId, predicateType: SLSA_PROVENANCE_V1, size: p.ref.size, createdAt: p.now });
-  deps.referrers.index(p.orgId, graph, p.now);
-  deps.referrers.index(p.orgId, back, p.now);
-  mapAttestation(deps, p.orgId, graph, p.workflowId, p.source, p.now);
+  await deps.repo.insertAttestation({ digest: p.ref.digest, orgId: p.orgId, runId: p.runId, workflowId: p.workflowId, predicateType: SLSA_PROVENANCE_V1, size: p.ref.size, createdAt: p.now });
+  await deps.referrers.index(p.orgId, graph, p.now);
+  await deps.referrers.index(p.orgId, back, p.now);
+  await mapAttestation(deps, p.orgId, graph, p.workflowId, p.source, p.now);
 }

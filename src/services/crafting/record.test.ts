@@ -13,8 +13,8 @@ const sha = (b: Uint8Array) => `sha256:${createHash("sha256").update(b).digest("
 const blocked = (st: Statement) =>
   void Object.assign(st.predicate, policySummary([{ policy: "p", digest: `sha256:${"e".repeat(64)}`, inputs: {}, violations: [{ rule: "r", message: "m" }], gate: true }], false));
 
-describe("recordAttestation", () => {
-  const s = testStore();
+describe("recordAttestation", async () => {
+  const s = await testStore();
   afterAll(() => s.cleanup());
   /** The input of the last record(). */
   let last: Parameters<typeof recordAttestation>[1];
@@ -27,7 +27,7 @@ describe("recordAttestation", () => {
       statement: storedStatement(bundle, sha(bundle)),
       bundle,
       runId: c.runId,
-      workflowId: s.app.repo.getRun(c.runId)!.workflowId,
+      workflowId: (await s.app.repo.getRun(c.runId))!.workflowId,
       meta: { workflow: "build", project: "skynet", organization: "default", contractName: "skynet-build", contractRevision: 1 },
       pushedBy,
       now: s.app.clock.now().toISOString(),
@@ -39,17 +39,17 @@ describe("recordAttestation", () => {
 
   test("stores who pushed it, and a blocked statement finishes the run blocked with its verdict", async () => {
     const id = await record(blocked, "ci-token");
-    expect(s.app.repo.getRun(id)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
-    expect(listRuns(s.app, { status: "blocked" }).items.map((r) => [r.id, r.pushedBy])).toEqual([[id, "ci-token"]]);
+    expect(await s.app.repo.getRun(id)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
+    expect((await listRuns(s.app, { status: "blocked" })).items.map((r) => [r.id, r.pushedBy])).toEqual([[id, "ci-token"]]);
     const local = await record();
-    expect(s.app.repo.getRun(local)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local", reason: null });
+    expect(await s.app.repo.getRun(local)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local", reason: null });
   });
 
   test("a blocked run takes no second attestation", async () => {
     const id = await record(blocked);
-    const before = s.app.repo.getRun(id);
+    const before = await s.app.repo.getRun(id);
     const again = await expectCode(() => recordAttestation(s.app, { ...last, pushedBy: "someone-else" }), "STATE_INVALID");
     expect(again.message).toBe(`workflow run ${id} is already blocked`);
-    expect(s.app.repo.getRun(id)).toEqual(before);
+    expect(await s.app.repo.getRun(id)).toEqual(before);
   });
 });

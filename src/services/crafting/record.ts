@@ -45,12 +45,12 @@ export function runClosedReason(run: Pick<WorkflowRun, "state" | "reason">): str
 export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecord): Promise<BlobRef> {
   const ref = await deps.blobs.putBytes(a.bundle);
   const graph = attestationGraph(a.statement, ref.digest, { ...a.meta, runId: a.runId, createdAt: a.now });
-  deps.repo.transaction(() => {
-    const run = deps.repo.getRun(a.runId);
+  await deps.repo.transaction(async () => {
+    const run = await deps.repo.getRun(a.runId);
     if (!run) throw new CairnError("NOT_FOUND", `workflow run ${a.runId} does not exist`);
     const closed = runClosedReason(run);
     if (closed) throw new CairnError("STATE_INVALID", `workflow run ${a.runId} ${closed}`, { details: { state: run.state } });
-    deps.repo.insertAttestation({
+    await deps.repo.insertAttestation({
       digest: ref.digest,
       orgId: run.orgId,
       runId: a.runId,
@@ -59,13 +59,13 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
       size: ref.size,
       createdAt: a.now,
     });
-    deps.referrers.index(run.orgId, graph, a.now);
-    mapAttestation(deps, run.orgId, graph, a.workflowId, "attestation", a.now);
+    await deps.referrers.index(run.orgId, graph, a.now);
+    await mapAttestation(deps, run.orgId, graph, a.workflowId, "attestation", a.now);
     // A blocked attestation is stored like any other; the run is `blocked`, its reason says why (or that a gate was bypassed).
     const attested = { policyStatus: statementVerdict(a.statement), pushedBy: a.pushedBy ?? actorLabel(deps.actor) };
     const state = attestedRunState(a.statement);
-    deps.repo.finishRun(a.runId, state, a.now, policyRunReason(a.statement), ref.digest, attested);
-    if (a.releaseVersionId) deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);
+    await deps.repo.finishRun(a.runId, state, a.now, policyRunReason(a.statement), ref.digest, attested);
+    if (a.releaseVersionId) await deps.repo.releaseProjectVersion(a.releaseVersionId, a.now);
     // Webhooks: in this transaction, so a delivery exists exactly when the attestation was stored.
     const fields: EventFields = {
       organization: a.meta.organization,
@@ -74,8 +74,8 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
       run: { id: a.runId, state, policyStatus: attested.policyStatus },
       digests: { attestation: ref.digest },
     };
-    enqueueEvent(deps, run.orgId, "attestation.pushed", fields);
-    if (state === "blocked") enqueueEvent(deps, run.orgId, "run.blocked", fields);
+    await enqueueEvent(deps, run.orgId, "attestation.pushed", fields);
+    if (state === "blocked") await enqueueEvent(deps, run.orgId, "run.blocked", fields);
   });
   return ref;
 }

@@ -14,11 +14,11 @@ export interface ResetResult {
 export const runStateFor = (trigger: ResetInput["trigger"]): ResetResult["state"] => (trigger === "cancellation" ? "cancelled" : "failed");
 
 /** `attestation reset`: marks the run failed or cancelled (not in dry-run) and discards the crafting state. */
-export function resetAttestation(deps: ServiceDeps, input: ResetInput): ResetResult {
+export async function resetAttestation(deps: ServiceDeps, input: ResetInput): Promise<ResetResult> {
   const state = deps.state.read();
   const runState = runStateFor(input.trigger);
   const runId = state.workflow.runId;
-  if (!state.dryRun && runId && !closeRun(deps, runId, runState, input.reason)) {
+  if (!state.dryRun && runId && !(await closeRun(deps, runId, runState, input.reason))) {
     deps.reporter.warn(`workflow run ${runId} is not in this store; only the local state was discarded`);
   }
   deps.state.remove();
@@ -30,14 +30,14 @@ export function resetAttestation(deps: ServiceDeps, input: ResetInput): ResetRes
  * in the given state (a failed one enqueues `run.failed` for webhooks, in the same transaction); a run already
  * finished stays as it is. False when the run does not exist.
  */
-export function closeRun(deps: ServiceDeps, runId: string, runState: ResetResult["state"], reason: string | undefined): boolean {
-  return deps.repo.transaction(() => {
-    const run = deps.repo.getRun(runId);
+export async function closeRun(deps: ServiceDeps, runId: string, runState: ResetResult["state"], reason: string | undefined): Promise<boolean> {
+  return await deps.repo.transaction(async () => {
+    const run = await deps.repo.getRun(runId);
     if (run?.state !== "initialized") return run !== undefined;
-    deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
+    await deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
     if (runState === "failed") {
-      enqueueEvent(deps, run.orgId, "run.failed", () => {
-        const v = deps.runs.get(run.orgId, runId);
+      await enqueueEvent(deps, run.orgId, "run.failed", async () => {
+        const v = await deps.runs.get(run.orgId, runId);
         return { organization: deps.config.organization, project: v?.project, workflow: v?.workflow, run: { id: runId, state: runState } };
       });
     }

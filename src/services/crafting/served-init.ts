@@ -27,20 +27,20 @@ export interface StartOptions {
 }
 
 /** The contract the run would use (undefined: the workflow's new empty one), so the CLI can check its rules. */
-export function previewRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, scope?: Scope): { contract: Contract | null } {
+export async function previewRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, scope?: Scope): Promise<{ contract: Contract | null }> {
   checkVersion(req);
   const choice = remoteChoice(req);
-  checkInitScope(deps, req, choice, scope);
-  checkAuthority(deps, req, choice);
-  return { contract: prepareInit(deps, req, choice).preview?.contract ?? null };
+  await checkInitScope(deps, req, choice, scope);
+  await checkAuthority(deps, req, choice);
+  return { contract: (await prepareInit(deps, req, choice)).preview?.contract ?? null };
 }
 
 /** The role checks of init, read-only, so the CLI hears a refusal before it observes anything (init repeats them). */
-function checkAuthority(deps: ServiceDeps, req: RemoteInitRequest, choice: ContractChoice): void {
-  const org = deps.repo.findOrg(deps.config.organization);
-  const wf = org && deps.repo.findWorkflow(org.id, req.project, req.workflow);
-  if (!wf) checkImplicitWorkflow(deps, org?.id, req.project, req.workflow);
-  checkContractChange(deps, org?.id, wf, choice, `${req.project}-${req.workflow}`);
+async function checkAuthority(deps: ServiceDeps, req: RemoteInitRequest, choice: ContractChoice): Promise<void> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const wf = org && await deps.repo.findWorkflow(org.id, req.project, req.workflow);
+  if (!wf) await checkImplicitWorkflow(deps, org?.id, req.project, req.workflow);
+  await checkContractChange(deps, org?.id, wf, choice, `${req.project}-${req.workflow}`);
 }
 
 /**
@@ -48,16 +48,16 @@ function checkAuthority(deps: ServiceDeps, req: RemoteInitRequest, choice: Contr
  * machine observed (the contract may have changed since the preview). With `remoteState` the state is stored in
  * the same transaction, at version 1.
  */
-export function startRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, opts: StartOptions): { state: CraftingState; stateVersion?: number } {
+export async function startRemoteInit(deps: ServiceDeps, req: RemoteInitRequest, opts: StartOptions): Promise<{ state: CraftingState; stateVersion?: number }> {
   checkVersion(req);
   if (opts.remoteState && req.dryRun) throw remoteStateDryRun();
   const choice = remoteChoice(req);
-  checkInitScope(deps, req, choice, opts.scope);
-  checkAuthority(deps, req, choice);
-  const prepared = prepareInit(deps, req, choice);
+  await checkInitScope(deps, req, choice, opts.scope);
+  await checkAuthority(deps, req, choice);
+  const prepared = await prepareInit(deps, req, choice);
   checkRunnerAndEnv(prepared.contract, opts.observations.runner, opts.observations.env, req.dryRun, deps.reporter);
-  const state = commitInit(deps, req, prepared, opts.observations, {
-    replaceRunId: opts.replaceRunId && visibleRun(deps, opts.replaceRunId, opts.scope) ? opts.replaceRunId : undefined,
+  const state = await commitInit(deps, req, prepared, opts.observations, {
+    replaceRunId: opts.replaceRunId && await visibleRun(deps, opts.replaceRunId, opts.scope) ? opts.replaceRunId : undefined,
     persist: opts.remoteState ? (s) => insertState(deps, s) : undefined,
   });
   return { state, ...(opts.remoteState && { stateVersion: 1 }) };
@@ -67,37 +67,37 @@ export function remoteStateDryRun(): CairnError {
   return new CairnError("USAGE", "--remote-state needs a recorded run, and --dry-run records none", { hint: "drop --dry-run, or keep the dry-run's state local (no --remote-state)" });
 }
 
-function insertState(deps: ServiceDeps, s: CraftingState): void {
-  const org = deps.repo.findOrg(deps.config.organization)!; // ensured by the run just recorded
-  deps.states.insert({ id: s.attestationId, orgId: org.id, runId: s.workflow.runId!, state: JSON.stringify(s) }, s.initializedAt);
+async function insertState(deps: ServiceDeps, s: CraftingState): Promise<void> {
+  const org = (await deps.repo.findOrg(deps.config.organization))!; // ensured by the run just recorded
+  await deps.states.insert({ id: s.attestationId, orgId: org.id, runId: s.workflow.runId!, state: JSON.stringify(s) }, s.initializedAt);
 }
 
-function visibleRun(deps: ServiceDeps, runId: string, scope: Scope | undefined): boolean {
-  const org = deps.repo.findOrg(deps.config.organization);
-  return !!org && deps.runs.get(org.id, runId, scope) !== undefined;
+async function visibleRun(deps: ServiceDeps, runId: string, scope: Scope | undefined): Promise<boolean> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  return !!org && await deps.runs.get(org.id, runId, scope) !== undefined;
 }
 
 /**
  * A workflow token crafts only its workflow, a project token only in its project (it may create workflows there),
  * and a scoped token names only contracts it can see. Everything else is the same 404 whether it exists or not.
  */
-function checkInitScope(deps: ServiceDeps, req: RunRequest, choice: ContractChoice, scope: Scope | undefined): void {
+async function checkInitScope(deps: ServiceDeps, req: RunRequest, choice: ContractChoice, scope: Scope | undefined): Promise<void> {
   if (!scope) return;
   const orgName = deps.config.organization;
-  const org = deps.repo.findOrg(orgName);
-  const wf = org && deps.workflows.getWorkflow(org.id, req.project, req.workflow);
+  const org = await deps.repo.findOrg(orgName);
+  const wf = org && await deps.workflows.getWorkflow(org.id, req.project, req.workflow);
   if (scope.workflowId !== undefined && wf?.id !== scope.workflowId) {
     throw new CairnError("NOT_FOUND", `workflow ${req.project}/${req.workflow} does not exist in organization ${orgName}`, {
       hint: "this token is scoped to one workflow: craft attestations of that one",
     });
   }
-  const project = org && deps.orgs.findProject(org.id, req.project);
+  const project = org && await deps.orgs.findProject(org.id, req.project);
   if (scope.projectId !== undefined && project?.id !== scope.projectId) {
     throw new CairnError("NOT_FOUND", `project ${req.project} does not exist in organization ${orgName}`, { hint: "this token is scoped to one project: craft there" });
   }
   // A file for a new workflow names the contract it adds a revision to: it must not be one of another scope.
   const named = choice.name ?? (!wf && choice.file ? (choice.file.contract.name ?? `${req.project}-${req.workflow}`) : undefined);
-  if (named !== undefined && org && deps.repo.findContractByName(org.id, named) && !deps.workflows.getContract(org.id, named, scope)) {
+  if (named !== undefined && org && await deps.repo.findContractByName(org.id, named) && !await deps.workflows.getContract(org.id, named, scope)) {
     throw unknownContract(named, orgName);
   }
 }

@@ -10,7 +10,7 @@ const TAGGED = "127.0.0.1:1/team/app:1.0";
 const opts = (resolveImages: EvaluateOptions["resolveImages"]): EvaluateOptions => ({
   cwd: tmpdir(),
   strict: true,
-  registry: (registry) => ({ registry, insecureHttp: true, retries: 0 }),
+  registry: async (registry) => ({ registry, insecureHttp: true, retries: 0 }),
   resolveImages,
 });
 

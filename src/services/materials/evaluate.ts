@@ -57,7 +57,7 @@ export async function evaluateMaterial(value: string, kindName: string | undefin
       mode === "never" || (mode === "unless-pinned" && ref.digest)
         ? unresolvedRegistryImage(value, ref)
         : // the OCI client only when an image is named
-          await (await import("./registry-image.ts")).resolveRegistryImage(value, { registry: opts.registry ?? ((registry) => ({ registry })) });
+          await (await import("./registry-image.ts")).resolveRegistryImage(value, { registry: opts.registry ?? (async (registry) => ({ registry })) });
     return { kind, value: img.name, digest: img.digest, annotations: img.annotations, warnings: [] };
   }
   if (kind.input === "image") {

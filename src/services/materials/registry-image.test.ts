@@ -18,7 +18,7 @@ beforeAll(async () => {
   reg = await startRegistry();
   client = createOciClient({ registry: reg.host, insecureHttp: true, retries: 0 });
   image = await pushTestImage(client, "team/app", "1.0");
-  s = testStore({ CAIRN_INSECURE_REGISTRIES: reg.host });
+  s = await testStore({ CAIRN_INSECURE_REGISTRIES: reg.host });
 });
 afterAll(async () => {
   s.cleanup();
@@ -75,7 +75,7 @@ describe("CONTAINER_IMAGE registry references (docker-registry)", () => {
 
   test("an unreachable registry keeps NETWORK and says resolution needs it", async () => {
     const e = await expectCode(
-      () => evaluateMaterial("127.0.0.1:1/team/app:1.0", "CONTAINER_IMAGE", { cwd: s.dir, strict: true, registry: (h) => ({ registry: h, insecureHttp: true, retries: 0 }) }),
+      async () => await evaluateMaterial("127.0.0.1:1/team/app:1.0", "CONTAINER_IMAGE", { cwd: s.dir, strict: true, registry: async (h) => ({ registry: h, insecureHttp: true, retries: 0 }) }),
       "NETWORK",
     );
     expect(e.message).toContain("127.0.0.1:1/team/app:1.0");
@@ -89,7 +89,7 @@ describe("CONTAINER_IMAGE against a registry with bearer auth and native referre
     try {
       const c = createOciClient({ registry: fake.host, insecureHttp: true, retries: 0, credentials: { username: "u", password: "p" } });
       const img = await pushTestImage(c, "team/app", "latest");
-      const opts = (h: string) => ({ registry: h, insecureHttp: true, retries: 0, credentials: { username: "u", password: "p" } });
+      const opts = async (h: string) => ({ registry: h, insecureHttp: true, retries: 0, credentials: { username: "u", password: "p" } });
       const plain = await evaluateMaterial(`${fake.host}/team/app`, undefined, { cwd: s.dir, strict: true, registry: opts });
       expect([plain.kind.kind, plain.digest, plain.annotations["cairn.material.signature"]]).toEqual(["CONTAINER_IMAGE", img.digest, "false"]);
       const { pushArtifact } = await import("../../oci/oras.ts");
@@ -102,7 +102,7 @@ describe("CONTAINER_IMAGE against a registry with bearer auth and native referre
       const ev = await evaluateMaterial(`${fake.host}/team/app`, undefined, { cwd: s.dir, strict: true, registry: opts });
       expect(ev.annotations["cairn.material.signature.provider"]).toBe("notary");
       expect(ev.annotations["cairn.material.signature.digest"]).toBe(notary.manifest.digest);
-      await expectCode(() => evaluateMaterial(`${fake.host}/team/app`, undefined, { cwd: s.dir, strict: true, registry: (h) => ({ registry: h, insecureHttp: true, retries: 0 }) }), "UNAUTHENTICATED");
+      await expectCode(async () => await evaluateMaterial(`${fake.host}/team/app`, undefined, { cwd: s.dir, strict: true, registry: async (h) => ({ registry: h, insecureHttp: true, retries: 0 }) }), "UNAUTHENTICATED");
     } finally {
       await fake.stop();
     }

@@ -13,7 +13,7 @@ import type { ImageRef, OciClient, RegistryOptions } from "../../oci/types.ts";
 import { registryOptionsFor, type RegistryDeps } from "../oci-registries.ts";
 
 /** Settings (plain http, credentials) for one registry host. */
-export type RegistryOptionsFn = (host: string) => RegistryOptions;
+export type RegistryOptionsFn = (host: string) => Promise<RegistryOptions>;
 
 export interface RegistryImage {
   /** `HOST/REPOSITORY`, the recorded material value. */
@@ -32,8 +32,8 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 
 /** registryOptionsFor over a crafting deps, which has no CAS backends against `cairn serve`: then env only. */
 export function registryOptionsFn(deps: { config: RegistryDeps["config"]; casBackends?: RegistryDeps["casBackends"] }): RegistryOptionsFn {
-  const casBackends = deps.casBackends ?? { list: () => [] };
-  return (host) => registryOptionsFor({ config: deps.config, casBackends }, host);
+  const casBackends = deps.casBackends ?? { list: async () => [] };
+  return async (host) => await registryOptionsFor({ config: deps.config, casBackends }, host);
 }
 
 /**
@@ -45,7 +45,7 @@ export async function resolveRegistryImage(value: string, opts: ResolveOptions):
   const ref = parseImageRef(value);
   // Loaded on demand: add.ts imports this module for every material, the OCI client is only for images.
   const create = opts.client ?? (await import("../../oci/client.ts")).createOciClient;
-  const client = create(opts.registry(ref.registry));
+  const client = create(await opts.registry(ref.registry));
   const manifest = await guard(value, () => resolveManifest(client, ref, value));
   const signature = await guard(value, () => findSignature(client, ref.repository, manifest.digest));
   return { name: registryImageName(ref), digest: manifest.digest, annotations: registryImageAnnotations(ref, manifest, signature) };

@@ -48,7 +48,7 @@ export interface EvalFileResult {
 
 export async function evaluatePolicyOnFile(deps: PolicyDeps & ResolveDeps, input: EvalFileInput): Promise<EvalFileResult> {
   const ref = { ref: input.policy, with: {}, requirements: [], disabled: false };
-  const policy: CompiledPolicy = resolveAttachedPolicy(deps, ref, "--policy");
+  const policy: CompiledPolicy = await resolveAttachedPolicy(deps, ref, "--policy");
   const ev = await evaluateMaterial(input.material, input.kind, { cwd: deps.config.cwd, strict: true, registry: registryOptionsFn({ config: { env: deps.config.env ?? {} }, casBackends: deps.casBackends }) });
   const subject = materialSubject(ev, input.name ?? ev.value, input.annotations ?? {});
   const result = evaluateMaterialPolicy(policy, subject, evalOptions(deps, input.with));

@@ -27,10 +27,10 @@ const STORED_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DIGEST_SUFFIX = /@(sha256:[0-9a-f]{64})$/;
 
 /** Errors name the policy reference; callers prefix the contract and the attachment's position (crafting/policies.ts). */
-export function resolveAttachedPolicy(deps: ResolveDeps, attachment: PolicyAttachment, contractSource: string): CompiledPolicy {
+export async function resolveAttachedPolicy(deps: ResolveDeps, attachment: PolicyAttachment, contractSource: string): Promise<CompiledPolicy> {
   if (attachment.embedded) return loadEmbeddedPolicy(attachment.embedded, `${contractSource} (embedded policy)`);
   const { ref, pinned } = splitDigest(attachment.ref!);
-  const policy = STORED_NAME.test(ref) ? storedPolicy(deps, ref) : loadPolicy(ref, deps.config.cwd);
+  const policy = STORED_NAME.test(ref) ? await storedPolicy(deps, ref) : loadPolicy(ref, deps.config.cwd);
   if (pinned !== undefined && policy.digest !== pinned) {
     throw new CairnError("POLICY_INVALID", `policy ${ref} is pinned to ${pinned} but resolves to ${policy.digest}`, {
       hint: "update the @sha256: digest in the contract to the policy you mean (see `cairn policy describe`), or restore that policy",
@@ -51,7 +51,7 @@ function splitDigest(full: string): { ref: string; pinned?: string } {
   return { ref: full };
 }
 
-function storedPolicy(deps: ResolveDeps, name: string): CompiledPolicy {
+async function storedPolicy(deps: ResolveDeps, name: string): Promise<CompiledPolicy> {
   const { repo, policies } = deps;
   const organization = deps.config.organization;
   if (!repo || !policies || organization === undefined) {
@@ -59,5 +59,5 @@ function storedPolicy(deps: ResolveDeps, name: string): CompiledPolicy {
       hint: "reference the policy by file path or builtin:NAME in this contract, or run the attestation against the local store",
     });
   }
-  return loadStoredPolicy({ config: { organization }, repo, policies }, name);
+  return await loadStoredPolicy({ config: { organization }, repo, policies }, name);
 }

@@ -46,13 +46,13 @@ export interface PolicyDescription {
 }
 
 /** `policy add --name N -f FILE`: reads the file relative to cwd, then as addPolicyText. */
-export function addPolicyFile(deps: StoreDeps, input: { name?: string; file: string }): PolicyAddResult {
+export function addPolicyFile(deps: StoreDeps, input: { name?: string; file: string }): Promise<PolicyAddResult> {
   const text = readPolicyFile(resolve(deps.config.cwd, input.file), input.file);
   return addPolicyText(deps, { name: input.name, text, source: input.file });
 }
 
 /** Validates by compiling (a broken policy is never stored); metadata.name must equal `name` when both are given. */
-export function addPolicyText(deps: StoreDeps, input: { name?: string; text: string; source: string; nameFlag?: string }): PolicyAddResult {
+export async function addPolicyText(deps: StoreDeps, input: { name?: string; text: string; source: string; nameFlag?: string }): Promise<PolicyAddResult> {
   const flag = input.nameFlag ?? "--name";
   if (Buffer.byteLength(input.text) > MAX_POLICY_BYTES) {
     throw new CairnError("POLICY_INVALID", `policy ${input.source} is over the ${MAX_POLICY_BYTES} byte limit`, {
@@ -68,9 +68,9 @@ export function addPolicyText(deps: StoreDeps, input: { name?: string; text: str
   }
   const contentDigest = normalizedDigest(input.text);
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    const latest = deps.policies.latest(org.id, name);
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    const latest = await deps.policies.latest(org.id, name);
     if (latest && latest.contentDigest === contentDigest) return { name, revision: latest.revision, digest: latest.digest, created: false };
     const record: PolicyRevisionRecord = {
       id: crypto.randomUUID(),
@@ -83,24 +83,24 @@ export function addPolicyText(deps: StoreDeps, input: { name?: string; text: str
       contentDigest,
       createdAt: now,
     };
-    deps.policies.insertRevision(record);
+    await deps.policies.insertRevision(record);
     return { name, revision: record.revision, digest: record.digest, created: true };
   });
 }
 
 /** `policy list`: by name, keyset-paginated, each with its latest revision. */
-export function listStoredPolicies(deps: StoreDeps, input: { limit?: number; next?: string }): Page<PolicySummary> {
+export async function listStoredPolicies(deps: StoreDeps, input: { limit?: number; next?: string }): Promise<Page<PolicySummary>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : nameCursor(input.next);
-  const org = deps.repo.findOrg(deps.config.organization);
+  const org = await deps.repo.findOrg(deps.config.organization);
   if (!org) return { items: [] };
-  return toPage(deps.policies.listPolicies(org.id, limit + 1, after), limit, (p) => [p.name]);
+  return toPage(await deps.policies.listPolicies(org.id, limit + 1, after), limit, (p) => [p.name]);
 }
 
 /** `policy describe --name N [--revision R]`: the source and digest of a revision (default the latest) and all revisions. */
-export function describeStoredPolicy(deps: StoreDeps, input: { name: string; revision?: number }): PolicyDescription {
-  const rec = storedRevision(deps, input.name, input.revision);
-  const revisions = deps.policies.listRevisions(rec.orgId, rec.name);
+export async function describeStoredPolicy(deps: StoreDeps, input: { name: string; revision?: number }): Promise<PolicyDescription> {
+  const rec = await storedRevision(deps, input.name, input.revision);
+  const revisions = await deps.policies.listRevisions(rec.orgId, rec.name);
   return {
     name: rec.name,
     description: rec.description,
@@ -114,24 +114,24 @@ export function describeStoredPolicy(deps: StoreDeps, input: { name: string; rev
 }
 
 /** A stored policy compiled (latest revision unless given): what a contract's bare-name reference resolves to. */
-export function loadStoredPolicy(deps: StoreLookupDeps, name: string, revision?: number): CompiledPolicy {
-  const rec = storedRevision(deps, name, revision);
+export async function loadStoredPolicy(deps: StoreLookupDeps, name: string, revision?: number): Promise<CompiledPolicy> {
+  const rec = await storedRevision(deps, name, revision);
   return compilePolicy(rec.source, `policy ${rec.name} revision ${rec.revision}`);
 }
 
-function storedRevision(deps: StoreLookupDeps, name: string, revision?: number): PolicyRevisionRecord {
+async function storedRevision(deps: StoreLookupDeps, name: string, revision?: number): Promise<PolicyRevisionRecord> {
   if (revision !== undefined && (!Number.isInteger(revision) || revision < 1)) {
     throw new CairnError("USAGE", `--revision ${revision} is not a revision number`, { hint: "revisions are 1, 2, … (see `cairn policy describe --name NAME`)" });
   }
-  const org = deps.repo.findOrg(deps.config.organization);
-  const latest = org && deps.policies.latest(org.id, name);
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const latest = org && await deps.policies.latest(org.id, name);
   if (!org || !latest) {
     throw new CairnError("NOT_FOUND", `policy ${name} does not exist in organization ${deps.config.organization}`, {
       hint: "add it with `cairn policy add --name NAME -f FILE` (see `cairn policy list`)",
     });
   }
   if (revision === undefined) return latest;
-  const rec = deps.policies.revision(org.id, name, revision);
+  const rec = await deps.policies.revision(org.id, name, revision);
   if (!rec) {
     throw new CairnError("NOT_FOUND", `policy ${name} has no revision ${revision} (latest: ${latest.revision})`, {
       hint: `pass --revision from 1 to ${latest.revision}, or leave it out for the latest`,

@@ -8,7 +8,8 @@ import type { TileWrite, TlogRepo } from "../../store/tlog-port.ts";
 import { formatCheckpoint, parseCheckpoint } from "../../tlog/checkpoint.ts";
 import { leafHash } from "../../tlog/hash.ts";
 import { inclusionProof, TileCache, treeRoot } from "../../tlog/merkle.ts";
-import { appendLeaves, type TileReader } from "../../tlog/tiles.ts";
+import { appendLeaves } from "../../tlog/tiles.ts";
+import { TileFetch } from "./tile-fetch.ts";
 import type { Clock } from "../deps.ts";
 import type { LogIdentity } from "./identity.ts";
 
@@ -41,6 +42,7 @@ const key = (level: number, index: number) => `${level}/${index}`;
 export class LogAppender {
   private pending: Pending[] = [];
   private scheduled = false;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly repo: TlogRepo,
@@ -49,12 +51,12 @@ export class LogAppender {
   ) {}
 
   /** Checks the stored tree against its newest checkpoint, and publishes the empty checkpoint of a new log. */
-  open(): void {
-    const latest = this.repo.latestCheckpoint();
-    const size = this.repo.size();
+  async open(): Promise<void> {
+    const latest = await this.repo.latestCheckpoint();
+    const size = await this.repo.size();
     if (!latest) {
       if (size !== 0) throw damaged(`it holds ${size} entries but no checkpoint`);
-      this.commit(0, [], [], () => undefined);
+      await this.commit(0, [], [], treeRoot(0, () => undefined));
       return;
     }
     const cp = parseCheckpoint(latest.note.slice(0, latest.note.indexOf("\n\n") + 1));
@@ -62,34 +64,35 @@ export class LogAppender {
     if (latest.size !== size) throw damaged(`its newest checkpoint is for ${latest.size} entries, but it holds ${size}`);
     let root: Uint8Array;
     try {
-      root = treeRoot(size, (l, i) => this.repo.tile(l, i));
+      root = await new TileFetch((l, i) => this.repo.tile(l, i)).run((read) => treeRoot(size, read));
     } catch (e) {
       throw damaged((e as Error).message);
     }
     if (!Buffer.from(root).equals(Buffer.from(latest.root))) throw damaged(`its tiles do not hash to the root of its newest checkpoint (size ${size})`);
   }
 
-  append(body: Uint8Array): Promise<LoggedEntry> {
+  async append(body: Uint8Array): Promise<LoggedEntry> {
     const bodyHash = sha256(body);
-    const existing = this.repo.indexOfBody(bodyHash);
+    const existing = await this.repo.indexOfBody(bodyHash);
     if (existing !== undefined) return Promise.resolve(this.proveIndex(existing, body));
     return new Promise((resolve, reject) => {
       this.pending.push({ body, bodyHash, resolve, reject });
       if (!this.scheduled) {
         this.scheduled = true;
-        setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+        // One batch at a time: each appends to the tree the one before it committed.
+        setTimeout(() => (this.flushing = this.flushing.then(() => this.flush())), BATCH_WINDOW_MS);
       }
     });
   }
 
   /** A fresh inclusion proof of an entry against the newest checkpoint. */
-  proveIndex(index: number, body?: Uint8Array): LoggedEntry {
-    const latest = this.repo.latestCheckpoint()!;
-    const read: TileReader = (l, i) => this.repo.tile(l, i);
-    return { index, body: body ?? this.repo.bodies(index, index + 1)[0]!, treeSize: latest.size, rootHash: latest.root, proof: inclusionProof(index, latest.size, read), checkpoint: latest.note };
+  async proveIndex(index: number, body?: Uint8Array): Promise<LoggedEntry> {
+    const latest = (await this.repo.latestCheckpoint())!;
+    const proof = await new TileFetch((l, i) => this.repo.tile(l, i)).run((read) => inclusionProof(index, latest.size, read));
+    return { index, body: body ?? (await this.repo.bodies(index, index + 1))[0]!, treeSize: latest.size, rootHash: latest.root, proof, checkpoint: latest.note };
   }
 
-  private flush(): void {
+  private async flush(): Promise<void> {
     this.scheduled = false;
     const batch = this.pending.splice(0);
     if (batch.length === 0) return;
@@ -102,37 +105,33 @@ export class LogAppender {
       return first.get(h)!;
     });
     try {
-      const size = this.repo.size();
+      const size = await this.repo.size();
       const leaves = unique.map((p) => leafHash(p.body));
       // One read per tile for the whole batch: the appends and every waiter's proof touch the same few tiles.
-      const cache = new Map<string, Uint8Array | undefined>();
-      const base: TileReader = (l, i) => {
-        const k = key(l, i);
-        if (!cache.has(k)) cache.set(k, this.repo.tile(l, i));
-        return cache.get(k);
-      };
-      const writes = appendLeaves(size, leaves, base);
+      const tiles = new TileFetch((l, i) => this.repo.tile(l, i));
+      const writes = await tiles.run((read) => appendLeaves(size, leaves, read));
       const overlay = new Map(writes.map((w) => [key(w.level, w.index), w.data]));
-      // One cache for the new tree: the batch's proofs share their large left subtrees.
-      const tree = new TileCache((l, i) => overlay.get(key(l, i)) ?? base(l, i));
       const newSize = size + unique.length;
-      const { note, root } = this.commit(size, unique, writes, tree);
+      const { root, proofs } = await tiles.run((read) => {
+        // One cache for the new tree: the batch's proofs share their large left subtrees.
+        const tree = new TileCache((l, i) => overlay.get(key(l, i)) ?? read(l, i));
+        return { root: treeRoot(newSize, tree), proofs: batch.map((_, i) => inclusionProof(size + slot[i]!, newSize, tree)) };
+      });
+      const note = await this.commit(size, unique, writes, root);
       for (const [i, p] of batch.entries()) {
-        const index = size + slot[i]!;
-        p.resolve({ index, body: p.body, treeSize: newSize, rootHash: root, proof: inclusionProof(index, newSize, tree), checkpoint: note });
+        p.resolve({ index: size + slot[i]!, body: p.body, treeSize: newSize, rootHash: root, proof: proofs[i]!, checkpoint: note });
       }
     } catch (e) {
       for (const p of batch) p.reject(e instanceof CairnError ? e : new CairnError("IO", `the transparency log could not be written: ${(e as Error).message}`));
     }
   }
 
-  private commit(size: number, entries: Pending[], writes: TileWrite[], tree: TileCache | TileReader): { note: string; root: Uint8Array } {
+  private async commit(size: number, entries: Pending[], writes: TileWrite[], root: Uint8Array): Promise<string> {
     const newSize = size + entries.length;
-    const root = treeRoot(newSize, tree);
     const note = this.identity.signer.sign(formatCheckpoint({ origin: this.identity.origin, size: newSize, root }));
     const now = this.clock.now().toISOString();
-    this.repo.append(size, { bodies: entries.map((p) => p.body), bodyHashes: entries.map((p) => p.bodyHash), tiles: writes, checkpoint: { size: newSize, root, note, createdAt: now } }, now);
-    return { note, root };
+    await this.repo.append(size, { bodies: entries.map((p) => p.body), bodyHashes: entries.map((p) => p.bodyHash), tiles: writes, checkpoint: { size: newSize, root, note, createdAt: now } }, now);
+    return note;
   }
 }
 

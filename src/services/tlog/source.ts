@@ -18,9 +18,9 @@ export interface LogSource {
 export function storeSource(repo: TlogRepo, name: string): LogSource {
   return {
     name,
-    checkpoint: async () => repo.latestCheckpoint()?.note,
+    checkpoint: async () => (await repo.latestCheckpoint())?.note,
     tile: async (level, index, width) => {
-      const t = repo.tile(level, index);
+      const t = await repo.tile(level, index);
       return t && t.length >= width * 32 ? t.subarray(0, width * 32) : undefined;
     },
     bodies: async (from, to) => repo.bodies(from, to),

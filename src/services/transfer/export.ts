@@ -42,8 +42,8 @@ const PAGE = 500;
 
 export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Promise<ExportResult> {
   const since = parseSince(input.since);
-  const runs = selectRuns(deps, input, since);
-  const org = deps.repo.findOrg(deps.config.organization)!;
+  const runs = await selectRuns(deps, input, since);
+  const org = (await deps.repo.findOrg(deps.config.organization))!;
   // First pass: what each bundle says (contract, uploaded blobs); bundles are re-read when written, not kept.
   const exported: ExportedRun[] = [];
   const contracts = new Map<string, number>();
@@ -53,7 +53,7 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
     const m = checked.metadata;
     contracts.set(m.contractName, Math.max(contracts.get(m.contractName) ?? 0, m.contractRevision));
     for (const d of uploadedDigests(checked.materials)) blobs.add(d);
-    exported.push(toExported(deps, run, checked));
+    exported.push(await toExported(deps, run, checked));
   }
   const path = resolve(deps.config.cwd, input.output);
   const tar = await TarWriter.create(path);
@@ -62,9 +62,9 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
   try {
     entries.push(await tar.addBytes("runs.json", json(exported)));
     for (const [name, upTo] of [...contracts].sort()) {
-      const c = deps.repo.findContractByName(org.id, name);
+      const c = await deps.repo.findContractByName(org.id, name);
       for (let n = 1; n <= upTo; n++) {
-        const rev = c && deps.repo.getRevision(c.id, n);
+        const rev = c && await deps.repo.getRevision(c.id, n);
         if (!rev) throw new CairnError("NOT_FOUND", `contract ${name} revision ${n} is not in organization ${org.name} (a selected run used revision ${upTo})`, { hint: "a deleted contract cannot be exported; narrow the selection" });
         entries.push(await tar.addBytes(entryNames.contract(name, n, rev.bodyFormat), new TextEncoder().encode(rev.body)));
         contractRevisions++;
@@ -80,7 +80,7 @@ export async function exportEvidence(deps: ServiceDeps, input: ExportInput): Pro
       }
     }
     for (const digest of [...blobs].sort()) entries.push(await addBlob(deps, tar, digest));
-    const log = exportLogProofs(deps, bundles);
+    const log = await exportLogProofs(deps, bundles);
     if (log) entries.push(await tar.addBytes(LOG_ENTRY, log));
     const manifest: Manifest = { format: FORMAT, version: FORMAT_VERSION, createdAt: deps.clock.now().toISOString(), organization: org.name, entries };
     const manifestBytes = json(manifest);
@@ -116,16 +116,16 @@ function parseSince(since: string | undefined): string | undefined {
 }
 
 /** Runs with an attestation, oldest first, matching every filter given. */
-function selectRuns(deps: ServiceDeps, input: ExportInput, since: string | undefined): RunView[] {
-  const org = deps.repo.findOrg(deps.config.organization);
+async function selectRuns(deps: ServiceDeps, input: ExportInput, since: string | undefined): Promise<RunView[]> {
+  const org = await deps.repo.findOrg(deps.config.organization);
   const keep = (r: RunView) =>
     r.attestationDigest !== null &&
     (input.workflow === undefined || r.workflow === input.workflow) &&
     (input.project === undefined || r.project === input.project) &&
     (since === undefined || r.createdAt >= since);
   let runs: RunView[] = [];
-  if (org && input.digest !== undefined) runs = deps.runs.byAttestation(org.id, [input.digest]).filter(keep);
-  else if (org) runs = listAll(deps, org.id, input).filter(keep);
+  if (org && input.digest !== undefined) runs = (await deps.runs.byAttestation(org.id, [input.digest])).filter(keep);
+  else if (org) runs = (await listAll(deps, org.id, input)).filter(keep);
   if (runs.length === 0) {
     throw new CairnError("NOT_FOUND", `no attested run in organization ${deps.config.organization} matches --workflow/--project/--since/--digest`, {
       hint: "list runs with `cairn workflow run list`; only runs with a pushed attestation are exported",
@@ -134,11 +134,11 @@ function selectRuns(deps: ServiceDeps, input: ExportInput, since: string | undef
   return runs.reverse();
 }
 
-function listAll(deps: ServiceDeps, orgId: string, input: ExportInput): RunView[] {
+async function listAll(deps: ServiceDeps, orgId: string, input: ExportInput): Promise<RunView[]> {
   const out: RunView[] = [];
   let after: { createdAt: string; id: string } | undefined;
   for (;;) {
-    const page = deps.runs.list({ orgId, workflow: input.workflow, project: input.project, limit: PAGE, after });
+    const page = await deps.runs.list({ orgId, workflow: input.workflow, project: input.project, limit: PAGE, after });
     out.push(...page);
     if (page.length < PAGE) return out;
     const last = page[page.length - 1]!;
@@ -152,10 +152,10 @@ function statementOf(digest: string, bytes: Uint8Array): CheckedStatement {
   return checkStatement(env.payloadType, env.payload);
 }
 
-function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement): ExportedRun {
-  const att = deps.repo.findAttestation(run.attestationDigest!)!;
-  const wf = deps.workflows.getWorkflow(run.orgId, run.project, run.workflow);
-  const provenance = runProvenance(deps, run.id);
+async function toExported(deps: ServiceDeps, run: RunView, checked: CheckedStatement): Promise<ExportedRun> {
+  const att = (await deps.repo.findAttestation(run.attestationDigest!))!;
+  const wf = await deps.workflows.getWorkflow(run.orgId, run.project, run.workflow);
+  const provenance = await runProvenance(deps, run.id);
   return {
     id: run.id,
     workflow: run.workflow,

@@ -16,8 +16,8 @@ import { rewriteTar, type TarEntry } from "./tar.testutil.ts";
 
 const sha = (b: string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const APP = "imported binary\n";
-const a = testStore();
-const b = testStore();
+const a = await testStore();
+const b = await testStore();
 const victim: ServiceDeps = { ...b.app, config: { ...b.app.config, organization: "victim" } };
 let pushed: PushResult;
 afterAll(() => {
@@ -52,11 +52,11 @@ test("a tar leaving out a blob only another organization holds is refused, whate
 
 test("an import maps each bundle and stored material to the imported workflow and project (source import)", async () => {
   await importEvidence(b.app, { file: join(a.dir, "evidence.tar"), trustedKeys: [a.key.publicKey], allowUnsigned: true });
-  const org = b.app.repo.findOrg("default")!.id;
-  const wf = b.app.repo.findWorkflow(org, "skynet", "build")!;
+  const org = (await b.app.repo.findOrg("default"))!.id;
+  const wf = (await b.app.repo.findWorkflow(org, "skynet", "build"))!;
   const scope = { projectId: wf.projectId, workflowId: wf.id };
-  for (const d of [pushed.digest, sha(APP)]) expect([b.app.casMappings.holds(org, d, scope), b.app.casMappings.holds(org, d, { projectId: "elsewhere" })]).toEqual([true, false]);
-  expect(b.app.casMappings.nameFor(org, sha(APP), scope)).toBe("app.bin");
+  for (const d of [pushed.digest, sha(APP)]) expect([await b.app.casMappings.holds(org, d, scope), await b.app.casMappings.holds(org, d, { projectId: "elsewhere" })]).toEqual([true, false]);
+  expect(await b.app.casMappings.nameFor(org, sha(APP), scope)).toBe("app.bin");
   const db = new Database(join(b.app.config.home, "cairn.db"), { readonly: true });
   expect(db.query("SELECT DISTINCT source FROM cas_mappings WHERE org_id = ?").all(org)).toEqual([{ source: "import" }]);
   db.close();

@@ -19,46 +19,48 @@ export async function storeVerified(deps: ServiceDeps, v: VerifiedImport): Promi
   const fresh = v.runs.filter((r) => r.isNew);
   // A run already here without its provenance (imported from an older export, or exported before its provenance was
   // stored) gains it: the provenance was verified to accompany the same attestation.
-  const late = v.runs.filter((r) => !r.isNew && r.provenance && !runProvenance(deps, r.run.id));
+  const late: VerifiedRun[] = [];
+  for (const r of v.runs) if (!r.isNew && r.provenance && !(await runProvenance(deps, r.run.id))) late.push(r);
   const provenanceRefs = new Map<string, BlobRef>();
   for (const r of fresh) await deps.blobs.putBytes(r.bundle);
   for (const r of [...fresh, ...late]) if (r.provenance) provenanceRefs.set(r.run.id, await deps.blobs.putBytes(r.provenance.bundle));
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const org = deps.repo.ensureOrg(deps.config.organization, now);
-    const contractRevisions = storeContracts(deps, org, v, now);
+  return await deps.repo.transaction(async () => {
+    const org = await deps.repo.ensureOrg(deps.config.organization, now);
+    const contractRevisions = await storeContracts(deps, org, v, now);
     // Re-checked inside the transaction: a concurrent import may have stored a run since verification.
-    const todo = fresh.filter((r) => !deps.repo.getRun(r.run.id));
-    for (const r of todo) storeProvenance(deps, org, r, storeRun(deps, org, r, now), provenanceRefs.get(r.run.id));
+    const todo: VerifiedRun[] = [];
+    for (const r of fresh) if (!(await deps.repo.getRun(r.run.id))) todo.push(r);
+    for (const r of todo) await storeProvenance(deps, org, r, await storeRun(deps, org, r, now), provenanceRefs.get(r.run.id));
     for (const r of late) {
-      const run = deps.repo.getRun(r.run.id);
-      if (run && !runProvenance(deps, r.run.id)) storeProvenance(deps, org, r, run.workflowId, provenanceRefs.get(r.run.id));
+      const run = await deps.repo.getRun(r.run.id);
+      if (run && !(await runProvenance(deps, r.run.id))) await storeProvenance(deps, org, r, run.workflowId, provenanceRefs.get(r.run.id));
     }
     return { runs: { imported: todo.length, alreadyPresent: v.runs.length - todo.length }, contractRevisions };
   });
 }
 
-function storeProvenance(deps: ServiceDeps, org: Organization, r: VerifiedRun, workflowId: string, ref: BlobRef | undefined): void {
+async function storeProvenance(deps: ServiceDeps, org: Organization, r: VerifiedRun, workflowId: string, ref: BlobRef | undefined): Promise<void> {
   if (!r.provenance || !ref) return;
   const createdAt = r.run.provenance!.createdAt;
-  indexProvenance(deps, { orgId: org.id, runId: r.run.id, workflowId, statement: r.provenance.statement, ref, cairn: r.checked.statement, attestationDigest: r.run.attestation.digest, now: createdAt, source: "import" });
+  await indexProvenance(deps, { orgId: org.id, runId: r.run.id, workflowId, statement: r.provenance.statement, ref, cairn: r.checked.statement, attestationDigest: r.run.attestation.digest, now: createdAt, source: "import" });
 }
 
 /** What `created_by` says of revisions and workflows `cairn import` stored: a local command, from an export. */
 const IMPORTED_BY = "local (import)";
 
 /** Revisions keep their numbers: the tar carries 1..n and the store's existing ones were checked to be identical. */
-function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport, now: string): StoredCounts["contractRevisions"] {
+async function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport, now: string): Promise<StoredCounts["contractRevisions"]> {
   let imported = 0;
   let alreadyPresent = 0;
   for (const [name, revisions] of v.contracts) {
-    const c = deps.repo.findContractByName(org.id, name) ?? deps.repo.createContract(org.id, name, revisions[0]!.loaded.contract.description ?? null, now);
+    const c = await deps.repo.findContractByName(org.id, name) ?? await deps.repo.createContract(org.id, name, revisions[0]!.loaded.contract.description ?? null, now);
     for (const r of revisions) {
-      if (deps.repo.getRevision(c.id, r.revision)) {
+      if (await deps.repo.getRevision(c.id, r.revision)) {
         alreadyPresent++;
         continue;
       }
-      const added = deps.repo.addRevision(c.id, r.loaded.body, r.loaded.bodyFormat, r.loaded.digest, now, IMPORTED_BY);
+      const added = await deps.repo.addRevision(c.id, r.loaded.body, r.loaded.bodyFormat, r.loaded.digest, now, IMPORTED_BY);
       if (added.revision !== r.revision) {
         throw new CairnError("ALREADY_EXISTS", `${r.entry}: contract ${name} would be stored as revision ${added.revision}, not ${r.revision}; nothing was imported`, {
           hint: "the contract changed in this store while importing; import again",
@@ -74,20 +76,20 @@ function storeContracts(deps: ServiceDeps, org: Organization, v: VerifiedImport,
  * The run with its id and times as exported, its attestation row and its referrer graph. Its state, reason and policy
  * status are the signed statement's (a blocked run stays blocked, also from an export that called it succeeded).
  */
-function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): string {
+async function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: string): Promise<string> {
   const { run, checked } = v;
   const m = checked.metadata;
-  const project = deps.repo.ensureProject(org.id, run.project, now);
-  const contract = deps.repo.findContractByName(org.id, run.contract)!; // stored or verified present
+  const project = await deps.repo.ensureProject(org.id, run.project, now);
+  const contract = (await deps.repo.findContractByName(org.id, run.contract))!; // stored or verified present
   const workflow =
-    deps.repo.findWorkflow(org.id, run.project, run.workflow) ??
-    deps.repo.createWorkflow(
+    await deps.repo.findWorkflow(org.id, run.project, run.workflow) ??
+    await deps.repo.createWorkflow(
       { orgId: org.id, projectId: project.id, name: run.workflow, team: run.team, description: run.description, contractId: contract.id, createdBy: IMPORTED_BY },
       now,
     );
-  const version = m.projectVersion ? deps.repo.ensureProjectVersion(project.id, m.projectVersion, now) : undefined;
-  if (version && m.projectVersionPrerelease === false) deps.repo.releaseProjectVersion(version.id, now);
-  deps.repo.createRun({
+  const version = m.projectVersion ? await deps.repo.ensureProjectVersion(project.id, m.projectVersion, now) : undefined;
+  if (version && m.projectVersionPrerelease === false) await deps.repo.releaseProjectVersion(version.id, now);
+  await deps.repo.createRun({
     id: run.id,
     orgId: org.id,
     workflowId: workflow.id,
@@ -99,7 +101,7 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
     createdAt: run.createdAt,
   });
   const digest = run.attestation.digest;
-  deps.repo.insertAttestation({
+  await deps.repo.insertAttestation({
     digest,
     orgId: org.id,
     runId: run.id,
@@ -119,10 +121,10 @@ function storeRun(deps: ServiceDeps, org: Organization, v: VerifiedRun, now: str
     contractRevision: run.contractRevisionUsed,
     createdAt: run.attestation.createdAt,
   });
-  deps.referrers.index(org.id, graph, run.attestation.createdAt);
-  mapAttestation(deps, org.id, graph, workflow.id, "import", now);
+  await deps.referrers.index(org.id, graph, run.attestation.createdAt);
+  await mapAttestation(deps, org.id, graph, workflow.id, "import", now);
   const attested = { policyStatus: statementVerdict(checked.statement), pushedBy: run.pushedBy ?? null };
   // The reason is the signed verdict's (import-bind.ts refused any other; older exports may carry null).
-  deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, policyRunReason(checked.statement), digest, attested);
+  await deps.repo.finishRun(run.id, attestedRunState(checked.statement), run.finishedAt ?? run.attestation.createdAt, policyRunReason(checked.statement), digest, attested);
   return workflow.id;
 }

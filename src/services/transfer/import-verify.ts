@@ -56,15 +56,16 @@ export async function verifyImport(deps: ServiceDeps, read: ReadTar, trust: Trus
   const runsEntry = byName.get("runs.json") ?? refuse("runs.json", "is missing");
   const runs = checkRuns(parseJsonEntry("runs.json", runsEntry.bytes!));
   const blobs = new Map(read.entries.filter((e) => e.kind.kind === "blob").map((e) => [e.digest, e.staged!]));
-  const verified = runs.map((run, i) => verifyRun(deps, run, i, byName, trust));
+  const verified: VerifiedRun[] = [];
+  for (const [i, run] of runs.entries()) verified.push(await verifyRun(deps, run, i, byName, trust));
   checkNoStrays(read.entries, verified);
   await checkBlobs(deps, verified, blobs);
   const logEntry = byName.get(LOG_ENTRY);
   const bundles = new Map(read.entries.filter((e) => e.kind.kind === "attestation").map((e) => [e.digest, e.bytes!]));
   const logCheckpoint = logEntry ? verifyLogProofs(logEntry.bytes!, bundles, trust.roots) : undefined;
   if (logCheckpoint) checkAgainstReceived(deps.config.home, logCheckpoint);
-  const contracts = checkContracts(deps, read.entries, runs);
-  const contractUnbound = checkRunContracts(deps, verified, contracts);
+  const contracts = await checkContracts(deps, read.entries, runs);
+  const contractUnbound = await checkRunContracts(deps, verified, contracts);
   return { runs: verified, contracts, blobs, contractUnbound, ...(logCheckpoint && { logCheckpoint }), ...(manifestSigner && { manifestSigner }) };
 }
 
@@ -99,7 +100,7 @@ function checkAgainstManifest(entries: ReadEntry[], trust: TrustPolicy, opts: Ve
   return signer;
 }
 
-function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy): VerifiedRun {
+async function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<string, ReadEntry>, trust: TrustPolicy): Promise<VerifiedRun> {
   const name = `attestations/${run.attestation.digest.slice(7)}.json`;
   const entry = byName.get(name) ?? refuse(name, `is missing (runs.json [${i}] run ${run.id} names it)`);
   // Refusals stay outside `prefixed`, which would name the entry a second time.
@@ -125,15 +126,15 @@ function verifyRun(deps: ServiceDeps, run: ExportedRun, i: number, byName: Map<s
   if (run.state === "blocked" && attestedRunState(checked.statement) !== "blocked") {
     refuse(name, `the signed predicate.policyBlocked is not true, but runs.json [${i}] says the run is blocked`);
   }
-  const existing = deps.repo.getRun(run.id);
-  const org = deps.repo.findOrg(deps.config.organization);
+  const existing = await deps.repo.getRun(run.id);
+  const org = await deps.repo.findOrg(deps.config.organization);
   if (existing && (existing.attestationDigest !== run.attestation.digest || existing.orgId !== org?.id)) {
     throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow run ${run.id} already exists here with ${existing.attestationDigest ? `attestation ${existing.attestationDigest}` : `state ${existing.state}`}; nothing was imported`, {
       hint: "run ids are kept on import; this store already used the id for another run",
     });
   }
-  if (!existing) checkWorkflowContract(deps, run, i);
-  const held = existing && run.provenance ? runProvenance(deps, run.id) : undefined;
+  if (!existing) await checkWorkflowContract(deps, run, i);
+  const held = existing && run.provenance ? await runProvenance(deps, run.id) : undefined;
   if (held && held.digest !== run.provenance!.digest) {
     throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow run ${run.id} already has SLSA provenance ${held.digest} here, not ${run.provenance!.digest}; nothing was imported`, {
       hint: "a run takes one provenance; the two stores diverged",
@@ -165,9 +166,9 @@ function verifyProvenance(run: ExportedRun, i: number, byName: Map<string, ReadE
 }
 
 /** A workflow that already exists here must use the contract the run used (its runs are listed under it). */
-function checkWorkflowContract(deps: ServiceDeps, run: ExportedRun, i: number): void {
-  const org = deps.repo.findOrg(deps.config.organization);
-  const wf = org && deps.repo.findWorkflow(org.id, run.project, run.workflow);
+async function checkWorkflowContract(deps: ServiceDeps, run: ExportedRun, i: number): Promise<void> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const wf = org && await deps.repo.findWorkflow(org.id, run.project, run.workflow);
   if (wf && wf.contractName !== run.contract) {
     throw new CairnError("ALREADY_EXISTS", `runs.json [${i}]: workflow ${run.workflow} of project ${run.project} uses contract ${wf.contractName} here, but run ${run.id} used contract ${run.contract}; nothing was imported`, {
       hint: "point the workflow at the same contract in both stores (`cairn workflow update --contract`), then import again",
@@ -201,28 +202,28 @@ function checkNoStrays(entries: ReadEntry[], runs: VerifiedRun[]): void {
  * the CAS, perhaps another organization's, are not the tar's to claim.
  */
 async function checkBlobs(deps: ServiceDeps, runs: VerifiedRun[], staged: Map<string, string>): Promise<void> {
-  const orgId = deps.repo.findOrg(deps.config.organization)?.id;
+  const orgId = (await deps.repo.findOrg(deps.config.organization))?.id;
   for (const r of runs) {
     for (const d of uploadedDigests(r.checked.materials)) {
-      if (staged.has(d) || (orgId !== undefined && deps.casMappings.holds(orgId, d) && (await deps.blobs.has(d)))) continue;
+      if (staged.has(d) || (orgId !== undefined && await deps.casMappings.holds(orgId, d) && (await deps.blobs.has(d)))) continue;
       refuse(`blobs/sha256/${d.slice(7)}`, `is missing: attestation ${r.run.attestation.digest} marks it as uploaded and organization ${deps.config.organization} does not hold it either`);
     }
   }
 }
 
 /** Each run's contract revision against its signed contractDigest (import-bind.ts); returns how many are not bound. */
-function checkRunContracts(deps: ServiceDeps, runs: VerifiedRun[], carried: VerifiedImport["contracts"]): number {
-  const org = deps.repo.findOrg(deps.config.organization);
+async function checkRunContracts(deps: ServiceDeps, runs: VerifiedRun[], carried: VerifiedImport["contracts"]): Promise<number> {
+  const org = await deps.repo.findOrg(deps.config.organization);
   let unbound = 0;
-  runs.forEach(({ run, checked }, i) => {
-    const c = org && deps.repo.findContractByName(org.id, run.contract);
+  for (const [i, { run, checked }] of runs.entries()) {
+    const c = org && await deps.repo.findContractByName(org.id, run.contract);
     const list = carried.get(run.contract) ?? [];
-    const have = c ? (deps.repo.latestRevision(c.id)?.revision ?? 0) : 0;
+    const have = c ? ((await deps.repo.latestRevision(c.id))?.revision ?? 0) : 0;
     const tar = list.find((r) => r.revision === run.contractRevisionUsed);
-    const stored = c && deps.repo.getRevision(c.id, run.contractRevisionUsed);
+    const stored = c && await deps.repo.getRevision(c.id, run.contractRevisionUsed);
     const bodies = { ...(tar && { carried: { entry: tar.entry, body: tar.loaded.body } }), ...(stored && { stored: stored.body }) };
     if (!checkRunContract(run, i, checked, bodies, Math.max(list.length, have), deps.reporter)) unbound++;
-  });
+  }
   return unbound;
 }
 
@@ -230,7 +231,7 @@ function checkRunContracts(deps: ServiceDeps, runs: VerifiedRun[], carried: Veri
  * The tar carries revisions 1..n of each contract; a revision this store already has must have the same content,
  * and each run's revision must exist after import.
  */
-function checkContracts(deps: ServiceDeps, entries: ReadEntry[], runs: ExportedRun[]): VerifiedImport["contracts"] {
+async function checkContracts(deps: ServiceDeps, entries: ReadEntry[], runs: ExportedRun[]): Promise<VerifiedImport["contracts"]> {
   const out: VerifiedImport["contracts"] = new Map();
   for (const e of entries) {
     if (e.kind.kind !== "contract") continue;
@@ -239,13 +240,13 @@ function checkContracts(deps: ServiceDeps, entries: ReadEntry[], runs: ExportedR
     list.push({ revision: e.kind.revision!, loaded, entry: e.name });
     out.set(e.kind.contract!, list);
   }
-  const org = deps.repo.findOrg(deps.config.organization);
+  const org = await deps.repo.findOrg(deps.config.organization);
   for (const [name, list] of out) {
     list.sort((a, b) => a.revision - b.revision);
     list.forEach((r, i) => r.revision !== i + 1 && refuse(r.entry, `revisions of contract ${name} must run 1..n without gaps`));
-    const c = org && deps.repo.findContractByName(org.id, name);
+    const c = org && await deps.repo.findContractByName(org.id, name);
     for (const r of list) {
-      const have = c && deps.repo.getRevision(c.id, r.revision);
+      const have = c && await deps.repo.getRevision(c.id, r.revision);
       if (have && have.digest !== r.loaded.digest) {
         throw new CairnError("ALREADY_EXISTS", `${r.entry}: contract ${name} revision ${r.revision} already exists here with different content; nothing was imported`, {
           hint: "the two stores' contracts diverged; rename the contract in one of them before transferring",
@@ -255,8 +256,8 @@ function checkContracts(deps: ServiceDeps, entries: ReadEntry[], runs: ExportedR
   }
   for (const run of runs) {
     const carried = out.get(run.contract)?.length ?? 0;
-    const c = org && deps.repo.findContractByName(org.id, run.contract);
-    const have = c ? (deps.repo.latestRevision(c.id)?.revision ?? 0) : 0;
+    const c = org && await deps.repo.findContractByName(org.id, run.contract);
+    const have = c ? ((await deps.repo.latestRevision(c.id))?.revision ?? 0) : 0;
     if (Math.max(carried, have) < run.contractRevisionUsed) refuse(`contracts/${run.contract}/${run.contractRevisionUsed}.yaml`, `is missing (run ${run.id} used it)`);
   }
   return out;

@@ -51,7 +51,7 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
   const file = resolve(deps.config.cwd, input.file);
   const st = await stat(file).catch(() => undefined);
   if (!st?.isFile()) throw new CairnError("NOT_FOUND", `${input.file}: no such file`, { hint: "pass the tar written by `cairn export -o FILE.tar`" });
-  const trust = trustFor(deps, input.trustedKeys);
+  const trust = await trustFor(deps, input.trustedKeys);
   const tmp = join(casRoot(deps.config.home), "tmp");
   await sweepTmp(casRoot(deps.config.home), { unknownAfterMs: STALE_STAGING_MS }); // what killed imports and adds left
   const staging = join(tmp, writerName(STAGING_PREFIX)); // names this process: once it is dead, anyone may remove it
@@ -81,8 +81,8 @@ export async function importEvidence(deps: ServiceDeps, input: ImportInput): Pro
  * The --trusted-key keys, else the organization's live keys; and the home's trusted roots (its CA and added roots,
  * not the public-good root) for certificate-signed attestations. With none of them nothing could be verified.
  */
-function trustFor(deps: ServiceDeps, given: KeyObject[]): TrustPolicy {
-  const keys = given.length > 0 ? given : verificationKeys(deps).map((k) => k.key);
+async function trustFor(deps: ServiceDeps, given: KeyObject[]): Promise<TrustPolicy> {
+  const keys = given.length > 0 ? given : (await verificationKeys(deps)).map((k) => k.key);
   const roots = homeRoots(deps.config.home, { publicGood: false });
   if (keys.length === 0 && roots.length === 0) {
     throw new CairnError("USAGE", `no key to verify the imported attestations with: organization ${deps.config.organization} has no registered key, no --trusted-key was given and the home trusts no CA`, {

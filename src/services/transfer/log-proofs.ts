@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { CairnError } from "../../errors.ts";
 import { leafHash } from "../../tlog/hash.ts";
+import { TileFetch } from "../tlog/tile-fetch.ts";
 import { inclusionProof, verifyInclusion } from "../../tlog/merkle.ts";
 import { parseTransparencyLogEntry } from "../../tlog/rekor/entry.ts";
 import type { NamedRoot } from "../../trust/trusted-root.ts";
@@ -43,15 +44,16 @@ function entryBody(bundle: Uint8Array): Uint8Array | undefined {
 }
 
 /** log.json for these bundles, or undefined when the home keeps no log (or none of them is on it). */
-export function exportLogProofs(deps: ServiceDeps, bundles: { digest: string; bytes: Uint8Array }[]): Uint8Array | undefined {
-  const latest = deps.tlog.latestCheckpoint();
+export async function exportLogProofs(deps: ServiceDeps, bundles: { digest: string; bytes: Uint8Array }[]): Promise<Uint8Array | undefined> {
+  const latest = await deps.tlog.latestCheckpoint();
   if (!latest || latest.size === 0) return undefined;
   const proofs: LogProof[] = [];
+  const tiles = new TileFetch((l, i) => deps.tlog.tile(l, i));
   for (const { digest, bytes } of bundles) {
     const body = entryBody(bytes);
-    const index = body ? deps.tlog.indexOfBody(new Uint8Array(createHash("sha256").update(body).digest())) : undefined;
+    const index = body ? await deps.tlog.indexOfBody(new Uint8Array(createHash("sha256").update(body).digest())) : undefined;
     if (index === undefined || index >= latest.size) continue;
-    proofs.push({ attestation: digest, index, hashes: inclusionProof(index, latest.size, (l, i) => deps.tlog.tile(l, i)).map(b64) });
+    proofs.push({ attestation: digest, index, hashes: (await tiles.run((read) => inclusionProof(index, latest.size, read))).map(b64) });
   }
   if (proofs.length === 0) return undefined;
   return new TextEncoder().encode(`${JSON.stringify({ checkpoint: latest.note, proofs } satisfies LogDoc, null, 2)}\n`);

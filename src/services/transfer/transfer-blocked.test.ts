@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import type { Database } from "bun:sqlite";
+import { storeDb } from "../../test-helpers.ts";
 import { expectCode } from "../../test-helpers.ts";
 import { counts } from "../control/ingest.testutil.ts";
 import { pushGated, pushRun, testStore } from "../control/runs.testutil.ts";
@@ -12,7 +12,7 @@ import { rewriteTar, type TarEntry } from "./tar.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
-const a = testStore();
+const a = await testStore();
 let blocked = "";
 let plain = "";
 let tarPath = "";
@@ -21,7 +21,7 @@ beforeAll(async () => {
   blocked = await pushGated(a, "scan", "skynet", "banned");
   plain = (await pushRun(a, "build", "skynet", [])).runId!;
   // as if `cairn serve` had recorded who pushed it
-  (a.app.repo as unknown as { db: Database }).db.query("UPDATE workflow_runs SET pushed_by = 'ci-token' WHERE id = ?").run(blocked);
+  storeDb(a.app).query("UPDATE workflow_runs SET pushed_by = 'ci-token' WHERE id = ?").run(blocked);
   tarPath = join(a.dir, "evidence.tar");
   await exportEvidence(a.app, { output: "evidence.tar" });
 });
@@ -42,7 +42,7 @@ function editRuns(edit: (runs: { id: string; state: string }[]) => void) {
 }
 
 async function into(file: string) {
-  const b = testStore();
+  const b = await testStore();
   const r = await importEvidence(b.app, { file, trustedKeys: [a.key.publicKey], allowUnsigned: true }).catch((e) => (b.cleanup(), Promise.reject(e)));
   return { b, r };
 }
@@ -51,8 +51,8 @@ describe("blocked runs through export and import", () => {
   test("runs.json carries the state, and import keeps it blocked with its policy status and pusher", async () => {
     const { b } = await into(tarPath);
     try {
-      expect(b.app.repo.getRun(blocked)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
-      expect(b.app.repo.getRun(plain)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
+      expect(await b.app.repo.getRun(blocked)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: "ci-token", reason: "blocked: 1 gated policy violation" });
+      expect(await b.app.repo.getRun(plain)).toMatchObject({ state: "succeeded", policyStatus: "none", pushedBy: "local" });
     } finally {
       b.cleanup();
     }
@@ -63,7 +63,7 @@ describe("blocked runs through export and import", () => {
     await rewriteTar(tarPath, old, editRuns((runs) => runs.forEach((r) => ((r.state = "succeeded"), delete (r as { pushedBy?: unknown }).pushedBy))));
     const { b } = await into(old);
     try {
-      expect(b.app.repo.getRun(blocked)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: null });
+      expect(await b.app.repo.getRun(blocked)).toMatchObject({ state: "blocked", policyStatus: "blocked", pushedBy: null });
     } finally {
       b.cleanup();
     }
@@ -72,7 +72,7 @@ describe("blocked runs through export and import", () => {
   test("runs.json claiming blocked for a run whose signed statement is not blocked is refused, nothing stored", async () => {
     const forged = join(a.dir, "forged.tar");
     await rewriteTar(tarPath, forged, editRuns((runs) => runs.forEach((r) => (r.state = "blocked"))));
-    const b = testStore();
+    const b = await testStore();
     try {
       const before = counts(b.app);
       const e = await expectCode(() => importEvidence(b.app, { file: forged, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "VERIFY_FAILED");
@@ -86,7 +86,7 @@ describe("blocked runs through export and import", () => {
   test("any other state in runs.json is refused", async () => {
     const failed = join(a.dir, "failed.tar");
     await rewriteTar(tarPath, failed, editRuns((runs) => void (runs[0]!.state = "failed")));
-    const b = testStore();
+    const b = await testStore();
     try {
       const e = await expectCode(() => importEvidence(b.app, { file: failed, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "VERIFY_FAILED");
       expect(e.message).toBe(`runs.json [0]: state "failed": an exported run with an attestation is succeeded or blocked`);

@@ -19,7 +19,7 @@ import { readTar, rewriteTar, type TarEntry } from "./tar.testutil.ts";
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const entryName = (digest: string) => `attestations/${digest.slice(7)}.json`;
 
-const a = testStore();
+const a = await testStore();
 const stores: TestStore[] = [a];
 let build: PushResult;
 let release: PushResult;
@@ -33,8 +33,8 @@ beforeAll(async () => {
 });
 afterAll(() => stores.forEach((s) => s.cleanup()));
 
-function fresh(): TestStore {
-  const s = testStore();
+async function fresh(): Promise<TestStore> {
+  const s = await testStore();
   stores.push(s);
   return s;
 }
@@ -86,13 +86,13 @@ async function refused(name: string, edit: (es: TarEntry[]) => TarEntry[] | Prom
   const path = join(a.dir, name);
   const entries = await edit(await readTar(tarPath));
   await rewriteTar(tarPath, path, () => entries);
-  const b = fresh();
+  const b = await fresh();
   const before = counts(b.app);
   const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: keys, allowUnsigned: true }), "VERIFY_FAILED");
   if (typeof message === "string") expect(e.message).toBe(`${message}; nothing was imported`);
   else expect(e.message).toMatch(message);
   expect(counts(b.app)).toEqual(before);
-  expect(b.app.repo.getRun(build.runId!)).toBeUndefined();
+  expect(await b.app.repo.getRun(build.runId!)).toBeUndefined();
 }
 
 describe("export and import carry the SLSA provenance", () => {
@@ -103,16 +103,16 @@ describe("export and import carry the SLSA provenance", () => {
     expect(exported.provenance?.digest).toBe(build.provenance!.digest);
     expect(entries.find((e) => e.header.name === entryName(build.provenance!.digest))!.body).toEqual(Buffer.from(await a.app.blobs.read(build.provenance!.digest)));
 
-    const b = fresh();
+    const b = await fresh();
     const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(r.runs).toEqual({ imported: 2, alreadyPresent: 0 });
-    const row = runProvenance(b.app, build.runId!)!;
+    const row = (await runProvenance(b.app, build.runId!))!;
     expect([row.digest, row.createdAt]).toEqual([build.provenance!.digest, exported.provenance!.createdAt]);
     expect(await b.app.blobs.read(row.digest)).toEqual(await a.app.blobs.read(row.digest));
-    expect(b.app.repo.getRun(build.runId!)!.attestationDigest).toBe(build.digest);
-    expect(discover(b.app, { digest: build.digest }).references.map((n) => n.digest)).toContain(row.digest);
-    expect(discover(b.app, { digest: row.digest }).references.map((n) => n.digest)).toContain(build.digest);
-    expect(discover(b.app, { digest: row.digest }).run?.id).toBe(build.runId!);
+    expect((await b.app.repo.getRun(build.runId!))!.attestationDigest).toBe(build.digest);
+    expect((await discover(b.app, { digest: build.digest })).references.map((n) => n.digest)).toContain(row.digest);
+    expect((await discover(b.app, { digest: row.digest })).references.map((n) => n.digest)).toContain(build.digest);
+    expect((await discover(b.app, { digest: row.digest })).run?.id).toBe(build.runId!);
     const after = counts(b.app);
     expect((await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true })).runs).toEqual({ imported: 0, alreadyPresent: 2 });
     expect(counts(b.app)).toEqual(after);
@@ -122,22 +122,22 @@ describe("export and import carry the SLSA provenance", () => {
     const old = join(a.dir, "old.tar");
     const drop = new Set([entryName(build.provenance!.digest), entryName(release.provenance!.digest)]);
     await rewriteTar(tarPath, old, edited((es, runs) => (runs.forEach((r) => delete r.provenance), es.filter((e) => !drop.has(e.header.name)))));
-    const b = fresh();
+    const b = await fresh();
     expect((await importEvidence(b.app, { file: old, trustedKeys: [a.key.publicKey], allowUnsigned: true })).runs.imported).toBe(2);
-    expect(b.app.repo.getRun(build.runId!)).toMatchObject({ state: "succeeded", attestationDigest: build.digest });
-    expect(runProvenance(b.app, build.runId!)).toBeUndefined();
+    expect(await b.app.repo.getRun(build.runId!)).toMatchObject({ state: "succeeded", attestationDigest: build.digest });
+    expect((await runProvenance(b.app, build.runId!))).toBeUndefined();
     // Importing the current export then adds the provenance to the runs already here, once.
     const r = await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(r.runs).toEqual({ imported: 0, alreadyPresent: 2 });
-    expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);
-    expect(discover(b.app, { digest: build.digest }).references.map((n) => n.digest)).toContain(build.provenance!.digest);
+    expect((await runProvenance(b.app, build.runId!))?.digest).toBe(build.provenance!.digest);
+    expect((await discover(b.app, { digest: build.digest })).references.map((n) => n.digest)).toContain(build.provenance!.digest);
     const after = counts(b.app);
     await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     expect(counts(b.app)).toEqual(after);
   });
 
   test("a run here with another provenance than the tar's is a conflict, nothing stored", async () => {
-    const b = fresh();
+    const b = await fresh();
     await importEvidence(b.app, { file: tarPath, trustedKeys: [a.key.publicKey], allowUnsigned: true });
     const path = join(a.dir, "prov-diverged.tar");
     const entries = await resigned((st) => void ((st.predicate.runDetails as { metadata: { finishedOn: string } }).metadata.finishedOn = "2025-06-01T00:00:00.000Z"))(await readTar(tarPath));
@@ -146,7 +146,7 @@ describe("export and import carry the SLSA provenance", () => {
     const e = await expectCode(() => importEvidence(b.app, { file: path, trustedKeys: [a.key.publicKey], allowUnsigned: true }), "ALREADY_EXISTS");
     expect(e.message).toMatch(new RegExp(`^runs\\.json \\[0\\]: workflow run ${build.runId} already has SLSA provenance ${build.provenance!.digest} here, not sha256:[0-9a-f]{64}; nothing was imported$`));
     expect(counts(b.app)).toEqual(before);
-    expect(runProvenance(b.app, build.runId!)?.digest).toBe(build.provenance!.digest);
+    expect((await runProvenance(b.app, build.runId!))?.digest).toBe(build.provenance!.digest);
   });
 });
 

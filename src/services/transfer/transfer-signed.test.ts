@@ -13,7 +13,7 @@ import { importEvidence } from "./import.ts";
 import { readTar, rewriteTar, type TarEntry } from "./tar.testutil.ts";
 
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
-const a = testStore();
+const a = await testStore();
 let signed = "";
 let unsigned = "";
 
@@ -28,8 +28,8 @@ beforeAll(async () => {
 afterAll(() => a.cleanup());
 
 /** A fresh store B per case, so every refusal is checked against an empty store that stays empty. */
-async function intoFresh<T>(fn: (b: ReturnType<typeof testStore>) => Promise<T>): Promise<T> {
-  const b = testStore();
+async function intoFresh<T>(fn: (b: Awaited<ReturnType<typeof testStore>>) => Promise<T>): Promise<T> {
+  const b = await testStore();
   try {
     return await fn(b);
   } finally {
@@ -104,12 +104,12 @@ describe("where the signature sits, and a diverged copy of the revision", () => 
   });
 
   test("this store's revision with the same contract but another text cannot hold the run's signed contractDigest", async () => {
-    const org = a.app.repo.findOrg(a.app.config.organization)!;
-    const body = a.app.repo.getRevision(a.app.repo.findContractByName(org.id, "skynet-build")!.id, 1)!.body;
+    const org = (await a.app.repo.findOrg(a.app.config.organization))!;
+    const body = (await a.app.repo.getRevision((await a.app.repo.findContractByName(org.id, "skynet-build"))!.id, 1))!.body;
     await intoFresh(async (b) => {
       b.file("contract.yaml", `${body}# reformatted here\n`);
       const { createContract } = await import("../control/contracts.ts");
-      createContract(b.app, { name: "skynet-build", file: "contract.yaml" });
+      await createContract(b.app, { name: "skynet-build", file: "contract.yaml" });
       const e = await expectCode(() => importEvidence(b.app, { file: signed, trustedKeys: [a.key.publicKey] }), "ALREADY_EXISTS");
       expect(e.message).toMatch(/^runs\.json \[0\]: contract skynet-build revision 1 is stored here with a body hashing to sha256:[0-9a-f]{64}, but run .*'s signed contractDigest is sha256:/);
     });
@@ -143,7 +143,7 @@ describe("runs.json fields must equal the signed statement's (checked even with 
 
 describe("attestations signed before contractDigest", () => {
   test("still import, with a warning naming the run, counted as not bound", async () => {
-    const old = testStore();
+    const old = await testStore();
     try {
       old.file("x.bin", "x\n");
       await startRun(old, "legacy", "skynet");
@@ -154,7 +154,7 @@ describe("attestations signed before contractDigest", () => {
       await pushAttestation(old.app, { loadSigning: async () => ({ key: old.key.privateKey }), annotations: {} });
       await exportEvidence(old.app, { output: "old.tar", sign: { key: old.key.privateKey } });
       const warnings: string[] = [];
-      const b = testStore();
+      const b = await testStore();
       try {
         const app = { ...b.app, reporter: { warn: (m: string) => void warnings.push(m) } };
         const r = await importEvidence(app, { file: join(old.dir, "old.tar"), trustedKeys: [old.key.publicKey] });

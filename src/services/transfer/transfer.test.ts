@@ -15,8 +15,8 @@ import { readTar, rewriteTar, type TarEntry } from "./tar.testutil.ts";
 const sha = (b: Uint8Array | string) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 const APP = "the application binary\n";
 
-const a = testStore();
-const b = testStore();
+const a = await testStore();
+const b = await testStore();
 let first: PushResult;
 let second: PushResult;
 let tarPath = "";
@@ -122,12 +122,12 @@ describe("import", () => {
     expect(r.runs).toEqual({ imported: 2, alreadyPresent: 0 });
     expect(r.blobs).toEqual({ imported: 2, alreadyPresent: 0 });
     expect(r.contractRevisions).toEqual({ imported: 2, alreadyPresent: 0 });
-    const node = discover(b.app, { digest: first.digest });
+    const node = await discover(b.app, { digest: first.digest });
     expect([node.kind, node.run?.id, node.run?.state]).toEqual(["ATTESTATION", first.runId!, "succeeded"]);
     expect(node.references.find((n) => n.kind === "ARTIFACT")!.digest).toBe(sha(APP));
     expect(new TextDecoder().decode(await b.app.blobs.read(sha(APP)))).toBe(APP);
     expect(await b.app.blobs.read(first.digest)).toEqual(await a.app.blobs.read(first.digest));
-    expect(b.app.repo.getRun(second.runId!)).toMatchObject({ state: "succeeded", attestationDigest: second.digest });
+    expect(await b.app.repo.getRun(second.runId!)).toMatchObject({ state: "succeeded", attestationDigest: second.digest });
 
     const after = counts(b.app);
     const again = await importInto(tarPath);
@@ -140,17 +140,17 @@ describe("import", () => {
   });
 
   test("after the first import B's registered keys suffice; a diverged contract revision is a conflict", async () => {
-    register(b.app, "a-ci", a.key.publicKey);
+    await register(b.app, "a-ci", a.key.publicKey);
     expect((await importInto(tarPath, [])).runs.alreadyPresent).toBe(2);
     a.file("app.bin", "v2\n");
-    const c = testStore();
+    const c = await testStore();
     try {
-      register(c.app, "ci", a.key.publicKey);
+      await register(c.app, "ci", a.key.publicKey);
       c.file("other.bin", "other\n");
       // C has its own revision 1 of skynet-build (a different contract body).
       c.file("contract.yaml", "apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: skynet-build\nspec:\n  materials:\n    - name: x\n      type: STRING\n      optional: true\n");
       const { createContract } = await import("../control/contracts.ts");
-      createContract(c.app, { name: "skynet-build", file: "contract.yaml" });
+      await createContract(c.app, { name: "skynet-build", file: "contract.yaml" });
       const before = counts(c.app);
       const e = await expectCode(() => importEvidence(c.app, { file: tarPath, trustedKeys: [], allowUnsigned: true }), "ALREADY_EXISTS");
       expect(e.message).toContain("contracts/skynet-build/1.yaml: contract skynet-build revision 1 already exists here with different content");

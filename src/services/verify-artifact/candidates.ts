@@ -22,12 +22,12 @@ const RECENT = 512;
 const recent = new BoundedMap<string, { generation: number; list: Referencing[] }>(RECENT);
 
 /** The attestations referencing `digest`, oldest first, with the predicate type each was indexed with. */
-export function attestationsReferencing(deps: ServiceDeps, orgId: string, digest: string, scope?: Scope): Referencing[] {
-  const generation = deps.repo.attestationGeneration();
+export async function attestationsReferencing(deps: ServiceDeps, orgId: string, digest: string, scope?: Scope): Promise<Referencing[]> {
+  const generation = await deps.repo.attestationGeneration();
   const key = `${deps.config.home}|${orgId}|${digest}|${scope?.projectId ?? ""}|${scope?.workflowId ?? ""}`;
   const hit = recent.get(key);
   if (hit && hit.generation === generation) return hit.list;
-  const list = deps.referrers.attestationsReferencing(orgId, digest, MAX_CONSIDERED, scope);
+  const list = await deps.referrers.attestationsReferencing(orgId, digest, MAX_CONSIDERED, scope);
   recent.set(key, { generation, list });
   return list;
 }

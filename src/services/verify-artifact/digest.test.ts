@@ -15,7 +15,7 @@ const DAY = 86_400_000;
 
 describe("verifyArtifactDigest", () => {
   test("workflow A's artifact passes --workflow A and fails --workflow B (a policy failure, not a missing attestation)", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "a", "one", undefined, true);
     const ok = await verify(s, artifact, { workflow: "a", project: "skynet" });
     // The attestation and its key-signed SLSA provenance: Build L1 (docs/slsa.md).
@@ -35,13 +35,13 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("Build levels are claims about provenance: a pass without SLSA provenance is UNEVALUATED", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "a", "bare");
     expect(await verify(s, artifact, { workflow: "a" })).toMatchObject({ result: "PASSED", verifiedLevels: ["SLSA_BUILD_LEVEL_UNEVALUATED"] });
   });
 
   test("--require-provenance: a pass needs an accepted SLSA provenance beside the attestation", async () => {
-    s = testStore();
+    s = await testStore();
     const bare = await pushArtifact(s, "a", "bare");
     const v = await verify(s, bare.artifact, { requireProvenance: true });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: false });
@@ -51,14 +51,14 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("an artifact nobody attested: no valid attestation", async () => {
-    s = testStore();
+    s = await testStore();
     await pushArtifact(s, "a", "one");
     const v = await verify(s, `sha256:${"0".repeat(64)}`);
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true, considered: [] });
   });
 
   test("a blocked run is rejected: run blocked by policy gate", async () => {
-    s = testStore();
+    s = await testStore();
     await pushGated(s, "gated", "skynet", "banned");
     const sbom = `sha256:${new Bun.CryptoHasher("sha256").update(readFileSync(join(FIXTURES, "sbom", "banned.cdx.json"))).digest("hex")}`;
     const v = await verify(s, sbom);
@@ -68,10 +68,10 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("a run whose contract revision is behind the latest fails, unless --allow-behind", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     s.file("c.yaml", "apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: skynet-w\nspec:\n  materials:\n    - {type: STRING, name: x, optional: true}\n");
-    updateContract(s.app, { name: "skynet-w", file: "c.yaml" });
+    await updateContract(s.app, { name: "skynet-w", file: "c.yaml" });
     const v = await verify(s, artifact);
     expect(v.result).toBe("FAILED");
     expect(v.considered[0]!.reasons).toEqual(["contract revision 1 is behind the latest 2 (--allow-behind accepts it)"]);
@@ -79,7 +79,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("--max-age: the run must have finished within it", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     expect((await verify(s, artifact, { maxAgeMs: 30 * DAY })).result).toBe("PASSED");
     s.advance(31 * DAY);
@@ -89,7 +89,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("--source-ref: compared with the signed GITHUB_REF", async () => {
-    s = testStore({
+    s = await testStore({
       CI: "true", GITHUB_REPOSITORY: "acme/app", GITHUB_RUN_ID: "7", GITHUB_ACTOR: "me", GITHUB_REF: "refs/heads/main",
       GITHUB_REPOSITORY_OWNER: "acme", GITHUB_SHA: "a".repeat(40), RUNNER_NAME: "r", RUNNER_OS: "Linux",
     });
@@ -101,14 +101,14 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("--source-ref on an attestation that records no ref", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     const v = await verify(s, artifact, { sourceRef: "refs/heads/main" });
     expect(v.considered[0]!.reasons[0]).toStartWith("the attestation records no git ref");
   });
 
   test("--require-tlog: a key-signed bundle without a log entry is rejected", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     const v = await verify(s, artifact, { requireTlog: true });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: false });
@@ -116,7 +116,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("an untrusted key: the signature does not verify, so there is no valid attestation", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     const v = await verify(s, artifact, {}, { keys: [generateKeyPair("ed25519").publicKey] });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true });
@@ -124,7 +124,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("cheap rejections still decide exit 1 vs 4 by the signature: a wrong workflow with a forged signature is no valid attestation", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "a", "one");
     const v = await verify(s, artifact, { workflow: "b" }, { keys: [generateKeyPair("ed25519").publicKey] });
     expect(v.noValidAttestation).toBe(true);
@@ -133,7 +133,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("--policy on the attested materials: passes on the CAS content, rejects a tampered CAS material naming it", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, junit } = await pushArtifact(s, "w", "one", "pass");
     const policy = { policies: ["builtin:junit-no-failures"] };
     expect((await verify(s, artifact, policy)).result).toBe("PASSED");
@@ -147,14 +147,14 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("--policy that applies to none of the attested materials fails closed", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
     const v = await verify(s, artifact, { policies: ["builtin:junit-no-failures"] });
     expect(v.considered[0]!.reasons).toEqual(["policy junit-no-failures applies to none of the attested materials"]);
   });
 
   test("a tampered bundle in the CAS is rejected", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "w", "one");
     const hex = pushed.digest.slice(7);
     const blob = join(s.app.config.home, "cas", "sha256", hex.slice(0, 2), hex);
@@ -166,10 +166,10 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("a token's scope: attestations of other workflows are not considered", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "a", "one");
-    const orgId = s.app.repo.findOrg("default")!.id;
-    const mine = { workflowId: s.app.repo.findWorkflow(orgId, "skynet", "a")!.id };
+    const orgId = (await s.app.repo.findOrg("default"))!.id;
+    const mine = { workflowId: (await s.app.repo.findWorkflow(orgId, "skynet", "a"))!.id };
     const input = { digest: artifact, resourceUri: "x", policy: {}, trust: { keys: [s.key.publicKey], roots: [] } };
     expect((await verifyArtifactDigest(s.app, { ...input, scope: mine })).acceptedDigests).toEqual([pushed.digest]);
     const other = await verifyArtifactDigest(s.app, { ...input, scope: { workflowId: "someone-else" } });
@@ -177,7 +177,7 @@ describe("verifyArtifactDigest", () => {
   });
 
   test("a server refuses --policy files (only builtin:NAME and stored names)", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "a", "one");
     const input = { digest: artifact, resourceUri: "x", policy: { policies: ["/etc/passwd.yaml"] }, trust: { keys: [], roots: [] }, policySources: "served" as const };
     await expectCode(() => verifyArtifactDigest(s.app, input), "USAGE");

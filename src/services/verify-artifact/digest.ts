@@ -22,20 +22,20 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/;
 /** Verifies the artifact `input.digest` against the policy, from the store's attestations (plus `extra` bundles). */
 export async function verifyArtifactDigest(deps: ServiceDeps, input: VerifyDigestInput, extra: ExtraBundle[] = []): Promise<ArtifactVerdict> {
   if (!DIGEST.test(input.digest)) throw new CairnError("USAGE", `digest ${JSON.stringify(input.digest)} is not sha256:<64 lowercase hex digits>`);
-  const orgId = currentOrgId(deps) ?? "";
+  const orgId = (await currentOrgId(deps)) ?? "";
   const ctx: JudgeContext = {
     deps,
     orgId,
     artifact: input.digest,
     policy: input.policy,
     ...withIdentity(input.policy),
-    trust: { keys: [...input.trust.keys, ...verificationKeys(deps).map((k) => k.key)], roots: input.trust.roots },
-    policies: loadPolicies(deps, input.policy.policies ?? [], input.policy.policyInputs ?? {}, input.policySources ?? "local"),
+    trust: { keys: [...input.trust.keys, ...(await verificationKeys(deps)).map((k) => k.key)], roots: input.trust.roots },
+    policies: await loadPolicies(deps, input.policy.policies ?? [], input.policy.policyInputs ?? {}, input.policySources ?? "local"),
     ...(input.scope && { scope: input.scope }),
     contracts: new ContractFacts(deps),
     explicitKeys: new Set(input.trust.keys.map((k) => keyId(k))),
   };
-  const referencing = attestationsReferencing(deps, orgId, input.digest, input.scope);
+  const referencing = await attestationsReferencing(deps, orgId, input.digest, input.scope);
   // Each candidate with the predicate type it was indexed with (registry bundles: unknown until read).
   const candidates: (Candidate & { indexedType?: string })[] = referencing.map((a) => ({ digest: a.digest, source: "store", indexedType: a.predicateType }));
   if (extra.length > 0) {

@@ -15,8 +15,8 @@ afterEach(async () => {
   for (const f of cleanup.splice(0)) await f();
 });
 
-function store(host: string): TestStore {
-  const s = testStore({ CAIRN_INSECURE_REGISTRIES: host });
+async function store(host: string): Promise<TestStore> {
+  const s = await testStore({ CAIRN_INSECURE_REGISTRIES: host });
   cleanup.push(() => s.cleanup());
   return s;
 }
@@ -26,9 +26,9 @@ async function attestedImage(): Promise<{ reg: FakeRegistry; s: TestStore; ref: 
   const reg = await startFakeRegistry();
   cleanup.push(() => reg.stop());
   const image = await pushTestImage(createOciClient({ registry: reg.host, insecureHttp: true, retries: 0 }), "team/app", "1.0");
-  const s = store(reg.host);
+  const s = await store(reg.host);
   const backend: CasBackendRecord = { id: "b1", name: "registry", provider: "oci", location: `${reg.host}/evidence`, username: null, passwordEnv: null, insecureHttp: true, isDefault: true, createdAt: "2025-01-01T00:00:00Z" };
-  s.app.casBackends.insert(backend);
+  await s.app.casBackends.insert(backend);
   const ref = `${reg.host}/team/app:1.0`;
   await initAttestation(s.app, { workflow: "build", project: "p", contract: s.file("contract.yaml", CONTRACT), dryRun: false, replace: true });
   await addMaterial(s.app, { name: "app-image", value: ref, annotations: {}, strict: true });
@@ -51,7 +51,7 @@ describe("verifyImage", () => {
 
   test("a store that does not hold the referrer bundle: its run is unknown, so it passes only a policy needing no run facts", async () => {
     const { reg, s, ref, image, bundle, provenance } = await attestedImage();
-    const elsewhere = store(reg.host);
+    const elsewhere = await store(reg.host);
     const trust = { keys: [s.key.publicKey], roots: [] };
     const strict = await verifyImage(elsewhere.app, ref, { policy: { workflow: "build" }, trust });
     expect(strict).toMatchObject({ subject: image, result: "FAILED", noValidAttestation: false });

@@ -66,7 +66,7 @@ export async function verifyImage(deps: ServiceDeps, ref: string, input: VerifyI
   let extra: ExtraBundle[] = [];
   if (img.registry) {
     const create = input.client ?? (await import("../../oci/client.ts")).createOciClient;
-    extra = await referrerBundles(deps, create(registryOptionsFn(deps)(img.registry.host)), img.registry.repository, img.digest);
+    extra = await referrerBundles(deps, create(await registryOptionsFn(deps)(img.registry.host)), img.registry.repository, img.digest);
   }
   const { client: _c, ...rest } = input;
   return verifyArtifactDigest(deps, { ...rest, digest: img.digest, resourceUri: img.resourceUri }, extra);

@@ -49,9 +49,9 @@ export interface Judged {
 /** Judges one candidate (see the file comment); never throws for a bad attestation, only for a broken store. */
 export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   const { deps } = ctx;
-  const found = deps.repo.findAttestation(c.digest);
+  const found = await deps.repo.findAttestation(c.digest);
   const record = found && found.orgId === ctx.orgId ? found : undefined;
-  const run = record ? deps.runs.get(ctx.orgId, record.runId, ctx.scope) : undefined;
+  const run = record ? await deps.runs.get(ctx.orgId, record.runId, ctx.scope) : undefined;
   // Out of the caller's scope, a stored attestation is as unknown as any other bundle (nothing about its run leaks).
   const stored = record !== undefined && (run !== undefined || ctx.scope === undefined);
   const considered: ConsideredAttestation = { digest: c.digest, predicateType: stored ? record.predicateType : "", accepted: false, reasons: [], tlog: false, source: c.source };
@@ -62,7 +62,7 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
     if (!(ACCEPTED_PREDICATES as readonly string[]).includes(record.predicateType)) considered.reasons.push(`predicate type ${record.predicateType} is not accepted`);
     if (!run) considered.reasons.push(`run ${record.runId} is not in the store`);
     else if (run.workflowId !== record.workflowId) considered.reasons.push(`run ${run.id} belongs to another workflow than the attestation`);
-    else considered.reasons.push(...runReasons(deps, run, ctx.policy, ctx.contracts));
+    else considered.reasons.push(...await runReasons(deps, run, ctx.policy, ctx.contracts));
     if (run) Object.assign(considered, { workflow: run.workflow, project: run.project });
   }
   const judged: Judged = { considered };
@@ -107,7 +107,7 @@ export async function judge(ctx: JudgeContext, c: Candidate): Promise<Judged> {
   }
   if (run && facts.predicateType !== SLSA_PROVENANCE_V1) {
     reasons.push(...signedRunReasons(facts, run, deps.config.organization));
-    reasons.push(...requiredMaterialReasons(run, facts, ctx.contracts));
+    reasons.push(...await requiredMaterialReasons(run, facts, ctx.contracts));
   }
   reasons.push(...sourceRefReasons(facts, ctx.policy.sourceRef));
   if (reasons.length === 0) reasons.push(...(await policyReasons(deps, ctx.policies, verified.statement, facts.materials)));

@@ -24,17 +24,19 @@ export interface LoadedPolicy {
 const STORED_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(@sha256:[0-9a-f]{64})?$/;
 
 /** Compiles every `--policy` once, before any attestation is judged (a broken policy is the caller's error). */
-export function loadPolicies(deps: ServiceDeps, refs: readonly string[], inputs: Record<string, string>, sources: "local" | "served"): LoadedPolicy[] {
-  return refs.map((ref) => {
+export async function loadPolicies(deps: ServiceDeps, refs: readonly string[], inputs: Record<string, string>, sources: "local" | "served"): Promise<LoadedPolicy[]> {
+  const loaded: LoadedPolicy[] = [];
+  for (const ref of refs) {
     if (sources === "served" && !ref.startsWith(BUILTIN_PREFIX) && !STORED_NAME.test(ref)) {
       throw new CairnError("USAGE", `policy ${ref}: a server evaluates only builtin:NAME and stored policy names`, { hint: "add the policy to the store with `cairn policy add`, or use a built-in one" });
     }
-    const policy = resolveAttachedPolicy(deps, { ref, with: {}, requirements: [], disabled: false }, "--policy");
+    const policy = await resolveAttachedPolicy(deps, { ref, with: {}, requirements: [], disabled: false }, "--policy");
     const names = new Set(policy.inputs.map((i) => i.name));
     const given = Object.fromEntries(Object.entries(inputs).filter(([k]) => names.has(k)));
     resolveArgs(policy, given); // a required input left out fails here, naming it
-    return { policy, with: given };
-  });
+    loaded.push({ policy, with: given });
+  }
+  return loaded;
 }
 
 /** Reasons the attested materials (and the statement, for attestation rules) violate the policies; [] when none. */

@@ -19,24 +19,24 @@ export class ContractFacts {
   constructor(private readonly deps: ServiceDeps) {}
 
   /** The contract of the run's (live) workflow; undefined when the workflow was deleted (or replaced by a namesake). */
-  contractId(run: RunView): string | undefined {
+  async contractId(run: RunView): Promise<string | undefined> {
     if (!this.contracts.has(run.workflowId)) {
-      const wf = this.deps.repo.findWorkflow(run.orgId, run.project, run.workflow);
+      const wf = await this.deps.repo.findWorkflow(run.orgId, run.project, run.workflow);
       this.contracts.set(run.workflowId, wf && wf.id === run.workflowId ? wf.contractId : undefined);
     }
     return this.contracts.get(run.workflowId);
   }
 
-  latestRevision(contractId: string): number | undefined {
-    if (!this.latest.has(contractId)) this.latest.set(contractId, this.deps.repo.latestRevision(contractId)?.revision);
+  async latestRevision(contractId: string): Promise<number | undefined> {
+    if (!this.latest.has(contractId)) this.latest.set(contractId, (await this.deps.repo.latestRevision(contractId))?.revision);
     return this.latest.get(contractId);
   }
 
   /** The materials of a stored revision; undefined when it is not stored. */
-  materials(contractId: string, revision: number): ContractMaterial[] | undefined {
+  async materials(contractId: string, revision: number): Promise<ContractMaterial[] | undefined> {
     const key = `${contractId}@${revision}`;
     if (!this.required.has(key)) {
-      const rev = this.deps.repo.getRevision(contractId, revision);
+      const rev = await this.deps.repo.getRevision(contractId, revision);
       this.required.set(key, rev && parsedMaterials(rev.digest, () => parseContractText(rev.body, `contract ${rev.contractName} revision ${rev.revision}`).contract.materials));
     }
     return this.required.get(key);
@@ -50,15 +50,15 @@ function parsedMaterials(digest: string, parse: () => ContractMaterial[]): Contr
 }
 
 /** Why the run does not satisfy the policy (state, workflow, project, contract revision, age); [] when it does. */
-export function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec, facts: ContractFacts): string[] {
+export async function runReasons(deps: ServiceDeps, run: RunView, policy: VerificationPolicySpec, facts: ContractFacts): Promise<string[]> {
   const reasons: string[] = [];
   if (run.state === "blocked") reasons.push("run blocked by policy gate");
   else if (run.state !== "succeeded") reasons.push(`run ${run.state}${run.reason ? ` (${run.reason})` : ""}`);
   if (policy.workflow !== undefined && run.workflow !== policy.workflow) reasons.push(`workflow is ${run.workflow}, not ${policy.workflow}`);
   if (policy.project !== undefined && run.project !== policy.project) reasons.push(`project is ${run.project}, not ${policy.project}`);
   if (!policy.allowBehind) {
-    const contractId = facts.contractId(run);
-    const latest = contractId === undefined ? undefined : facts.latestRevision(contractId);
+    const contractId = await facts.contractId(run);
+    const latest = contractId === undefined ? undefined : await facts.latestRevision(contractId);
     if (latest === undefined) reasons.push("the run's workflow or contract is no longer in the store");
     else if (run.contractRevisionUsed < latest) reasons.push(`contract revision ${run.contractRevisionUsed} is behind the latest ${latest} (--allow-behind accepts it)`);
   }
@@ -84,10 +84,10 @@ export function signedRunReasons(facts: SignedFacts, run: RunView, organization:
 }
 
 /** The materials the run's contract revision required must be in the signed statement. */
-export function requiredMaterialReasons(run: RunView, facts: SignedFacts, contracts: ContractFacts): string[] {
-  const contractId = contracts.contractId(run);
+export async function requiredMaterialReasons(run: RunView, facts: SignedFacts, contracts: ContractFacts): Promise<string[]> {
+  const contractId = await contracts.contractId(run);
   if (contractId === undefined) return ["the run's workflow or contract is not in the store"];
-  const materials = contracts.materials(contractId, run.contractRevisionUsed);
+  const materials = await contracts.materials(contractId, run.contractRevisionUsed);
   if (!materials) return [`contract revision ${run.contractRevisionUsed} is not in the store`];
   if (facts.contractRevision !== undefined && facts.contractRevision !== run.contractRevisionUsed) {
     return [`signed contract revision ${facts.contractRevision} is not the run's ${run.contractRevisionUsed}`];

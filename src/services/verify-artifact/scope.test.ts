@@ -9,12 +9,12 @@ import { addMaterial } from "../crafting/add.ts";
 import { pushAttestation } from "../crafting/push.ts";
 import { verifyArtifactDigest } from "./digest.ts";
 
-const s = testStore();
+const s = await testStore();
 afterAll(() => s.cleanup());
 
 test("an out-of-scope (blocked) attestation reached through a chained material is listed without facts and never accepted", async () => {
   const app = s.app;
-  const blocked = app.repo.getRun(await pushGated(s, "gated", "other", "banned"))!;
+  const blocked = (await app.repo.getRun(await pushGated(s, "gated", "other", "banned")))!;
   expect(blocked.state).toBe("blocked");
   writeFileSync(join(s.dir, "upstream.json"), await app.blobs.read(blocked.attestationDigest!));
   const sbom = `sha256:${createHash("sha256").update(readFileSync(join(s.dir, "banned.cdx.json"))).digest("hex")}`;
@@ -22,8 +22,8 @@ test("an out-of-scope (blocked) attestation reached through a chained material i
   await addMaterial(app, { name: "upstream", kind: "ATTESTATION", value: "upstream.json", annotations: {}, strict: false });
   await addMaterial(app, { name: "sbom-in", kind: "SBOM_CYCLONEDX_JSON", value: "banned.cdx.json", annotations: {}, strict: false });
   await pushAttestation(app, { loadSigning: async () => ({ key: s.key.privateKey }), annotations: {}, provenance: { enabled: false } });
-  const orgId = app.repo.findOrg("default")!.id;
-  const scope = { workflowId: app.repo.findWorkflow(orgId, "skynet", "consumer")!.id };
+  const orgId = (await app.repo.findOrg("default"))!.id;
+  const scope = { workflowId: (await app.repo.findWorkflow(orgId, "skynet", "consumer"))!.id };
   const input = { digest: sbom, resourceUri: "x", policy: { allowBehind: true, includeInputs: true }, trust: { keys: [s.key.publicKey], roots: [] }, exhaustive: true };
   const unscoped = await verifyArtifactDigest(app, input);
   expect(unscoped.considered.find((c) => c.digest === blocked.attestationDigest)?.reasons).toContain("run blocked by policy gate");

@@ -18,18 +18,18 @@ afterEach(() => s?.cleanup());
 
 describe("who signed", () => {
   test("an organization key verifies while it is live; once removed (revoked) nothing valid is left", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact } = await pushArtifact(s, "w", "one");
-    register(s.app, "ci", s.key.publicKey);
+    await register(s.app, "ci", s.key.publicKey);
     expect((await verify(s, artifact, {}, { keys: [] })).result).toBe("PASSED");
-    removeOrgKey(s.app, { name: "ci" });
+    await removeOrgKey(s.app, { name: "ci" });
     const v = await verify(s, artifact, {}, { keys: [] });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true });
     expect(v.considered[0]!.reasons[0]).toStartWith("signature: ");
   });
 
   test("keyless through the home CA: passes with its root (L2 when the identity is pinned), fails without it (untrusted CA)", async () => {
-    s = testStore();
+    s = await testStore();
     const artifact = await pushKeyless(s, "w", "one");
     const roots = [homeRoot(s)];
     const open = await verify(s, artifact, {}, { roots });
@@ -50,7 +50,7 @@ describe("who signed", () => {
   });
 
   test("SLSA provenance passes only beside its run's own attestation; another predicate type is reported, not accepted", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "w", "one", undefined, true);
     const other = await store(s, pushed.runId!, "https://example.com/other/v1", artifact, {});
     const v = await verify(s, artifact, { workflow: "w" }, undefined, true);
@@ -71,7 +71,7 @@ describe("who signed", () => {
   });
 
   test("a stored attestation whose signed statement does not name the artifact is not valid for it", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "w", "one");
     const liar = await store(s, pushed.runId!, SLSA_PROVENANCE_V1, `sha256:${"1".repeat(64)}`, {}, artifact);
     const v = await verify(s, artifact);
@@ -80,7 +80,7 @@ describe("who signed", () => {
   });
 
   test("a statement signed by another key than the trusted ones is rejected even if the graph says it is the run's", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed } = await pushArtifact(s, "w", "one");
     const forged = await store(s, pushed.runId!, SLSA_PROVENANCE_V1, artifact, {}, undefined, generateKeyPair("ed25519").privateKey);
     const v = await verify(s, artifact);
@@ -94,9 +94,9 @@ async function store(s: TestStore, runId: string, predicateType: string, subject
   const st: Statement = { _type: "https://in-toto.io/Statement/v1", subject: [{ name: "binary", digest: { sha256: subject.slice(7) } }], predicateType, predicate };
   const bundle = await signStatement(serializeStatement(st), key);
   const ref = await s.app.blobs.putBytes(bundle);
-  const run = s.app.repo.getRun(runId)!;
+  const run = (await s.app.repo.getRun(runId))!;
   const now = s.app.clock.now().toISOString();
-  s.app.repo.insertAttestation({ digest: ref.digest, orgId: run.orgId, runId, workflowId: run.workflowId, predicateType, size: ref.size, createdAt: now });
-  s.app.referrers.index(run.orgId, { attestation: { digest: ref.digest, kind: "ATTESTATION", downloadable: true, metadata: { predicateType, runId } }, references: [{ digest: indexAs, kind: "ARTIFACT", downloadable: true, metadata: {} }] }, now);
+  await s.app.repo.insertAttestation({ digest: ref.digest, orgId: run.orgId, runId, workflowId: run.workflowId, predicateType, size: ref.size, createdAt: now });
+  await s.app.referrers.index(run.orgId, { attestation: { digest: ref.digest, kind: "ATTESTATION", downloadable: true, metadata: { predicateType, runId } }, references: [{ digest: indexAs, kind: "ARTIFACT", downloadable: true, metadata: {} }] }, now);
   return ref.digest;
 }

@@ -33,7 +33,7 @@ export const OUTPUT_CONTRACT = "schemaVersion: v1\nmaterials:\n  - {name: binary
  * → push with the test key; SLSA provenance only when asked (so each push is one attestation unless a test wants two).
  */
 export async function pushArtifact(s: TestStore, workflow: string, content: string, junit?: "pass" | "fail", provenance = false): Promise<{ pushed: PushResult; artifact: string; junit?: string }> {
-  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...contractFor(s, workflow) });
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...(await contractFor(s, workflow)) });
   const file = s.file(`${workflow}-${content}.bin`, content);
   const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
   let j: string | undefined;
@@ -47,15 +47,15 @@ export async function pushArtifact(s: TestStore, workflow: string, content: stri
 }
 
 /** `--contract` for a workflow's first run only: later runs keep (and may be behind) the workflow's contract. */
-function contractFor(s: TestStore, workflow: string): { contract?: string } {
-  const org = s.app.repo.findOrg(s.app.config.organization);
-  return org && s.app.repo.findWorkflow(org.id, "skynet", workflow) ? {} : { contract: s.file("output-contract.yaml", OUTPUT_CONTRACT) };
+async function contractFor(s: TestStore, workflow: string): Promise<{ contract?: string }> {
+  const org = await s.app.repo.findOrg(s.app.config.organization);
+  return org && await s.app.repo.findWorkflow(org.id, "skynet", workflow) ? {} : { contract: s.file("output-contract.yaml", OUTPUT_CONTRACT) };
 }
 
 /** `cairn ca init` in the store's home, then a keyless push (with its SLSA provenance) signed through the home's CA. */
 export async function pushKeyless(s: TestStore, workflow: string, content: string): Promise<string> {
   await initCa(s.app.config.home, { now: new Date(Date.now() - 3_600_000) });
-  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...contractFor(s, workflow) });
+  await initAttestation(s.app, { workflow, project: "skynet", dryRun: false, replace: true, ...(await contractFor(s, workflow)) });
   const file = s.file(`${workflow}-${content}.bin`, content);
   const [m] = await addMaterial(s.app, { name: "binary", kind: "ARTIFACT", value: file, annotations: {}, strict: true });
   await pushAttestation(s.app, { loadSigning: (state) => signingMethod({ kind: "keyless", via: "home" }, s.app.config, state.workflow), annotations: {} });

@@ -19,7 +19,7 @@ async function issued(policy = { workflow: "w" }) {
 
 describe("VSA round trip", () => {
   test("issued for a PASSED verdict, then accepted with --vsa-from under the verifier's key", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, pushed, bytes } = await issued();
     const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "w" }, trust: { keys: [verifierKey.publicKey], roots: [] } });
     expect(v).toMatchObject({ result: "PASSED", noValidAttestation: false, verifiedLevels: ["SLSA_BUILD_LEVEL_1"] });
@@ -31,7 +31,7 @@ describe("VSA round trip", () => {
   });
 
   test("a VSA from an untrusted verifier is refused as no valid attestation", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, bytes } = await issued();
     const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: {}, trust: { keys: [generateKeyPair("ed25519").publicKey], roots: [] } });
     expect(v).toMatchObject({ result: "FAILED", noValidAttestation: true });
@@ -39,7 +39,7 @@ describe("VSA round trip", () => {
   });
 
   test("another artifact, another resource, another policy: rejected with reasons", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, bytes } = await issued();
     const trust = { keys: [verifierKey.publicKey], roots: [] };
     const other = `sha256:${"e".repeat(64)}`;
@@ -59,7 +59,7 @@ describe("VSA round trip", () => {
   });
 
   test("a FAILED VSA does not pass", async () => {
-    s = testStore();
+    s = await testStore();
     const { artifact, bytes } = await issued({ workflow: "nope" });
     const v = verifyVsa({ now: s.app.clock.now(), bytes, digest: artifact, resourceUri: `file://${artifact}`, policy: { workflow: "nope" }, trust: { keys: [verifierKey.publicKey], roots: [] } });
     expect(v.result).toBe("FAILED");
@@ -67,7 +67,7 @@ describe("VSA round trip", () => {
   });
 
   test("a keyless VSA needs the verifier's identity named, and must match it", async () => {
-    s = testStore();
+    s = await testStore();
     const artifact = await pushKeyless(s, "w", "one");
     const roots = [homeRoot(s)];
     const verdict = await verify(s, artifact, {}, { roots });

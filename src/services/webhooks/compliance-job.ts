@@ -46,12 +46,12 @@ export class ComplianceJob {
     let enqueued = 0;
     let after: string | undefined;
     for (;;) {
-      const orgs = this.app.orgs.listOrgs(PAGE, after);
+      const orgs = await this.app.orgs.listOrgs(PAGE, after);
       for (const org of orgs) {
         const deps: ServiceDeps = { ...this.app, config: { ...this.app.config, organization: org.name } };
         const report = await complianceReport(deps, { staleDays: this.o.staleDays });
         for (const w of report.groups.flatMap((g) => g.workflows)) {
-          if (w.state === "behind" || w.state === "stale") enqueued += enqueueCompliance(deps, org, w);
+          if (w.state === "behind" || w.state === "stale") enqueued += await enqueueCompliance(deps, org, w);
         }
       }
       if (orgs.length < PAGE) break;
@@ -72,7 +72,7 @@ export class ComplianceJob {
 }
 
 /** One `workflow.behind` / `workflow.stale` event to the organization's subscribed webhooks; it links to the workflow's page. */
-function enqueueCompliance(deps: ServiceDeps, org: { id: string; name: string }, w: WorkflowCompliance): number {
+function enqueueCompliance(deps: ServiceDeps, org: { id: string; name: string }, w: WorkflowCompliance): Promise<number> {
   return enqueueEvent(deps, org.id, w.state === "behind" ? "workflow.behind" : "workflow.stale", {
     organization: org.name,
     project: w.project,

@@ -75,10 +75,10 @@ export class DeliveryWorker {
    * Starts an attempt for every due delivery whose webhook has none in flight, up to the concurrency; returns them
    * (the loop does not wait for them; tests with a fake clock do).
    */
-  dispatch(): Promise<void>[] {
+  async dispatch(): Promise<Promise<void>[]> {
     const slots = this.o.concurrency - this.inflight.size;
     if (this.stopping || slots <= 0) return [];
-    const due = this.o.repo.due(this.o.clock.now().toISOString(), slots + this.inflight.size);
+    const due = await this.o.repo.due(this.o.clock.now().toISOString(), slots + this.inflight.size);
     const started: Promise<void>[] = [];
     for (const { delivery, webhook } of due.filter((x) => !this.inflight.has(x.webhook.id)).slice(0, slots)) {
       const p = this.attempt(delivery, webhook).finally(() => {
@@ -109,8 +109,8 @@ export class DeliveryWorker {
       const ctl = (this.wakeCtl = new AbortController());
       let wait = IDLE_POLL_MS;
       try {
-        this.dispatch();
-        wait = this.waitMs();
+        await this.dispatch();
+        wait = await this.waitMs();
       } catch (e) {
         this.o.log(`ERROR webhooks: ${e instanceof Error ? e.message : String(e)}`);
       }
@@ -119,8 +119,8 @@ export class DeliveryWorker {
   }
 
   /** Until the earliest next attempt, bounded by the polls. */
-  private waitMs(): number {
-    const next = this.o.repo.nextDue();
+  private async waitMs(): Promise<number> {
+    const next = await this.o.repo.nextDue();
     if (next === undefined) return IDLE_POLL_MS;
     const delta = Date.parse(next) - this.o.clock.now().getTime();
     return delta <= 0 ? BUSY_POLL_MS : Math.min(delta, IDLE_POLL_MS);
@@ -130,13 +130,13 @@ export class DeliveryWorker {
     const { publicUrl, version, env, timeoutMs } = this.o;
     const result = await sendDelivery(d, w, { publicUrl, version, env, timeoutMs, now: this.o.clock.now(), stop: this.abortSends.signal });
     try {
-      this.mark(d, w, result);
+      await this.mark(d, w, result);
     } catch (e) {
       this.o.log(`ERROR webhook ${w.name}: delivery ${d.id} answered but not recorded (${e instanceof Error ? e.message : String(e)}); it will be sent again`);
     }
   }
 
-  private mark(d: DeliveryRecord, w: WebhookRecord, a: Attempt): void {
+  private async mark(d: DeliveryRecord, w: WebhookRecord, a: Attempt): Promise<void> {
     const now = this.o.clock.now();
     const attempts = d.attempts + 1;
     if (a.kind === "stopped") return;
@@ -147,7 +147,7 @@ export class DeliveryWorker {
       return this.o.repo.markFailed(d.id, now.toISOString(), a.status, error);
     }
     const next = new Date(now.getTime() + retryDelayMs(attempts, this.o.random, this.o.backoff));
-    this.o.repo.markRetry(d.id, next.toISOString(), a.status, a.error);
+    await this.o.repo.markRetry(d.id, next.toISOString(), a.status, a.error);
   }
 }
 

@@ -15,27 +15,27 @@ import type { ServiceDeps } from "../deps.ts";
 import { addWebhook } from "./registry.ts";
 
 /** The bodies enqueued for webhook `all` (subscribed to everything) since the last call, oldest first. */
-function drain(s: TestStore): Record<string, unknown>[] {
-  const org = s.app.repo.findOrg("default")!;
-  const w = s.app.webhooks.find(org.id, "all")!;
-  const bodies = s.app.webhooks.deliveries(w.id, 1000).filter((d) => !seen.has(d.id)).reverse();
+async function drain(s: TestStore): Promise<Record<string, unknown>[]> {
+  const org = (await s.app.repo.findOrg("default"))!;
+  const w = (await s.app.webhooks.find(org.id, "all"))!;
+  const bodies = (await s.app.webhooks.deliveries(w.id, 1000)).filter((d) => !seen.has(d.id)).reverse();
   for (const d of bodies) seen.add(d.id);
   return bodies.map((d) => ({ ...(JSON.parse(d.body) as Record<string, unknown>), delivery: d.id === JSON.parse(d.body).id }));
 }
 const seen = new Set<string>();
-const types = (s: TestStore) => drain(s).map((b) => b.type as WebhookEvent);
+const types = async (s: TestStore) => (await drain(s)).map((b) => b.type as WebhookEvent);
 
-describe("events enqueued where they happen", () => {
-  const s = testStore();
+describe("events enqueued where they happen", async () => {
+  const s = await testStore();
   afterAll(() => s.cleanup());
   beforeAll(async () => {
     await addWebhook(s.app, { name: "all", url: "http://127.0.0.1:9/all" });
-    register(s.app, "ci", s.key.publicKey);
+    await register(s.app, "ci", s.key.publicKey);
   });
 
   test("a local push: attestation.pushed with the run, its verdict and the attestation digest (after the contract's revision 1)", async () => {
     const r = await pushRun(s, "build", "skynet", [{ name: "app", kind: "STRING", value: "v1" }]);
-    const [revised, pushed, ...rest] = drain(s);
+    const [revised, pushed, ...rest] = await drain(s);
     expect(rest).toEqual([]);
     expect(revised).toMatchObject({ type: "contract.revised", organization: "default", contract: { name: "skynet-build", revision: 1, previousRevision: null, createdBy: "local" }, path: "/contracts/skynet-build" });
     expect(pushed).toEqual({
@@ -54,22 +54,22 @@ describe("events enqueued where they happen", () => {
 
   test("a blocked push: attestation.pushed and run.blocked, both for the blocked run", async () => {
     const runId = await pushGated(s, "gate", "skynet", "banned");
-    const bodies = drain(s).filter((b) => b.type !== "contract.revised");
+    const bodies = (await drain(s)).filter((b) => b.type !== "contract.revised");
     expect(bodies.map((b) => [b.type, (b.run as { id: string }).id, (b.run as { state: string }).state, (b.run as { policyStatus: string }).policyStatus])).toEqual([
       ["attestation.pushed", runId, "blocked", "blocked"],
       ["run.blocked", runId, "blocked", "blocked"],
     ]);
     await pushGated(s, "gate", "skynet", "clean");
-    expect(types(s)).toEqual(["attestation.pushed"]);
+    expect(await types(s)).toEqual(["attestation.pushed"]);
   });
 
   test("the server's verified ingest: the same events (it stores through recordAttestation)", async () => {
     const c = await craft(s, s.app, { binary: "app v2\n" });
-    drain(s);
+    await drain(s);
     const blocked = (st: Statement) =>
       void Object.assign(st.predicate, policySummary([{ policy: "p", digest: `sha256:${"e".repeat(64)}`, inputs: {}, violations: [{ rule: "r", message: "m" }], gate: true }], false));
     const r = await ingestBundle(s.app, await c.sign(undefined, blocked));
-    expect(drain(s).map((b) => [b.type, b.digests, b.project, b.workflow])).toEqual([
+    expect((await drain(s)).map((b) => [b.type, b.digests, b.project, b.workflow])).toEqual([
       ["attestation.pushed", { attestation: r.digest }, "skynet", "build"],
       ["run.blocked", { attestation: r.digest }, "skynet", "build"],
     ]);
@@ -77,48 +77,48 @@ describe("events enqueued where they happen", () => {
 
   test("attestation reset with a failure: run.failed; a cancellation or a finished run: nothing", async () => {
     const failed = await startRun(s, "build", "skynet");
-    drain(s);
-    resetAttestation(s.app, { trigger: "failure", reason: "tests failed" });
-    expect(drain(s).map((b) => [b.type, b.run, b.project, b.workflow, b.path])).toEqual([["run.failed", { id: failed, state: "failed" }, "skynet", "build", `/runs/${failed}`]]);
+    await drain(s);
+    await resetAttestation(s.app, { trigger: "failure", reason: "tests failed" });
+    expect((await drain(s)).map((b) => [b.type, b.run, b.project, b.workflow, b.path])).toEqual([["run.failed", { id: failed, state: "failed" }, "skynet", "build", `/runs/${failed}`]]);
     await startRun(s, "build", "skynet");
-    resetAttestation(s.app, { trigger: "cancellation" });
-    expect(types(s)).toEqual([]);
+    await resetAttestation(s.app, { trigger: "cancellation" });
+    expect(await types(s)).toEqual([]);
     const served = await startRun(s, "build", "skynet");
     s.app.state.remove();
-    resetRemote(s.app, served, { trigger: "failure" });
-    expect(types(s)).toEqual(["run.failed"]);
-    resetRemote(s.app, served, { trigger: "failure" }); // already failed: stays, no second event
-    expect(types(s)).toEqual([]);
+    await resetRemote(s.app, served, { trigger: "failure" });
+    expect(await types(s)).toEqual(["run.failed"]);
+    await resetRemote(s.app, served, { trigger: "failure" }); // already failed: stays, no second event
+    expect(await types(s)).toEqual([]);
   });
 
   test("contract.revised for every added revision: create (revision 1), update, apply; an unchanged update none", async () => {
     const body = (m: string) => `apiVersion: cairn.dev/v1\nkind: Contract\nmetadata:\n  name: rel\nspec:\n  materials:\n    - {type: STRING, name: ${m}}\n`;
-    createContract(s.app, { name: "rel" });
-    updateContract(s.app, { name: "rel", text: body("a") });
-    updateContract(s.app, { name: "rel", text: body("a") });
+    await createContract(s.app, { name: "rel" });
+    await updateContract(s.app, { name: "rel", text: body("a") });
+    await updateContract(s.app, { name: "rel", text: body("a") });
     s.file("rel.yaml", body("b"));
-    apply(s.app, { path: "rel.yaml" });
+    await apply(s.app, { path: "rel.yaml" });
     const served = { ...s.app, actor: { tokenId: "t", tokenName: "secops", role: "maintainer" as const } };
-    updateContract(served, { name: "rel", text: body("c") });
-    expect(drain(s).map((b) => [b.type, b.contract])).toEqual([
+    await updateContract(served, { name: "rel", text: body("c") });
+    expect((await drain(s)).map((b) => [b.type, b.contract])).toEqual([
       ["contract.revised", { name: "rel", revision: 1, previousRevision: null, createdBy: "local" }],
       ["contract.revised", { name: "rel", revision: 2, previousRevision: 1, createdBy: "local" }],
       ["contract.revised", { name: "rel", revision: 3, previousRevision: 2, createdBy: "local" }],
       ["contract.revised", { name: "rel", revision: 4, previousRevision: 3, createdBy: "token:secops" }],
     ]);
-    createWorkflow(s.app, { name: "deploy", project: "skynet", contract: "rel" });
-    expect(types(s)).toEqual([]); // a workflow using a stored contract adds no revision
+    await createWorkflow(s.app, { name: "deploy", project: "skynet", contract: "rel" });
+    expect(await types(s)).toEqual([]); // a workflow using a stored contract adds no revision
   });
 
   test("the delivery is part of the event's transaction: when enqueueing fails, the event is not committed either", async () => {
     const runId = await startRun(s, "build", "skynet");
-    drain(s);
+    await drain(s);
     const failing: WebhookRepo = Object.create(s.app.webhooks, { enqueue: { value: () => { throw new Error("disk full"); } } });
     const broken: ServiceDeps = { ...s.app, webhooks: failing };
     expect(() => resetAttestation(broken, { trigger: "failure" })).toThrow("disk full");
-    expect(s.app.repo.getRun(runId)!.state).toBe("initialized");
+    expect((await s.app.repo.getRun(runId))!.state).toBe("initialized");
     expect(() => createContract(broken, { name: "never" })).toThrow("disk full");
-    expect(s.app.repo.findContractByName(s.app.repo.findOrg("default")!.id, "never")).toBeUndefined();
-    expect(types(s)).toEqual([]);
+    expect(await s.app.repo.findContractByName((await s.app.repo.findOrg("default"))!.id, "never")).toBeUndefined();
+    expect(await types(s)).toEqual([]);
   });
 });

@@ -45,14 +45,14 @@ describe("eventBody", () => {
   });
 });
 
-describe("enqueueEvent", () => {
-  const s = testStore();
+describe("enqueueEvent", async () => {
+  const s = await testStore();
   afterAll(() => s.cleanup());
 
-  test("without a subscribed webhook nothing is enqueued and lazy fields are never computed", () => {
-    const org = s.app.repo.ensureOrg("default", NOW);
+  test("without a subscribed webhook nothing is enqueued and lazy fields are never computed", async () => {
+    const org = await s.app.repo.ensureOrg("default", NOW);
     let computed = 0;
-    expect(enqueueEvent(s.app, org.id, "workflow.stale", () => (computed++, { organization: "default" }))).toBe(0);
+    expect(await enqueueEvent(s.app, org.id, "workflow.stale", async () => (computed++, { organization: "default" }))).toBe(0);
     expect(computed).toBe(0);
   });
 
@@ -60,17 +60,17 @@ describe("enqueueEvent", () => {
     await addWebhook(s.app, { name: "a", url: "http://127.0.0.1:9/a", events: ["workflow.behind"] });
     await addWebhook(s.app, { name: "b", url: "http://127.0.0.1:9/b" });
     await addWebhook(s.app, { name: "c", url: "http://127.0.0.1:9/c", events: ["run.failed"] });
-    const org = s.app.repo.findOrg("default")!;
+    const org = (await s.app.repo.findOrg("default"))!;
     let computed = 0;
-    const fields = () => (computed++, { organization: "default", project: "p", workflow: "w" });
-    expect(enqueueEvent(s.app, org.id, "workflow.behind", fields)).toBe(2);
+    const fields = async () => (computed++, { organization: "default", project: "p", workflow: "w" });
+    expect(await enqueueEvent(s.app, org.id, "workflow.behind", fields)).toBe(2);
     expect(computed).toBe(1);
     for (const name of ["a", "b"]) {
-      const [d, ...rest] = listDeliveries(s.app, { name }).items;
+      const [d, ...rest] = (await listDeliveries(s.app, { name })).items;
       expect(rest).toEqual([]);
-      const stored = s.app.webhooks.deliveries(s.app.webhooks.find(org.id, name)!.id, 1)[0]!;
+      const stored = (await s.app.webhooks.deliveries((await s.app.webhooks.find(org.id, name))!.id, 1))[0]!;
       expect(JSON.parse(stored.body)).toEqual({ id: d!.id, type: "workflow.behind", organization: "default", project: "p", workflow: "w", path: "/workflows/p/w", time: s.app.clock.now().toISOString() });
     }
-    expect(listDeliveries(s.app, { name: "c" }).items).toEqual([]);
+    expect((await listDeliveries(s.app, { name: "c" })).items).toEqual([]);
   });
 });

@@ -65,14 +65,18 @@ export function eventBody(deliveryId: string, event: WebhookEvent, fields: Event
  * be a function: it is called (once) only when some webhook is subscribed, so an organization without webhooks pays
  * one indexed query and nothing else. Returns how many deliveries were enqueued.
  */
-export function enqueueEvent(
+export async function enqueueEvent(
   deps: Pick<ServiceDeps, "webhooks" | "clock">,
   orgId: string,
   event: WebhookEvent,
-  fields: EventFields | (() => EventFields),
-): number {
+  fields: EventFields | (() => Promise<EventFields>),
+): Promise<number> {
   const now = deps.clock.now().toISOString();
-  let resolved: EventFields | undefined;
-  const get = () => (resolved ??= typeof fields === "function" ? fields() : fields);
-  return deps.webhooks.enqueue({ orgId, event, now, body: (id) => eventBody(id, event, get(), now) });
+  let resolved: EventFields;
+  if (typeof fields === "function") {
+    // Asked for only when some live webhook of the organization is subscribed to the event.
+    if (!(await deps.webhooks.list(orgId)).some((h) => h.events.includes(event))) return 0;
+    resolved = await fields();
+  } else resolved = fields;
+  return await deps.webhooks.enqueue({ orgId, event, now, body: (id) => eventBody(id, event, resolved, now) });
 }

@@ -65,29 +65,29 @@ function duplicate(name: string, org: string): CairnError {
  */
 export async function addWebhook(deps: ServiceDeps, input: WebhookAddInput, resolve: Resolver = dnsResolver): Promise<WebhookView> {
   const name = checkName(input.name, "--name");
-  const org = deps.repo.findOrg(deps.config.organization);
-  if (org && deps.webhooks.find(org.id, name)) throw duplicate(name, org.name);
+  const org = await deps.repo.findOrg(deps.config.organization);
+  if (org && await deps.webhooks.find(org.id, name)) throw duplicate(name, org.name);
   const events = checkEvents(input.events);
   const secretEnv = checkSecretEnv(input.secretEnv, deps.config.env, deps.actor ? "server" : "local");
   const url = await checkWebhookUrl(input.url, resolve);
   if (url.plaintext) deps.reporter.warn(`--url ${url.url}: deliveries go over plain http (unencrypted); use https unless this network is closed`);
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const o = deps.repo.ensureOrg(deps.config.organization, now);
-    if (deps.webhooks.find(o.id, name)) throw duplicate(name, o.name);
-    return view(deps.webhooks.add({ orgId: o.id, name, url: url.url, events, secretEnv, createdAt: now, createdBy: actorLabel(deps.actor) }));
+  return await deps.repo.transaction(async () => {
+    const o = await deps.repo.ensureOrg(deps.config.organization, now);
+    if (await deps.webhooks.find(o.id, name)) throw duplicate(name, o.name);
+    return view(await deps.webhooks.add({ orgId: o.id, name, url: url.url, events, secretEnv, createdAt: now, createdBy: actorLabel(deps.actor) }));
   });
 }
 
 /** `org webhook list`: the live webhooks of the organization, by name (an organization has few). */
-export function listWebhooks(deps: ServiceDeps): Page<WebhookView> {
-  const org = deps.repo.findOrg(deps.config.organization);
-  return { items: org ? deps.webhooks.list(org.id).map(view) : [] };
+export async function listWebhooks(deps: ServiceDeps): Promise<Page<WebhookView>> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  return { items: org ? (await deps.webhooks.list(org.id)).map(view) : [] };
 }
 
-function findWebhook(deps: ServiceDeps, name: string): WebhookRecord {
-  const org = deps.repo.findOrg(deps.config.organization);
-  const w = org && deps.webhooks.find(org.id, name);
+async function findWebhook(deps: ServiceDeps, name: string): Promise<WebhookRecord> {
+  const org = await deps.repo.findOrg(deps.config.organization);
+  const w = org && await deps.webhooks.find(org.id, name);
   if (!w) {
     throw new CairnError("NOT_FOUND", `--name ${name}: no webhook of that name is registered in organization ${deps.config.organization}`, {
       hint: "list webhooks with `cairn org webhook list`",
@@ -97,21 +97,21 @@ function findWebhook(deps: ServiceDeps, name: string): WebhookRecord {
 }
 
 /** `org webhook remove`: no more deliveries; its pending ones are marked failed ("webhook removed"). */
-export function removeWebhook(deps: ServiceDeps, input: { name: string }): WebhookView {
+export async function removeWebhook(deps: ServiceDeps, input: { name: string }): Promise<WebhookView> {
   const now = deps.clock.now().toISOString();
-  return deps.repo.transaction(() => {
-    const w = findWebhook(deps, input.name);
-    deps.webhooks.remove(w.id, now);
+  return await deps.repo.transaction(async () => {
+    const w = await findWebhook(deps, input.name);
+    await deps.webhooks.remove(w.id, now);
     return view({ ...w, removedAt: now });
   });
 }
 
 /** `org webhook deliveries`: a live webhook's deliveries, newest first, keyset-paginated. */
-export function listDeliveries(deps: ServiceDeps, input: { name: string; limit?: number; next?: string }): Page<DeliveryView> {
+export async function listDeliveries(deps: ServiceDeps, input: { name: string; limit?: number; next?: string }): Promise<Page<DeliveryView>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const before = input.next === undefined ? undefined : seqCursor(input.next);
-  const w = findWebhook(deps, input.name);
-  const page = toPage(deps.webhooks.deliveries(w.id, limit + 1, before), limit, (d) => [d.seq]);
+  const w = await findWebhook(deps, input.name);
+  const page = toPage(await deps.webhooks.deliveries(w.id, limit + 1, before), limit, (d) => [d.seq]);
   return { ...page, items: page.items.map(deliveryView) };
 }
 

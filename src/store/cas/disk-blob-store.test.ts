@@ -15,7 +15,7 @@ describe("DiskBlobStore", () => {
 
   test("every write takes its ingest lease before looking for the blob, small, large, new or already stored", async () => {
     const held: string[] = [];
-    const leased = new DiskBlobStore(join(dir, "leased"), { guard: { hold: (d) => void held.push(d) } });
+    const leased = new DiskBlobStore(join(dir, "leased"), { guard: { hold: async (d) => void held.push(d) } });
     const small = new TextEncoder().encode("small\n");
     const large = new Uint8Array(2 * 1024 * 1024).fill(7);
     const file = join(dir, "leased-in.bin");

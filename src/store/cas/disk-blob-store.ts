@@ -57,7 +57,7 @@ export class DiskBlobStore implements BlobStore {
   /** fsync the caller's file, then rename it into place: the blob path still only ever holds complete bytes. */
   async adoptFile(path: string, digest: string): Promise<BlobRef> {
     const dest = this.pathFor(digest);
-    this.guard?.hold(digest);
+    await this.guard?.hold(digest);
     const fh = await open(path, "r+");
     let size: number;
     try {
@@ -89,7 +89,7 @@ export class DiskBlobStore implements BlobStore {
   private async storeSmall(bytes: Uint8Array): Promise<BlobRef> {
     const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
     const dest = this.pathFor(digest);
-    this.guard?.hold(digest); // before looking, as ingest() does: gc either sees the lease or has already unlinked it
+    await this.guard?.hold(digest); // before looking, as ingest() does: gc either sees the lease or has already unlinked it
     if (existsSync(dest)) {
       const now = new Date();
       utimesSync(dest, now, now);
@@ -150,7 +150,7 @@ export class DiskBlobStore implements BlobStore {
     await fh.close();
     const digest = `sha256:${hash.digest("hex")}`;
     const dest = this.pathFor(digest);
-    this.guard?.hold(digest); // before looking: gc either sees the lease or has already unlinked what we look for
+    await this.guard?.hold(digest); // before looking: gc either sees the lease or has already unlinked what we look for
     if (await exists(dest)) {
       await rm(tmp, { force: true }); // already stored (content-addressed: same bytes)
       const now = new Date();

@@ -1,10 +1,11 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { AuditEvent, AuditQuery, AuditRepo, NewAuditEvent } from "../audit-port.ts";
 
 const SELECT = `SELECT id, org_id AS orgId, at, token_id AS tokenId, actor, role, action, target, outcome, status FROM audit_events`;
 
 /** AuditRepo over bun:sqlite (table audit_events, migration 010; triggers refuse UPDATE and DELETE). */
-export class SqliteAuditRepo implements AuditRepo {
+export class SqliteAuditRepo implements Sync<AuditRepo> {
   constructor(private readonly db: Database) {}
 
   append(e: NewAuditEvent): void {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { CasBackendRecord, CasBackendRepo, S3Settings } from "../cas-backend-port.ts";
 
 const SELECT = `SELECT id, name, provider, location, username, password_env AS passwordEnv, insecure_http AS insecureHttp,
@@ -31,7 +32,7 @@ export function splitS3Location(location: string): { bucket: string; prefix: str
 }
 
 /** CasBackendRepo over bun:sqlite (table cas_backends, migrations 009 and 016). */
-export class SqliteCasBackendRepo implements CasBackendRepo {
+export class SqliteCasBackendRepo implements Sync<CasBackendRepo> {
   constructor(private readonly db: Database) {}
 
   insert(b: CasBackendRecord): void {

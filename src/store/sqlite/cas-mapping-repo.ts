@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { CasMapping, CasMappingRepo } from "../cas-mapping-port.ts";
 import type { Scope } from "../ports.ts";
 
@@ -12,7 +13,7 @@ function visibleTo(scope: Scope | undefined): { sql: string; params: string[] } 
 }
 
 /** CasMappingRepo over bun:sqlite (table cas_mappings, migration 012). */
-export class SqliteCasMappingRepo implements CasMappingRepo {
+export class SqliteCasMappingRepo implements Sync<CasMappingRepo> {
   constructor(private readonly db: Database) {}
 
   record(m: CasMapping): void {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { selfWriter } from "../cas/writer.ts";
 import { openDatabase } from "./db.ts";
+import { sqliteStore } from "./store.ts";
 import { SqliteLeaseRepo } from "./lease-repo.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "cairn-leases-"));
@@ -23,15 +24,15 @@ test("an ingest lease: held by its owner, pruned when older than `since` or when
   expect(repo.isLeased(D, past, () => true)).toBe(false);
 });
 
-test("a run reference needs a run of this store; exclusive holds the write lock so no lease is taken meanwhile", () => {
+test("a run reference needs a run of this store; exclusive holds the write lock so no lease is taken meanwhile", async () => {
   const path = join(dir, "b.db");
-  const repo = new SqliteLeaseRepo(openDatabase(path));
-  repo.referFromRun("no-such-run", D, new Date().toISOString());
-  expect(repo.isLeased(D, new Date(0).toISOString(), () => true)).toBe(false);
+  const { leases: repo } = sqliteStore(openDatabase(path));
+  await repo.referFromRun("no-such-run", D, new Date().toISOString());
+  expect(await repo.isLeased(D, new Date(0).toISOString(), () => true)).toBe(false);
   const other = openDatabase(path);
   other.exec("PRAGMA busy_timeout=50");
   const otherRepo = new SqliteLeaseRepo(other);
-  expect(() => repo.exclusive(() => otherRepo.hold(D))).toThrow(/locked|busy/i);
+  await expect(repo.exclusive(async () => otherRepo.hold(D))).rejects.toThrow(/locked|busy/i);
   otherRepo.hold(D);
-  expect(repo.isLeased(D, new Date(0).toISOString(), () => true)).toBe(true);
+  expect(await repo.isLeased(D, new Date(0).toISOString(), () => true)).toBe(true);
 });

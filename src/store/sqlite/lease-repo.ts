@@ -1,5 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
+import type { Sync } from "../async-port.ts";
 import { selfWriter, type WriterId } from "../cas/writer.ts";
 
 type OwnerRow = WriterId & { digest: string };
@@ -7,7 +8,7 @@ type OwnerRow = WriterId & { digest: string };
 const OPEN_REF = "SELECT 1 FROM crafting_refs c JOIN workflow_runs r ON r.id = c.run_id WHERE c.digest = ? AND r.state = 'initialized' LIMIT 1";
 
 /** CasLeaseRepo over bun:sqlite (tables cas_ingest_leases and crafting_refs, migration 015). */
-export class SqliteLeaseRepo implements CasLeaseRepo {
+export class SqliteLeaseRepo implements Sync<Omit<CasLeaseRepo, "exclusive">> {
   constructor(private readonly db: Database) {}
 
   /** Lease times are the OS clock's, as the file times gc compares them with. */
@@ -23,10 +24,6 @@ export class SqliteLeaseRepo implements CasLeaseRepo {
     this.db
       .query("INSERT OR IGNORE INTO crafting_refs (run_id, digest, created_at) SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM workflow_runs WHERE id = ?1)")
       .run(runId, digest, now);
-  }
-
-  exclusive<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
   }
 
   isLeased(digest: string, since: string, alive: (owner: WriterId) => boolean): boolean {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { OrgKeyQuery, OrgKeyRecord, OrgKeyRepo, OrgKeyStatus } from "../org-key-port.ts";
 
 const SELECT = `SELECT id, org_id AS orgId, name, algorithm, public_key_pem AS publicKeyPem, key_id AS keyId,
@@ -10,7 +11,7 @@ const STATUS_SQL: Record<OrgKeyStatus, string> = {
 };
 
 /** OrgKeyRepo over bun:sqlite (table org_keys, migration 005). */
-export class SqliteOrgKeyRepo implements OrgKeyRepo {
+export class SqliteOrgKeyRepo implements Sync<OrgKeyRepo> {
   constructor(private readonly db: Database) {}
 
   insertKey(k: Omit<OrgKeyRecord, "removedAt">): void {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { AttestedRunRow, BlobRefSource, ReferencedBlob, NewToken, OrgRecord, OrgRepo, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
 
 interface TokenRow extends Omit<TokenRecord, "workflowDeleted" | "admin"> {
@@ -39,7 +40,7 @@ const IS_REFERENCED = `SELECT EXISTS (SELECT 1 FROM attestations WHERE digest = 
 const toToken = (r: TokenRow): TokenRecord => ({ ...r, workflowDeleted: r.workflowDeleted === 1, admin: r.admin === 1 });
 
 /** OrgRepo over bun:sqlite. */
-export class SqliteOrgRepo implements OrgRepo {
+export class SqliteOrgRepo implements Sync<OrgRepo> {
   constructor(private readonly db: Database) {}
 
   insertOrg(name: string, now: string): OrgRecord {

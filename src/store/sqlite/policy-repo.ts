@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { PolicyRepo, PolicyRevisionInfo, PolicyRevisionRecord, PolicySummary } from "../policy-port.ts";
 
 const SELECT = `SELECT id, org_id AS orgId, name, revision, description, source, digest, content_digest AS contentDigest,
@@ -13,7 +14,7 @@ const LIST = `SELECT p.name, p.description, p.revision AS latestRevision, p.dige
   ORDER BY p.name LIMIT ?`;
 
 /** PolicyRepo over bun:sqlite (table policy_revisions, migration 008). */
-export class SqlitePolicyRepo implements PolicyRepo {
+export class SqlitePolicyRepo implements Sync<PolicyRepo> {
   constructor(private readonly db: Database) {}
 
   latest(orgId: string, name: string): PolicyRevisionRecord | undefined {

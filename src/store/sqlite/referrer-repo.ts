@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { AttestationGraph, ReferrerNode } from "../../crafter/referrers.ts";
 import type { ReferrerRepo, Scope, StoredReferrer } from "../ports.ts";
 
@@ -40,7 +41,7 @@ function visibleIn(n: string, scope: Scope | undefined): { sql: string; params: 
 }
 
 /** The referrer graph in SQLite: nodes unique per (org, digest, kind), edges from an attestation to what it references. */
-export class SqliteReferrerRepo implements ReferrerRepo {
+export class SqliteReferrerRepo implements Sync<ReferrerRepo> {
   constructor(private readonly db: Database) {}
 
   /** Idempotent: indexing the same attestation twice changes nothing. Call inside the push transaction. */

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import { POLICY_VERDICTS } from "../../crafter/policy/status.ts";
 import type { Scope } from "../ports.ts";
 import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
@@ -82,7 +83,7 @@ export function byDigestSql(n: number): string {
 const toView = (r: RunViewRow): RunView => ({ ...toRun(r), workflow: r.workflow, project: r.project, contractName: r.contract_name });
 
 /** SQLite queries for runs, each steered to an index (see runListQuery). */
-export class SqliteRunRepo implements RunRepo {
+export class SqliteRunRepo implements Sync<RunRepo> {
   constructor(private readonly db: Database) {}
 
   /** Served by the partial index workflow_runs_by_state (state, created_at) WHERE state = 'initialized'. */

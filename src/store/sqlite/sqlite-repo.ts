@@ -12,6 +12,7 @@ import type {
   Workflow,
   WorkflowRun,
 } from "../ports.ts";
+import type { Sync } from "../async-port.ts";
 import { toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 
 const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS projectId, p.name AS project, w.name, w.team,
@@ -25,12 +26,8 @@ type VersionRow = Omit<ProjectVersion, "prerelease"> & { prerelease: number };
 const toVersion = (r: VersionRow): ProjectVersion => ({ ...r, prerelease: r.prerelease === 1 });
 
 /** ControlPlaneRepo over bun:sqlite. Ids are random UUIDs; timestamps are ISO strings from the injected clock. */
-export class SqliteRepo implements ControlPlaneRepo {
+export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction">> {
   constructor(private readonly db: Database) {}
-
-  transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
-  }
 
   ensureOrg(name: string, now: string): Organization {
     this.db.query("INSERT OR IGNORE INTO organizations (id, name, created_at) VALUES (?, ?, ?)").run(crypto.randomUUID(), name, now);

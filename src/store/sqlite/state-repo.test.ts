@@ -11,10 +11,10 @@ afterEach(() => s?.cleanup());
 const observations = { runner: { type: "RUNNER_TYPE_UNSPECIFIED" as const }, env: {} };
 
 /** A run with its state kept on the "server" (this store), as POST /api/v1/attestations/init makes it. */
-function remoteRun(): { id: string; orgId: string; store: (attempts?: number) => SqliteStateStore } {
-  s = testStore();
-  const { state } = startRemoteInit(s.app, { workflow: "build", project: "p", dryRun: false }, { observations, remoteState: true });
-  const orgId = s.app.repo.findOrg("default")!.id;
+async function remoteRun(): Promise<{ id: string; orgId: string; store: (attempts?: number) => SqliteStateStore }> {
+  s = await testStore();
+  const { state } = await startRemoteInit(s.app, { workflow: "build", project: "p", dryRun: false }, { observations, remoteState: true });
+  const orgId = (await s.app.repo.findOrg("default"))!.id;
   const now = () => s.app.clock.now().toISOString();
   return {
     id: state.attestationId,
@@ -32,32 +32,32 @@ const addString = (name: string) => async (st: CraftingState) => {
 
 describe("SqliteStateStore: optimistic locking on the version", () => {
   test("init stores the state at version 1 in the run's transaction", async () => {
-    const r = remoteRun();
-    const row = s.app.states.get(r.orgId, r.id)!;
+    const r = await remoteRun();
+    const row = (await s.app.states.get(r.orgId, r.id))!;
     expect([row.version, row.runId]).toEqual([1, r.id]);
     expect((await r.store().read()).workflow.runId).toBe(r.id);
   });
 
   test("a swap from a stale version is refused; the current one wins and bumps the version", async () => {
-    const r = remoteRun();
-    const row = s.app.states.get(r.orgId, r.id)!;
-    expect(s.app.states.swap(r.orgId, r.id, 1, row.state, "t1")).toBe(2);
-    expect(s.app.states.swap(r.orgId, r.id, 1, row.state, "t2")).toBeUndefined();
-    expect(s.app.states.get(r.orgId, r.id)!.version).toBe(2);
+    const r = await remoteRun();
+    const row = (await s.app.states.get(r.orgId, r.id))!;
+    expect((await s.app.states.swap(r.orgId, r.id, 1, row.state, "t1"))).toBe(2);
+    expect((await s.app.states.swap(r.orgId, r.id, 1, row.state, "t2"))).toBeUndefined();
+    expect((await s.app.states.get(r.orgId, r.id))!.version).toBe(2);
   });
 
   test("concurrent updates all land: each loser re-reads and re-applies its change", async () => {
-    const r = remoteRun();
+    const r = await remoteRun();
     const names = Array.from({ length: 12 }, (_, i) => `m${i}`);
     const results = await Promise.all(names.map((n) => r.store().update(addString(n))));
     expect(results).toEqual(names);
     const st = await r.store().read();
     expect(Object.keys(st.materials).sort()).toEqual([...names].sort());
-    expect(s.app.states.get(r.orgId, r.id)!.version).toBe(1 + names.length);
+    expect((await s.app.states.get(r.orgId, r.id))!.version).toBe(1 + names.length);
   });
 
   test("retries are bounded: a writer that always loses gives up with STATE_INVALID and changes nothing", async () => {
-    const r = remoteRun();
+    const r = await remoteRun();
     const rival = r.store();
     const loser = r.store(3);
     let calls = 0;
@@ -76,12 +76,12 @@ describe("SqliteStateStore: optimistic locking on the version", () => {
   });
 
   test("remove is idempotent; a missing state is STATE_MISSING", async () => {
-    const r = remoteRun();
+    const r = await remoteRun();
     const st = r.store();
-    expect(st.exists()).toBe(true);
-    st.remove();
-    st.remove();
-    expect(st.exists()).toBe(false);
+    expect(await st.exists()).toBe(true);
+    await st.remove();
+    await st.remove();
+    expect(await st.exists()).toBe(false);
     await expectCode(() => st.read(), "STATE_MISSING");
   });
 });

@@ -2,12 +2,13 @@ import type { Database } from "bun:sqlite";
 import { CairnError } from "../../errors.ts";
 import type { CraftingState } from "../../crafter/state/types.ts";
 import type { AttestationStateRepo, StoredStateRow, VersionedState, VersionedStateStore } from "../state-port.ts";
+import type { Sync } from "../async-port.ts";
 import { decodeState, optimisticUpdate, type RetryPolicy } from "../versioned-state.ts";
 
 const SELECT = "SELECT id, org_id AS orgId, run_id AS runId, state, version, updated_at AS updatedAt FROM attestation_states";
 
 /** AttestationStateRepo over bun:sqlite (table attestation_states, migration 007). */
-export class SqliteStateRepo implements AttestationStateRepo {
+export class SqliteStateRepo implements Sync<AttestationStateRepo> {
   constructor(private readonly db: Database) {}
 
   insert(row: Omit<StoredStateRow, "version" | "updatedAt">, now: string): void {
@@ -54,12 +55,12 @@ export class SqliteStateStore implements VersionedStateStore {
     this.path = `attestation ${id}`;
   }
 
-  exists(): boolean {
-    return this.repo.get(this.orgId, this.id) !== undefined;
+  async exists(): Promise<boolean> {
+    return (await this.repo.get(this.orgId, this.id)) !== undefined;
   }
 
   async readVersioned(): Promise<VersionedState> {
-    const row = this.repo.get(this.orgId, this.id);
+    const row = await this.repo.get(this.orgId, this.id);
     if (!row) throw missingRemoteState(this.id);
     return { state: decodeState(row.state, this.path), version: row.version };
   }
@@ -77,8 +78,8 @@ export class SqliteStateStore implements VersionedStateStore {
     await optimisticUpdate(this, async () => ({ state, result: undefined }), this.retry);
   }
 
-  remove(): void {
-    this.repo.delete(this.orgId, this.id);
+  async remove(): Promise<void> {
+    await this.repo.delete(this.orgId, this.id);
   }
 
   update<T>(fn: (s: CraftingState) => Promise<{ state: CraftingState; result: T }>): Promise<T> {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { NewLogEntries, StoredCheckpoint, TlogRepo } from "../tlog-port.ts";
 
 const bytes = (v: unknown): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer));
@@ -6,7 +7,7 @@ const checkpointOf = (r: { size: number; root: unknown; note: string; created_at
   r ? { size: r.size, root: bytes(r.root), note: r.note, createdAt: r.created_at } : undefined;
 
 /** TlogRepo over bun:sqlite (migration 013). */
-export class SqliteTlogRepo implements TlogRepo {
+export class SqliteTlogRepo implements Sync<TlogRepo> {
   constructor(private readonly db: Database) {}
 
   size(): number {

@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { DeliveryRecord, EnqueuedEvent, NewWebhook, WebhookEvent, WebhookRecord, WebhookRepo } from "../webhook-port.ts";
 
 interface HookRow {
@@ -21,7 +22,7 @@ const DELIVERY = `SELECT d.seq, d.id, d.webhook_id AS webhookId, d.event, d.body
 const toHook = (r: HookRow): WebhookRecord => ({ ...r, events: JSON.parse(r.events) as WebhookEvent[] });
 
 /** WebhookRepo over bun:sqlite (migration 014). */
-export class SqliteWebhookRepo implements WebhookRepo {
+export class SqliteWebhookRepo implements Sync<WebhookRepo> {
   constructor(private readonly db: Database) {}
 
   add(w: NewWebhook): WebhookRecord {

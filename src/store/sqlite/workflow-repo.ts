@@ -1,4 +1,5 @@
 import type { Database } from "bun:sqlite";
+import type { Sync } from "../async-port.ts";
 import type { RunState, Scope } from "../ports.ts";
 import type {
   ComplianceRuns,
@@ -124,7 +125,7 @@ function toComplianceRuns(r: ComplianceRow): ComplianceRuns {
 }
 
 /** WorkflowRepo over bun:sqlite: live rows are those with deleted_at IS NULL. */
-export class SqliteWorkflowRepo implements WorkflowRepo {
+export class SqliteWorkflowRepo implements Sync<WorkflowRepo> {
   constructor(private readonly db: Database) {}
 
   listWorkflows(q: WorkflowQuery): WorkflowRecord[] {
