@@ -50,12 +50,12 @@ describe("tables and reports fit the width (COLUMNS), --full keeps everything", 
     expect(out).toContain(pushed.digest.slice(0, 10));
     expect(out).not.toContain(pushed.digest);
     expect(out).toMatch(/│ FINISHED +│/);
-    // at 80, seven: the workflow as project/workflow, and FINISHED (in `describe`) left out
+    // at 80, six: the workflow as project/workflow, FINISHED and REVISION (in `describe`) left out
     const at80 = sb.ok(["workflow", "run", "list"], narrow).stdout;
     expect(longest(at80)).toBeLessThanOrEqual(80);
-    expect(at80).toMatch(/│ WORKFLOW +│ STATE +│ POLICY +│ CREATED +│ REVISION +│ ATTESTATION +│/);
+    expect(at80).toMatch(/│ ID +│ WORKFLOW +│ STATE +│ POLICY +│ CREATED +│ ATTESTATION +│/);
     expect(at80).not.toContain("FINISHED");
-    expect(at80).toMatch(/│ skynet\/build +│/);
+    expect(at80).toMatch(/│ skynet\/build +│ succeeded +│/);
     expect(at80).toContain(pushed.digest.slice(0, 10));
     expect(sb.ok(["workflow", "run", "list", "--full"], narrow).stdout).toContain(pushed.digest);
     expect(sb.ok(["--full", "workflow", "run", "list"], narrow).stdout).toContain(pushed.digest);

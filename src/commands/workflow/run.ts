@@ -58,8 +58,8 @@ const HEAD = ["ID", "WORKFLOW", "PROJECT", "STATE", "POLICY", "CREATED", "FINISH
 const HEAD_WIDTH = HEAD.reduce((a, h) => a + Math.max(MIN_COLUMN, h.length) + 3, 1);
 
 /**
- * The runs table. Narrower than its headers (COLUMNS=80), the workflow is named `project/workflow` as elsewhere and
- * FINISHED, which `workflow run describe` shows, goes: seven columns fit in 74, where nine would overflow.
+ * The runs table. Narrower than its headers (COLUMNS=80), the workflow is named `project/workflow` as elsewhere, and
+ * FINISHED and REVISION, which `workflow run describe` shows, go: six columns leave the state and workflow uncut at 80.
  */
 function runsTable(items: RunSummary[]): string {
   const narrow = !display.full && display.width !== undefined && display.width < HEAD_WIDTH;
@@ -70,8 +70,8 @@ function runsTable(items: RunSummary[]): string {
     });
   }
   return renderTable({
-    head: ["ID", "WORKFLOW", "STATE", "POLICY", "CREATED", "REVISION", "ATTESTATION"],
-    rows: items.map((r) => [r.id, `${r.project}/${r.workflow}`, r.state, r.policyStatus ?? "", r.createdAt, revision(r), r.attestationDigest ?? ""]),
+    head: ["ID", "WORKFLOW", "STATE", "POLICY", "CREATED", "ATTESTATION"],
+    rows: items.map((r) => [r.id, `${r.project}/${r.workflow}`, r.state, r.policyStatus ?? "", r.createdAt, r.attestationDigest ?? ""]),
   });
 }
 
