@@ -83,6 +83,8 @@ describe("readPlainTree", () => {
     ["a tab in the indentation", "a:\n\tb: c\n"],
     ["a long key", `${"k".repeat(101)}: v\n`],
     ["a syntax error", "a: [b\n"],
+    ["a byte order mark", "\uFEFF- a: b\n"],
+    ["a plain value starting with a comma", "a: , b\n"],
   ])("%s: left to readTree", (_what, text) => {
     expect(readPlainTree(text, "c.yaml")).toBeUndefined();
   });
@@ -91,9 +93,17 @@ describe("readPlainTree", () => {
     expect(readPlainTree("# c\n---\na: b\n", "c.yaml")?.root).toEqual(new Map([["a", "b"]]));
   });
 
+  test("the fixtures with CRLF line ends, a byte order mark or a trailing comment: the same tree, or none", () => {
+    for (const [, t] of texts) {
+      const crlf = t.replace(/\r?\n/g, "\r\n");
+      for (const v of [crlf, `\uFEFF${crlf}`, `${t}\n  # trailing: x\n`]) expectSameOrNone(v);
+    }
+  });
+
   test("seeded mutations of the fixtures: never a tree different from readTree's", () => {
     let seed = 17;
-    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    // the high bits: an LCG's low bits repeat with a short period
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) >>> 12) % n;
     const bits = [" ", "\n", ":", "- ", "#", "'", '"', "[", "]", "{", "}", ",", "a", "x: ", "  ", "\t", "|", ">", "?", "&", "*", "!", "~", "0"];
     let fast = 0;
     for (let i = 0; i < 3000; i++) {

@@ -11,10 +11,11 @@ import { checkTextBudget } from "./text-budget.ts";
 
 /**
  * Anchors, aliases and tags (`&a`, `*a`, `!t` at a token start), directives, merge keys, explicit keys (`? k`), tabs
- * in indentation, lone CRs (line breaks our line scan would miss), `__proto__`, and collection keys (`[a]: x`, which
- * Bun turns into "a" and readTree refuses). Each may appear inside a quoted string too: then it only costs the fast path.
+ * in indentation, lone CRs (line breaks our line scan would miss), `__proto__`, collection keys (`[a]: x`, which
+ * Bun turns into "a" and readTree refuses), a `,` starting a token (the library refuses `a: , b`, Bun reads ", b") and a
+ * byte order mark (the library refuses `\uFEFF- a: b`, Bun reads it). Each may appear inside a quoted string too: then it only costs the fast path.
  */
-const NEEDS_LIBRARY = /(?:^|[\s[{,])[&*!]|^%|<<|(?:^|[\s[{,])\?(?:\s|$)|^ *\t|\r(?!\n)|__proto__|[\]}][ \t]*:/m;
+const NEEDS_LIBRARY = /(?:^|[\s[{,])[&*!]|^%|<<|(?:^|[\s[{,])\?(?:\s|$)|^ *\t|\r(?!\n)|__proto__|[\]}][ \t]*:|(?:^|\s),|\uFEFF/m;
 
 /** Document markers: only one `---`, before any content, leaves one document (Bun returns a list of several). */
 const MARKER = /^(?:---|\.\.\.)(?:[ \t\r]|$)/gm;
