@@ -12,8 +12,9 @@ import { checkTextBudget } from "./text-budget.ts";
 /**
  * Anchors, aliases and tags (`&a`, `*a`, `!t` at a token start), directives, merge keys, explicit keys (`? k`), tabs
  * in indentation, lone CRs (line breaks our line scan would miss), `__proto__`, collection keys (`[a]: x`, which
- * Bun turns into "a" and readTree refuses), a `,` starting a token (the library refuses `a: , b`, Bun reads ", b") and a
- * byte order mark (the library refuses `\uFEFF- a: b`, Bun reads it). Each may appear inside a quoted string too: then it only costs the fast path.
+ * Bun turns into "a" and readTree refuses), a `,` starting a token (the library refuses `a: , b`, Bun reads ", b")
+ * and a byte order mark (the library refuses `\uFEFF- a: b`, Bun reads it). Inside a quoted string they only cost the
+ * fast path.
  */
 const NEEDS_LIBRARY = /(?:^|[\s[{,])[&*!]|^%|<<|(?:^|[\s[{,])\?(?:\s|$)|^ *\t|\r(?!\n)|__proto__|[\]}][ \t]*:|(?:^|\s),|\uFEFF/m;
 
@@ -34,12 +35,12 @@ const NOT_A_NAME = /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)
 const MAX_KEY = 100;
 
 /**
- * At least as many mapping entries as the text has: every `:` that can be a value indicator (followed by a blank or
- * the line end, or after a quoted key), outside full-line comments, and in flow style every `:`, `,` and `{` (a flow
- * mapping entry may have no colon). Never fewer, so when Bun's result has exactly this many keys no key was dropped
- * as a duplicate.
+ * A bound on the mapping entries in the text, never below their number: every `:` that can be a value indicator
+ * (followed by a blank or the line end, or after a quoted key), outside full-line comments, and in flow style every
+ * `:`, `,` and `{` (a flow mapping entry may have no colon). When Bun's result has exactly this many keys, none was
+ * dropped as a duplicate. One pass: `cairn serve` reads contracts on its request thread.
  */
-function entriesAtMost(text: string): number {
+function entryBound(text: string): number {
   const flowMaps = text.includes("{");
   const flow = flowMaps || text.includes("[");
   let n = 0;
@@ -47,7 +48,10 @@ function entriesAtMost(text: string): number {
     if (/^\s*#/.test(line)) continue;
     for (let i = line.indexOf(":"); i >= 0; i = line.indexOf(":", i + 1)) {
       const next = line[i + 1];
-      if (flow || next === undefined || next === " " || next === "\t" || next === "\r" || /["']\s*$/.test(line.slice(0, i))) n++;
+      let before = i - 1;
+      while (before >= 0 && (line[before] === " " || line[before] === "\t")) before--;
+      const afterQuote = line[before] === '"' || line[before] === "'";
+      if (flow || next === undefined || next === " " || next === "\t" || next === "\r" || afterQuote) n++;
     }
     if (flowMaps) for (const c of line) if (c === "," || c === "{") n++;
   }
@@ -66,7 +70,7 @@ export function readPlainTree(text: string, source: string): Tree | undefined {
   }
   const count = { nodes: 0, keys: 0 };
   const root = convert(doc, 0, count);
-  if (root === undefined || count.keys !== entriesAtMost(text)) return undefined;
+  if (root === undefined || count.keys !== entryBound(text)) return undefined;
   return { root, positionOf: () => undefined };
 }
 
