@@ -47,6 +47,10 @@ const result = await Bun.build({
   minify: true,
   bytecode: true,
   format: "esm",
+  // Each dynamic import() and lazy require() is its own chunk in the binary, evaluated when it runs: without it every
+  // start evaluated all modules' top levels and linked every builtin any module imports (node:crypto and its streams
+  // among them), so `cairn --version` cost 28 ms and took 17 ms with it; the lifecycle's five processes, 223 → 167 ms.
+  splitting: true,
 });
 if (!result.success) {
   for (const log of result.logs) console.error(log);

@@ -83,6 +83,11 @@ describe("what a command loads", () => {
     expect([...loaded]).toEqual(["commander"]);
   });
 
+  test("att init loads no YAML library: a plain contract is read on Bun's parser (crafter/contract/plain-tree.ts)", () => {
+    const loaded = staticPackages(["main.ts", "commands/attestation/index.ts", "commands/attestation/init.ts", "services/crafting/init.ts", "cli/render-status.ts"]);
+    expect([...loaded]).toEqual(["commander"]);
+  });
+
   test("att push --key loads the DSSE signer, not the verifier, TUF, x509 or the validators", () => {
     const loaded = staticPackages(["main.ts", "commands/attestation/index.ts", "services/crafting/push.ts", "services/keys.ts", "signing/sign.ts"]);
     for (const p of [...heavy, ...verifier]) expect(loaded).not.toContain(p);

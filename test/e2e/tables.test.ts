@@ -43,12 +43,20 @@ describe("tables and reports fit the width (COLUMNS), --full keeps everything", 
     }
   });
 
-  test("`workflow run list` at COLUMNS=100: fits with the digest short; --full (before or after the command) prints it whole", () => {
-    // its nine headers alone need 95 columns: narrower, the table overflows rather than cut them
+  test("`workflow run list` at COLUMNS=100 and 80: fits with the digest short; --full (before or after the command) prints it whole", () => {
+    // its nine headers alone need 95 columns: at 100 all nine are shown
     const out = sb.ok(["workflow", "run", "list"], { COLUMNS: "100" }).stdout;
     expect(longest(out)).toBeLessThanOrEqual(100);
     expect(out).toContain(pushed.digest.slice(0, 10));
     expect(out).not.toContain(pushed.digest);
+    expect(out).toMatch(/│ FINISHED +│/);
+    // at 80, six: the workflow as project/workflow, FINISHED and REVISION (in `describe`) left out
+    const at80 = sb.ok(["workflow", "run", "list"], narrow).stdout;
+    expect(longest(at80)).toBeLessThanOrEqual(80);
+    expect(at80).toMatch(/│ ID +│ WORKFLOW +│ STATE +│ POLICY +│ CREATED +│ ATTESTATION +│/);
+    expect(at80).not.toContain("FINISHED");
+    expect(at80).toMatch(/│ skynet\/build +│ succeeded +│/);
+    expect(at80).toContain(pushed.digest.slice(0, 10));
     expect(sb.ok(["workflow", "run", "list", "--full"], narrow).stdout).toContain(pushed.digest);
     expect(sb.ok(["--full", "workflow", "run", "list"], narrow).stdout).toContain(pushed.digest);
     // -o json is never shortened

@@ -1,6 +1,6 @@
 import { Command, Option } from "commander";
 import { display, io } from "../../cli/io.ts";
-import { renderTable } from "../../cli/table.ts";
+import { MIN_COLUMN, renderTable } from "../../cli/table.ts";
 import { reportWidth } from "../../cli/report-text.ts";
 import { renderRunReport } from "../../cli/run-report.ts";
 import { CairnError } from "../../errors.ts";
@@ -47,14 +47,31 @@ function listCommand(): Command {
   return addPageOptions(cmd).action(async (opts: ListOpts, c: Command) => {
     await withControlPlane(c, async (cp) => {
       const page = await cp.runs.list({ workflow: opts.workflow, project: opts.project, status: opts.status, policyStatus: opts.policyStatus, limit: opts.limit, next: opts.next });
-      print(opts.output, page, () =>
-        renderTable({
-          head: ["ID", "WORKFLOW", "PROJECT", "STATE", "POLICY", "CREATED", "FINISHED", "REVISION", "ATTESTATION"],
-          rows: page.items.map((r) => [r.id, r.workflow, r.project, r.state, r.policyStatus ?? "", r.createdAt, r.finishedAt ?? "", revision(r), r.attestationDigest ?? ""]),
-        }),
-      );
+      print(opts.output, page, () => runsTable(page.items));
       printNext(opts.output, page.next);
     });
+  });
+}
+
+const HEAD = ["ID", "WORKFLOW", "PROJECT", "STATE", "POLICY", "CREATED", "FINISHED", "REVISION", "ATTESTATION"];
+/** Columns the nine headers need at their narrowest (each at least MIN_COLUMN, plus the borders): 95. */
+const HEAD_WIDTH = HEAD.reduce((a, h) => a + Math.max(MIN_COLUMN, h.length) + 3, 1);
+
+/**
+ * The runs table. Narrower than its headers (COLUMNS=80), the workflow is named `project/workflow` as elsewhere, and
+ * FINISHED and REVISION, which `workflow run describe` shows, go: six columns leave the state and workflow uncut at 80.
+ */
+function runsTable(items: RunSummary[]): string {
+  const narrow = !display.full && display.width !== undefined && display.width < HEAD_WIDTH;
+  if (!narrow) {
+    return renderTable({
+      head: HEAD,
+      rows: items.map((r) => [r.id, r.workflow, r.project, r.state, r.policyStatus ?? "", r.createdAt, r.finishedAt ?? "", revision(r), r.attestationDigest ?? ""]),
+    });
+  }
+  return renderTable({
+    head: ["ID", "WORKFLOW", "STATE", "POLICY", "CREATED", "ATTESTATION"],
+    rows: items.map((r) => [r.id, `${r.project}/${r.workflow}`, r.state, r.policyStatus ?? "", r.createdAt, r.attestationDigest ?? ""]),
   });
 }
 

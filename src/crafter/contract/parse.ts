@@ -9,7 +9,8 @@ import { DNS_1123, DNS_1123_PROBLEM } from "./materials.ts";
 import { checkExtension, invalidContract } from "./failure.ts";
 import { Reader, type Fields } from "./reader.ts";
 import { readSpec, SPEC_KEYS } from "./spec.ts";
-import { readTree, type Value } from "./tree.ts";
+import { readPlainTree } from "./plain-tree.ts";
+import { readTree, type Tree, type Value } from "./tree.ts";
 
 export interface ParseContractOptions {
   /**
@@ -32,10 +33,28 @@ const HEADERS_HINT =
   'Start the contract with either "schemaVersion: v1" (v1: fields at the top level) or ' +
   '"apiVersion: chainloop.dev/v1" and "kind: Contract" (v2: metadata + spec).';
 
-/** Parses and validates a contract. Throws CONTRACT_INVALID listing every problem found. */
+/**
+ * Parses and validates a contract. Throws CONTRACT_INVALID listing every problem found. A plain document valid as a
+ * contract is read on Bun's parser (plain-tree.ts); anything else is read again on the `yaml` library's tree, whose
+ * positions the problems name.
+ */
 export function parseContract(text: string, opts: ParseContractOptions): Contract {
   checkExtension(opts.source);
-  const tree = readTree(text, opts.source);
+  const plain = readPlainTree(text, opts.source);
+  if (plain !== undefined) {
+    const r = new Reader(plain);
+    try {
+      const contract = readDocument(r, plain.root, opts.knownKinds);
+      if (r.problems.length === 0 && contract !== undefined) return contract;
+    } catch {
+      // the library's tree below gives the same failure, with positions
+    }
+  }
+  return readContractTree(readTree(text, opts.source), opts);
+}
+
+/** The contract in `tree` (readTree's), as parseContract reads it without its plain fast path. */
+export function readContractTree(tree: Tree, opts: ParseContractOptions): Contract {
   const r = new Reader(tree);
   const contract = readDocument(r, tree.root, opts.knownKinds);
   if (r.problems.length > 0 || contract === undefined) throw invalidContract(opts.source, r.sorted());

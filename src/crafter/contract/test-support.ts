@@ -1,7 +1,8 @@
 // Shared by the contract *.test.ts files only.
 import { expect } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
-import { parseContract } from "./parse.ts";
+import { parseContract, readContractTree } from "./parse.ts";
+import { readTree } from "./tree.ts";
 import type { Contract } from "./types.ts";
 
 /** Chainloop's 42 material kinds (chainloop.md §2.1), enum order. */
@@ -16,8 +17,12 @@ export const CHAINLOOP_KINDS = [
   "OSSF_SCORECARD_JSON", "RADAMSA_REPORT", "RADAMSA_CRASHES", "TRUFFLEHOG_JSON", "COBERTURA_XML", "CHECKMARX_JSON",
 ] as const;
 
+/** parseContract, checked against the yaml library's path (no fast path: readContractTree over readTree) when valid. */
 export function parse(text: string, source = "contract.yaml"): Contract {
-  return parseContract(text, { source, knownKinds: CHAINLOOP_KINDS });
+  const opts = { source, knownKinds: CHAINLOOP_KINDS };
+  const contract = parseContract(text, opts);
+  expect(contract).toEqual(readContractTree(readTree(text, source), opts));
+  return contract;
 }
 
 export interface DetailEntry {

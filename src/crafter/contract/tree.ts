@@ -4,10 +4,19 @@
  * are kept: numbers remember their source text (`1.10` must not become "1.1" when a string is wanted)
  * and every node remembers its position, for error messages.
  */
-import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Alias, type Node } from "yaml";
+import type * as Yaml from "yaml";
+import type { Alias, LineCounter, Node } from "yaml";
 import { CairnError } from "../../errors.ts";
 import { formatPath, type Path, type Segment } from "./path.ts";
 import { checkTextBudget } from "./text-budget.ts";
+
+/** yaml, loaded on the first library parse: `att init` reads its contract with plain-tree.ts and never needs it. */
+let library: typeof Yaml | undefined;
+const yaml = (): typeof Yaml => (library ??= require("yaml") as typeof Yaml);
+const isAlias = (n: unknown): n is Alias => yaml().isAlias(n);
+const isMap = (n: unknown): n is Yaml.YAMLMap => yaml().isMap(n);
+const isScalar = (n: unknown): n is Yaml.Scalar => yaml().isScalar(n);
+const isSeq = (n: unknown): n is Yaml.YAMLSeq => yaml().isSeq(n);
 
 /** A number as written in the source file. */
 export class NumberLiteral {
@@ -32,8 +41,8 @@ export interface Tree {
 }
 
 // Anchors/aliases are resolved by copying; these bounds stop alias bombs and self-referencing anchors.
-const MAX_NODES = 100_000;
-const MAX_DEPTH = 64;
+export const MAX_NODES = 100_000;
+export const MAX_DEPTH = 64;
 /** Nodes that copying alias targets may produce (checkExpansion): 4,000 aliases of a scalar load, a bomb does not. */
 const MAX_ALIAS_NODES = 5_000;
 
@@ -49,6 +58,7 @@ interface State {
 /** Parses `text`; syntax errors throw CONTRACT_INVALID naming the line and column. Empty text → null root. */
 export function readTree(text: string, source: string): Tree {
   checkTextBudget(text, source);
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   // The library's own uniqueKeys check compares each key with every earlier one (20,000 keys: 6.7 s); ours is a Set.
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: false });
