@@ -15,7 +15,7 @@ export class PgAuditRepo implements Async<AuditRepo> {
     );
   }
 
-  /** Newest first (by id: ids are handed out in commit-independent order, as SQLite's rowids are in insert order). */
+  /** Newest first by id (an identity: insert order, as SQLite's rowid). */
   async list(q: AuditQuery): Promise<AuditEvent[]> {
     const args: unknown[] = [q.orgId];
     const arg = (v: unknown) => `$${args.push(v)}`;

@@ -31,11 +31,11 @@ export interface ContractOptions {
 export const AT = "2025-01-01T00:00:00.000Z";
 
 /** The contract's store on a fresh PostgreSQL database (one per open: suites' tests are independent). */
-export function pgStore<P>(make: (db: PgDatabase) => P): { open: OpenStore<P>; skip: string | undefined } {
+export function pgStore<P>(make: (db: PgDatabase) => P): { open: () => Promise<ContractStore<P> & { db: PgDatabase }>; skip: string | undefined } {
   const skip = pgMissing();
-  const open = async (): Promise<ContractStore<P>> => {
+  const open = async () => {
     const t = (await testDatabase())!;
-    return { port: make(t.db), seed: pgSeed(t.db), close: () => t.drop() };
+    return { port: make(t.db), seed: pgSeed(t.db), db: t.db, close: () => t.drop() };
   };
   return { open, skip };
 }

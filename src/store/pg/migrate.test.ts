@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
+import { openDatabase } from "../sqlite/db.ts";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
 import { migratePg, openPgStore, pgSchemaVersion } from "./migrate.ts";
 import { PG_MIGRATIONS } from "./migrations/index.ts";
@@ -39,17 +40,22 @@ describe.skipIf(skip !== undefined)(`PostgreSQL migrations${skip ? ` (skipped: $
     await Promise.all(stores.map((s) => s.close()));
   });
 
-  test("the baseline has SQLite's tables (v16) with their columns", async () => {
+  test("the baseline has SQLite's tables at v16, column for column, with the same nullability (plus the seq columns)", async () => {
     const t = await fresh();
     expect(await pgSchemaVersion(t.db)).toBe(0);
     await migratePg(t.db);
-    const tables = await t.db.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1");
-    expect(tables.map((r) => r.t)).toEqual([
-      "api_tokens", "attestation_states", "attestations", "audit_events", "cairn_schema", "cas_backends", "cas_ingest_leases",
-      "cas_mappings", "contract_revisions", "contracts", "crafting_refs", "org_keys", "organizations", "policy_revisions",
-      "project_versions", "projects", "referrer_edges", "referrers", "settings", "tlog_checkpoints", "tlog_entries", "tlog_tiles",
-      "uploads", "webhook_deliveries", "webhooks", "workflow_runs", "workflows",
-    ]);
+    const sqlite = openDatabase(":memory:");
+    const want: string[] = [];
+    for (const { name } of sqlite.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]) {
+      for (const c of sqlite.query(`PRAGMA table_info(${name})`).all() as { name: string; notnull: number; pk: number }[]) {
+        want.push(`${name}.${c.name}${c.notnull || c.pk ? " NOT NULL" : ""}`);
+      }
+    }
+    sqlite.close();
+    const got = await t.db.query<{ c: string }>(`SELECT table_name || '.' || column_name || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END AS c
+      FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'cairn_schema' AND column_name <> 'seq'`);
+    // webhook_deliveries.seq is SQLite's own column (AUTOINCREMENT), not a rowid stand-in.
+    expect(got.map((r) => r.c).sort()).toEqual(want.filter((c) => c !== "webhook_deliveries.seq NOT NULL").sort());
     expect(await migratePg(t.db)).toBe(PG_MIGRATIONS.length); // idempotent
   });
 
