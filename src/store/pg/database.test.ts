@@ -61,6 +61,20 @@ describe.skipIf(skip !== undefined)(`PgDatabase${skip ? ` (skipped: ${skip})` : 
     expect(await db.query("SELECT v FROM sp_t ORDER BY v")).toEqual([{ v: "deep" }, { v: "outer" }]);
   });
 
+  test("inside one transaction, parallel queries and parallel nested transactions (taking turns) all land", async () => {
+    const db = await fresh();
+    await db.query("CREATE TABLE par_t (v INT)");
+    await db.transaction(async () => {
+      await Promise.all([1, 2, 3].map((v) => db.query("INSERT INTO par_t VALUES ($1)", [v])));
+      const nested = [10, 11, 12].map((v) => db.transaction(async () => {
+        await db.query("INSERT INTO par_t VALUES ($1)", [v]);
+        if (v === 11) throw new Error("undo 11");
+      }));
+      expect((await Promise.allSettled(nested)).map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    });
+    expect((await db.query<{ v: number }>("SELECT v FROM par_t ORDER BY v")).map((r) => r.v)).toEqual([1, 2, 3, 10, 12]);
+  });
+
   test("server errors keep their SQLSTATE: a unique violation is recognised, by constraint too", async () => {
     const db = await fresh();
     await db.query("CREATE TABLE uq_t (v TEXT CONSTRAINT uq_t_v UNIQUE)");
@@ -70,6 +84,15 @@ describe.skipIf(skip !== undefined)(`PgDatabase${skip ? ` (skipped: ${skip})` : 
     expect(isUniqueViolation(e, "uq_t_v")).toBe(true);
     expect(isUniqueViolation(e, "other")).toBe(false);
     expect(isUniqueViolation(await db.query("SELECT 1/0").catch((x: unknown) => x))).toBe(false);
+  });
+
+  test("a database the server does not have is a NETWORK error naming the URL", async () => {
+    const t = (await tdP)!;
+    const url = new URL(t.url);
+    url.pathname = "/cairn_no_such_database";
+    const db = openPgDatabase(parseDatabaseUrl(url.href));
+    expect((await expectCode(() => db.query("SELECT 1"), "NETWORK")).message).toContain("cairn_no_such_database");
+    await db.close();
   });
 
   test("notify() inside a transaction reaches listeners at commit, never after a rollback; unlisten stops delivery", async () => {

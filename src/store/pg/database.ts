@@ -29,6 +29,12 @@ const INT8 = 20;
 const BYTEA = 17;
 
 type Client = Pick<SQL, "unsafe" | "notify">;
+/** An open transaction or savepoint, and the tail of the savepoints started in it. */
+interface Frame {
+  client: TransactionSQL;
+  savepoints: Promise<void>;
+}
+const noop = () => {};
 type Row = Record<string, unknown>;
 
 /** Opens a pool on the URL (connections are made at the first query; a refused one is a NETWORK error). */
@@ -44,8 +50,9 @@ export function openPgDatabase(url: DatabaseUrl, opts: PgDatabaseOptions = {}): 
     max: opts.max ?? 10,
     idleTimeout: 30,
   });
-  const context = new AsyncLocalStorage<TransactionSQL>();
-  const client = (): Client => context.getStore() ?? sql;
+  const context = new AsyncLocalStorage<Frame>();
+  const client = (): Client => context.getStore()?.client ?? sql;
+  const frame = (client: TransactionSQL): Frame => ({ client, savepoints: Promise.resolve() });
   const translated = async <T>(run: () => Promise<T>): Promise<T> => {
     try {
       return await run();
@@ -58,9 +65,14 @@ export function openPgDatabase(url: DatabaseUrl, opts: PgDatabaseOptions = {}): 
       translated(async () => normalise(await client().unsafe(text, params)) as T[]),
     transaction<T>(fn: () => Promise<T>): Promise<T> {
       const outer = context.getStore();
-      // The savepoint's own client takes the queries made inside it; its savepoint() nests further.
-      if (outer) return outer.savepoint((sp) => context.run(sp, fn)) as Promise<T>;
-      return translated(() => sql.begin((tx) => context.run(tx, fn)) as Promise<T>);
+      if (outer) {
+        // The savepoint's own client takes the queries made inside it. Bun runs one savepoint of a transaction at a
+        // time or breaks it ("savepoint s1 does not exist"): sibling nested calls (Promise.all) wait their turn.
+        const run = outer.savepoints.then(() => outer.client.savepoint((sp) => context.run(frame(sp), fn)) as Promise<T>);
+        outer.savepoints = run.then(noop, noop);
+        return run;
+      }
+      return translated(() => sql.begin((tx) => context.run(frame(tx), fn)) as Promise<T>);
     },
     async listen(channel, onPayload) {
       const sub = await translated(() => sql.listen(channel, onPayload));
@@ -104,11 +116,16 @@ function normalise(rows: Row[] & { columns?: { name: string; type: number }[] })
   return out;
 }
 
+/** Bun's codes for a connection that could not be made or kept: refused, timed out, TLS and certificate checks, auth. */
+const CONNECT_FAILURE = /^ERR_POSTGRES_.*(CONNECTION|TLS|SSL|AUTH|TIMEOUT|PASSWORD)|^ERR_TLS_|^ERR_SSL_|CERT|SIGNATURE|^ECONN|^ETIMEDOUT|^ENOTFOUND|^EAI_/;
+
 /** A connection failure becomes a NETWORK error naming the redacted URL; server errors (SQLSTATE in errno) pass. */
 function translate(e: unknown, url: DatabaseUrl): unknown {
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && code.startsWith("ERR_POSTGRES_") && code !== "ERR_POSTGRES_SERVER_ERROR" && /CONNECTION|TLS|SSL|AUTH|TIMEOUT/.test(code)) {
-    return new CairnError("NETWORK", `cannot use the PostgreSQL database ${url.redacted}: ${(e as Error).message} (${code})`, {
+  const code = (e as { code?: unknown } | null)?.code;
+  const refused = typeof code === "string" && code !== "ERR_POSTGRES_SERVER_ERROR" && CONNECT_FAILURE.test(code);
+  // The server's own refusals at connect: authentication (class 28), no such database, starting up or shutting down.
+  if (refused || /^(28|3D000|57P0[1-3])/.test(sqlState(e) ?? "")) {
+    return new CairnError("NETWORK", `cannot use the PostgreSQL database ${url.redacted}: ${(e as Error).message} (${sqlState(e) ?? code})`, {
       hint: "check that the server is running and that --database names its host, port, user, password and sslmode",
       cause: e,
     });
