@@ -121,6 +121,7 @@ const CONNECT_FAILURE = /^ERR_POSTGRES_.*(CONNECTION|TLS|SSL|AUTH|TIMEOUT|PASSWO
 
 /** A connection failure becomes a NETWORK error naming the redacted URL; server errors (SQLSTATE in errno) pass. */
 function translate(e: unknown, url: DatabaseUrl): unknown {
+  if (e instanceof CairnError) return e; // thrown by the body of a transaction
   const code = (e as { code?: unknown } | null)?.code;
   const refused = typeof code === "string" && code !== "ERR_POSTGRES_SERVER_ERROR" && CONNECT_FAILURE.test(code);
   // The server's own refusals at connect: authentication (class 28), no such database, starting up or shutting down.
