@@ -3,7 +3,7 @@ import { expectCode } from "../../test-helpers.ts";
 import type { ControlPlaneRepo, ReferrerRepo } from "../ports.ts";
 import type { RunRepo } from "../run-port.ts";
 import type { WorkflowRepo } from "../workflow-port.ts";
-import type { Async } from "./async.ts";
+import type { Async } from "./rows.ts";
 import { controlPlaneRunsContract } from "./control-plane-runs.contract.testutil.ts";
 
 /** The control-plane port as asynchronous adapters implement it (its generic transaction() kept apart). */

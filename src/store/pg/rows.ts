@@ -90,3 +90,9 @@ export class Params {
     return `$${this.values.length}`;
   }
 }
+
+/**
+ * A port with Promise results (the inverse of async-port.ts Sync). Here until src/store/pg/async.ts (the foundation's)
+ * exists: the brief has it there, the foundation's first commit does not. Generic methods do not survive it.
+ */
+export type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : T[K] };
