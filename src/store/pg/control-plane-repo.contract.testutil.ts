@@ -3,7 +3,7 @@ import { expectCode } from "../../test-helpers.ts";
 import type { ControlPlaneRepo, ReferrerRepo } from "../ports.ts";
 import type { RunRepo } from "../run-port.ts";
 import type { WorkflowRepo } from "../workflow-port.ts";
-import type { Async } from "./rows.ts";
+import type { Async } from "./async.ts";
 import { controlPlaneRunsContract } from "./control-plane-runs.contract.testutil.ts";
 
 /** The control-plane port as asynchronous adapters implement it (its generic transaction() kept apart). */
@@ -118,7 +118,10 @@ export function controlPlaneRepoContract(name: string, open: OpenStore<Pick<Stor
       const { repo } = s();
       const { org, project, contract } = await seed(s(), "wf-dup");
       const w = { orgId: org.id, projectId: project.id, name: "build", team: null, description: null, contractId: contract.id, createdBy: "local" };
-      await expectCode(() => repo.createWorkflow(w, at(1)), "ALREADY_EXISTS");
+      // The message and hint `workflow create` gives when it finds the name taken itself.
+      const e = await expectCode(() => repo.createWorkflow(w, at(1)), "ALREADY_EXISTS");
+      expect(e.message).toBe("workflow build already exists in project skynet");
+      expect(e.hint).toBe("pass --skip-if-exists to accept the existing one, or change it with `cairn workflow update`");
       const results = await Promise.allSettled(Array.from({ length: 8 }, () => repo.createWorkflow({ ...w, name: "race" }, at(1))));
       expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
       for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "ALREADY_EXISTS" });
@@ -130,7 +133,8 @@ export function controlPlaneRepoContract(name: string, open: OpenStore<Pick<Stor
       const firstC = await repo.createContract(org.id, "c", "desc", at(0));
       expect(firstC).toEqual({ id: expect.any(String), name: "c" });
       expect(await repo.findContractByName(org.id, "c")).toEqual(firstC);
-      await expectCode(() => repo.createContract(org.id, "c", null, at(0)), "ALREADY_EXISTS");
+      const e = await expectCode(() => repo.createContract(org.id, "c", null, at(0)), "ALREADY_EXISTS");
+      expect(e.message).toBe("contract c already exists in organization names"); // as `workflow contract create` says it
       await workflows.deleteContract(firstC.id, at(1));
       expect(await repo.findContractByName(org.id, "c")).toBeUndefined();
       const second = await repo.createContract(org.id, "c", null, at(1));

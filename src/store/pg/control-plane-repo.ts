@@ -12,7 +12,7 @@ import type {
   Workflow,
   WorkflowRun,
 } from "../ports.ts";
-import type { Async } from "./rows.ts";
+import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, REVISION_SELECT, RUN_COLUMNS, toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 

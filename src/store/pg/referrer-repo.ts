@@ -1,6 +1,6 @@
 import type { AttestationGraph, ReferrerNode } from "../../crafter/referrers.ts";
 import type { ReferrerRepo, Scope, StoredReferrer } from "../ports.ts";
-import type { Async } from "./rows.ts";
+import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { flag, num } from "./rows.ts";
 

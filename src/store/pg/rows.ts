@@ -91,8 +91,3 @@ export class Params {
   }
 }
 
-/**
- * A port with Promise results (the inverse of async-port.ts Sync). Here until src/store/pg/async.ts (the foundation's)
- * exists: the brief has it there, the foundation's first commit does not. Generic methods do not survive it.
- */
-export type Async<T> = { [K in keyof T]: T[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : T[K] };

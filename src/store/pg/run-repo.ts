@@ -1,6 +1,6 @@
 import type { Scope } from "../ports.ts";
 import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
-import type { Async } from "./rows.ts";
+import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, num, Params, RUN_COLUMNS, toRun, type RunRow } from "./rows.ts";
 

@@ -8,7 +8,7 @@ import type {
   WorkflowRecord,
   WorkflowRepo,
 } from "../workflow-port.ts";
-import type { Async } from "./rows.ts";
+import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, Params } from "./rows.ts";
 
