@@ -1,6 +1,7 @@
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { CairnError } from "./errors.ts";
+import { parseDatabaseUrl, type DatabaseUrl } from "./store/pg/url.ts";
 
 /** The only place that reads process.env. Everything else receives a Config or an env map. */
 export type Env = Record<string, string | undefined>;
@@ -19,6 +20,11 @@ export interface Config {
   runTtlMs: number;
   /** A `cairn serve` to work against (--control-plane/CAIRN_CONTROL_PLANE with --token/CAIRN_TOKEN); absent: local. */
   remote?: RemoteConfig;
+  /**
+   * The control plane's database when it is not the home's SQLite file: PostgreSQL (--database/CAIRN_DATABASE_URL),
+   * shared by the `cairn serve` replicas and the commands run beside them. The home keeps the local CAS and keys.
+   */
+  database?: DatabaseUrl;
 }
 
 export interface RemoteConfig {
@@ -34,6 +40,7 @@ export type CaSource = { from: "--control-plane-ca" | "CAIRN_CONTROL_PLANE_CA" }
 
 export interface ConfigFlags {
   home?: string;
+  database?: string;
   localStatePath?: string;
   controlPlane?: string;
   token?: string;
@@ -51,7 +58,9 @@ export function loadConfig(env: Env, flags: ConfigFlags, cwd: string, interactiv
   const runTtlMs = parseDuration(env.CAIRN_RUN_TTL ?? "1h", "CAIRN_RUN_TTL");
   const ca = caSource(flags.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, cwd);
   const remote = remoteConfig(flags.controlPlane ?? env.CAIRN_CONTROL_PLANE, flags.token ?? env.CAIRN_TOKEN, ca);
-  return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs, ...(remote && { remote }) };
+  const databaseText = flags.database ?? (env.CAIRN_DATABASE_URL?.trim() ? env.CAIRN_DATABASE_URL : undefined);
+  const database = databaseText === undefined ? undefined : parseDatabaseUrl(databaseText);
+  return { home, statePath, organization: env.CAIRN_ORG || "default", env, cwd, interactive, runTtlMs, ...(remote && { remote }), ...(database && { database }) };
 }
 
 /** --control-plane-ca beats CAIRN_CONTROL_PLANE_CA (an empty variable is unset): PEM text if it holds a PEM block, else a path. */

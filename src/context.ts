@@ -6,6 +6,8 @@ import { StateFile } from "./services/state-file.ts";
 import { DiskBlobStore } from "./store/cas/disk-blob-store.ts";
 import { openDatabase } from "./store/sqlite/db.ts";
 import { sqliteStore } from "./store/sqlite/store.ts";
+import type { StorePorts } from "./store/store-ports.ts";
+import type { Database } from "bun:sqlite";
 import { VERSION } from "./version.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
@@ -28,9 +30,8 @@ export const systemClock: Clock = { now: () => new Date() };
 /** The one composition root: builds the store, CAS and state file from config for the CLI and the server alike. */
 export async function createAppContext(config: Config, overrides: Overrides = {}): Promise<AppContext> {
   mkdirSync(config.home, { recursive: true, mode: 0o700 });
-  const dbPath = join(config.home, "cairn.db");
-  const db = openDatabase(dbPath);
-  const ports = sqliteStore(db);
+  const store = await openStore(config);
+  const ports = store.ports;
   config = withCurrentOrg(config, await ports.orgs.currentOrg()); // the `org set` choice lives in the store
   const { casBackends, leases } = ports;
   const local = new DiskBlobStore(join(config.home, "cas"), { guard: leases });
@@ -40,7 +41,7 @@ export async function createAppContext(config: Config, overrides: Overrides = {}
     stagingDir: join(config.home, "cas", "tmp"),
   });
   const reporter = overrides.reporter ?? { warn: () => {} };
-  const checkpointer = overrides.backgroundCheckpoints ? startCheckpointer(db, dbPath, (m) => reporter.warn(m)) : undefined;
+  const checkpointer = overrides.backgroundCheckpoints && store.sqlite ? startCheckpointer(store.sqlite.db, store.sqlite.path, (m) => reporter.warn(m)) : undefined;
   return {
     ...ports,
     config,
@@ -52,10 +53,32 @@ export async function createAppContext(config: Config, overrides: Overrides = {}
     close: checkpointer
       ? async () => {
           await checkpointer.stop();
-          db.close();
+          await store.close();
         }
-      : () => db.close(),
+      : () => store.close(),
   };
+}
+
+interface OpenedStore {
+  ports: StorePorts;
+  /** The home's SQLite file, when that is the store (its WAL checkpoints run beside `cairn serve`). */
+  sqlite?: { db: Database; path: string };
+  close(): Promise<void> | void;
+}
+
+/**
+ * The home's SQLite file, or PostgreSQL with --database/CAIRN_DATABASE_URL (opened and migrated under an advisory
+ * lock; its client is loaded only then).
+ */
+async function openStore(config: Config): Promise<OpenedStore> {
+  if (config.database) {
+    const [{ openPgStore }, { pgStore }] = await Promise.all([import("./store/pg/migrate.ts"), import("./store/pg/store.ts")]);
+    const db = await openPgStore(config.database);
+    return { ports: pgStore(db), close: () => db.close() };
+  }
+  const path = join(config.home, "cairn.db");
+  const db = openDatabase(path);
+  return { ports: sqliteStore(db), sqlite: { db, path }, close: () => db.close() };
 }
 
 /**

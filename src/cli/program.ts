@@ -6,6 +6,7 @@ import { reachable } from "./reachable.ts";
 /** Options every command accepts, before or after the subcommand. */
 const GLOBAL_OPTIONS: [string, string][] = [
   ["--home <dir>", "cairn home: store database and CAS (env CAIRN_HOME, default ~/.cairn)"],
+  ["--database <url>", "the control plane's database: postgres://… instead of the home's SQLite file, for `cairn serve` replicas and the commands run beside them (env CAIRN_DATABASE_URL)"],
   ["--control-plane <url>", "work against a `cairn serve` instead of the local store (env CAIRN_CONTROL_PLANE)"],
   ["--token <token>", "API token for --control-plane (env CAIRN_TOKEN)"],
   ["--control-plane-ca <file>", "CA certificate (PEM file, or PEM text) to trust for an https --control-plane (env CAIRN_CONTROL_PLANE_CA)"],

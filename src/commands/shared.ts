@@ -14,8 +14,8 @@ export function outputOption(): Option {
 
 /** Config from global flags (--home, --control-plane…) and the attestation group's --local-state-path. */
 export function configFor(cmd: Command): Config {
-  const o = cmd.optsWithGlobals() as { home?: string; localStatePath?: string; controlPlane?: string; token?: string; controlPlaneCa?: string };
-  const flags = { home: o.home, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token, controlPlaneCa: o.controlPlaneCa };
+  const o = cmd.optsWithGlobals() as { home?: string; database?: string; localStatePath?: string; controlPlane?: string; token?: string; controlPlaneCa?: string };
+  const flags = { home: o.home, database: o.database, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token, controlPlaneCa: o.controlPlaneCa };
   return loadConfig(readEnv(), flags, process.cwd(), isatty(2));
 }
 

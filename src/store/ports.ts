@@ -165,9 +165,15 @@ export interface ControlPlaneRepo {
   addRevision(contractId: string, body: string, bodyFormat: "yaml" | "json", digest: string, now: string, createdBy: string): Promise<ContractRevision>;
   createRun(r: Omit<WorkflowRun, "state" | "reason" | "attestationDigest" | "finishedAt" | "projectVersionId" | "policyStatus" | "pushedBy"> & { projectVersionId?: string | null }): Promise<WorkflowRun>;
   getRun(id: string): Promise<WorkflowRun | undefined>;
+  /**
+   * getRun inside a transaction that will decide a write from it (a push, a reset): the row stays locked until the
+   * transaction ends, so two replicas never both finish one run (PostgreSQL: SELECT … FOR UPDATE; SQLite: its one
+   * writer at a time gives the same).
+   */
+  lockRun(id: string): Promise<WorkflowRun | undefined>;
   /** The workflow's run that finished last with a push or a failure (succeeded, blocked, failed); cancelled and expired runs are skipped. */
   lastFinishedRun(workflowId: string): Promise<WorkflowRun | undefined>;
-  /** `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */
+  /** Only an initialized run is finished. `attested`: the policy status and pusher of the attestation `digest` (absent for runs finished without one). */
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): Promise<void>;
   insertAttestation(a: AttestationRecord): Promise<void>;
   findAttestation(digest: string): Promise<AttestationRecord | undefined>;

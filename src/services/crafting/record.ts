@@ -46,7 +46,7 @@ export async function recordAttestation(deps: ServiceDeps, a: AttestationToRecor
   const ref = await deps.blobs.putBytes(a.bundle);
   const graph = attestationGraph(a.statement, ref.digest, { ...a.meta, runId: a.runId, createdAt: a.now });
   await deps.repo.transaction(async () => {
-    const run = await deps.repo.getRun(a.runId);
+    const run = await deps.repo.lockRun(a.runId);
     if (!run) throw new CairnError("NOT_FOUND", `workflow run ${a.runId} does not exist`);
     const closed = runClosedReason(run);
     if (closed) throw new CairnError("STATE_INVALID", `workflow run ${a.runId} ${closed}`, { details: { state: run.state } });

@@ -32,7 +32,7 @@ export async function resetAttestation(deps: ServiceDeps, input: ResetInput): Pr
  */
 export async function closeRun(deps: ServiceDeps, runId: string, runState: ResetResult["state"], reason: string | undefined): Promise<boolean> {
   return await deps.repo.transaction(async () => {
-    const run = await deps.repo.getRun(runId);
+    const run = await deps.repo.lockRun(runId);
     if (run?.state !== "initialized") return run !== undefined;
     await deps.repo.finishRun(runId, runState, deps.clock.now().toISOString(), reason ?? null, null);
     if (runState === "failed") {

@@ -1,11 +1,10 @@
 import type { AuditEvent, AuditQuery, AuditRepo, NewAuditEvent } from "../audit-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 
 const SELECT = `SELECT id, org_id AS "orgId", at, token_id AS "tokenId", actor, role, action, target, outcome, status FROM audit_events`;
 
 /** AuditRepo over PostgreSQL (table audit_events; triggers refuse UPDATE, DELETE and TRUNCATE). */
-export class PgAuditRepo implements Async<AuditRepo> {
+export class PgAuditRepo implements AuditRepo {
   constructor(private readonly db: PgDatabase) {}
 
   async append(e: NewAuditEvent): Promise<void> {

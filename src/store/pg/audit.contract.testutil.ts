@@ -1,10 +1,9 @@
 /** The behaviour every AuditRepo adapter shares (src/store/audit-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { AuditRepo, NewAuditEvent } from "../audit-port.ts";
-import type { Async } from "./async.ts";
 import type { ContractOptions, ContractStore, OpenStore } from "./contract-store.testutil.ts";
 
-type Port = Async<AuditRepo>;
+type Port = AuditRepo;
 
 const event = (over: Partial<NewAuditEvent>): NewAuditEvent => ({
   orgId: "o1", at: "2025-01-01T00:00:00.000Z", tokenId: "tok-1", actor: "token:ci", role: "maintainer", action: "contract.update",

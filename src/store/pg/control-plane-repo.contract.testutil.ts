@@ -3,18 +3,17 @@ import { expectCode } from "../../test-helpers.ts";
 import type { ControlPlaneRepo, ReferrerRepo } from "../ports.ts";
 import type { RunRepo } from "../run-port.ts";
 import type { WorkflowRepo } from "../workflow-port.ts";
-import type { Async } from "./async.ts";
 import { controlPlaneRunsContract } from "./control-plane-runs.contract.testutil.ts";
 
 /** The control-plane port as asynchronous adapters implement it (its generic transaction() kept apart). */
-export type AsyncControlPlane = Omit<Async<ControlPlaneRepo>, "transaction"> & { transaction<T>(fn: () => Promise<T>): Promise<T> };
+export type AsyncControlPlane = ControlPlaneRepo;
 
 /** Every port the contract suites use to set up and read their data. */
 export interface StorePorts {
   repo: AsyncControlPlane;
-  workflows: Async<WorkflowRepo>;
-  runs: Async<RunRepo>;
-  referrers: Async<ReferrerRepo>;
+  workflows: WorkflowRepo;
+  runs: RunRepo;
+  referrers: ReferrerRepo;
 }
 export type OpenStore<P> = () => Promise<P & { close(): Promise<void> }>;
 

@@ -12,7 +12,6 @@ import type {
   Workflow,
   WorkflowRun,
 } from "../ports.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, REVISION_SELECT, RUN_COLUMNS, toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 
@@ -29,7 +28,7 @@ type AttestationRow = Omit<AttestationRecord, "size"> & { size: number | string 
 const toAttestation = (r: AttestationRow): AttestationRecord => ({ ...r, size: num(r.size) });
 
 export type NewRun = Parameters<ControlPlaneRepo["createRun"]>[0];
-export type PgControlPlanePort = Omit<Async<ControlPlaneRepo>, "transaction"> & { transaction<T>(fn: () => Promise<T>): Promise<T> };
+export type PgControlPlanePort = ControlPlaneRepo;
 
 /**
  * ControlPlaneRepo over PostgreSQL, for several `cairn serve` replicas on one database (READ COMMITTED): the ensure*

@@ -1,6 +1,5 @@
 import { CairnError } from "../../errors.ts";
 import type { OrgKeyQuery, OrgKeyRecord, OrgKeyRepo, OrgKeyStatus } from "../org-key-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 
 const SELECT = `SELECT id, org_id AS "orgId", name, algorithm, public_key_pem AS "publicKeyPem", key_id AS "keyId",
@@ -12,7 +11,7 @@ const STATUS_SQL: Record<OrgKeyStatus, string> = {
 };
 
 /** OrgKeyRepo over PostgreSQL (table org_keys; partial unique indexes on the live name and the live key id). */
-export class PgOrgKeyRepo implements Async<OrgKeyRepo> {
+export class PgOrgKeyRepo implements OrgKeyRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /**

@@ -1,10 +1,9 @@
 /** The behaviour every OrgKeyRepo adapter shares (src/store/org-key-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { OrgKeyRepo } from "../org-key-port.ts";
-import type { Async } from "./async.ts";
 import type { ContractOptions, ContractStore, OpenStore } from "./contract-store.testutil.ts";
 
-type Port = Async<OrgKeyRepo>;
+type Port = OrgKeyRepo;
 
 export const orgKey = (id: string, orgId: string, name: string, keyId = `kid-${id}`) => ({
   id,

@@ -1,6 +1,5 @@
 import { CairnError } from "../../errors.ts";
 import type { AttestedRunRow, BlobRefSource, NewToken, OrgRecord, OrgRepo, ReferencedBlob, TokenQuery, TokenRecord, TokenStatus } from "../org-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { lockName } from "./locks.ts";
 import { integrityCheck } from "./integrity.ts";
@@ -42,7 +41,7 @@ const IS_REFERENCED = `SELECT EXISTS (SELECT 1 FROM attestations WHERE digest = 
   OR EXISTS (SELECT 1 FROM referrers WHERE org_id IN (SELECT id FROM organizations) AND digest = $1 AND downloadable) AS hit`;
 
 /** OrgRepo over PostgreSQL (same tables as SQLite's, ./migrations/001-baseline.ts). */
-export class PgOrgRepo implements Async<OrgRepo> {
+export class PgOrgRepo implements OrgRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /** A taken name is ALREADY_EXISTS (the message createOrg gives), also when a concurrent create won the race. */
@@ -150,22 +149,20 @@ export class PgOrgRepo implements Async<OrgRepo> {
     await this.db.query("UPDATE organizations SET implicit_workflows = $1 WHERE id = $2", [allowed, orgId]);
   }
 
-  /** Read page by page into one array (the port's result is a plain Iterable). */
-  async referencedBlobs(): Promise<Iterable<ReferencedBlob>> {
-    const out: ReferencedBlob[] = [];
+  /** Read page by page (keyset), one page in memory at a time. */
+  async *referencedBlobs(): AsyncIterable<ReferencedBlob> {
     for (const { source, sql } of REF_SOURCES) {
-      for (const r of await this.pages<{ digest: string; runId?: string; orgId?: string }>(sql)) {
-        out.push(r.runId && r.orgId ? { digest: r.digest, source, runId: r.runId, orgId: r.orgId } : { digest: r.digest, source });
+      for await (const r of this.pages<{ digest: string; runId?: string; orgId?: string }>(sql)) {
+        yield r.runId && r.orgId ? { digest: r.digest, source, runId: r.runId, orgId: r.orgId } : { digest: r.digest, source };
       }
     }
-    return out;
   }
 
   async isBlobReferenced(digest: string): Promise<boolean> {
     return (await this.db.query<{ hit: boolean }>(IS_REFERENCED, [digest]))[0]!.hit;
   }
 
-  async attestedRuns(): Promise<Iterable<AttestedRunRow>> {
+  attestedRuns(): AsyncIterable<AttestedRunRow> {
     return this.pages<AttestedRunRow>(ATTESTED_RUNS);
   }
 
@@ -175,14 +172,14 @@ export class PgOrgRepo implements Async<OrgRepo> {
   }
 
   /** The rows of a keyset-paged query (`$1`: the last key `k` seen, `$2`: the page size), without their key. */
-  private async pages<T>(sql: string): Promise<T[]> {
-    const out: T[] = [];
+  private async *pages<T>(sql: string): AsyncIterable<T> {
     let after = 0;
     for (;;) {
       const rows = await this.db.query<T & { k: number }>(sql, [after, REF_PAGE]);
-      for (const { k: _k, ...r } of rows) out.push(r as T);
-      if (rows.length < REF_PAGE) return out;
+      for (const { k: _k, ...r } of rows) yield r as T;
+      if (rows.length < REF_PAGE) return;
       after = rows[rows.length - 1]!.k;
     }
   }
+
 }

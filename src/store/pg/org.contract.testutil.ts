@@ -1,10 +1,9 @@
 /** The behaviour every OrgRepo adapter shares (src/store/org-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { NewToken, OrgRepo } from "../org-port.ts";
-import type { Async } from "./async.ts";
 import type { ContractOptions, ContractStore, OpenStore } from "./contract-store.testutil.ts";
 
-type Port = Async<OrgRepo>;
+type Port = OrgRepo;
 const T0 = "2025-01-01T00:00:00.000Z";
 const T1 = "2025-01-02T00:00:00.000Z";
 const T2 = "2025-01-03T00:00:00.000Z";
@@ -109,14 +108,14 @@ export function orgRepoContract(name: string, open: OpenStore<Port>, opts: Contr
         await s.seed.project(o.id, "p1", "web");
         await s.seed.workflow(o.id, "p1", "w1", "build");
         await s.seed.blobs(o.id, "w1", { attestation: "sha256:att", upload: "sha256:up", referrer: "sha256:ref" });
-        expect([...(await repo.referencedBlobs())]).toEqual([
+        expect(await Array.fromAsync(repo.referencedBlobs())).toEqual([
           { digest: "sha256:att", source: "attestation", runId: "run-sha256:att", orgId: o.id },
           { digest: "sha256:up", source: "upload" },
           { digest: "sha256:ref", source: "referrer" },
         ]);
         for (const d of ["sha256:att", "sha256:up", "sha256:ref"]) expect(await repo.isBlobReferenced(d)).toBe(true);
         expect(await repo.isBlobReferenced("sha256:none")).toBe(false);
-        expect([...(await repo.attestedRuns())]).toEqual([
+        expect(await Array.fromAsync(repo.attestedRuns())).toEqual([
           { id: "run-sha256:att", orgId: o.id, state: "succeeded", attestationDigest: "sha256:att", workflow: "build", project: "web" },
         ]);
         expect(await repo.integrityCheck()).toEqual([]);

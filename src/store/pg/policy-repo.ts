@@ -1,6 +1,5 @@
 import { CairnError } from "../../errors.ts";
 import type { PolicyRepo, PolicyRevisionInfo, PolicyRevisionRecord, PolicySummary } from "../policy-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { lockName } from "./locks.ts";
 
@@ -16,7 +15,7 @@ const LIST = `SELECT p.name, p.description, p.revision AS "latestRevision", p.di
   ORDER BY p.name LIMIT $3`;
 
 /** PolicyRepo over PostgreSQL (table policy_revisions). */
-export class PgPolicyRepo implements Async<PolicyRepo> {
+export class PgPolicyRepo implements PolicyRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /**

@@ -1,10 +1,9 @@
 /** The behaviour every PolicyRepo adapter shares (src/store/policy-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { PolicyRepo, PolicyRevisionRecord } from "../policy-port.ts";
-import type { Async } from "./async.ts";
 import type { ContractOptions, ContractStore, OpenStore } from "./contract-store.testutil.ts";
 
-type Port = Async<PolicyRepo>;
+type Port = PolicyRepo;
 
 export const policyRevision = (name: string, revision: number, over: Partial<PolicyRevisionRecord> = {}): PolicyRevisionRecord => ({
   id: `${name}-${revision}-${over.orgId ?? "o1"}`, orgId: "o1", name, revision, description: `${name} r${revision}`, source: `name: ${name}\n# r${revision}`,

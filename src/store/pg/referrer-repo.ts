@@ -1,6 +1,5 @@
 import type { AttestationGraph, ReferrerNode } from "../../crafter/referrers.ts";
 import type { ReferrerRepo, Scope, StoredReferrer } from "../ports.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { flag, num } from "./rows.ts";
 
@@ -43,7 +42,7 @@ function visibleIn(n: string, scope: Scope | undefined, next: number): { sql: st
 }
 
 /** The referrer graph in PostgreSQL: nodes unique per (org, digest, kind), edges from an attestation to what it references. */
-export class PgReferrerRepo implements Async<ReferrerRepo> {
+export class PgReferrerRepo implements ReferrerRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /**

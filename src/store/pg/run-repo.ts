@@ -1,6 +1,5 @@
 import type { Scope } from "../ports.ts";
 import type { RunQuery, RunRepo, RunView, UploadRecord } from "../run-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, num, Params, RUN_COLUMNS, toRun, type RunRow } from "./rows.ts";
 
@@ -44,7 +43,7 @@ export function runListQuery(q: RunQuery): { sql: string; params: unknown[] } {
 }
 
 /** Runs as the control plane shows them, over PostgreSQL. */
-export class PgRunRepo implements Async<RunRepo> {
+export class PgRunRepo implements RunRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /** One statement: every initialized run created before the cutoff, however many replicas run it at once. */

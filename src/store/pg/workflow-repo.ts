@@ -8,7 +8,6 @@ import type {
   WorkflowRecord,
   WorkflowRepo,
 } from "../workflow-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, Params } from "./rows.ts";
 
@@ -109,7 +108,7 @@ function toComplianceRuns(r: ComplianceRow): ComplianceRuns {
 }
 
 /** WorkflowRepo over PostgreSQL: live rows are those with deleted_at IS NULL. */
-export class PgWorkflowRepo implements Async<WorkflowRepo> {
+export class PgWorkflowRepo implements WorkflowRepo {
   constructor(private readonly db: PgDatabase) {}
 
   async listWorkflows(q: WorkflowQuery): Promise<WorkflowRecord[]> {

@@ -13,6 +13,7 @@ import type {
   WorkflowRun,
 } from "../ports.ts";
 import type { Sync } from "../async-port.ts";
+import { CairnError } from "../../errors.ts";
 import { toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 
 const WORKFLOW_SELECT = `SELECT w.id, w.org_id AS orgId, w.project_id AS projectId, p.name AS project, w.name, w.team,
@@ -70,14 +71,21 @@ export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction">> {
     return (row as Workflow | null) ?? undefined;
   }
 
+  /** ALREADY_EXISTS when the project has a live workflow of that name. */
   createWorkflow(w: NewWorkflow, now: string): Workflow {
     const id = crypto.randomUUID();
-    this.db
+    const inserted = this.db
       .query(
-        `INSERT INTO workflows (id, org_id, project_id, name, team, description, contract_id, created_at, created_by, implicit)
+        `INSERT OR IGNORE INTO workflows (id, org_id, project_id, name, team, description, contract_id, created_at, created_by, implicit)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(id, w.orgId, w.projectId, w.name, w.team, w.description, w.contractId, now, w.createdBy, w.implicit ? 1 : 0);
+    if (inserted.changes === 0) {
+      const project = (this.db.query("SELECT name FROM projects WHERE id = ?").get(w.projectId) as { name: string } | null)?.name ?? w.projectId;
+      throw new CairnError("ALREADY_EXISTS", `workflow ${w.name} already exists in project ${project}`, {
+        hint: "pass --skip-if-exists to accept the existing one, or change it with `cairn workflow update`",
+      });
+    }
     return this.db.query(`${WORKFLOW_SELECT} WHERE w.id = ?`).get(id) as Workflow;
   }
 
@@ -86,11 +94,18 @@ export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction">> {
     return (row as { id: string; name: string } | null) ?? undefined;
   }
 
+  /** ALREADY_EXISTS when the organization has a live contract of that name. */
   createContract(orgId: string, name: string, description: string | null, now: string): { id: string; name: string } {
     const id = crypto.randomUUID();
-    this.db
-      .query("INSERT INTO contracts (id, org_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
+    const inserted = this.db
+      .query("INSERT OR IGNORE INTO contracts (id, org_id, name, description, created_at) VALUES (?, ?, ?, ?, ?)")
       .run(id, orgId, name, description, now);
+    if (inserted.changes === 0) {
+      const org = (this.db.query("SELECT name FROM organizations WHERE id = ?").get(orgId) as { name: string } | null)?.name ?? orgId;
+      throw new CairnError("ALREADY_EXISTS", `contract ${name} already exists in organization ${org}`, {
+        hint: `add a revision with \`cairn workflow contract update --name ${name} -f FILE\`, or pick another name`,
+      });
+    }
     return { id, name };
   }
 
@@ -129,6 +144,10 @@ export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction">> {
     return row ? toRun(row as RunRow) : undefined;
   }
 
+  lockRun(id: string): WorkflowRun | undefined {
+    return this.getRun(id);
+  }
+
   lastFinishedRun(workflowId: string): WorkflowRun | undefined {
     const row = this.db
       .query("SELECT * FROM workflow_runs WHERE workflow_id = ? AND state IN ('succeeded', 'blocked', 'failed') ORDER BY finished_at DESC, created_at DESC, rowid DESC LIMIT 1")
@@ -138,7 +157,7 @@ export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction">> {
 
   finishRun(id: string, state: RunState, now: string, reason: string | null, digest: string | null, attested?: AttestedRun): void {
     this.db
-      .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ?, policy_status = ?, pushed_by = ? WHERE id = ?")
+      .query("UPDATE workflow_runs SET state = ?, finished_at = ?, reason = ?, attestation_digest = ?, policy_status = ?, pushed_by = ? WHERE id = ? AND state = 'initialized'")
       .run(state, now, reason, digest, attested?.policyStatus ?? null, attested?.pushedBy ?? null, id);
   }
 
