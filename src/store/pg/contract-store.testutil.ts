@@ -1,0 +1,66 @@
+/**
+ * Test support shared by the port contract suites (<port>.contract.testutil.ts): what a suite's `open()` gives it,
+ * and that store made on PostgreSQL. Rows other ports own (organizations for an OrgKeyRepo, projects and workflows
+ * for tokens' scopes) are written through `seed`, which each store under test implements with plain SQL.
+ */
+import type { PgDatabase } from "./database.ts";
+import { pgMissing, testDatabase } from "./pg.testutil.ts";
+
+export interface Seed {
+  org(id: string, name: string): Promise<void>;
+  project(orgId: string, id: string, name: string): Promise<void>;
+  /** A workflow (with a contract of its own) in the project; deletedAt set: soft-deleted. */
+  workflow(orgId: string, projectId: string, id: string, name: string, deletedAt?: string): Promise<void>;
+  /** An attestation of a new run of the workflow, and an upload, and a downloadable referrer, with these digests. */
+  blobs(orgId: string, workflowId: string, b: { attestation?: string; upload?: string; referrer?: string }): Promise<void>;
+}
+
+export interface ContractStore<P> {
+  port: P;
+  seed: Seed;
+  close(): Promise<void>;
+}
+
+export type OpenStore<P> = () => Promise<ContractStore<P>>;
+
+export interface ContractOptions {
+  /** A reason to skip the suite (its database is not available). */
+  skip?: string;
+}
+
+export const AT = "2025-01-01T00:00:00.000Z";
+
+/** The contract's store on a fresh PostgreSQL database (one per open: suites' tests are independent). */
+export function pgStore<P>(make: (db: PgDatabase) => P): { open: () => Promise<ContractStore<P> & { db: PgDatabase }>; skip: string | undefined } {
+  const skip = pgMissing();
+  const open = async () => {
+    const t = (await testDatabase())!;
+    return { port: make(t.db), seed: pgSeed(t.db), db: t.db, close: () => t.drop() };
+  };
+  return { open, skip };
+}
+
+export function pgSeed(db: PgDatabase): Seed {
+  return {
+    async org(id, name) {
+      await db.query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)", [id, name, AT]);
+    },
+    async project(orgId, id, name) {
+      await db.query("INSERT INTO projects (id, org_id, name, created_at) VALUES ($1, $2, $3, $4)", [id, orgId, name, AT]);
+    },
+    async workflow(orgId, projectId, id, name, deletedAt) {
+      await db.query("INSERT INTO contracts (id, org_id, name, created_at) VALUES ($1, $2, $1, $3)", [`c-${id}`, orgId, AT]);
+      await db.query("INSERT INTO workflows (id, org_id, project_id, name, contract_id, created_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7)", [id, orgId, projectId, name, `c-${id}`, AT, deletedAt ?? null]);
+    },
+    async blobs(orgId, workflowId, b) {
+      if (b.attestation) {
+        const run = `run-${b.attestation}`;
+        await db.query(`INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, contract_revision_used, contract_revision_latest, attestation_digest, created_at)
+          VALUES ($1, $2, $3, 'succeeded', 'X', 1, 1, $4, $5)`, [run, orgId, workflowId, b.attestation, AT]);
+        await db.query("INSERT INTO attestations (digest, org_id, run_id, workflow_id, predicate_type, size, created_at) VALUES ($1, $2, $3, $4, 'p', 1, $5)", [b.attestation, orgId, run, workflowId, AT]);
+      }
+      if (b.upload) await db.query("INSERT INTO uploads (digest, org_id, size, created_at) VALUES ($1, $2, 1, $3)", [b.upload, orgId, AT]);
+      if (b.referrer) await db.query("INSERT INTO referrers (org_id, digest, kind, downloadable, created_at) VALUES ($1, $2, 'ARTIFACT', true, $3)", [orgId, b.referrer, AT]);
+    },
+  };
+}
