@@ -3,6 +3,7 @@ import type { CasBackendRecord, CasBackendRepo, S3Settings } from "../cas-backen
 import { splitS3Location } from "../sqlite/cas-backend-repo.ts";
 import type { Async } from "./async.ts";
 import { isUniqueViolation, type PgDatabase } from "./database.ts";
+import { lockName } from "./locks.ts";
 
 const SELECT = `SELECT id, name, provider, location, username, password_env AS "passwordEnv", insecure_http AS "insecureHttp",
   is_default AS "isDefault", created_at AS "createdAt", s3_endpoint AS "s3Endpoint", s3_region AS "s3Region",
@@ -24,13 +25,11 @@ function toRecord(r: Row): CasBackendRecord {
 }
 
 /**
- * Taken (for the transaction) by every change of the default: two replicas making different backends the default one
+ * CasBackendRepo over PostgreSQL (table cas_backends of the baseline). Every change of the default takes the advisory
+ * lock `cas-backends/default` (lockName) for its transaction: two replicas making different backends the default one
  * after the other end with the later one, as SQLite's serialized writers do, instead of the second failing on the
  * one-default index (its clearing UPDATE cannot see the first's uncommitted default).
  */
-export const CAS_DEFAULT_LOCK = "hashtext('cairn.cas-backends.default')";
-
-/** CasBackendRepo over PostgreSQL (table cas_backends of the baseline). */
 export class PgCasBackendRepo implements Async<CasBackendRepo> {
   constructor(private readonly db: PgDatabase) {}
 
@@ -81,9 +80,9 @@ export class PgCasBackendRepo implements Async<CasBackendRepo> {
     await this.db.query("DELETE FROM cas_backends WHERE name = $1", [name]);
   }
 
-  /** Inside a transaction: takes CAS_DEFAULT_LOCK, then clears the committed default. */
+  /** Inside a transaction: takes the default's lock, then clears the committed default. */
   private async clearDefault(): Promise<void> {
-    await this.db.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${CAS_DEFAULT_LOCK})`);
+    await lockName(this.db, "cas-backends", "default");
     await this.db.query("UPDATE cas_backends SET is_default = false WHERE is_default");
   }
 }

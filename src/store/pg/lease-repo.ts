@@ -12,7 +12,7 @@ const OPEN_REF = "SELECT 1 AS open FROM crafting_refs c JOIN workflow_runs r ON 
  * and every lease (hold, referFromRun) is written holding it shared. Leases do not wait for each other; a lease waits
  * while gc checks and unlinks, and gc waits for the leases already being written to commit.
  */
-export const CAS_LEASE_LOCK = "hashtext('cairn.cas.leases')";
+const CAS_LEASE_LOCK = "hashtextextended('cas/leases', 0)";
 
 /** CasLeaseRepo over PostgreSQL (tables cas_ingest_leases and crafting_refs of the baseline). */
 export class PgLeaseRepo implements Async<CasLeaseRepo> {
@@ -42,7 +42,7 @@ export class PgLeaseRepo implements Async<CasLeaseRepo> {
   }
 
   /** fn runs inside the transaction: its queries (isLeased, the lease tables) see and keep what the lock protects. */
-  exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     return this.db.transaction(async () => {
       await this.db.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${CAS_LEASE_LOCK})`);
       return fn();
@@ -60,7 +60,7 @@ export class PgLeaseRepo implements Async<CasLeaseRepo> {
       const old = await this.db.query(`DELETE FROM cas_ingest_leases WHERE created_at < $1 RETURNING digest`, [since]);
       let ingests = old.length;
       const rows = await this.db.query<OwnerRow>("SELECT digest, pid, host, boot FROM cas_ingest_leases");
-      for (const r of rows.filter(dead)) {
+      for (const r of rows.filter((r) => dead(r))) {
         const gone = await this.db.query("DELETE FROM cas_ingest_leases WHERE digest = $1 AND pid = $2 AND host = $3 AND boot = $4 RETURNING digest", [r.digest, r.pid, r.host, r.boot]);
         ingests += gone.length;
       }

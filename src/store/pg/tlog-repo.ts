@@ -1,6 +1,7 @@
 import type { NewLogEntries, StoredCheckpoint, TlogRepo } from "../tlog-port.ts";
 import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
+import { lockName } from "./locks.ts";
 
 interface CheckpointRow {
   size: number;
@@ -11,13 +12,6 @@ interface CheckpointRow {
 
 const checkpointOf = (r: CheckpointRow | undefined): StoredCheckpoint | undefined =>
   r ? { size: r.size, root: r.root, note: r.note, createdAt: r.created_at } : undefined;
-
-/**
- * Serializes appenders on every replica: append takes this transaction-scoped advisory lock before it reads the size,
- * so the size it checks is the committed one (READ COMMITTED: each statement sees what committed before it) and no
- * other append can commit until this one has. Readers never take it.
- */
-export const TLOG_APPEND_LOCK = "hashtext('cairn.tlog.append')";
 
 /** TlogRepo over PostgreSQL (tables tlog_entries, tlog_tiles, tlog_checkpoints of the baseline). */
 export class PgTlogRepo implements Async<TlogRepo> {
@@ -52,12 +46,13 @@ export class PgTlogRepo implements Async<TlogRepo> {
   }
 
   /**
-   * Under TLOG_APPEND_LOCK: of appenders that prepared a batch for the same size, on any replica, the first commits
+   * Serialized on every replica by the advisory lock `tlog/append` (lockName), taken before the size is read: the size
+   * checked is the committed one (READ COMMITTED) and no other append commits meanwhile. Of appenders that prepared a batch for the same size, on any replica, the first commits
    * and the others see the grown size and are refused whole, so indexes stay consecutive, each used once.
    */
   async append(size: number, batch: NewLogEntries, now: string): Promise<void> {
     await this.db.transaction(async () => {
-      await this.db.query(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${TLOG_APPEND_LOCK})`);
+      await lockName(this.db, "tlog", "append");
       const current = await this.size();
       if (current !== size) throw new Error(`the transparency log grew to ${current} entries while a batch for size ${size} was prepared`);
       if (batch.bodies.length > 0) {
