@@ -1,7 +1,6 @@
 import { CairnError } from "../../errors.ts";
 import type { CasBackendRecord, CasBackendRepo, S3Settings } from "../cas-backend-port.ts";
 import { splitS3Location } from "../sqlite/cas-backend-repo.ts";
-import type { Async } from "./async.ts";
 import { isUniqueViolation, type PgDatabase } from "./database.ts";
 import { lockName } from "./locks.ts";
 
@@ -30,7 +29,7 @@ function toRecord(r: Row): CasBackendRecord {
  * after the other end with the later one, as SQLite's serialized writers do, instead of the second failing on the
  * one-default index (its clearing UPDATE cannot see the first's uncommitted default).
  */
-export class PgCasBackendRepo implements Async<CasBackendRepo> {
+export class PgCasBackendRepo implements CasBackendRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /** A name taken meanwhile (by another replica, after the service's check) is ALREADY_EXISTS. */

@@ -1,12 +1,11 @@
 /** Test support: the CasBackendRepo contract (one default at most, even when replicas change it at once), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { CasBackendRecord, CasBackendRepo } from "../cas-backend-port.ts";
-import type { Async } from "./async.ts";
 
 export interface CasBackendPorts {
-  casBackends: Async<CasBackendRepo>;
+  casBackends: CasBackendRepo;
   /** The same store over another connection: another replica of `cairn serve`. */
-  replica(): Promise<Async<CasBackendRepo>>;
+  replica(): Promise<CasBackendRepo>;
 }
 
 export const backend = (name: string, isDefault = false, extra: Partial<CasBackendRecord> = {}): CasBackendRecord => ({
@@ -25,7 +24,7 @@ const s3 = { bucket: "evidence", prefix: "team/a", endpoint: "https://s3.interna
 
 export function casBackendContract(name: string, open: () => Promise<CasBackendPorts & { close(): Promise<void> }>): void {
   describe(`CasBackendRepo contract: ${name}`, () => {
-    const withStore = (fn: (p: CasBackendPorts, repo: Async<CasBackendRepo>) => Promise<void>) => async () => {
+    const withStore = (fn: (p: CasBackendPorts, repo: CasBackendRepo) => Promise<void>) => async () => {
       const p = await open();
       try {
         await fn(p, p.casBackends);
@@ -33,7 +32,7 @@ export function casBackendContract(name: string, open: () => Promise<CasBackendP
         await p.close();
       }
     };
-    const defaults = async (repo: Async<CasBackendRepo>) => (await repo.list()).filter((x) => x.isDefault).map((x) => x.name);
+    const defaults = async (repo: CasBackendRepo) => (await repo.list()).filter((x) => x.isDefault).map((x) => x.name);
 
     test("stores a backend with its booleans and nullable credentials, finds it by name", withStore(async (_, repo) => {
       const b = backend("harbor", false, { username: "ci", passwordEnv: "HARBOR_PASSWORD", insecureHttp: true });

@@ -1,6 +1,5 @@
 import type { CasMapping, CasMappingRepo } from "../cas-mapping-port.ts";
 import type { Scope } from "../ports.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 
 /** The mappings a scope sees, as conditions after `org_id = $1 AND digest = $2` (the key index's prefix). */
@@ -13,7 +12,7 @@ function visibleTo(scope: Scope | undefined): { sql: string; params: string[] } 
 }
 
 /** CasMappingRepo over PostgreSQL (table cas_mappings of the baseline). */
-export class PgCasMappingRepo implements Async<CasMappingRepo> {
+export class PgCasMappingRepo implements CasMappingRepo {
   constructor(private readonly db: PgDatabase) {}
 
   async record(m: CasMapping): Promise<void> {

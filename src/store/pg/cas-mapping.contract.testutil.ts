@@ -1,7 +1,6 @@
 /** Test support: the CasMappingRepo contract (who may read which blob, by scope), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { CasMapping, CasMappingRepo } from "../cas-mapping-port.ts";
-import type { Async } from "./async.ts";
 
 /** Two organizations; acme has projects p1 (workflows build, test) and p2 (deploy): the ids seed() made. */
 export interface MappingIds {
@@ -15,7 +14,7 @@ export interface MappingIds {
 }
 
 export interface CasMappingPorts {
-  maps: Async<CasMappingRepo>;
+  maps: CasMappingRepo;
   seed(): Promise<MappingIds>;
 }
 
@@ -24,7 +23,7 @@ const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
 export function casMappingContract(name: string, open: () => Promise<CasMappingPorts & { close(): Promise<void> }>): void {
   describe(`CasMappingRepo contract: ${name}`, () => {
-    const withStore = (fn: (maps: Async<CasMappingRepo>, ids: MappingIds) => Promise<void>) => async () => {
+    const withStore = (fn: (maps: CasMappingRepo, ids: MappingIds) => Promise<void>) => async () => {
       const p = await open();
       try {
         await fn(p.maps, await p.seed());

@@ -1,6 +1,5 @@
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
 import { selfWriter, type WriterId } from "../cas/writer.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 
 type OwnerRow = WriterId & { digest: string };
@@ -15,7 +14,7 @@ const OPEN_REF = "SELECT 1 AS open FROM crafting_refs c JOIN workflow_runs r ON 
 const CAS_LEASE_LOCK = "hashtextextended('cas/leases', 0)";
 
 /** CasLeaseRepo over PostgreSQL (tables cas_ingest_leases and crafting_refs of the baseline). */
-export class PgLeaseRepo implements Async<CasLeaseRepo> {
+export class PgLeaseRepo implements CasLeaseRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /** Lease times are the OS clock's, as the file times gc compares them with. Taken again: one lease, renewed. */

@@ -5,16 +5,15 @@
 import { describe, expect, test } from "bun:test";
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
 import { selfWriter } from "../cas/writer.ts";
-import type { Async } from "./async.ts";
 
 export interface LeasePorts {
-  leases: Async<CasLeaseRepo>;
+  leases: CasLeaseRepo;
   /** A new open run (state 'initialized') of this store; its id. */
   seedRun(): Promise<string>;
   /** The run ends (state 'succeeded'). */
   finishRun(runId: string): Promise<void>;
   /** The same store over another connection: another process or replica. */
-  replica(): Promise<Async<CasLeaseRepo>>;
+  replica(): Promise<CasLeaseRepo>;
 }
 
 const D = `sha256:${"d".repeat(64)}`;

@@ -1,14 +1,10 @@
-import type { CraftingState } from "../../crafter/state/types.ts";
-import { missingRemoteState } from "../sqlite/state-repo.ts";
-import type { AttestationStateRepo, StoredStateRow, VersionedState, VersionedStateStore } from "../state-port.ts";
-import { decodeState, optimisticUpdate, type RetryPolicy } from "../versioned-state.ts";
-import type { Async } from "./async.ts";
+import type { AttestationStateRepo, StoredStateRow } from "../state-port.ts";
 import type { PgDatabase } from "./database.ts";
 
 const SELECT = `SELECT id, org_id AS "orgId", run_id AS "runId", state, version, updated_at AS "updatedAt" FROM attestation_states`;
 
 /** AttestationStateRepo over PostgreSQL (table attestation_states of the baseline). */
-export class PgStateRepo implements Async<AttestationStateRepo> {
+export class PgStateRepo implements AttestationStateRepo {
   constructor(private readonly db: PgDatabase) {}
 
   async insert(row: Omit<StoredStateRow, "version" | "updatedAt">, now: string): Promise<void> {
@@ -47,54 +43,5 @@ export class PgStateRepo implements Async<AttestationStateRepo> {
        SELECT count(*)::int AS n FROM gone`,
     );
     return rows[0]!.n;
-  }
-}
-
-/**
- * One remote attestation's state as a CraftingStateStore over an asynchronous AttestationStateRepo (PostgreSQL's, or
- * SQLite's once asynchronous): SqliteStateStore's behaviour, awaiting the repo.
- */
-export class AsyncStateStore implements VersionedStateStore {
-  readonly path: string;
-
-  constructor(
-    private readonly repo: Async<AttestationStateRepo>,
-    private readonly orgId: string,
-    private readonly id: string,
-    private readonly now: () => string,
-    private readonly retry?: RetryPolicy,
-  ) {
-    this.path = `attestation ${id}`;
-  }
-
-  async exists(): Promise<boolean> {
-    return (await this.repo.get(this.orgId, this.id)) !== undefined;
-  }
-
-  async readVersioned(): Promise<VersionedState> {
-    const row = await this.repo.get(this.orgId, this.id);
-    if (!row) throw missingRemoteState(this.id);
-    return { state: decodeState(row.state, this.path), version: row.version };
-  }
-
-  async read(): Promise<CraftingState> {
-    return (await this.readVersioned()).state;
-  }
-
-  writeIf(state: CraftingState, version: number): Promise<number | undefined> {
-    return this.repo.swap(this.orgId, this.id, version, JSON.stringify(state), this.now());
-  }
-
-  /** An overwrite: a swap from whatever version is stored (retried when a writer gets in between). */
-  async write(state: CraftingState): Promise<void> {
-    await optimisticUpdate(this, async () => ({ state, result: undefined }), this.retry);
-  }
-
-  async remove(): Promise<void> {
-    await this.repo.delete(this.orgId, this.id);
-  }
-
-  update<T>(fn: (s: CraftingState) => Promise<{ state: CraftingState; result: T }>): Promise<T> {
-    return optimisticUpdate(this, fn, this.retry);
   }
 }

@@ -1,23 +1,22 @@
 /**
  * Test support: the AttestationStateRepo contract (remote crafting states, optimistic locking on `version`), and the
- * AsyncStateStore over it, as each store runs it (PostgreSQL here; SQLite once its ports are asynchronous).
+ * the state store over it (sqlite/state-repo.ts SqliteStateStore, which only uses the port), as each store runs it (PostgreSQL here; SQLite once its ports are asynchronous).
  */
 import { describe, expect, test } from "bun:test";
 import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
 import { EMPTY_CONTRACT } from "../../crafter/contract/types.ts";
 import { expectCode } from "../../test-helpers.ts";
 import type { AttestationStateRepo } from "../state-port.ts";
-import type { Async } from "./async.ts";
-import { AsyncStateStore } from "./state-repo.ts";
+import { SqliteStateStore } from "../sqlite/state-repo.ts";
 
 export interface StatePorts {
-  states: Async<AttestationStateRepo>;
+  states: AttestationStateRepo;
   /** A new organization with a run (state 'initialized') in it: what `attestation init` leaves before the state row. */
   seedRun(): Promise<{ orgId: string; runId: string }>;
   /** The run ends (state 'failed'), as a cancel or an expiry would. */
   finishRun(runId: string): Promise<void>;
   /** The same store over another connection: another replica of `cairn serve`. */
-  replica(): Promise<Async<AttestationStateRepo>>;
+  replica(): Promise<AttestationStateRepo>;
 }
 
 const T0 = "2025-01-01T00:00:00.000Z";
@@ -53,7 +52,7 @@ export function stateContract(name: string, open: () => Promise<StatePorts & { c
       }
     };
     const store = (p: StatePorts, r: { orgId: string; runId: string }, attempts = 30) =>
-      new AsyncStateStore(p.states, r.orgId, r.runId, () => new Date().toISOString(), { attempts, baseDelayMs: 1 });
+      new SqliteStateStore(p.states, r.orgId, r.runId, () => new Date().toISOString(), { attempts, baseDelayMs: 1 });
 
     test("insert stores the state at version 1; get is per organization", withStore(async (p, r) => {
       expect(await p.states.get(r.orgId, r.runId)).toEqual({ id: r.runId, orgId: r.orgId, runId: r.runId, state: JSON.stringify(state(r.runId)), version: 1, updatedAt: T0 });

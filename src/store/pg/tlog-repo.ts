@@ -1,5 +1,4 @@
 import type { NewLogEntries, StoredCheckpoint, TlogRepo } from "../tlog-port.ts";
-import type { Async } from "./async.ts";
 import type { PgDatabase } from "./database.ts";
 import { lockName } from "./locks.ts";
 
@@ -14,7 +13,7 @@ const checkpointOf = (r: CheckpointRow | undefined): StoredCheckpoint | undefine
   r ? { size: r.size, root: r.root, note: r.note, createdAt: r.created_at } : undefined;
 
 /** TlogRepo over PostgreSQL (tables tlog_entries, tlog_tiles, tlog_checkpoints of the baseline). */
-export class PgTlogRepo implements Async<TlogRepo> {
+export class PgTlogRepo implements TlogRepo {
   constructor(private readonly db: PgDatabase) {}
 
   async size(): Promise<number> {

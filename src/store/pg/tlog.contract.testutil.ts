@@ -4,12 +4,11 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { NewLogEntries, TlogRepo } from "../tlog-port.ts";
-import type { Async } from "./async.ts";
 
 export interface TlogPorts {
-  tlog: Async<TlogRepo>;
+  tlog: TlogRepo;
   /** The same log over another connection: another replica of `cairn serve`. */
-  replica(): Promise<Async<TlogRepo>>;
+  replica(): Promise<TlogRepo>;
 }
 
 const h = (n: number) => new Uint8Array(32).fill(n);
@@ -61,7 +60,7 @@ export function tlogContract(name: string, open: () => Promise<TlogPorts & { clo
 
     test("20 appenders on three replicas, each retrying a refused batch: indexes 0..19, no gap, no duplicate", withLog(async (p) => {
       const repos = [p.tlog, await p.replica(), await p.replica()];
-      const appendOne = async (n: number, repo: Async<TlogRepo>) => {
+      const appendOne = async (n: number, repo: TlogRepo) => {
         for (;;) {
           const size = await repo.size();
           try {

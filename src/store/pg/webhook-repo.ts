@@ -1,6 +1,5 @@
 import { CairnError } from "../../errors.ts";
 import type { DeliveryRecord, EnqueuedEvent, NewWebhook, WebhookEvent, WebhookRecord, WebhookRepo } from "../webhook-port.ts";
-import type { Async } from "./async.ts";
 import { isUniqueViolation, type PgDatabase } from "./database.ts";
 
 interface HookRow {
@@ -26,7 +25,7 @@ const toHook = (r: HookRow): WebhookRecord => ({ ...r, events: JSON.parse(r.even
  * WebhookRepo over PostgreSQL (tables webhooks and webhook_deliveries of the baseline; seq orders the outbox). Its TEXT
  * columns are COLLATE "C": names and ISO times order and compare bytewise, as in SQLite.
  */
-export class PgWebhookRepo implements Async<WebhookRepo> {
+export class PgWebhookRepo implements WebhookRepo {
   constructor(private readonly db: PgDatabase) {}
 
   /** A live name taken meanwhile (by another replica, after the service's check) is ALREADY_EXISTS. */

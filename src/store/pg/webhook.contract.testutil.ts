@@ -1,10 +1,9 @@
 /** Test support: the WebhookRepo contract (live webhooks by name, the delivery outbox and its per-webhook order), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { NewWebhook, WebhookEvent, WebhookRepo } from "../webhook-port.ts";
-import type { Async } from "./async.ts";
 
 export interface WebhookPorts {
-  webhooks: Async<WebhookRepo>;
+  webhooks: WebhookRepo;
   /** A new organization; its id. */
   seedOrg(): Promise<string>;
 }
@@ -18,7 +17,7 @@ export const hook = (orgId: string, name: string, events: WebhookEvent[] = ["run
 
 export function webhookContract(name: string, open: () => Promise<WebhookPorts & { close(): Promise<void> }>): void {
   describe(`WebhookRepo contract: ${name}`, () => {
-    const withStore = (fn: (repo: Async<WebhookRepo>, o: string, p: WebhookPorts) => Promise<void>) => async () => {
+    const withStore = (fn: (repo: WebhookRepo, o: string, p: WebhookPorts) => Promise<void>) => async () => {
       const p = await open();
       try {
         await fn(p.webhooks, await p.seedOrg(), p);
@@ -26,7 +25,7 @@ export function webhookContract(name: string, open: () => Promise<WebhookPorts &
         await p.close();
       }
     };
-    const enqueue = (repo: Async<WebhookRepo>, orgId: string, event: WebhookEvent, now = T0) =>
+    const enqueue = (repo: WebhookRepo, orgId: string, event: WebhookEvent, now = T0) =>
       repo.enqueue({ orgId, event, now, body: (id, w) => JSON.stringify({ id, to: w.name }) });
 
     test("add, find and list live webhooks of one organization, by name; events and secretEnv round-trip", withStore(async (repo, o, p) => {

@@ -43,7 +43,7 @@ describe("migration 003: soft-deletable contracts", () => {
     const wf = new SqliteWorkflowRepo(db);
     const org = repo.ensureOrg("default", T0);
     const first = repo.createContract(org.id, "c", null, T0);
-    expect(() => repo.createContract(org.id, "c", null, T0)).toThrow(/UNIQUE/);
+    expect(() => repo.createContract(org.id, "c", null, T0)).toThrow("contract c already exists in organization");
     wf.deleteContract(first.id, T1);
     expect(repo.findContractByName(org.id, "c")).toBeUndefined();
     expect(wf.getContract(org.id, "c")).toBeUndefined();

@@ -25,6 +25,9 @@ const TRIGGERS = `
 -- Of runs created in the same instant, the one inserted last is the last run (SQLite 004).
 CREATE FUNCTION cairn_workflow_runs_stats() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Lock the workflow first (NO KEY: the insert already holds KEY SHARE, FOR UPDATE would deadlock two inserts): a run inserted while an older run's transaction is open then compares against it once
+  -- that one committed (without the lock the UPDATE's snapshot misses it and the older run stays the last).
+  PERFORM 1 FROM workflows WHERE id = NEW.workflow_id FOR NO KEY UPDATE;
   UPDATE workflows SET
     runs_count = runs_count + 1,
     last_run_id = CASE
