@@ -84,10 +84,14 @@ export async function registerRevision(
   createdBy: string,
 ): Promise<ContractRevision> {
   const { repo } = deps;
-  const existing = (await repo.findContractByName(orgId, name)) ?? await repo.createContract(orgId, name, loaded.contract.description ?? null, now);
-  const latest = await repo.latestRevision(existing.id);
-  if (latest && latest.digest === loaded.digest) return latest;
-  return await addRevision(deps, orgId, existing.id, loaded, now, createdBy);
+  return await repo.transaction(async () => {
+    // Two replicas registering one contract at once: one creates it and adds the revision, the other then finds both.
+    await repo.lockName("contract", orgId, name);
+    const existing = (await repo.findContractByName(orgId, name)) ?? (await repo.createContract(orgId, name, loaded.contract.description ?? null, now));
+    const latest = await repo.latestRevision(existing.id);
+    if (latest && latest.digest === loaded.digest) return latest;
+    return await addRevision(deps, orgId, existing.id, loaded, now, createdBy);
+  });
 }
 
 /** Parses a stored revision back into a contract. */

@@ -149,6 +149,12 @@ export interface AttestationRecord {
 export interface ControlPlaneRepo {
   /** Runs fn in one transaction (nested calls join the outer one). */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: waits until no other transaction holds this name, and holds it until this one ends, for a
+   * find-or-create or a read that decides a write no unique index guards (PostgreSQL: an advisory lock; SQLite, one
+   * writer at a time: nothing to do).
+   */
+  lockName(...parts: string[]): Promise<void>;
   ensureOrg(name: string, now: string): Promise<Organization>;
   findOrg(name: string): Promise<Organization | undefined>;
   ensureProject(orgId: string, name: string, now: string): Promise<Project>;

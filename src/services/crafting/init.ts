@@ -104,6 +104,7 @@ async function recordRun(deps: ServiceDeps, input: RunRequest, choice: ContractC
   const { repo, config } = deps;
   const org = await repo.ensureOrg(config.organization, now);
   const project = await repo.ensureProject(org.id, input.project, now);
+  await repo.lockName("workflow", org.id, input.project, input.workflow); // a find-or-create on every replica
   let workflow = await repo.findWorkflow(org.id, input.project, input.workflow);
   if (!workflow) await checkImplicitWorkflow(deps, org.id, input.project, input.workflow);
   const revision = await resolveRevision(deps, org.id, workflow, choice, `${input.project}-${input.workflow}`, now);

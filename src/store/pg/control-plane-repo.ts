@@ -12,6 +12,7 @@ import type {
   Workflow,
   WorkflowRun,
 } from "../ports.ts";
+import { lockName } from "./locks.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, REVISION_SELECT, RUN_COLUMNS, toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 
@@ -157,6 +158,10 @@ export class PgControlPlaneRepo implements PgControlPlanePort {
   }
 
   /** getRun with the row locked to the end of the caller's transaction: of two pushes of one run, the second waits and then sees it finished. */
+  lockName(...parts: string[]): Promise<void> {
+    return lockName(this.db, ...parts);
+  }
+
   async lockRun(id: string): Promise<WorkflowRun | undefined> {
     const row = first(await this.db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs r WHERE r.id = $1 FOR UPDATE`, [id]));
     return row ? toRun(row) : undefined;
