@@ -75,6 +75,23 @@ describe.skipIf(skip !== undefined)(`PgDatabase${skip ? ` (skipped: ${skip})` : 
     expect((await db.query<{ v: number }>("SELECT v FROM par_t ORDER BY v")).map((r) => r.v)).toEqual([1, 2, 3, 10, 12]);
   });
 
+  test("two transactions taking two rows in opposite orders: the deadlock victim runs again, and both land", async () => {
+    const db = await fresh();
+    await db.query("CREATE TABLE dl_t (id int PRIMARY KEY, n int NOT NULL DEFAULT 0)");
+    await db.query("INSERT INTO dl_t (id) VALUES (1), (2)");
+    let runs = 0;
+    const bump = (first: number, second: number) =>
+      db.transaction(async () => {
+        runs++;
+        await db.query("UPDATE dl_t SET n = n + 1 WHERE id = $1", [first]);
+        await Bun.sleep(50); // both hold their first row before either asks for its second
+        await db.query("UPDATE dl_t SET n = n + 1 WHERE id = $1", [second]);
+      });
+    await Promise.all([bump(1, 2), bump(2, 1)]);
+    expect(runs).toBe(3); // one of them was chosen as the victim and ran again
+    expect(await db.query("SELECT id, n FROM dl_t ORDER BY id")).toEqual([{ id: 1, n: 2 }, { id: 2, n: 2 }]);
+  });
+
   test("server errors keep their SQLSTATE: a unique violation is recognised, by constraint too", async () => {
     const db = await fresh();
     await db.query("CREATE TABLE uq_t (v TEXT CONSTRAINT uq_t_v UNIQUE)");

@@ -72,7 +72,7 @@ export function openPgDatabase(url: DatabaseUrl, opts: PgDatabaseOptions = {}): 
         outer.savepoints = run.then(noop, noop);
         return run;
       }
-      return translated(() => sql.begin((tx) => context.run(frame(tx), fn)) as Promise<T>);
+      return retried(() => translated(() => sql.begin((tx) => context.run(frame(tx), fn)) as Promise<T>));
     },
     async listen(channel, onPayload) {
       const sub = await translated(() => sql.listen(channel, onPayload));
@@ -81,6 +81,22 @@ export function openPgDatabase(url: DatabaseUrl, opts: PgDatabaseOptions = {}): 
     notify: (channel, payload) => translated(() => client().notify(channel, payload)),
     close: () => sql.close({ timeout: 5 }),
   };
+}
+
+/** PostgreSQL chose this transaction to end (a deadlock, a serialization failure): running it again is the remedy. */
+const RETRYABLE = new Set(["40P01", "40001"]);
+const ATTEMPTS = 4;
+
+/** An outermost transaction PostgreSQL aborted as a deadlock victim runs again, after a short random pause. */
+async function retried<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (e) {
+      if (attempt >= ATTEMPTS || !RETRYABLE.has(sqlState(e) ?? "")) throw e;
+      await Bun.sleep(5 + Math.random() * 20 * attempt);
+    }
+  }
 }
 
 /** libpq's sslmode and sslrootcert as Bun's tls option (verify-ca: the chain is checked, the host name is not). */
