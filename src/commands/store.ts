@@ -4,7 +4,8 @@ import { CairnError } from "../errors.ts";
 import { renderTable } from "../cli/table.ts";
 import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
 import type { GcReport } from "../services/control/gc.ts";
-import { collectPairs, outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
+import { resolve } from "node:path";
+import { collectPairs, configFor, outputOption, print, refuseRemote, withApp, type OutputFormat } from "./shared.ts";
 
 const LIST_MAX = 20;
 
@@ -45,7 +46,30 @@ export function storeCommand(): Command {
         print(opts.output, r, () => renderGc(r));
       });
     });
-  return new Command("store").description("local store maintenance: integrity check (fsck) and garbage collection (gc)").addCommand(fsck).addCommand(gc);
+  const migrate = new Command("migrate")
+    .description(
+      "copy a home's SQLite store, every row, into an empty PostgreSQL database for `cairn serve --database` (one transaction; row counts and stored digests are compared after). The CAS blobs stay where they are: the home's own blobs need a shared CAS backend before replicas can serve them",
+    )
+    .requiredOption("--to <url>", "postgres://… of an empty database (cairn applies its schema)")
+    .option("--from <home>", "the home to copy (default: --home, CAIRN_HOME)")
+    .addOption(outputOption())
+    .action(async (opts: { to: string; from?: string; output: OutputFormat }, c: Command) => {
+      refuseRemote(c, "store migrate", "it reads the store's files, which only the server's machine has");
+      const { migrateStore } = await import("../services/control/store-migrate.ts");
+      const r = await migrateStore({ from: resolve(opts.from ?? configFor(c).home), to: opts.to });
+      print(opts.output, r, () =>
+        renderTable({
+          title: `Copied ${r.from} into ${r.to}`,
+          head: ["Table", "Rows"],
+          rows: [...Object.entries(r.tables).filter(([, n]) => n > 0).map(([t, n]) => [t, String(n)]), ["(stored digests)", r.digest]],
+        }),
+      );
+    });
+  return new Command("store")
+    .description("store maintenance: integrity check (fsck), garbage collection (gc), and a move to PostgreSQL (migrate)")
+    .addCommand(fsck)
+    .addCommand(gc)
+    .addCommand(migrate);
 }
 
 function renderFsck(r: FsckReport): string {
