@@ -29,6 +29,7 @@ try {
   if (!only || only === "oci") await benchOci(work);
   if (!only || only === "transfer") await (await import("./transfer.ts")).benchTransfer(work);
   if (!only || only === "verify") await (await import("./verify.ts")).benchVerify(work);
+  if (!only || only === "scale") await (await import("./scale.ts")).benchScale(work);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

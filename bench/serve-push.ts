@@ -96,14 +96,16 @@ export async function prepare(app: AppContext, work: string, key: KeyPair, count
 }
 
 /** `clients` workers take the next bundle in turn; every push must answer 201. Returns each push's latency (ms). */
-export async function pushAll(url: string, token: string, items: Prepared[], clients: number): Promise<number[]> {
+export async function pushAll(url: string | string[], token: string, items: Prepared[], clients: number): Promise<number[]> {
   const latencies: number[] = [];
   let next = 0;
-  const worker = async () => {
+  // Several replicas: client k talks to replica k mod their number (no special routing).
+  const worker = async (_: unknown, k: number) => {
+    const base = typeof url === "string" ? url : url[k % url.length]!;
     while (next < items.length) {
       const item = items[next++]!;
       const s = performance.now();
-      const res = await fetch(`${url}/api/v1/attestations`, {
+      const res = await fetch(`${base}/api/v1/attestations`, {
         method: "POST",
         headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
         body: item.bundle,
@@ -149,11 +151,11 @@ export interface Serve {
  * dist/cairn serve on a free port of 127.0.0.1. Its stderr (one log line per request) is drained all along, or the
  * pipe would fill and stall the server; only the tail is kept for error messages.
  */
-export async function startServe(home: string, cwd: string): Promise<Serve> {
+export async function startServe(home: string, cwd: string, env: Record<string, string> = {}): Promise<Serve> {
   const bin = join(import.meta.dir, "..", "dist", "cairn");
   const proc = Bun.spawn([bin, "serve", "--listen", "127.0.0.1:0"], {
     cwd,
-    env: { PATH: process.env.PATH, HOME: cwd, CAIRN_HOME: home },
+    env: { PATH: process.env.PATH, HOME: cwd, CAIRN_HOME: home, ...env },
     stdin: "ignore",
     stdout: "ignore",
     stderr: "pipe",
