@@ -13,16 +13,7 @@ else
     const seed = pgSeed(t.db);
     return {
       maps: new PgCasMappingRepo(t.db),
-      seed: async () => {
-        await seed.org("acme", "acme");
-        await seed.org("other", "other");
-        await seed.project("acme", "p1", "p1");
-        await seed.project("acme", "p2", "p2");
-        await seed.workflow("acme", "p1", "build", "build");
-        await seed.workflow("acme", "p1", "test", "test");
-        await seed.workflow("acme", "p2", "deploy", "deploy");
-        return { acme: "acme", other: "other", p1: "p1", p2: "p2", build: "build", test: "test", deploy: "deploy" };
-      },
+      seed: () => seed.mappingOrgs(),
       close: () => t.drop(),
     };
   });

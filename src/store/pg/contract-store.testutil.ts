@@ -13,6 +13,12 @@ export interface Seed {
   workflow(orgId: string, projectId: string, id: string, name: string, deletedAt?: string): Promise<void>;
   /** An attestation of a new run of the workflow, and an upload, and a downloadable referrer, with these digests. */
   blobs(orgId: string, workflowId: string, b: { attestation?: string; upload?: string; referrer?: string }): Promise<void>;
+  /** A new organization with a project, a workflow and an initialized run of it, all with one fresh id. */
+  openRun(): Promise<{ orgId: string; runId: string }>;
+  /** The run ends in this state, as a push, cancel or expiry would. */
+  endRun(runId: string, state: "succeeded" | "failed"): Promise<void>;
+  /** Organizations acme and other; acme's projects p1 (workflows build, test) and p2 (deploy): each id is its name. */
+  mappingOrgs(): Promise<{ acme: string; other: string; p1: string; p2: string; build: string; test: string; deploy: string }>;
 }
 
 export interface ContractStore<P> {
@@ -61,6 +67,31 @@ export function pgSeed(db: PgDatabase): Seed {
       }
       if (b.upload) await db.query("INSERT INTO uploads (digest, org_id, size, created_at) VALUES ($1, $2, 1, $3)", [b.upload, orgId, AT]);
       if (b.referrer) await db.query("INSERT INTO referrers (org_id, digest, kind, downloadable, created_at) VALUES ($1, $2, 'ARTIFACT', true, $3)", [orgId, b.referrer, AT]);
+    },
+    async openRun() {
+      const id = crypto.randomUUID();
+      await this.org(id, id);
+      await this.project(id, id, "p");
+      await this.workflow(id, id, id, "build");
+      await db.query(
+        `INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, contract_revision_used, contract_revision_latest, created_at)
+         VALUES ($1, $1, $1, 'initialized', 'X', 1, 1, $2)`,
+        [id, AT],
+      );
+      return { orgId: id, runId: id };
+    },
+    async endRun(runId, state) {
+      await db.query("UPDATE workflow_runs SET state = $1, finished_at = $2 WHERE id = $3", [state, AT, runId]);
+    },
+    async mappingOrgs() {
+      await this.org("acme", "acme");
+      await this.org("other", "other");
+      await this.project("acme", "p1", "p1");
+      await this.project("acme", "p2", "p2");
+      await this.workflow("acme", "p1", "build", "build");
+      await this.workflow("acme", "p1", "test", "test");
+      await this.workflow("acme", "p2", "deploy", "deploy");
+      return { acme: "acme", other: "other", p1: "p1", p2: "p2", build: "build", test: "test", deploy: "deploy" };
     },
   };
 }

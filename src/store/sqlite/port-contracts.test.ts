@@ -48,20 +48,6 @@ function fresh(): { db: Database; ports: StorePorts; replica(): StorePorts; clos
   };
 }
 
-const AT = "2025-01-01T00:00:00.000Z";
-
-/** An organization with a project, workflow and an initialized run: plain SQL, as the PostgreSQL runs seed it. */
-async function seedRun(db: Database): Promise<{ orgId: string; runId: string }> {
-  const id = crypto.randomUUID();
-  const seed = seedOn(db);
-  await seed.org(id, id);
-  await seed.project(id, id, "p");
-  await seed.workflow(id, id, id, "build");
-  db.query(`INSERT INTO workflow_runs (id, org_id, workflow_id, state, runner_type, contract_revision_used, contract_revision_latest, created_at)
-    VALUES (?1, ?1, ?1, 'initialized', 'X', 1, 1, ?2)`).run(id, AT);
-  return { orgId: id, runId: id };
-}
-const finish = (db: Database, state: string) => async (runId: string) => void db.query("UPDATE workflow_runs SET state = ?, finished_at = ? WHERE id = ?").run(state, AT, runId);
 
 /** The suites' seed writes plain SQL with $n placeholders; the schema is the same, so it runs on SQLite as ?n. */
 function seedOn(db: Database) {
@@ -93,15 +79,17 @@ referrerRepoContract("SQLite", openPorts);
 
 stateContract("SqliteStateRepo", async () => {
   const s = fresh();
-  return { states: s.ports.states, seedRun: () => seedRun(s.db), finishRun: finish(s.db, "failed"), replica: async () => s.replica().states, close: s.close };
+  const seed = seedOn(s.db);
+  return { states: s.ports.states, seedRun: () => seed.openRun(), finishRun: (id) => seed.endRun(id, "failed"), replica: async () => s.replica().states, close: s.close };
 });
 leaseContract("SqliteLeaseRepo", async () => {
   const s = fresh();
-  return { leases: s.ports.leases, seedRun: async () => (await seedRun(s.db)).runId, finishRun: finish(s.db, "succeeded"), replica: async () => s.replica().leases, close: s.close };
+  const seed = seedOn(s.db);
+  return { leases: s.ports.leases, seedRun: async () => (await seed.openRun()).runId, finishRun: (id) => seed.endRun(id, "succeeded"), replica: async () => s.replica().leases, close: s.close };
 });
 webhookContract("SqliteWebhookRepo", async () => {
   const s = fresh();
-  return { webhooks: s.ports.webhooks, seedOrg: async () => (await seedRun(s.db)).orgId, close: s.close };
+  return { webhooks: s.ports.webhooks, seedOrg: async () => (await seedOn(s.db).openRun()).orgId, close: s.close };
 });
 tlogContract("SqliteTlogRepo", async () => {
   const s = fresh();
@@ -116,16 +104,7 @@ casMappingContract("SqliteCasMappingRepo", async () => {
   const seed = seedOn(s.db);
   return {
     maps: s.ports.casMappings,
-    seed: async () => {
-      await seed.org("acme", "acme");
-      await seed.org("other", "other");
-      await seed.project("acme", "p1", "p1");
-      await seed.project("acme", "p2", "p2");
-      await seed.workflow("acme", "p1", "build", "build");
-      await seed.workflow("acme", "p1", "test", "test");
-      await seed.workflow("acme", "p2", "deploy", "deploy");
-      return { acme: "acme", other: "other", p1: "p1", p2: "p2", build: "build", test: "test", deploy: "deploy" };
-    },
+    seed: () => seed.mappingOrgs(),
     close: s.close,
   };
 });
