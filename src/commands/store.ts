@@ -48,20 +48,27 @@ export function storeCommand(): Command {
     });
   const migrate = new Command("migrate")
     .description(
-      "copy a home's SQLite store, every row, into an empty PostgreSQL database for `cairn serve --database` (one transaction; row counts and stored digests are compared after). The CAS blobs stay where they are: the home's own blobs need a shared CAS backend before replicas can serve them",
+      "copy a home's SQLite store, every row, into an empty PostgreSQL database for `cairn serve --database` (one transaction; row counts and stored digests are compared after). Without --blobs the CAS blobs stay where they are: the home's own blobs need a shared CAS backend before replicas can serve them",
     )
     .requiredOption("--to <url>", "postgres://… of an empty database (cairn applies its schema)")
     .option("--from <home>", "the home to copy (default: --home, CAIRN_HOME)")
+    .option("--blobs", "first copy every referenced blob in the home's disk CAS to the home's default CAS backend (add the shared OCI or S3 backend with `cas-backend add … --default` before), re-hashed; already there: skipped", false)
     .addOption(outputOption())
-    .action(async (opts: { to: string; from?: string; output: OutputFormat }, c: Command) => {
+    .action(async (opts: { to: string; from?: string; blobs: boolean; output: OutputFormat }, c: Command) => {
       refuseRemote(c, "store migrate", "it reads the store's files, which only the server's machine has");
       const { migrateStore } = await import("../services/control/store-migrate.ts");
-      const r = await migrateStore({ from: resolve(opts.from ?? configFor(c).home), to: opts.to });
+      const from = resolve(opts.from ?? configFor(c).home);
+      const { database: _target, ...config } = configFor(c); // the source is the home's own SQLite store
+      const r = await migrateStore({ from, to: opts.to, blobs: opts.blobs, home: { ...config, home: from } });
       print(opts.output, r, () =>
         renderTable({
           title: `Copied ${r.from} into ${r.to}`,
           head: ["Table", "Rows"],
-          rows: [...Object.entries(r.tables).filter(([, n]) => n > 0).map(([t, n]) => [t, String(n)]), ["(stored digests)", r.digest]],
+          rows: [
+            ...(r.blobs ? [["(blobs copied to " + r.blobs.backend + ")", `${r.blobs.copied} (${r.blobs.bytes} bytes); already there ${r.blobs.already}; not in the disk CAS ${r.blobs.notLocal}`]] : []),
+            ...Object.entries(r.tables).filter(([, n]) => n > 0).map(([t, n]) => [t, String(n)]),
+            ["(stored digests)", r.digest],
+          ],
         }),
       );
     });

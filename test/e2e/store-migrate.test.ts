@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { seedStore, type Seeded } from "../../bench/seed.ts";
+import { startRegistry, type RunningRegistry } from "../../src/oci/registry.testutil.ts";
 import { pgMissing, testDatabase, type TestDatabase } from "../../src/store/pg/pg.testutil.ts";
 import { Sandbox } from "./harness.ts";
 
@@ -71,5 +72,53 @@ describe.skipIf(skip !== undefined)(`store migrate into PostgreSQL${skip ? ` (sk
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("the target database already holds data");
     expect(replica.json<{ items: unknown[] }>(["workflow", "run", "list", "--limit", "5"]).items).toHaveLength(5);
+  });
+});
+
+describe.skipIf(skip !== undefined)(`store migrate --blobs${skip ? ` (skipped: ${skip})` : ""}`, () => {
+  const src = new Sandbox(); // a home whose blobs are on its own disk
+  const other = new Sandbox(); // another machine on the PostgreSQL store, with an empty disk CAS
+  let registry: RunningRegistry;
+  let target: TestDatabase;
+  let pushed: { runId: string; digest: string };
+  beforeAll(async () => {
+    if (skip) return;
+    registry = await startRegistry();
+    target = (await testDatabase({ migrate: false }))!;
+    other.env.CAIRN_DATABASE_URL = target.url;
+    src.ok(["keys", "generate", "--output-prefix", "cosign"]);
+    writeFileSync(src.path("report.txt"), "built and tested\n");
+    src.ok(["att", "init", "--workflow", "release", "--project", "moved"]);
+    src.ok(["att", "add", "--name", "report", "--kind", "ARTIFACT", "--value", "report.txt"]);
+    pushed = src.json(["att", "push", "--key", "cosign.key"]);
+  });
+  afterAll(async () => {
+    await target?.drop();
+    await registry?.stop();
+    src.cleanup();
+    other.cleanup();
+  });
+
+  test("refused before anything is copied while the home's default CAS is its own disk", async () => {
+    const r = src.run(["store", "migrate", "--blobs", "--to", target.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("this home has none (its default is the local disk)");
+    expect(r.stderr).toContain("cas-backend add oci|s3");
+    const tables = await target.db.query<{ n: number | string }>("SELECT count(*) AS n FROM pg_tables WHERE schemaname = 'public'");
+    expect(Number(tables[0]!.n)).toBe(0); // the database was not touched: no schema yet
+  });
+
+  test("the home's blobs reach the shared backend first, so another machine on the database reads the bundle", () => {
+    src.ok(["cas-backend", "add", "oci", "--name", "shared", "--repo", `${registry.host}/evidence`, "--insecure-http", "--default"]);
+    const r = src.json<{ blobs: { copied: number; already: number; notLocal: number; backend: string }; tables: Record<string, number> }>(["store", "migrate", "--blobs", "--to", target.url]);
+    expect(r.blobs.copied).toBe(2); // the bundle and the stored material
+    expect(r.blobs.already).toBe(0);
+    expect(r.blobs.notLocal).toBe(0);
+    expect(r.blobs.backend).toContain(`${registry.host}/evidence`);
+    expect(r.tables.attestations).toBe(1);
+    const here = src.json(["workflow", "run", "describe", "--id", pushed.runId]);
+    expect(other.json(["workflow", "run", "describe", "--id", pushed.runId])).toEqual(here);
+    const fsck = other.json<{ ok: boolean }>(["store", "fsck", "--key", src.path("cosign.pub")]); // every blob read from the backend, re-hashed
+    expect(fsck.ok).toBe(true);
   });
 });
