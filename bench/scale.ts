@@ -81,7 +81,9 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
       const pg = await openPgStore((await import("../src/store/pg/url.ts")).parseDatabaseUrl(db.url));
       try {
         await copySqliteToPg(src, pg);
-        await pg.query("ANALYZE");
+        // What autovacuum does after a bulk load (statistics, visibility map for index-only scans), done now so the
+        // lookups below do not race it.
+        await pg.query("VACUUM (ANALYZE)");
       } finally {
         await pg.close();
       }
@@ -90,6 +92,9 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
     }
     record(`scale: ${n.toLocaleString("en")} attestations seeded (SQLite) and copied to PostgreSQL`, `${((t1 - t0) / 1000).toFixed(0)} s + ${((performance.now() - t1) / 1000).toFixed(0)} s`);
     for (const [what, digests, key] of [["material", seeded.sampleDigests.material, "referredBy"], ["attestation", seeded.sampleDigests.attestation, "references"], ["git commit", seeded.sampleDigests.commit, "referredBy"]] as const) {
+      const cold0 = performance.now();
+      await discover(app, { digest: digests[0]! });
+      const cold = performance.now() - cold0;
       const ms: number[] = [];
       for (const d of digests) {
         const s = performance.now();
@@ -98,7 +103,7 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
         if (r[key].length === 0) throw new Error(`scale bench: discover ${d} found nothing`);
       }
       const p99 = percentile(ms, 99);
-      record(`scale: discover <${what}> on PostgreSQL at ${n.toLocaleString("en")}`, `p50 ${median(ms).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms`, "p99 ≤ 10 ms", p99 <= 10);
+      record(`scale: discover <${what}> on PostgreSQL at ${n.toLocaleString("en")}`, `p50 ${median(ms).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (cold first call ${cold.toFixed(1)} ms)`, "p99 ≤ 10 ms", p99 <= 10);
     }
   } finally {
     await app.close();

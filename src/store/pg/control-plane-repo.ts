@@ -197,11 +197,16 @@ export class PgControlPlaneRepo implements PgControlPlanePort {
   }
 
   async revisionGeneration(): Promise<number> {
-    return num((await this.db.query<{ g: string }>("SELECT coalesce(max(seq), 0) AS g FROM contract_revisions"))[0]!.g);
+    return this.generation("contract_revisions");
   }
 
   async attestationGeneration(): Promise<number> {
-    return num((await this.db.query<{ g: string }>("SELECT coalesce(max(seq), 0) AS g FROM attestations"))[0]!.g);
+    return this.generation("attestations");
+  }
+
+  /** Bumped at the commit of each insert (migration 002), so it changes exactly when a reader can see the new row. */
+  private async generation(table: "attestations" | "contract_revisions"): Promise<number> {
+    return num((await this.db.query<{ n: string }>("SELECT n FROM cairn_generations WHERE name = $1", [table]))[0]!.n);
   }
 
   async runAttestations(runId: string): Promise<AttestationRecord[]> {

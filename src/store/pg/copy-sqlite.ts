@@ -19,6 +19,8 @@ export interface CopyReport {
 }
 
 const BATCH_PARAMS = 30_000;
+/** PostgreSQL's own bookkeeping tables, with no SQLite counterpart: not copied, not compared. */
+const PG_ONLY = ["cairn_schema", "cairn_generations"];
 
 /**
  * Copies every row of a SQLite store into an empty, migrated PostgreSQL store of the same schema version, in one
@@ -48,6 +50,10 @@ export async function copySqliteToPg(src: Database, pg: PgDatabase): Promise<Cop
       if (t.identity) await pg.query(`SELECT setval(pg_get_serial_sequence('${t.name}', '${t.identity}'), coalesce(max(${t.identity}), 0) + 1, false) FROM ${t.name}`);
       await pg.query(`ALTER TABLE ${t.name} ENABLE TRIGGER USER`);
     }
+    // The copied rows were inserted with triggers off: the generation counters (migration 002) count them now.
+    for (const { name } of await pg.query<{ name: string }>("SELECT name FROM cairn_generations")) {
+      await pg.query(`UPDATE cairn_generations SET n = n + (SELECT count(*) FROM ${name}) WHERE name = $1`, [name]);
+    }
   });
   const before = { tables: sqliteCounts(src, shapes), digest: contentDigest((sql) => src.query(sql).all() as Record<string, unknown>[]) };
   const after = { tables: await pgCounts(pg, shapes), digest: contentDigest(undefined, await pgContent(pg)) };
@@ -61,7 +67,7 @@ export async function copySqliteToPg(src: Database, pg: PgDatabase): Promise<Cop
 async function pgTables(pg: PgDatabase): Promise<TableShape[]> {
   const cols = await pg.query<{ t: string; c: string; type: string; nullable: string; identity: string }>(
     `SELECT table_name AS t, column_name AS c, data_type AS type, is_nullable AS nullable, is_identity AS identity FROM information_schema.columns
-     WHERE table_schema = current_schema() AND table_name <> 'cairn_schema' ORDER BY table_name, ordinal_position`,
+     WHERE table_schema = current_schema() AND table_name NOT IN (${PG_ONLY.map((t) => `'${t}'`).join(", ")}) ORDER BY table_name, ordinal_position`,
   );
   const refs = await pg.query<{ t: string; c: string; r: string }>(
     `SELECT tc.table_name AS t, kcu.column_name AS c, ccu.table_name AS r FROM information_schema.table_constraints tc

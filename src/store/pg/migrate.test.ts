@@ -53,7 +53,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL migrations${skip ? ` (skipped: $
     }
     sqlite.close();
     const got = await t.db.query<{ c: string }>(`SELECT table_name || '.' || column_name || CASE WHEN is_nullable = 'NO' THEN ' NOT NULL' ELSE '' END AS c
-      FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> 'cairn_schema' AND column_name <> 'seq'`);
+      FROM information_schema.columns WHERE table_schema = current_schema() AND table_name NOT IN ('cairn_schema', 'cairn_generations') AND column_name <> 'seq'`);
     // webhook_deliveries.seq is SQLite's own column (AUTOINCREMENT), not a rowid stand-in.
     expect(got.map((r) => r.c).sort()).toEqual(want.filter((c) => c !== "webhook_deliveries.seq NOT NULL").sort());
     expect(await migratePg(t.db)).toBe(PG_MIGRATIONS.length); // idempotent
