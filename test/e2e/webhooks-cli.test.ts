@@ -44,11 +44,11 @@ const stored = () => rows<{ name: string }>("SELECT name FROM webhooks WHERE rem
 beforeAll(async () => {
   sb.ok(["keys", "generate", "--output-prefix", "cosign"]);
   writeFileSync(sb.path("app.bin"), "app v1\n");
-  Object.assign(sb.env, { SERVER_SECRET: "server-side-s3cr3t" }); // in the environment the server starts with
+  Object.assign(sb.env, { CAIRN_WEBHOOK_SERVER: "server-side-s3cr3t" }); // in the environment the server starts with
   srv = await serve(sb);
   const token = sb.json<{ token: string }>(["org", "api-token", "create", "--name", "secops", "--role", "maintainer"]).token;
-  // the client's own SERVER_SECRET is empty: only the server's counts
-  remote = { CAIRN_CONTROL_PLANE: srv.url, CAIRN_TOKEN: token, SERVER_SECRET: "" };
+  // the client's own CAIRN_WEBHOOK_SERVER is empty: only the server's counts
+  remote = { CAIRN_CONTROL_PLANE: srv.url, CAIRN_TOKEN: token, CAIRN_WEBHOOK_SERVER: "" };
 }, 60_000);
 afterAll(async () => {
   if (srv.proc.exitCode === null) await srv.stop();
@@ -61,7 +61,7 @@ const BAD: [string, string[], number, string][] = [
   ["an ftp URL", ["--url", "ftp://127.0.0.1/hook"], 2, "--url \"ftp://127.0.0.1/hook\": ftp is not supported"],
   ["a URL with credentials", ["--url", "https://bob:hunter2@127.0.0.1/hook"], 2, "carries credentials (user:password@)"],
   ["a host that does not resolve", ["--url", "https://no-such-host.invalid/"], 1, "--url: the host no-such-host.invalid does not resolve"],
-  ["a missing secret variable", ["--url", LOOP, "--secret-env", "NO_SUCH_SECRET"], 2, "--secret-env NO_SUCH_SECRET: the variable is not set"],
+  ["a missing secret variable", ["--url", LOOP, "--secret-env", "CAIRN_WEBHOOK_NONE"], 2, "--secret-env CAIRN_WEBHOOK_NONE: the variable is not set"],
   ["an unknown event", ["--url", LOOP, "--events", "run.failed,run.exploded"], 2, '--events: "run.exploded" is not an event'],
   ["a duplicate name", ["--url", LOOP], 1, "--name ci: a webhook of that name is already registered in organization default"],
 ];
@@ -135,11 +135,14 @@ describe("org webhook, through cairn serve with a maintainer token", () => {
   const cli = (args: string[], env: Record<string, string> = {}) => client.run(args, { ...remote, ...env });
 
   test("add is validated on the server: its environment holds the secret variable, not the client's", () => {
-    const r = cli(["org", "webhook", "add", "--name", "remote", "--url", LOOP, "--events", "run.failed", "--secret-env", "SERVER_SECRET", "-o", "json"]);
+    const r = cli(["org", "webhook", "add", "--name", "remote", "--url", LOOP, "--events", "run.failed", "--secret-env", "CAIRN_WEBHOOK_SERVER", "-o", "json"]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ name: "remote", events: ["run.failed"], secretEnv: "SERVER_SECRET", createdBy: "token:secops" });
-    const clientOnly = cli(["org", "webhook", "add", "--name", "client", "--url", LOOP, "--secret-env", "CLIENT_SECRET"], { CLIENT_SECRET: "only-here" });
-    expect([clientOnly.code, clientOnly.stderr]).toEqual([2, expect.stringContaining("--secret-env CLIENT_SECRET: the variable is not set (or is empty) in the environment of the cairn serve server")]);
+    expect(JSON.parse(r.stdout)).toMatchObject({ name: "remote", events: ["run.failed"], secretEnv: "CAIRN_WEBHOOK_SERVER", createdBy: "token:secops" });
+    const clientOnly = cli(["org", "webhook", "add", "--name", "client", "--url", LOOP, "--secret-env", "CAIRN_WEBHOOK_CLIENT"], { CAIRN_WEBHOOK_CLIENT: "only-here" });
+    expect([clientOnly.code, clientOnly.stderr]).toEqual([2, expect.stringContaining("--secret-env CAIRN_WEBHOOK_CLIENT: the variable is not set (or is empty) in the environment of the cairn serve server")]);
+    // Any other variable of the server's is refused before its value is looked at: HOME is set there, and says so nowhere.
+    const probe = cli(["org", "webhook", "add", "--name", "probe", "--url", LOOP, "--secret-env", "HOME"]);
+    expect([probe.code, probe.stderr]).toEqual([2, expect.stringContaining("--secret-env HOME: through cairn serve, webhook secrets come from variables named CAIRN_WEBHOOK_…")]);
     const plain = cli(["org", "webhook", "add", "--name", "gap", "--url", "http://10.0.0.1/hook"]);
     expect([plain.code, plain.stderr]).toEqual([0, expect.stringContaining("deliveries go over plain http")]);
   });

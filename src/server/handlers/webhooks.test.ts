@@ -14,15 +14,15 @@ const names = async () => (await api.req("GET", "/api/v1/webhooks", { token: api
 
 describe("/api/v1/webhooks", () => {
   test("a maintainer adds, lists and removes; created by its token; the secret variable must be set on the server", async () => {
-    const missing = await add({ name: "ci", url: "https://localhost/hook", secretEnv: "HOOK_SECRET" });
+    const missing = await add({ name: "ci", url: "https://localhost/hook", secretEnv: "CAIRN_WEBHOOK_CI" });
     expect([missing.status, missing.body.error.code, missing.body.error.message]).toEqual([
       400,
       "USAGE",
-      "--secret-env HOOK_SECRET: the variable is not set (or is empty) in the environment of the cairn serve server (which signs the deliveries)",
+      "--secret-env CAIRN_WEBHOOK_CI: the variable is not set (or is empty) in the environment of the cairn serve server (which signs the deliveries)",
     ]);
-    api.s.app.config.env.HOOK_SECRET = "s3cr3t"; // the server's environment
-    const r = await add({ name: "ci", url: "https://localhost/hook", events: ["run.failed", "attestation.pushed"], secretEnv: "HOOK_SECRET" });
-    expect([r.status, r.body]).toEqual([201, { name: "ci", url: "https://localhost/hook", events: ["run.failed", "attestation.pushed"], secretEnv: "HOOK_SECRET", createdAt: expect.any(String), createdBy: "token:secops", removedAt: null }]);
+    api.s.app.config.env.CAIRN_WEBHOOK_CI = "s3cr3t"; // the server's environment
+    const r = await add({ name: "ci", url: "https://localhost/hook", events: ["run.failed", "attestation.pushed"], secretEnv: "CAIRN_WEBHOOK_CI" });
+    expect([r.status, r.body]).toEqual([201, { name: "ci", url: "https://localhost/hook", events: ["run.failed", "attestation.pushed"], secretEnv: "CAIRN_WEBHOOK_CI", createdAt: expect.any(String), createdBy: "token:secops", removedAt: null }]);
     expect(r.text).not.toContain("s3cr3t");
     expect(await names()).toEqual(["ci"]);
     const dup = await add({ name: "ci", url: "https://localhost/other" });

@@ -67,7 +67,16 @@ describe("checkSecretEnv", () => {
   test("an invalid name, or a variable unset or empty where it delivers, is USAGE naming it", () => {
     expect(() => checkSecretEnv("1BAD", {}, "local")).toThrow('--secret-env "1BAD" is not an environment variable name');
     expect(() => checkSecretEnv("s3cr3t value", {}, "local")).toThrow("is not an environment variable name");
-    expect(() => checkSecretEnv("HOOK_SECRET", {}, "server")).toThrow("--secret-env HOOK_SECRET: the variable is not set (or is empty) in the environment of the cairn serve server");
+    expect(() => checkSecretEnv("CAIRN_WEBHOOK_CI", {}, "server")).toThrow("--secret-env CAIRN_WEBHOOK_CI: the variable is not set (or is empty) in the environment of the cairn serve server");
     expect(() => checkSecretEnv("HOOK_SECRET", { HOOK_SECRET: "" }, "local")).toThrow("in the environment of this shell");
+  });
+
+  test("through the server only CAIRN_WEBHOOK_* names, refused before the value is looked at (no oracle of the server's variables)", () => {
+    const env = { CAIRN_DATABASE_URL: "postgres://cairn:pw@db/cairn", AWS_SECRET_ACCESS_KEY: "k", CAIRN_WEBHOOK_: "x", CAIRN_WEBHOOK_CI: "s3cr3t" };
+    expect(checkSecretEnv("CAIRN_WEBHOOK_CI", env, "server")).toBe("CAIRN_WEBHOOK_CI");
+    for (const name of ["CAIRN_DATABASE_URL", "AWS_SECRET_ACCESS_KEY", "NO_SUCH_VARIABLE", "CAIRN_WEBHOOK_"]) {
+      expect(() => checkSecretEnv(name, env, "server")).toThrow(`--secret-env ${name}: through cairn serve, webhook secrets come from variables named CAIRN_WEBHOOK_…`);
+    }
+    expect(checkSecretEnv("AWS_SECRET_ACCESS_KEY", env, "local")).toBe("AWS_SECRET_ACCESS_KEY"); // the operator's own shell
   });
 });

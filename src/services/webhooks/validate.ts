@@ -75,15 +75,26 @@ export function checkEvents(events: readonly string[] | undefined): WebhookEvent
   return WEBHOOK_EVENTS.filter((e) => names.includes(e));
 }
 
+/** Through `cairn serve`, a webhook may only be signed with a variable of this namespace (see checkSecretEnv). */
+export const SERVER_SECRET_PREFIX = "CAIRN_WEBHOOK_";
+
 /**
  * `--secret-env VAR`: a variable name set (non-empty) in the environment of the process that delivers — `env` is
- * that process's (the server's, through `cairn serve`). Only the name is stored, never the secret.
+ * that process's (the server's, through `cairn serve`). Only the name is stored, never the secret. Through the
+ * server the name must start with CAIRN_WEBHOOK_: any other variable of the server's (a database password, cloud
+ * credentials) would become an HMAC key the caller's receiver sees signatures of, an offline guessing oracle, and
+ * "is not set" would tell a token holder which variables the server has. The prefix is checked before the value.
  */
 export function checkSecretEnv(name: string | undefined, env: Record<string, string | undefined>, where: "server" | "local"): string | null {
   if (name === undefined) return null;
   if (!ENV_NAME.test(name)) {
     throw new CairnError("USAGE", `--secret-env ${JSON.stringify(name.slice(0, 60))} is not an environment variable name`, {
       hint: "pass the NAME of the variable holding the secret (letters, digits, _; not starting with a digit), e.g. --secret-env CAIRN_WEBHOOK_SECRET",
+    });
+  }
+  if (where === "server" && (!name.startsWith(SERVER_SECRET_PREFIX) || name.length === SERVER_SECRET_PREFIX.length)) {
+    throw new CairnError("USAGE", `--secret-env ${name}: through cairn serve, webhook secrets come from variables named ${SERVER_SECRET_PREFIX}…`, {
+      hint: `set the secret in the server's environment as e.g. ${SERVER_SECRET_PREFIX}${name.replace(/^CAIRN_WEBHOOK_/, "") || "SECRET"} and pass that name; no other variable of the server's can sign deliveries`,
     });
   }
   if (!env[name]) {
