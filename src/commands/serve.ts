@@ -118,10 +118,13 @@ export function serveCommand(): Command {
         }
         if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${await app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
         const hooks = (webhooks = startWebhooks(app, hookSettings, publicUrl ?? server.url, (line) => process.stderr.write(`${line}\n`)));
+        const { RunExpiryJob } = await import("../services/control/expiry-job.ts");
+        const expiry = new RunExpiryJob(app, { log: (line) => process.stderr.write(`${line}\n`) });
+        expiry.start();
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");
-        await Promise.all([server.stop(graceMs), hooks.stop(Math.min(graceMs, 5000))]);
+        await Promise.all([server.stop(graceMs), hooks.stop(Math.min(graceMs, 5000)), expiry.stop()]);
         process.stderr.write("cairn serve: stopped\n");
       } finally {
         await app.close();
