@@ -89,7 +89,7 @@ export function serveCommand(): Command {
       const { createAppContext } = await import("../context.ts");
       const { startServer } = await import("../server/server.ts");
       const { ensureAdminToken } = await import("../server/bootstrap.ts");
-      const app = await createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true });
+      const app = await createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true, tokenCache: true });
       try {
         const admin = await ensureAdminToken(app);
         if (admin) process.stderr.write(`cairn serve: admin token (organization default, name ${admin.name}; shown once, store it now): ${admin.token}\n`);

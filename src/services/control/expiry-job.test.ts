@@ -58,7 +58,7 @@ describe.skipIf(skip !== undefined)(`run expiry job on two replicas of one Postg
     a = await testStore({ CAIRN_DATABASE_URL: pg.url });
     b = await testStore({ CAIRN_DATABASE_URL: pg.url });
     b.advance(7); // b's clock is 7 ms ahead: finished_at says which replica expired a run
-  });
+  }, 30_000);
   afterAll(async () => {
     await a?.cleanup();
     await b?.cleanup();

@@ -20,7 +20,7 @@ describe.skipIf(skip !== undefined)(`store gc on PostgreSQL: one at a time${skip
     pg = (await testDatabase())!;
     a = await store.open({ CAIRN_DATABASE_URL: pg.url });
     b = await store.open({ CAIRN_DATABASE_URL: pg.url });
-  });
+  }, 30_000);
   afterAll(async () => {
     await store.cleanup();
     await pg?.drop();

@@ -240,11 +240,13 @@ export async function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInp
 /** `workflow delete`: soft delete; runs, attestations and referrers stay, and the name can be used again. */
 export async function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): Promise<{ name: string; project: string; deletedAt: string }> {
   const now = deps.clock.now().toISOString();
-  return await deps.repo.transaction(async () => {
+  const { id, ...shown } = await deps.repo.transaction(async () => {
     const wf = await findWorkflow(deps, input.name, input.project, input.scope);
     await deps.workflows.deleteWorkflow(wf.id, now);
-    return { name: wf.name, project: wf.project, deletedAt: now };
+    return { id: wf.id, name: wf.name, project: wf.project, deletedAt: now };
   });
+  deps.tokenCache?.workflowDeleted(id); // its scoped tokens stop here at once; other replicas hear the store's notice
+  return shown;
 }
 
 function workflowCursor(next: string): { createdAt: string; id: string } {
