@@ -68,6 +68,10 @@ describe.skipIf(skip !== undefined)(`run expiry job on two replicas of one Postg
   const states = () => pg.db.query<{ id: string; state: string; finished_at: string | null }>("SELECT id, state, finished_at FROM workflow_runs ORDER BY id");
 
   test("while one replica's round holds the lock, the other's skips", async () => {
+    const overdue = await startRun(a, "first", "p");
+    a.app.state.remove();
+    a.advance(HOUR + 1);
+    b.advance(HOUR + 1);
     let entered!: () => void;
     let release!: () => void;
     const holding = new Promise<void>((r) => (entered = r));
@@ -81,7 +85,9 @@ describe.skipIf(skip !== undefined)(`run expiry job on two replicas of one Postg
     expect(await new RunExpiryJob(a.app).runOnce()).toBe("skipped");
     release();
     await held;
-    expect(await new RunExpiryJob(a.app).runOnce()).toBe(0);
+    expect(await new RunExpiryJob(a.app).runOnce()).toBe(1);
+    expect((await a.app.repo.getRun(overdue))!.state).toBe("expired");
+    expect(await new RunExpiryJob(b.app).runOnce()).toBe(0);
   });
 
   test("rounds racing on both replicas expire each run once, all by one replica, and drop each remote state once", async () => {

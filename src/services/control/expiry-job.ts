@@ -1,5 +1,5 @@
 import type { ServiceDeps } from "../deps.ts";
-import { expireStaleRuns } from "./expiry.ts";
+import { expireStaleRuns, ttlCutoff } from "./expiry.ts";
 
 /** Between two runs of the job (and its first run is at start). */
 export const RUN_EXPIRY_INTERVAL_MS = 30_000;
@@ -29,8 +29,9 @@ export class RunExpiryJob {
     await this.running;
   }
 
-  /** One round: how many runs it expired, or "skipped" when another process holds the job's lock. */
+  /** One round: how many runs it expired, or "skipped" when another process holds the job's lock. A read when none is due. */
   async runOnce(): Promise<number | "skipped"> {
+    if (!(await this.app.runs.hasStale(ttlCutoff(this.app, this.app.clock.now())))) return 0;
     return this.app.repo.transaction(async () => ((await this.app.repo.tryLockName("job", "run-expiry")) ? expireStaleRuns(this.app) : "skipped"));
   }
 

@@ -22,7 +22,8 @@ export async function expireOverdueRuns(deps: ServiceDeps): Promise<number> {
   return expireStaleRuns(deps);
 }
 
-const ttlCutoff = (deps: ServiceDeps, now: Date) => new Date(now.getTime() - deps.config.runTtlMs).toISOString();
+/** Runs created before this are past the TTL. */
+export const ttlCutoff = (deps: ServiceDeps, now: Date): string => new Date(now.getTime() - deps.config.runTtlMs).toISOString();
 
 const UNITS: [string, number][] = [
   ["d", 86_400_000],
