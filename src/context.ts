@@ -12,6 +12,8 @@ import { VERSION } from "./version.ts";
 import { evidenceStore } from "./store/oci/evidence-stores.ts";
 import { registryOptionsFor } from "./services/oci-registries.ts";
 import { startCheckpointer } from "./store/sqlite/checkpointer.ts";
+import { TokenCache, watchTokens } from "./services/control/token-cache.ts";
+import type { TokenFeed } from "./store/org-port.ts";
 
 export interface AppContext extends ServiceDeps {
   /** Stops the background checkpointer (when started) and closes the store. */
@@ -23,6 +25,8 @@ export interface Overrides {
   reporter?: Reporter;
   /** `cairn serve`: WAL checkpoints on a worker thread, never inside a request's commit (checkpointer.ts). */
   backgroundCheckpoints?: boolean;
+  /** `cairn serve`: cache tokens per process where the store sends revocations (PostgreSQL; token-cache.ts). */
+  tokenCache?: boolean;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -42,6 +46,8 @@ export async function createAppContext(config: Config, overrides: Overrides = {}
   });
   const reporter = overrides.reporter ?? { warn: () => {} };
   const checkpointer = overrides.backgroundCheckpoints && store.sqlite ? startCheckpointer(store.sqlite.db, store.sqlite.path, (m) => reporter.warn(m)) : undefined;
+  const tokens = overrides.tokenCache && ports.tokenFeed ? await watchedTokenCache(ports.tokenFeed, reporter) : undefined;
+  const stops = [tokens?.stop, checkpointer && (() => checkpointer.stop())].filter((f) => f !== undefined);
   return {
     ...ports,
     config,
@@ -50,13 +56,20 @@ export async function createAppContext(config: Config, overrides: Overrides = {}
     state: new StateFile(config.statePath),
     reporter,
     version: VERSION,
-    close: checkpointer
-      ? async () => {
-          await checkpointer.stop();
-          await store.close();
-        }
-      : () => store.close(),
+    ...(tokens && { tokenCache: tokens.cache }),
+    close:
+      stops.length > 0
+        ? async () => {
+            for (const stop of stops) await stop();
+            await store.close();
+          }
+        : () => store.close(),
   };
+}
+
+async function watchedTokenCache(feed: TokenFeed, reporter: Reporter): Promise<{ cache: TokenCache; stop: () => Promise<void> }> {
+  const cache = new TokenCache();
+  return { cache, stop: await watchTokens(feed, cache, (m) => reporter.warn(m)) };
 }
 
 interface OpenedStore {

@@ -89,7 +89,7 @@ export function serveCommand(): Command {
       const { createAppContext } = await import("../context.ts");
       const { startServer } = await import("../server/server.ts");
       const { ensureAdminToken } = await import("../server/bootstrap.ts");
-      const app = await createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true });
+      const app = await createAppContext(configFor(c), { reporter: { warn: (m) => process.stderr.write(`WARN ${m}\n`) }, backgroundCheckpoints: true, tokenCache: true });
       try {
         const admin = await ensureAdminToken(app);
         if (admin) process.stderr.write(`cairn serve: admin token (organization default, name ${admin.name}; shown once, store it now): ${admin.token}\n`);
@@ -118,10 +118,13 @@ export function serveCommand(): Command {
         }
         if (trust.log) process.stderr.write(`cairn serve: transparency log on: origin ${trust.log.identity.origin}, ${await app.tlog.size()} entries, checkpoint at ${publicUrl ?? server.url}/api/v1/log/checkpoint\n`);
         const hooks = (webhooks = startWebhooks(app, hookSettings, publicUrl ?? server.url, (line) => process.stderr.write(`${line}\n`)));
+        const { RunExpiryJob } = await import("../services/control/expiry-job.ts");
+        const expiry = new RunExpiryJob(app, { log: (line) => process.stderr.write(`${line}\n`) });
+        expiry.start();
         process.stderr.write(`cairn serve: listening on ${server.url}\n`);
         await untilSignal();
         process.stderr.write("cairn serve: stopping (in-flight requests may finish)\n");
-        await Promise.all([server.stop(graceMs), hooks.stop(Math.min(graceMs, 5000))]);
+        await Promise.all([server.stop(graceMs), hooks.stop(Math.min(graceMs, 5000)), expiry.stop()]);
         process.stderr.write("cairn serve: stopped\n");
       } finally {
         await app.close();

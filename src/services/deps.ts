@@ -3,6 +3,7 @@ import type { BlobStore } from "../store/ports.ts";
 import type { StorePorts } from "../store/store-ports.ts";
 import type { StateFile } from "./state-file.ts";
 import type { Actor } from "./control/roles.ts";
+import type { TokenCache } from "./control/token-cache.ts";
 
 export interface Clock {
   now(): Date;
@@ -25,4 +26,6 @@ export interface ServiceDeps extends StorePorts {
   version: string;
   /** Who a `cairn serve` request speaks for; absent for local commands (one person's machine: roles do not apply). */
   actor?: Actor;
+  /** `cairn serve` on PostgreSQL: active tokens cached per replica, dropped on the store's revocation notices. */
+  tokenCache?: TokenCache;
 }

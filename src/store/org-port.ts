@@ -114,6 +114,29 @@ export interface OrgRepo {
   integrityCheck(max?: number): Promise<string[]>;
 }
 
+/** What a server's token cache hears from the other processes on its database (token-cache.ts). */
+export interface TokenFeedHandlers {
+  /** A token was revoked. */
+  revoked(tokenId: string): void;
+  /** A workflow was deleted: the tokens scoped to it no longer authenticate. */
+  workflowDeleted(workflowId: string): void;
+  /** A ping this feed sent came back; every notice committed before it was sent has been delivered first. */
+  pong(payload: string): void;
+  /** The subscription is (again) in place: at first, and after a reconnect, when notices in between were lost. */
+  listening(): void;
+}
+
+/**
+ * Revocations as they commit, from any process on the database (PostgreSQL: LISTEN/NOTIFY). SQLite has none: no
+ * notice reaches `cairn serve` from a CLI revoking beside it, so there tokens are read every time.
+ */
+export interface TokenFeed {
+  /** Resolves once listening, with the unsubscribe. */
+  subscribe(h: TokenFeedHandlers): Promise<() => Promise<void>>;
+  /** A notice every subscriber gets back as pong(payload), in commit order with the revocations. */
+  ping(payload: string): Promise<void>;
+}
+
 /** A run row as fsck compares it with the statement its attestation digest points at. */
 export interface AttestedRunRow {
   id: string;

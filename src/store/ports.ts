@@ -155,6 +155,14 @@ export interface ControlPlaneRepo {
    * writer at a time: nothing to do).
    */
   lockName(...parts: string[]): Promise<void>;
+  /** lockName without the wait: false, at once, when another transaction holds the name (SQLite: always true). */
+  tryLockName(...parts: string[]): Promise<boolean>;
+  /**
+   * Runs fn unless another process on this database is running one by this name (a job: `store gc`), holding the name
+   * across fn's transactions; a crashed holder lets go with its connection. `since`: when the holder started, if known
+   * (PostgreSQL: a session advisory lock; SQLite, where such jobs run on one machine's file: fn always runs).
+   */
+  alone<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false; since: string | null }>;
   ensureOrg(name: string, now: string): Promise<Organization>;
   findOrg(name: string): Promise<Organization | undefined>;
   ensureProject(orgId: string, name: string, now: string): Promise<Project>;

@@ -37,6 +37,8 @@ export interface UploadRecord {
 export interface RunRepo {
   /** Marks every initialized run created before `cutoff` as expired, in one statement; returns how many. */
   expireStale(cutoff: string, now: string, reason: string): Promise<number>;
+  /** Whether expireStale(cutoff) would expire a run: a read, so readers need not take the write lock to find nothing. */
+  hasStale(cutoff: string): Promise<boolean>;
   list(q: RunQuery): Promise<RunView[]>;
   get(orgId: string, id: string, scope?: Scope): Promise<RunView | undefined>;
   /** The runs whose attestation has one of these digests (at most one run per digest), within the scope if given. */

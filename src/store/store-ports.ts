@@ -1,6 +1,6 @@
 import type { ControlPlaneRepo, ReferrerRepo } from "./ports.ts";
 import type { RunRepo } from "./run-port.ts";
-import type { OrgRepo } from "./org-port.ts";
+import type { OrgRepo, TokenFeed } from "./org-port.ts";
 import type { OrgKeyRepo } from "./org-key-port.ts";
 import type { WorkflowRepo } from "./workflow-port.ts";
 import type { AttestationStateRepo } from "./state-port.ts";
@@ -36,4 +36,6 @@ export interface StorePorts {
   tlog: TlogRepo;
   /** Webhooks of `cairn serve` and their delivery outbox (docs/webhooks.md). */
   webhooks: WebhookRepo;
+  /** Token revocations from every process on the database, for a server's token cache (PostgreSQL only). */
+  tokenFeed?: TokenFeed;
 }

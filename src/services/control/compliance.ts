@@ -6,7 +6,7 @@ import type { Scope } from "../../store/ports.ts";
 import type { ComplianceRuns, JudgedRun, WorkflowRecord } from "../../store/workflow-port.ts";
 import { revisionContract } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { expireStaleRuns } from "./expiry.ts";
+import { expireOverdueRuns } from "./expiry.ts";
 import { bundleMaterials, currentOrgId } from "./runs.ts";
 import { workflowView, type WorkflowView } from "./workflows.ts";
 
@@ -67,7 +67,7 @@ export function staleDaysFromEnv(env: Env): number {
  * contract parse per contract, and one attestation read per workflow whose contract requires materials.
  */
 export async function complianceReport(deps: ServiceDeps, input: { staleDays: number; state?: ComplianceState; scope?: Scope }): Promise<ComplianceReport> {
-  await expireStaleRuns(deps); // so an abandoned run counts as expired, not in progress
+  await expireOverdueRuns(deps); // so an abandoned run counts as expired, not in progress
   const counts = Object.fromEntries(COMPLIANCE_STATES.map((s) => [s, 0])) as Record<ComplianceState, number>;
   const orgId = await currentOrgId(deps);
   const all: WorkflowCompliance[] = [];

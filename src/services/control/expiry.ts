@@ -2,17 +2,28 @@ import type { ServiceDeps } from "../deps.ts";
 
 /**
  * Marks every initialized run older than the run TTL (CAIRN_RUN_TTL, default 1h) as expired, with finished_at = now.
- * One UPDATE over a partial index, so callers (run list/describe, push) run it every time instead of on a timer.
- * The remote crafting states of runs that expired go with them (they can never be pushed). Returns how many runs
- * expired.
+ * One UPDATE over a partial index. `cairn serve` runs it as a periodic job (expiry-job.ts); the remote crafting states
+ * of runs that expired go with them (they can never be pushed). Returns how many runs expired.
  */
 export async function expireStaleRuns(deps: ServiceDeps): Promise<number> {
   const now = deps.clock.now();
-  const cutoff = new Date(now.getTime() - deps.config.runTtlMs).toISOString();
-  const expired = await deps.runs.expireStale(cutoff, now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
+  const expired = await deps.runs.expireStale(ttlCutoff(deps, now), now.toISOString(), `expired after ${formatDuration(deps.config.runTtlMs)}`);
   if (expired > 0) await deps.states.deleteClosed();
   return expired;
 }
+
+/**
+ * Before a read or push shows or decides on run states: a run past the TTL that the job has not expired yet (it runs
+ * every 30 s in `cairn serve`; never for local commands) is expired now, so no reader sees it open. A read over the
+ * partial index first: the UPDATE, and its write lock, only when there is one.
+ */
+export async function expireOverdueRuns(deps: ServiceDeps): Promise<number> {
+  if (!(await deps.runs.hasStale(ttlCutoff(deps, deps.clock.now())))) return 0;
+  return expireStaleRuns(deps);
+}
+
+/** Runs created before this are past the TTL. */
+export const ttlCutoff = (deps: ServiceDeps, now: Date): string => new Date(now.getTime() - deps.config.runTtlMs).toISOString();
 
 const UNITS: [string, number][] = [
   ["d", 86_400_000],

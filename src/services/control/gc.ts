@@ -1,5 +1,6 @@
 import { lstatSync, rmSync } from "node:fs";
 import { parseDuration } from "../../config.ts";
+import { CairnError } from "../../errors.ts";
 import { sweepTmp } from "../../store/cas/leftovers.ts";
 import { liveness, selfWriter, type WriterId } from "../../store/cas/writer.ts";
 import type { ServiceDeps } from "../deps.ts";
@@ -33,6 +34,15 @@ export const DEFAULT_GRACE = "24h";
  * under the store's write lock, so a push or an ingest that lands during gc keeps its blob.
  */
 export async function gcStore(deps: ServiceDeps, input: GcInput = {}): Promise<GcReport> {
+  const run = await deps.repo.alone("store-gc", () => collectGarbage(deps, input));
+  if (run.ran) return run.value;
+  throw new CairnError("IN_USE", `another \`cairn store gc\` is running on this database${run.since ? ` (since ${run.since})` : ""}`, {
+    hint: "wait for it to finish, then run gc again if needed: one gc at a time checks the shared leases and references",
+  });
+}
+
+/** One gc; on PostgreSQL, the only one on the database (gcStore holds its lock). */
+async function collectGarbage(deps: ServiceDeps, input: GcInput): Promise<GcReport> {
   const graceMs = parseDuration(input.grace ?? DEFAULT_GRACE, "--grace");
   const dryRun = input.dryRun ?? false;
   const root = casRoot(deps.config.home);

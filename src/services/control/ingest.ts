@@ -17,7 +17,7 @@ import type { RunView } from "../../store/run-port.ts";
 import { recordAttestation, runClosedReason } from "../crafting/record.ts";
 import { pushReferrers, type ReferrerPush } from "../crafting/push-referrers.ts";
 import type { ServiceDeps } from "../deps.ts";
-import { expireStaleRuns } from "./expiry.ts";
+import { expireOverdueRuns } from "./expiry.ts";
 import { isAttested } from "./runs.ts";
 import { checkStatement, uploadedDigests, type CheckedStatement, type PredicateMetadata } from "./ingest-statement.ts";
 import { verificationKeys } from "./org-keys.ts";
@@ -63,7 +63,7 @@ export async function ingestBundle(deps: ServiceDeps, bytes: Uint8Array, opts: I
   if (provenance) return await ingestProvenance(deps, bytes, { ...signed, statement: provenance }, opts);
   const checked = checkStatement(signed.payloadType, signed.payload);
   const runId = pushedRunId(checked.metadata);
-  await expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+  await expireOverdueRuns(deps); // a run left initialized past the TTL is expired now, and refused below
   const run = await findRun(deps, runId, opts);
   const result = { digest, runId, workflow: run.workflow, project: run.project, signer: signed.signer };
   if (isAttested(run.state) && run.attestationDigest === digest) return { ...result, created: false };

@@ -5,7 +5,7 @@ import type { RunState, Scope } from "../../store/ports.ts";
 import type { RunView } from "../../store/run-port.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
-import { expireStaleRuns } from "./expiry.ts";
+import { expireOverdueRuns } from "./expiry.ts";
 import { parseStoredJson, storedEnvelope } from "../stored-bundle.ts";
 import type { TrustPolicy } from "../../trust/policy.ts";
 import type { CheckedTimestamp, Signer } from "../../trust/verifier.ts";
@@ -77,7 +77,7 @@ export async function listRuns(deps: ServiceDeps, input: RunListInput): Promise<
   const policyStatus = input.policyStatus === undefined ? undefined : parsePolicyStatus(input.policyStatus);
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : runCursor(input.next);
-  await expireStaleRuns(deps);
+  await expireOverdueRuns(deps);
   const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
   const rows = await deps.runs.list({ orgId, workflow: input.workflow, project: input.project, state, policyStatus, scope: input.scope, limit: limit + 1, after });
@@ -175,7 +175,7 @@ export async function findRun(deps: ServiceDeps, ref: RunRef): Promise<RunSummar
   if (ref.digest !== undefined && !/^sha256:[0-9a-f]{64}$/.test(ref.digest)) {
     throw new CairnError("USAGE", `--digest ${JSON.stringify(ref.digest)} is not a sha256 digest`, { hint: "write sha256:<64 lowercase hex>" });
   }
-  await expireStaleRuns(deps);
+  await expireOverdueRuns(deps);
   const orgId = await currentOrgId(deps);
   const run = orgId && (ref.id !== undefined ? await deps.runs.get(orgId, ref.id, ref.scope) : (await deps.runs.byAttestation(orgId, [ref.digest!], ref.scope))[0]);
   if (!run) {

@@ -179,7 +179,7 @@ export async function revokeToken(deps: ServiceDeps, input: { id: string }): Pro
     if (t.revokedAt) return { ...toView(t, now), alreadyRevoked: true };
     await deps.orgs.revokeToken(t.id, now);
     return { ...toView((await deps.orgs.getToken(t.orgId, t.id))!, now), alreadyRevoked: false };
-  });
+  }).finally(() => deps.tokenCache?.revoked(input.id)); // this replica at once; the others by the store's notice
 }
 
 /**
@@ -191,12 +191,21 @@ export async function authenticateToken(deps: ServiceDeps, token: string): Promi
     throw new CairnError(AUTH_FAILED, `API token ${reason}`, { hint: "create a new one with `cairn org api-token create`", details: { reason } });
   };
   if (!TOKEN_RE.test(token)) fail("is malformed");
-  const t = await deps.orgs.findTokenByHash(tokenHash(token)) ?? fail("is not known");
+  const hash = tokenHash(token);
+  const cache = deps.tokenCache;
+  const gen = cache?.generation() ?? 0;
+  const cached = cache?.get(hash);
+  let t = cached ?? (await deps.orgs.findTokenByHash(hash)) ?? fail("is not known");
   const now = deps.clock.now().toISOString();
-  const status = tokenStatus(t, now);
+  const status = tokenStatus(t, now); // per request, cached or not: expires_at holds to the millisecond
   if (status !== "active") fail(`is ${status}`);
   if (t.workflowDeleted) fail("is scoped to a deleted workflow");
-  // last_used_at is for humans ("is this token still used?"): minute precision saves a write commit per request.
-  if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) await deps.orgs.touchToken(t.id, now);
+  // last_used_at is for humans ("is this token still used?"): minute precision saves a write commit per request
+  // (per replica: a cached record carries the time this process last wrote).
+  if (t.lastUsedAt === null || Date.parse(now) - Date.parse(t.lastUsedAt) >= LAST_USED_PRECISION_MS) {
+    await deps.orgs.touchToken(t.id, now);
+    t = { ...t, lastUsedAt: now };
+  }
+  if (cache && t !== cached) cache.put(hash, t, gen); // not if a drop came meanwhile: the read may predate a revocation
   return { tokenId: t.id, tokenName: t.name, role: t.role, orgId: t.orgId, orgName: t.orgName, admin: t.admin, ...(t.projectId ? { projectId: t.projectId } : {}), ...(t.workflowId ? { workflowId: t.workflowId } : {}) };
 }

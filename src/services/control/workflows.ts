@@ -4,7 +4,7 @@ import type { LastRun, WorkflowChanges, WorkflowRecord } from "../../store/workf
 import { contractRef, defaultContractRevision, loadContractFile, parseContractText, registerRevision } from "../contracts.ts";
 import type { ServiceDeps } from "../deps.ts";
 import { checkLimit, decodeCursor, DEFAULT_LIMIT, toPage, type Page } from "../pagination.ts";
-import { expireStaleRuns } from "./expiry.ts";
+import { expireOverdueRuns } from "./expiry.ts";
 import { checkName } from "./orgs.ts";
 import { actorLabel } from "./roles.ts";
 import { currentOrgId } from "./runs.ts";
@@ -185,7 +185,7 @@ export async function listWorkflows(
 ): Promise<Page<WorkflowView>> {
   const limit = checkLimit(input.limit ?? DEFAULT_LIMIT);
   const after = input.next === undefined ? undefined : workflowCursor(input.next);
-  await expireStaleRuns(deps); // so a last run's state is current
+  await expireOverdueRuns(deps); // so a last run's state is current
   const orgId = await currentOrgId(deps);
   if (!orgId) return { items: [] };
   const rows = await deps.workflows.listWorkflows({ orgId, project: input.project, team: input.team, scope: input.scope, limit: limit + 1, after });
@@ -213,7 +213,7 @@ export function inScope(wf: { id: string; projectId: string }, scope: Scope | un
 
 /** `workflow describe`. */
 export async function describeWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): Promise<WorkflowDetail> {
-  await expireStaleRuns(deps);
+  await expireOverdueRuns(deps);
   return detail(await findWorkflow(deps, input.name, input.project, input.scope));
 }
 
@@ -240,11 +240,13 @@ export async function updateWorkflow(deps: ServiceDeps, input: WorkflowUpdateInp
 /** `workflow delete`: soft delete; runs, attestations and referrers stay, and the name can be used again. */
 export async function deleteWorkflow(deps: ServiceDeps, input: { name: string; project: string; scope?: Scope }): Promise<{ name: string; project: string; deletedAt: string }> {
   const now = deps.clock.now().toISOString();
-  return await deps.repo.transaction(async () => {
+  const { id, ...shown } = await deps.repo.transaction(async () => {
     const wf = await findWorkflow(deps, input.name, input.project, input.scope);
     await deps.workflows.deleteWorkflow(wf.id, now);
-    return { name: wf.name, project: wf.project, deletedAt: now };
+    return { id: wf.id, name: wf.name, project: wf.project, deletedAt: now };
   });
+  deps.tokenCache?.workflowDeleted(id); // its scoped tokens stop here at once; other replicas hear the store's notice
+  return shown;
 }
 
 function workflowCursor(next: string): { createdAt: string; id: string } {

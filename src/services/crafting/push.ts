@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../atomic-file.ts";
 import type { ServiceDeps } from "../deps.ts";
 import type { CraftingDeps } from "./crafting-deps.ts";
 import { assertUploaded, readState, repeatedPush, retire } from "./push-repeat.ts";
-import { expireStaleRuns } from "../control/expiry.ts";
+import { expireOverdueRuns } from "../control/expiry.ts";
 import { isAttested } from "../control/runs.ts";
 import { recordAttestation, runClosedReason } from "./record.ts";
 import { enforceGate } from "./gate.ts";
@@ -161,7 +161,7 @@ async function renderWithPolicies(deps: CraftingDeps, state: CraftingState, opts
 export function localPushTarget(deps: ServiceDeps): PushTarget {
   return {
     before: async (state, bundlePath) => {
-      await expireStaleRuns(deps); // a run left initialized past the TTL is expired now, and refused below
+      await expireOverdueRuns(deps); // a run left initialized past the TTL is expired now, and refused below
       const done = await alreadyPushed(deps, state.workflow.runId!, bundlePath);
       // A server checks what is cited as uploaded itself (and names the organization); the local store is checked here.
       if (!done) await assertUploaded(deps, state);

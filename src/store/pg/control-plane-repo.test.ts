@@ -71,3 +71,63 @@ onPostgres("lockRun", (name) => {
     });
   });
 });
+
+/** PostgreSQL only (SQLite's versions always let fn run): the try-locks periodic jobs and `store gc` take. */
+onPostgres("try-locks", (name) => {
+  describe(`${name}: tryLockName and alone`, () => {
+    let store: Awaited<ReturnType<typeof openPgPorts>>;
+    beforeAll(async () => void (store = await openPgPorts()));
+    afterAll(() => store.close());
+
+    /** A test-held gate: `enter` says fn holds the lock, fn waits on `wait` until `release`. */
+    function gate(): { entered: Promise<void>; enter(): void; wait: Promise<void>; release(): void } {
+      let enter!: () => void;
+      let release!: () => void;
+      const entered = new Promise<void>((r) => (enter = r));
+      const wait = new Promise<void>((r) => (release = r));
+      return { entered, enter, wait, release };
+    }
+
+    test("tryLockName: false at once while another transaction holds the name, true once it ended", async () => {
+      const { repo } = store;
+      const g = gate();
+      const first = repo.transaction(async () => {
+        expect(await repo.tryLockName("job", "x")).toBe(true);
+        g.enter();
+        await g.wait;
+      });
+      await g.entered;
+      expect(await repo.transaction(() => repo.tryLockName("job", "x"))).toBe(false);
+      expect(await repo.transaction(() => repo.tryLockName("job", "y"))).toBe(true); // another name
+      g.release();
+      await first;
+      expect(await repo.transaction(() => repo.tryLockName("job", "x"))).toBe(true);
+    });
+
+    test("alone: a second caller is refused with the holder's start time while the first runs; afterwards it runs", async () => {
+      const { repo } = store;
+      const g = gate();
+      const before = new Date(Date.now() - 1000).toISOString();
+      const first = repo.alone("store-gc", async () => {
+        g.enter();
+        await g.wait;
+        return 7;
+      });
+      await g.entered;
+      const refused = await repo.alone("store-gc", async () => 8);
+      expect(refused.ran).toBe(false);
+      const since = refused.ran ? null : refused.since;
+      expect(since).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(since! >= before && since! <= new Date().toISOString()).toBe(true);
+      g.release();
+      expect(await first).toEqual({ ran: true, value: 7 });
+      expect(await repo.alone("store-gc", async () => 9)).toEqual({ ran: true, value: 9 });
+    });
+
+    test("alone lets go when fn throws", async () => {
+      const { repo } = store;
+      await expect(repo.alone("job-throws", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+      expect(await repo.alone("job-throws", async () => 1)).toEqual({ ran: true, value: 1 });
+    });
+  });
+});

@@ -12,7 +12,7 @@ import type {
   Workflow,
   WorkflowRun,
 } from "../ports.ts";
-import { lockName } from "./locks.ts";
+import { aloneOnName, lockName, tryLockName } from "./locks.ts";
 import type { PgDatabase } from "./database.ts";
 import { first, flag, num, REVISION_SELECT, RUN_COLUMNS, toRevision, toRun, type RevisionRow, type RunRow } from "./rows.ts";
 
@@ -157,11 +157,19 @@ export class PgControlPlaneRepo implements PgControlPlanePort {
     return row ? toRun(row) : undefined;
   }
 
-  /** getRun with the row locked to the end of the caller's transaction: of two pushes of one run, the second waits and then sees it finished. */
   lockName(...parts: string[]): Promise<void> {
     return lockName(this.db, ...parts);
   }
 
+  tryLockName(...parts: string[]): Promise<boolean> {
+    return tryLockName(this.db, ...parts);
+  }
+
+  alone<T>(name: string, fn: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false; since: string | null }> {
+    return aloneOnName(this.db, name, fn);
+  }
+
+  /** getRun with the row locked to the end of the caller's transaction: of two pushes of one run, the second waits and then sees it finished. */
   async lockRun(id: string): Promise<WorkflowRun | undefined> {
     const row = first(await this.db.query<RunRow>(`SELECT ${RUN_COLUMNS} FROM workflow_runs r WHERE r.id = $1 FOR UPDATE`, [id]));
     return row ? toRun(row) : undefined;

@@ -13,11 +13,22 @@ export interface PgDatabase {
   query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   /** Commits when fn resolves, rolls back when it rejects; a nested call is a savepoint of the outer transaction. */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
-  /** Subscribes to a channel (one shared connection); resolves with the unsubscribe. */
-  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+  /**
+   * Subscribes to a channel (one shared connection, reconnected when it drops); resolves with the unsubscribe.
+   * onListen runs once the LISTEN is acknowledged, at first and after every reconnect (notices sent in between are lost).
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListen?: () => void): Promise<() => Promise<void>>;
   /** pg_notify: inside transaction() it is delivered at commit, and never after a rollback. */
   notify(channel: string, payload: string): Promise<void>;
+  /** A connection of its own, out of the pool until release(): what a session-scoped lock (pg_try_advisory_lock) needs. */
+  reserve(): Promise<PgConnection>;
   close(): Promise<void>;
+}
+
+/** One reserved connection: its queries never join a transaction() of the pool. */
+export interface PgConnection {
+  query<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  release(): Promise<void>;
 }
 
 export interface PgDatabaseOptions {
@@ -74,11 +85,18 @@ export function openPgDatabase(url: DatabaseUrl, opts: PgDatabaseOptions = {}): 
       }
       return retried(() => translated(() => sql.begin((tx) => context.run(frame(tx), fn)) as Promise<T>));
     },
-    async listen(channel, onPayload) {
-      const sub = await translated(() => sql.listen(channel, onPayload));
+    async listen(channel, onPayload, onListen) {
+      const sub = await translated(() => sql.listen(channel, onPayload, onListen));
       return () => sub.unlisten();
     },
     notify: (channel, payload) => translated(() => client().notify(channel, payload)),
+    async reserve() {
+      const conn = await translated(() => sql.reserve());
+      return {
+        query: <T>(text: string, params: unknown[] = []) => translated(async () => normalise(await conn.unsafe(text, params)) as T[]),
+        release: () => conn.release(),
+      };
+    },
     close: () => sql.close({ timeout: 5 }),
   };
 }

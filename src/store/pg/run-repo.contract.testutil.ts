@@ -109,7 +109,9 @@ export function runRepoContract(name: string, open: OpenStore<Pick<StorePorts, "
       const mk = (id: string, t: number) => repo.createRun({ ...RUN, id, orgId: org.id, workflowId: workflow.id, createdAt: at(t) });
       for (const [id, t] of [["e1", 1], ["e2", 2], ["e3", 3], ["e9", 9]] as const) await mk(id, t);
       await repo.finishRun("e2", "failed", at(4), "x", null);
+      expect([await runs.hasStale(at(1)), await runs.hasStale(at(2))]).toEqual([false, true]); // strictly before the cutoff
       expect(await runs.expireStale(at(5), at(20), "run TTL passed")).toBe(2);
+      expect([await runs.hasStale(at(5)), await runs.hasStale(at(10))]).toEqual([false, true]); // e9 is still open
       expect(await repo.getRun("e1")).toMatchObject({ state: "expired", finishedAt: at(20), reason: "run TTL passed" });
       expect(await repo.getRun("e2")).toMatchObject({ state: "failed", finishedAt: at(4), reason: "x" });
       expect(await repo.getRun("e9")).toMatchObject({ state: "initialized", finishedAt: null });

@@ -56,6 +56,10 @@ export class PgRunRepo implements RunRepo {
     return num(rows[0]!.n);
   }
 
+  async hasStale(cutoff: string): Promise<boolean> {
+    return (await this.db.query("SELECT 1 AS stale FROM workflow_runs WHERE state = 'initialized' AND created_at < $1 LIMIT 1", [cutoff])).length > 0;
+  }
+
   async list(q: RunQuery): Promise<RunView[]> {
     const { sql, params } = runListQuery(q);
     return (await this.db.query<RunViewRow>(sql, params)).map(toView);

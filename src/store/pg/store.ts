@@ -12,6 +12,7 @@ import { PgReferrerRepo } from "./referrer-repo.ts";
 import { PgRunRepo } from "./run-repo.ts";
 import { PgStateRepo } from "./state-repo.ts";
 import { PgTlogRepo } from "./tlog-repo.ts";
+import { PgTokenFeed } from "./token-feed.ts";
 import { PgWebhookRepo } from "./webhook-repo.ts";
 import { PgWorkflowRepo } from "./workflow-repo.ts";
 
@@ -32,5 +33,6 @@ export function pgStore(db: PgDatabase): StorePorts {
     casMappings: new PgCasMappingRepo(db),
     tlog: new PgTlogRepo(db),
     webhooks: new PgWebhookRepo(db),
+    tokenFeed: new PgTokenFeed(db),
   };
 }

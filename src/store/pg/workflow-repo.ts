@@ -9,7 +9,9 @@ import type {
   WorkflowRepo,
 } from "../workflow-port.ts";
 import type { PgDatabase } from "./database.ts";
+import { TOKEN_REVOKED_CHANNEL } from "./org-repo.ts";
 import { first, flag, num, Params } from "./rows.ts";
+import { WORKFLOW_DELETED_PREFIX } from "./token-feed.ts";
 
 interface WorkflowRow extends Omit<WorkflowRecord, "lastRun" | "implicit" | "contractLatestRevision" | "runsCount"> {
   implicit: boolean;
@@ -137,8 +139,12 @@ export class PgWorkflowRepo implements WorkflowRepo {
     await this.db.query(`UPDATE workflows SET ${sets.join(", ")} WHERE id = ${p.push(id)}`, p.values);
   }
 
+  /** The first delete notifies the token caches (the workflow's tokens stop working), delivered at commit. */
   async deleteWorkflow(id: string, now: string): Promise<void> {
-    await this.db.query("UPDATE workflows SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL", [now, id]);
+    await this.db.transaction(async () => {
+      const rows = await this.db.query("UPDATE workflows SET deleted_at = $1, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL RETURNING id", [now, id]);
+      if (rows.length > 0) await this.db.notify(TOKEN_REVOKED_CHANNEL, `${WORKFLOW_DELETED_PREFIX}${id}`);
+    });
   }
 
   async getContract(orgId: string, name: string, scope?: Scope): Promise<ContractRecord | undefined> {

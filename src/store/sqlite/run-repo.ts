@@ -93,6 +93,11 @@ export class SqliteRunRepo implements Sync<RunRepo> {
       .run(now, reason, cutoff).changes;
   }
 
+  /** The same partial index, read only. */
+  hasStale(cutoff: string): boolean {
+    return this.db.query("SELECT 1 FROM workflow_runs WHERE state = 'initialized' AND created_at < ? LIMIT 1").get(cutoff) !== null;
+  }
+
   list(q: RunQuery): RunView[] {
     const ids = q.workflow === undefined ? undefined : this.workflowIds(q.orgId, q.workflow, q.project);
     if (ids?.length === 0) return [];

@@ -27,7 +27,7 @@ type VersionRow = Omit<ProjectVersion, "prerelease"> & { prerelease: number };
 const toVersion = (r: VersionRow): ProjectVersion => ({ ...r, prerelease: r.prerelease === 1 });
 
 /** ControlPlaneRepo over bun:sqlite. Ids are random UUIDs; timestamps are ISO strings from the injected clock. */
-export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction" | "lockName">> {
+export class SqliteRepo implements Sync<Omit<ControlPlaneRepo, "transaction" | "lockName" | "tryLockName" | "alone">> {
   constructor(private readonly db: Database) {}
 
   ensureOrg(name: string, now: string): Organization {

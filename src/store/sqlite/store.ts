@@ -36,10 +36,10 @@ import { SqliteLeaseRepo } from "./lease-repo.ts";
  */
 export function sqliteStore(db: Database): StorePorts {
   const tx = new SqliteTransactor(db);
-  const repo = asyncPort<Omit<ControlPlaneRepo, "transaction" | "lockName">>(new SqliteRepo(db), tx);
+  const repo = asyncPort<Omit<ControlPlaneRepo, "transaction" | "lockName" | "tryLockName" | "alone">>(new SqliteRepo(db), tx);
   const leases = asyncPort<Omit<CasLeaseRepo, "exclusive">>(new SqliteLeaseRepo(db), tx);
   return {
-    repo: { ...repo, transaction: (fn) => tx.transaction(fn), lockName: async () => {} },
+    repo: { ...repo, transaction: (fn) => tx.transaction(fn), lockName: async () => {}, tryLockName: async () => true, alone: async (_name, fn) => ({ ran: true, value: await fn() }) },
     referrers: asyncPort<ReferrerRepo>(new SqliteReferrerRepo(db), tx),
     orgs: asyncPort<OrgRepo>(new SqliteOrgRepo(db), tx, ["referencedBlobs", "attestedRuns"]),
     orgKeys: asyncPort<OrgKeyRepo>(new SqliteOrgKeyRepo(db), tx),
