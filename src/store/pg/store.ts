@@ -12,6 +12,7 @@ import { PgReferrerRepo } from "./referrer-repo.ts";
 import { PgRunRepo } from "./run-repo.ts";
 import { PgStateRepo } from "./state-repo.ts";
 import { PgTlogRepo } from "./tlog-repo.ts";
+import { PgTrustRecordRepo } from "./trust-record-repo.ts";
 import { PgWebhookRepo } from "./webhook-repo.ts";
 import { PgWorkflowRepo } from "./workflow-repo.ts";
 
@@ -31,6 +32,7 @@ export function pgStore(db: PgDatabase): StorePorts {
     audit: new PgAuditRepo(db),
     casMappings: new PgCasMappingRepo(db),
     tlog: new PgTlogRepo(db),
+    trustRecord: new PgTrustRecordRepo(db),
     webhooks: new PgWebhookRepo(db),
   };
 }
