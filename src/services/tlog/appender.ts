@@ -90,10 +90,10 @@ export class LogAppender {
 
   /** The newest checkpoint and the number of entries, read with no append committed between them (other replicas append meanwhile). */
   private async head(): Promise<{ latest: StoredCheckpoint | undefined; size: number }> {
-    for (;;) {
+    for (let attempt = 1; ; attempt++) {
       const latest = await this.repo.latestCheckpoint();
       const size = await this.repo.size();
-      if ((await this.repo.latestCheckpoint())?.size === latest?.size) return { latest, size };
+      if ((await this.repo.latestCheckpoint())?.size === latest?.size || attempt >= APPEND_ATTEMPTS) return { latest, size };
     }
   }
 
