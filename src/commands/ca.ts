@@ -70,10 +70,14 @@ export function caCommand(): Command {
     .addCommand(caOidcCommand());
 }
 
-/** The transparency log's key comes with the CA (its origin is fixed when `cairn serve` first publishes it). */
+/**
+ * The transparency log's key comes with the CA (its origin is fixed when `cairn serve` first publishes it), and so
+ * does the OIDC issuer's: the home then holds every key replicas must share (docs/scale-out.md).
+ */
 async function ensureLogKey(home: string, password: string | undefined): Promise<void> {
   const { hasLogKey, initLogKey } = await import("../services/tlog/identity.ts");
   if (!hasLogKey(home)) initLogKey(home, { now: new Date(), password });
+  await (await import("../oidc/signing-key.ts")).loadOrCreateOidcKey(home);
 }
 
 function report(format: OutputFormat, s: CaSummary, verb: string, encrypted: boolean): void {

@@ -17,6 +17,7 @@ interface ServeOpts {
   webhookTimeout: string;
   webhookBackoff: string;
   complianceInterval: string;
+  adoptTrust?: boolean;
 }
 
 const UNITS: Record<string, number> = { "": 1, b: 1, k: 1024, kib: 1024, m: 1024 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gib: 1024 ** 3 };
@@ -66,6 +67,7 @@ export function serveCommand(): Command {
     .option("--tls-key <file>", "the unencrypted PEM private key of --tls-cert")
     .option("--insecure-plaintext", "allow plain http on a non-loopback address (only behind a TLS-terminating proxy)")
     .option("--public-url <url>", "the URL clients reach this server at: OIDC issuer and certificate identities (default: the listen URL)")
+    .option("--adopt-trust", "replicas on one database: record this home's CA, TSA, OIDC key and log key as the ones every replica must serve (after replacing them)")
     .option("--max-body <size>", "largest JSON/text request body", "1MiB")
     .option("--max-blob <size>", "largest CAS blob upload (an organization's max_blob_bytes overrides it)", "1GiB")
     .option("--shutdown-grace <duration>", "how long in-flight requests may finish after SIGTERM", "10s")
@@ -111,7 +113,7 @@ export function serveCommand(): Command {
         const afterWrite = () => webhooks?.wake();
         const server = withTlsErrors(opts, () => startServer({ app, ...listen, limits, web, trust, afterWrite, ...(publicUrl && { publicUrl }), ...(admission && { admission }), ...(tls && { tls: { cert: tls.cert, key: tls.key } }) }));
         try {
-          await attachLog(trust, app, publicUrl ?? server.url);
+          await attachLog(trust, app, publicUrl ?? server.url, { adoptTrust: opts.adoptTrust === true });
         } catch (e) {
           await server.stop(0);
           throw e;

@@ -9,7 +9,9 @@ import { loadOrCreateOidcKey, type OidcKey } from "../oidc/signing-key.ts";
 import type { ServiceDeps } from "../services/deps.ts";
 import { fileStamp } from "../services/file-stamp.ts";
 import { LogAppender } from "../services/tlog/appender.ts";
-import { hasLogKey, initLogKey, serveLogIdentity } from "../services/tlog/identity.ts";
+import { hasLogKey, initLogKey, serveLogIdentity, type LogIdentity } from "../services/tlog/identity.ts";
+import { checkTrustRecord, trustRecordOf } from "../services/trust-record.ts";
+import { CairnError } from "../errors.ts";
 import { createTimestamper, type Timestamper } from "../tsa/respond.ts";
 
 export interface OidcService {
@@ -28,14 +30,24 @@ export interface TrustServices {
 
 /**
  * Opens the home's transparency log as served at `publicUrl` (its hostname is the log's origin) and attaches it:
- * a CA without a log key gets one now. The stored tree is checked against its newest checkpoint first.
+ * a CA without a log key gets one now. On a shared database (replicas) the CA, TSA, OIDC key, log key and public URL
+ * are first checked against the trust record (checkTrustRecord). The stored tree is checked against its newest checkpoint.
  */
-export async function attachLog(trust: TrustServices, app: ServiceDeps, publicUrl: string): Promise<void> {
+export async function attachLog(trust: TrustServices, app: ServiceDeps, publicUrl: string, o: { adoptTrust?: boolean } = {}): Promise<void> {
   const home = app.config.home;
   const password = app.config.env.CAIRN_CA_PASSWORD || undefined;
-  if (!trust.ca && !hasLogKey(home)) return;
-  if (!hasLogKey(home)) initLogKey(home, { now: app.clock.now(), password });
-  const identity = serveLogIdentity(home, publicUrl, password)!;
+  let identity: LogIdentity | undefined;
+  if (trust.ca || hasLogKey(home)) {
+    if (!hasLogKey(home)) initLogKey(home, { now: app.clock.now(), password });
+    identity = serveLogIdentity(home, publicUrl, password)!;
+  }
+  if (app.config.database) {
+    const mine = trustRecordOf({ publicUrl, ...(trust.ca && { ca: trust.ca }), ...(trust.oidc && { oidcKid: trust.oidc.key.kid }), ...(identity && { log: identity }) });
+    await checkTrustRecord(app.trustRecord, mine, { adopt: o.adoptTrust });
+  } else if (o.adoptTrust) {
+    throw new CairnError("USAGE", "--adopt-trust is for replicas on a shared database", { hint: "give --database (or CAIRN_DATABASE_URL); a home's own SQLite store has one server" });
+  }
+  if (!identity) return;
   const log = new LogAppender(app.tlog, identity, app.clock);
   await log.open();
   trust.log = log;

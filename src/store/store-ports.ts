@@ -9,6 +9,7 @@ import type { CasBackendRepo } from "./cas-backend-port.ts";
 import type { AuditRepo } from "./audit-port.ts";
 import type { CasMappingRepo } from "./cas-mapping-port.ts";
 import type { TlogRepo } from "./tlog-port.ts";
+import type { TrustRecordRepo } from "./trust-record-port.ts";
 import type { WebhookRepo } from "./webhook-port.ts";
 import type { CasLeaseRepo } from "./cas-lease-port.ts";
 
@@ -34,6 +35,8 @@ export interface StorePorts {
   casMappings: CasMappingRepo;
   /** The transparency log of `cairn serve` (entries, tiles, checkpoints); empty until the first logged signature. */
   tlog: TlogRepo;
+  /** What the `cairn serve` replicas of this database serve keyless signing with (fingerprints; `serve` checks it). */
+  trustRecord: TrustRecordRepo;
   /** Webhooks of `cairn serve` and their delivery outbox (docs/webhooks.md). */
   webhooks: WebhookRepo;
   /** Token revocations from every process on the database, for a server's token cache (PostgreSQL only). */

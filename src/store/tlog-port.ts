@@ -28,6 +28,16 @@ export interface NewLogEntries {
   checkpoint: StoredCheckpoint;
 }
 
+/** append() refused: the log is no longer at the size the batch was prepared for (another writer got there first). */
+export class LogGrew extends Error {
+  constructor(
+    readonly size: number,
+    readonly current: number,
+  ) {
+    super(`the transparency log grew to ${current} entries while a batch for size ${size} was prepared`);
+  }
+}
+
 export interface TlogRepo {
   /** How many entries the log holds (the size of the newest checkpoint). */
   size(): Promise<number>;
@@ -39,6 +49,6 @@ export interface TlogRepo {
   latestCheckpoint(): Promise<StoredCheckpoint | undefined>;
   /** The checkpoint published at exactly this size, if any. */
   checkpointAt(size: number): Promise<StoredCheckpoint | undefined>;
-  /** One transaction; refuses (throws) if the log's size is not `size` (another writer got there first). */
+  /** One transaction; refuses with LogGrew if the log's size is not `size` (another writer got there first). */
   append(size: number, batch: NewLogEntries, now: string): Promise<void>;
 }

@@ -13,6 +13,7 @@ import { PgRunRepo } from "./run-repo.ts";
 import { PgStateRepo } from "./state-repo.ts";
 import { PgTlogRepo } from "./tlog-repo.ts";
 import { PgTokenFeed } from "./token-feed.ts";
+import { PgTrustRecordRepo } from "./trust-record-repo.ts";
 import { PgWebhookRepo } from "./webhook-repo.ts";
 import { PgWorkflowRepo } from "./workflow-repo.ts";
 
@@ -32,6 +33,7 @@ export function pgStore(db: PgDatabase): StorePorts {
     audit: new PgAuditRepo(db),
     casMappings: new PgCasMappingRepo(db),
     tlog: new PgTlogRepo(db),
+    trustRecord: new PgTrustRecordRepo(db),
     webhooks: new PgWebhookRepo(db),
     tokenFeed: new PgTokenFeed(db),
   };

@@ -1,4 +1,4 @@
-import type { NewLogEntries, StoredCheckpoint, TlogRepo } from "../tlog-port.ts";
+import { LogGrew, type NewLogEntries, type StoredCheckpoint, type TlogRepo } from "../tlog-port.ts";
 import type { PgDatabase } from "./database.ts";
 import { lockName } from "./locks.ts";
 
@@ -53,7 +53,7 @@ export class PgTlogRepo implements TlogRepo {
     await this.db.transaction(async () => {
       await lockName(this.db, "tlog", "append");
       const current = await this.size();
-      if (current !== size) throw new Error(`the transparency log grew to ${current} entries while a batch for size ${size} was prepared`);
+      if (current !== size) throw new LogGrew(size, current);
       if (batch.bodies.length > 0) {
         await this.db.query(
           `INSERT INTO tlog_entries (idx, body, body_sha256, created_at)

@@ -22,6 +22,7 @@ import { stateContract } from "../pg/state.contract.testutil.ts";
 import { leaseContract } from "../pg/lease.contract.testutil.ts";
 import { webhookContract } from "../pg/webhook.contract.testutil.ts";
 import { tlogContract } from "../pg/tlog.contract.testutil.ts";
+import { trustRecordContract } from "../pg/trust-record.contract.testutil.ts";
 import { casBackendContract } from "../pg/cas-backend.contract.testutil.ts";
 import { casMappingContract } from "../pg/cas-mapping.contract.testutil.ts";
 
@@ -94,6 +95,10 @@ webhookContract("SqliteWebhookRepo", async () => {
 tlogContract("SqliteTlogRepo", async () => {
   const s = fresh();
   return { tlog: s.ports.tlog, replica: async () => s.replica().tlog, close: s.close };
+});
+trustRecordContract("SqliteTrustRecordRepo", async () => {
+  const s = fresh();
+  return { trustRecord: s.ports.trustRecord, replica: async () => s.replica().trustRecord, close: s.close };
 });
 casBackendContract("SqliteCasBackendRepo", async () => {
   const s = fresh();

@@ -12,6 +12,7 @@ import type { CasBackendRepo } from "../cas-backend-port.ts";
 import type { AuditRepo } from "../audit-port.ts";
 import type { CasMappingRepo } from "../cas-mapping-port.ts";
 import type { TlogRepo } from "../tlog-port.ts";
+import type { TrustRecordRepo } from "../trust-record-port.ts";
 import type { WebhookRepo } from "../webhook-port.ts";
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
 import { SqliteRepo } from "./sqlite-repo.ts";
@@ -26,6 +27,7 @@ import { SqliteCasBackendRepo } from "./cas-backend-repo.ts";
 import { SqliteCasMappingRepo } from "./cas-mapping-repo.ts";
 import { SqliteAuditRepo } from "./audit-repo.ts";
 import { SqliteTlogRepo } from "./tlog-repo.ts";
+import { SqliteTrustRecordRepo } from "./trust-record-repo.ts";
 import { SqliteWebhookRepo } from "./webhook-repo.ts";
 import { SqliteLeaseRepo } from "./lease-repo.ts";
 
@@ -53,6 +55,7 @@ export function sqliteStore(db: Database): StorePorts {
     audit: asyncPort<AuditRepo>(new SqliteAuditRepo(db), tx),
     casMappings: asyncPort<CasMappingRepo>(new SqliteCasMappingRepo(db), tx),
     tlog: asyncPort<TlogRepo>(new SqliteTlogRepo(db), tx),
+    trustRecord: asyncPort<TrustRecordRepo>(new SqliteTrustRecordRepo(db), tx),
     webhooks: asyncPort<WebhookRepo>(new SqliteWebhookRepo(db), tx),
   };
 }

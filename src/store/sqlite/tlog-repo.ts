@@ -1,6 +1,6 @@
 import type { Database } from "bun:sqlite";
 import type { Sync } from "../async-port.ts";
-import type { NewLogEntries, StoredCheckpoint, TlogRepo } from "../tlog-port.ts";
+import { LogGrew, type NewLogEntries, type StoredCheckpoint, type TlogRepo } from "../tlog-port.ts";
 
 const bytes = (v: unknown): Uint8Array => (v instanceof Uint8Array ? v : new Uint8Array(v as ArrayBuffer));
 const checkpointOf = (r: { size: number; root: unknown; note: string; created_at: string } | null): StoredCheckpoint | undefined =>
@@ -43,7 +43,7 @@ export class SqliteTlogRepo implements Sync<TlogRepo> {
     const upsertTile = this.db.query("INSERT INTO tlog_tiles (level, idx, hashes) VALUES (?, ?, ?) ON CONFLICT (level, idx) DO UPDATE SET hashes = excluded.hashes");
     const insertCheckpoint = this.db.query("INSERT INTO tlog_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)");
     this.db.transaction(() => {
-      if (this.size() !== size) throw new Error(`the transparency log grew to ${this.size()} entries while a batch for size ${size} was prepared`);
+      if (this.size() !== size) throw new LogGrew(size, this.size());
       batch.bodies.forEach((body, i) => insertEntry.run(size + i, body, batch.bodyHashes[i]!, now));
       for (const t of batch.tiles) upsertTile.run(t.level, t.index, t.data);
       const c = batch.checkpoint;
