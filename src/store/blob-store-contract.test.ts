@@ -1,11 +1,11 @@
-// The BlobStore contract (blob-store-contract.testutil.ts) against the local disk CAS and a real registry
+// The BlobStore contract (contracts/blob-store-port.contract.testutil.ts) against the local disk CAS and a real registry
 // (Debian's docker-registry); S3 runs it in s3/s3-blob-store.test.ts against Swift.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createOciClient } from "../oci/client.ts";
 import { startRegistry } from "../oci/registry.testutil.ts";
-import { blobStoreContract } from "./blob-store-contract.testutil.ts";
+import { blobStoreContract } from "./contracts/blob-store-port.contract.testutil.ts";
 import { DiskBlobStore } from "./cas/disk-blob-store.ts";
 import { OciBlobStore } from "./oci/oci-blob-store.ts";
 
@@ -15,7 +15,7 @@ blobStoreContract("DiskBlobStore", async () => {
   return {
     store,
     corrupt: async (digest, bytes) => writeFileSync(store.pathFor(digest), bytes),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    close: async () => rmSync(dir, { recursive: true, force: true }),
   };
 });
 
@@ -39,7 +39,7 @@ blobStoreContract("OciBlobStore (docker-registry)", async () => {
   return {
     store: new OciBlobStore(async () => client, "contract/evidence", "contract"),
     corrupt: async (digest, bytes) => void tampered.set(digest, bytes),
-    cleanup: async () => {
+    close: async () => {
       proxy.stop(true);
       await registry.stop();
     },

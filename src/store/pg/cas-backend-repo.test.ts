@@ -1,6 +1,6 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
-import { backend, casBackendContract } from "./cas-backend.contract.testutil.ts";
+import { backend, casBackendContract } from "../contracts/cas-backend-port.contract.testutil.ts";
 import { PgCasBackendRepo } from "./cas-backend-repo.ts";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";

@@ -1,7 +1,7 @@
 import { setDefaultTimeout, test } from "bun:test";
-import { casMappingContract } from "./cas-mapping.contract.testutil.ts";
+import { casMappingContract } from "../contracts/cas-mapping-port.contract.testutil.ts";
 import { PgCasMappingRepo } from "./cas-mapping-repo.ts";
-import { pgSeed } from "./contract-store.testutil.ts";
+import { sqlSeed } from "../contracts/contract-store.testutil.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
 
 setDefaultTimeout(60_000);
@@ -10,7 +10,7 @@ if (skip) test.skip(`CasMappingRepo contract: PgCasMappingRepo (skipped: ${skip}
 else
   casMappingContract("PgCasMappingRepo", async () => {
     const t = (await testDatabase())!;
-    const seed = pgSeed(t.db);
+    const seed = sqlSeed(t.db);
     return {
       maps: new PgCasMappingRepo(t.db),
       seed: () => seed.mappingOrgs(),

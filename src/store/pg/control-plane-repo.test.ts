@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { at, seed } from "./control-plane-repo.contract.testutil.ts";
-import { controlPlaneRepoContract } from "./control-plane-repo.contract.testutil.ts";
+import { at, seed } from "../contracts/contract-store.testutil.ts";
+import { controlPlaneRepoContract } from "../contracts/control-plane-port.contract.testutil.ts";
 import { PgControlPlaneRepo } from "./control-plane-repo.ts";
 import { onPostgres, openPgPorts } from "./pg-ports.testutil.ts";
 

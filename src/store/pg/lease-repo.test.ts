@@ -1,8 +1,8 @@
 import { setDefaultTimeout, test } from "bun:test";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
-import { leaseContract } from "./lease.contract.testutil.ts";
+import { leaseContract } from "../contracts/cas-lease-port.contract.testutil.ts";
 import { PgLeaseRepo } from "./lease-repo.ts";
-import { pgSeed } from "./contract-store.testutil.ts";
+import { sqlSeed } from "../contracts/contract-store.testutil.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
 import { parseDatabaseUrl } from "./url.ts";
 
@@ -14,7 +14,7 @@ if (skip) test.skip(`CasLeaseRepo contract: PgLeaseRepo (skipped: ${skip})`, () 
 else
   leaseContract("PgLeaseRepo", async () => {
     const t = (await testDatabase())!;
-    const seed = pgSeed(t.db);
+    const seed = sqlSeed(t.db);
     const replicas: PgDatabase[] = [];
     return {
       leases: new PgLeaseRepo(t.db),

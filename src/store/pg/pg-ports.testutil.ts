@@ -1,10 +1,21 @@
 import { describe, setDefaultTimeout, test } from "bun:test";
-import type { StorePorts } from "./control-plane-repo.contract.testutil.ts";
+import { sqlSeed, type ContractStore, type StorePorts } from "../contracts/contract-store.testutil.ts";
 import { PgControlPlaneRepo } from "./control-plane-repo.ts";
+import type { PgDatabase } from "./database.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
 import { PgReferrerRepo } from "./referrer-repo.ts";
 import { PgRunRepo } from "./run-repo.ts";
 import { PgWorkflowRepo } from "./workflow-repo.ts";
+
+/** A single-port contract suite's store on a fresh PostgreSQL database (one per open: suites' tests are independent). */
+export function pgStore<P>(make: (db: PgDatabase) => P): { open: () => Promise<ContractStore<P> & { db: PgDatabase; close(): Promise<void> }>; skip: string | undefined } {
+  const skip = pgMissing();
+  const open = async () => {
+    const t = (await testDatabase())!;
+    return { port: make(t.db), seed: sqlSeed(t.db), db: t.db, close: () => t.drop() };
+  };
+  return { open, skip };
+}
 
 /** The four PostgreSQL adapters on a fresh, migrated database of their own; close() drops it. */
 export async function openPgPorts(): Promise<StorePorts & { close(): Promise<void> }> {
@@ -19,7 +30,7 @@ export async function openPgPorts(): Promise<StorePorts & { close(): Promise<voi
   };
 }
 
-/** Runs a contract suite against PostgreSQL, or shows it skipped with the reason when no server can be had. */
+/** Runs a control-plane contract suite against PostgreSQL, or shows it skipped with the reason when no server can be had. */
 export function onPostgres(what: string, suite: (name: string, open: typeof openPgPorts) => void): void {
   setDefaultTimeout(60_000); // the first test may start the throwaway cluster
   const skip = pgMissing();

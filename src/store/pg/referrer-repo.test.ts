@@ -1,4 +1,4 @@
 import { onPostgres } from "./pg-ports.testutil.ts";
-import { referrerRepoContract } from "./referrer-repo.contract.testutil.ts";
+import { referrerRepoContract } from "../contracts/referrer-port.contract.testutil.ts";
 
 onPostgres("referrer repo", referrerRepoContract);

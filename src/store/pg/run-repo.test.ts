@@ -1,4 +1,4 @@
 import { onPostgres } from "./pg-ports.testutil.ts";
-import { runRepoContract } from "./run-repo.contract.testutil.ts";
+import { runRepoContract } from "../contracts/run-port.contract.testutil.ts";
 
 onPostgres("run repo", runRepoContract);

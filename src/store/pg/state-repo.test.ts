@@ -1,8 +1,8 @@
 import { setDefaultTimeout, test } from "bun:test";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
-import { pgSeed } from "./contract-store.testutil.ts";
+import { sqlSeed } from "../contracts/contract-store.testutil.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
-import { stateContract } from "./state.contract.testutil.ts";
+import { stateContract } from "../contracts/state-port.contract.testutil.ts";
 import { PgStateRepo } from "./state-repo.ts";
 import { parseDatabaseUrl } from "./url.ts";
 
@@ -14,7 +14,7 @@ if (skip) test.skip(`AttestationStateRepo contract: PgStateRepo (skipped: ${skip
 else
   stateContract("PgStateRepo", async () => {
     const t = (await testDatabase())!;
-    const seed = pgSeed(t.db);
+    const seed = sqlSeed(t.db);
     const replicas: PgDatabase[] = [];
     return {
       states: new PgStateRepo(t.db),

@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
-import { tlogContract } from "./tlog.contract.testutil.ts";
+import { tlogContract } from "../contracts/tlog-port.contract.testutil.ts";
 import { PgTlogRepo } from "./tlog-repo.ts";
 import { parseDatabaseUrl } from "./url.ts";
 

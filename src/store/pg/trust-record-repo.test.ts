@@ -1,7 +1,7 @@
 import { setDefaultTimeout, test } from "bun:test";
 import { openPgDatabase, type PgDatabase } from "./database.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
-import { trustRecordContract } from "./trust-record.contract.testutil.ts";
+import { trustRecordContract } from "../contracts/trust-record-port.contract.testutil.ts";
 import { PgTrustRecordRepo } from "./trust-record-repo.ts";
 import { parseDatabaseUrl } from "./url.ts";
 

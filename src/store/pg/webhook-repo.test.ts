@@ -1,7 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
 import { pgMissing, testDatabase } from "./pg.testutil.ts";
-import { hook, webhookContract } from "./webhook.contract.testutil.ts";
+import { hook, webhookContract } from "../contracts/webhook-port.contract.testutil.ts";
 import { PgWebhookRepo } from "./webhook-repo.ts";
 import type { PgDatabase } from "./database.ts";
 

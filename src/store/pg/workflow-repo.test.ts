@@ -1,4 +1,4 @@
 import { onPostgres } from "./pg-ports.testutil.ts";
-import { workflowRepoContract } from "./workflow-repo.contract.testutil.ts";
+import { workflowRepoContract } from "../contracts/workflow-port.contract.testutil.ts";
 
 onPostgres("workflow repo", workflowRepoContract);

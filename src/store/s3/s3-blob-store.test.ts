@@ -6,7 +6,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { S3Settings } from "../cas-backend-port.ts";
-import { blobStoreContract } from "../blob-store-contract.testutil.ts";
+import { blobStoreContract } from "../contracts/blob-store-port.contract.testutil.ts";
 import { S3BlobStore } from "./s3-blob-store.ts";
 import { s3ClientFor } from "./s3-client.ts";
 import { startSwift, swiftMissing, type RunningSwift } from "./swift.testutil.ts";
@@ -37,7 +37,7 @@ function storeOn(s: RunningSwift, prefix: string, env = envOf(s)) {
 blobStoreContract("S3BlobStore (Swift s3api)", async () => {
   const s = await swift();
   const { store } = storeOn(s, "contract");
-  return { store, corrupt: async (digest, bytes) => void (await s.client().write(store.keyFor(digest), bytes)), cleanup: async () => {} };
+  return { store, corrupt: async (digest, bytes) => void (await s.client().write(store.keyFor(digest), bytes)), close: async () => {} };
 }, { skip });
 
 describe.skipIf(skip !== undefined)("S3BlobStore: what is particular to S3", () => {

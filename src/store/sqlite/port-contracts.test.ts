@@ -1,5 +1,5 @@
-// Every port contract suite (store/pg/*.contract.testutil.ts) against the SQLite adapters: the behaviour is defined
-// once and both databases must pass it. The PostgreSQL runs are the store/pg/*.test.ts files.
+// Every port contract suite (store/contracts/*.contract.testutil.ts) against the SQLite adapters: the behaviour is
+// defined once and both databases must pass it. The PostgreSQL runs are the store/pg/*-repo.test.ts files.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,24 +7,24 @@ import type { Database } from "bun:sqlite";
 import { openDatabase } from "./db.ts";
 import { sqliteStore } from "./store.ts";
 import type { StorePorts } from "../store-ports.ts";
-import { pgSeed } from "../pg/contract-store.testutil.ts";
+import { sqlSeed } from "../contracts/contract-store.testutil.ts";
 import type { PgDatabase } from "../pg/database.ts";
-import { auditRepoContract } from "../pg/audit.contract.testutil.ts";
-import { orgRepoContract } from "../pg/org.contract.testutil.ts";
-import { orgKeyRepoContract } from "../pg/org-key.contract.testutil.ts";
-import { policyRepoContract } from "../pg/policy.contract.testutil.ts";
-import { controlPlaneRepoContract } from "../pg/control-plane-repo.contract.testutil.ts";
-import { controlPlaneRunsContract } from "../pg/control-plane-runs.contract.testutil.ts";
-import { referrerRepoContract } from "../pg/referrer-repo.contract.testutil.ts";
-import { runRepoContract } from "../pg/run-repo.contract.testutil.ts";
-import { workflowRepoContract } from "../pg/workflow-repo.contract.testutil.ts";
-import { stateContract } from "../pg/state.contract.testutil.ts";
-import { leaseContract } from "../pg/lease.contract.testutil.ts";
-import { webhookContract } from "../pg/webhook.contract.testutil.ts";
-import { tlogContract } from "../pg/tlog.contract.testutil.ts";
-import { trustRecordContract } from "../pg/trust-record.contract.testutil.ts";
-import { casBackendContract } from "../pg/cas-backend.contract.testutil.ts";
-import { casMappingContract } from "../pg/cas-mapping.contract.testutil.ts";
+import { auditRepoContract } from "../contracts/audit-port.contract.testutil.ts";
+import { orgRepoContract } from "../contracts/org-port.contract.testutil.ts";
+import { orgKeyRepoContract } from "../contracts/org-key-port.contract.testutil.ts";
+import { policyRepoContract } from "../contracts/policy-port.contract.testutil.ts";
+import { controlPlaneRepoContract } from "../contracts/control-plane-port.contract.testutil.ts";
+import { controlPlaneRunsContract } from "../contracts/control-plane-port-runs.contract.testutil.ts";
+import { referrerRepoContract } from "../contracts/referrer-port.contract.testutil.ts";
+import { runRepoContract } from "../contracts/run-port.contract.testutil.ts";
+import { workflowRepoContract } from "../contracts/workflow-port.contract.testutil.ts";
+import { stateContract } from "../contracts/state-port.contract.testutil.ts";
+import { leaseContract } from "../contracts/cas-lease-port.contract.testutil.ts";
+import { webhookContract } from "../contracts/webhook-port.contract.testutil.ts";
+import { tlogContract } from "../contracts/tlog-port.contract.testutil.ts";
+import { trustRecordContract } from "../contracts/trust-record-port.contract.testutil.ts";
+import { casBackendContract } from "../contracts/cas-backend-port.contract.testutil.ts";
+import { casMappingContract } from "../contracts/cas-mapping-port.contract.testutil.ts";
 
 /** A fresh home's store; replica() opens the same file over another connection (another process); close() removes it. */
 function fresh(): { db: Database; ports: StorePorts; replica(): StorePorts; close(): Promise<void> } {
@@ -53,7 +53,7 @@ function fresh(): { db: Database; ports: StorePorts; replica(): StorePorts; clos
 /** The suites' seed writes plain SQL with $n placeholders; the schema is the same, so it runs on SQLite as ?n. */
 function seedOn(db: Database) {
   const sql: Pick<PgDatabase, "query"> = { query: async <T,>(text: string, params: unknown[] = []) => db.query(text.replace(/\$(\d+)/g, "?$1")).all(...(params as string[])) as T[] };
-  return pgSeed(sql as PgDatabase);
+  return sqlSeed(sql);
 }
 
 function openPort<P>(pick: (p: StorePorts) => P) {

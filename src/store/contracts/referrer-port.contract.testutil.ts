@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import type { ReferrerNode } from "../../crafter/referrers.ts";
-import { at, seed, useStore, type OpenStore, type StorePorts } from "./control-plane-repo.contract.testutil.ts";
+import { at, seed, useStore, type OpenStore, type StorePorts } from "./contract-store.testutil.ts";
 
 const RUN = { runnerType: "RUNNER_TYPE_UNSPECIFIED", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1 };
 const node = (digest: string, kind: string, downloadable = false, metadata: Record<string, string> = {}): ReferrerNode => ({ digest, kind, downloadable, metadata });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { at, seed, useStore, type OpenStore, type StorePorts } from "./control-plane-repo.contract.testutil.ts";
+import { at, seed, useStore, type OpenStore, type StorePorts } from "./contract-store.testutil.ts";
 
 const RUN = { runnerType: "RUNNER_TYPE_UNSPECIFIED", runnerUrl: null, contractRevisionUsed: 1, contractRevisionLatest: 1 };
 

@@ -5,6 +5,7 @@
 import { describe, expect, test } from "bun:test";
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
 import { selfWriter } from "../cas/writer.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface LeasePorts {
   leases: CasLeaseRepo;
@@ -20,7 +21,7 @@ const D = `sha256:${"d".repeat(64)}`;
 const E = `sha256:${"e".repeat(64)}`;
 const EPOCH = new Date(0).toISOString();
 
-export function leaseContract(name: string, open: () => Promise<LeasePorts & { close(): Promise<void> }>): void {
+export function leaseContract(name: string, open: OpenStore<LeasePorts>): void {
   describe(`CasLeaseRepo contract: ${name}`, () => {
     const withStore = (fn: (p: LeasePorts) => Promise<void>) => async () => {
       const p = await open();

@@ -1,10 +1,17 @@
 /**
- * Test support shared by the port contract suites (<port>.contract.testutil.ts): what a suite's `open()` gives it,
- * and that store made on PostgreSQL. Rows other ports own (organizations for an OrgKeyRepo, projects and workflows
- * for tokens' scopes) are written through `seed`, which each store under test implements with plain SQL.
+ * Test support shared by the port contract suites (<port>-port.contract.testutil.ts, see README.md): the one shape of
+ * a suite's `open()`, and the seeding they share. A single-port suite gets its port and a `seed` writing the rows
+ * other ports own (organizations for an OrgKeyRepo, projects and workflows for tokens' scopes) with plain SQL; the
+ * control-plane suites get StorePorts and seed through the ports themselves.
  */
-import type { PgDatabase } from "./database.ts";
-import { pgMissing, testDatabase } from "./pg.testutil.ts";
+import { afterAll, beforeAll } from "bun:test";
+import type { PgDatabase } from "../pg/database.ts";
+import type { ControlPlaneRepo, ReferrerRepo } from "../ports.ts";
+import type { RunRepo } from "../run-port.ts";
+import type { WorkflowRepo } from "../workflow-port.ts";
+
+/** What every contract suite is given: opens a fresh store of the ports it tests; close() removes it. */
+export type OpenStore<P> = () => Promise<P & { close(): Promise<void> }>;
 
 export interface Seed {
   org(id: string, name: string): Promise<void>;
@@ -21,32 +28,16 @@ export interface Seed {
   mappingOrgs(): Promise<{ acme: string; other: string; p1: string; p2: string; build: string; test: string; deploy: string }>;
 }
 
+/** What a single-port suite opens: the port, and the seed for the rows other ports own. */
 export interface ContractStore<P> {
   port: P;
   seed: Seed;
-  close(): Promise<void>;
-}
-
-export type OpenStore<P> = () => Promise<ContractStore<P>>;
-
-export interface ContractOptions {
-  /** A reason to skip the suite (its database is not available). */
-  skip?: string;
 }
 
 export const AT = "2025-01-01T00:00:00.000Z";
 
-/** The contract's store on a fresh PostgreSQL database (one per open: suites' tests are independent). */
-export function pgStore<P>(make: (db: PgDatabase) => P): { open: () => Promise<ContractStore<P> & { db: PgDatabase }>; skip: string | undefined } {
-  const skip = pgMissing();
-  const open = async () => {
-    const t = (await testDatabase())!;
-    return { port: make(t.db), seed: pgSeed(t.db), db: t.db, close: () => t.drop() };
-  };
-  return { open, skip };
-}
-
-export function pgSeed(db: PgDatabase): Seed {
+/** The seed's SQL is PostgreSQL's ($n placeholders); the SQLite run rewrites them (the schema is the same). */
+export function sqlSeed(db: Pick<PgDatabase, "query">): Seed {
   return {
     async org(id, name) {
       await db.query("INSERT INTO organizations (id, name, created_at) VALUES ($1, $2, $3)", [id, name, AT]);
@@ -94,4 +85,33 @@ export function pgSeed(db: PgDatabase): Seed {
       return { acme: "acme", other: "other", p1: "p1", p2: "p2", build: "build", test: "test", deploy: "deploy" };
     },
   };
+}
+
+/** The control-plane ports the suites of ControlPlaneRepo, WorkflowRepo, RunRepo and ReferrerRepo use to set up and read their data. */
+export interface StorePorts {
+  repo: ControlPlaneRepo;
+  workflows: WorkflowRepo;
+  runs: RunRepo;
+  referrers: ReferrerRepo;
+}
+
+/** Second `n` of 2025-01-01, as the injected clock writes it. */
+export const at = (n: number): string => new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
+
+/** An organization (named for the test, so tests sharing a store never see each other's rows), a project, a contract at revision 1 and a workflow. */
+export async function seed(p: Pick<StorePorts, "repo">, org: string) {
+  const o = await p.repo.ensureOrg(org, at(0));
+  const project = await p.repo.ensureProject(o.id, "skynet", at(0));
+  const contract = await p.repo.createContract(o.id, `${org}-c`, null, at(0));
+  await p.repo.addRevision(contract.id, "{}", "json", "sha256:1", at(0), "local");
+  const workflow = await p.repo.createWorkflow({ orgId: o.id, projectId: project.id, name: "build", team: "core", description: null, contractId: contract.id, createdBy: "local" }, at(0));
+  return { org: o, project, contract, workflow };
+}
+
+/** Opens one store for a describe block and closes it after. */
+export function useStore<P>(open: OpenStore<P>): () => P {
+  let store: (P & { close(): Promise<void> }) | undefined;
+  beforeAll(async () => void (store = await open()));
+  afterAll(async () => store?.close());
+  return () => store!;
 }

@@ -1,6 +1,7 @@
 /** Test support: the WebhookRepo contract (live webhooks by name, the delivery outbox and its per-webhook order), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { NewWebhook, WebhookEvent, WebhookRepo } from "../webhook-port.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface WebhookPorts {
   webhooks: WebhookRepo;
@@ -15,7 +16,7 @@ export const hook = (orgId: string, name: string, events: WebhookEvent[] = ["run
   orgId, name, url: `https://hooks.example/${name}`, events, secretEnv: null, createdAt: T0, createdBy: "local",
 });
 
-export function webhookContract(name: string, open: () => Promise<WebhookPorts & { close(): Promise<void> }>): void {
+export function webhookContract(name: string, open: OpenStore<WebhookPorts>): void {
   describe(`WebhookRepo contract: ${name}`, () => {
     const withStore = (fn: (repo: WebhookRepo, o: string, p: WebhookPorts) => Promise<void>) => async () => {
       const p = await open();

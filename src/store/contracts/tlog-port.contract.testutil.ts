@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from "bun:test";
 import type { NewLogEntries, TlogRepo } from "../tlog-port.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface TlogPorts {
   tlog: TlogRepo;
@@ -20,7 +21,7 @@ const batch = (size: number, ns: number[], tiles: NewLogEntries["tiles"] = []): 
   checkpoint: cp(size + ns.length),
 });
 
-export function tlogContract(name: string, open: () => Promise<TlogPorts & { close(): Promise<void> }>): void {
+export function tlogContract(name: string, open: OpenStore<TlogPorts>): void {
   describe(`TlogRepo contract: ${name}`, () => {
     const withLog = (fn: (p: TlogPorts) => Promise<void>) => async () => {
       const p = await open();

@@ -1,6 +1,6 @@
 /**
  * Test support: the AttestationStateRepo contract (remote crafting states, optimistic locking on `version`), and the
- * the state store over it (sqlite/state-repo.ts SqliteStateStore, which only uses the port), as each store runs it (PostgreSQL here; SQLite once its ports are asynchronous).
+ * state store over it (sqlite/state-repo.ts SqliteStateStore, which only uses the port), as each store runs it.
  */
 import { describe, expect, test } from "bun:test";
 import { STATE_VERSION, type CraftingState } from "../../crafter/state/types.ts";
@@ -8,6 +8,7 @@ import { EMPTY_CONTRACT } from "../../crafter/contract/types.ts";
 import { expectCode } from "../../test-helpers.ts";
 import type { AttestationStateRepo } from "../state-port.ts";
 import { SqliteStateStore } from "../sqlite/state-repo.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface StatePorts {
   states: AttestationStateRepo;
@@ -39,7 +40,7 @@ const addString = (name: string) => async (st: CraftingState) => {
   return { state: { ...st, materials: { ...st.materials, [name]: m } }, result: name };
 };
 
-export function stateContract(name: string, open: () => Promise<StatePorts & { close(): Promise<void> }>): void {
+export function stateContract(name: string, open: OpenStore<StatePorts>): void {
   describe(`AttestationStateRepo contract: ${name}`, () => {
     const withStore = (fn: (p: StatePorts, r: { orgId: string; runId: string }) => Promise<void>) => async () => {
       const p = await open();

@@ -1,6 +1,7 @@
 /** Test support: the TrustRecordRepo contract (one record; the first claim wins, on any replica), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { TrustRecordRepo } from "../trust-record-port.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface TrustRecordPorts {
   trustRecord: TrustRecordRepo;
@@ -8,7 +9,7 @@ export interface TrustRecordPorts {
   replica(): Promise<TrustRecordRepo>;
 }
 
-export function trustRecordContract(name: string, open: () => Promise<TrustRecordPorts & { close(): Promise<void> }>): void {
+export function trustRecordContract(name: string, open: OpenStore<TrustRecordPorts>): void {
   describe(`TrustRecordRepo contract: ${name}`, () => {
     test("none, then the first claim; later claims answer it; replace overwrites it", async () => {
       const p = await open();

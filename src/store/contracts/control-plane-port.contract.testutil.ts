@@ -1,42 +1,7 @@
-import { beforeAll, afterAll, describe, expect, test } from "bun:test";
+import { describe, expect, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
-import type { ControlPlaneRepo, ReferrerRepo } from "../ports.ts";
-import type { RunRepo } from "../run-port.ts";
-import type { WorkflowRepo } from "../workflow-port.ts";
-import { controlPlaneRunsContract } from "./control-plane-runs.contract.testutil.ts";
-
-/** The control-plane port as asynchronous adapters implement it (its generic transaction() kept apart). */
-export type AsyncControlPlane = ControlPlaneRepo;
-
-/** Every port the contract suites use to set up and read their data. */
-export interface StorePorts {
-  repo: AsyncControlPlane;
-  workflows: WorkflowRepo;
-  runs: RunRepo;
-  referrers: ReferrerRepo;
-}
-export type OpenStore<P> = () => Promise<P & { close(): Promise<void> }>;
-
-/** Second `n` of 2025-01-01, as the injected clock writes it. */
-export const at = (n: number): string => new Date(Date.UTC(2025, 0, 1) + n * 1000).toISOString();
-
-/** An organization (named for the test, so tests sharing a store never see each other's rows), a project, a contract at revision 1 and a workflow. */
-export async function seed(p: Pick<StorePorts, "repo">, org: string) {
-  const o = await p.repo.ensureOrg(org, at(0));
-  const project = await p.repo.ensureProject(o.id, "skynet", at(0));
-  const contract = await p.repo.createContract(o.id, `${org}-c`, null, at(0));
-  await p.repo.addRevision(contract.id, "{}", "json", "sha256:1", at(0), "local");
-  const workflow = await p.repo.createWorkflow({ orgId: o.id, projectId: project.id, name: "build", team: "core", description: null, contractId: contract.id, createdBy: "local" }, at(0));
-  return { org: o, project, contract, workflow };
-}
-
-/** Opens one store for a describe block and closes it after. */
-export function useStore<P>(open: OpenStore<P>): () => P {
-  let store: (P & { close(): Promise<void> }) | undefined;
-  beforeAll(async () => void (store = await open()));
-  afterAll(async () => store?.close());
-  return () => store!;
-}
+import { at, seed, useStore, type OpenStore, type StorePorts } from "./contract-store.testutil.ts";
+import { controlPlaneRunsContract } from "./control-plane-port-runs.contract.testutil.ts";
 
 /** The ControlPlaneRepo contract: what any adapter (SQLite, PostgreSQL) must do, written against the async port only. */
 export function controlPlaneRepoContract(name: string, open: OpenStore<Pick<StorePorts, "repo" | "workflows">>): void {

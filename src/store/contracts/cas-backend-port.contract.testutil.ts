@@ -1,6 +1,7 @@
 /** Test support: the CasBackendRepo contract (one default at most, even when replicas change it at once), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { CasBackendRecord, CasBackendRepo } from "../cas-backend-port.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface CasBackendPorts {
   casBackends: CasBackendRepo;
@@ -22,7 +23,7 @@ export const backend = (name: string, isDefault = false, extra: Partial<CasBacke
 });
 const s3 = { bucket: "evidence", prefix: "team/a", endpoint: "https://s3.internal:9000", region: "eu-west-1", pathStyle: true, accessKeyEnv: "S3_KEY", secretKeyEnv: "S3_SECRET" };
 
-export function casBackendContract(name: string, open: () => Promise<CasBackendPorts & { close(): Promise<void> }>): void {
+export function casBackendContract(name: string, open: OpenStore<CasBackendPorts>): void {
   describe(`CasBackendRepo contract: ${name}`, () => {
     const withStore = (fn: (p: CasBackendPorts, repo: CasBackendRepo) => Promise<void>) => async () => {
       const p = await open();

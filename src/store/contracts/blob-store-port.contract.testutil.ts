@@ -8,13 +8,13 @@ import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { BlobStore, BlobStream } from "./ports.ts";
+import type { BlobStore, BlobStream } from "../ports.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 export interface ContractSubject {
   store: BlobStore;
   /** Replaces the stored bytes of `digest` with `bytes` behind the store's back (storage damage, a tampering server). */
   corrupt?(digest: string, bytes: Uint8Array): Promise<void>;
-  cleanup(): Promise<void>;
 }
 
 export interface ContractOptions {
@@ -45,15 +45,15 @@ async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-export function blobStoreContract(name: string, setup: () => Promise<ContractSubject>, opts: ContractOptions = {}): void {
+export function blobStoreContract(name: string, open: OpenStore<ContractSubject>, opts: ContractOptions = {}): void {
   describe.skipIf(opts.skip !== undefined)(`BlobStore contract: ${name}${opts.skip ? ` (skipped: ${opts.skip})` : ""}`, () => {
-    let s: ContractSubject;
+    let s: ContractSubject & { close(): Promise<void> };
     const dir = mkdtempSync(join(tmpdir(), "cairn-contract-"));
     beforeAll(async () => {
-      s = await setup();
+      s = await open();
     });
     afterAll(async () => {
-      await s?.cleanup();
+      await s?.close();
       rmSync(dir, { recursive: true, force: true });
     });
 

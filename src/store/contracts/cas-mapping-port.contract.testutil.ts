@@ -1,6 +1,7 @@
 /** Test support: the CasMappingRepo contract (who may read which blob, by scope), as each store runs it. */
 import { describe, expect, test } from "bun:test";
 import type { CasMapping, CasMappingRepo } from "../cas-mapping-port.ts";
+import type { OpenStore } from "./contract-store.testutil.ts";
 
 /** Two organizations; acme has projects p1 (workflows build, test) and p2 (deploy): the ids seed() made. */
 export interface MappingIds {
@@ -21,7 +22,7 @@ export interface CasMappingPorts {
 const NOW = "2026-01-01T00:00:00.000Z";
 const D = (n: number) => `sha256:${String(n).repeat(64).slice(0, 64)}`;
 
-export function casMappingContract(name: string, open: () => Promise<CasMappingPorts & { close(): Promise<void> }>): void {
+export function casMappingContract(name: string, open: OpenStore<CasMappingPorts>): void {
   describe(`CasMappingRepo contract: ${name}`, () => {
     const withStore = (fn: (maps: CasMappingRepo, ids: MappingIds) => Promise<void>) => async () => {
       const p = await open();
