@@ -1,9 +1,11 @@
 import { describe, expect, test } from "bun:test";
 import { expectCode } from "../../test-helpers.ts";
 import { at, seed, useStore, type OpenStore, type StorePorts } from "./contract-store.testutil.ts";
-import { controlPlaneRunsContract } from "./control-plane-port-runs.contract.testutil.ts";
 
-/** The ControlPlaneRepo contract: what any adapter (SQLite, PostgreSQL) must do, written against the async port only. */
+/**
+ * The ControlPlaneRepo contract: what any adapter (SQLite, PostgreSQL) must do, written against the async port only.
+ * Its revisions, transactions and runs are the second half, controlPlaneRunsContract (each adapter runs both).
+ */
 export function controlPlaneRepoContract(name: string, open: OpenStore<Pick<StorePorts, "repo" | "workflows">>): void {
   describe(`${name}: organizations, projects, versions`, () => {
     const s = useStore(open);
@@ -113,6 +115,4 @@ export function controlPlaneRepoContract(name: string, open: OpenStore<Pick<Stor
       for (const r of results) if (r.status === "rejected") expect(r.reason).toMatchObject({ code: "ALREADY_EXISTS" });
     });
   });
-
-  controlPlaneRunsContract(name, open);
 }

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { at, seed } from "../contracts/contract-store.testutil.ts";
 import { controlPlaneRepoContract } from "../contracts/control-plane-port.contract.testutil.ts";
+import { controlPlaneRunsContract } from "../contracts/control-plane-port-runs.contract.testutil.ts";
 import { PgControlPlaneRepo } from "./control-plane-repo.ts";
 import { onPostgres, openPgPorts } from "./pg-ports.testutil.ts";
 
 onPostgres("control-plane repo", controlPlaneRepoContract);
+onPostgres("control-plane runs", controlPlaneRunsContract);
 
 /** PostgreSQL only (SQLite has one writer): identities are taken at insert, so max(seq) is no generation. */
 onPostgres("attestationGeneration", (name) => {
