@@ -27,6 +27,10 @@ const result = await Bun.build({
     autoloadBunfig: false,
     autoloadTsconfig: false,
     autoloadPackageJson: false,
+    // JavaScriptCore's tier-up thresholds x10 at start: a CLI command runs most of its code once, in a few ms, and
+    // compiling it cost more than interpreting it (the lifecycle's five processes: -10% CPU). A process still running
+    // after 250 ms gets the normal policy back (main.ts), and so do `cairn serve` and its parse worker at once.
+    jitPolicy: 10,
   },
   // `cairn version` reports these (src/version.ts).
   define: { CAIRN_BUILD_COMMIT: JSON.stringify(gitCommit()), CAIRN_BUILD_DATE: JSON.stringify(buildDate) },
