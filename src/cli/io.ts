@@ -19,7 +19,8 @@ export const io = {
 
 /**
  * Writes all of text to fd 1 or 2 before returning, as process.stdout/stderr do for files and pipes, without them:
- * their first use loads node:stream (~2 ms of every command's start). A non-blocking pipe that is full is waited on.
+ * their first use loads node:stream (~2 ms of every command's start). A non-blocking pipe that is full is waited on;
+ * an interrupted write is tried again.
  */
 export function writeAll(fd: number, text: string | Uint8Array): void {
   let bytes = typeof text === "string" ? Buffer.from(text) : text;
@@ -27,8 +28,9 @@ export function writeAll(fd: number, text: string | Uint8Array): void {
     try {
       bytes = bytes.subarray(writeSync(fd, bytes));
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
-      Bun.sleepSync(1);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") Bun.sleepSync(1);
+      else if (code !== "EINTR") throw e;
     }
   }
 }
