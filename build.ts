@@ -35,15 +35,19 @@ const result = await Bun.build({
   // `cairn version` reports these (src/version.ts).
   define: { CAIRN_BUILD_COMMIT: JSON.stringify(gitCommit()), CAIRN_BUILD_DATE: JSON.stringify(buildDate) },
   // commander imports stripVTControlCharacters from node:util, which loads Node's inspect module at every start
-  // (~6 ms); it gets the same function from src/cli/vt-strip.ts instead (tested against node:util's).
+  // (~6 ms); it gets the same function from src/cli/vt-strip.ts instead (tested against node:util's). Its
+  // node:child_process (~0.5 ms), for executable subcommands cairn has none of, is loaded on use
+  // (src/cli/lazy-child-process.ts).
   plugins: [
     {
-      name: "commander-vt-strip",
+      name: "commander-builtins",
       setup(build) {
         const strip = JSON.stringify(new URL("./src/cli/vt-strip.ts", import.meta.url).pathname);
+        const childProcess = JSON.stringify(new URL("./src/cli/lazy-child-process.ts", import.meta.url).pathname);
         build.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/][a-z]+\.js$/ }, async (args) => {
           const text = await Bun.file(args.path).text();
-          return { contents: text.replace(/from\s+['"](?:node:)?util['"]/g, `from ${strip}`), loader: "js" };
+          const contents = text.replace(/from\s+['"](?:node:)?util['"]/g, `from ${strip}`).replace(/from\s+['"](?:node:)?child_process['"]/g, `from ${childProcess}`);
+          return { contents, loader: "js" };
         });
       },
     },
