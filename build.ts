@@ -27,19 +27,27 @@ const result = await Bun.build({
     autoloadBunfig: false,
     autoloadTsconfig: false,
     autoloadPackageJson: false,
+    // JavaScriptCore's tier-up thresholds x10 at start: a CLI command runs most of its code once, in a few ms, and
+    // compiling it cost more than interpreting it (the lifecycle's five processes: -10% CPU). A process still running
+    // after 250 ms gets the normal policy back (main.ts), and so do `cairn serve` and its parse worker at once.
+    jitPolicy: 10,
   },
   // `cairn version` reports these (src/version.ts).
   define: { CAIRN_BUILD_COMMIT: JSON.stringify(gitCommit()), CAIRN_BUILD_DATE: JSON.stringify(buildDate) },
   // commander imports stripVTControlCharacters from node:util, which loads Node's inspect module at every start
-  // (~6 ms); it gets the same function from src/cli/vt-strip.ts instead (tested against node:util's).
+  // (~6 ms); it gets the same function from src/cli/vt-strip.ts instead (tested against node:util's). Its
+  // node:child_process (~0.5 ms), for executable subcommands cairn has none of, is loaded on use
+  // (src/cli/lazy-child-process.ts).
   plugins: [
     {
-      name: "commander-vt-strip",
+      name: "commander-builtins",
       setup(build) {
         const strip = JSON.stringify(new URL("./src/cli/vt-strip.ts", import.meta.url).pathname);
+        const childProcess = JSON.stringify(new URL("./src/cli/lazy-child-process.ts", import.meta.url).pathname);
         build.onLoad({ filter: /[\\/]node_modules[\\/]commander[\\/]lib[\\/][a-z]+\.js$/ }, async (args) => {
           const text = await Bun.file(args.path).text();
-          return { contents: text.replace(/from\s+['"](?:node:)?util['"]/g, `from ${strip}`), loader: "js" };
+          const contents = text.replace(/from\s+['"](?:node:)?util['"]/g, `from ${strip}`).replace(/from\s+['"](?:node:)?child_process['"]/g, `from ${childProcess}`);
+          return { contents, loader: "js" };
         });
       },
     },

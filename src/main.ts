@@ -7,6 +7,8 @@ import { buildProgram } from "./cli/program.ts";
 
 /** argv → command → rendered result → exit code. The only place that decides process exit status. */
 async function main(argv: string[]): Promise<number> {
+  // The binary starts with the JIT held back (build.ts jitPolicy); past a short command's time, the normal policy.
+  setTimeout(() => Bun.unsafe.setJITPolicy(1), 250).unref();
   try {
     const program = await buildProgram(argv.slice(2));
     await program.parseAsync(argv);

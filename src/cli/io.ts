@@ -1,12 +1,13 @@
+import { fstatSync, writeSync } from "node:fs";
 import type { Reporter } from "../services/deps.ts";
 
 /** All terminal output goes through here (commands return data; this prints it). */
 export const io = {
   out(text: string): void {
-    process.stdout.write(text.endsWith("\n") ? text : text + "\n");
+    writeAll(1, text.endsWith("\n") ? text : text + "\n");
   },
   err(text: string): void {
-    process.stderr.write(text.endsWith("\n") ? text : text + "\n");
+    writeAll(2, text.endsWith("\n") ? text : text + "\n");
   },
   json(value: unknown): void {
     io.out(JSON.stringify(value, null, 2));
@@ -15,6 +16,37 @@ export const io = {
     io.err(`INF ${text}`);
   },
 };
+
+/**
+ * Writes all of text to fd 1 or 2 before returning, as process.stdout/stderr do for files and pipes, without them:
+ * their first use loads node:stream (~2 ms of every command's start). A non-blocking pipe that is full is waited on;
+ * an interrupted write is tried again.
+ */
+export function writeAll(fd: number, text: string | Uint8Array): void {
+  let bytes = typeof text === "string" ? Buffer.from(text) : text;
+  while (bytes.length > 0) {
+    try {
+      bytes = bytes.subarray(writeSync(fd, bytes));
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") Bun.sleepSync(1);
+      else if (code !== "EINTR") throw e;
+    }
+  }
+}
+
+/**
+ * Whether fd is a terminal. Only a character device can be one, so pipes and files are told apart without loading
+ * node:tty (whose module loads node:stream).
+ */
+export function isTerminal(fd: number): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false; // closed
+  }
+  return (require("node:tty") as typeof import("node:tty")).isatty(fd);
+}
 
 /** How tables and reports are laid out; set once, before a command runs, by the CLI edge (program.ts). */
 export interface Display {
@@ -39,7 +71,7 @@ export function terminalWidth(columns: string | undefined, stdout: { isTTY?: boo
 /** Reads the width (COLUMNS, the terminal) into `display`: the one place that does. */
 export function configureDisplay(full: boolean): void {
   display.full = full;
-  display.width = terminalWidth(process.env.COLUMNS, process.stdout);
+  display.width = terminalWidth(process.env.COLUMNS, isTerminal(1) ? process.stdout : {});
 }
 
 /** Warnings to stderr; a progress bar on a terminal, redrawn at most every 100 ms. */

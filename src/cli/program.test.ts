@@ -7,21 +7,31 @@ const SRC = resolve(import.meta.dir, "..");
 
 /** Packages reachable from `entries` through static imports of src files (what loading them evaluates). */
 function staticPackages(entries: string[]): Set<string> {
+  return staticImports(entries).packages;
+}
+
+/** What `entries` import statically, through src files: the packages, and the runtime's modules (node:…, bun:…). */
+function staticImports(entries: string[]): { packages: Set<string>; builtins: Set<string> } {
   const transpiler = new Bun.Transpiler({ loader: "ts" });
   const seen = new Set<string>();
   const packages = new Set<string>();
+  const builtins = new Set<string>();
   const queue = entries.map((e) => join(SRC, e));
   for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
     if (seen.has(file) || !file.endsWith(".ts")) continue; // package.json and other data: no imports
     seen.add(file);
     const source = readFileSync(file, "utf8").replace(/^#!.*/, "");
     for (const { path, kind } of transpiler.scanImports(source)) {
-      if (kind !== "import-statement" || /^(node|bun):/.test(path)) continue;
+      if (kind !== "import-statement") continue;
+      if (/^(node|bun):/.test(path)) {
+        builtins.add(path);
+        continue;
+      }
       if (path.startsWith(".")) queue.push(resolve(dirname(file), path));
       else packages.add(path.split("/").slice(0, path.startsWith("@") ? 2 : 1).join("/"));
     }
   }
-  return packages;
+  return { packages, builtins };
 }
 
 describe("COMMANDS", () => {
@@ -86,6 +96,17 @@ describe("what a command loads", () => {
   test("att init loads no YAML library: a plain contract is read on Bun's parser (crafter/contract/plain-tree.ts)", () => {
     const loaded = staticPackages(["main.ts", "commands/attestation/index.ts", "commands/attestation/init.ts", "services/crafting/init.ts", "cli/render-status.ts"]);
     expect([...loaded]).toEqual(["commander"]);
+  });
+
+  test("att init and att add load neither node:crypto nor node:tty: either module's start loads node:stream (~3 ms)", () => {
+    for (const entries of [
+      ["main.ts", "commands/attestation/index.ts", "services/crafting/add.ts"],
+      ["main.ts", "commands/attestation/index.ts", "commands/attestation/init.ts", "services/crafting/init.ts", "cli/render-status.ts"],
+    ]) {
+      const { builtins } = staticImports(entries);
+      expect(builtins).toContain("node:fs");
+      for (const m of ["node:crypto", "node:tty", "node:stream"]) expect(builtins).not.toContain(m);
+    }
   });
 
   test("att push --key loads the DSSE signer, not the verifier, TUF, x509 or the validators", () => {

@@ -1,6 +1,6 @@
 import { Command } from "commander";
 import { VERSION } from "../version.ts";
-import { configureDisplay, io } from "./io.ts";
+import { configureDisplay, io, writeAll } from "./io.ts";
 import { reachable } from "./reachable.ts";
 
 /** Options every command accepts, before or after the subcommand. */
@@ -72,7 +72,7 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
     // Root options only before the subcommand, so `att init --version v1.2.0` is the project version, not cairn's.
     .enablePositionalOptions()
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) })
+    .configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => writeAll(1, s) })
     .exitOverride();
   const { entries, rest } = commandsFor(args);
   for (const cmd of await Promise.all(entries.map((c) => c.load(rest)))) program.addCommand(cmd);
@@ -80,7 +80,7 @@ export async function buildProgram(args: readonly string[]): Promise<Command> {
   // commander only applies exitOverride/configureOutput to subcommands created after; propagate to all.
   // Global options are accepted after the subcommand too: every leaf command declares them.
   const walk = (c: Command) => {
-    c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => process.stdout.write(s) });
+    c.exitOverride().configureOutput({ writeErr: (s) => io.err(s.trimEnd()), writeOut: (s) => writeAll(1, s) });
     // a command's own option of the same name (`att status --full`) stays, with its own help
     if (c.commands.length === 0) for (const [flag, help] of GLOBAL_OPTIONS) if (!c.options.some((o) => o.long === flag.split(" ")[0])) c.option(flag, help);
     c.commands.forEach(walk);

@@ -1,8 +1,7 @@
 import { Command } from "commander";
 import { existsSync, readFileSync } from "node:fs";
-import { isatty } from "node:tty";
 import { resolve } from "node:path";
-import { io } from "../cli/io.ts";
+import { io, isTerminal } from "../cli/io.ts";
 import { renderTable } from "../cli/table.ts";
 import { loadConfig, readEnv, type Config } from "../config.ts";
 import { CairnError } from "../errors.ts";
@@ -41,7 +40,7 @@ export function logCommand(): Command {
     .option("--force", "replace the key: a new key is a new log, which verifiers must be told about")
     .action(async (opts: { origin?: string; force?: boolean }, c: Command) => {
       const g = c.optsWithGlobals() as { home?: string };
-      const config = loadConfig(readEnv(), { home: g.home }, process.cwd(), isatty(2));
+      const config = loadConfig(readEnv(), { home: g.home }, process.cwd(), isTerminal(2));
       const { initLogKey } = await import("../services/tlog/identity.ts");
       const r = initLogKey(config.home, { now: new Date(), password: config.env.CAIRN_CA_PASSWORD || undefined, ...(opts.origin && { origin: opts.origin }), force: opts.force });
       io.info(`transparency log key created in ${config.home}/log; \`cairn serve\` publishes the log`);

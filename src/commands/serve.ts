@@ -77,6 +77,7 @@ export function serveCommand(): Command {
     .option("--webhook-backoff <duration>", "the first retry's delay ceiling; it doubles each attempt (full jitter), up to 10m", "1s")
     .option("--compliance-interval <duration>", "how often workflow.behind / workflow.stale events are enqueued (0: never)", "24h")
     .action(async (opts: ServeOpts, c: Command) => {
+      Bun.unsafe.setJITPolicy(1); // a server: the normal JIT policy from the start (build.ts jitPolicy)
       refuseRemote(c, "serve", "it serves the local store; --control-plane points at a server already");
       const { parseDuration } = await import("../config.ts");
       const listen = parseListen(opts.listen);

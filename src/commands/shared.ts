@@ -1,9 +1,8 @@
 import { Command, Option } from "commander";
-import { isatty } from "node:tty";
 import { caSource, loadConfig, readEnv, type Config } from "../config.ts";
 import { createAppContext, type AppContext } from "../context.ts";
 import { CairnError } from "../errors.ts";
-import { cliReporter, io } from "../cli/io.ts";
+import { cliReporter, io, isTerminal } from "../cli/io.ts";
 import type { ControlPlane } from "../remote/control-plane.ts";
 
 export type OutputFormat = "table" | "json";
@@ -16,7 +15,7 @@ export function outputOption(): Option {
 export function configFor(cmd: Command): Config {
   const o = cmd.optsWithGlobals() as { home?: string; database?: string; localStatePath?: string; controlPlane?: string; token?: string; controlPlaneCa?: string };
   const flags = { home: o.home, database: o.database, localStatePath: o.localStatePath, controlPlane: o.controlPlane, token: o.token, controlPlaneCa: o.controlPlaneCa };
-  return loadConfig(readEnv(), flags, process.cwd(), isatty(2));
+  return loadConfig(readEnv(), flags, process.cwd(), isTerminal(2));
 }
 
 /** Opens the store for a command and closes it afterwards. */
@@ -104,7 +103,7 @@ export async function publicControlPlane(cmd: Command): Promise<{ config: Config
   const g = cmd.optsWithGlobals() as { home?: string; controlPlane?: string; controlPlaneCa?: string };
   const env = readEnv();
   const url = g.controlPlane ?? env.CAIRN_CONTROL_PLANE;
-  const config = loadConfig({ ...env, CAIRN_CONTROL_PLANE: undefined, CAIRN_TOKEN: undefined, CAIRN_CONTROL_PLANE_CA: undefined }, { home: g.home }, process.cwd(), isatty(2));
+  const config = loadConfig({ ...env, CAIRN_CONTROL_PLANE: undefined, CAIRN_TOKEN: undefined, CAIRN_CONTROL_PLANE_CA: undefined }, { home: g.home }, process.cwd(), isTerminal(2));
   if (!url) return { config };
   if (!/^https?:\/\//.test(url)) throw new CairnError("USAGE", `--control-plane ${JSON.stringify(url)} is not an http(s) URL`);
   const ca = caSource(g.controlPlaneCa, env.CAIRN_CONTROL_PLANE_CA, config.cwd);

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { canonicalJson } from "./canonical-json.ts";
 import { ANN } from "./materials/kind.ts";
 import { hasPolicies, policySummary } from "./policy/attach.ts";
@@ -135,5 +134,5 @@ export function contractBodyDigest(body: string): string {
 }
 
 function sha256Hex(s: string): string {
-  return createHash("sha256").update(s).digest("hex");
+  return new Bun.CryptoHasher("sha256").update(s).digest("hex");
 }

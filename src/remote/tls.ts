@@ -1,4 +1,3 @@
-import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { CaSource } from "../config.ts";
 import { CairnError } from "../errors.ts";
@@ -31,6 +30,8 @@ export function caPem(src: CaSource): string {
 
 function parses(pem: string): boolean {
   try {
+    // node:crypto loaded here: its module loads node:stream, which every command importing this one would pay.
+    const { X509Certificate } = require("node:crypto") as typeof import("node:crypto");
     new X509Certificate(pem);
     return true;
   } catch {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { CairnError } from "../errors.ts";
@@ -22,7 +21,7 @@ export interface LoadedContract {
 export function parseContractText(body: string, source: string): LoadedContract {
   const contract = parseContract(body, { source, knownKinds: kindNames() });
   const bodyFormat = body.trimStart().startsWith("{") ? "json" : "yaml";
-  const digest = `sha256:${createHash("sha256").update(canonicalJson(contract)).digest("hex")}`;
+  const digest = `sha256:${new Bun.CryptoHasher("sha256").update(canonicalJson(contract)).digest("hex")}`;
   return { contract, body, bodyFormat, digest };
 }
 

@@ -1,7 +1,6 @@
 // What a certificate says about its subject, and what an OIDC ID token verified into. Shared by the CA (which issues
 // from a VerifiedIdentity), the OIDC issuer/verifier (which produces one) and the verifier (which reads CertIdentity
 // back out of a leaf certificate).
-import { X509Certificate } from "node:crypto";
 
 /** Fulcio's OID arc for certificate extensions: 1.3.6.1.4.1.57264.1.<n>. */
 export const FULCIO_OID_ARC = "1.3.6.1.4.1.57264.1";
@@ -49,5 +48,7 @@ export function workflowIdentity(issuer: string, org: string, project: string, w
 
 /** The identity a leaf certificate names: its one SAN without the `URI:`/`email:` prefix; undefined when it has none. */
 export function certificateSan(der: Uint8Array): string | undefined {
+  // node:crypto loaded here: its module loads node:stream, which the commands that import this one do not need.
+  const { X509Certificate } = require("node:crypto") as typeof import("node:crypto");
   return (new X509Certificate(der).subjectAltName ?? "").replace(/^(URI|email):/, "") || undefined;
 }

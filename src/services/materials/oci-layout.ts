@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { CairnError } from "../../errors.ts";
@@ -25,7 +24,7 @@ export function readLayoutImage(value: string, cwd: string): LayoutImage {
   } catch {
     throw new CairnError("MATERIAL_INVALID", `${dir}: manifest blob ${img.digest} is missing from blobs/sha256/`);
   }
-  if (createHash("sha256").update(blob).digest("hex") !== hex) {
+  if (new Bun.CryptoHasher("sha256").update(blob).digest("hex") !== hex) {
     throw new CairnError("MATERIAL_INVALID", `${dir}: manifest blob ${img.digest} does not match its digest`);
   }
   return img;

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readSync, renameSync, utimesSync } from "node:fs";
 import { open, rename, rm, stat, utimes, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
@@ -87,7 +86,7 @@ export class DiskBlobStore implements BlobStore {
    * goes through tmp, fsync and rename like every write.
    */
   private async storeSmall(bytes: Uint8Array): Promise<BlobRef> {
-    const digest = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const digest = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
     const dest = this.pathFor(digest);
     await this.guard?.hold(digest); // before looking, as ingest() does: gc either sees the lease or has already unlinked it
     if (existsSync(dest)) {
@@ -117,7 +116,7 @@ export class DiskBlobStore implements BlobStore {
     await this.prepareTmp();
     const tmp = join(this.tmpDir, writerName()); // names its writer: once it is dead, anyone may remove the file
     const fh = await open(tmp, "wx", 0o644);
-    const hash = createHash("sha256");
+    const hash = new Bun.CryptoHasher("sha256");
     let size = 0;
     try {
       let inFlight: Promise<unknown> = Promise.resolve();
@@ -173,7 +172,7 @@ export class DiskBlobStore implements BlobStore {
     const file = Bun.file(path);
     if (!(await file.exists())) throw new CairnError("NOT_FOUND", `blob ${digest} is not in the store`);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const actual = `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+    const actual = `sha256:${new Bun.CryptoHasher("sha256").update(bytes).digest("hex")}`;
     if (actual !== digest) {
       throw new CairnError("INTEGRITY", `blob ${digest} is corrupt: its content hashes to ${actual}`, {
         hint: "run `cairn store fsck` to find every damaged blob",

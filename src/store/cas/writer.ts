@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 
@@ -17,7 +16,7 @@ export interface WriterId {
 /** alive: the process runs; dead: provably gone; unknown: another host's (a shared home), nothing can be proved. */
 export type Liveness = "alive" | "dead" | "unknown";
 
-const tag = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
+const tag = (s: string) => new Bun.CryptoHasher("sha256").update(s).digest("hex").slice(0, 8);
 
 function bootTag(): string {
   try {
