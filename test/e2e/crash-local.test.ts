@@ -35,7 +35,18 @@ class Scenario {
   }
 
   run = (args: string[]) => ok(sb, args, this.env);
-  kill = (args: string[], hi: number) => killAfter(sb, args, this.rand(0, hi), this.env);
+  /**
+   * Kills at a random point within `hi` ms, or within the time the same command last took when it finished first (if
+   * shorter): a faster build must not make most kills land after the command is done.
+   */
+  kill = async (args: string[], hi: number) => {
+    const key = args.slice(0, 2).join(" ");
+    const t0 = performance.now();
+    const r = await killAfter(sb, args, this.rand(0, Math.min(hi, this.spans.get(key) ?? hi)), this.env);
+    if (!r.killed) this.spans.set(key, performance.now() - t0);
+    return r;
+  };
+  private readonly spans = new Map<string, number>();
 
   async push(): Promise<string> {
     const d = digestOf(await this.run(["att", "push", "--key", "cosign.key", "-o", "json"]));
