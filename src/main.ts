@@ -2,7 +2,7 @@
 import { CommanderError } from "commander";
 import { boundedMessage } from "./bounded.ts";
 import { CairnError, exitCodeFor } from "./errors.ts";
-import { io } from "./cli/io.ts";
+import { io, OutputClosed } from "./cli/io.ts";
 import { buildProgram } from "./cli/program.ts";
 
 /** argv → command → rendered result → exit code. The only place that decides process exit status. */
@@ -14,11 +14,17 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return typeof process.exitCode === "number" ? process.exitCode : 0;
   } catch (e) {
-    return report(e);
+    try {
+      return report(e);
+    } catch (x) {
+      if (x instanceof OutputClosed) return e instanceof CairnError ? exitCodeFor(e) : 1; // stderr's reader went away too
+      throw x;
+    }
   }
 }
 
 function report(e: unknown): number {
+  if (e instanceof OutputClosed) return 1; // quietly: never 0, a gate's exit code may not have been set yet
   if (e instanceof CommanderError) {
     // help and --version exit through here with code 0
     return e.exitCode === 0 ? 0 : 2;

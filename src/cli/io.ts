@@ -30,8 +30,20 @@ export function writeAll(fd: number, text: string | Uint8Array): void {
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === "EAGAIN") Bun.sleepSync(1);
+      else if (code === "EPIPE") throw new OutputClosed(fd);
       else if (code !== "EINTR") throw e;
     }
+  }
+}
+
+/**
+ * The reader of stdout or stderr went away (`cairn … | head -1`): what it wanted it has. main.ts ends the process
+ * quietly with exit code 1, as git ends on SIGPIPE (never 0: a gate's exit code may not have been set yet), instead of
+ * an error line nobody asked for; a command's result is stored before anything is printed (the core never prints).
+ */
+export class OutputClosed extends Error {
+  constructor(readonly fd: number) {
+    super(`fd ${fd} was closed by its reader (EPIPE)`);
   }
 }
 

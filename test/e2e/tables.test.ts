@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
-import { Sandbox } from "./harness.ts";
+import { seedStore } from "../../bench/seed.ts";
+import { BIN, Sandbox } from "./harness.ts";
 
 // The harness passes an explicit env (no COLUMNS from the machine running the tests) and no TTY: the width comes
 // only from the COLUMNS each test sets.
@@ -75,5 +76,20 @@ describe("tables and reports fit the width (COLUMNS), --full keeps everything", 
   test("`att push` keeps the digest the user copies whole, whatever the width", () => {
     const out = sb.ok(["att", "push", "--key", "cosign.key"], narrow).stdout;
     expect(out).toMatch(/│ Digest +│ sha256:[0-9a-f]{64} │/);
+  });
+});
+
+describe("a reader that stops early (`cairn … | head -c 1`)", () => {
+  const sb = new Sandbox();
+  beforeAll(() => void seedStore(sb.home, 1000));
+  afterAll(() => sb.cleanup());
+
+  test("ends cairn quietly with exit 1: no error line, never 0, the reader got what it read", () => {
+    // ~400 KB of JSON: more than a pipe holds, so the write meets the closed pipe whatever the timing.
+    const script = `set -o pipefail; "${BIN}" workflow run list --limit 1000 -o json | head -c 1; rc=$?; echo; echo "rc=$rc"`;
+    const r = Bun.spawnSync(["bash", "-c", script], { cwd: sb.dir, env: sb.env, stdout: "pipe", stderr: "pipe" });
+    expect(r.stdout.toString()).toBe("{\nrc=1\n");
+    expect(r.stderr.toString()).toBe("");
+    expect(JSON.parse(sb.ok(["workflow", "run", "list", "--limit", "1000", "-o", "json"]).stdout).items).toHaveLength(1000);
   });
 });
