@@ -24,12 +24,14 @@ export async function benchScale(work: string): Promise<void> {
   const why = pgMissing();
   if (why) return void record("scale", `skipped: ${why}`);
   const n = Number(process.env.BENCH_SCALE_PUSHES ?? 2000);
-  const sqlite = await pushes(work, "sqlite-1", false, 1, n);
-  const pg1 = await pushes(work, "pg-1", true, 1, n);
-  const pg3 = await pushes(work, "pg-3", true, 3, n);
-  record(`scale: signed pushes/s, ${CLIENTS} clients, 1 replica on SQLite`, `${sqlite.toFixed(0)}/s`);
-  record(`scale: signed pushes/s, ${CLIENTS} clients, 1 replica on PostgreSQL`, `${pg1.toFixed(0)}/s = ${(pg1 / sqlite).toFixed(2)}x SQLite`);
-  record(`scale: signed pushes/s, ${CLIENTS} clients, 3 replicas on PostgreSQL`, `${pg3.toFixed(0)}/s = ${(pg3 / pg1).toFixed(2)}x 1 replica (2 shared cores)`);
+  if (n > 0) {
+    const sqlite = await pushes(work, "sqlite-1", false, 1, n);
+    const pg1 = await pushes(work, "pg-1", true, 1, n);
+    const pg3 = await pushes(work, "pg-3", true, 3, n);
+    record(`scale: signed pushes/s, ${CLIENTS} clients, 1 replica on SQLite`, `${sqlite.toFixed(0)}/s`);
+    record(`scale: signed pushes/s, ${CLIENTS} clients, 1 replica on PostgreSQL`, `${pg1.toFixed(0)}/s = ${(pg1 / sqlite).toFixed(2)}x SQLite`);
+    record(`scale: signed pushes/s, ${CLIENTS} clients, 3 replicas on PostgreSQL`, `${pg3.toFixed(0)}/s = ${(pg3 / pg1).toFixed(2)}x 1 replica (2 shared cores)`);
+  } else record("scale: signed pushes/s", "skipped (BENCH_SCALE_PUSHES=0)");
   await discoverAtScale(work, Number(process.env.BENCH_SCALE_ATTESTATIONS ?? 1_000_000));
 }
 
@@ -84,6 +86,7 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
         // What autovacuum does after a bulk load (statistics, visibility map for index-only scans), done now so the
         // lookups below do not race it.
         await pg.query("VACUUM (ANALYZE)");
+        await pg.query("CHECKPOINT"); // the pages VACUUM dirtied are written now, not under the lookups (SQLite's seed checkpoints too)
       } finally {
         await pg.close();
       }
@@ -91,10 +94,16 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
       src.close();
     }
     record(`scale: ${n.toLocaleString("en")} attestations seeded (SQLite) and copied to PostgreSQL`, `${((t1 - t0) / 1000).toFixed(0)} s + ${((performance.now() - t1) / 1000).toFixed(0)} s`);
-    for (const [what, digests, key] of [["material", seeded.sampleDigests.material, "referredBy"], ["attestation", seeded.sampleDigests.attestation, "references"], ["git commit", seeded.sampleDigests.commit, "referredBy"]] as const) {
-      const cold0 = performance.now();
-      await discover(app, { digest: digests[0]! });
-      const cold = performance.now() - cold0;
+    const w = seeded.warmDigests;
+    for (const [what, digests, warm, key] of [["material", seeded.sampleDigests.material, w.material.slice(0, 50), "referredBy"], ["attestation", seeded.sampleDigests.attestation, w.attestation.slice(0, 50), "references"], ["git commit", seeded.sampleDigests.commit, w.commit.slice(0, 50), "referredBy"]] as const) {
+      // A server's first lookups open its pool's connections and prepare each statement on each of them: timed apart,
+      // on other digests than the measured ones (whose pages stay as cold as the copy left them).
+      let cold = 0;
+      for (const d of warm) {
+        const s = performance.now();
+        await discover(app, { digest: d });
+        cold = Math.max(cold, performance.now() - s);
+      }
       const ms: number[] = [];
       for (const d of digests) {
         const s = performance.now();
@@ -103,7 +112,7 @@ async function discoverAtScale(work: string, n: number): Promise<void> {
         if (r[key].length === 0) throw new Error(`scale bench: discover ${d} found nothing`);
       }
       const p99 = percentile(ms, 99);
-      record(`scale: discover <${what}> on PostgreSQL at ${n.toLocaleString("en")}`, `p50 ${median(ms).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (cold first call ${cold.toFixed(1)} ms)`, "p99 ≤ 10 ms", p99 <= 10);
+      record(`scale: discover <${what}> on PostgreSQL at ${n.toLocaleString("en")}`, `p50 ${median(ms).toFixed(2)} ms, p99 ${p99.toFixed(2)} ms (warm-up: ${warm.length} others, slowest ${cold.toFixed(1)} ms)`, "p99 ≤ 10 ms", p99 <= 10);
     }
   } finally {
     await app.close();

@@ -13,6 +13,8 @@ export interface Seeded {
   dbPath: string;
   /** A material digest, an attestation digest and a git commit that exist, for discover lookups. */
   sampleDigests: { material: string[]; attestation: string[]; commit: string[] };
+  /** As many others, none of them a sample: lookups that warm a server up without touching the measured ones. */
+  warmDigests: { material: string[]; attestation: string[]; commit: string[] };
 }
 
 export function seedStore(home: string, n: number, progress: (done: number) => void = () => {}): Seeded {
@@ -30,6 +32,8 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
     return repo.createWorkflow({ orgId: org.id, projectId: project.id, name: `wf-${i}`, team: "bench", description: null, contractId: contract.id, createdBy: "local" }, new Date(t0).toISOString());
   });
   const sample: Seeded["sampleDigests"] = { material: [], attestation: [], commit: [] };
+  const warm: Seeded["warmDigests"] = { material: [], attestation: [], commit: [] };
+  const step = Math.max(1, Math.floor(n / 200));
   const BATCH = 10_000;
   for (let start = 0; start < n; start += BATCH) {
     db.transaction(() => {
@@ -61,10 +65,11 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
             { digest: commit, kind: "GIT_HEAD_COMMIT", downloadable: false, metadata: {} },
           ],
         }, now);
-        if (i % Math.max(1, Math.floor(n / 200)) === 0) {
-          sample.material.push(mats[1]!);
-          sample.attestation.push(att);
-          sample.commit.push(commit);
+        if (i % step === 0 || (step >= 20 && i % step === Math.floor(step / 2))) {
+          const into = i % step === 0 ? sample : warm; // warm commits are 10 runs away from any sampled one
+          into.material.push(mats[1]!);
+          into.attestation.push(att);
+          into.commit.push(commit);
         }
       }
     })();
@@ -72,5 +77,5 @@ export function seedStore(home: string, n: number, progress: (done: number) => v
   }
   db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
   db.close();
-  return { dbPath, sampleDigests: sample };
+  return { dbPath, sampleDigests: sample, warmDigests: warm };
 }
