@@ -12,6 +12,7 @@ import type { TlogRepo } from "./tlog-port.ts";
 import type { TrustRecordRepo } from "./trust-record-port.ts";
 import type { WebhookRepo } from "./webhook-port.ts";
 import type { CasLeaseRepo } from "./cas-lease-port.ts";
+import type { OidcIssuerRepo } from "./oidc-issuer-port.ts";
 
 /** Every control-plane port one database adapter provides (SQLite: sqlite/store.ts), all asynchronous. */
 export interface StorePorts {
@@ -37,6 +38,8 @@ export interface StorePorts {
   tlog: TlogRepo;
   /** What the `cairn serve` replicas of this database serve keyless signing with (fingerprints; `serve` checks it). */
   trustRecord: TrustRecordRepo;
+  /** The external CI issuers whose identity tokens the CA accepts (`cairn ca oidc`), the same for every replica. */
+  oidcIssuers: OidcIssuerRepo;
   /** Webhooks of `cairn serve` and their delivery outbox (docs/webhooks.md). */
   webhooks: WebhookRepo;
   /** Token revocations from every process on the database, for a server's token cache (PostgreSQL only). */

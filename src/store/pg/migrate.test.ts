@@ -40,7 +40,7 @@ describe.skipIf(skip !== undefined)(`PostgreSQL migrations${skip ? ` (skipped: $
     await Promise.all(stores.map((s) => s.close()));
   });
 
-  test("the baseline has SQLite's tables at v16, column for column, with the same nullability (plus the seq columns)", async () => {
+  test("the migrations give SQLite's tables, column for column, with the same nullability (plus the seq columns)", async () => {
     const t = await fresh();
     expect(await pgSchemaVersion(t.db)).toBe(0);
     await migratePg(t.db);

@@ -5,6 +5,7 @@ import { PgCasBackendRepo } from "./cas-backend-repo.ts";
 import { PgCasMappingRepo } from "./cas-mapping-repo.ts";
 import { PgControlPlaneRepo } from "./control-plane-repo.ts";
 import { PgLeaseRepo } from "./lease-repo.ts";
+import { PgOidcIssuerRepo } from "./oidc-issuer-repo.ts";
 import { PgOrgKeyRepo } from "./org-key-repo.ts";
 import { PgOrgRepo } from "./org-repo.ts";
 import { PgPolicyRepo } from "./policy-repo.ts";
@@ -34,6 +35,7 @@ export function pgStore(db: PgDatabase): StorePorts {
     casMappings: new PgCasMappingRepo(db),
     tlog: new PgTlogRepo(db),
     trustRecord: new PgTrustRecordRepo(db),
+    oidcIssuers: new PgOidcIssuerRepo(db),
     webhooks: new PgWebhookRepo(db),
     tokenFeed: new PgTokenFeed(db),
   };

@@ -25,6 +25,7 @@ import { tlogContract } from "../contracts/tlog-port.contract.testutil.ts";
 import { trustRecordContract } from "../contracts/trust-record-port.contract.testutil.ts";
 import { casBackendContract } from "../contracts/cas-backend-port.contract.testutil.ts";
 import { casMappingContract } from "../contracts/cas-mapping-port.contract.testutil.ts";
+import { oidcIssuerContract } from "../contracts/oidc-issuer-port.contract.testutil.ts";
 
 /** A fresh home's store; replica() opens the same file over another connection (another process); close() removes it. */
 function fresh(): { db: Database; ports: StorePorts; replica(): StorePorts; close(): Promise<void> } {
@@ -103,6 +104,10 @@ trustRecordContract("SqliteTrustRecordRepo", async () => {
 casBackendContract("SqliteCasBackendRepo", async () => {
   const s = fresh();
   return { casBackends: s.ports.casBackends, replica: async () => s.replica().casBackends, close: s.close };
+});
+oidcIssuerContract("SqliteOidcIssuerRepo", async () => {
+  const s = fresh();
+  return { oidcIssuers: s.ports.oidcIssuers, replica: async () => s.replica().oidcIssuers, close: s.close };
 });
 casMappingContract("SqliteCasMappingRepo", async () => {
   const s = fresh();

@@ -15,6 +15,7 @@ import type { TlogRepo } from "../tlog-port.ts";
 import type { TrustRecordRepo } from "../trust-record-port.ts";
 import type { WebhookRepo } from "../webhook-port.ts";
 import type { CasLeaseRepo } from "../cas-lease-port.ts";
+import type { OidcIssuerRepo } from "../oidc-issuer-port.ts";
 import { SqliteRepo } from "./sqlite-repo.ts";
 import { SqliteReferrerRepo } from "./referrer-repo.ts";
 import { SqliteOrgRepo } from "./org-repo.ts";
@@ -30,6 +31,7 @@ import { SqliteTlogRepo } from "./tlog-repo.ts";
 import { SqliteTrustRecordRepo } from "./trust-record-repo.ts";
 import { SqliteWebhookRepo } from "./webhook-repo.ts";
 import { SqliteLeaseRepo } from "./lease-repo.ts";
+import { SqliteOidcIssuerRepo } from "./oidc-issuer-repo.ts";
 
 /**
  * Every port over one bun:sqlite connection. The adapters are synchronous; asyncPort gives each its asynchronous port,
@@ -56,6 +58,7 @@ export function sqliteStore(db: Database): StorePorts {
     casMappings: asyncPort<CasMappingRepo>(new SqliteCasMappingRepo(db), tx),
     tlog: asyncPort<TlogRepo>(new SqliteTlogRepo(db), tx),
     trustRecord: asyncPort<TrustRecordRepo>(new SqliteTrustRecordRepo(db), tx),
+    oidcIssuers: asyncPort<OidcIssuerRepo>(new SqliteOidcIssuerRepo(db), tx),
     webhooks: asyncPort<WebhookRepo>(new SqliteWebhookRepo(db), tx),
   };
 }

@@ -1,6 +1,7 @@
 import type { PgDatabase } from "../database.ts";
 import { baseline } from "./001-baseline.ts";
 import { generations } from "./002-generations.ts";
+import { oidcIssuers } from "./003-oidc-issuers.ts";
 
 export interface PgMigration {
   name: string;
@@ -11,6 +12,6 @@ export interface PgMigration {
 /**
  * PostgreSQL's own numbered migrations; position + 1 = the schema version it produces. Never edit a released one.
  * 001 is the SQLite schema at its version 16; later changes get a migration here and one in ../../sqlite/migrations
- * (002 is PostgreSQL's alone: SQLite's single writer makes max(rowid) a true generation).
+ * (002 is PostgreSQL's alone: SQLite's single writer makes max(rowid) a true generation; 003 is SQLite's 017).
  */
-export const PG_MIGRATIONS: readonly PgMigration[] = [baseline, generations];
+export const PG_MIGRATIONS: readonly PgMigration[] = [baseline, generations, oidcIssuers];

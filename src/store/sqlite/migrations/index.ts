@@ -15,6 +15,7 @@ import { tlog } from "./013-tlog.ts";
 import { webhooks } from "./014-webhooks.ts";
 import { casLeases } from "./015-cas-leases.ts";
 import { s3CasBackends } from "./016-s3-cas-backends.ts";
+import { oidcIssuers } from "./017-oidc-issuers.ts";
 
 export interface Migration {
   name: string;
@@ -39,4 +40,5 @@ export const MIGRATIONS: readonly Migration[] = [
   webhooks,
   casLeases,
   s3CasBackends,
+  oidcIssuers,
 ];
