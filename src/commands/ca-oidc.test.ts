@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, spyOn, test } from "bun:test";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair } from "jose";
@@ -24,8 +24,9 @@ afterAll(() => {
 });
 
 const out: string[] = [];
-const spies = [spyOn(io, "out").mockImplementation((t) => void out.push(t)), spyOn(io, "err").mockImplementation(() => {})];
-afterEach(() => void (out.length = 0));
+const err: string[] = [];
+const spies = [spyOn(io, "out").mockImplementation((t) => void out.push(t)), spyOn(io, "err").mockImplementation((t) => void err.push(t))];
+afterEach(() => void (out.length = err.length = 0));
 afterAll(() => spies.forEach((s) => s.mockRestore()));
 
 /** `cairn ca oidc …` as the program will mount it (global options on the root). */
@@ -49,11 +50,22 @@ describe("cairn ca oidc", () => {
     out.length = 0;
     await run("list", "--home", home);
     expect(out.join("")).toContain("https://gitlab.com");
-    expect(existsSync(join(home, "oidc", "issuers.json"))).toBe(true);
+    expect([existsSync(join(home, "cairn.db")), existsSync(join(home, "oidc", "issuers.json"))]).toEqual([true, false]);
     await run("remove", "--issuer", "https://gitlab.com", "--home", home);
     out.length = 0;
     await run("list", "-o", "json", "--home", home);
     expect(JSON.parse(out.join(""))).toEqual([]);
+  });
+
+  test("a home's legacy oidc/issuers.json is imported into the store by the first `ca oidc` command, with a warning", async () => {
+    const home = join(dir, "legacy");
+    mkdirSync(join(home, "oidc"), { recursive: true });
+    const entry = { issuer: "https://gitlab.com", audience: "sigstore", jwks: JSON.parse(await Bun.file(jwks).text()), jwksFile: jwks, addedAt: "2026-01-01T00:00:00.000Z" };
+    writeFileSync(join(home, "oidc", "issuers.json"), JSON.stringify({ version: 1, issuers: [entry] }));
+    await run("list", "-o", "json", "--home", home);
+    expect(JSON.parse(out.join(""))).toEqual([{ issuer: "https://gitlab.com", audience: "sigstore", org: null, keys: ["k1"], jwksFile: jwks, addedAt: "2026-01-01T00:00:00.000Z" }]);
+    expect(err.join("")).toContain(`WRN imported 1 OIDC issuer(s) from ${join(home, "oidc", "issuers.json")} into the store`);
+    expect(existsSync(join(home, "oidc", "issuers.json.imported"))).toBe(true);
   });
 
   test("refused with --control-plane: issuers live in the local home", async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
 import { expectCode } from "../test-helpers.ts";
-import { addExternalIssuer, issuersPath, issuerView, listExternalIssuers, removeExternalIssuer } from "./issuers.ts";
+import { checkIssuerInput, fromIssuerRecord, issuerRecord, issuersPath, issuerView, readLegacyIssuersFile, type AddIssuerInput, type ExternalIssuer } from "./issuers.ts";
 import { loadOrCreateOidcKey, type OidcKey } from "./signing-key.ts";
 import { verifyIdentityToken } from "./verify.ts";
 
@@ -15,6 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), "cairn-oidc-issuers-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 const newHome = () => join(dir, `h${n++}`);
+/** A registration as `ca oidc add` makes it (the store is the service's business: services/oidc-issuers.test.ts). */
+const register = async (input: AddIssuerInput): Promise<ExternalIssuer> => ({ ...(await checkIssuerInput(dir, input)), addedAt: NOW.toISOString() });
 const file = (name: string, content: unknown) => {
   writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content));
   return name;
@@ -28,41 +30,31 @@ beforeAll(async () => {
   file("gh.jwks", { keys: [{ ...(await exportJWK(rsa.publicKey)), kid: "gh-1", alg: "RS256", use: "sig" }] });
 });
 
-describe("external issuers in <home>/oidc/issuers.json", () => {
-  test("add, list, remove", async () => {
-    const home = newHome();
-    expect(listExternalIssuers(home)).toEqual([]);
-    const r = await addExternalIssuer(home, dir, { issuer: GH, jwksFile: "gh.jwks", audience: "sigstore", org: "acme" }, NOW);
+describe("what `ca oidc add` checks, and a registration as stored", () => {
+  test("a checked registration: the JWKS read relative to cwd, the file named absolutely; the stored record maps back to it", async () => {
+    const r = await register({ issuer: GH, jwksFile: "gh.jwks", audience: "sigstore", org: "acme" });
     expect(r).toMatchObject({ issuer: GH, audience: "sigstore", org: "acme", jwksFile: join(dir, "gh.jwks"), addedAt: NOW.toISOString() });
     expect(r.jwks.keys[0]).toMatchObject({ kty: "RSA", kid: "gh-1" });
-    await addExternalIssuer(home, dir, { issuer: "https://gitlab.com", jwksFile: "gh.jwks", audience: "cairn" }, NOW);
-    const stored = JSON.parse(readFileSync(issuersPath(home), "utf8"));
-    expect(stored.version).toBe(1);
-    expect(listExternalIssuers(home).map((i) => i.issuer)).toEqual(["https://gitlab.com", GH]);
-    expect(issuerView(listExternalIssuers(home)[1]!)).toEqual({ issuer: GH, audience: "sigstore", org: "acme", keys: ["gh-1"], jwksFile: join(dir, "gh.jwks"), addedAt: NOW.toISOString() });
-    expect(removeExternalIssuer(home, "https://gitlab.com").audience).toBe("cairn");
-    expect(listExternalIssuers(home).map((i) => i.issuer)).toEqual([GH]);
+    expect(issuerView(r)).toEqual({ issuer: GH, audience: "sigstore", org: "acme", keys: ["gh-1"], jwksFile: join(dir, "gh.jwks"), addedAt: NOW.toISOString() });
+    const noOrg = await register({ issuer: "https://gitlab.com", jwksFile: "gh.jwks", audience: "cairn" });
+    expect(issuerRecord(noOrg).org).toBeNull();
+    for (const x of [r, noOrg]) expect(fromIssuerRecord(issuerRecord(x))).toEqual(x);
+    const e = await expectCode(() => fromIssuerRecord({ ...issuerRecord(r), jwks: "{" }), "STORE_INVALID");
+    expect(e.message).toBe(`the JWKS stored for OIDC issuer ${GH} is damaged`);
+    await expectCode(() => fromIssuerRecord({ ...issuerRecord(r), jwks: "null" }), "STORE_INVALID");
   });
 
-  test("refusals: duplicate, unknown, bad URL, audience and org", async () => {
-    const home = newHome();
-    await addExternalIssuer(home, dir, { issuer: GH, jwksFile: "gh.jwks", audience: "sigstore" }, NOW);
-    const dup = await expectCode(() => addExternalIssuer(home, dir, { issuer: GH, jwksFile: "gh.jwks", audience: "sigstore" }, NOW), "ALREADY_EXISTS");
-    expect(dup.hint).toContain(`cairn ca oidc remove --issuer ${GH}`);
-    expect((await expectCode(() => removeExternalIssuer(home, "https://nope.example"), "NOT_FOUND")).hint).toContain("cairn ca oidc list");
-    expect((await expectCode(() => removeExternalIssuer(home, `${GH}/`), "NOT_FOUND")).hint).toContain(`did you mean ${GH}?`);
+  test("refusals: bad URL, audience and org, a missing JWKS file", async () => {
     for (const issuer of ["http://ci.example", "not a url", "https://u:p@ci.example", "https://ci.example/?a=1", "https://ci.example/#x"]) {
-      await expectCode(() => addExternalIssuer(home, dir, { issuer, jwksFile: "gh.jwks", audience: "sigstore" }, NOW), "USAGE");
+      await expectCode(() => register({ issuer, jwksFile: "gh.jwks", audience: "sigstore" }), "USAGE");
     }
-    await expectCode(() => addExternalIssuer(home, dir, { issuer: "https://a.example", jwksFile: "gh.jwks", audience: " " }, NOW), "USAGE");
-    await expectCode(() => addExternalIssuer(home, dir, { issuer: "https://a.example", jwksFile: "gh.jwks", audience: "x", org: "Not Valid" }, NOW), "USAGE");
-    await expectCode(() => addExternalIssuer(home, dir, { issuer: "https://a.example", jwksFile: "missing.jwks", audience: "x" }, NOW), "NOT_FOUND");
-    expect(listExternalIssuers(home).map((i) => i.issuer)).toEqual([GH]);
+    await expectCode(() => register({ issuer: "https://a.example", jwksFile: "gh.jwks", audience: " " }), "USAGE");
+    await expectCode(() => register({ issuer: "https://a.example", jwksFile: "gh.jwks", audience: "x", org: "Not Valid" }), "USAGE");
+    await expectCode(() => register({ issuer: "https://a.example", jwksFile: "missing.jwks", audience: "x" }), "NOT_FOUND");
   });
 
   test("JWKS refusals: bad JSON, no keys, private or symmetric keys, unimportable keys", async () => {
-    const home = newHome();
-    const add = (jwksFile: string) => addExternalIssuer(home, dir, { issuer: "https://ci.example", jwksFile, audience: "sigstore" }, NOW);
+    const add = (jwksFile: string) => register({ issuer: "https://ci.example", jwksFile, audience: "sigstore" });
     expect((await expectCode(() => add(file("bad.json", "{not json")), "USAGE")).message).toBe("bad.json is not valid JSON");
     expect((await expectCode(() => add(file("nokeys.json", { foo: 1 })), "USAGE")).message).toContain('has no "keys" array');
     expect((await expectCode(() => add(file("empty.json", { keys: [] })), "USAGE")).message).toContain('"keys" is empty');
@@ -76,17 +68,22 @@ describe("external issuers in <home>/oidc/issuers.json", () => {
     expect((await expectCode(() => add(file("hs.json", { keys: [hs] })), "USAGE")).message).toContain('alg "HS256"');
     const enc = { ...(await exportJWK(rsa.publicKey)), use: "enc" };
     expect((await expectCode(() => add(file("enc.json", { keys: [enc] })), "USAGE")).message).toContain('use "enc"');
-    expect(listExternalIssuers(home)).toEqual([]);
   });
 
-  test("a damaged or newer issuers.json is STORE_INVALID naming the file", async () => {
+  test("the legacy <home>/oidc/issuers.json: none is undefined; a damaged or newer one is STORE_INVALID naming the file", async () => {
     const home = newHome();
-    await addExternalIssuer(home, dir, { issuer: GH, jwksFile: "gh.jwks", audience: "sigstore" }, NOW);
+    expect(readLegacyIssuersFile(issuersPath(home))).toBeUndefined();
+    mkdirSync(join(home, "oidc"), { recursive: true });
+    const r = await register({ issuer: GH, jwksFile: "gh.jwks", audience: "sigstore" });
+    writeFileSync(issuersPath(home), JSON.stringify({ version: 1, issuers: [r] }));
+    expect(readLegacyIssuersFile(issuersPath(home))).toEqual([r]);
     writeFileSync(issuersPath(home), "{");
-    const e = await expectCode(() => listExternalIssuers(home), "STORE_INVALID");
+    const e = await expectCode(() => readLegacyIssuersFile(issuersPath(home)), "STORE_INVALID");
     expect(e.message).toContain(issuersPath(home));
+    writeFileSync(issuersPath(home), JSON.stringify({ version: 1, issuers: [{ issuer: GH }] }));
+    expect((await expectCode(() => readLegacyIssuersFile(issuersPath(home)), "STORE_INVALID")).message).toContain("issuer entry 0 lacks issuer, audience or jwks.keys");
     writeFileSync(issuersPath(home), JSON.stringify({ version: 2, issuers: [] }));
-    expect((await expectCode(() => listExternalIssuers(home), "STORE_INVALID")).message).toContain("newer cairn");
+    expect((await expectCode(() => readLegacyIssuersFile(issuersPath(home)), "STORE_INVALID")).message).toContain("newer cairn");
   });
 });
 
@@ -97,9 +94,8 @@ describe("verifying an external issuer's tokens with the registered JWKS", () =>
       .sign(key);
 
   test("accepted with the registered audience; refused for others, other keys and unregistered issuers", async () => {
-    const home = newHome();
-    const reg = await addExternalIssuer(home, dir, { issuer: GH, jwksFile: "gh.jwks", audience: "sigstore", org: "acme" }, NOW);
-    const opts = { own: { issuer: "https://cairn.example", key: own }, external: listExternalIssuers(home), now: NOW, audience: "cairn-own" };
+    const reg = await register({ issuer: GH, jwksFile: "gh.jwks", audience: "sigstore", org: "acme" });
+    const opts = { own: { issuer: "https://cairn.example", key: own }, external: [fromIssuerRecord(issuerRecord(reg))], now: NOW, audience: "cairn-own" };
     const v = await verifyIdentityToken(await sign({ repository: "acme/app" }), opts);
     expect(v).toMatchObject({ kind: "external", issuer: GH, subject: "repo:acme/app:ref:refs/heads/main", claims: { repository: "acme/app" } });
     if (v.kind === "external") expect(v.registration).toEqual(reg);
@@ -120,12 +116,10 @@ describe("verifying an external issuer's tokens with the registered JWKS", () =>
   });
 
   test("a JWKS of several keys without kid: each is tried, as go-oidc does", async () => {
-    const home = newHome();
     const a = await generateKeyPair("ES256", { extractable: true });
     const b = await generateKeyPair("ES256", { extractable: true });
     file("two.jwks", { keys: [await exportJWK(a.publicKey), await exportJWK(b.publicKey)] });
-    await addExternalIssuer(home, dir, { issuer: "https://ci.example", jwksFile: "two.jwks", audience: "sigstore" }, NOW);
-    const opts = { own: { issuer: "https://cairn.example", key: own }, external: listExternalIssuers(home), now: NOW };
+    const opts = { own: { issuer: "https://cairn.example", key: own }, external: [await register({ issuer: "https://ci.example", jwksFile: "two.jwks", audience: "sigstore" })], now: NOW };
     const tok = (k: CryptoKey) =>
       new SignJWT({ iss: "https://ci.example", sub: "job-1", aud: "sigstore", iat: T, exp: T + 60 }).setProtectedHeader({ alg: "ES256" }).sign(k);
     expect((await verifyIdentityToken(await tok(b.privateKey), opts)).subject).toBe("job-1");

@@ -1,13 +1,15 @@
 // External CI issuers (GitHub Actions, GitLab CI, …) whose identity tokens the CA accepts, registered by the admin
-// with their JWKS. Kept in <home>/oidc/issuers.json, `{ version: 1, issuers: [...] }`, written atomically. The JWKS is
-// stored inside the file: cairn never fetches an issuer's keys, so rotating them is another `remove` + `add`.
+// with their JWKS: what a registration is and what `cairn ca oidc add` checks. They are kept in the store
+// (OidcIssuerRepo, services/oidc-issuers.ts); the JWKS is stored with the issuer: cairn never fetches an issuer's
+// keys, so rotating them is another `remove` + `add`. Before, a home kept them in <home>/oidc/issuers.json,
+// `{ version: 1, issuers: [...] }`, which is read here once, to be imported (services/oidc-issuers-import.ts).
 import { readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CairnError } from "../errors.ts";
-import { writeFileAtomic } from "../services/atomic-file.ts";
 import { checkName } from "../services/control/orgs.ts";
 import { checkJwks, type Jwks } from "./jwks.ts";
 import { oidcDir } from "./signing-key.ts";
+import type { OidcIssuerRecord } from "../store/oidc-issuer-port.ts";
 
 export interface ExternalIssuer {
   /** Exactly as tokens carry it in `iss` (compared byte for byte, so a trailing slash matters). */
@@ -35,10 +37,11 @@ interface IssuersFile {
 }
 
 const MAX_JWKS_BYTES = 1 << 20;
+/** The legacy file of a home's issuers (before they moved into the store). */
 export const issuersPath = (home: string): string => join(oidcDir(home), "issuers.json");
 
-/** `cairn ca oidc add`: checks the URL, audience, org and the JWKS file, then records the issuer. */
-export async function addExternalIssuer(home: string, cwd: string, input: AddIssuerInput, now: Date): Promise<ExternalIssuer> {
+/** What `cairn ca oidc add` checks before recording an issuer: the URL, audience and org, and the JWKS file (read relative to `cwd`). */
+export async function checkIssuerInput(cwd: string, input: AddIssuerInput): Promise<Omit<ExternalIssuer, "addedAt">> {
   const issuer = checkIssuerUrl(input.issuer);
   const audience = input.audience;
   if (typeof audience !== "string" || audience.trim() === "" || audience !== audience.trim()) {
@@ -47,32 +50,7 @@ export async function addExternalIssuer(home: string, cwd: string, input: AddIss
   const org = input.org === undefined ? undefined : checkName(input.org, "--org");
   const jwksFile = resolve(cwd, input.jwksFile);
   const jwks = await checkJwks(readJson(jwksFile, input.jwksFile), input.jwksFile);
-  const file = readIssuersFile(home);
-  if (file.issuers.some((r) => r.issuer === issuer)) {
-    throw new CairnError("ALREADY_EXISTS", `OIDC issuer ${issuer} is already registered`, {
-      hint: `to replace its keys or audience, run \`cairn ca oidc remove --issuer ${issuer}\` first`,
-    });
-  }
-  const entry: ExternalIssuer = { issuer, audience, ...(org !== undefined && { org }), jwks, jwksFile, addedAt: now.toISOString() };
-  writeIssuersFile(home, { version: 1, issuers: [...file.issuers, entry].sort((a, b) => a.issuer.localeCompare(b.issuer)) });
-  return entry;
-}
-
-export function listExternalIssuers(home: string): ExternalIssuer[] {
-  return readIssuersFile(home).issuers;
-}
-
-export function removeExternalIssuer(home: string, issuer: string): ExternalIssuer {
-  const file = readIssuersFile(home);
-  const found = file.issuers.find((r) => r.issuer === issuer);
-  if (!found) {
-    const near = file.issuers.find((r) => r.issuer.replace(/\/+$/, "") === issuer.replace(/\/+$/, ""));
-    throw new CairnError("NOT_FOUND", `OIDC issuer ${issuer} is not registered`, {
-      hint: near ? `did you mean ${near.issuer}? issuers are compared byte for byte, trailing slash included` : "list them with `cairn ca oidc list`",
-    });
-  }
-  writeIssuersFile(home, { version: 1, issuers: file.issuers.filter((r) => r !== found) });
-  return found;
+  return { issuer, audience, ...(org !== undefined && { org }), jwks, jwksFile };
 }
 
 /** An https URL without query, fragment or credentials; kept exactly as given (OIDC compares `iss` byte for byte). */
@@ -108,13 +86,13 @@ function readJson(path: string, what: string): unknown {
   }
 }
 
-function readIssuersFile(home: string): IssuersFile {
-  const path = issuersPath(home);
+/** The issuers of a home's legacy issuers.json (undefined when there is none), checked as before they moved into the store. */
+export function readLegacyIssuersFile(path: string): ExternalIssuer[] | undefined {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { version: 1, issuers: [] };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw new CairnError("IO", `cannot read ${path}: ${(e as Error).message}`, { cause: e });
   }
   const damaged = (why: string) =>
@@ -135,11 +113,26 @@ function readIssuersFile(home: string): IssuersFile {
     const ok = typeof r === "object" && r !== null && typeof r.issuer === "string" && typeof r.audience === "string" && Array.isArray(r.jwks?.keys);
     if (!ok) throw damaged(`issuer entry ${i} lacks issuer, audience or jwks.keys`);
   }
-  return { version: 1, issuers: f.issuers };
+  return f.issuers;
 }
 
-function writeIssuersFile(home: string, file: IssuersFile): void {
-  writeFileAtomic(issuersPath(home), `${JSON.stringify(file, null, 2)}\n`, 0o644);
+/** A registration as the store keeps it (OidcIssuerRecord: the JWKS as JSON text, no org as null). */
+export function issuerRecord(r: ExternalIssuer): OidcIssuerRecord {
+  return { issuer: r.issuer, audience: r.audience, org: r.org ?? null, jwks: JSON.stringify(r.jwks), jwksFile: r.jwksFile, addedAt: r.addedAt };
+}
+
+/** A stored registration as the verifier uses it; STORE_INVALID when its JWKS is not a JWKS (edited outside cairn). */
+export function fromIssuerRecord(r: OidcIssuerRecord): ExternalIssuer {
+  const damaged = () =>
+    new CairnError("STORE_INVALID", `the JWKS stored for OIDC issuer ${r.issuer} is damaged`, { hint: `register it again: \`cairn ca oidc remove --issuer ${r.issuer}\`, then \`cairn ca oidc add\`` });
+  let jwks: unknown;
+  try {
+    jwks = JSON.parse(r.jwks);
+  } catch {
+    throw damaged();
+  }
+  if (typeof jwks !== "object" || jwks === null || !Array.isArray((jwks as Partial<Jwks>).keys)) throw damaged();
+  return { issuer: r.issuer, audience: r.audience, ...(r.org !== null && { org: r.org }), jwks: jwks as Jwks, jwksFile: r.jwksFile, addedAt: r.addedAt };
 }
 
 /** What `ca oidc list` shows of a registration: the JWKS summarized as its key ids (kid, else kty/alg). */

@@ -1,13 +1,13 @@
 // The trust services `cairn serve` offers on its public routes, loaded from the server's home at start: the CA and
 // its TSA (`cairn ca init|import`; absent until then, and their routes answer NOT_CONFIGURED) and the OIDC issuer of
-// identity tokens (its key is created on first start). Registered CI issuers are re-read when their file changes,
-// so `cairn ca oidc add` takes effect without a restart.
-import { join } from "node:path";
+// identity tokens (its key is created on first start). Registered CI issuers are read from the store at most once
+// a second, so `cairn ca oidc add|remove` (on any machine of the database) takes effect on every replica within one.
 import { loadCa, type LoadedCa } from "../ca/load.ts";
-import { listExternalIssuers, type ExternalIssuer } from "../oidc/issuers.ts";
+import { fromIssuerRecord, type ExternalIssuer } from "../oidc/issuers.ts";
 import { loadOrCreateOidcKey, type OidcKey } from "../oidc/signing-key.ts";
 import type { ServiceDeps } from "../services/deps.ts";
-import { fileStamp } from "../services/file-stamp.ts";
+import { importLegacyIssuers } from "../services/oidc-issuers-import.ts";
+import type { OidcIssuerRepo } from "../store/oidc-issuer-port.ts";
 import { LogAppender } from "../services/tlog/appender.ts";
 import { hasLogKey, initLogKey, serveLogIdentity, type LogIdentity } from "../services/tlog/identity.ts";
 import { checkTrustRecord, trustRecordOf } from "../services/trust-record.ts";
@@ -16,8 +16,8 @@ import { createTimestamper, type Timestamper } from "../tsa/respond.ts";
 
 export interface OidcService {
   key: OidcKey;
-  /** The registered CI issuers, as of the last change of `<home>/oidc/issuers.json`. */
-  external(): ExternalIssuer[];
+  /** The registered CI issuers, as the store had them at most ISSUERS_MAX_AGE_MS ago. */
+  external(): Promise<ExternalIssuer[]>;
 }
 
 export interface TrustServices {
@@ -57,20 +57,35 @@ export async function loadTrustServices(app: ServiceDeps): Promise<TrustServices
   const home = app.config.home;
   const ca = await loadCa(home, { password: app.config.env.CAIRN_CA_PASSWORD || undefined });
   const timestamper = ca ? createTimestamper({ chainDer: ca.tsaChainDer, key: ca.tsaKey }) : undefined;
-  const oidc = { key: await loadOrCreateOidcKey(home), external: cachedIssuers(home) };
+  await importLegacyIssuers(app);
+  const oidc = { key: await loadOrCreateOidcKey(home), external: cachedIssuers(app.oidcIssuers) };
   return { ...(ca && { ca }), ...(timestamper && { timestamper }), oidc };
 }
 
-function cachedIssuers(home: string): () => ExternalIssuer[] {
-  const file = join(home, "oidc", "issuers.json");
-  let seen = "";
+/** How old the issuers a token is checked against may be: the bound on an add's or a removal's reaching every replica. */
+export const ISSUERS_MAX_AGE_MS = 1000;
+
+/**
+ * The registered issuers, read again when the last read started ISSUERS_MAX_AGE_MS ago or more (on a monotonic
+ * clock: CAIRN_FIXED_TIME does not stop it); requests that come meanwhile wait for the one read. A failed read is
+ * the request's error and the next request reads again.
+ */
+export function cachedIssuers(repo: Pick<OidcIssuerRepo, "list">, maxAgeMs = ISSUERS_MAX_AGE_MS, now: () => number = () => performance.now()): () => Promise<ExternalIssuer[]> {
+  let readAt = -Infinity;
   let issuers: ExternalIssuer[] = [];
+  let reading: Promise<ExternalIssuer[]> | undefined;
   return () => {
-    const stamp = fileStamp(file);
-    if (stamp !== seen) {
-      issuers = stamp === "absent" ? [] : listExternalIssuers(home);
-      seen = stamp;
-    }
-    return issuers;
+    if (now() - readAt < maxAgeMs) return Promise.resolve(issuers);
+    reading ??= (async () => {
+      const started = now();
+      try {
+        issuers = (await repo.list()).map(fromIssuerRecord);
+        readAt = started;
+        return issuers;
+      } finally {
+        reading = undefined;
+      }
+    })();
+    return reading;
   };
 }

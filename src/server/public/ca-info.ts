@@ -15,9 +15,9 @@ export function trustBundle(c: PublicContext): Response {
 }
 
 /** Which OIDC issuers this CA takes (Fulcio's configuration): its own, and each registered CI issuer. */
-export function configuration(c: PublicContext): Response {
+export async function configuration(c: PublicContext): Promise<Response> {
   if (!c.trust.ca) return sigstoreError(noCa());
-  const external = c.trust.oidc?.external() ?? [];
+  const external = (await c.trust.oidc?.external()) ?? [];
   const issuers = [
     ...(c.trust.oidc ? [{ issuerUrl: c.publicUrl, audience: "sigstore", challengeClaim: "sub" }] : []),
     ...external.map((i) => ({ issuerUrl: i.issuer, audience: i.audience, challengeClaim: "sub" })),

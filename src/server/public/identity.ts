@@ -14,7 +14,7 @@ export async function verifiedIdentity(c: PublicContext, token: string): Promise
   const oidc = c.trust.oidc;
   if (!oidc) throw new CairnError("NOT_CONFIGURED", "this server verifies no identity tokens", { hint: "start `cairn serve` with a writable home" });
   const now = c.app.clock.now();
-  const v = await verifyIdentityToken(token, { own: { issuer: c.publicUrl, key: oidc.key }, external: oidc.external(), now });
+  const v = await verifyIdentityToken(token, { own: { issuer: c.publicUrl, key: oidc.key }, external: await oidc.external(), now });
   if (v.kind === "external") {
     const { cert, proofSubject } = ciCertIdentity(v.issuer, v.claims);
     const org = v.registration.org ? await c.app.orgs.getOrg(v.registration.org) : undefined;
