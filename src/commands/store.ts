@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { io } from "../cli/io.ts";
+import { cliReporter, io } from "../cli/io.ts";
 import { CairnError } from "../errors.ts";
 import { renderTable } from "../cli/table.ts";
 import type { FsckProblem, FsckReport } from "../services/control/fsck.ts";
@@ -59,7 +59,7 @@ export function storeCommand(): Command {
       const { migrateStore } = await import("../services/control/store-migrate.ts");
       const from = resolve(opts.from ?? configFor(c).home);
       const { database: _target, ...config } = configFor(c); // the source is the home's own SQLite store
-      const r = await migrateStore({ from, to: opts.to, blobs: opts.blobs, home: { ...config, home: from } });
+      const r = await migrateStore({ from, to: opts.to, blobs: opts.blobs, home: { ...config, home: from }, reporter: cliReporter(config.interactive) });
       print(opts.output, r, () =>
         renderTable({
           title: `Copied ${r.from} into ${r.to}`,

@@ -10,6 +10,7 @@ import { pgMissing, testDatabase, type TestDatabase } from "../store/pg/pg.testu
 import { expectCode } from "../test-helpers.ts";
 import { addOidcIssuer, listOidcIssuers, removeOidcIssuer } from "./oidc-issuers.ts";
 import { importLegacyIssuers } from "./oidc-issuers-import.ts";
+import { migrateStore } from "./control/store-migrate.ts";
 
 const GH = "https://token.actions.githubusercontent.com";
 const GL = "https://gitlab.com";
@@ -171,5 +172,23 @@ describe.skipIf(skip !== undefined)(`CI issuers on PostgreSQL: replicas' homes a
     await removeOidcIssuer(operator.app, GH);
     expect((await listOidcIssuers(a.app)).map((i) => i.issuer)).toEqual([CI, GL]);
     await expectCode(() => removeOidcIssuer(b.app, GH), "NOT_FOUND");
+  });
+
+  test("`store migrate` carries a home's issuers into the database, those of its legacy file too", async () => {
+    const target = (await testDatabase({ migrate: false }))!;
+    try {
+      const { app, home, warnings } = await open();
+      const ci = await addOidcIssuer(app, { issuer: CI, jwksFile: "a.jwks", audience: "sigstore" });
+      const gh = await registration(GH, "b.jwks", { org: "acme" });
+      legacyFile(home, [gh]);
+      const r = await migrateStore({ from: home, to: target.url, home: app.config, reporter: app.reporter });
+      expect(r.tables.oidc_issuers).toBe(2);
+      expect(warnings).toEqual([importedNote(home, [GH])]);
+      const migrated = await open(target.url);
+      expect(await listOidcIssuers(migrated.app)).toEqual([ci, gh]);
+      await migrated.close();
+    } finally {
+      await target.drop();
+    }
   });
 });
