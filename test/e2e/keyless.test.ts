@@ -157,6 +157,12 @@ describe("refusals: nothing issued, every one audited", () => {
     const jwk = { ...(await exportJWK(ci.publicKey)), kid: "k1", alg: "RS256" };
     writeFileSync(sb.path("jwks.json"), JSON.stringify({ keys: [jwk] }));
     sb.ok(["ca", "oidc", "add", "--issuer", "https://token.actions.githubusercontent.com", "--jwks", "jwks.json", "--audience", "sigstore", "--org", "default"]);
+    // The server reads the issuers from the store at most once a second: its Fulcio configuration lists the new one within that.
+    const added = Date.now();
+    while (!(await call("GET", "/api/v2/configuration")).json().issuers.some((i: { issuerUrl: string }) => i.issuerUrl === "https://token.actions.githubusercontent.com")) {
+      expect(Date.now() - added).toBeLessThan(1500);
+      await Bun.sleep(20);
+    }
     const claims = {
       job_workflow_ref: "acme/app/.github/workflows/release.yml@refs/heads/main", job_workflow_sha: "b".repeat(40), repository: "acme/app", repository_id: "1", repository_owner: "acme", repository_owner_id: "2",
       repository_visibility: "private", ref: "refs/heads/main", sha: "a".repeat(40), event_name: "push", workflow_ref: "acme/app/.github/workflows/release.yml@refs/heads/main", workflow_sha: "b".repeat(40),
