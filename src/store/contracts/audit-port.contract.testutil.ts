@@ -1,7 +1,7 @@
 /** The behaviour every AuditRepo adapter shares (src/store/audit-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { AuditRepo, NewAuditEvent } from "../audit-port.ts";
-import type { ContractStore, OpenStore } from "./contract-store.testutil.ts";
+import { withTwoOrgs, type ContractStore, type OpenStore } from "./contract-store.testutil.ts";
 
 type Port = AuditRepo;
 
@@ -10,21 +10,10 @@ const event = (over: Partial<NewAuditEvent>): NewAuditEvent => ({
   target: "contract release", outcome: "ok", status: 200, ...over,
 });
 
-async function withStore(open: OpenStore<ContractStore<Port>>, fn: (port: Port, s: ContractStore<Port>) => Promise<void>): Promise<void> {
-  const s = await open();
-  try {
-    await s.seed.org("o1", "acme");
-    await s.seed.org("o2", "other");
-    await fn(s.port, s);
-  } finally {
-    await s.close();
-  }
-}
-
 export function auditRepoContract(name: string, open: OpenStore<ContractStore<Port>>): void {
   describe(`${name}: AuditRepo contract`, () => {
     test("appends events with increasing numeric ids and lists them newest first, per organization, as written", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.append(event({}));
         await repo.append(event({ tokenId: null, actor: "local", role: null, target: "", status: null, action: "org.create" }));
         await repo.append(event({ orgId: "o2" }));
@@ -38,7 +27,7 @@ export function auditRepoContract(name: string, open: OpenStore<ContractStore<Po
       }));
 
     test("filters: since (inclusive), actor, exact action or a prefix with *, outcome ok or refused", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.append(event({ at: "2025-01-01T00:00:00.000Z", action: "contract.update" }));
         await repo.append(event({ at: "2025-01-02T00:00:00.000Z", action: "contract.delete", actor: "local", outcome: "refused: FORBIDDEN", status: 403 }));
         await repo.append(event({ at: "2025-01-03T00:00:00.000Z", action: "contractx" }));
@@ -55,7 +44,7 @@ export function auditRepoContract(name: string, open: OpenStore<ContractStore<Po
       }));
 
     test("pages newest first by id: limit, then beforeId the previous page's last", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         for (let i = 0; i < 5; i++) await repo.append(event({ target: `t${i}` }));
         const page1 = await repo.list({ orgId: "o1", limit: 2 });
         expect(page1.map((e) => e.target)).toEqual(["t4", "t3"]);

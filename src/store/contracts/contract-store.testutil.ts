@@ -34,6 +34,18 @@ export interface ContractStore<P> {
   seed: Seed;
 }
 
+/** Opens a store seeded with organizations o1 (acme) and o2 (other), runs fn on its port, closes it. */
+export async function withTwoOrgs<P>(open: OpenStore<ContractStore<P>>, fn: (port: P, s: ContractStore<P>) => Promise<void>): Promise<void> {
+  const s = await open();
+  try {
+    await s.seed.org("o1", "acme");
+    await s.seed.org("o2", "other");
+    await fn(s.port, s);
+  } finally {
+    await s.close();
+  }
+}
+
 export const AT = "2025-01-01T00:00:00.000Z";
 
 /** The seed's SQL is PostgreSQL's ($n placeholders); the SQLite run rewrites them (the schema is the same). */

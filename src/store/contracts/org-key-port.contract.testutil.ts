@@ -1,7 +1,7 @@
 /** The behaviour every OrgKeyRepo adapter shares (src/store/org-key-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { OrgKeyRepo } from "../org-key-port.ts";
-import type { ContractStore, OpenStore } from "./contract-store.testutil.ts";
+import { withTwoOrgs, type ContractStore, type OpenStore } from "./contract-store.testutil.ts";
 
 type Port = OrgKeyRepo;
 
@@ -16,22 +16,10 @@ export const orgKey = (id: string, orgId: string, name: string, keyId = `kid-${i
   createdBy: "local",
 });
 
-/** Organizations o1 (acme) and o2 (other), and the port. */
-async function withStore(open: OpenStore<ContractStore<Port>>, fn: (port: Port, s: ContractStore<Port>) => Promise<void>): Promise<void> {
-  const s = await open();
-  try {
-    await s.seed.org("o1", "acme");
-    await s.seed.org("o2", "other");
-    await fn(s.port, s);
-  } finally {
-    await s.close();
-  }
-}
-
 export function orgKeyRepoContract(name: string, open: OpenStore<ContractStore<Port>>): void {
   describe(`${name}: OrgKeyRepo contract`, () => {
     test("stores a key and finds it live by name and by key id, per organization", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.insertKey(orgKey("k1", "o1", "ci"));
         expect(await repo.findLiveByName("o1", "ci")).toEqual({ ...orgKey("k1", "o1", "ci"), removedAt: null });
         expect((await repo.findLiveByKeyId("o1", "kid-k1"))?.name).toBe("ci");
@@ -40,7 +28,7 @@ export function orgKeyRepoContract(name: string, open: OpenStore<ContractStore<P
       }));
 
     test("a second live key with the same name or key id is refused; other organizations are independent", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.insertKey(orgKey("k1", "o1", "ci"));
         await expect(repo.insertKey(orgKey("k2", "o1", "ci"))).rejects.toThrow();
         await expect(repo.insertKey(orgKey("k3", "o1", "release", "kid-k1"))).rejects.toThrow();
@@ -50,7 +38,7 @@ export function orgKeyRepoContract(name: string, open: OpenStore<ContractStore<P
       }));
 
     test("removal is soft and once: the name and the key become free, the row stays", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.insertKey(orgKey("k1", "o1", "ci"));
         await repo.removeKey("k1", "2025-02-01T00:00:00Z");
         await repo.removeKey("k1", "2025-03-01T00:00:00Z");
@@ -64,7 +52,7 @@ export function orgKeyRepoContract(name: string, open: OpenStore<ContractStore<P
       }));
 
     test("lists by name then id (bytewise), filtered by status, in keyset pages", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.insertKey(orgKey("k1", "o1", "ci"));
         await repo.removeKey("k1", "2025-02-01T00:00:00Z");
         for (const [id, n] of [["k5", "ci"], ["k6", "audit"], ["k7", "zeta"], ["k8", "Zulu"]] as const) await repo.insertKey(orgKey(id, "o1", n));

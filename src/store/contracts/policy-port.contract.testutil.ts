@@ -1,7 +1,7 @@
 /** The behaviour every PolicyRepo adapter shares (src/store/policy-port.ts), run against each store. */
 import { describe, expect, test } from "bun:test";
 import type { PolicyRepo, PolicyRevisionRecord } from "../policy-port.ts";
-import type { ContractStore, OpenStore } from "./contract-store.testutil.ts";
+import { withTwoOrgs, type ContractStore, type OpenStore } from "./contract-store.testutil.ts";
 
 type Port = PolicyRepo;
 
@@ -10,21 +10,10 @@ export const policyRevision = (name: string, revision: number, over: Partial<Pol
   digest: `sha256:${name}${revision}`, contentDigest: `content-${name}${revision}`, createdAt: `2025-01-0${revision}T00:00:00.000Z`, ...over,
 });
 
-async function withStore(open: OpenStore<ContractStore<Port>>, fn: (port: Port, s: ContractStore<Port>) => Promise<void>): Promise<void> {
-  const s = await open();
-  try {
-    await s.seed.org("o1", "acme");
-    await s.seed.org("o2", "other");
-    await fn(s.port, s);
-  } finally {
-    await s.close();
-  }
-}
-
 export function policyRepoContract(name: string, open: OpenStore<ContractStore<Port>>): void {
   describe(`${name}: PolicyRepo contract`, () => {
     test("revisions: the latest, one by number, every one oldest first; per organization and name", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         expect(await repo.latest("o1", "sbom")).toBeUndefined();
         for (const r of [1, 2, 3]) await repo.insertRevision(policyRevision("sbom", r));
         await repo.insertRevision(policyRevision("sbom", 1, { orgId: "o2" }));
@@ -38,7 +27,7 @@ export function policyRepoContract(name: string, open: OpenStore<ContractStore<P
       }));
 
     test("a revision number is taken once per organization and name", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         await repo.insertRevision(policyRevision("sbom", 1));
         await expect(repo.insertRevision(policyRevision("sbom", 1, { id: "dup" }))).rejects.toThrow();
         await repo.insertRevision(policyRevision("sbom", 1, { orgId: "o2" }));
@@ -46,7 +35,7 @@ export function policyRepoContract(name: string, open: OpenStore<ContractStore<P
       }));
 
     test("listPolicies: by name (bytewise), each with its latest revision and first creation, in keyset pages", () =>
-      withStore(open, async (repo) => {
+      withTwoOrgs(open, async (repo) => {
         for (const r of [1, 2]) await repo.insertRevision(policyRevision("sbom", r));
         await repo.insertRevision(policyRevision("Vuln", 1));
         await repo.insertRevision(policyRevision("lic", 3));
