@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { S3Client } from "bun";
-import { freePort } from "../../test-helpers.ts";
+import { freeServerPort } from "../../test-helpers.ts";
 
 const BIN = "/usr/bin";
 const SERVERS = ["account", "container", "object"] as const;
@@ -110,7 +110,7 @@ export async function startSwift(): Promise<RunningSwift> {
 async function startOnce(): Promise<RunningSwift> {
   const dir = mkdtempSync(join(tmpdir(), "cairn-swift-"));
   mkdirSync(join(dir, "srv", "d1"), { recursive: true });
-  const ports = { proxy: freePort(), memcached: freePort(), account: freePort(), container: freePort(), object: freePort() };
+  const ports = { proxy: freeServerPort(), memcached: freeServerPort(), account: freeServerPort(), container: freeServerPort(), object: freeServerPort() };
   const t0 = performance.now();
   const user = "cairn:tester";
   const secret = crypto.randomUUID();
@@ -121,8 +121,9 @@ async function startOnce(): Promise<RunningSwift> {
   const log = (s: string) => Bun.file(join(dir, `${s}.log`));
   const procs = [
     Bun.spawn([MEMCACHED, "-l", "127.0.0.1", "-p", String(ports.memcached), "-U", "0", "-m", "16", "-u", whoami()], { stdout: log("memcached"), stderr: log("memcached") }),
-    // --verbose: the servers log to their stdout as well as syslog, so a failed start shows why
-    ...(["proxy", ...SERVERS] as const).map((s) => Bun.spawn([`${BIN}/swift-${s}-server`, join(dir, `${s}-server.conf`), "--verbose"], { stdout: log(s), stderr: log(s) })),
+    // --verbose: the servers log to their stdout as well as syslog, so a failed start shows why (unbuffered: a server
+    // stuck before its first flush left an empty log)
+    ...(["proxy", ...SERVERS] as const).map((s) => Bun.spawn([`${BIN}/swift-${s}-server`, join(dir, `${s}-server.conf`), "--verbose"], { stdout: log(s), stderr: log(s), env: { ...process.env, PYTHONUNBUFFERED: "1" } })),
   ];
   for (const p of procs) live.add(p);
   const stop = async () => {
