@@ -20,13 +20,14 @@ type Deps = Pick<ServiceDeps, "blobs" | "orgs" | "casBackends" | "casMappings">;
 /**
  * `store migrate --blobs`: every blob the store references that the home's disk CAS holds is copied to the home's
  * default CAS backend (the shared one replicas read), re-hashed on the way; what the backend already holds is
- * skipped, so a failed copy is run again as it is. `local` is the home's disk CAS (the chain reads it second).
+ * skipped, so a failed copy is run again as it is. The disk CAS is the chain's local member (it reads it second).
  */
-export async function copyBlobsToDefault(deps: Deps, local: { pathFor(digest: string): string }): Promise<BlobCopyReport> {
+export async function copyBlobsToDefault(deps: Deps): Promise<BlobCopyReport> {
   const target = (await deps.casBackends.list()).find((b) => b.isDefault);
   const chain = deps.blobs instanceof ChainedBlobStore ? deps.blobs : undefined;
   const writer = chain?.members[0];
-  if (!target || !writer || writer.pathFor) {
+  const local = chain?.members.find((m) => m.pathFor);
+  if (!target || !writer || writer.pathFor || !local?.pathFor) {
     throw new CairnError("USAGE", "--blobs copies the home's blobs to its default CAS backend, and this home has none (its default is the local disk)", {
       hint: "add the shared backend to this home first (`cairn cas-backend add oci|s3 … --default`), then run store migrate again",
     });

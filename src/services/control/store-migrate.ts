@@ -46,10 +46,9 @@ export async function migrateStore(input: { from: string; to: string; blobs?: bo
 
 async function copyBlobs(home: Config): Promise<BlobCopyReport> {
   const { createAppContext } = await import("../../context.ts");
-  const { DiskBlobStore } = await import("../../store/cas/disk-blob-store.ts");
   const app = await createAppContext(home);
   try {
-    return await copyBlobsToDefault(app, new DiskBlobStore(join(home.home, "cas")));
+    return await copyBlobsToDefault(app);
   } finally {
     await app.close();
   }
